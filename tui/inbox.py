@@ -1,0 +1,209 @@
+"""The inbox as the UI sees it: ordered queues, counts, filters and an undo stack. No Textual here.
+
+Queues are kept sorted as mentions arrive and move (a bisect insert each), and counts are kept as they
+change, so an arrival or an action costs the same in an empty inbox and in one of 100k mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tui.config import DEFAULT_TARGETS
+from tui.lifecycle import IN_PLACE, Change, Lifecycle
+from tui.model import now_utc, parse_time
+from tui.queues import ALL_VIEWS, queue_of
+from tui.store import Store
+
+SORTS = ("priority", "time-left", "newest")
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """A mention's response clock: seconds left (negative when late) and its mark."""
+
+    left: float
+    target: float
+
+    @property
+    def mark(self) -> str:
+        """`breached`, `due-soon` (past 75% of the target) or `ok`."""
+        used = 1 - self.left / self.target if self.target else 1
+        return "breached" if self.left < 0 else "due-soon" if used >= 0.75 else "ok"
+
+
+class Inbox:
+    def __init__(self, store: Store, lifecycle: Lifecycle, *,
+                 clock: Callable[[], datetime] = now_utc,
+                 targets: dict[str, int] | None = None,
+                 queue_targets: dict[str, int] | None = None) -> None:
+        self.store = store
+        self.lifecycle = lifecycle
+        self.clock = clock
+        self.targets = {**DEFAULT_TARGETS, **(targets or {})}
+        self.queue_targets = dict(queue_targets or {})
+        self.sort = "priority"
+        self.filter_text = ""
+        self.filter_tag = ""
+        self.undo_stack: list[tuple[Change, str | None]] = []
+        self._keys: dict[str, tuple] = {}
+        self._queues: dict[str, list[tuple]] = {v.id: [] for v in ALL_VIEWS}
+        self._unread: Counter[str] = Counter()
+        self._unread_uids: set[str] = set()
+        self._filtered: dict[str, list[str]] = {}
+        for mention in store.mentions():
+            self._file(mention, rebuild=True)
+        for rows in self._queues.values():
+            rows.sort()
+
+    # -- ordering ----------------------------------------------------------------------------
+    def target_minutes(self, mention: dict[str, Any]) -> int:
+        queue = mention.get("triage_queue", "")
+        if queue in self.queue_targets:
+            return self.queue_targets[queue]
+        return self.targets.get(mention.get("kind", "other"), self.targets["other"])
+
+    def deadline(self, mention: dict[str, Any]) -> datetime:
+        return parse_time(mention["created_at"]) + timedelta(minutes=self.target_minutes(mention))
+
+    def response_clock(self, mention: dict[str, Any]) -> Clock | None:
+        """The clock of a mention still waiting for its first response, else None."""
+        if mention.get("state", "open") != "open" or mention.get("first_response_at"):
+            return None
+        target = self.target_minutes(mention) * 60
+        left = (self.deadline(mention) - self.clock()).total_seconds()
+        return Clock(left, target)
+
+    def _key(self, mention: dict[str, Any]) -> tuple:
+        uid = mention["uid"]
+        created = mention["created_at"]
+        if self.sort == "time-left":
+            return (self.deadline(mention).timestamp(), uid)
+        if self.sort == "newest":
+            return (-parse_time(created).timestamp(), uid)
+        return (-int(mention.get("priority", 0)), -parse_time(created).timestamp(), uid)
+
+    def _file(self, mention: dict[str, Any], *, rebuild: bool = False) -> None:
+        queue = mention.get("queue") or queue_of(mention)
+        key = self._key(mention)
+        self._keys[mention["uid"]] = (queue, key)
+        if rebuild:
+            self._queues[queue].append(key)
+        else:
+            bisect.insort(self._queues[queue], key)
+            if self._filtered.get(queue) is not None and self.matches(mention):
+                self._filtered.pop(queue)  # rebuilt lazily, in order
+        if not mention.get("read"):
+            self._unread_uids.add(mention["uid"])
+            self._unread[queue] += 1
+
+    def _unfile(self, uid: str) -> None:
+        queue, key = self._keys.pop(uid)
+        rows = self._queues[queue]
+        index = bisect.bisect_left(rows, key)
+        if index < len(rows) and rows[index] == key:
+            rows.pop(index)
+        if uid in self._unread_uids:
+            self._unread_uids.discard(uid)
+            self._unread[queue] -= 1
+        self._filtered.pop(queue, None)
+
+    def set_sort(self, sort: str) -> None:
+        self.sort = sort
+        self._keys.clear()
+        self._queues = {v.id: [] for v in ALL_VIEWS}
+        self._unread.clear()
+        self._unread_uids.clear()
+        self._filtered.clear()
+        for mention in self.store.mentions():
+            self._file(mention, rebuild=True)
+        for rows in self._queues.values():
+            rows.sort()
+
+    # -- reading -----------------------------------------------------------------------------
+    def add(self, mention: dict[str, Any]) -> None:
+        """File a newly stored mention (the pipeline's arrival hook)."""
+        if mention["uid"] not in self._keys:
+            self._file(mention)
+
+    def refresh(self, uid: str) -> None:
+        """Re-file a mention whose fields changed in the store."""
+        mention = self.store.mention(uid)
+        if mention is None:
+            return
+        if uid in self._keys:
+            self._unfile(uid)
+        self._file(mention)
+
+    def uids(self, queue: str) -> list[str]:
+        """The queue in display order, with the current filter applied."""
+        if not self.filter_text and not self.filter_tag:
+            return [key[-1] for key in self._queues[queue]]
+        cached = self._filtered.get(queue)
+        if cached is None:
+            cached = [key[-1] for key in self._queues[queue]
+                      if self.matches(self.store.mention(key[-1]) or {})]
+            self._filtered[queue] = cached
+        return cached
+
+    def count(self, queue: str) -> int:
+        return len(self._queues[queue])
+
+    def unread(self, queue: str) -> int:
+        return max(0, self._unread[queue])
+
+    def queue_of_uid(self, uid: str) -> str | None:
+        entry = self._keys.get(uid)
+        return entry[0] if entry else None
+
+    def matches(self, mention: dict[str, Any]) -> bool:
+        if self.filter_tag and self.filter_tag not in (mention.get("tags") or ()):
+            return False
+        if not self.filter_text:
+            return True
+        needle = self.filter_text.lower()
+        return any(needle in str(mention.get(f, "")).lower()
+                   for f in ("text", "author", "author_name", "source", "kind"))
+
+    def set_filter(self, text: str = "", tag: str = "") -> None:
+        self.filter_text = text.strip()
+        self.filter_tag = tag.strip().lstrip("#")
+        self._filtered.clear()
+
+    # -- acting ------------------------------------------------------------------------------
+    def thread_open_uids(self, uid: str) -> list[str]:
+        """The mentions an action on `uid` carries: it and the rest of its thread still in a queue
+        with it, so a conversation is handled as one."""
+        mention = self.store.mention(uid)
+        if mention is None:
+            return []
+        queue = self.queue_of_uid(uid)
+        return [m["uid"] for m in self.store.thread(mention["thread_uid"])
+                if m["uid"] == uid or (self.queue_of_uid(m["uid"]) == queue and queue != "done")]
+
+    def act(self, action: str, uids: Iterable[str], *, cursor: str | None = None,
+            why: str = "", **details: Any) -> Change:
+        """Apply an action, re-file what it touched and remember it for undo."""
+        change = self.lifecycle.apply(action, list(uids), why=why, **details)
+        for uid in change.uids:
+            self.refresh(uid)
+        if action not in ("read",):
+            self.undo_stack.append((change, cursor))
+        return change
+
+    def undo(self) -> tuple[Change, str | None] | None:
+        """Undo the last action; returns it and the uid the cursor was on, to put it back."""
+        if not self.undo_stack:
+            return None
+        change, cursor = self.undo_stack.pop()
+        self.lifecycle.undo(change.event_id)
+        for uid in change.uids:
+            self.refresh(uid)
+        return change, cursor
+
+    def in_place(self, action: str) -> bool:
+        return action in IN_PLACE

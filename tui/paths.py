@@ -1,0 +1,46 @@
+"""Every file location in one place, built on platformdirs (XDG on Linux)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP = "turnaround"
+
+
+def config_dir() -> Path:
+    return user_config_path(APP)
+
+
+def data_dir() -> Path:
+    return user_data_path(APP)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_store() -> Path:
+    return data_dir() / "turnaround.json"
+
+
+def demo_store() -> Path:
+    """The demo never writes into a real store."""
+    return data_dir() / "demo.json"
+
+
+def rules_dir() -> Path:
+    return config_dir() / "rules"
+
+
+def user_themes_dir() -> Path:
+    return config_dir() / "themes"
+
+
+def templates_file() -> Path:
+    return config_dir() / "templates.toml"
+
+
+def triage_file() -> Path:
+    return config_dir() / "triage.toml"

@@ -1,0 +1,153 @@
+"""Source -> normalise -> dedupe -> triage -> store: the one pipeline the app and `collect` share."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
+from tui.queues import queue_of
+from tui.sources.base import NO_CURSOR, Item, Source
+from tui.store import Store
+from tui.triage import Triager
+
+ArrivalHook = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    duplicate: int = 0
+    invalid: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.new} new, {self.duplicate} duplicate, {self.invalid} invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str  # new | duplicate | folded | invalid
+    mention: dict[str, Any] | None = None
+    problem: str | None = None
+
+
+class Pipeline:
+    """Turns raw records into stored, triaged mentions. Pure core: no UI, no network of its own."""
+
+    def __init__(self, store: Store, triager: Triager, *,
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self.store = store
+        self.triager = triager
+        self.clock = clock
+        self.arrival_hooks: list[ArrivalHook] = []
+        self._repeat_index: dict[tuple[str, str], str] = {}
+        for mention in store.mentions():
+            self._repeat_index.setdefault(self._repeat_key(mention), mention["uid"])
+
+    @staticmethod
+    def _repeat_key(mention: dict[str, Any]) -> tuple[str, str]:
+        return mention.get("author", ""), " ".join(mention.get("text", "").lower().split())
+
+    def ingest(self, data: dict[str, Any]) -> Outcome:
+        """Validate, dedupe, fold, triage and store one record."""
+        try:
+            mention = parse_mention(data)
+        except MentionError as error:
+            return Outcome("invalid", problem=str(error))
+        if self.store.has_mention(mention["uid"]):
+            return Outcome("duplicate", mention)
+        folded = self._fold(mention)
+        if folded is not None:
+            return Outcome("folded", folded)
+        parent_uid = None
+        if mention.get("in_reply_to"):
+            parent_uid = uid_of(mention["source"], mention["in_reply_to"])
+            parent = self.store.mention(parent_uid)
+            if parent is not None and not mention.get("thread"):
+                mention["thread_uid"] = parent["thread_uid"]
+        result = self.triager.triage(
+            mention["text"],
+            followers=mention.get("followers"),
+            created_at=parse_time(mention["created_at"]),
+            now=self.clock(),
+        )
+        mention.update(result.as_dict())
+        mention.pop("queue", None)
+        mention["triage_queue"] = result.queue
+        mention["received_at"] = self.clock().isoformat(timespec="seconds")
+        mention["state"] = "open"
+        mention["read"] = False
+        mention["tags"] = []
+        author = self.store.author(mention["author"])
+        if author.get("muted"):
+            mention["muted"] = True
+        mention["queue"] = queue_of(mention)
+        self.store.add_mention(mention)
+        self._repeat_index.setdefault(self._repeat_key(mention), mention["uid"])
+        for hook in self.arrival_hooks:
+            hook(mention)
+        return Outcome("new", mention)
+
+    def _fold(self, mention: dict[str, Any]) -> dict[str, Any] | None:
+        """Boosts of a stored mention and exact repeats from one author count, not list, again."""
+        extra = mention.get("extra") or {}
+        target_uid = None
+        if extra.get("repost_of"):
+            target_uid = uid_of(mention["source"], str(extra["repost_of"]))
+            if not self.store.has_mention(target_uid):
+                target_uid = None
+        if target_uid is None:
+            target_uid = self._repeat_index.get(self._repeat_key(mention))
+        if target_uid is None:
+            return None
+        target = self.store.mention(target_uid)
+        if target is None:
+            return None
+        self.store.update_mention(target_uid, {"folded": int(target.get("folded", 0)) + 1})
+        return target
+
+    def delete(self, source: str, mention_id: str) -> dict[str, Any] | None:
+        """A platform deletion: keep the record (nothing is lost) but mark it deleted."""
+        uid = uid_of(source, mention_id)
+        if not self.store.has_mention(uid):
+            return None
+        self.store.update_mention(uid, {"deleted": True})
+        return self.store.mention(uid)
+
+    async def run(self, source: Source, *, on_outcome: Callable[[Outcome], None] | None = None,
+                  counts: Counts | None = None, where: str | None = None) -> Counts:
+        """Drain one source into the store, saving its cursor after each stored item."""
+        counts = counts or Counts()
+        where = where or getattr(source, "where", source.name)
+        cursor = self.store.cursor(source.name)
+        async for item in source.items(cursor):
+            outcome = self.handle(source, item)
+            if outcome is not None:
+                if outcome.status == "invalid":
+                    counts.invalid += 1
+                    counts.problems.append(Problem(where, item.line or 0, outcome.problem or ""))
+                elif outcome.status == "new":
+                    counts.new += 1
+                else:
+                    counts.duplicate += 1
+                if on_outcome is not None:
+                    on_outcome(outcome)
+            if item.cursor is not NO_CURSOR:
+                self.store.set_cursor(source.name, item.cursor, **source.health.as_dict())
+        self.store.update_source_state(source.name, **source.health.as_dict())
+        await asyncio.sleep(0)
+        return counts
+
+    def handle(self, source: Source, item: Item) -> Outcome | None:
+        if item.deleted_id is not None:
+            self.delete(source.platform, item.deleted_id)
+            return None
+        if item.problem is not None:
+            return Outcome("invalid", problem=item.problem)
+        if item.data is None:
+            return None
+        return self.ingest(item.data)

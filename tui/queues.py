@@ -1,0 +1,49 @@
+"""Queue ids and which queue a mention sits in, derived from its triage and lifecycle state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    id: str
+    key: str
+    title: str
+
+
+QUEUES: tuple[Queue, ...] = (
+    Queue("priority", "1", "Priority"),
+    Queue("needs-reply", "2", "Needs reply"),
+    Queue("champions", "3", "Champions"),
+    Queue("waiting", "4", "Waiting"),
+    Queue("escalated", "5", "Escalated"),
+    Queue("walked-away", "6", "Walked away"),
+    Queue("done", "7", "Done"),
+)
+EXTRA_VIEWS: tuple[Queue, ...] = (Queue("muted", "8", "Muted"), Queue("snoozed", "9", "Snoozed"))
+QUEUE_IDS = tuple(q.id for q in QUEUES)
+ALL_VIEWS = QUEUES + EXTRA_VIEWS
+
+# Lifecycle state -> queue; `open` mentions go to the queue triage chose.
+STATE_QUEUE = {
+    "replied": "waiting",
+    "feedback-requested": "waiting",
+    "escalated": "escalated",
+    "walked-away": "walked-away",
+    "snoozed": "snoozed",
+    "resolved": "done",
+    "closed": "done",
+    "done": "done",
+}
+
+
+def queue_of(mention: dict[str, Any]) -> str:
+    """Where a mention belongs now. A muted author's mention is set aside unless it is a crisis."""
+    state = mention.get("state", "open")
+    if state != "open":
+        return STATE_QUEUE.get(state, "done")
+    if mention.get("muted") and mention.get("kind") != "crisis":
+        return "muted"
+    return mention.get("triage_queue") or "needs-reply"

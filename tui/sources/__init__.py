@@ -1,0 +1,1 @@
+"""Sources: async producers of canonical mentions. See `base.py` for the contract."""

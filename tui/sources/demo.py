@@ -1,0 +1,53 @@
+"""The built-in demo: bundled mentions for a fictional coffee chain, replayed at a lively pace.
+
+Most of the set arrives at once as the recent past (so the queues are full at first sight); the rest
+streams in one by one, stamped with the time it arrives, so the inbox is visibly live.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+import orjson
+
+from tui.model import parse_time
+from tui.sources.base import Item, Source
+
+
+def demo_lines() -> list[dict[str, Any]]:
+    text = resources.files("tui.data").joinpath("demo/mentions.jsonl").read_text("utf-8")
+    return [orjson.loads(line) for line in text.splitlines() if line.strip()]
+
+
+class DemoSource(Source):
+    platform = "demo"
+
+    def __init__(self, *, backlog: float = 0.7, pace: tuple[float, float] = (0.6, 2.5),
+                 seed: int | None = None, now: datetime | None = None) -> None:
+        super().__init__("demo")
+        self.backlog = backlog
+        self.pace = pace
+        self.random = random.Random(seed)
+        self.now = now
+
+    async def items(self, cursor: Any) -> AsyncIterator[Item]:
+        lines = demo_lines()
+        if not lines:
+            return
+        now = self.now or datetime.now(UTC)
+        shift = now - parse_time(lines[-1]["created_at"])
+        split = int(len(lines) * self.backlog)
+        for number, data in enumerate(lines, 1):
+            data = dict(data)
+            if number <= split:
+                data["created_at"] = (parse_time(data["created_at"]) + shift).isoformat()
+            else:
+                await asyncio.sleep(self.random.uniform(*self.pace))
+                data["created_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+            self.health.ok()
+            yield Item(data=data, line=number)
