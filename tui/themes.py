@@ -38,6 +38,9 @@ REQUIRED_VARIABLES: tuple[str, ...] = (
     "badge-demo",
 )
 
+# Textual generates these itself except in ANSI mode, where its widgets' CSS still refers to them.
+ANSI_VARIABLES: tuple[str, ...] = ("ansi-background", "ansi-foreground")
+
 # The fields Textual's Theme accepts, read from the class so a Textual upgrade is followed.
 THEME_FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Theme)}
 # Our variables are tuned against a background and foreground, so a theme must state them.
@@ -116,6 +119,12 @@ def _check(data: dict[str, Any]) -> list[str]:
             problems.append(f"field {key!r} must be a number")
     if "variables" in data:
         problems.extend(_check_variables(data["variables"]))
+        if data.get("ansi") is True and isinstance(data["variables"], dict):
+            problems.extend(
+                f"missing variable 'variables.{key}' (Textual needs it when ansi = true)"
+                for key in ANSI_VARIABLES
+                if key not in data["variables"]
+            )
     return problems
 
 
@@ -173,9 +182,7 @@ def load_themes(dirs: list[Path]) -> tuple[list[Theme], list[str]]:
             if theme is None:
                 continue
             if theme.name in seen:
-                errors.append(
-                    f"{path}: theme name {theme.name!r} is already used by {seen[theme.name].name}"
-                )
+                errors.append(f"{path}: theme name {theme.name!r} is already used by {seen[theme.name].name}")
                 continue
             seen[theme.name] = path
             themes[theme.name] = theme
