@@ -200,10 +200,57 @@ class Inbox:
         if not self.undo_stack:
             return None
         change, cursor = self.undo_stack.pop()
+        if change.action in ("mute", "unmute"):
+            event = self.store.event(change.event_id) or {}
+            for handle, muted in (event.get("details") or {}).get("authors_before", {}).items():
+                self.store.update_author(handle, muted=muted)
         self.lifecycle.undo(change.event_id)
         for uid in change.uids:
             self.refresh(uid)
         return change, cursor
+
+    def set_read(self, uid: str, read: bool) -> None:
+        """Read state is not history: it changes in place, with no event and no undo."""
+        mention = self.store.mention(uid)
+        if mention is None or bool(mention.get("read")) == read:
+            return
+        self.store.update_mention(uid, {"read": read})
+        queue = self.queue_of_uid(uid)
+        if queue is None:
+            return
+        if read and uid in self._unread_uids:
+            self._unread_uids.discard(uid)
+            self._unread[queue] -= 1
+        elif not read and uid not in self._unread_uids:
+            self._unread_uids.add(uid)
+            self._unread[queue] += 1
+
+    def set_muted(self, authors: Iterable[str], muted: bool, *, cursor: str | None = None) -> Change:
+        """Mute (or unmute) authors: their mentions leave the queues for the muted view, crises
+        excepted; nothing is deleted, and one undo takes it all back."""
+        authors = list(authors)
+        before_authors = {a: bool(self.store.author(a).get("muted")) for a in authors}
+        before: dict[str, dict[str, Any]] = {}
+        for author in authors:
+            self.store.update_author(author, muted=muted)
+            for mention in self.store.by_author(author):
+                fields = {"muted": muted}
+                fields["queue"] = queue_of({**mention, **fields})
+                before[mention["uid"]] = {k: mention.get(k) for k in fields}
+                self.store.update_mention(mention["uid"], fields)
+        action = "mute" if muted else "unmute"
+        first = next(iter(before), "")
+        event_id = self.store.add_event({
+            "action": action, "uids": list(before), "before": before,
+            "thread_uid": (self.store.mention(first) or {}).get("thread_uid", ""),
+            "who": self.lifecycle.agent, "at": self.clock().isoformat(timespec="seconds"),
+            "why": "", "details": {"authors": authors, "authors_before": before_authors},
+        })
+        change = Change(event_id, action, tuple(before))
+        for uid in change.uids:
+            self.refresh(uid)
+        self.undo_stack.append((change, cursor))
+        return change
 
     def in_place(self, action: str) -> bool:
         return action in IN_PLACE

@@ -1,0 +1,35 @@
+import pytest
+
+from tui.model import MentionError, parse_mention
+from tui.sanitize import clean
+
+
+def test_escape_sequences_controls_and_bidi_are_removed() -> None:
+    hostile = "hi \x1b[31mred\x1b[0m \x1b]52;c;ZXZpbA==\x07 \x1b]0;title\x07 \u202eevil\u202c \x07\x00ok\x9b"
+    assert clean(hostile) == "hi red   evil ok"
+
+
+def test_markup_stays_literal_text() -> None:
+    text = "[bold red]x[/] [link=https://evil.example]click[/link] [@click=app.quit]q[/]"
+    assert clean(text) == text
+
+
+def test_long_text_is_capped() -> None:
+    assert len(clean("a" * 50_000)) == 10_000
+
+
+def good() -> dict:
+    return {"id": "1", "source": "x", "author": "@a", "text": "hi", "created_at": "2026-11-20T10:00:00Z"}
+
+
+def test_parse_mention_keeps_unknown_fields_and_names_bad_ones() -> None:
+    data = good() | {"lang": "en", "followers": 10}
+    mention = parse_mention(data)
+    assert mention["extra"] == {"lang": "en"}
+    assert mention["uid"] == "x:1"
+    with pytest.raises(MentionError, match="followers"):
+        parse_mention(good() | {"followers": "many"})
+    with pytest.raises(MentionError, match="created_at"):
+        parse_mention(good() | {"created_at": "2026-11-20T10:00:00"})
+    with pytest.raises(MentionError, match="missing required field 'author'"):
+        parse_mention({k: v for k, v in good().items() if k != "author"})
