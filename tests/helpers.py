@@ -1,0 +1,54 @@
+"""Test doubles shared by the UI tests: a fixed clock and a source fed by the test."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tui.sources.base import Item, Source
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def make_mention(n: int, text: str, *, minutes_ago: int = 10, author: str | None = None,
+                 followers: int | None = 100, source: str = "mastodon", **extra: Any) -> dict[str, Any]:
+    return {
+        "id": str(n), "source": source, "author": author or f"@user{n}@example.social",
+        "author_name": f"User {n}", "text": text, "followers": followers,
+        "created_at": (NOW - timedelta(minutes=minutes_ago)).isoformat(),
+        "url": f"https://example.social/@user{n}/{n}", **extra,
+    }
+
+
+class FeedSource(Source):
+    """Yields what the test puts in, as a live source would."""
+
+    platform = "test"
+
+    def __init__(self, initial: list[dict[str, Any]] | None = None) -> None:
+        super().__init__("test-feed")
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        for data in initial or []:
+            self.queue.put_nowait(data)
+
+    async def items(self, cursor: Any) -> AsyncIterator[Item]:
+        while True:
+            data = await self.queue.get()
+            yield Item(data=data)
+
+
+MIXED = [
+    make_mention(1, "My order arrived cold and late again. Third time this month. Refund please.",
+                 minutes_ago=50),
+    make_mention(2, "What are your opening hours on Sunday?", minutes_ago=20),
+    make_mention(3, "Absolutely love the new oat latte, best coffee in town!", minutes_ago=5),
+    make_mention(4, "Your app leaked my email and password, data breach! Everyone change passwords",
+                 minutes_ago=3, followers=120_000),
+    make_mention(5, "Still no update on my refund, been on hold for ages", minutes_ago=30),
+]

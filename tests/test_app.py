@@ -1,0 +1,125 @@
+"""The inbox driven from the keyboard with Pilot: navigation, queues, live arrival, undo, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention
+from tui.app import TurnaroundApp, make_app
+from tui.config import Config
+from tui.screens.inbox import InboxScreen
+from tui.widgets.mention_list import MentionList
+from tui.widgets.queue_bar import QueueBar
+
+
+def app_with(tmp_path: Path, mentions: list[dict], source: FeedSource | None = None) -> TurnaroundApp:
+    return make_app(Config(), tmp_path / "store.json", sources=[source or FeedSource(mentions)],
+                    clock=fixed_clock)
+
+
+async def settle(pilot, app: TurnaroundApp, count: int) -> MentionList:  # type: ignore[no-untyped-def]
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if app.session is not None and app.session.store.mention_count() >= count:
+            break
+    await pilot.pause(0.2)
+    return app.screen.query_one(MentionList)
+
+
+async def test_queues_fill_and_keys_move(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        assert isinstance(app.screen, InboxScreen)
+        inbox = app.session.inbox
+        assert inbox.count("priority") >= 3
+        assert lst.current_uid == lst.uids[0]
+        first = lst.uids[0]
+        assert app.session.store.mention(first)["kind"] == "crisis", "the crisis comes first"
+        await pilot.press("j")
+        assert lst.cursor == 1
+        await pilot.press("G")
+        assert lst.cursor == len(lst.uids) - 1
+        await pilot.press("g")
+        assert lst.cursor == 0
+        await pilot.press("3")
+        assert app.screen.query_one(QueueBar).active == "champions"
+        assert lst.uids == inbox.uids("champions")
+        await pilot.press("2")
+        assert app.screen.query_one(QueueBar).active == "needs-reply"
+
+
+async def test_live_arrival_keeps_the_cursor(tmp_path: Path) -> None:
+    source = FeedSource(MIXED)
+    app = app_with(tmp_path, [], source)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        await pilot.press("j")
+        focused = lst.current_uid
+        source.queue.put_nowait(make_mention(
+            9, "Food poisoning after eating your sandwich, my whole family is sick", minutes_ago=1,
+            followers=50_000))
+        await settle(pilot, app, len(MIXED) + 1)
+        assert lst.current_uid == focused, "an arrival never moves the cursor"
+        assert "mastodon:9" in lst.uids
+        assert lst.has_focus
+
+
+async def test_done_moves_on_and_undo_brings_it_back(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        first, second = lst.uids[0], lst.uids[1]
+        await pilot.press("d")
+        assert first not in lst.uids
+        assert lst.current_uid == second, "the cursor goes on to the next mention"
+        assert app.session.store.mention(first)["state"] == "done"
+        await pilot.press("7")
+        assert first in lst.uids
+        await pilot.press("1")
+        await pilot.press("u")
+        assert first in lst.uids
+        assert lst.current_uid == first, "undo brings the mention and the cursor back"
+        assert app.session.store.mention(first)["state"] == "open"
+
+
+async def test_filter_narrows_the_queue(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        await pilot.press("slash")
+        await pilot.press(*"refund")
+        await pilot.press("enter")
+        assert lst.uids and all("refund" in app.session.store.mention(u)["text"].lower() for u in lst.uids)
+        await pilot.press("escape")
+        assert len(lst.uids) == app.session.inbox.count("priority")
+
+
+async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
+    hostile = make_mention(7, "[bold red]pwned[/] [link=https://evil.example]click[/link] "
+                              "[@click=app.quit]x[/] \x1b[31mred\x1b]0;title\x07 \u202eevil", minutes_ago=2)
+    app = app_with(tmp_path, [hostile])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app, 1)
+        for key in "12":
+            await pilot.press(key)
+            lst = app.screen.query_one(MentionList)
+            if lst.uids:
+                break
+        await pilot.pause(0.1)
+        stored = app.session.store.mention("mastodon:7")["text"]
+        assert "\x1b" not in stored and "\u202e" not in stored
+        assert "[@click=app.quit]x[/]" in stored
+        row = "".join(seg.text for seg in lst.render_line(0))
+        assert "[bold red]pwned[/]" in row
+        assert app.is_running, "markup in a mention never runs"
+
+
+async def test_help_lists_keys(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app, len(MIXED))
+        await pilot.press("question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)

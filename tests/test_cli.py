@@ -1,0 +1,161 @@
+"""The headless commands: collect, triage, export; broken lines reported, valid lines kept."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.cli import main
+from tui.store import Store
+
+GOOD = [
+    {"id": "1", "source": "mastodon", "author": "@ann@x.social", "text": "My order arrived cold again",
+     "created_at": "2026-11-20T10:00:00+00:00", "followers": 120, "lang": "en"},
+    {"id": "2", "source": "mastodon", "author": "@bob@x.social", "text": "What time do you open on Sunday?",
+     "created_at": "2026-11-20T10:05:00Z"},
+    {"id": "3", "source": "bluesky", "author": "cat.bsky.social", "text": "this latte slaps, chef's kiss",
+     "created_at": "2026-11-20T10:06:00+01:00"},
+]
+
+
+def write_jsonl(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def broken_file(tmp_path: Path) -> Path:
+    lines = [json.dumps(GOOD[0]), "{not json", json.dumps([1, 2]), json.dumps(GOOD[1]),
+             json.dumps({**GOOD[2], "author": None}), json.dumps({**GOOD[2], "created_at": "yesterday"}),
+             json.dumps(GOOD[2]), json.dumps(GOOD[0])]
+    return write_jsonl(tmp_path / "mentions.jsonl", lines)
+
+
+def test_collect_once_reports_each_bad_line_and_keeps_the_rest(tmp_path: Path, capsys) -> None:
+    source = broken_file(tmp_path)
+    db = tmp_path / "store.json"
+    code = main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "3 new, 1 duplicate, 4 invalid" in out
+    assert "mentions.jsonl:2: not valid JSON" in err
+    assert "mentions.jsonl:3: not a JSON object" in err
+    assert "mentions.jsonl:5:" in err and "author" in err
+    assert "mentions.jsonl:6:" in err and "created_at" in err
+    assert "Traceback" not in err
+    with Store(db, readonly=True) as store:
+        assert store.mention_count() == 3
+        assert store.mention("mastodon:1")["extra"] == {"lang": "en"}
+
+
+def test_collect_resumes_from_its_cursor(tmp_path: Path, capsys) -> None:
+    source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(GOOD[0])])
+    db = tmp_path / "store.json"
+    assert main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)]) == 0
+    with source.open("a") as handle:
+        handle.write(json.dumps(GOOD[1]) + "\n")
+    assert main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["1 new, 0 duplicate, 0 invalid", "1 new, 0 duplicate, 0 invalid"]
+
+
+def test_collect_follows_a_file_and_each_mention_survives_kill_9(tmp_path: Path) -> None:
+    source = tmp_path / "live.jsonl"
+    source.write_text("")
+    db = tmp_path / "store.json"
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "collect", "--source", f"jsonl:{source}",
+                             "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.0)
+        with source.open("a") as handle:
+            for item in GOOD:
+                handle.write(json.dumps(item) + "\n")
+                handle.flush()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            time.sleep(0.3)
+            log = Path(str(db) + ".log")
+            if log.exists() and log.read_text().count('"t":"mentions"') >= 3:
+                break
+        time.sleep(1.0)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    with Store(db) as store:
+        assert store.mention_count() == 3
+
+
+def test_collect_second_writer_gets_a_clear_message(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "store.json"
+    source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(GOOD[0])])
+    with Store(db):
+        code = main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)])
+    assert code == 2
+    assert "in use by another turnaround" in capsys.readouterr().err
+
+
+def test_triage_json_in_input_order(tmp_path: Path, capsys) -> None:
+    source = broken_file(tmp_path)
+    code = main(["triage", str(source), "--json"])
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 1
+    assert [r["id"] for r in rows] == ["1", "2", "3", "1"]
+    for row in rows:
+        assert set(row) == {"id", "label", "sentiment", "kind", "priority", "queue"}
+        assert row["label"] in {"negative", "neutral", "positive"}
+        assert -1 <= row["sentiment"] <= 1 and 0 <= row["priority"] <= 100
+    assert rows[0]["label"] == "negative" and rows[0]["queue"] == "priority"
+    assert rows[2]["label"] == "positive" and rows[2]["queue"] == "champions"
+    assert "mentions.jsonl:2: not valid JSON" in err
+
+
+def test_triage_reads_stdin_and_prints_a_table(monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
+        (json.dumps(GOOD[1]) + "\n").encode())))
+    assert main(["triage", "-"]) == 0
+    out = capsys.readouterr().out
+    assert "QUEUE" in out and "What time do you open" in out
+
+
+def test_export_jsonl_and_csv(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "store.json"
+    source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(g) for g in GOOD])
+    main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)])
+    capsys.readouterr()
+    assert main(["export", "--db", str(db)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 3
+    assert rows[0]["lang"] == "en", "unknown fields come back out"
+    assert {"queue", "state", "kind"} <= set(rows[0])
+    assert main(["export", "--db", str(db), "--format", "csv"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(table) == 3 and table[0]["state"] == "open"
+
+
+def test_version_and_help(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert "turnaround" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("collect", "triage", "lint", "export", "sources", "report"):
+        assert command in out
+
+
+def test_bad_config_is_one_clear_line(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[brand]\nname = 'x'\ncolour = 'red'\n")
+    assert main(["sources", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "config.toml: brand.colour: unknown key" in err and "Traceback" not in err

@@ -1,0 +1,161 @@
+"""The Textual app: thin. It opens the session off the UI thread, runs the sources as workers, and
+pushes the inbox screen; each screen lives in its own module under `tui/screens/`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+
+from tui import paths
+from tui.config import Config
+from tui.model import now_utc
+from tui.session import Session
+from tui.sources.base import Source
+from tui.store import StoreError
+from tui.themes import DEFAULT_DARK, builtin_theme_dirs, load_themes, variable_defaults
+
+THEME_DEFAULTS = {
+    "sentiment-negative": "#e06c75",
+    "sentiment-neutral": "#abb2bf",
+    "sentiment-positive": "#98c379",
+    "kind-crisis": "#ff5555",
+    "queue-active": "#61afef",
+    "unread": "#61afef",
+    "due-soon": "#e5c07b",
+    "breached": "#ff5555",
+    "hint-negative-language": "#e06c75",
+    "hint-excuse": "#d19a66",
+    "hint-blame": "#c678dd",
+    "hint-shouting": "#e5c07b",
+    "hint-other": "#56b6c2",
+    "badge-demo": "#c678dd",
+}
+
+
+class TurnaroundApp(App[int]):
+    """Streams mentions into queues; everything else happens on the screens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Turnaround"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("T", "change_theme", "Theme", show=False, id="app.theme"),
+    ]
+
+    def __init__(self, config: Config, db: Path, *, demo: bool = False,
+                 sources: Sequence[Source] | None = None,
+                 clock: Callable[[], datetime] = now_utc) -> None:
+        self._themes: list[Theme] = []
+        self._themes_loaded = False
+        super().__init__()
+        self.config = config
+        self.db = db
+        self.demo = demo
+        self.clock = clock
+        self._sources = list(sources) if sources is not None else None
+        self.session: Session | None = None
+        self.arrivals: asyncio.Event = asyncio.Event()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        dark = self.current_theme.dark if self._themes_loaded else True
+        return {**THEME_DEFAULTS, **variable_defaults(self._themes, dark)}
+
+    def _load_themes(self) -> None:
+        """Our themes are data files: the shipped ones, then the user's (which may override)."""
+        self._themes, errors = load_themes([*builtin_theme_dirs(), paths.user_themes_dir()])
+        for theme in self._themes:
+            self.register_theme(theme)
+        self._themes_loaded = True
+        for error in errors:
+            self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
+
+    def _choose_theme(self) -> None:
+        assert self.session is not None
+        wanted = [self.session.store.setting("theme"), self.config.theme, DEFAULT_DARK]
+        for name in wanted:
+            if name and name in self.available_themes:
+                self.theme = name
+                break
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.session is not None:
+            self.session.store.set_setting("theme", theme.name)
+
+    async def on_mount(self) -> None:
+        from tui.screens.inbox import InboxScreen
+
+        self._load_themes()
+        try:
+            self.session = await asyncio.to_thread(Session.open, self.config, self.db, clock=self.clock)
+        except StoreError as error:
+            self.exit(2, message=f"turnaround: {error}")
+            return
+        self._choose_theme()
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        for warning in self.session.warnings:
+            self.notify(warning, severity="warning", timeout=8)
+        await self.push_screen(InboxScreen(self.session, demo=self.demo))
+        self.set_interval(0.1, self._sync_store)
+        for source in self._build_sources():
+            self.run_worker(self._run_source(source), group="sources", name=source.name)
+
+    def _build_sources(self) -> list[Source]:
+        if self._sources is not None:
+            return self._sources
+        if self.demo:
+            from tui.sources.demo import DemoSource
+
+            return [DemoSource()]
+        from tui.sources.registry import SourceSpecError, from_config
+
+        sources = []
+        for index, table in enumerate(self.config.sources, 1):
+            try:
+                sources.append(from_config(table, index))
+            except SourceSpecError as error:
+                self.notify(str(error), severity="error", timeout=10)
+        return sources
+
+    async def _run_source(self, source: Source) -> None:
+        assert self.session is not None
+        try:
+            await self.session.pipeline.run(source, on_outcome=lambda _: self.arrivals.set())
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # a source's fault never takes the inbox down
+            source.health.fail(str(error))
+            self.notify(f"{source.name}: {error}", severity="error", timeout=10)
+        finally:
+            await source.aclose()
+
+    async def _sync_store(self) -> None:
+        if self.session is not None:
+            await asyncio.to_thread(self.session.store.sync)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            self.session.close()
+
+
+def make_app(config: Config, db: Path, *, demo: bool = False,
+             sources: Sequence[Source] | None = None,
+             clock: Callable[[], datetime] = now_utc) -> TurnaroundApp:
+    """The one factory the command line and the tests share."""
+    return TurnaroundApp(config, db, demo=demo, sources=sources, clock=clock)

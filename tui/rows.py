@@ -1,0 +1,48 @@
+"""How a mention reads in one list row: symbols and short forms, shared by the list and the detail.
+
+Every marker that carries meaning has a symbol, so nothing is told by colour alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tui.model import parse_time
+
+KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "♥", "other": "·"}
+LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
+CLOCK_SYMBOL = {"breached": "⚠", "due-soon": "◔", "ok": " "}
+SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "hn", "rss": "rss",
+                "x": "x", "demo": "demo", "jsonl": "jsonl", "sse": "sse"}
+
+
+def span(seconds: float) -> str:
+    """A compact duration: 45s, 12m, 3h, 2d."""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400 * 2:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+def age(mention: dict[str, Any], now: datetime) -> str:
+    return span((now - parse_time(mention["created_at"])).total_seconds())
+
+
+def clock_text(left: float) -> str:
+    """Time left on a response clock, or how late it is."""
+    return span(left) if left >= 0 else f"-{span(left)}"
+
+
+def reach(followers: int | None) -> str:
+    if followers is None:
+        return "reach unknown"
+    if followers >= 1_000_000:
+        return f"{followers / 1_000_000:.1f}M followers"
+    if followers >= 1_000:
+        return f"{followers / 1_000:.1f}k followers"
+    return f"{followers} followers"

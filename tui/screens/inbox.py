@@ -1,0 +1,408 @@
+"""The inbox screen: queue bar, mention list, detail pane, filter, and every triage key."""
+
+from __future__ import annotations
+
+import os
+import webbrowser
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label
+
+from tui.lifecycle import TransitionError
+from tui.queues import ALL_VIEWS, QUEUES
+from tui.session import Session
+from tui.widgets.mention_detail import MentionDetail
+from tui.widgets.mention_list import MentionList
+from tui.widgets.queue_bar import QueueBar
+
+QUEUE_BINDINGS = [
+    Binding(q.key, f"queue('{q.id}')", q.title, show=False, id=f"queue.{q.id}") for q in ALL_VIEWS
+]
+SORT_LABELS = {"priority": "priority", "time-left": "time left", "newest": "newest"}
+
+
+class InboxScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *QUEUE_BINDINGS,
+        Binding("slash", "filter", "Filter", id="inbox.filter"),
+        Binding("r", "reply", "Reply", id="inbox.reply"),
+        Binding("d", "done", "Done", id="inbox.done"),
+        Binding("u", "undo", "Undo", id="inbox.undo"),
+        Binding("e", "escalate", "Escalate", id="inbox.escalate"),
+        Binding("s", "snooze", "Snooze", show=False, id="inbox.snooze"),
+        Binding("w", "walk_away", "Walk away", show=False, id="inbox.walk_away"),
+        Binding("t", "thread", "Thread", show=False, id="inbox.thread"),
+        Binding("x,space", "select", "Select", show=False, id="inbox.select"),
+        Binding("asterisk", "select_all", "Select all", show=False, id="inbox.select_all"),
+        Binding("number_sign", "tag", "Tag", show=False, id="inbox.tag"),
+        Binding("n", "toggle_read", "Read/unread", show=False, id="inbox.read"),
+        Binding("m", "mute", "Mute", show=False, id="inbox.mute"),
+        Binding("v", "open_url", "Open link", show=False, id="inbox.open_url"),
+        Binding("y", "copy_url", "Copy link", show=False, id="inbox.copy_url"),
+        Binding("o", "sort", "Sort", show=False, id="inbox.sort"),
+        Binding("R", "report", "Report", show=False, id="inbox.report"),
+        Binding("escape", "clear", "Clear", show=False, id="inbox.clear"),
+    ]
+
+    def __init__(self, session: Session, *, demo: bool = False) -> None:
+        super().__init__()
+        self.session = session
+        self.inbox = session.inbox
+        self.demo = demo
+        self.queue = "priority"
+        self._pending = False
+        self._read_timer: Any = None
+
+    # -- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topline"):
+            if self.demo:
+                yield Label(Text(" DEMO "), id="demo-badge")
+            yield Label(Text(self._status_text()), id="status")
+        yield QueueBar(id="queues")
+        with Horizontal(id="main"):
+            yield MentionList(self.session.store.mention, self.inbox.response_clock,
+                              self.session.clock, id="mentions")
+            yield MentionDetail(id="detail")
+        yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
+                    id="filter")
+        yield Footer()
+
+    def _status_text(self) -> str:
+        if self.demo:
+            return ("demo data: Brightside Coffee · configure real sources in "
+                    "~/.config/turnaround/config.toml (see README)")
+        sort = SORT_LABELS[self.inbox.sort]
+        parts = [f"sorted by {sort}"]
+        if self.inbox.filter_text or self.inbox.filter_tag:
+            parts.append(f"filter: {self.inbox.filter_text or ''}"
+                         f"{' #' + self.inbox.filter_tag if self.inbox.filter_tag else ''}")
+        return " · ".join(parts)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.set_interval(1 / 10, self._apply_arrivals)
+        self.set_interval(30, self._tick)
+        self.on_resize()
+        self.show_queue("priority")
+        self.query_one(MentionList).focus()
+
+    def on_resize(self, event: Any = None) -> None:
+        self.set_class(self.size.width < 110, "-narrow")
+
+    # -- data flow ---------------------------------------------------------------------------
+    @property
+    def mention_list(self) -> MentionList:
+        return self.query_one(MentionList)
+
+    def show_queue(self, queue: str, *, fallback: int | None = None, keep: str | None = None) -> None:
+        same = queue == self.queue
+        self.queue = queue
+        lst = self.mention_list
+        lst.empty_text = ("Nothing matches the filter." if self.inbox.filter_text or self.inbox.filter_tag
+                          else f"Nothing in {queue}. New mentions appear as they arrive.")
+        if not same:
+            lst.selected.clear()
+            lst.set_reactive(MentionList.cursor, 0)
+            lst.scroll_to(y=0, animate=False, immediate=True)
+        lst.set_uids(self.inbox.uids(queue), keep=keep if keep is not None else (
+            lst.current_uid if same else None), fallback=fallback)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        bar = self.query_one(QueueBar)
+        bar.counts = {q.id: (self.inbox.count(q.id), self.inbox.unread(q.id)) for q in ALL_VIEWS}
+        bar.active = self.queue
+        self.query_one("#status", Label).update(Text(self._status_text()))
+
+    def _apply_arrivals(self) -> None:
+        """Batch everything that arrived since the last frame into one refresh."""
+        arrivals = self.app.arrivals  # type: ignore[attr-defined]
+        if arrivals.is_set():
+            arrivals.clear()
+            lst = self.mention_list
+            lst.set_uids(self.inbox.uids(self.queue))
+            self._update_counts()
+
+    def _tick(self) -> None:
+        self.mention_list.redraw()
+
+    @on(MentionList.Highlighted)
+    def _highlighted(self, event: MentionList.Highlighted) -> None:
+        self._show_detail(event.uid)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        if event.uid is not None:
+            self._read_timer = self.set_timer(1.5, lambda uid=event.uid: self._mark_read(uid))
+
+    def _mark_read(self, uid: str) -> None:
+        """A mention the cursor rests on is read, as in a mail client's preview pane."""
+        if self.mention_list.current_uid == uid:
+            self.inbox.set_read(uid, True)
+            self.mention_list.refresh_uid(uid)
+            self._update_counts()
+
+    def _show_detail(self, uid: str | None) -> None:
+        store = self.session.store
+        mention = store.mention(uid) if uid else None
+        detail = self.query_one(MentionDetail)
+        if mention is None:
+            detail.show(None, [], [], [], self.session.clock())
+            return
+        events = [self.session.lifecycle.describe(e) for e in store.events_for(mention["thread_uid"])]
+        detail.show(mention, store.thread(mention["thread_uid"]), store.by_author(mention["author"]),
+                    events, self.session.clock(), store.author(mention["author"]))
+
+    @on(MentionList.Opened)
+    def _opened(self, event: MentionList.Opened) -> None:
+        self.action_thread()
+
+    # -- actions -----------------------------------------------------------------------------
+    def _targets(self) -> list[str]:
+        """The selected mentions, else the one under the cursor."""
+        lst = self.mention_list
+        if lst.selected:
+            return [u for u in lst.uids if u in lst.selected]
+        return [lst.current_uid] if lst.current_uid else []
+
+    def act(self, action: str, *, thread: bool = True, why: str = "", **details: Any) -> bool:
+        """Apply a lifecycle action to the targets; the cursor moves on to the next mention."""
+        targets = self._targets()
+        if not targets:
+            self.notify("No mention here.", severity="warning")
+            return False
+        lst = self.mention_list
+        uids: list[str] = []
+        for uid in targets:
+            for item in (self.inbox.thread_open_uids(uid) if thread else [uid]):
+                if item not in uids:
+                    uids.append(item)
+        cursor_uid, index = lst.current_uid, lst.cursor
+        try:
+            self.inbox.act(action, uids, cursor=cursor_uid, why=why, **details)
+        except TransitionError as error:
+            self.notify(str(error), severity="warning")
+            return False
+        lst.selected.clear()
+        self.show_queue(self.queue, fallback=index, keep="" if cursor_uid not in
+                        self.inbox.uids(self.queue) else cursor_uid)
+        n = len(uids)
+        self.notify(f"{action}: {n} mention{'s' if n != 1 else ''} · u undoes", timeout=3)
+        return True
+
+    def action_queue(self, queue: str) -> None:
+        self.show_queue(queue)
+
+    def action_done(self) -> None:
+        self.act("done")
+
+    def action_undo(self) -> None:
+        undone = self.inbox.undo()
+        if undone is None:
+            self.notify("Nothing to undo.", severity="warning")
+            return
+        change, cursor = undone
+        self.show_queue(self.queue, keep=cursor or "")
+        self.notify(f"Undid {change.action}.", timeout=3)
+
+    def action_select(self) -> None:
+        self.mention_list.toggle_selected()
+        self.mention_list.action_cursor_down()
+
+    def action_select_all(self) -> None:
+        lst = self.mention_list
+        lst.selected = set(lst.uids) if len(lst.selected) < len(lst.uids) else set()
+        lst.redraw()
+        self.notify(f"{len(lst.selected)} selected", timeout=2)
+
+    def action_clear(self) -> None:
+        lst = self.mention_list
+        if lst.selected:
+            lst.selected.clear()
+            lst.redraw()
+        elif self.inbox.filter_text or self.inbox.filter_tag:
+            self.inbox.set_filter()
+            self.show_queue(self.queue)
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.value = self.inbox.filter_text + (f" #{self.inbox.filter_tag}" if self.inbox.filter_tag else "")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        words = event.value.split()
+        tags = [w for w in words if w.startswith("#") and len(w) > 1]
+        text = " ".join(w for w in words if w not in tags)
+        self.inbox.set_filter(text, tags[0] if tags else "")
+        self.show_queue(self.queue)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.input.display = False
+        self.mention_list.focus()
+
+    def on_key(self, event: Any) -> None:
+        box = self.query_one("#filter", Input)
+        if event.key == "escape" and box.has_focus:
+            box.value = ""
+            box.display = False
+            self.inbox.set_filter()
+            self.show_queue(self.queue)
+            self.mention_list.focus()
+            event.stop()
+
+    def action_toggle_read(self) -> None:
+        for uid in self._targets():
+            mention = self.session.store.mention(uid) or {}
+            self.inbox.set_read(uid, not mention.get("read"))
+            self.mention_list.refresh_uid(uid)
+        self._update_counts()
+
+    def action_sort(self) -> None:
+        order = ["priority", "time-left", "newest"]
+        self.inbox.set_sort(order[(order.index(self.inbox.sort) + 1) % len(order)])
+        self.show_queue(self.queue)
+        self.notify(f"Sorted by {SORT_LABELS[self.inbox.sort]}", timeout=2)
+
+    @work
+    async def action_tag(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        if not self._targets():
+            return
+        answer = await self.app.push_screen_wait(PromptScreen(
+            "Tag", placeholder="billing   (-billing removes it)",
+            help="Tags show in the list and the export; filter with /#tag"))
+        if not answer or not answer.strip().lstrip("-#"):
+            return
+        word = answer.strip()
+        remove = word.startswith("-")
+        tag = word.lstrip("-#").split()[0]
+        self.act("untag" if remove else "tag", thread=False, tag=tag)
+
+    @work
+    async def action_escalate(self) -> None:
+        from tui.screens.prompt import ChoiceScreen
+
+        targets = self._targets()
+        if not targets:
+            return
+        mention = self.session.store.mention(targets[0]) or {}
+        teams = list(self.session.config.routing) or ["support-lead", "billing", "tech", "legal", "pr"]
+        suggested = self.session.lifecycle.suggest_team(mention, self.session.config.routing)
+        choice = await self.app.push_screen_wait(ChoiceScreen(
+            "Escalate to", [(t, t) for t in teams], note_label="Note for the team",
+            default=suggested, help=f"Suggested: {suggested}" if suggested else ""))
+        if choice is not None:
+            self.act("escalate", why=choice.note, team=choice.value, note=choice.note)
+
+    @work
+    async def action_snooze(self) -> None:
+        from tui.screens.prompt import PromptScreen
+
+        if not self._targets():
+            return
+        answer = await self.app.push_screen_wait(PromptScreen(
+            "Snooze until", placeholder="2h, tomorrow 9am, next monday",
+            help="It comes back to its queue by itself."))
+        if not answer:
+            return
+        when = self.session.lifecycle.parse_when(answer, self.session.clock())
+        if when is None:
+            self.notify(f"Could not read a time from {answer!r}.", severity="error")
+            return
+        self.act("snooze", why=answer, until=when.isoformat(timespec="minutes"))
+
+    @work
+    async def action_walk_away(self) -> None:
+        from tui.screens.walk_away import WalkAwayScreen
+
+        targets = self._targets()
+        if not targets:
+            return
+        mention = self.session.store.mention(targets[0]) or {}
+        result = await self.app.push_screen_wait(WalkAwayScreen(
+            mention, self.session.lifecycle.walk_away_signs(mention["thread_uid"]),
+            self.session.config.walk_away_days))
+        if result is not None:
+            until = self.session.clock() + result.window
+            self.act("walk-away", why=result.note, reason=result.reason,
+                     until=until.isoformat(timespec="minutes"))
+
+    def action_mute(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        authors = sorted({(self.session.store.mention(u) or {}).get("author", "") for u in targets})
+        muted = all(self.session.store.author(a).get("muted") for a in authors)
+        change = self.inbox.set_muted(authors, not muted)
+        self.mention_list.selected.clear()
+        self.show_queue(self.queue, fallback=self.mention_list.cursor)
+        verb = "Unmuted" if muted else "Muted"
+        self.notify(f"{verb} {', '.join(authors)} ({len(change.uids)} mentions) · u undoes", timeout=4)
+
+    def action_thread(self) -> None:
+        from tui.screens.thread import ThreadScreen
+
+        uid = self.mention_list.current_uid
+        if uid is None:
+            return
+        self.inbox.set_read(uid, True)
+        self.mention_list.refresh_uid(uid)
+        self._update_counts()
+        self.app.push_screen(ThreadScreen(self.session, uid))
+
+    def action_reply(self) -> None:
+        from tui.screens.reply import ReplyScreen
+
+        uid = self.mention_list.current_uid
+        if uid is None:
+            return
+        self.inbox.set_read(uid, True)
+        self.app.push_screen(ReplyScreen(self.session, uid), callback=lambda _: self.show_queue(
+            self.queue, fallback=self.mention_list.cursor))
+
+    def action_report(self) -> None:
+        from tui.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.session))
+
+    def _url(self) -> str | None:
+        uid = self.mention_list.current_uid
+        mention = self.session.store.mention(uid) if uid else None
+        if mention is None or not mention.get("url"):
+            self.notify("This mention has no link.", severity="warning")
+            return None
+        return str(mention["url"])
+
+    def action_open_url(self) -> None:
+        url = self._url()
+        if url is None:
+            return
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.environ.get(
+                "SSH_CONNECTION"):
+            self.app.copy_to_clipboard(url)
+            self.notify(f"No display here (SSH?): copied the link instead.\n{url}", timeout=6)
+            return
+        opened = webbrowser.open(url)
+        self.notify(f"Opened {url}" if opened else f"Could not open a browser; link: {url}")
+
+    def action_copy_url(self) -> None:
+        url = self._url()
+        if url is not None:
+            self.app.copy_to_clipboard(url)
+            self.notify(f"Copied {url}", timeout=3)
+
+    def on_screen_resume(self) -> None:
+        self.show_queue(self.queue)
+
+
+__all__ = ["QUEUES", "InboxScreen"]

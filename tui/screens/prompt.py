@@ -1,0 +1,91 @@
+"""Small modal dialogs: a one-line prompt, and a choice with an optional note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; Enter returns it, Escape returns None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.placeholder = placeholder
+        self.value = value
+        self.help_text = help
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            if self.help_text:
+                yield Label(Text(self.help_text), classes="dialog-help")
+            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    value: str
+    note: str
+
+
+class ChoiceScreen(ModalScreen[Choice | None]):
+    """Pick one option (keys or arrows), then write an optional note; Enter confirms."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]], *, note_label: str = "Note",
+                 help: str = "", default: str | None = None, note: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.options = options
+        self.note_label = note_label
+        self.help_text = help
+        self.default = default
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.title_text), classes="dialog-title")
+            if self.help_text:
+                yield Label(Text(self.help_text), classes="dialog-help")
+            yield OptionList(*(Option(Text(label), id=value) for value, label in self.options),
+                             id="choice-options")
+            yield Label(Text(f"{self.note_label} (Enter to confirm, Esc to cancel)"), classes="dialog-help")
+            yield Input(value=self.note, id="choice-note")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        ids = [value for value, _ in self.options]
+        options.highlighted = ids.index(self.default) if self.default in ids else 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#choice-note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        value = self.options[options.highlighted][0]
+        self.dismiss(Choice(value, event.value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,82 @@
+"""`w`: walk away from a lose-lose thread. It leaves the queues but stays watched for a while."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+REASONS = [
+    ("abusive", "Abusive: insults or threats aimed at staff"),
+    ("troll", "Troll: provoking, not seeking help"),
+    ("no-resolution-possible", "No resolution possible: we have offered all we can"),
+    ("repeating", "Repeating: the same complaint after a fix was offered"),
+    ("other", "Other (say why in the note)"),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class WalkAway:
+    reason: str
+    note: str
+    window: timedelta
+
+
+class WalkAwayScreen(ModalScreen[WalkAway | None]):
+    """Reason, note and watch window; Enter in the last field confirms, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="walk.cancel")]
+
+    def __init__(self, mention: dict[str, Any], signs: list[str], days: int = 7) -> None:
+        super().__init__(classes="dialog-screen")
+        self.mention = mention
+        self.signs = signs
+        self.days = days
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="walk-away"):
+            yield Label(Text(f"Walk away from {self.mention.get('author', '')}'s thread?"),
+                        classes="dialog-title")
+            help_text = Text("It leaves the active queues for walked-away, stays watched, and comes "
+                             "back to priority if the author writes again or it draws a crowd.")
+            yield Label(help_text, classes="dialog-help")
+            if self.signs:
+                yield Label(Text("Signs seen: " + "; ".join(self.signs)), classes="dialog-help")
+            yield OptionList(*(Option(Text(label), id=value) for value, label in REASONS),
+                             id="walk-reason")
+            yield Label(Text("Note"), classes="dialog-help")
+            yield Input(placeholder="what happened, for whoever picks this up", id="walk-note")
+            yield Label(Text("Watch for (days)"), classes="dialog-help")
+            yield Input(str(self.days), id="walk-days", type="integer")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#walk-note", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "walk-note":
+            self.query_one("#walk-days", Input).focus()
+            return
+        options = self.query_one(OptionList)
+        reason = REASONS[options.highlighted or 0][0]
+        try:
+            days = max(1, int(self.query_one("#walk-days", Input).value or self.days))
+        except ValueError:
+            days = self.days
+        note = self.query_one("#walk-note", Input).value.strip()
+        self.dismiss(WalkAway(reason, note, timedelta(days=days)))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

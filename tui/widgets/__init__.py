@@ -1,0 +1,1 @@
+"""Widgets of the inbox; each talks to the others through messages."""

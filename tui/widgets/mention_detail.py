@@ -1,0 +1,88 @@
+"""The detail pane: the whole mention, its thread, the author's history with us and their reach."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, reach
+from tui.sanitize import one_line
+
+
+def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True) -> Text:
+    """Header and text of one mention, built from plain Text: mention text is never markup."""
+    text = Text()
+    name = mention.get("author_name")
+    text.append(mention.get("author", ""), "bold")
+    if name:
+        text.append(f"  {one_line(name, 60)}")
+    text.append(f"  · {reach(mention.get('followers'))} · {mention.get('source', '')} · "
+                f"{age(mention, now)} ago\n", "dim")
+    kind, label = mention.get("kind", "other"), mention.get("label", "neutral")
+    text.append(f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
+                f"({mention.get('sentiment', 0):+.2f})  priority {mention.get('priority', 0)}  "
+                f"state {mention.get('state', 'open')}", "italic")
+    if mention.get("tags"):
+        text.append("  " + " ".join(f"#{t}" for t in mention["tags"]))
+    if mention.get("folded"):
+        text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
+    text.append("\n")
+    if mention.get("banner"):
+        text.append(f"⚑ {mention['banner']}\n", "bold reverse")
+    if mention.get("deleted"):
+        text.append("(deleted by its author; kept here)\n", "dim")
+    body = mention.get("text", "")
+    text.append(body if full else one_line(body, 400))
+    if mention.get("url"):
+        text.append(f"\n{mention['url']}", "dim underline")
+    return text
+
+
+class MentionDetail(VerticalScroll, can_focus=True):
+    """Scrolls when the text is long; filled by the screen with `show()`."""
+
+    DEFAULT_CSS = """
+    MentionDetail > Static { width: 1fr; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="detail-body")
+
+    def show(self, mention: dict[str, Any] | None, thread: list[dict[str, Any]],
+             history: list[dict[str, Any]], events: list[str], now: datetime,
+             author: dict[str, Any] | None = None) -> None:
+        body = self.query_one("#detail-body", Static)
+        if mention is None:
+            body.update(Text("No mention selected.", "dim"))
+            return
+        parts: list[Any] = [describe_mention(mention, now)]
+        if len(thread) > 1:
+            parts.append(Text(f"\n── Thread ({len(thread)} messages) ──", "bold"))
+            for item in thread:
+                marker = "▶ " if item["uid"] == mention["uid"] else "  "
+                line = Text(marker)
+                line.append(item.get("author", ""), "bold")
+                line.append(f" {age(item, now)} ago: ", "dim")
+                line.append(one_line(item.get("text", ""), 240))
+                parts.append(line)
+        others = [m for m in history if m["uid"] != mention["uid"]]
+        header = f"\n── {mention.get('author', '')} with us: {len(others)} earlier mention(s)"
+        if author and author.get("champion"):
+            header += " · ★ champion"
+        if author and author.get("muted"):
+            header += " · muted"
+        parts.append(Text(header + " ──", "bold"))
+        for item in others[-5:]:
+            line = Text(f"  {LABEL_SYMBOL.get(item.get('label', ''), '·')} {age(item, now)} ago: ")
+            line.append(one_line(item.get("text", ""), 200))
+            parts.append(line)
+        if events:
+            parts.append(Text("\n── History ──", "bold"))
+            parts.extend(Text(f"  {e}") for e in events)
+        body.update(Group(*parts))
+        self.scroll_home(animate=False)
