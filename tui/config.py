@@ -77,7 +77,8 @@ def load_config(path: Path) -> Config:
     config = Config(path=path)
     for key in data:
         if key not in _SECTIONS:
-            raise ConfigError(f"{path}: unknown section or key {key!r} (known: {', '.join(sorted(_SECTIONS))})")
+            known = ", ".join(sorted(_SECTIONS))
+            raise ConfigError(f"{path}: unknown section or key {key!r} (known: {known})")
     brand = _expect(data.get("brand", {}), dict, f"{path}: [brand]")
     for key, value in brand.items():
         where = f"{path}: brand.{key}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from typing import ClassVar
 
 from rich.text import Text
 from textual.widgets import TextArea
@@ -13,7 +14,7 @@ from tui.hints import Hint
 class DraftArea(TextArea):
     """A TextArea that stylises the spans of the current hints (through the public `get_line`)."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "draft-area--hint-negative-language",
         "draft-area--hint-excuse",
         "draft-area--hint-blame",
@@ -55,7 +56,7 @@ class DraftArea(TextArea):
             return line
         start_of_line = self._line_starts[line_index]
         end_of_line = start_of_line + len(line.plain)
-        for index, hint in enumerate(self.hints):
+        for hint in self.hints:
             assert hint.start is not None and hint.end is not None
             if hint.end <= start_of_line or hint.start > end_of_line:
                 continue

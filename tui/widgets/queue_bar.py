@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -15,7 +17,7 @@ class QueueBar(Widget):
     DEFAULT_CSS = """
     QueueBar { height: auto; }
     """
-    COMPONENT_CLASSES = {"queue-bar--active", "queue-bar--key", "queue-bar--unread"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"queue-bar--active", "queue-bar--key", "queue-bar--unread"}
 
     active: reactive[str] = reactive("priority")
     counts: reactive[dict[str, tuple[int, int]]] = reactive(dict, always_update=True)
