@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from tui import __version__, paths
-from tui.config import Config, ConfigError, load_config
+from tui.config import Config, ConfigError, demo_config, load_config
 from tui.model import MentionError, canonical, parse_mention, parse_time
 from tui.store import Store, StoreError
 
@@ -126,7 +126,8 @@ def cmd_app(args: argparse.Namespace) -> int:
             Path(str(paths.demo_store()) + suffix).unlink(missing_ok=True)
     from tui.app import make_app
 
-    app = make_app(config=config or Config(), db=store_path(args, demo=demo), demo=demo)
+    app = make_app(config=demo_config() if demo else config or Config(),
+                   db=store_path(args, demo=demo), demo=demo)
     app.run()
     return app.return_code or 0
 
@@ -150,7 +151,7 @@ async def cmd_collect(args: argparse.Namespace) -> int:
     store = Store(store_path(args))
     for warning in store.warnings:
         print(f"turnaround: {warning}", file=sys.stderr)
-    pipeline = Pipeline(store, triager)
+    pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
     counts = Counts()
 
     def report(outcome: Any) -> None:

@@ -27,6 +27,7 @@ class Config:
     brand: str = "our brand"
     agent: str = "the team"
     watch: list[str] = field(default_factory=list)
+    handles: list[str] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     targets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     queue_targets: dict[str, int] = field(default_factory=dict)
@@ -84,8 +85,8 @@ def load_config(path: Path) -> Config:
         where = f"{path}: brand.{key}"
         if key in ("name", "agent"):
             setattr(config, "brand" if key == "name" else "agent", _expect(value, str, where))
-        elif key == "watch":
-            config.watch = [_expect(v, str, where) for v in _expect(value, list, where)]
+        elif key in ("watch", "handles"):
+            setattr(config, key, [_expect(v, str, where) for v in _expect(value, list, where)])
         else:
             raise ConfigError(f"{where}: unknown key")
     sources = _expect(data.get("sources", []), list, f"{path}: sources")
@@ -122,6 +123,19 @@ def load_config(path: Path) -> Config:
             raise ConfigError(f"{path}: lifecycle.{key}: unknown key")
         config.walk_away_days = _expect(value, int, f"{path}: lifecycle.walk_away_days")
     return config
+
+
+def demo_config() -> Config:
+    """The demo's brand: Brightside Coffee, with its own accounts so its replies are not queued."""
+    return Config(brand="Brightside Coffee", agent="Sam",
+                  watch=["Brightside", "Bean Club", "Orbit", "Cold Brew Cans"],
+                  handles=["@brightside@brightside.social", "@BrightsideCoffee", "brightside.coffee",
+                           "u/Brightside_Official"],
+                  routing={"safety": ["burn", "overheat", "injury", "plastic", "poisoning"],
+                           "security": ["leak", "breach", "phishing", "hacked", "password"],
+                           "billing": ["refund", "charged", "billed", "payment"],
+                           "app-team": ["app", "crash", "login", "points"],
+                           "stores": ["staff", "rude", "cold", "order"]})
 
 
 def secret(source: dict[str, Any], key: str) -> str | None:

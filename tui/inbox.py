@@ -16,7 +16,7 @@ from typing import Any
 from tui.config import DEFAULT_TARGETS
 from tui.lifecycle import IN_PLACE, Change, Lifecycle
 from tui.model import now_utc, parse_time
-from tui.queues import ALL_VIEWS, queue_of
+from tui.queues import ALL_VIEWS, HIDDEN, queue_of
 from tui.store import Store
 
 SORTS = ("priority", "time-left", "newest")
@@ -52,6 +52,7 @@ class Inbox:
         self.undo_stack: list[tuple[Change, str | None]] = []
         self._keys: dict[str, tuple] = {}
         self._queues: dict[str, list[tuple]] = {v.id: [] for v in ALL_VIEWS}
+        self._queues[HIDDEN] = []
         self._unread: Counter[str] = Counter()
         self._unread_uids: set[str] = set()
         self._filtered: dict[str, list[str]] = {}
@@ -116,6 +117,7 @@ class Inbox:
         self.sort = sort
         self._keys.clear()
         self._queues = {v.id: [] for v in ALL_VIEWS}
+        self._queues[HIDDEN] = []
         self._unread.clear()
         self._unread_uids.clear()
         self._filtered.clear()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -39,8 +39,9 @@ class Pipeline:
     """Turns raw records into stored, triaged mentions. Pure core: no UI, no network of its own."""
 
     def __init__(self, store: Store, triager: Triager, *,
-                 clock: Callable[[], datetime] = now_utc) -> None:
+                 clock: Callable[[], datetime] = now_utc, ours: Iterable[str] = ()) -> None:
         self.store = store
+        self.ours = {handle.lower() for handle in ours}
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
@@ -85,6 +86,11 @@ class Pipeline:
         author = self.store.author(mention["author"])
         if author.get("muted"):
             mention["muted"] = True
+        if mention["author"].lower() in self.ours:
+            # Our own posts in a thread are context, not work: they sit in no queue.
+            mention["ours"] = True
+            mention["state"] = "ours"
+            mention["read"] = True
         mention["queue"] = queue_of(mention)
         self.store.add_mention(mention)
         self._repeat_index.setdefault(self._repeat_key(mention), mention["uid"])

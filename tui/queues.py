@@ -23,6 +23,8 @@ QUEUES: tuple[Queue, ...] = (
     Queue("done", "7", "Done"),
 )
 EXTRA_VIEWS: tuple[Queue, ...] = (Queue("muted", "8", "Muted"), Queue("snoozed", "9", "Snoozed"))
+HIDDEN = "ours"
+"""Our own posts, kept for the thread view, listed in no queue."""
 QUEUE_IDS = tuple(q.id for q in QUEUES)
 ALL_VIEWS = QUEUES + EXTRA_VIEWS
 
@@ -36,6 +38,7 @@ STATE_QUEUE = {
     "resolved": "done",
     "closed": "done",
     "done": "done",
+    "ours": "ours",
 }
 
 

@@ -38,7 +38,7 @@ class Session:
         if triager is None:
             user = paths.triage_file()
             triager = Triager.load(user if user.exists() else None)
-        pipeline = Pipeline(store, triager, clock=clock)
+        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles)
         lifecycle = Lifecycle(store, clock=clock, agent=config.agent)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)

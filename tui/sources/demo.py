@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -28,24 +28,28 @@ class DemoSource(Source):
     platform = "demo"
 
     def __init__(self, *, backlog: float = 0.7, pace: tuple[float, float] = (0.6, 2.5),
-                 seed: int | None = None, now: datetime | None = None) -> None:
+                 seed: int | None = None, now: datetime | None = None,
+                 squeeze: float = 8.0) -> None:
         super().__init__("demo")
         self.backlog = backlog
         self.pace = pace
         self.random = random.Random(seed)
         self.now = now
+        self.squeeze = squeeze
 
     async def items(self, cursor: Any) -> AsyncIterator[Item]:
         lines = demo_lines()
         if not lines:
             return
         now = self.now or datetime.now(UTC)
-        shift = now - parse_time(lines[-1]["created_at"])
         split = int(len(lines) * self.backlog)
+        last = parse_time(lines[split - 1]["created_at"]) if split else now
         for number, data in enumerate(lines, 1):
             data = dict(data)
             if number <= split:
-                data["created_at"] = (parse_time(data["created_at"]) + shift).isoformat()
+                # The backlog's two days are squeezed into the last hours, so clocks read as a shift.
+                ago = (last - parse_time(data["created_at"])) / self.squeeze
+                data["created_at"] = (now - ago - timedelta(minutes=2)).isoformat(timespec="seconds")
             else:
                 await asyncio.sleep(self.random.uniform(*self.pace))
                 data["created_at"] = datetime.now(UTC).isoformat(timespec="seconds")
