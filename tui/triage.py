@@ -1,0 +1,609 @@
+"""Triage: sentiment label, kind, priority, starting queue and topics for one mention.
+
+Sentiment is VADER, extended for what a support inbox sees: slang, emoji, plain-worded problems
+("still no update", "on hold for ages"), ironic thanks and sarcasm. We extend VADER rather than
+replace it: extra lexicon and emoji entries go into one analyzer instance, and phrase rules rewrite
+each matched phrase into a single token that carries the phrase's valence, so VADER's own handling
+of negation, boosters, capitals and "but" still applies around it.
+
+Every word list, pattern, weight and threshold comes from ``tui/data/triage.toml``; a user file is
+merged over it by `Triager.load`. Nothing here imports Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+LABELS = ("negative", "neutral", "positive")
+KINDS = ("complaint", "question", "praise", "crisis", "other")
+QUEUE_IDS = ("priority", "needs-reply", "champions", "waiting", "escalated", "walked-away", "done")
+NEW_QUEUES = ("priority", "needs-reply", "champions")
+
+PACKAGED = "triage.toml"
+# Rule patterns run on lowercased text without re.IGNORECASE, which is several times slower.
+_FLAGS = 0
+_ESCAPE = re.compile(r"\\.")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+_LEADING_HANDLES = re.compile(r"^(?:\s*[@#]\w+[:,]?)+\s*")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"[@#]\w+")
+_HANDLE_ONLY = re.compile(r"@\w+")
+_WORD = re.compile(r"[a-z][a-z0-9'&-]*[a-z0-9]|[a-z]")
+_NEUTRAL_TOKEN = "xxneutral"
+# VADER looks up to three words back for a negation, across sentence ends too ("no water.
+# Unacceptable." reads as "not unacceptable"); three neutral tokens after each sentence stop it.
+_SENTENCE_END = re.compile(r"([.!?]+)\s+")
+_SENTENCE_BREAK = r"\1 xxbreak xxbreak xxbreak "
+
+
+class TriageConfigError(ValueError):
+    """A triage rules file that cannot be used; the message names the file and the key."""
+
+    def __init__(self, path: str, key: str, message: str) -> None:
+        self.path = path
+        self.key = key
+        super().__init__(f"{path}: {key}: {message}")
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    label: str  # negative|neutral|positive
+    sentiment: float  # [-1, 1]
+    kind: str  # complaint|question|praise|crisis|other
+    priority: int  # 0..100
+    queue: str  # priority|needs-reply|champions
+    topics: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as stored on a mention (topics as a list, so it round-trips through JSON)."""
+        return {
+            "label": self.label,
+            "sentiment": self.sentiment,
+            "kind": self.kind,
+            "priority": self.priority,
+            "queue": self.queue,
+            "topics": list(self.topics),
+        }
+
+
+# --- loading and merging ---------------------------------------------------------------------
+
+
+def _packaged_text() -> str:
+    return resources.files("tui.data").joinpath(PACKAGED).read_text("utf-8")
+
+
+@cache
+def _packaged_config() -> dict[str, Any]:
+    return tomllib.loads(_packaged_text())
+
+
+def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
+    """Merge `over` onto `base`: tables recurse, lists extend, scalars replace.
+
+    A value whose type differs from the packaged one is refused, naming the key, so a typo in a
+    user file fails loudly instead of silently disabling a rule.
+    """
+    out = dict(base)
+    for key, value in over.items():
+        path = f"{prefix}{key}"
+        if key not in base:
+            out[key] = value
+            continue
+        old = base[key]
+        if isinstance(old, dict):
+            if not isinstance(value, dict):
+                raise TriageConfigError(where, path, "must be a table")
+            out[key] = merge(old, value, where, f"{path}.")
+        elif isinstance(old, list):
+            if not isinstance(value, list):
+                raise TriageConfigError(where, path, "must be a list (it extends the packaged list)")
+            out[key] = [*old, *value]
+        elif isinstance(old, bool) or isinstance(value, bool):
+            if type(old) is not type(value):
+                raise TriageConfigError(where, path, f"must be {type(old).__name__}")
+            out[key] = value
+        elif isinstance(old, int | float):
+            if not isinstance(value, int | float):
+                raise TriageConfigError(where, path, "must be a number")
+            out[key] = value
+        elif type(old) is not type(value):
+            raise TriageConfigError(where, path, f"must be {type(old).__name__}")
+        else:
+            out[key] = value
+    return out
+
+
+class _Reader:
+    """Typed access to the merged config; every error names the file and the dotted key."""
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        self.data = data
+        self.where = where
+
+    def fail(self, key: str, message: str) -> TriageConfigError:
+        return TriageConfigError(self.where, key, message)
+
+    def get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise self.fail(key, "missing")
+            node = node[part]
+        return node
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.get(key)
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return value
+
+    def number(self, key: str, low: float | None = None, high: float | None = None) -> float:
+        value = self.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(key, "must be a number")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise self.fail(key, f"must be between {low} and {high}")
+        return float(value)
+
+    def strings(self, key: str) -> list[str]:
+        value = self.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        return value
+
+    def string(self, key: str) -> str:
+        value = self.get(key)
+        if not isinstance(value, str):
+            raise self.fail(key, "must be a string")
+        return value
+
+    def regex(self, key: str, patterns: Iterable[str] | None = None) -> re.Pattern[str] | None:
+        """Compile one pattern or a list of them into one alternation (one pass per mention)."""
+        items = [self.string(key)] if patterns is None else list(patterns)
+        for index, pattern in enumerate(items):
+            label = key if patterns is None else f"{key}[{index}]"
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise self.fail(label, f"bad regular expression {pattern!r}: {error}") from None
+            if any(ch.isupper() for ch in _ESCAPE.sub("", pattern)):
+                raise self.fail(label, f"{pattern!r}: patterns match lowercased text; "
+                                "write them in lowercase")
+        if not items:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
+
+    def regex_list(self, key: str) -> re.Pattern[str] | None:
+        return self.regex(key, self.strings(key))
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseGroup:
+    name: str
+    pattern: re.Pattern[str]
+    token: str
+    problem: bool
+    topic: str | None
+
+
+class _QueueRules:
+    """Kind -> starting queue, with negative mentions sent to one queue (bar listed kinds)."""
+
+    def __init__(self, cfg: _Reader) -> None:
+        self.by_kind: dict[str, str] = {}
+        for kind in KINDS:
+            self.by_kind[kind] = self._queue_id(cfg, f"queue.{kind}")
+        self.negative = self._queue_id(cfg, "queue.negative")
+        self.negative_except = frozenset(cfg.strings("queue.negative_except"))
+        for kind in self.negative_except:
+            if kind not in KINDS:
+                raise cfg.fail("queue.negative_except", f"unknown kind {kind!r}")
+
+    @staticmethod
+    def _queue_id(cfg: _Reader, key: str) -> str:
+        queue = cfg.string(key)
+        if queue not in NEW_QUEUES:
+            raise cfg.fail(key, f"must be one of {', '.join(NEW_QUEUES)}")
+        return queue
+
+    def queue(self, kind: str, label: str) -> str:
+        if label == "negative" and kind not in self.negative_except:
+            return self.negative
+        return self.by_kind.get(kind, "needs-reply")
+
+
+def _found(pattern: re.Pattern[str] | None, low: str) -> bool:
+    return pattern is not None and pattern.search(low) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """Text in its own case (VADER reads CAPITALS as emphasis) and lowercased (rules match that)."""
+
+    cased: str
+    low: str
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        low = text.lower()
+        # Lowercasing a few characters changes the length; then spans would not line up.
+        return cls(text if len(low) == len(text) else low, low)
+
+    def replace(self, pattern: re.Pattern[str], token: str) -> tuple[_Text, int]:
+        """Replace every match (found in the lowercase text) by ` token ` in both versions."""
+        cased: list[str] = []
+        low: list[str] = []
+        last = 0
+        for match in pattern.finditer(self.low):
+            start, end = match.span()
+            cased.append(self.cased[last:start])
+            low.append(self.low[last:start])
+            cased.append(f" {token} ")
+            low.append(f" {token} ")
+            last = end
+        if not cased:
+            return self, 0
+        cased.append(self.cased[last:])
+        low.append(self.low[last:])
+        return _Text("".join(cased), "".join(low)), len(cased) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the sentiment pass learnt about a mention, for the kind rules."""
+
+    low: str  # lowercased, quotes normalised
+    compound: float
+    label: str
+    is_question: bool
+    problem: bool  # a problem phrase matched
+    personal: bool  # first person, or addressed to someone
+    news: bool  # a news / jobs / events cue matched
+    topics: tuple[str, ...]  # from phrase rules
+
+
+# --- the engine --------------------------------------------------------------------------------
+
+
+class Triager:
+    """Turns mention text (+ reach and age) into a `TriageResult`. Build once, reuse: the VADER
+    analyzer it owns is slow to construct."""
+
+    def __init__(self, config: dict[str, Any], *, where: str = PACKAGED) -> None:
+        self.config = config
+        self._analyzer = SentimentIntensityAnalyzer()
+        self._build(_Reader(config, where))
+
+    @classmethod
+    def load(cls, user_file: Path | None = None) -> Triager:
+        """The packaged rules, with `user_file` (if given) merged over them."""
+        config = _packaged_config()
+        if user_file is None:
+            return cls(config)
+        where = str(user_file)
+        try:
+            raw = Path(user_file).read_bytes()
+        except OSError as error:
+            raise TriageConfigError(where, "-", f"cannot read ({error.strerror})") from None
+        try:
+            user = tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            raise TriageConfigError(where, "-", f"not valid TOML: {error}") from None
+        return cls(merge(config, user, where), where=where)
+
+    # -- building --
+
+    def _build(self, cfg: _Reader) -> None:
+        self._build_labels(cfg)
+        self._build_lexicon(cfg)
+        self._build_phrases(cfg)
+        self._build_sarcasm(cfg)
+        self._build_kind(cfg)
+        self._build_priority(cfg)
+        self._build_queue(cfg)
+        self._build_topics(cfg)
+
+    def _build_labels(self, cfg: _Reader) -> None:
+        self._pos = cfg.number("labels.positive", -1, 1)
+        self._neg = cfg.number("labels.negative", -1, 1)
+        if self._neg >= self._pos:
+            raise cfg.fail("labels.negative", "must be below labels.positive")
+        self._question_pos = cfg.number("labels.question_positive", -1, 1)
+        self._news_pos = cfg.number("labels.news_positive", -1, 1)
+        self._crisis_neg_below = cfg.number("labels.crisis_negative_below", -1, 1)
+
+    def _build_lexicon(self, cfg: _Reader) -> None:
+        lexicon = self._analyzer.lexicon
+        for word in cfg.table("lexicon"):
+            key = f"lexicon.{word}"
+            if not word or word != word.lower() or any(c.isspace() for c in word):
+                raise cfg.fail(key, "must be one lowercase word (use [phrases] for phrases)")
+            lexicon[word] = cfg.number(key, -4, 4)
+        emojis = self._analyzer.emojis
+        for index, (char, _value) in enumerate(cfg.table("emoji").items()):
+            key = f"emoji.{char}"
+            if len(char) != 1:
+                raise cfg.fail(key, "must be a single character (one code point)")
+            token = f"xxemoji{index}"
+            emojis[char] = token
+            lexicon[token] = cfg.number(key, -4, 4)
+
+    def _build_phrases(self, cfg: _Reader) -> None:
+        groups: list[_PhraseGroup] = []
+        for index, name in enumerate(cfg.table("phrases")):
+            base = f"phrases.{name}"
+            cfg.table(base)
+            valence = cfg.number(f"{base}.valence", -4, 4)
+            pattern = cfg.regex_list(f"{base}.patterns")
+            problem = cfg.table(base).get("problem", False)
+            if not isinstance(problem, bool):
+                raise cfg.fail(f"{base}.problem", "must be true or false")
+            topic = cfg.table(base).get("topic")
+            if topic is not None and not isinstance(topic, str):
+                raise cfg.fail(f"{base}.topic", "must be a string")
+            if pattern is None:
+                continue
+            token = _NEUTRAL_TOKEN
+            if valence:
+                token = f"xxphrase{index}"
+                self._analyzer.lexicon[token] = valence
+            groups.append(_PhraseGroup(name, pattern, token, problem, topic))
+        self._phrases = tuple(groups)
+
+    def _build_sarcasm(self, cfg: _Reader) -> None:
+        self._sarcasm_token = "xxsarcasm"
+        self._analyzer.lexicon[self._sarcasm_token] = cfg.number("sarcasm.valence", -4, 0)
+        self._markers = cfg.regex_list("sarcasm.markers")
+        self._signals = cfg.regex_list("sarcasm.signals")
+        self._repeat = cfg.regex_list("sarcasm.repeat_cues")
+
+    def _build_kind(self, cfg: _Reader) -> None:
+        self._first_person = cfg.regex("kind.first_person")
+        self._addressed = cfg.regex("kind.addressed")
+        self._question_start = cfg.regex("kind.question_start")
+        self._question = cfg.regex_list("kind.question_patterns")
+        self._praise = cfg.regex_list("kind.praise_patterns")
+        self._crisis = cfg.regex_list("kind.crisis.patterns")
+        self._outage = cfg.regex_list("kind.crisis.outage.outage")
+        self._scale = cfg.regex_list("kind.crisis.outage.scale")
+        self._other = cfg.regex_list("kind.other.patterns")
+
+    def _build_priority(self, cfg: _Reader) -> None:
+        weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
+        if abs(sum(weights) - 1.0) > 1e-6:
+            raise cfg.fail("priority", "sentiment_weight + reach_weight + age_weight must be 1")
+        self._w_sent, self._w_reach, self._w_age = weights
+        self._reach_full = cfg.number("priority.reach_full", 10)
+        self._unknown_followers = cfg.number("priority.unknown_followers", 0)
+        self._age_full = cfg.number("priority.age_full_hours", 0.01)
+        bands: dict[str, tuple[int, int]] = {}
+        for kind in KINDS:
+            key = f"priority.bands.{kind}"
+            band = cfg.get(key)
+            if (
+                not isinstance(band, list)
+                or len(band) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in band)
+                or not 0 <= band[0] <= band[1] <= 100
+            ):
+                raise cfg.fail(key, "must be [low, high] with 0 <= low <= high <= 100")
+            bands[kind] = (band[0], band[1])
+        top_other = max(high for kind, (_, high) in bands.items() if kind != "crisis")
+        if bands["crisis"][0] <= top_other:
+            raise cfg.fail("priority.bands.crisis", "its low must be above every other band's high")
+        self._bands = bands
+
+    def _build_queue(self, cfg: _Reader) -> None:
+        self._queues = _QueueRules(cfg)
+
+    def _build_topics(self, cfg: _Reader) -> None:
+        self._topics_max = int(cfg.number("topics.max", 0, 20))
+        self._topics_min_len = int(cfg.number("topics.min_length", 1, 20))
+        self._drop_suffixes = tuple(cfg.strings("topics.drop_suffixes"))
+        self._keep = frozenset(w.lower() for w in cfg.strings("topics.keep"))
+        aliases = cfg.table("topics.aliases")
+        for word, alias in aliases.items():
+            if not isinstance(alias, str):
+                raise cfg.fail(f"topics.aliases.{word}", "must be a string")
+        self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
+        self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
+        self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
+
+    # -- scoring --
+
+    def _vader(self, text: str) -> float:
+        return float(self._analyzer.polarity_scores(text)["compound"])
+
+    def _rewrite(self, text: _Text) -> tuple[str, bool, list[str]]:
+        """Replace each phrase-rule match by its valence token; note problems and topics."""
+        problem = False
+        topics: list[str] = []
+        for group in self._phrases:
+            text, hits = text.replace(group.pattern, group.token)
+            if hits:
+                problem = problem or group.problem
+                if group.topic and group.topic not in topics:
+                    topics.append(group.topic)
+        return _SENTENCE_END.sub(_SENTENCE_BREAK, text.cased), problem, topics
+
+    def _analyse(self, text: str) -> _Reading:
+        """Score the text and note what the kind rules need to know about it."""
+        text = text.translate(_QUOTES)
+        low = text.lower()
+        is_question = self._is_question(low)
+        first = _found(self._first_person, low)
+        addressed = _found(self._addressed, low)
+        news = _found(self._other, low)
+        # Handles carry no sentiment, and markers anchored at the start or end must see past them.
+        work = _Text.of(_HANDLE_ONLY.sub(" ", text).strip())
+        ironic = False
+        if self._signals is not None:
+            work, hits = work.replace(self._signals, self._sarcasm_token)
+            ironic = hits > 0
+        compound: float | None = None
+        if _found(self._markers, work.low):
+            # Sarcasm: read the mention without its praise markers; if what is left is bad news,
+            # the markers were ironic and count against it.
+            assert self._markers is not None
+            rest, problem, topics = self._rewrite(work.replace(self._markers, _NEUTRAL_TOKEN)[0])
+            rest_score = self._vader(rest)
+            repeat = _found(self._repeat, work.low)
+            if (
+                rest_score <= self._neg
+                or problem
+                or ironic
+                or (repeat and rest_score < self._pos)
+            ):
+                sarcastic = work.replace(self._markers, self._sarcasm_token)[0]
+                rewritten, problem, topics = self._rewrite(sarcastic)
+                compound = self._vader(rewritten)
+        if compound is None:
+            rewritten, problem, topics = self._rewrite(work)
+            compound = self._vader(rewritten)
+        if ironic and compound > 0:
+            compound = -compound
+        positive = self._pos
+        if is_question:
+            positive = max(positive, self._question_pos)
+        if news and not (first or addressed):
+            positive = max(positive, self._news_pos)
+        return _Reading(
+            low, compound, self._label(compound, positive), is_question, problem,
+            first or addressed, news, tuple(topics),
+        )
+
+    def _is_question(self, low: str) -> bool:
+        body = _LEADING_HANDLES.sub("", low)
+        if self._question_start is not None and self._question_start.match(body):
+            return True
+        return _found(self._question, low)
+
+    def _label(self, compound: float, positive: float) -> str:
+        if compound >= positive:
+            return "positive"
+        if compound <= self._neg:
+            return "negative"
+        return "neutral"
+
+    def sentiment(self, text: str) -> tuple[str, float]:
+        """The label and VADER-scale compound score [-1, 1] of the text alone."""
+        reading = self._analyse(text)
+        return reading.label, round(reading.compound, 4)
+
+    def _kind(self, r: _Reading) -> str:
+        low, label = r.low, r.label
+        if _found(self._crisis, low) or (_found(self._outage, low) and _found(self._scale, low)):
+            return "crisis"
+        if r.news and not (r.personal and (label == "negative" or r.problem or r.is_question)):
+            return "other"
+        if label == "negative" or (r.problem and label != "positive"):
+            return "complaint"
+        if r.is_question:
+            return "question"
+        if label == "positive":
+            return "praise" if r.personal or _found(self._praise, low) else "other"
+        return "other"
+
+    def _priority(
+        self,
+        kind: str,
+        compound: float,
+        followers: int | None,
+        created_at: datetime | None,
+        now: datetime | None,
+    ) -> int:
+        low, high = self._bands[kind]
+        feeling = max(0.0, compound) if kind == "praise" else max(0.0, -compound)
+        reach_count = self._unknown_followers if followers is None else max(0, followers)
+        reach = min(1.0, math.log10(1 + reach_count) / math.log10(1 + self._reach_full))
+        age = 0.0
+        if created_at is not None:
+            now = now or datetime.now(UTC)
+            hours = (_aware(now) - _aware(created_at)).total_seconds() / 3600
+            age = min(1.0, max(0.0, hours / self._age_full))
+        mix = self._w_sent * min(1.0, feeling) + self._w_reach * reach + self._w_age * age
+        return max(0, min(100, round(low + (high - low) * mix)))
+
+    def queue(self, kind: str, label: str) -> str:
+        """The queue a new mention starts in, by these rules' mapping."""
+        return self._queues.queue(kind, label)
+
+    def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
+        """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
+        out: list[str] = []
+        for topic in rule_topics:
+            if topic not in out:
+                out.append(topic)
+        text = _HANDLE.sub(" ", _URL.sub(" ", text.translate(_QUOTES).lower()))
+        lexicon = self._analyzer.lexicon
+        for raw in _WORD.findall(text):
+            if len(out) >= self._topics_max:
+                break
+            word = raw.removesuffix("'s").strip("'-")
+            word = self._aliases.get(word, word)
+            if len(word) < self._topics_min_len or word in self._stopwords or word in out:
+                continue
+            if word not in self._keep:
+                if word.endswith(self._drop_suffixes) and len(word) > 4:
+                    continue
+                if word in lexicon:
+                    continue
+            if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
+                continue
+            out.append(word)
+        return tuple(out[: self._topics_max])
+
+    def triage(
+        self,
+        text: str,
+        *,
+        followers: int | None = None,
+        created_at: datetime | None = None,
+        now: datetime | None = None,
+    ) -> TriageResult:
+        """Label, kind, priority, queue and topics of one mention. Deterministic given `now`."""
+        reading = self._analyse(text)
+        compound, label = reading.compound, reading.label
+        kind = self._kind(reading)
+        if kind == "crisis" and compound < self._crisis_neg_below:
+            label = "negative"
+        elif kind == "complaint" and label == "neutral":
+            label = "negative"
+        return TriageResult(
+            label=label,
+            sentiment=round(max(-1.0, min(1.0, compound)), 4),
+            kind=kind,
+            priority=self._priority(kind, compound, followers, created_at, now),
+            queue=self.queue(kind, label),
+            topics=self.topics(text, reading.topics),
+        )
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+@cache
+def _packaged_queues() -> _QueueRules:
+    return _QueueRules(_Reader(_packaged_config(), PACKAGED))
+
+
+def queue_for(kind: str, label: str) -> str:
+    """The queue a new mention of this kind and label starts in, by the packaged rules.
+
+    Crises and complaints go to `priority`, as does any other negative mention except `other`
+    (news and chatter); questions and `other` to `needs-reply`; praise to `champions`.
+    """
+    return _packaged_queues().queue(kind, label)
