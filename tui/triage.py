@@ -391,15 +391,10 @@ class Triager:
         bands: dict[str, tuple[int, int]] = {}
         for kind in KINDS:
             key = f"priority.bands.{kind}"
-            band = cfg.get(key)
-            if (
-                not isinstance(band, list)
-                or len(band) != 2
-                or not all(isinstance(v, int) and not isinstance(v, bool) for v in band)
-                or not 0 <= band[0] <= band[1] <= 100
-            ):
-                raise cfg.fail(key, "must be [low, high] with 0 <= low <= high <= 100")
-            bands[kind] = (band[0], band[1])
+            band = [cfg.number(f"{key}.{end}", 0, 100) for end in ("low", "high")]
+            if band[0] > band[1]:
+                raise cfg.fail(key, "low must not be above high")
+            bands[kind] = (round(band[0]), round(band[1]))
         top_other = max(high for kind, (_, high) in bands.items() if kind != "crisis")
         if bands["crisis"][0] <= top_other:
             raise cfg.fail("priority.bands.crisis", "its low must be above every other band's high")
@@ -447,8 +442,9 @@ class Triager:
         addressed = _found(self._addressed, low)
         news = _found(self._other, low)
         # Handles carry no sentiment, and markers anchored at the start or end must see past them.
-        work = _Text.of(_HANDLE_ONLY.sub(" ", text).strip())
+        work = _Text.of(" ".join(_HANDLE_ONLY.sub(" ", text).split()))
         ironic = False
+        sincere = work
         if self._signals is not None:
             work, hits = work.replace(self._signals, self._sarcasm_token)
             ironic = hits > 0
@@ -472,8 +468,10 @@ class Triager:
         if compound is None:
             rewritten, problem, topics = self._rewrite(work)
             compound = self._vader(rewritten)
-        if ironic and compound > 0:
-            compound = -compound
+        if ironic and self._signals is not None:
+            # An ironic mention's praise counts against it: as bad as it would be good unironically.
+            unironic = self._vader(self._rewrite(sincere.replace(self._signals, _NEUTRAL_TOKEN)[0])[0])
+            compound = min(compound, -abs(unironic))
         positive = self._pos
         if is_question:
             positive = max(positive, self._question_pos)
