@@ -1,0 +1,472 @@
+"""The positive-language hint engine: categories, idioms, offsets, rewrites, user rules, accuracy."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from tui.hints import CATEGORIES, Hint, HintEngine, HintRuleError, apply_suggestion
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def engine() -> HintEngine:
+    return HintEngine.load()
+
+
+def categories(engine: HintEngine, text: str, platform: str | None = None) -> set[str]:
+    return {h.category for h in engine.check(text, platform)}
+
+
+def only(engine: HintEngine, text: str, rule: str) -> Hint:
+    found = [h for h in engine.check(text) if h.rule == rule]
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+def test_builtin_rules_load_cleanly_and_cover_every_category(engine: HintEngine) -> None:
+    assert engine.errors == []
+    assert {r.category for r in engine.rules} == set(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [
+        ("negative-language", "We can't refund opened items."),
+        ("negative-language", "Sorry, we can’t do that."),
+        ("negative-language", "i cant find it"),
+        ("negative-language", "We are unable to change the address."),
+        ("negative-language", "We're not able to ship to PO boxes."),
+        ("negative-language", "We won't be able to replace it."),
+        ("negative-language", "We don't know when it's back."),
+        ("negative-language", "It's not available in blue."),
+        ("negative-language", "It isn’t available in blue."),
+        ("negative-language", "That isn't possible."),
+        ("negative-language", "That's impossible."),
+        ("negative-language", "That's not something we offer."),
+        ("negative-language", "We do not offer price matching."),
+        ("negative-language", "There's nothing we can do."),
+        ("negative-language", "No."),
+        ("negative-language", "Nope, we never do that."),
+        ("excuse", "That's not on us."),
+        ("excuse", "Our hands are tied."),
+        ("excuse", "The rules are the rules."),
+        ("excuse", "We're very busy right now."),
+        ("excuse", "It's the courier's responsibility."),
+        ("excuse", "I apologize, but that's how we do it."),
+        ("excuse", "Sorry, however the form closed."),
+        ("excuse", "That's out of our control."),
+        ("excuse", "It's company policy."),
+        ("excuse", "Due to high volume, replies are slow."),
+        ("blame", "You were supposed to send the receipt."),
+        ("blame", "You forgot to add the order number."),
+        ("blame", "If you had read the FAQ you'd know."),
+        ("blame", "Clearly you missed it."),
+        ("blame", "Relax, it's coming."),
+        ("blame", "Like I told you, it opens at 9."),
+        ("blame", "As I already said, it opens at 9."),
+        ("blame", "You should have checked the size guide."),
+        ("shouting", "PLEASE read the email."),
+        ("shouting", "We are on it!!!"),
+        ("shouting", "Really???"),
+        ("shouting", "Why?!?!"),
+        ("no-empathy", "Your order shipped yesterday."),
+        ("no-next-step", "Thanks for the message."),
+    ],
+)
+def test_category_fires(engine: HintEngine, category: str, text: str) -> None:
+    assert category in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No trouble at all, thanks for asking! I've added the gift note.",
+        "Thank you! We can't recommend it enough either, we'll tell the team.",
+        "Not a problem! I've updated the address, thanks for letting us know.",
+        "There's no extra cost, thanks for asking! I've switched your plan.",
+        "No worries! Thanks for letting us know, I've updated the booking.",
+        "Thanks! Don't hesitate to DM us your booking reference.",
+        "No problem at all, thanks for checking! Your order ships tomorrow.",
+        "We can't wait to see you! Thanks, we'll send the details by Friday.",
+        "Oh no, I'm sorry! We've reset your password link.",
+        "I can't believe that happened, I'm so sorry! I've sent a replacement.",
+        "Thanks for sending your order no. 12345, I've refunded it.",
+    ],
+)
+def test_positive_idioms_are_not_flagged(engine: HintEngine, text: str) -> None:
+    assert engine.check(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry about that! I've sent an SMS with the code and our FAQ has the steps too.",
+        "Thank you! Your ID and the PDF arrived OK, we'll confirm by DM ASAP.",
+        "Thanks! Visit https://example.com/HELP or search #SALE, I've emailed the code ABC123.",
+        "Sorry for the wait!! Could you DM us your order number?",
+        "Really?! We'll sort it today, sorry about that.",
+    ],
+)
+def test_acronyms_links_and_light_punctuation_are_not_shouting(
+    engine: HintEngine, text: str
+) -> None:
+    assert "shouting" not in categories(engine, text)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t "])
+def test_empty_draft_gets_no_hints(engine: HintEngine, text: str) -> None:
+    assert engine.check(text, "x") == []
+    assert engine.score(text) == 100
+
+
+def test_good_draft_is_clean_and_scores_100(engine: HintEngine) -> None:
+    text = "Thanks for flagging this, Sam. I've refunded the £12; it shows within 3 working days."
+    assert engine.check(text, "x") == []
+    assert engine.score(text) == 100
+
+
+def test_offsets_point_at_the_words(engine: HintEngine) -> None:
+    text = "Hi Sam! Sorry, we can’t refund that. RELAX!!! Our hands are tied."
+    hints = engine.check(text)
+    spans = {h.rule: text[h.start : h.end] for h in hints if h.start is not None}
+    assert spans["cant"] == "we can’t refund"
+    assert spans["all-caps"] == "RELAX"
+    assert spans["punctuation-run"] == "!!!"
+    assert spans["not-on-us"] == "Our hands are tied"
+    starts = [h.start for h in hints if h.start is not None]
+    assert starts == sorted(starts)
+
+
+def test_whole_draft_hints_come_last_without_offsets(engine: HintEngine) -> None:
+    hints = engine.check("We can't refund opened items.")
+    assert [h.category for h in hints] == ["negative-language", "no-empathy", "no-next-step"]
+    assert hints[1].start is None and hints[1].end is None and hints[1].suggestion is None
+    assert hints[2].start is None and hints[2].end is None
+
+
+def test_hint_as_dict(engine: HintEngine) -> None:
+    hint = only(engine, "We can't refund that.", "cant")
+    assert hint.as_dict() == {
+        "rule": "cant",
+        "category": "negative-language",
+        "start": 0,
+        "end": 15,
+        "message": hint.message,
+        "suggestion": "What we can do is …",
+        "severity": "warning",
+    }
+    assert json.loads(json.dumps(hint.as_dict())) == hint.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "expected"),
+    [
+        ("Sorry, we can't refund opened items.", "cant", "Sorry, what we can do is … opened items."),
+        ("We can’t refund it.", "cant", "What we can do is … it."),
+        ("Relax, your order is on its way.", "relax", "your order is on its way."),
+        ("Thanks. Please just relax. It's coming.", "relax", "Thanks. Please It's coming."),
+        ("It isn't available in blue.", "isnt-available", "It is coming back soon in blue."),
+        ("Sorry, that's not available yet.", "not-available", "Sorry, that's coming back soon yet."),
+        ("Clearly you missed it.", "clearly-you", "You missed it."),
+        ("You obviously missed it.", "clearly-you", "You missed it."),
+        ("You forgot to add the number.", "supposed-to", "Please add the number."),
+        ("Like I told you, it opens at 9.", "told-you", "To recap, it opens at 9."),
+        ("We don't know when it ships.", "dont-know", "I'll find out when it ships."),
+        ("Thanks!!!", "punctuation-run", "Thanks!"),
+        ("What?!?", "punctuation-run", "What?"),
+        ("Thanks. WE ARE ON IT.", "all-caps", "Thanks. We are on it."),
+        ("thanks, I'M SO SORRY", "all-caps", "thanks, I'm so sorry"),
+        (
+            "I’m sorry for the delay, but the courier lost it.",
+            "apology-but",
+            "I’m sorry for the delay. Here's where things stand: the courier lost it.",
+        ),
+        (
+            "Delays are the courier's fault.",
+            "third-party",
+            "Delays are something we'll chase for you.",
+        ),
+    ],
+)
+def test_apply_suggestion(engine: HintEngine, text: str, rule: str, expected: str) -> None:
+    assert apply_suggestion(text, only(engine, text, rule)) == expected
+
+
+def test_apply_suggestion_without_a_rewrite_leaves_text_alone(engine: HintEngine) -> None:
+    text = "Our hands are tied."
+    hint = only(engine, text, "not-on-us")
+    assert hint.suggestion is None
+    assert apply_suggestion(text, hint) == text
+    whole = next(h for h in engine.check(text) if h.start is None)
+    assert apply_suggestion(text, whole) == text
+
+
+def test_applied_rewrite_moves_things_on(engine: HintEngine) -> None:
+    text = "You forgot to send your order number."
+    fixed = apply_suggestion(text, only(engine, text, "supposed-to"))
+    assert "blame" not in categories(engine, fixed)
+    assert "no-next-step" not in categories(engine, fixed)
+
+
+# -- length --------------------------------------------------------------------------------------
+
+
+def test_length_per_platform(engine: HintEngine) -> None:
+    family = "👨‍👩‍👧"
+    assert engine.length("hello", "x") == (5, 280)
+    assert engine.length("hello", "mastodon") == (5, 500)
+    assert engine.length(family * 3, "bluesky") == (3, 300)
+    assert engine.length(family * 3, "mastodon") == (15, 500)
+    assert engine.length("hello", "reddit") == (5, 10000)
+    assert engine.length("hello", "rss") == (5, None)
+    assert engine.length("hello", None) == (5, None)
+    assert engine.length("hello", "myspace") == (5, None)
+
+
+def test_too_long_marks_the_overflow(engine: HintEngine) -> None:
+    text = "Thanks for waiting! I've refunded you. " * 10
+    hint = next(h for h in engine.check(text, "x") if h.category == "too-long")
+    assert (hint.start, hint.end) == (280, len(text))
+    assert "280" in hint.message and str(len(text)) in hint.message
+    assert hint.severity == "error"
+    assert "too-long" not in categories(engine, text, "mastodon")
+    assert "too-long" not in categories(engine, text, None)
+    assert "too-long" not in categories(engine, text, "hn")
+
+
+def test_bluesky_counts_graphemes(engine: HintEngine) -> None:
+    family = "👨‍👩‍👧"  # five code points, one grapheme
+    text = "Thanks! I've refunded you. " + family * 100  # 127 graphemes, 527 code points
+    assert "too-long" not in categories(engine, text, "bluesky")
+    assert "too-long" in categories(engine, text, "mastodon")
+    over = "Thanks! I've refunded you. " + family * 280
+    hint = next(h for h in engine.check(over, "bluesky") if h.category == "too-long")
+    assert over[: hint.start] == "Thanks! I've refunded you. " + family * 273
+    assert hint.end == len(over)
+
+
+# -- score ---------------------------------------------------------------------------------------
+
+
+def test_score_falls_with_hints_and_stays_in_range(engine: HintEngine) -> None:
+    good = "Thanks for waiting! I've refunded you."
+    meh = "Thanks for waiting! We can't refund that."
+    bad = "NO!!! WE CAN'T. Relax, you forgot to read it. Our hands are tied, that's impossible."
+    assert engine.score(good) == 100
+    assert 0 < engine.score(meh) < 100
+    assert engine.score(bad) == 0
+    hints = engine.check(meh)
+    assert engine.score(meh, hints) == engine.score(meh)
+    assert engine.score(meh, []) == 100
+
+
+# -- user rules ----------------------------------------------------------------------------------
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_user_rules_add_override_and_disable(tmp_path: Path) -> None:
+    write(
+        tmp_path / "house.toml",
+        """
+[rules.no-per-policy]
+category = "house-style"
+severity = "suggestion"
+message = "Say it plainly."
+pattern = '\\bper\\s+(\\w+)'
+suggestion = 'as \\1 says'
+
+[rules.cant]
+message = "Lead with what we can do, please."
+severity = "error"
+
+[rules.relax]
+enabled = false
+
+[idioms]
+cant-wait = ""
+we-cant-stop-smiling = "\\\\bcan't\\\\s+stop\\\\s+grinning\\\\b"
+
+[shouting]
+acronyms = ["IKEA"]
+
+[platforms.threads]
+limit = 500
+
+[platforms.x]
+limit = 25000
+""",
+    )
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    text = "Per policy, we can't. Relax. IKEA!"
+    hints = {h.rule: h for h in engine.check(text)}
+    assert hints["no-per-policy"].category == "house-style"
+    assert hints["no-per-policy"].suggestion == "As policy says"
+    assert hints["cant"].message == "Lead with what we can do, please."
+    assert hints["cant"].severity == "error"
+    assert hints["cant"].suggestion == "what we can do is …"  # untouched fields stay
+    assert "relax" not in hints
+    assert "all-caps" not in hints
+    assert "negative-language" not in categories(engine, "Thanks, we can't stop grinning!")
+    assert categories(engine, "Thanks! We can't wait. I've sent it.") == {"negative-language"}
+    assert engine.length("hi", "threads") == (2, 500)
+    assert engine.length("hi", "x") == (2, 25000)
+
+
+def test_user_files_load_in_name_order(tmp_path: Path) -> None:
+    write(tmp_path / "a.toml", '[rules.cant]\nmessage = "from a"\n')
+    write(tmp_path / "b.toml", '[rules.cant]\nmessage = "from b"\n')
+    write(tmp_path / "notes.txt", "not a rule file")
+    engine = HintEngine.load(tmp_path)
+    assert only(engine, "We can't.", "cant").message == "from b"
+
+
+def test_missing_user_dir_is_fine(tmp_path: Path) -> None:
+    engine = HintEngine.load(tmp_path / "nowhere")
+    assert engine.errors == []
+    assert engine.check("We can't.")
+
+
+def test_broken_rule_file_is_reported_and_others_still_load(tmp_path: Path) -> None:
+    write(tmp_path / "1-broken.toml", "[rules.oops\ncategory = ")
+    write(
+        tmp_path / "2-mixed.toml",
+        """
+[rules.bad-regex]
+category = "excuse"
+message = "x"
+pattern = "(unclosed"
+
+[rules.good-one]
+category = "excuse"
+message = "No buck-passing."
+pattern = '\\bnot\\s+my\\s+table\\b'
+""",
+    )
+    write(
+        tmp_path / "3-good.toml",
+        '[rules.flamingo]\ncategory = "house"\nmessage = "m"\npattern = \'\\bflamingo\\b\'\n',
+    )
+    engine = HintEngine.load(tmp_path)
+    assert len(engine.errors) == 2
+    assert "1-broken.toml" in engine.errors[0] and "TOML" in engine.errors[0]
+    assert "2-mixed.toml" in engine.errors[1]
+    assert "'bad-regex'" in engine.errors[1] and "pattern" in engine.errors[1]
+    rules = {h.rule for h in engine.check("Not my table. Flamingo!")}
+    assert {"good-one", "flamingo"} <= rules
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('category = "x"\nmessage = "m"\npatern = "a"\n', "patern"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\nseverity = "fatal"\n', "severity"),
+        ('category = "x"\nmessage = "m"\n', "pattern"),
+        ('category = "x"\npattern = "a"\n', "message"),
+        ('message = "m"\npattern = "a"\n', "category"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\nsuggestion = "\\\\2"\n', "suggestion"),
+        ('category = "x"\nmessage = "m"\npattern = "(?P<w>a)"\nsuggestion = "\\\\g<v>"\n', "suggestion"),
+        ('category = "x"\nmessage = "m"\npattern = []\n', "pattern"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\nkind = "vibes"\n', "kind"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\nenabled = "no"\n', "enabled"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\ncase = "title"\n', "case"),
+    ],
+)
+def test_rule_errors_name_file_rule_and_field(tmp_path: Path, body: str, field: str) -> None:
+    write(tmp_path / "mine.toml", "[rules.broken]\n" + body)
+    engine = HintEngine.load(tmp_path)
+    assert len(engine.errors) == 1, engine.errors
+    message = engine.errors[0]
+    assert "mine.toml" in message and "'broken'" in message and field in message
+    assert "broken" not in {r.id for r in engine.rules}
+
+
+def test_hint_rule_error_carries_its_parts() -> None:
+    error = HintRuleError("rules/a.toml", "cant", "pattern", "bad regular expression")
+    assert (error.source, error.rule, error.field) == ("rules/a.toml", "cant", "pattern")
+    assert str(error) == "rules/a.toml: rule 'cant': pattern: bad regular expression"
+    assert isinstance(error, ValueError)
+
+
+def test_rules_with_named_groups_work_beside_the_combined_scan(tmp_path: Path) -> None:
+    write(
+        tmp_path / "named.toml",
+        """
+[rules.double-word]
+category = "house"
+message = "Repeated word."
+pattern = '\\b(?P<w>\\w+)\\s+(?P=w)\\b'
+suggestion = '\\g<w>'
+""",
+    )
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    text = "Thanks, I've sent the the code."
+    hint = only(engine, text, "double-word")
+    assert apply_suggestion(text, hint) == "Thanks, I've sent the code."
+
+
+def test_braces_in_values_never_break_length_messages(tmp_path: Path) -> None:
+    write(tmp_path / "m.toml", '[rules.too-long]\nmessage = "{nope} over {limit}"\n')
+    engine = HintEngine.load(tmp_path)
+    hint = next(h for h in engine.check("x" * 300, "x") if h.category == "too-long")
+    assert hint.message == "{nope} over {limit}"
+
+
+# -- accuracy and speed --------------------------------------------------------------------------
+
+
+def load_set(name: str) -> list[dict]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def precision_recall(engine: HintEngine, rows: list[dict]) -> tuple[float, float]:
+    tp = fp = fn = 0
+    for row in rows:
+        got = categories(engine, row["text"], row.get("platform"))
+        expected = set(row["expected"])
+        tp += len(got & expected)
+        fp += len(got - expected)
+        fn += len(expected - got)
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_labelled_set_is_big_and_varied() -> None:
+    rows = load_set("drafts_labelled.jsonl")
+    assert len(rows) >= 130
+    assert sum(1 for r in rows if not r["expected"]) >= 30
+    seen = {c for r in rows for c in r["expected"]}
+    assert seen == set(CATEGORIES)
+    assert len(load_set("drafts_heldout.jsonl")) >= 25
+
+
+def test_precision_and_recall_on_labelled_set(engine: HintEngine) -> None:
+    precision, recall = precision_recall(engine, load_set("drafts_labelled.jsonl"))
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+def test_precision_and_recall_on_held_out_set(engine: HintEngine) -> None:
+    precision, recall = precision_recall(engine, load_set("drafts_heldout.jsonl"))
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+def test_a_thousand_characters_check_quickly(engine: HintEngine) -> None:
+    rows = load_set("drafts_labelled.jsonl")
+    text = " ".join(r["text"] for r in rows)[:1000]
+    engine.check(text)
+    start = time.perf_counter()
+    for _ in range(50):
+        engine.check(text, "x")
+    per_check = (time.perf_counter() - start) / 50
+    assert per_check < 0.005  # the target is 1 ms; this only catches a pathological regression

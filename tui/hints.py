@@ -1,0 +1,663 @@
+"""Positive-language hints for reply drafts: where the words close doors, excuse or blame.
+
+The editor re-lints on every keystroke, so the rules (all data, in `tui/data/hints.toml` plus the
+user's rule directory) are compiled once into one alternation per category; a check is a handful
+of regex scans. Offsets are character offsets into the draft as typed: curly apostrophes are
+folded to straight ones before matching, which keeps every offset unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CATEGORIES = (
+    "negative-language",
+    "excuse",
+    "blame",
+    "shouting",
+    "no-empathy",
+    "no-next-step",
+    "too-long",
+)
+SEVERITIES = ("suggestion", "warning", "error")
+KINDS = ("pattern", "absence", "caps", "length")
+CASES = ("match", "sentence", "keep")
+COUNTS = ("characters", "graphemes")
+RULE_FIELDS = frozenset(
+    {
+        "category",
+        "kind",
+        "pattern",
+        "message",
+        "suggestion",
+        "case",
+        "severity",
+        "idioms",
+        "enabled",
+        "case_sensitive",
+    }
+)
+# Same length in and out, so offsets found in the folded text are offsets in the draft.
+_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+_GROUP_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)")
+_TEMPLATE_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)|\\(.)")
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n\s*)([a-z])")
+_WORD = re.compile(r"[^\W\d_][\w'&]*")
+_LONE_I = re.compile(r"\bi\b(?=$|[\s,.!?;:']|'[a-z])")
+
+
+class HintRuleError(ValueError):
+    """A user rule that cannot be used; the message names the file, the rule and the field."""
+
+    def __init__(self, source: str, rule: str | None, field_name: str | None, problem: str):
+        self.source, self.rule, self.field = source, rule, field_name
+        where = source
+        if rule:
+            where += f": rule {rule!r}"
+        if field_name:
+            where += f": {field_name}"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """One finding; `start`/`end` are None for whole-draft hints."""
+
+    rule: str
+    category: str
+    start: int | None
+    end: int | None
+    message: str
+    suggestion: str | None
+    severity: str
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "severity": self.severity,
+        }
+
+
+@dataclass(slots=True)
+class Rule:
+    """A compiled rule. `regex` is None for kind "length"."""
+
+    id: str
+    category: str
+    kind: str
+    message: str
+    severity: str
+    suggestion: str | None = None
+    case: str = "match"
+    idioms: bool = True
+    regex: re.Pattern[str] | None = None
+    source: str = ""
+    # Whether the pattern can sit inside a combined alternation (no names, no backreferences).
+    combinable: bool = True
+    # Words that keep their capitals when case = "sentence" lower-cases a suggestion.
+    keep_upper: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class _Scanner:
+    """One compiled alternation for the pattern rules of one category.
+
+    On pure-ASCII text an ASCII-mode copy of the pattern finds exactly the same matches about a
+    third faster (no Unicode case folding); it is compiled on first use.
+    """
+
+    regex: re.Pattern[str]
+    rules: dict[str, Rule]
+    _ascii: re.Pattern[str] | None = None
+
+    def for_text(self, text: str) -> re.Pattern[str]:
+        if not text.isascii():
+            return self.regex
+        if self._ascii is None:
+            flags = (self.regex.flags & ~re.UNICODE) | re.ASCII
+            self._ascii = re.compile(self.regex.pattern, flags)
+        return self._ascii
+
+
+@dataclass(slots=True)
+class _Platform:
+    limit: int | None
+    count: str = "characters"
+
+
+@dataclass(slots=True)
+class _Settings:
+    """Everything merged from the built-in file and the user files, before compiling."""
+
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    idioms: dict[str, str] = field(default_factory=dict)
+    acronyms: set[str] = field(default_factory=set)
+    also_words: set[str] = field(default_factory=set)
+    min_letters: int = 2
+    platforms: dict[str, _Platform] = field(default_factory=dict)
+    score: dict[str, int] = field(default_factory=dict)
+
+
+def _pattern_text(value: Any, source: str, rule: str) -> str:
+    if isinstance(value, str):
+        parts = [value]
+    elif isinstance(value, list) and value and all(isinstance(p, str) for p in value):
+        parts = value
+    else:
+        raise HintRuleError(source, rule, "pattern", "must be a string or a list of strings")
+    if not all(p.strip() for p in parts):
+        raise HintRuleError(source, rule, "pattern", "empty pattern")
+    return parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
+
+
+def _compile(text: str, source: str, rule: str, case_sensitive: bool) -> re.Pattern[str]:
+    try:
+        return re.compile(text, 0 if case_sensitive else re.IGNORECASE)
+    except re.error as error:
+        raise HintRuleError(source, rule, "pattern", f"bad regular expression: {error}") from None
+
+
+def _check_refs(template: str, regex: re.Pattern[str], source: str, rule: str) -> None:
+    """Refuse group references the pattern cannot fill, at load time rather than mid-typing."""
+    for match in _GROUP_REF.finditer(template):
+        name, number = match.group(1), match.group(2)
+        ref = name if name is not None else number
+        if ref.isdigit():
+            if int(ref) > regex.groups:
+                raise HintRuleError(source, rule, "suggestion", f"no group {ref} in the pattern")
+        elif ref not in regex.groupindex:
+            raise HintRuleError(source, rule, "suggestion", f"no group named {ref!r}")
+
+
+def _caps_pattern(acronyms: Iterable[str], min_letters: int) -> str:
+    """Runs of ALL-CAPS words with at least one that is not an acronym.
+
+    Words with digits, @handles, #tags and URL parts never count; acronyms may sit inside a run
+    ("PLEASE DM US NOW") but never make one on their own.
+    """
+    upper = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+    token = (
+        r"(?<![\w#@/.:'&-])"
+        + rf"(?=[{upper}'&]{{{max(min_letters, 1)},}}(?![\w'&-]))[{upper}][{upper}'&]*(?![\w'&-])"
+    )
+    skip = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if a)
+    word = (rf"(?!(?:{skip})(?![\w'&-]))" if skip else "") + token
+    sep = r"[ \t,;:.\-]+"
+    return rf"(?:{token}{sep})*{word}(?:{sep}{token})*"
+
+
+def _start_filter(pattern: str, ignorecase: bool) -> str | None:
+    """A cheap guard for where a match can start, or None when it could start anywhere.
+
+    Python's regex engine tries every alternative at every position. Knowing the characters a
+    match can start with (and whether every alternative opens with a word boundary) lets a
+    leading `\\b(?=[...])` reject most positions with one test. It reads the parse tree of the
+    private `re._parser` module, so on any surprise it answers None and costs nothing.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser as parser
+
+        tree = parser.parse(pattern, re.IGNORECASE if ignorecase else 0)
+    except Exception:
+        return None
+    boundaries = (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING)
+    Result = tuple[set[str] | None, bool, bool]  # (first chars, can be empty, anchored at \\b)
+
+    def seq(items: Any, icase: bool) -> Result:
+        out: set[str] = set()
+        anchored_here = False
+        all_anchored = True
+        for op, av in items:
+            if op is c.AT:
+                anchored_here = anchored_here or av in boundaries
+                continue
+            if op in (c.ASSERT, c.ASSERT_NOT):
+                continue
+            chars, nullable, anchored = item(op, av, icase)
+            if chars is None:
+                return None, False, False
+            out |= chars
+            all_anchored = all_anchored and (anchored_here or anchored)
+            if not nullable:
+                return out, False, all_anchored
+        return out, True, False
+
+    def item(op: Any, av: Any, icase: bool) -> Result:
+        if op is c.LITERAL:
+            ch = chr(av)
+            return ({ch, ch.lower(), ch.upper()} if icase else {ch}), False, False
+        if op is c.IN:
+            chars: set[str] = set()
+            for sub_op, sub_av in av:
+                if sub_op is c.LITERAL:
+                    chars.add(chr(sub_av))
+                elif sub_op is c.RANGE and sub_av[1] - sub_av[0] < 512:
+                    chars.update(chr(i) for i in range(sub_av[0], sub_av[1] + 1))
+                else:
+                    return None, False, False
+            if icase:
+                chars |= {ch.lower() for ch in chars} | {ch.upper() for ch in chars}
+            return chars, False, False
+        if op is c.SUBPATTERN:
+            _group, add, delete, sub = av
+            inner = (icase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE
+            return seq(sub, inner)
+        if op is c.ATOMIC_GROUP:
+            return seq(av, icase)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            nullable, anchored = False, True
+            for branch in av[1]:
+                chars, n, a = seq(branch, icase)
+                if chars is None:
+                    return None, False, False
+                out |= chars
+                nullable, anchored = nullable or n, anchored and (a or n)
+            return out, nullable, anchored
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, n, a = seq(av[2], icase)
+            return chars, n or av[0] == 0, a
+        return None, False, False
+
+    try:
+        chars, nullable, anchored = seq(tree, ignorecase)
+    except Exception:
+        return None
+    chars = {ch for ch in chars or () if len(ch) == 1}
+    if nullable or not chars:
+        return None
+    guard = "".join(re.escape(ch) for ch in sorted(chars))
+    words = all(ch.isalnum() or ch == "_" for ch in chars)
+    return ("\\b" if anchored and words else "") + f"(?=[{guard}])"
+
+
+def _prefiltered(pattern: str, ignorecase: bool = False) -> str:
+    """`pattern` behind its start guard (see `_start_filter`)."""
+    guard = _start_filter(pattern, ignorecase)
+    return pattern if guard is None else f"{guard}(?:{pattern})"
+
+
+def _merge_file(settings: _Settings, data: dict[str, Any], source: str, errors: list[str]) -> None:
+    """Fold one parsed rule file into `settings`; bad rules are reported, the rest still load."""
+    for key in data:
+        if key not in ("rules", "idioms", "shouting", "platforms", "score"):
+            errors.append(str(HintRuleError(source, None, key, "unknown section")))
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        errors.append(str(HintRuleError(source, None, "rules", "must be a table of rules")))
+        rules = {}
+    for rule_id, fields in rules.items():
+        try:
+            settings.rules[rule_id] = _validate_rule(settings, rule_id, fields, source)
+            settings.sources[rule_id] = source
+        except HintRuleError as error:
+            errors.append(str(error))
+    idioms = data.get("idioms", {})
+    if isinstance(idioms, dict):
+        for idiom_id, pattern in idioms.items():
+            if not isinstance(pattern, str):
+                errors.append(str(HintRuleError(source, idiom_id, "idioms", "must be a string")))
+                continue
+            if not pattern:
+                settings.idioms.pop(idiom_id, None)
+                continue
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as error:
+                problem = f"bad regular expression: {error}"
+                errors.append(str(HintRuleError(source, idiom_id, "idioms", problem)))
+                continue
+            settings.idioms[idiom_id] = pattern
+    else:
+        errors.append(str(HintRuleError(source, None, "idioms", "must be a table")))
+    shouting = data.get("shouting", {})
+    if isinstance(shouting, dict):
+        for key, target in (("acronyms", settings.acronyms), ("also_words", settings.also_words)):
+            values = shouting.get(key, [])
+            if isinstance(values, list) and all(isinstance(a, str) for a in values):
+                target.update(a.strip().upper() for a in values if a.strip())
+            else:
+                problem = "must be a list of strings"
+                errors.append(str(HintRuleError(source, None, f"shouting.{key}", problem)))
+        if "min_letters" in shouting:
+            value = shouting["min_letters"]
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                settings.min_letters = value
+            else:
+                problem = "must be a whole number >= 1"
+                errors.append(str(HintRuleError(source, None, "shouting.min_letters", problem)))
+    platforms = data.get("platforms", {})
+    if isinstance(platforms, dict):
+        for name, spec in platforms.items():
+            try:
+                settings.platforms[name.lower()] = _validate_platform(name, spec, source)
+            except HintRuleError as error:
+                errors.append(str(error))
+    score = data.get("score", {})
+    if isinstance(score, dict):
+        for severity, weight in score.items():
+            ok = isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0
+            if severity not in SEVERITIES or not ok:
+                problem = f"expected one of {', '.join(SEVERITIES)} = a whole number >= 0"
+                errors.append(str(HintRuleError(source, None, f"score.{severity}", problem)))
+                continue
+            settings.score[severity] = weight
+
+
+def _validate_platform(name: str, spec: Any, source: str) -> _Platform:
+    field_name = f"platforms.{name}"
+    if not isinstance(spec, dict):
+        raise HintRuleError(source, None, field_name, "must be a table")
+    limit = spec.get("limit")
+    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+        raise HintRuleError(source, None, f"{field_name}.limit", "must be a whole number >= 1")
+    count = spec.get("count", "characters")
+    if count not in COUNTS:
+        raise HintRuleError(source, None, f"{field_name}.count", f"must be one of {COUNTS}")
+    return _Platform(limit=limit, count=count)
+
+
+def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) -> dict[str, Any]:
+    """Merge `fields` over any earlier rule with this id and check the result."""
+    if not isinstance(fields, dict):
+        raise HintRuleError(source, rule_id, None, "a rule must be a table")
+    unknown = sorted(set(fields) - RULE_FIELDS)
+    if unknown:
+        raise HintRuleError(source, rule_id, unknown[0], "unknown field")
+    merged = {**settings.rules.get(rule_id, {}), **fields}
+    if merged.get("enabled", True) is False and "category" not in merged:
+        return merged  # disabling a rule that does not exist (yet) is harmless
+    types: dict[str, type | tuple[type, ...]] = {
+        "category": str,
+        "kind": str,
+        "message": str,
+        "suggestion": str,
+        "case": str,
+        "severity": str,
+        "idioms": bool,
+        "enabled": bool,
+        "case_sensitive": bool,
+    }
+    for name, kind in types.items():
+        if name in merged and not isinstance(merged[name], kind):
+            raise HintRuleError(source, rule_id, name, f"must be a {kind.__name__}")  # type: ignore[union-attr]
+    if not merged.get("category", "").strip():
+        raise HintRuleError(source, rule_id, "category", "missing")
+    if not merged.get("message", "").strip():
+        raise HintRuleError(source, rule_id, "message", "missing")
+    if merged.get("kind", "pattern") not in KINDS:
+        raise HintRuleError(source, rule_id, "kind", f"must be one of {', '.join(KINDS)}")
+    if merged.get("severity", "warning") not in SEVERITIES:
+        problem = f"must be one of {', '.join(SEVERITIES)}"
+        raise HintRuleError(source, rule_id, "severity", problem)
+    if merged.get("case", "match") not in CASES:
+        raise HintRuleError(source, rule_id, "case", f"must be one of {', '.join(CASES)}")
+    if merged.get("kind", "pattern") in ("pattern", "absence"):
+        if "pattern" not in merged:
+            raise HintRuleError(source, rule_id, "pattern", "missing")
+        text = _pattern_text(merged["pattern"], source, rule_id)
+        regex = _compile(text, source, rule_id, merged.get("case_sensitive", False))
+        if merged.get("suggestion"):
+            _check_refs(merged["suggestion"], regex, source, rule_id)
+    return merged
+
+
+def _builtin_text() -> str:
+    return resources.files("tui").joinpath("data/hints.toml").read_text(encoding="utf-8")
+
+
+def _read_user_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise HintRuleError(str(path), None, None, f"not valid TOML: {error}") from None
+    except OSError as error:
+        raise HintRuleError(str(path), None, None, f"cannot read: {error.strerror}") from None
+
+
+class HintEngine:
+    """Compiled tone rules. Build with `HintEngine.load()`; `errors` lists user-rule problems."""
+
+    def __init__(self, settings: _Settings, errors: list[str] | None = None) -> None:
+        self.errors: list[str] = list(errors or [])
+        self.platforms = settings.platforms
+        self.weights = {"error": 30, "warning": 15, "suggestion": 10, **settings.score}
+        self.rules: list[Rule] = []
+        for rule_id, fields in settings.rules.items():
+            if fields.get("enabled", True) is False:
+                continue
+            self.rules.append(self._build(rule_id, fields, settings))
+        idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
+        self._idioms = re.compile(_prefiltered(f"(?i:{idioms})")) if idioms else None
+        self._scanners: list[_Scanner] = []
+        self._solo: list[Rule] = []
+        self._absence = [(r, _Scanner(r.regex, {})) for r in self.rules if r.kind == "absence" and r.regex]
+        self._length = [r for r in self.rules if r.kind == "length"]
+        by_category: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.kind in ("pattern", "caps"):
+                if rule.combinable:
+                    by_category.setdefault(rule.category, []).append(rule)
+                else:
+                    self._solo.append(rule)
+        for rules in by_category.values():
+            names = {f"r{i}": rule for i, rule in enumerate(rules)}
+            combined = "|".join(f"(?P<{name}>{self._scoped(rule)})" for name, rule in names.items())
+            self._scanners.append(_Scanner(re.compile(_prefiltered(combined)), names))
+
+    @staticmethod
+    def _scoped(rule: Rule) -> str:
+        """The rule's pattern wrapped so its own case flag holds inside a shared alternation."""
+        assert rule.regex is not None
+        flag = "i" if rule.regex.flags & re.IGNORECASE else "-i"
+        return f"(?{flag}:{rule.regex.pattern})"
+
+    @staticmethod
+    def _build(rule_id: str, fields: Mapping[str, Any], settings: _Settings) -> Rule:
+        kind = fields.get("kind", "pattern")
+        source = settings.sources.get(rule_id, "")
+        regex: re.Pattern[str] | None = None
+        if kind in ("pattern", "absence"):
+            text = _pattern_text(fields["pattern"], source, rule_id)
+            regex = _compile(text, source, rule_id, fields.get("case_sensitive", False))
+        elif kind == "caps":
+            regex = re.compile(_caps_pattern(settings.acronyms, settings.min_letters))
+        icase = not fields.get("case_sensitive", False)
+        if kind == "absence" and regex is not None:
+            regex = re.compile(_prefiltered(regex.pattern, icase), regex.flags)
+        combinable = (
+            regex is not None
+            and not regex.groupindex
+            and not re.search(r"\\[1-9]|\(\?P=|\\g<", regex.pattern)
+        )
+        return Rule(
+            id=rule_id,
+            category=fields["category"],
+            kind=kind,
+            message=fields["message"],
+            severity=fields.get("severity", "warning"),
+            suggestion=fields.get("suggestion"),
+            case=fields.get("case", "match"),
+            idioms=fields.get("idioms", True),
+            regex=regex,
+            source=source,
+            combinable=combinable,
+            keep_upper=frozenset(settings.acronyms - settings.also_words),
+        )
+
+    @classmethod
+    def load(cls, user_rules_dir: Path | None = None) -> HintEngine:
+        """Built-in rules, then every `*.toml` in `user_rules_dir` in name order."""
+        settings = _Settings()
+        errors: list[str] = []
+        builtin = tomllib.loads(_builtin_text())
+        _merge_file(settings, builtin, "tui/data/hints.toml", errors)
+        if errors:  # the shipped file is part of the program: fail loudly
+            raise HintRuleError("tui/data/hints.toml", None, None, "; ".join(errors))
+        if user_rules_dir is not None and Path(user_rules_dir).is_dir():
+            for path in sorted(Path(user_rules_dir).glob("*.toml")):
+                try:
+                    data = _read_user_file(path)
+                except HintRuleError as error:
+                    errors.append(str(error))
+                    continue
+                _merge_file(settings, data, str(path), errors)
+        return cls(settings, errors)
+
+    # -- checking -------------------------------------------------------------------------------
+
+    def check(self, text: str, platform: str | None = None) -> list[Hint]:
+        """All hints for `text`, sorted by start; whole-draft hints come last."""
+        if not text or text.isspace():
+            return []
+        folded = text.translate(_FOLD)
+        idiom_spans = [m.span() for m in self._idioms.finditer(folded)] if self._idioms else []
+        spans: list[Hint] = []
+        for scanner in self._scanners:
+            for match in scanner.for_text(folded).finditer(folded):
+                rule = scanner.rules[match.lastgroup or ""]
+                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True)
+                if hint is not None:
+                    spans.append(hint)
+        for rule in self._solo:
+            assert rule.regex is not None
+            for match in rule.regex.finditer(folded):
+                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=False)
+                if hint is not None:
+                    spans.append(hint)
+        for rule in self._length:
+            hint = self._too_long(rule, text, platform)
+            if hint is not None:
+                spans.append(hint)
+        spans.sort(key=lambda h: (h.start, h.end, h.rule))
+        for rule, scanner in self._absence:
+            if scanner.for_text(folded).search(folded) is None:
+                spans.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
+        return spans
+
+    def _hint(
+        self,
+        rule: Rule,
+        match: re.Match[str],
+        folded: str,
+        text: str,
+        idiom_spans: list[tuple[int, int]],
+        *,
+        rematch: bool,
+    ) -> Hint | None:
+        start, end = match.span()
+        if start == end:
+            return None
+        if rule.idioms and rule.kind == "pattern":
+            for a, b in idiom_spans:
+                if a < end and start < b:
+                    return None
+        suggestion = None
+        if rule.suggestion is not None:
+            own = match
+            if rematch and _GROUP_REF.search(rule.suggestion):
+                assert rule.regex is not None
+                own = rule.regex.match(folded, start) or match
+            expanded = _expand(rule.suggestion, own, text)
+            suggestion = _shape(expanded, rule, text, start, end)
+        return Hint(rule.id, rule.category, start, end, rule.message, suggestion, rule.severity)
+
+    def _too_long(self, rule: Rule, text: str, platform: str | None) -> Hint | None:
+        spec = self.platforms.get((platform or "").lower())
+        if spec is None or spec.limit is None or len(text) <= spec.limit:
+            return None  # graphemes never outnumber characters
+        count, _ = self.length(text, platform)
+        if count <= spec.limit:
+            return None
+        if spec.count == "graphemes":
+            import grapheme
+
+            cut = len(grapheme.slice(text, 0, spec.limit))
+        else:
+            cut = spec.limit
+        unit = spec.count
+        values = {"count": count, "limit": spec.limit, "platform": platform, "unit": unit}
+        try:
+            message = rule.message.format_map(values)
+        except (KeyError, ValueError, IndexError):
+            message = rule.message
+        return Hint(rule.id, rule.category, cut, len(text), message, None, rule.severity)
+
+    def length(self, text: str, platform: str | None) -> tuple[int, int | None]:
+        """(length counted the platform's way, its limit or None)."""
+        spec = self.platforms.get((platform or "").lower())
+        if spec is None:
+            return len(text), None
+        if spec.count == "graphemes" and not text.isascii():
+            import grapheme
+
+            return grapheme.length(text), spec.limit
+        return len(text), spec.limit
+
+    def score(self, text: str, hints: list[Hint] | None = None) -> int:
+        """Tone score 0..100 (100 = nothing to improve); each hint costs its severity's weight."""
+        if hints is None:
+            hints = self.check(text)
+        return max(0, 100 - sum(self.weights.get(h.severity, 0) for h in hints))
+
+
+def _expand(template: str, match: re.Match[str], text: str) -> str:
+    """Fill group references from the draft as typed (the match ran on the folded copy)."""
+
+    def fill(ref: re.Match[str]) -> str:
+        if ref.group(3) is not None:
+            return {"n": "\n", "t": "\t"}.get(ref.group(3), ref.group(3))
+        group = ref.group(1) if ref.group(1) is not None else ref.group(2)
+        key: int | str = int(group) if group.isdigit() else group
+        a, b = match.span(key)
+        return text[a:b] if a >= 0 else ""
+
+    return _TEMPLATE_REF.sub(fill, template)
+
+
+def _shape(suggestion: str, rule: Rule, text: str, start: int, end: int) -> str:
+    """Fit the suggestion's capitals to where it goes."""
+    if rule.case == "keep" or not suggestion:
+        return suggestion
+    before = text[:start].rstrip()
+    at_sentence_start = not before or before[-1] in ".!?\n"
+    if rule.case == "sentence":
+        lowered = _WORD.sub(
+            lambda m: m.group(0) if m.group(0).upper() in rule.keep_upper else m.group(0).lower(),
+            suggestion,
+        )
+        lowered = _LONE_I.sub("I", lowered)
+        lowered = _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), lowered)
+        first = _WORD.match(lowered)
+        keep_first = first is not None and (
+            first.group(0).split("'")[0] == "I" or first.group(0).upper() in rule.keep_upper
+        )
+        if not at_sentence_start and not keep_first:
+            lowered = lowered[:1].lower() + lowered[1:]
+        return lowered
+    if text[start:end][:1].isupper() and suggestion[:1].islower():
+        return suggestion[0].upper() + suggestion[1:]
+    return suggestion
+
+
+def apply_suggestion(text: str, hint: Hint) -> str:
+    """`text` with the hint's span replaced by its suggestion (unchanged when there is none)."""
+    if hint.suggestion is None or hint.start is None or hint.end is None:
+        return text
+    if not 0 <= hint.start <= hint.end <= len(text):
+        return text
+    return text[: hint.start] + hint.suggestion + text[hint.end :]
