@@ -107,8 +107,10 @@ class Algolia:
             floor = int(match.group(1))
         hits = sorted((h for h in self.hits if h["created_at_i"] >= floor),
                       key=lambda h: -h["created_at_i"])
-        return Reply.json({"hits": hits, "nbHits": len(hits), "page": 0, "nbPages": 1,
-                           "hitsPerPage": 100, "query": request.param("query")})
+        size, page = int(request.param("hitsPerPage") or 20), int(request.param("page") or 0)
+        return Reply.json({"hits": hits[page * size:(page + 1) * size], "nbHits": len(hits), "page": page,
+                           "nbPages": -(-len(hits) // size), "hitsPerPage": size,
+                           "query": request.param("query")})
 
 
 async def test_window_moves_forward_and_a_restart_repeats_nothing(http_server: TestServer,
@@ -154,6 +156,17 @@ async def test_items_come_oldest_first_with_a_cursor_each(http_server: TestServe
     items = await drain(make(http_server))
     assert [i.data["id"] for i in items] == ["2", "3", "1"]
     assert [i.cursor["queries"]["apple"]["newest"] for i in items] == [10, 20, 30]
+
+
+async def test_a_burst_bigger_than_a_page_is_read_in_pages(http_server: TestServer) -> None:
+    index = Algolia()
+    for n in range(150):
+        index.add("search_by_date_comment", 1000 + n, 5000 + n)
+    http_server.route("GET", PATH, index)
+    cursor = {"queries": {"apple": {"newest": 4000, "ids": []}}}
+    items = await drain(make(http_server), cursor)
+    assert len(items) == 150 and len({i.data["id"] for i in items}) == 150
+    assert [r.param("page") for r in http_server.requests_to(PATH)] == ["0", "1"]
 
 
 async def test_each_query_keeps_its_own_window(http_server: TestServer) -> None:
