@@ -1,0 +1,183 @@
+"""`turnaround lint`: exit codes, human and JSON output, stdin, rules directory, fast start."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.lint import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's real rule directory must never change a test's outcome."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def draft(tmp_path: Path, text: str, name: str = "draft.txt") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_clean_draft_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = draft(tmp_path, "Thanks for waiting! I've refunded the £12 to your card.")
+    assert main([path]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "score 100/100 (0 hints)"
+
+
+def test_hints_exit_1_with_positions_and_suggestions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = draft(tmp_path, "Hi Sam,\nSorry, we can’t refund that. Relax.")
+    assert main([path]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("2:8 negative-language ")
+    assert lines[0].endswith("[we can’t refund]")
+    assert lines[1] == "  -> what we can do is …"
+    assert lines[2].startswith("2:30 blame ")
+    assert lines[3] == "  -> (remove it)"
+    assert lines[4].startswith("-:- no-next-step ")
+    assert lines[-1].startswith("score ") and lines[-1].endswith("(3 hints)")
+
+
+def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = draft(tmp_path, "We can't refund that.")
+    assert main([path, "--json"]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"hints", "score"}
+    assert isinstance(payload["score"], int) and 0 <= payload["score"] < 100
+    first = payload["hints"][0]
+    assert set(first) == {"rule", "category", "start", "end", "message", "suggestion", "severity"}
+    assert (first["category"], first["start"], first["end"]) == ("negative-language", 0, 15)
+    assert [h["category"] for h in payload["hints"][1:]] == ["no-empathy", "no-next-step"]
+    assert payload["hints"][1]["start"] is None
+
+
+def test_json_clean_draft(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = draft(tmp_path, "Thanks for waiting! I've refunded you.")
+    assert main(["--json", path]) == 0
+    assert json.loads(capsys.readouterr().out) == {"hints": [], "score": 100}
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("NO!!!"))
+    assert main(["-", "--json"]) == 1
+    categories = {h["category"] for h in json.loads(capsys.readouterr().out)["hints"]}
+    assert {"shouting", "negative-language"} <= categories
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main([]) == 0
+
+
+def test_platform_length(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = draft(tmp_path, "Thanks for waiting! I've refunded you. " * 8)
+    assert main([path, "--platform", "x", "--json"]) == 1
+    hints = json.loads(capsys.readouterr().out)["hints"]
+    assert [h["category"] for h in hints] == ["too-long"]
+    assert hints[0]["start"] == 280
+    assert main([path, "--platform", "mastodon"]) == 0
+    assert main([path, "--platform", "no-such-network"]) == 0
+
+
+def test_missing_file_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["/no/such/draft.txt"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip() == "turnaround lint: no such file: /no/such/draft.txt"
+
+
+def test_directory_and_binary_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(tmp_path)]) == 2
+    binary = tmp_path / "blob.bin"
+    binary.write_bytes(b"\xff\xfe\xfa")
+    assert main([str(binary)]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+
+
+def test_argparse_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--bogus"]) == 2
+    assert main(["a.txt", "b.txt"]) == 2
+    assert main(["--platform"]) == 2
+    assert "usage: turnaround lint" in capsys.readouterr().err
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    assert "--platform" in capsys.readouterr().out
+
+
+def test_rules_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "house.toml").write_text(
+        '[rules.cant]\nenabled = false\n\n[rules.no-empathy]\nenabled = false\n'
+        '[rules.no-next-step]\nenabled = false\n'
+    )
+    (rules / "broken.toml").write_text("[rules.x\n")
+    path = draft(tmp_path, "We can't refund that.")
+    assert main([path, "--rules", str(rules)]) == 0
+    assert "broken.toml" in capsys.readouterr().err
+    assert main([path, "--rules", str(tmp_path / "missing")]) == 2
+
+
+def test_default_rules_dir_is_in_the_config_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "config" / "turnaround" / "rules"
+    rules.mkdir(parents=True)
+    (rules / "house.toml").write_text(
+        '[rules.flamingo]\ncategory = "house"\nmessage = "No birds."\npattern = "flamingo"\n'
+    )
+    path = draft(tmp_path, "Thanks! I've sent the flamingo.")
+    assert main([path, "--json"]) == 1
+    assert [h["rule"] for h in json.loads(capsys.readouterr().out)["hints"]] == ["flamingo"]
+
+
+def test_terminal_escapes_in_the_draft_are_not_echoed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = draft(tmp_path, "Sorry, we can't \x1b]52;c;aGk=\x07refund. I've emailed you.")
+    assert main([path]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+
+
+def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": "/nonexistent"}
+    return subprocess.run(
+        [sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
+        env=env, timeout=60,
+    )
+
+
+def test_python_m_tui_lint_reads_stdin() -> None:
+    done = run(["-m", "tui.lint", "--json"], stdin="We can't refund that.")
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["hints"][0]["rule"] == "cant"
+    assert run(["-m", "tui.lint", "-"], stdin="Thanks! I've refunded you.").returncode == 0
+    missing = run(["-m", "tui.lint", "nope.txt"])
+    assert missing.returncode == 2
+    assert missing.stderr.strip() == "turnaround lint: no such file: nope.txt"
+
+
+def test_lint_path_imports_no_textual_or_rich() -> None:
+    code = "import tui.lint, sys; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    done = run(["-c", code])
+    assert done.returncode == 0, done.stderr
+    code = (
+        "import sys, tui.lint; tui.lint.main(['--json', '-']); "
+        "assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    )
+    done = run(["-c", code], stdin="We can't.")
+    assert done.returncode == 0, done.stderr
