@@ -15,8 +15,9 @@ from tui.pipeline import Pipeline
 from tui.sources.base import Item
 from tui.sources.feed import SEEN_LIMIT, FeedSource, SeenIds, entry_to_mention
 from tui.sources.http import HttpClient
+from tui.sources.registry import SourceSpecError, from_config
 from tui.store import Store
-from tui.triage import Triager
+from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "feeds"
 ALERTS = (FIXTURES / "google_alerts.atom.xml").read_bytes()
@@ -29,6 +30,13 @@ RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
 def http_server() -> Iterator[TestServer]:
     with TestServer() as server:
         yield server
+
+
+class QuietTriager:
+    """Triage is another module's business: a fixed result keeps these tests about the network."""
+
+    def triage(self, text: str, **kw: Any) -> TriageResult:
+        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
 
 
 class Sleeps:
@@ -88,7 +96,7 @@ async def test_conditional_get_then_304_means_nothing_new(http_server: TestServe
     ])
     db = tmp_path / "store"
     store = Store(db)
-    counts = await Pipeline(store, Triager.load()).run(make(http_server))
+    counts = await Pipeline(store, QuietTriager()).run(make(http_server))
     assert counts.new + counts.duplicate == 20
     stored = store.cursor("feed-test")
     assert stored["etag"] == etag and stored["last_modified"] == modified and len(stored["seen"]) == 20
@@ -96,7 +104,7 @@ async def test_conditional_get_then_304_means_nothing_new(http_server: TestServe
 
     store = Store(db)  # a restart
     source = make(http_server)
-    counts = await Pipeline(store, Triager.load()).run(source)
+    counts = await Pipeline(store, QuietTriager()).run(source)
     assert (counts.new, counts.duplicate) == (0, 0)
     assert source.health.healthy and source.health.last_success
     second = http_server.requests_to("/alerts")[1]
@@ -185,3 +193,10 @@ def test_from_config() -> None:
     with pytest.raises(ValueError, match="unknown key"):
         FeedSource.from_config({"type": "rss", "url": "https://example.com/", "wacth": ["x"]})
 
+
+@pytest.mark.parametrize("kind", ["rss", "atom", "feed"])
+def test_registry_builds_every_feed_type(kind: str) -> None:
+    source = from_config({"type": kind, "url": "https://example.com/feed"}, 2)
+    assert isinstance(source, FeedSource) and source.name == f"{kind}-2"
+    with pytest.raises(SourceSpecError, match="url"):
+        from_config({"type": kind}, 2)

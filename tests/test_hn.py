@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import re
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from tui.sources.base import NO_CURSOR, Item
 from tui.sources.hn import HackerNewsSource, hit_to_mention
 from tui.sources.http import HttpClient
 from tui.store import Store
-from tui.triage import Triager
+from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "hn"
 PATH = "/api/v1/search_by_date"
@@ -28,6 +29,13 @@ PATH = "/api/v1/search_by_date"
 def http_server() -> Iterator[TestServer]:
     with TestServer() as server:
         yield server
+
+
+class QuietTriager:
+    """Triage is another module's business: a fixed result keeps these tests about the network."""
+
+    def triage(self, text: str, **kw: Any) -> TriageResult:
+        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
 
 
 def fixture(name: str) -> dict[str, Any]:
@@ -123,7 +131,7 @@ async def test_window_moves_forward_and_a_restart_repeats_nothing(http_server: T
 
     db = tmp_path / "store"
     store = Store(db)
-    counts = await Pipeline(store, Triager.load()).run(make(http_server))
+    counts = await Pipeline(store, QuietTriager()).run(make(http_server))
     assert counts.new == 3
     stored = store.cursor("hn-test")
     assert stored == {"queries": {"apple": {"newest": 1_403_235_595, "ids": ["101", "102"]}}}
@@ -135,7 +143,7 @@ async def test_window_moves_forward_and_a_restart_repeats_nothing(http_server: T
     index.add("search_by_date_comment", 103, 1_403_235_595)  # indexed late, in the boundary second
     index.add("search_by_date_story", 104, 1_403_239_000)
     store = Store(db)  # a restart: new Store over the same path
-    counts = await Pipeline(store, Triager.load()).run(make(http_server))
+    counts = await Pipeline(store, QuietTriager()).run(make(http_server))
     assert counts.new == 2 and counts.duplicate == 0
     assert http_server.requests_to(PATH)[-1].param("numericFilters") == "created_at_i>=1403235595"
     assert {m["id"] for m in store.mentions()} == {"100", "101", "102", "103", "104"}
@@ -143,7 +151,7 @@ async def test_window_moves_forward_and_a_restart_repeats_nothing(http_server: T
     store.close()
 
     store = Store(db)
-    counts = await Pipeline(store, Triager.load()).run(make(http_server))
+    counts = await Pipeline(store, QuietTriager()).run(make(http_server))
     assert (counts.new, counts.duplicate) == (0, 0)
     store.close()
 
@@ -223,6 +231,24 @@ async def test_malformed_json_marks_unhealthy(http_server: TestServer) -> None:
     source = make(http_server)
     assert await drain(source) == []
     assert not source.health.healthy and "malformed JSON" in (source.health.last_error or "")
+
+
+async def test_cancellation_is_the_only_way_out(http_server: TestServer) -> None:
+    http_server.route("GET", PATH, Reply.json({"message": "boom"}, status=500))
+    source = HackerNewsSource(["apple"], base=http_server.url, http=HttpClient(retries=0, timeout=2.0))
+    source.retry_wait = lambda error: 60.0  # type: ignore[method-assign]  # park in a real sleep
+
+    async def run() -> list[Item]:
+        return [item async for item in source.items(None)]
+
+    task = asyncio.create_task(run())
+    while not http_server.requests_to(PATH) or source.health.healthy:
+        await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not source.health.healthy and "500" in (source.health.last_error or "")
+    await source.aclose()
 
 
 def test_from_config_checks_keys() -> None:
