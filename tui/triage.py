@@ -41,6 +41,7 @@ _HANDLE = re.compile(r"[@#]\w+")
 _HANDLE_ONLY = re.compile(r"@\w+")
 _WORD = re.compile(r"[a-z][a-z0-9'&-]*[a-z0-9]|[a-z]")
 _NEUTRAL_TOKEN = "xxneutral"
+_VADER_ALPHA = 15.0  # vaderSentiment.normalize's default
 # VADER looks up to three words back for a negation, across sentence ends too ("no water.
 # Unacceptable." reads as "not unacceptable"); three neutral tokens after each sentence stop it.
 _SENTENCE_END = re.compile(r"([.!?]+)\s+")
@@ -193,7 +194,7 @@ class _Reader:
 class _PhraseGroup:
     name: str
     pattern: re.Pattern[str]
-    token: str
+    valence: float
     problem: bool
     topic: str | None
 
@@ -222,6 +223,17 @@ class _QueueRules:
         if label == "negative" and kind not in self.negative_except:
             return self.negative
         return self.by_kind.get(kind, "needs-reply")
+
+
+def _normalize(total: float) -> float:
+    """VADER's squashing of a raw valence sum into [-1, 1]."""
+    return total / math.sqrt(total * total + _VADER_ALPHA)
+
+
+def _unnormalize(compound: float) -> float:
+    """The raw valence sum behind a VADER compound score (the inverse of `_normalize`)."""
+    c = max(-0.9999, min(0.9999, compound))
+    return c * math.sqrt(_VADER_ALPHA / (1 - c * c))
 
 
 def _found(pattern: re.Pattern[str] | None, low: str) -> bool:
@@ -342,7 +354,7 @@ class Triager:
 
     def _build_phrases(self, cfg: _Reader) -> None:
         groups: list[_PhraseGroup] = []
-        for index, name in enumerate(cfg.table("phrases")):
+        for name in cfg.table("phrases"):
             base = f"phrases.{name}"
             cfg.table(base)
             valence = cfg.number(f"{base}.valence", -4, 4)
@@ -355,16 +367,11 @@ class Triager:
                 raise cfg.fail(f"{base}.topic", "must be a string")
             if pattern is None:
                 continue
-            token = _NEUTRAL_TOKEN
-            if valence:
-                token = f"xxphrase{index}"
-                self._analyzer.lexicon[token] = valence
-            groups.append(_PhraseGroup(name, pattern, token, problem, topic))
+            groups.append(_PhraseGroup(name, pattern, valence, problem, topic))
         self._phrases = tuple(groups)
 
     def _build_sarcasm(self, cfg: _Reader) -> None:
-        self._sarcasm_token = "xxsarcasm"
-        self._analyzer.lexicon[self._sarcasm_token] = cfg.number("sarcasm.valence", -4, 0)
+        self._sarcasm = cfg.number("sarcasm.valence", -4, 0)
         self._markers = cfg.regex_list("sarcasm.markers")
         self._signals = cfg.regex_list("sarcasm.signals")
         self._repeat = cfg.regex_list("sarcasm.repeat_cues")
@@ -421,17 +428,28 @@ class Triager:
     def _vader(self, text: str) -> float:
         return float(self._analyzer.polarity_scores(text)["compound"])
 
-    def _rewrite(self, text: _Text) -> tuple[str, bool, list[str]]:
-        """Replace each phrase-rule match by its valence token; note problems and topics."""
+    def _score(self, text: _Text, fixed: float = 0.0) -> tuple[float, bool, list[str]]:
+        """Compound score of `text` plus its phrase rules; whether a problem phrase matched; topics.
+
+        A matched phrase is cut out (a neutral token keeps the word positions) and its valence is
+        added to VADER's raw sum for the rest, so VADER cannot negate a phrase that already says
+        what it means ("hasn't shipped and it's been 10 days" is not "not been 10 days").
+        `fixed` is valence already cut out by the caller (sarcasm).
+        """
         problem = False
         topics: list[str] = []
+        total = fixed
         for group in self._phrases:
-            text, hits = text.replace(group.pattern, group.token)
+            text, hits = text.replace(group.pattern, _NEUTRAL_TOKEN)
             if hits:
+                total += hits * group.valence
                 problem = problem or group.problem
                 if group.topic and group.topic not in topics:
                     topics.append(group.topic)
-        return _SENTENCE_END.sub(_SENTENCE_BREAK, text.cased), problem, topics
+        compound = self._vader(_SENTENCE_END.sub(_SENTENCE_BREAK, text.cased))
+        if total:
+            compound = _normalize(_unnormalize(compound) + total)
+        return compound, problem, topics
 
     def _analyse(self, text: str) -> _Reading:
         """Score the text and note what the kind rules need to know about it."""
@@ -443,34 +461,26 @@ class Triager:
         news = _found(self._other, low)
         # Handles carry no sentiment, and markers anchored at the start or end must see past them.
         work = _Text.of(" ".join(_HANDLE_ONLY.sub(" ", text).split()))
-        ironic = False
         sincere = work
+        irony = 0.0
         if self._signals is not None:
-            work, hits = work.replace(self._signals, self._sarcasm_token)
-            ironic = hits > 0
+            work, hits = work.replace(self._signals, _NEUTRAL_TOKEN)
+            irony = hits * self._sarcasm
         compound: float | None = None
         if _found(self._markers, work.low):
             # Sarcasm: read the mention without its praise markers; if what is left is bad news,
             # the markers were ironic and count against it.
             assert self._markers is not None
-            rest, problem, topics = self._rewrite(work.replace(self._markers, _NEUTRAL_TOKEN)[0])
-            rest_score = self._vader(rest)
+            rest, marks = work.replace(self._markers, _NEUTRAL_TOKEN)
+            rest_score, problem, topics = self._score(rest, irony)
             repeat = _found(self._repeat, work.low)
-            if (
-                rest_score <= self._neg
-                or problem
-                or ironic
-                or (repeat and rest_score < self._pos)
-            ):
-                sarcastic = work.replace(self._markers, self._sarcasm_token)[0]
-                rewritten, problem, topics = self._rewrite(sarcastic)
-                compound = self._vader(rewritten)
+            if rest_score <= self._neg or problem or irony or (repeat and rest_score < self._pos):
+                compound, problem, topics = self._score(rest, irony + marks * self._sarcasm)
         if compound is None:
-            rewritten, problem, topics = self._rewrite(work)
-            compound = self._vader(rewritten)
-        if ironic and self._signals is not None:
+            compound, problem, topics = self._score(work, irony)
+        if irony and self._signals is not None:
             # An ironic mention's praise counts against it: as bad as it would be good unironically.
-            unironic = self._vader(self._rewrite(sincere.replace(self._signals, _NEUTRAL_TOKEN)[0])[0])
+            unironic = self._score(sincere.replace(self._signals, _NEUTRAL_TOKEN)[0])[0]
             compound = min(compound, -abs(unironic))
         positive = self._pos
         if is_question:
