@@ -155,7 +155,8 @@ async def test_one_session_search_mentions_and_followers(http_server: TestServer
     stored = store.cursor("bsky-test")
     assert stored["search"]["redistricting"]["newest"] == "2025-05-19T17:10:09.813000+00:00"
     assert stored["mentions"]["newest"] == "2025-05-17T08:44:44.416000+00:00"  # likes move it too
-    assert PASSWORD not in orjson.dumps(store.source_state("bsky-test")).decode()
+    state = orjson.dumps(store.source_state("bsky-test")).decode()
+    assert PASSWORD not in state and "access-1" not in state and "refresh-1" not in state
     store.close()
 
     store = Store(db)  # a restart: same payloads again, nothing new
@@ -189,7 +190,8 @@ async def test_bad_app_password_is_not_retried_soon(http_server: TestServer) -> 
     assert await drain(source) == []
     error = source.health.last_error or ""
     assert not source.health.healthy and "login as bskyr.bsky.social failed" in error
-    assert "Invalid identifier or password" in error and PASSWORD not in error
+    assert error.endswith("check the handle and app password (Invalid identifier or password)")
+    assert PASSWORD not in error
     clock.now += 60
     assert await drain(source) == []  # within the interval: no second login attempt
     assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1

@@ -41,6 +41,7 @@ LOGIN_INTERVAL = 600.0
 """Least seconds between two createSession calls: the server allows only a few a day."""
 
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
+_LAST_PARENS = re.compile(r"\(([^()]+)\)\s*$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -223,9 +224,10 @@ class BlueskySource(PolledSource):
                 "POST", self._xrpc("com.atproto.server.createSession"), retries=0,
                 json={"identifier": self.handle, "password": self.app_password})
         except AuthError as error:
+            said = _LAST_PARENS.search(error.reason)  # the server's own words, not the generic 401 text
             self._login_error = AuthError(
-                f"Bluesky login as {self.handle} failed: check the handle and app password ({error.reason})",
-                status=error.status, retry_in=LOGIN_INTERVAL)
+                f"Bluesky login as {self.handle} failed: check the handle and app password "
+                f"({said.group(1) if said else error.reason})", status=error.status, retry_in=LOGIN_INTERVAL)
             raise self._login_error from None
         self._adopt(self.http.decode_json(response))
 
