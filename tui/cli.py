@@ -143,6 +143,9 @@ async def cmd_collect(args: argparse.Namespace) -> int:
             sources = [from_spec(spec, once=args.once) for spec in args.source]
         else:
             sources = [from_config(t, i) for i, t in enumerate((config or Config()).sources, 1)]
+            for source in sources:
+                if hasattr(source, "once"):
+                    source.once = args.once  # one pass and stop, for cron
     except SourceSpecError as error:
         return _die(str(error))
     if not sources:
