@@ -142,6 +142,31 @@ def test_offsets_point_at_the_words(engine: HintEngine) -> None:
     assert starts == sorted(starts)
 
 
+def test_non_ascii_drafts_keep_offsets_and_meaning(engine: HintEngine) -> None:
+    text = "Zoë 👍🏽 — sorry, we can’t refund café orders. ÉTÉ SÛR!!! No—never."
+    hints = engine.check(text)
+    spans = {h.rule: (text[h.start : h.end], h.suggestion) for h in hints if h.start is not None}
+    assert spans["cant"] == ("we can’t refund", "what we can do is …")
+    assert spans["all-caps"] == ("ÉTÉ SÛR", "Été sûr")
+    assert spans["punctuation-run"] == ("!!!", "!")
+    assert spans["flat-no"] == ("No", None)
+    assert "shouting" not in categories(engine, "Merci Zoë, café ouvert. Thanks! I've sent it.")
+    assert categories(engine, "Thanks! ЖДИТЕ ОТВЕТА. I've sent it.") == {"shouting"}
+
+
+def test_user_patterns_with_non_ascii_letters_still_match(tmp_path: Path) -> None:
+    write(
+        tmp_path / "fr.toml",
+        '[rules.pas-possible]\ncategory = "negative-language"\nmessage = "m"\n'
+        "pattern = '\\bimpossible\\b|\\bdésolé mais\\b'\n",
+    )
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    text = "Merci 👍 ! Désolé mais non. I've sent it."
+    hint = only(engine, text, "pas-possible")
+    assert text[hint.start : hint.end] == "Désolé mais"
+
+
 def test_whole_draft_hints_come_last_without_offsets(engine: HintEngine) -> None:
     hints = engine.check("We can't refund opened items.")
     assert [h.category for h in hints] == ["negative-language", "no-empathy", "no-next-step"]
