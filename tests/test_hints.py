@@ -112,9 +112,7 @@ def test_positive_idioms_are_not_flagged(engine: HintEngine, text: str) -> None:
         "Really?! We'll sort it today, sorry about that.",
     ],
 )
-def test_acronyms_links_and_light_punctuation_are_not_shouting(
-    engine: HintEngine, text: str
-) -> None:
+def test_acronyms_links_and_light_punctuation_are_not_shouting(engine: HintEngine, text: str) -> None:
     assert "shouting" not in categories(engine, text)
 
 

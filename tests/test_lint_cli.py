@@ -95,9 +95,7 @@ def test_missing_file_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) ->
     assert captured.err.strip() == "turnaround lint: no such file: /no/such/draft.txt"
 
 
-def test_directory_and_binary_are_usage_errors(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_directory_and_binary_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path)]) == 2
     binary = tmp_path / "blob.bin"
     binary.write_bytes(b"\xff\xfe\xfa")
@@ -121,8 +119,8 @@ def test_rules_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "house.toml").write_text(
-        '[rules.cant]\nenabled = false\n\n[rules.no-empathy]\nenabled = false\n'
-        '[rules.no-next-step]\nenabled = false\n'
+        "[rules.cant]\nenabled = false\n\n[rules.no-empathy]\nenabled = false\n"
+        "[rules.no-next-step]\nenabled = false\n"
     )
     (rules / "broken.toml").write_text("[rules.x\n")
     path = draft(tmp_path, "We can't refund that.")
@@ -131,9 +129,7 @@ def test_rules_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([path, "--rules", str(tmp_path / "missing")]) == 2
 
 
-def test_default_rules_dir_is_in_the_config_dir(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_default_rules_dir_is_in_the_config_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "config" / "turnaround" / "rules"
     rules.mkdir(parents=True)
     (rules / "house.toml").write_text(
@@ -156,8 +152,13 @@ def test_terminal_escapes_in_the_draft_are_not_echoed(
 def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CONFIG_HOME": "/nonexistent"}
     return subprocess.run(
-        [sys.executable, *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
-        env=env, timeout=60,
+        [sys.executable, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
     )
 
 

@@ -131,9 +131,7 @@ def test_missing_user_file_gives_shipped_templates(tmp_path: Path) -> None:
         ('[templates.x]\ntitle = "T"\nbody = ""\n', "body"),
     ],
 )
-def test_broken_user_templates_name_file_template_and_field(
-    tmp_path: Path, text: str, field: str
-) -> None:
+def test_broken_user_templates_name_file_template_and_field(tmp_path: Path, text: str, field: str) -> None:
     user = write(tmp_path / "templates.toml", text)
     with pytest.raises(TemplateError) as caught:
         load_templates(user)

@@ -69,6 +69,8 @@ def _stand_in(char: str) -> str:
 def _ascii_probe(folded: str) -> str:
     """`folded` with every non-ASCII character replaced by its stand-in: same length, ASCII."""
     return _NON_ASCII.sub(lambda m: _stand_in(m.group()), folded)
+
+
 _GROUP_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)")
 _TEMPLATE_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)|\\(.)")
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n\s*)([^\W\d_])")

@@ -22,14 +22,21 @@ def build_parser() -> argparse.ArgumentParser:
         "missing empathy or next step, and platform length.",
         epilog="Exit status: 0 no hints, 1 hints found, 2 usage error.",
     )
-    parser.add_argument("path", nargs="?", default="-", metavar="PATH|-",
-                        help="the draft to check (default: standard input)")
-    parser.add_argument("--json", action="store_true",
-                        help='print {"hints": [...], "score": N} instead of text')
-    parser.add_argument("--platform", metavar="NAME",
-                        help="check the length against NAME's limit (x, bluesky, mastodon, ...)")
-    parser.add_argument("--rules", metavar="DIR", type=Path,
-                        help="directory of extra rule files (default: <config dir>/rules)")
+    parser.add_argument(
+        "path", nargs="?", default="-", metavar="PATH|-", help="the draft to check (default: standard input)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help='print {"hints": [...], "score": N} instead of text'
+    )
+    parser.add_argument(
+        "--platform", metavar="NAME", help="check the length against NAME's limit (x, bluesky, mastodon, ...)"
+    )
+    parser.add_argument(
+        "--rules",
+        metavar="DIR",
+        type=Path,
+        help="directory of extra rule files (default: <config dir>/rules)",
+    )
     return parser
 
 
@@ -97,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     hints = engine.check(text, args.platform)
     score = engine.score(text, hints)
     if args.json:
-        print(json.dumps({"hints": [h.as_dict() for h in hints], "score": score},
-                         ensure_ascii=False))
+        print(json.dumps({"hints": [h.as_dict() for h in hints], "score": score}, ensure_ascii=False))
     else:
         print(format_hints(text, hints, score))
     return 1 if hints else 0

@@ -65,9 +65,7 @@ def for_kind(templates: list[Template], kind: str | None) -> list[Template]:
     return sorted(templates, key=lambda t: not (kind is not None and kind in t.kinds))
 
 
-def _validate(
-    template_id: str, fields: Any, earlier: dict[str, Any] | None, source: str
-) -> dict[str, Any]:
+def _validate(template_id: str, fields: Any, earlier: dict[str, Any] | None, source: str) -> dict[str, Any]:
     if not isinstance(fields, dict):
         raise TemplateError(source, template_id, None, "must be a table")
     unknown = sorted(set(fields) - FIELDS)

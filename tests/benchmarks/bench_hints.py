@@ -134,8 +134,9 @@ def main() -> int:
         print(f"  {label:<34} {ours * 1e3:>9.3f} ms {shown}")
 
     env_code = "import time; t=time.perf_counter(); import tui.lint; print(time.perf_counter()-t)"
-    done = subprocess.run([sys.executable, "-c", env_code], capture_output=True, text=True,
-                          cwd=ROOT, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", env_code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     if done.returncode == 0:
         print(f"\n`import tui.lint` in a fresh interpreter: {float(done.stdout) * 1e3:.0f} ms")
     ok = min(p1, r1, p2, r2) >= 0.9
