@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from tui.hints import CATEGORIES, Hint, HintEngine, HintRuleError, apply_suggestion
+from tui.hints import (
+    CATEGORIES,
+    Hint,
+    HintEngine,
+    HintRuleError,
+    apply_suggestion,
+    validate_rule_file,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -412,6 +419,38 @@ def test_rule_errors_name_file_rule_and_field(tmp_path: Path, body: str, field: 
     message = engine.errors[0]
     assert "mine.toml" in message and "'broken'" in message and field in message
     assert "broken" not in {r.id for r in engine.rules}
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("[styles]\nx = 1\n", "styles"),
+        ("[idioms]\nbroken = '(oops'\n", "idioms"),
+        ("[shouting]\nacronyms = 'IKEA'\n", "shouting.acronyms"),
+        ("[platforms.threads]\nlimit = 0\n", "platforms.threads.limit"),
+        ("[platforms.threads]\nlimit = 500\ncount = 'words'\n", "platforms.threads.count"),
+        ("[score]\nfatal = 50\n", "score.fatal"),
+        ("score = 3\n", "score"),
+    ],
+)
+def test_other_sections_are_checked_too(tmp_path: Path, text: str, field: str) -> None:
+    path = write(tmp_path / "extra.toml", text)
+    engine = HintEngine.load(tmp_path)
+    assert len(engine.errors) == 1 and field in engine.errors[0] and "extra.toml" in engine.errors[0]
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(path)
+    assert caught.value.field == field and caught.value.source == str(path)
+
+
+def test_validate_rule_file_strict_view(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.toml", '[rules.cant]\nseverity = "error"\n')
+    validate_rule_file(good)
+    bad = write(tmp_path / "bad.toml", '[rules.cant]\nseverity = "loud"\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(bad)
+    assert (caught.value.rule, caught.value.field) == ("cant", "severity")
+    with pytest.raises(HintRuleError, match="not valid TOML"):
+        validate_rule_file(write(tmp_path / "worse.toml", "[rules.x\n"))
 
 
 def test_hint_rule_error_carries_its_parts() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -316,26 +316,28 @@ def _prefiltered(pattern: str, ignorecase: bool = False) -> str:
     return pattern if guard is None else f"{guard}(?:{pattern})"
 
 
-def _merge_file(settings: _Settings, data: dict[str, Any], source: str, errors: list[str]) -> None:
+def _merge_file(
+    settings: _Settings, data: dict[str, Any], source: str, report: Callable[[HintRuleError], None]
+) -> None:
     """Fold one parsed rule file into `settings`; bad rules are reported, the rest still load."""
     for key in data:
         if key not in ("rules", "idioms", "shouting", "platforms", "score"):
-            errors.append(str(HintRuleError(source, None, key, "unknown section")))
+            report(HintRuleError(source, None, key, "unknown section"))
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
-        errors.append(str(HintRuleError(source, None, "rules", "must be a table of rules")))
+        report(HintRuleError(source, None, "rules", "must be a table of rules"))
         rules = {}
     for rule_id, fields in rules.items():
         try:
             settings.rules[rule_id] = _validate_rule(settings, rule_id, fields, source)
             settings.sources[rule_id] = source
         except HintRuleError as error:
-            errors.append(str(error))
+            report(error)
     idioms = data.get("idioms", {})
     if isinstance(idioms, dict):
         for idiom_id, pattern in idioms.items():
             if not isinstance(pattern, str):
-                errors.append(str(HintRuleError(source, idiom_id, "idioms", "must be a string")))
+                report(HintRuleError(source, idiom_id, "idioms", "must be a string"))
                 continue
             if not pattern:
                 settings.idioms.pop(idiom_id, None)
@@ -344,41 +346,47 @@ def _merge_file(settings: _Settings, data: dict[str, Any], source: str, errors: 
                 re.compile(pattern, re.IGNORECASE)
             except re.error as error:
                 problem = f"bad regular expression: {error}"
-                errors.append(str(HintRuleError(source, idiom_id, "idioms", problem)))
+                report(HintRuleError(source, idiom_id, "idioms", problem))
                 continue
             settings.idioms[idiom_id] = pattern
     else:
-        errors.append(str(HintRuleError(source, None, "idioms", "must be a table")))
+        report(HintRuleError(source, None, "idioms", "must be a table"))
     shouting = data.get("shouting", {})
-    if isinstance(shouting, dict):
+    if not isinstance(shouting, dict):
+        report(HintRuleError(source, None, "shouting", "must be a table"))
+    else:
         for key, target in (("acronyms", settings.acronyms), ("also_words", settings.also_words)):
             values = shouting.get(key, [])
             if isinstance(values, list) and all(isinstance(a, str) for a in values):
                 target.update(a.strip().upper() for a in values if a.strip())
             else:
                 problem = "must be a list of strings"
-                errors.append(str(HintRuleError(source, None, f"shouting.{key}", problem)))
+                report(HintRuleError(source, None, f"shouting.{key}", problem))
         if "min_letters" in shouting:
             value = shouting["min_letters"]
             if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
                 settings.min_letters = value
             else:
                 problem = "must be a whole number >= 1"
-                errors.append(str(HintRuleError(source, None, "shouting.min_letters", problem)))
+                report(HintRuleError(source, None, "shouting.min_letters", problem))
     platforms = data.get("platforms", {})
-    if isinstance(platforms, dict):
+    if not isinstance(platforms, dict):
+        report(HintRuleError(source, None, "platforms", "must be a table"))
+    else:
         for name, spec in platforms.items():
             try:
                 settings.platforms[name.lower()] = _validate_platform(name, spec, source)
             except HintRuleError as error:
-                errors.append(str(error))
+                report(error)
     score = data.get("score", {})
-    if isinstance(score, dict):
+    if not isinstance(score, dict):
+        report(HintRuleError(source, None, "score", "must be a table"))
+    else:
         for severity, weight in score.items():
             ok = isinstance(weight, int) and not isinstance(weight, bool) and weight >= 0
             if severity not in SEVERITIES or not ok:
                 problem = f"expected one of {', '.join(SEVERITIES)} = a whole number >= 0"
-                errors.append(str(HintRuleError(source, None, f"score.{severity}", problem)))
+                report(HintRuleError(source, None, f"score.{severity}", problem))
                 continue
             settings.score[severity] = weight
 
@@ -453,6 +461,21 @@ def _read_user_file(path: Path) -> dict[str, Any]:
         raise HintRuleError(str(path), None, None, f"not valid TOML: {error}") from None
     except OSError as error:
         raise HintRuleError(str(path), None, None, f"cannot read: {error.strerror}") from None
+
+
+def validate_rule_file(path: Path) -> None:
+    """Raise `HintRuleError` for the first problem in one user rule file (for a "check" command).
+
+    `HintEngine.load` never raises for user files: it keeps the good rules and lists the problems
+    in `errors`. This is the strict view of a single file, checked on top of the built-in rules.
+    """
+    settings = _Settings()
+    _merge_file(settings, tomllib.loads(_builtin_text()), "tui/data/hints.toml", _raise)
+    _merge_file(settings, _read_user_file(Path(path)), str(path), _raise)
+
+
+def _raise(error: HintRuleError) -> None:
+    raise error
 
 
 class HintEngine:
@@ -536,9 +559,7 @@ class HintEngine:
         settings = _Settings()
         errors: list[str] = []
         builtin = tomllib.loads(_builtin_text())
-        _merge_file(settings, builtin, "tui/data/hints.toml", errors)
-        if errors:  # the shipped file is part of the program: fail loudly
-            raise HintRuleError("tui/data/hints.toml", None, None, "; ".join(errors))
+        _merge_file(settings, builtin, "tui/data/hints.toml", _raise)
         if user_rules_dir is not None and Path(user_rules_dir).is_dir():
             for path in sorted(Path(user_rules_dir).glob("*.toml")):
                 try:
@@ -546,7 +567,7 @@ class HintEngine:
                 except HintRuleError as error:
                     errors.append(str(error))
                     continue
-                _merge_file(settings, data, str(path), errors)
+                _merge_file(settings, data, str(path), lambda e: errors.append(str(e)))
         return cls(settings, errors)
 
     # -- checking -------------------------------------------------------------------------------
