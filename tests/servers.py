@@ -202,6 +202,8 @@ class TestServer:
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
             return
+        except asyncio.CancelledError:
+            return  # shutting down; ending quietly keeps asyncio from logging the cancellation
         finally:
             self._writers.discard(writer)
             with contextlib.suppress(Exception):
