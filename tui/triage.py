@@ -381,7 +381,6 @@ class Triager:
         self._addressed = cfg.regex("kind.addressed")
         self._question_start = cfg.regex("kind.question_start")
         self._question = cfg.regex_list("kind.question_patterns")
-        self._praise = cfg.regex_list("kind.praise_patterns")
         self._crisis = cfg.regex_list("kind.crisis.patterns")
         self._outage = cfg.regex_list("kind.crisis.outage.outage")
         self._scale = cfg.regex_list("kind.crisis.outage.scale")
@@ -520,8 +519,10 @@ class Triager:
             return "complaint"
         if r.is_question:
             return "question"
+        # Mentions come from searches for the brand: an upbeat one is praise even when it is not
+        # addressed to anyone ("this latte slaps").
         if label == "positive":
-            return "praise" if r.personal or _found(self._praise, low) else "other"
+            return "praise"
         return "other"
 
     def _priority(
