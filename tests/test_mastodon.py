@@ -404,10 +404,19 @@ async def test_hashtag_stream_updates_move_the_tag_cursor(server: TestServer) ->
     with TestServer() as streaming:
         FakeMastodon(server, streaming)
         recorded = (FIXTURES / "streaming.sse.txt").read_bytes()
-        streaming.route("GET", "/api/v1/streaming/hashtag", Reply.sse([recorded], hold=30))
+        streaming.route("GET", "/api/v1/streaming/hashtag",
+                        [Reply.sse([recorded], drop=True), Reply.sse([":thump\n\n"], hold=30)])
         source = make(server, hashtags=["hoot"], token=None, stream=True)
-        items = await take(source, 4)
+        stream = source.items(None)
+        items = [await anext(stream) for _ in range(4)]
+        for _ in range(200):  # the drop, then a reconnect that catches up from the stream's last id
+            if len(server.requests_to("/api/v1/timelines/tag/hoot")) == 2:
+                break
+            await asyncio.sleep(0.01)
+        await stream.aclose()
         await source.aclose()
+    assert [r.param("min_id") for r in server.requests_to("/api/v1/timelines/tag/hoot")] == [
+        None, "117024236559579118"]
     assert streaming.requests[0].param("tag") == "hoot"
     assert [i.data["id"] for i in items[:3]] == ["117020593741189701", "117024236332527350",
                                                 "117024236559579118"]

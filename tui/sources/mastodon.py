@@ -352,6 +352,9 @@ class MastodonSource(NetworkSource):
                 await put(entry)
             async for event in events:
                 for entry in self._event_items(feed, event.event, event.data):
+                    key, mark, _item = entry
+                    if key and mark:  # the stream has covered up to here: a reconnect catches up from it
+                        positions[key] = newer(positions.get(key), mark) or mark
                     await put(entry)
         raise TransientError(f"{feed.label}: the streaming server closed the stream")
 
