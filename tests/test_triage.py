@@ -355,6 +355,9 @@ praise = { low = 0, high = 5 }
         ("[labels]\nnegative = 0.5", "labels.negative"),
         ("[emoji]\n'ab' = 1.0", "emoji.ab"),
         ("[phrases.mine]\nvalence = -1.0", "phrases.mine.patterns"),
+        ("[phrases.mine]\nvalence = -1.0\npatterns = ['x']\nproblme = true", "phrases.mine.problme"),
+        ("[lexicn]\nslaps = 1.0", "lexicn"),
+        ("[labels]\npositve = 0.2", "labels.positve"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

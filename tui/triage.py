@@ -90,16 +90,23 @@ def _packaged_config() -> dict[str, Any]:
     return tomllib.loads(_packaged_text())
 
 
+# Tables a user may add new keys to; anywhere else an unknown key is a typo.
+OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases"})
+PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic"})
+
+
 def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
     """Merge `over` onto `base`: tables recurse, lists extend, scalars replace.
 
-    A value whose type differs from the packaged one is refused, naming the key, so a typo in a
-    user file fails loudly instead of silently disabling a rule.
+    An unknown key, or a value whose type differs from the packaged one, is refused with the key
+    named, so a typo in a user file fails loudly instead of silently disabling a rule.
     """
     out = dict(base)
     for key, value in over.items():
         path = f"{prefix}{key}"
         if key not in base:
+            if prefix.rstrip(".") not in OPEN_TABLES:
+                raise TriageConfigError(where, path, "unknown key")
             out[key] = value
             continue
         old = base[key]
@@ -356,7 +363,10 @@ class Triager:
         groups: list[_PhraseGroup] = []
         for name in cfg.table("phrases"):
             base = f"phrases.{name}"
-            cfg.table(base)
+            for key in cfg.table(base):
+                if key not in PHRASE_KEYS:
+                    expected = ", ".join(sorted(PHRASE_KEYS))
+                    raise cfg.fail(f"{base}.{key}", f"unknown key (expected {expected})")
             valence = cfg.number(f"{base}.valence", -4, 4)
             pattern = cfg.regex_list(f"{base}.patterns")
             problem = cfg.table(base).get("problem", False)
