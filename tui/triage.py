@@ -2,9 +2,15 @@
 
 Sentiment is VADER, extended for what a support inbox sees: slang, emoji, plain-worded problems
 ("still no update", "on hold for ages"), ironic thanks and sarcasm. We extend VADER rather than
-replace it: extra lexicon and emoji entries go into one analyzer instance, and phrase rules rewrite
-each matched phrase into a single token that carries the phrase's valence, so VADER's own handling
-of negation, boosters, capitals and "but" still applies around it.
+replace it: extra lexicon and emoji entries go into one analyzer instance (VADER's own negation,
+boosters and capitals apply to them), and phrase rules cut each matched phrase out and add its
+valence to VADER's raw sum for the rest of the text, so a phrase that already says what it means
+("still no update", "never had an issue") is not negated again. Sarcasm is a positive marker whose
+mention reads negative without it; it then counts against the mention.
+
+Kind comes from crisis patterns first (breach, safety, food poisoning, legal, discrimination, and
+outages with a sign of scale), then news/jobs/events cues, then sentiment, problem phrases and
+question form. Priority sits in a per-kind band so every crisis outranks every complaint.
 
 Every word list, pattern, weight and threshold comes from ``tui/data/triage.toml``; a user file is
 merged over it by `Triager.load`. Nothing here imports Textual or Rich.
