@@ -17,8 +17,9 @@ API (kept stable; other test files import it):
     Recorded(method, path, query: dict[str, list[str]], headers: dict[str, str] (lower-case names),
              body: bytes, target: str); .json() and .form() decode the body; .param(name) -> first value
     TestServer()  -- also a context manager; `url` is "http://127.0.0.1:PORT"
-        route(method, path, reply)   reply: Reply, a list of Replies (served in order, the last one
-                                     repeats) or a callable(Recorded) -> Reply (sync or async)
+        route(method, path, reply)   reply: a Reply, a callable(Recorded) -> Reply (sync or async), or
+                                     a list of either (served in order, the last one repeats)
+        handler(method, path) -> what the route serves now (None if unrouted)
         requests: list[Recorded]; requests_to(path, method=None) -> list[Recorded]
         connections: int             how many TCP connections were accepted
         close()
@@ -103,7 +104,8 @@ class Recorded:
         return values[0] if values else None
 
 
-Handler = Reply | list[Reply] | Callable[[Recorded], Reply | Awaitable[Reply]]
+Responder = Reply | Callable[[Recorded], Reply | Awaitable[Reply]]
+Handler = Responder | list[Responder]
 
 
 class TestServer:
@@ -140,6 +142,11 @@ class TestServer:
         with self._lock:
             self._routes[(method.upper(), path)] = list(reply) if isinstance(reply, list) else reply
 
+    def handler(self, method: str, path: str) -> Handler | None:
+        """What a route serves now (to wrap it, or to put it back after a scripted fault)."""
+        with self._lock:
+            return self._routes.get((method.upper(), path))
+
     def requests_to(self, path: str, method: str | None = None) -> list[Recorded]:
         with self._lock:
             return [r for r in self.requests if r.path == path and (method is None or r.method == method)]
@@ -173,7 +180,7 @@ class TestServer:
         if self._closing is not None:
             self._closing.set()
 
-    def _pick(self, request: Recorded) -> Handler | Reply:
+    def _pick(self, request: Recorded) -> Responder:
         with self._lock:
             self.requests.append(request)
             handler = self._routes.get((request.method, request.path))

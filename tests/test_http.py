@@ -262,6 +262,7 @@ def test_redaction() -> None:
     for secret in (TOKEN, "abc123", "xyz987", "pw@"):
         assert secret not in cleaned
     assert "q=ok" in cleaned
+    assert redact("The access token expired yesterday") == "The access token expired yesterday"
     assert redact(f"the value {TOKEN} leaked", [TOKEN]) == "the value *** leaked"
     headers = redact_headers({"Authorization": f"Bearer {TOKEN}", "Accept": "x"})
     assert headers == {"Authorization": "***", "Accept": "x"}

@@ -290,8 +290,8 @@ async def test_429_with_mastodon_reset_header_waits_until_the_reset(server: Test
     limited = Reply.json({"error": "Too many requests"}, status=429,
                          headers={"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0",
                                   "X-RateLimit-Reset": reset})
-    ok = server._routes[("GET", "/api/v1/notifications")]
-    server.route("GET", "/api/v1/notifications", [limited, ok])  # type: ignore[list-item]
+    ok = server.handler("GET", "/api/v1/notifications")
+    server.route("GET", "/api/v1/notifications", [limited, ok])
     fake_time = FakeTime()
     source = make(server, fake_time, poll_seconds=60)
     items = await take(source, 1)
@@ -303,9 +303,9 @@ async def test_429_with_mastodon_reset_header_waits_until_the_reset(server: Test
 
 async def test_429_with_retry_after(server: TestServer) -> None:
     FakeMastodon(server)
-    ok = server._routes[("GET", "/api/v1/notifications")]
+    ok = server.handler("GET", "/api/v1/notifications")
     server.route("GET", "/api/v1/notifications",
-                 [Reply(429, headers={"Retry-After": "120"}), ok])  # type: ignore[list-item]
+                 [Reply(429, headers={"Retry-After": "120"}), ok])
     fake_time = FakeTime()
     source = make(server, fake_time)
     await take(source, 1)
@@ -314,8 +314,8 @@ async def test_429_with_retry_after(server: TestServer) -> None:
 
 async def test_5xx_timeouts_and_malformed_json_back_off_and_recover(server: TestServer) -> None:
     FakeMastodon(server)
-    ok = server._routes[("GET", "/api/v1/notifications")]
-    server.route("GET", "/api/v1/notifications", [  # type: ignore[list-item]
+    ok = server.handler("GET", "/api/v1/notifications")
+    server.route("GET", "/api/v1/notifications", [
         Reply(500), Reply.json([], delay=0.6), Reply(body=b'[{"id": "21", "type": "men',
                                                      headers={"Content-Type": "application/json"}), ok])
     fake_time = FakeTime()

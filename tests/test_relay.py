@@ -90,7 +90,7 @@ async def test_sse_drop_reconnects_with_last_event_id_and_the_servers_retry(serv
         after = int(request.headers.get("last-event-id", "0"))
         return Reply.sse([event(n) for n in range(after + 1, 5)], hold=30)
 
-    server.route("GET", "/relay", [first, resume])  # type: ignore[list-item]
+    server.route("GET", "/relay", [first, resume])
     sleeps = Sleeps()
     source = sse(f"{server.url}/relay", sleeps)
     items = await take(source, None, 4)

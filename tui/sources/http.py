@@ -37,6 +37,9 @@ API (kept stable; other sources import it):
         sse(url, *, params=None, headers=None, last_event_id=None)
             -> async context manager of an async iterator of httpx_sse.ServerSentEvent
         aiter_lines(response) -> async iterator of bytes lines (stream errors become TransientError)
+        decode_json(response) -> Any                   # PayloadError on malformed JSON
+        add_secret(secret)                             # mask a secret learnt later (a session token)
+        redact(text) -> str                            # with this client's secrets masked too
         remaining: int | None   # the last rate-limit budget a server reported
         async aclose()
 """
@@ -77,7 +80,7 @@ SECRET_PARAMS = (
 _QUERY_SECRET = re.compile(
     r"(?i)(?<![A-Za-z0-9_])(" + "|".join(SECRET_PARAMS) + r")(=|%3D)([^&\s\"'#]+)"
 )
-_BEARER = re.compile(r"(?i)\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=\-]{6,}")
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\-]{6,}")
 _USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.\-]*://)[^/\s@]+@")
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 
