@@ -1,0 +1,59 @@
+"""The benchmark scripts keep working: each runs at its --quick size, in a subprocess, and prints every
+figure line it promises. The figures themselves are not checked here (tiny sizes on a shared machine
+say nothing); the full runs are in the issue notes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent / "benchmarks"
+FIGURES = {
+    "bench_store.py": ["prefill_s", "ingest_us_per_mention", "first_write_ms", "stock_tinydb_us_per_insert",
+                       "open_s", "open_ratio", "app_first_screen_s", "app_first_screen_ratio"],
+    "bench_list.py": ["prefill_s", "repaint_ms", "gc_full_collections", "render_screenful_us", "append_ms",
+                      "pilot_press_ms"],
+}
+RATIOS = {
+    "bench_store.py": ["ingest_ratio", "stock_over_ours"],
+    "bench_list.py": ["pilot_press_ratio", "pilot_press_total_ratio", "repaint_ratio",
+                      "render_screenful_ratio", "append_ratio", "append_with_repaint_ratio"],
+}
+FIELD = r"[\w-]+=[\w./<>=-]+"
+NUMBER = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+
+
+@pytest.fixture(scope="module")
+def runs() -> Iterator[dict[str, subprocess.Popen[str]]]:
+    """Both scripts start at once (they are mostly waiting on each other's core otherwise)."""
+    procs = {name: subprocess.Popen([sys.executable, str(BENCHMARKS / name), "--quick"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for name in FIGURES}
+    yield procs
+    for proc in procs.values():
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.mark.parametrize("script", sorted(FIGURES))
+def test_benchmark_runs_and_prints_its_figures(script: str, runs: dict[str, subprocess.Popen[str]]) -> None:
+    out, err = runs[script].communicate(timeout=100)
+    assert runs[script].returncode == 0, err[-3000:]
+    lines = out.splitlines()
+    for name in FIGURES[script]:
+        found = [line for line in lines if line.startswith(name + " ")]
+        assert found, f"{script} printed no {name} line:\n{out}"
+        for line in found:
+            assert re.fullmatch(rf"{name}( {FIELD})+", line), line
+            assert re.search(rf" (median|ratio|seconds|count)=({NUMBER}|inf)( |$)", line), line
+    for name in RATIOS[script]:
+        found = [line for line in lines if line.startswith(name + " ")]
+        assert found, f"{script} printed no {name} line:\n{out}"
+        for line in found:
+            assert re.search(rf" ratio={NUMBER} target(<=|>=){NUMBER} (PASS|MISS)$", line), line
