@@ -107,8 +107,14 @@ class TurnaroundApp(App[int]):
             self.notify(warning, severity="warning", timeout=8)
         await self.push_screen(InboxScreen(self.session, demo=self.demo))
         self.set_interval(0.1, self._sync_store)
-        for source in self._build_sources():
+        self.set_interval(5, self._tick)
+        sources = self._build_sources()
+        for source in sources:
+            if source.can_reply and hasattr(source, "post_reply"):
+                self.session.outbox.senders[source.platform] = source.post_reply
             self.run_worker(self._run_source(source), group="sources", name=source.name)
+        self._stop_outbox = asyncio.Event()
+        self.run_worker(self.session.outbox.run(self._stop_outbox), group="outbox", name="outbox")
 
     def _build_sources(self) -> list[Source]:
         if self._sources is not None:
@@ -139,6 +145,14 @@ class TurnaroundApp(App[int]):
         finally:
             await source.aclose()
 
+    def _tick(self) -> None:
+        """Snoozes wake and watch windows end by themselves; say so when something comes back."""
+        if self.session is None:
+            return
+        for line in self.session.tick():
+            self.notify(line, title="Back in the queues", timeout=6)
+        self.arrivals.set()
+
     async def _sync_store(self) -> None:
         if self.session is not None:
             await asyncio.to_thread(self.session.store.sync)
@@ -150,6 +164,8 @@ class TurnaroundApp(App[int]):
             self.push_screen(HelpScreen())
 
     async def on_unmount(self) -> None:
+        if getattr(self, "_stop_outbox", None) is not None:
+            self._stop_outbox.set()
         if self.session is not None:
             self.session.close()
 

@@ -13,9 +13,11 @@ from pathlib import Path
 from tui import paths
 from tui.config import Config
 from tui.inbox import Inbox
-from tui.lifecycle import Lifecycle
+from tui.lifecycle import Lifecycle, load_user_rules
+from tui.outbox import Outbox
 from tui.model import now_utc
 from tui.pipeline import Pipeline
+from tui.spikes import SpikeDetector
 from tui.store import Store
 from tui.triage import Triager
 
@@ -27,6 +29,8 @@ class Session:
     pipeline: Pipeline
     lifecycle: Lifecycle
     inbox: Inbox
+    spikes: SpikeDetector
+    outbox: Outbox
     clock: Callable[[], datetime] = now_utc
     warnings: list[str] = field(default_factory=list)
 
@@ -39,19 +43,37 @@ class Session:
             user = paths.triage_file()
             triager = Triager.load(user if user.exists() else None)
         pipeline = Pipeline(store, triager, clock=clock, ours=config.handles)
-        lifecycle = Lifecycle(store, clock=clock, agent=config.agent)
+        lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=load_user_rules(),
+                              walk_away_days=config.walk_away_days, ours=config.handles)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)
-        pipeline.arrival_hooks.append(inbox.add)
-        return cls(config, store, pipeline, lifecycle, inbox, clock, list(store.warnings))
+        spikes = SpikeDetector.from_rules(lifecycle.rules, clock=clock)
+        spikes.seed(store.mentions())
+        # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
+        pipeline.arrival_hooks += [inbox.add, lifecycle.on_arrival, spikes.observe]
+        lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
+        outbox = Outbox(store, {}, clock=clock)
+        return cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
+                   list(store.warnings))
+
+    def tick(self) -> list[str]:
+        """Timers: snoozes wake, watch windows end. Returns what the agent should hear about."""
+        return [f"{change.action}: {len(change.uids)} mention(s)" for change in self.lifecycle.tick()
+                if change.action in ("wake", "resurface")]
 
     def send_reply(self, uid: str, text: str) -> str:
         """Record a reply: the thread moves to `waiting`, the draft goes, and the text is kept in
         the thread's history. Returns a line for the agent saying what happened."""
+        mention = self.store.mention(uid) or {}
+        platform = mention.get("source", "")
+        item_id = self.outbox.enqueue(uid, text, platform)
         uids = self.inbox.thread_open_uids(uid) or [uid]
-        self.inbox.act("reply", uids, cursor=uid, text=text)
+        self.inbox.act("reply", uids, cursor=uid, text=text, outbox_id=item_id)
         self.store.drop_draft(uid)
-        return "Reply recorded; the thread now waits for the customer."
+        status = (self.outbox.item(item_id) or {}).get("status", "queued")
+        if status == "manual":
+            return "No reply API here: post it by hand (the link is one `v` away). Recorded as replied."
+        return "Reply queued in the outbox; the thread now waits for the customer."
 
     def close(self) -> None:
         self.store.close()

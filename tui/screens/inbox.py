@@ -156,6 +156,9 @@ class InboxScreen(Screen[None]):
             detail.show(None, [], [], [], self.session.clock())
             return
         events = [self.session.lifecycle.describe(e) for e in store.events_for(mention["thread_uid"])]
+        signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
+        if signs and mention.get("state") not in ("walked-away", "done", "closed"):
+            events.append("⚑ Consider walking away (w): " + "; ".join(signs))
         detail.show(mention, store.thread(mention["thread_uid"]), store.by_author(mention["author"]),
                     events, self.session.clock(), store.author(mention["author"]))
 
@@ -315,9 +318,12 @@ class InboxScreen(Screen[None]):
             help="It comes back to its queue by itself."))
         if not answer:
             return
-        when = self.session.lifecycle.parse_when(answer, self.session.clock())
-        if when is None:
-            self.notify(f"Could not read a time from {answer!r}.", severity="error")
+        from tui.lifecycle import WhenError
+
+        try:
+            when = self.session.lifecycle.read_when(answer, self.session.clock())
+        except WhenError as error:
+            self.notify(str(error), severity="error")
             return
         self.act("snooze", why=answer, until=when.isoformat(timespec="minutes"))
 
