@@ -14,8 +14,8 @@ from tui import paths
 from tui.config import Config
 from tui.inbox import Inbox
 from tui.lifecycle import Lifecycle, load_user_rules
-from tui.outbox import Outbox
 from tui.model import now_utc
+from tui.outbox import Outbox
 from tui.pipeline import Pipeline
 from tui.spikes import SpikeDetector
 from tui.store import Store
