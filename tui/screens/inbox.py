@@ -58,6 +58,7 @@ class InboxScreen(Screen[None]):
         self.queue = "priority"
         self._pending = False
         self._read_timer: Any = None
+        self._resting_on: str | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -76,8 +77,7 @@ class InboxScreen(Screen[None]):
 
     def _status_text(self) -> str:
         if self.demo:
-            return ("demo data: Brightside Coffee · configure real sources in "
-                    "~/.config/turnaround/config.toml (see README)")
+            return "fictional brand · add sources in ~/.config/turnaround/config.toml"
         sort = SORT_LABELS[self.inbox.sort]
         parts = [f"sorted by {sort}"]
         if self.inbox.filter_text or self.inbox.filter_tag:
@@ -136,6 +136,9 @@ class InboxScreen(Screen[None]):
     @on(MentionList.Highlighted)
     def _highlighted(self, event: MentionList.Highlighted) -> None:
         self._show_detail(event.uid)
+        if event.uid == self._resting_on:
+            return  # an arrival re-posted the same mention: keep its read timer running
+        self._resting_on = event.uid
         if self._read_timer is not None:
             self._read_timer.stop()
         if event.uid is not None:

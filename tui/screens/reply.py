@@ -56,6 +56,8 @@ class ReplyScreen(Screen[bool]):
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
+        # Chosen once, before layout: the text area wraps to the width it is first given.
+        self.set_class(self.app.size.width < 110, "-narrow")
         store = self.session.store
         now = self.session.clock()
         context = [describe_mention(self.mention, now)]
@@ -94,13 +96,17 @@ class ReplyScreen(Screen[bool]):
 
     @on(TextArea.SelectionChanged, "#draft")
     def _moved(self, event: TextArea.SelectionChanged) -> None:
+        index = self._hint_at_cursor()
+        if index is not None and index != self.current:
+            self.current = index
+            self._render_hints()
+
+    def _hint_at_cursor(self) -> int | None:
         offset = self.draft.offset_of(self.draft.cursor_location)
         for index, hint in enumerate(self.hints):
             if hint.start is not None and hint.end is not None and hint.start <= offset <= hint.end:
-                if index != self.current:
-                    self.current = index
-                    self._render_hints()
-                return
+                return index
+        return None
 
     def recompute(self) -> None:
         """Lint the draft and repaint highlights, the hint panel and the meter."""
@@ -163,18 +169,22 @@ class ReplyScreen(Screen[bool]):
 
     def action_apply(self) -> None:
         """Apply the suggested rewrite of the hint at the cursor (or the current one)."""
+        self.recompute()  # offsets must match the text as it is now, not as of the last debounce
         if self.current is None:
-            self._moved(None)  # type: ignore[arg-type]
+            self.current = self._hint_at_cursor()
         if self.current is None or self.hints[self.current].suggestion is None:
             self.notify("No rewrite to apply here: move to a hint with ctrl+n.", timeout=3)
             return
         hint = self.hints[self.current]
-        text = apply_suggestion(self.draft.text, hint)
-        self.draft.load_text(text)
-        assert hint.start is not None
-        self.draft.move_cursor(self.draft.location_of(min(len(text), hint.start)))
+        assert hint.start is not None and hint.end is not None and hint.suggestion is not None
+        expected = apply_suggestion(self.draft.text, hint)
+        # An edit, not a reload: ctrl+z in the editor takes the rewrite back.
+        self.draft.replace(hint.suggestion, self.draft.location_of(hint.start),
+                           self.draft.location_of(hint.end))
+        if self.draft.text != expected:
+            self.draft.load_text(expected)
         self.current = None
-        self.session.store.save_draft(self.uid, text, platform=self.platform)
+        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
         self.recompute()
 
     @work
