@@ -48,6 +48,8 @@ class Session:
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)
         spikes = SpikeDetector.from_rules(lifecycle.rules, clock=clock)
+        spikes.ignore = {word.lower().strip("@#") for phrase in [config.brand, *config.watch]
+                         for word in phrase.split()}
         spikes.seed(store.mentions())
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, lifecycle.on_arrival, spikes.observe]

@@ -62,6 +62,8 @@ class SpikeDetector:
         self.min_count = min_count
         self.clock = clock
         self.rules = rules or default_rules()
+        self.ignore: set[str] = set()
+        """Topics that name the brand itself: every mention is about it, so it never spikes."""
         self._topics: dict[str, _Topic] = {}
 
     @classmethod
@@ -89,6 +91,8 @@ class SpikeDetector:
             return
         now = max(self.clock().timestamp(), at)
         for name in dict.fromkeys(str(t).lower() for t in topics):
+            if name in self.ignore:
+                continue
             topic = self._topics.setdefault(name, _Topic())
             if at > now - self.window:
                 _insert(topic.recent, (at, str(mention.get("uid", ""))))

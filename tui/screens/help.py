@@ -25,6 +25,7 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
               ("ctrl+t", "saved replies"), ("esc", "leave, keeping the draft")],
     "Lifecycle": [("e", "escalate to a team with a note"), ("s", "snooze until 2h, tomorrow 9am..."),
                   ("w", "walk away (watched; comes back if it flares up)"),
+                  ("P", "public statement when a problem spreads (a spike)"),
                   ("v / y", "open / copy the link"), ("R", "report")],
     "App": [("ctrl+p", "command palette: every action, queue and theme"), ("?", "this help"),
             ("q", "quit")],

@@ -47,6 +47,7 @@ class InboxScreen(Screen[None]):
         Binding("y", "copy_url", "Copy link", show=False, id="inbox.copy_url"),
         Binding("o", "sort", "Sort", show=False, id="inbox.sort"),
         Binding("R", "report", "Report", show=False, id="inbox.report"),
+        Binding("P", "statement", "Public statement", show=False, id="inbox.statement"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear"),
     ]
 
@@ -76,6 +77,11 @@ class InboxScreen(Screen[None]):
         yield Footer()
 
     def _status_text(self) -> str:
+        spikes = self.session.spikes.spikes(self.session.clock())
+        if spikes:
+            top = spikes[0]
+            return (f"⚠ spike: “{top.topic}” {top.count} negative in the last hour "
+                    f"(usually {top.baseline_rate:.1f}) · P public statement")
         if self.demo:
             return "fictional brand · add sources in ~/.config/turnaround/config.toml"
         sort = SORT_LABELS[self.inbox.sort]
@@ -132,6 +138,16 @@ class InboxScreen(Screen[None]):
 
     def _tick(self) -> None:
         self.mention_list.redraw()
+        self._update_counts()
+
+    def action_statement(self) -> None:
+        from tui.screens.statement import StatementScreen
+
+        spikes = self.session.spikes.spikes(self.session.clock())
+        if not spikes:
+            self.notify("No spike right now: a statement is for a problem that is spreading.", timeout=4)
+            return
+        self.app.push_screen(StatementScreen(self.session, spikes[0]))
 
     @on(MentionList.Highlighted)
     def _highlighted(self, event: MentionList.Highlighted) -> None:
@@ -266,6 +282,9 @@ class InboxScreen(Screen[None]):
             event.stop()
 
     def action_toggle_read(self) -> None:
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the agent's choice stands: the resting timer must not undo it
+            self._read_timer = None
         for uid in self._targets():
             mention = self.session.store.mention(uid) or {}
             self.inbox.set_read(uid, not mention.get("read"))

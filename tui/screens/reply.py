@@ -87,9 +87,13 @@ class ReplyScreen(Screen[bool]):
     def draft(self) -> DraftArea:
         return self.query_one(DraftArea)
 
+    def save(self) -> None:
+        """Drafts are saved as you type: a crash loses nothing."""
+        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
+
     @on(TextArea.Changed, "#draft")
     def _changed(self, event: TextArea.Changed) -> None:
-        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
+        self.save()
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.DEBOUNCE, self.recompute)
@@ -184,7 +188,7 @@ class ReplyScreen(Screen[bool]):
         if self.draft.text != expected:
             self.draft.load_text(expected)
         self.current = None
-        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
+        self.save()
         self.recompute()
 
     @work
@@ -202,7 +206,7 @@ class ReplyScreen(Screen[bool]):
             self.draft.insert(text)
 
     def action_leave(self) -> None:
-        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
+        self.save()
         self.dismiss(False)
 
     def action_send(self) -> None:
