@@ -123,3 +123,20 @@ async def test_help_lists_keys(tmp_path: Path) -> None:
         assert type(app.screen).__name__ == "HelpScreen"
         await pilot.press("escape")
         assert isinstance(app.screen, InboxScreen)
+
+
+async def test_resolve_then_ask_feedback_once(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        uid = lst.uids[0]
+        await pilot.press("c")
+        assert app.session.store.mention(uid)["state"] == "resolved"
+        await pilot.press("7")
+        while lst.current_uid != uid:
+            await pilot.press("j")
+        await pilot.press("f")
+        assert app.session.store.mention(uid)["state"] == "feedback-requested"
+        assert [row["uid"] for row in app.session.store.outbox()] == [uid]
+        await pilot.press("4")
+        assert uid in lst.uids, "a feedback request waits in `waiting`"

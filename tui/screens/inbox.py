@@ -48,6 +48,9 @@ class InboxScreen(Screen[None]):
         Binding("o", "sort", "Sort", show=False, id="inbox.sort"),
         Binding("R", "report", "Report", show=False, id="inbox.report"),
         Binding("P", "statement", "Public statement", show=False, id="inbox.statement"),
+        Binding("c", "resolve", "Resolve", show=False, id="inbox.resolve"),
+        Binding("f", "feedback", "Ask feedback", show=False, id="inbox.feedback"),
+        Binding("a", "answered", "Escalation answered", show=False, id="inbox.answered"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear"),
     ]
 
@@ -364,6 +367,40 @@ class InboxScreen(Screen[None]):
             until = self.session.clock() + result.window
             self.act("walk-away", why=result.note, reason=result.reason,
                      until=until.isoformat(timespec="minutes"))
+
+    def action_resolve(self) -> None:
+        if self.act("resolve"):
+            self.notify("Resolved. Press f (in the done queue, 7) to ask for feedback.", timeout=4)
+
+    def action_answered(self) -> None:
+        self.act("answer-escalation", why="answered by the team")
+
+    def action_feedback(self) -> None:
+        """After a resolution: ask the customer how it went, with the feedback template, once."""
+        from tui.followup import offer_feedback
+        from tui.templates import load_templates
+
+        uid = self.mention_list.current_uid
+        mention = self.session.store.mention(uid) if uid else None
+        if mention is None:
+            return
+        template_id = offer_feedback(self.session.store, mention["thread_uid"],
+                                     rules=self.session.lifecycle.rules)
+        if template_id is None:
+            self.notify("Feedback is asked once, after a resolution, and never of a muted author.",
+                        severity="warning", timeout=4)
+            return
+        template = next((t for t in load_templates() if t.id == template_id), None)
+        text = template.render(name=mention.get("author_name") or mention.get("author", ""),
+                               handle=mention.get("author", ""), brand=self.session.config.brand,
+                               agent=self.session.config.agent) if template else ""
+        uids = [m["uid"] for m in self.session.store.thread(mention["thread_uid"])
+                if m.get("state") == "resolved"]
+        self.inbox.act("request-feedback", uids, cursor=uid, template=template_id, text=text)
+        if text:
+            self.session.outbox.enqueue(uid, text, mention.get("source", ""))
+        self.show_queue(self.queue, fallback=self.mention_list.cursor)
+        self.notify("Feedback requested; the thread waits for the answer.", timeout=4)
 
     def action_mute(self) -> None:
         targets = self._targets()
