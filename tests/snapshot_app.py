@@ -1,0 +1,124 @@
+"""A deterministic Turnaround for snapshot tests and README screenshots.
+
+The same picture every run: a fixed set of demo mentions (the first `LINES` of the bundled demo set,
+re-based onto the fixed clock of `tests.helpers`), a fresh store, a chosen theme, no cursor blink, and
+`settle()` to wait until every mention is filed and the read timer can no longer change the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import NOW, FeedSource, fixed_clock
+from tui.app import TurnaroundApp, make_app
+from tui.config import demo_config
+from tui.model import parse_time
+from tui.sources.demo import demo_lines
+
+LINES = 56
+"""Sunday morning to the start of the Orbit overheating crisis: praise, questions, complaints, trolls,
+threads with the brand's replies, and a crisis on top of the priority queue."""
+SQUEEZE = 8.0
+"""The backlog's hours are squeezed as the live demo squeezes them, so clocks read as one shift."""
+
+DRAFT = "We can't refund that, it's not available. You were supposed to read the FAQ!!!"
+"""A reply full of dead ends, excuses and blame: the hint panel has plenty to say about it."""
+
+
+def snapshot_mentions(lines: int = LINES, now: datetime = NOW) -> list[dict[str, Any]]:
+    """The first `lines` demo mentions, the last one two minutes before `now`, gaps squeezed."""
+    chosen = [dict(data) for data in demo_lines()[:lines]]
+    last = max(parse_time(data["created_at"]) for data in chosen)
+    for data in chosen:
+        ago = (last - parse_time(data["created_at"])) / SQUEEZE
+        data["created_at"] = (now - ago - timedelta(minutes=2)).isoformat(timespec="seconds")
+    return chosen
+
+
+def make_snapshot_app(db: Path, theme: str = "brightside-dark", *, lines: int = LINES) -> TurnaroundApp:
+    """The demo brand and badge, fed from a fixed set of mentions, at a fixed time, in `theme`."""
+    config = replace(demo_config(), theme=theme)
+    source = FeedSource(snapshot_mentions(lines))
+    app = make_app(config, db, demo=True, sources=[source], clock=fixed_clock)
+    app.snapshot_source = source  # type: ignore[attr-defined]
+    return app
+
+
+def no_blink(app: TurnaroundApp) -> None:
+    """A blinking cursor would make two runs differ: keep every cursor steadily on."""
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
+
+
+async def settle(pilot: Any, *, timeout: float = 10.0) -> None:
+    """Wait until the feed is drained, the store has stopped growing and the inbox shows it all.
+
+    Then the cursor's mention is marked read with `n`, which also stops the 1.5 s read timer, so
+    nothing changes the picture afterwards (clocks are fixed; the 30 s redraw repaints the same).
+    """
+    app: TurnaroundApp = pilot.app
+    source: FeedSource = app.snapshot_source  # type: ignore[attr-defined]
+    steady, last, waited = 0, -1, 0.0
+    while steady < 3:
+        await pilot.pause(0.05)
+        waited += 0.05
+        if waited > timeout:
+            raise TimeoutError(f"the snapshot app did not settle in {timeout} s")
+        count = app.session.store.mention_count() if app.session is not None else -1
+        if source.queue.empty() and count == last and count > 0:
+            steady += 1
+        else:
+            steady = 0
+        last = count
+    await pilot.pause(0.25)  # the inbox applies arrivals every 0.1 s
+    await pilot.press("n")
+    await pilot.pause(0.05)
+    no_blink(app)
+
+
+async def show_inbox(pilot: Any) -> None:
+    await settle(pilot)
+
+
+async def show_thread(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("enter")
+    await pilot.pause(0.1)
+
+
+async def show_reply(pilot: Any) -> None:
+    """`r`, then the draft typed in one edit, then past the hint debounce."""
+    from tui.widgets.draft_area import DraftArea
+
+    await settle(pilot)
+    await pilot.press("r")
+    await pilot.pause(0.1)
+    pilot.app.screen.query_one(DraftArea).insert(DRAFT)
+    await pilot.pause(0.3)
+    no_blink(pilot.app)
+
+
+async def show_walk_away(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("w")
+    await pilot.pause(0.2)
+    no_blink(pilot.app)
+
+
+async def show_report(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("R")
+    await pilot.pause(0.1)
+
+
+SCREENS = {
+    "inbox": show_inbox,
+    "thread": show_thread,
+    "reply": show_reply,
+    "walk-away": show_walk_away,
+    "report": show_report,
+}
+"""Each key screen, as the steps that bring a freshly started snapshot app to it."""
