@@ -28,8 +28,9 @@ SIZES = [(80, 24), (160, 48)]
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_screen(snap_compare: Callable[..., bool], tmp_path: Path, screen: str, theme: str,
-                size: tuple[int, int]) -> None:
+def test_screen(
+    snap_compare: Callable[..., bool], tmp_path: Path, screen: str, theme: str, size: tuple[int, int]
+) -> None:
     app = make_snapshot_app(tmp_path / "store.json", theme)
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
 
@@ -43,8 +44,11 @@ EXPORT_DEFAULT = "#c5c8c6"
 def painted_colours(svg: str) -> set[str]:
     """The text and cell background colours of a screenshot (not the window chrome around it)."""
     text = re.findall(r"\.terminal-[\w-]+-r\d+ \{[^}]*?fill: (#[0-9a-f]{6})", svg)
-    cells = re.findall(r'<rect fill="(#[0-9a-f]{6})" x="[\d.]+" y="[\d.]+" width="[\d.]+" '
-                       r'height="[\d.]+" shape-rendering="crispEdges"', svg)
+    cells = re.findall(
+        r'<rect fill="(#[0-9a-f]{6})" x="[\d.]+" y="[\d.]+" width="[\d.]+" '
+        r'height="[\d.]+" shape-rendering="crispEdges"',
+        svg,
+    )
     return (set(text) | set(cells)) - {EXPORT_DEFAULT}
 
 
@@ -56,8 +60,12 @@ async def visit_every_screen(pilot: Any) -> list[str]:
     await settle(pilot)
     assert isinstance(app.screen, InboxScreen)
     shots.append(app.export_screenshot())
-    for keys, kind in [("enter", ThreadScreen), ("r", ReplyScreen), ("w", WalkAwayScreen),
-                       ("R", ReportScreen)]:
+    for keys, kind in [
+        ("enter", ThreadScreen),
+        ("r", ReplyScreen),
+        ("w", WalkAwayScreen),
+        ("R", ReportScreen),
+    ]:
         await pilot.press(keys)
         await pilot.pause(0.1)
         if kind is ReplyScreen:
@@ -77,8 +85,9 @@ async def visit_every_screen(pilot: Any) -> list[str]:
     return shots
 
 
-async def test_no_color_renders_every_screen_in_greys(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_no_color_renders_every_screen_in_greys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "xterm-256color")
     app = make_snapshot_app(tmp_path / "store.json")
@@ -92,8 +101,7 @@ async def test_no_color_renders_every_screen_in_greys(tmp_path: Path,
         assert all(GREY.match(c) for c in colours), sorted(c for c in colours if not GREY.match(c))
 
 
-async def test_xterm_256color_renders_every_screen(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_xterm_256color_renders_every_screen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.delenv("COLORTERM", raising=False)
     app = make_snapshot_app(tmp_path / "store.json")
