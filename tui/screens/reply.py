@@ -54,6 +54,7 @@ class ReplyScreen(Screen[bool]):
         self.current: int | None = None
         self.hints_enabled = hints_enabled
         self._timer: Timer | None = None
+        self._panel: Text | None = None
 
     def compose(self) -> ComposeResult:
         # Chosen once, before layout: the text area wraps to the width it is first given.
@@ -145,7 +146,9 @@ class ReplyScreen(Screen[bool]):
             panel.append(f"\n    {hint.message}\n")
             if hint.suggestion is not None:
                 panel.append(f"    → {hint.suggestion}\n", "dim")
-        self.query_one("#hint-panel", Static).update(panel)
+        if panel != self._panel:  # an update re-lays the screen out (~2 ms a keystroke): skip it if unchanged
+            self._panel = panel
+            self.query_one("#hint-panel", Static).update(panel)
 
     def _spans(self) -> list[int]:
         return [i for i, h in enumerate(self.hints) if h.start is not None]
