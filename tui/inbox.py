@@ -51,15 +51,7 @@ class Inbox:
         self.filter_tag = ""
         self.undo_stack: list[tuple[Change, str | None]] = []
         self._keys: dict[str, tuple] = {}
-        self._queues: dict[str, list[tuple]] = {v.id: [] for v in ALL_VIEWS}
-        self._queues[HIDDEN] = []
-        self._unread: Counter[str] = Counter()
-        self._unread_uids: set[str] = set()
-        self._filtered: dict[str, list[str]] = {}
-        for mention in store.mentions():
-            self._file(mention, rebuild=True)
-        for rows in self._queues.values():
-            rows.sort()
+        self._rebuild()
 
     # -- ordering ----------------------------------------------------------------------------
     def target_minutes(self, mention: dict[str, Any]) -> int:
@@ -88,6 +80,23 @@ class Inbox:
             return (-parse_time(created).timestamp(), uid)
         return (-int(mention.get("priority", 0)), -parse_time(created).timestamp(), uid)
 
+    def _rebuild(self) -> None:
+        """File everything from scratch: at start and when the sort order changes."""
+        self._keys.clear()
+        # Per queue, the sort keys and, in step with them, the uids the list shows: an arrival
+        # inserts into both, so the list never has to be copied.
+        self._queues: dict[str, list[tuple]] = {v.id: [] for v in ALL_VIEWS}
+        self._queues[HIDDEN] = []
+        self._uid_lists: dict[str, list[str]] = {}
+        self._unread: Counter[str] = Counter()
+        self._unread_uids: set[str] = set()
+        self._filtered: dict[str, tuple[list[str], dict[str, int]]] = {}
+        for mention in self.store.mentions():
+            self._file(mention, rebuild=True)
+        for queue, rows in self._queues.items():
+            rows.sort()
+            self._uid_lists[queue] = [key[-1] for key in rows]
+
     def _file(self, mention: dict[str, Any], *, rebuild: bool = False) -> None:
         queue = mention.get("queue") or queue_of(mention)
         key = self._key(mention)
@@ -95,8 +104,11 @@ class Inbox:
         if rebuild:
             self._queues[queue].append(key)
         else:
-            bisect.insort(self._queues[queue], key)
-            if self._filtered.get(queue) is not None and self.matches(mention):
+            rows = self._queues[queue]
+            index = bisect.bisect_left(rows, key)
+            rows.insert(index, key)
+            self._uid_lists[queue].insert(index, mention["uid"])
+            if queue in self._filtered and self.matches(mention):
                 self._filtered.pop(queue)  # rebuilt lazily, in order
         if not mention.get("read"):
             self._unread_uids.add(mention["uid"])
@@ -108,6 +120,7 @@ class Inbox:
         index = bisect.bisect_left(rows, key)
         if index < len(rows) and rows[index] == key:
             rows.pop(index)
+            self._uid_lists[queue].pop(index)
         if uid in self._unread_uids:
             self._unread_uids.discard(uid)
             self._unread[queue] -= 1
@@ -115,16 +128,7 @@ class Inbox:
 
     def set_sort(self, sort: str) -> None:
         self.sort = sort
-        self._keys.clear()
-        self._queues = {v.id: [] for v in ALL_VIEWS}
-        self._queues[HIDDEN] = []
-        self._unread.clear()
-        self._unread_uids.clear()
-        self._filtered.clear()
-        for mention in self.store.mentions():
-            self._file(mention, rebuild=True)
-        for rows in self._queues.values():
-            rows.sort()
+        self._rebuild()
 
     # -- reading -----------------------------------------------------------------------------
     def add(self, mention: dict[str, Any]) -> None:
@@ -142,15 +146,33 @@ class Inbox:
         self._file(mention)
 
     def uids(self, queue: str) -> list[str]:
-        """The queue in display order, with the current filter applied."""
+        """The queue in display order, with the current filter applied.
+
+        Unfiltered, this is the inbox's own list, kept up to date in place: read it, never change it.
+        """
         if not self.filter_text and not self.filter_tag:
-            return [key[-1] for key in self._queues[queue]]
+            return self._uid_lists[queue]
+        return self._filtered_view(queue)[0]
+
+    def _filtered_view(self, queue: str) -> tuple[list[str], dict[str, int]]:
         cached = self._filtered.get(queue)
         if cached is None:
-            cached = [key[-1] for key in self._queues[queue]
-                      if self.matches(self.store.mention(key[-1]) or {})]
+            shown = [uid for uid in self._uid_lists[queue]
+                     if self.matches(self.store.mention(uid) or {})]
+            cached = (shown, {uid: i for i, uid in enumerate(shown)})
             self._filtered[queue] = cached
         return cached
+
+    def position(self, queue: str, uid: str) -> int | None:
+        """Where `uid` stands in `uids(queue)`: a bisect, not a scan."""
+        if self.filter_text or self.filter_tag:
+            return self._filtered_view(queue)[1].get(uid)
+        entry = self._keys.get(uid)
+        if entry is None or entry[0] != queue:
+            return None
+        rows = self._queues[queue]
+        index = bisect.bisect_left(rows, entry[1])
+        return index if index < len(rows) and rows[index] == entry[1] else None
 
     def count(self, queue: str) -> int:
         return len(self._queues[queue])

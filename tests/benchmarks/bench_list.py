@@ -145,7 +145,7 @@ def work_measure(steps: int, arrivals: list[dict[str, Any]]) -> Measure:
             t1 = time.perf_counter()
             uids = session.inbox.uids(QUEUE)
             t2 = time.perf_counter()
-            lst.set_uids(uids)
+            lst.set_uids(uids, position=screen._position(QUEUE))
             t3 = time.perf_counter()
             screen._update_counts()
             t4 = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import webbrowser
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -121,8 +122,11 @@ class InboxScreen(Screen[None]):
             lst.set_reactive(MentionList.cursor, 0)
             lst.scroll_to(y=0, animate=False, immediate=True)
         lst.set_uids(self.inbox.uids(queue), keep=keep if keep is not None else (
-            lst.current_uid if same else None), fallback=fallback)
+            None if same else ""), fallback=fallback, position=self._position(queue))
         self._update_counts()
+
+    def _position(self, queue: str) -> Callable[[str], int | None]:
+        return lambda uid: self.inbox.position(queue, uid)
 
     def _update_counts(self) -> None:
         bar = self.query_one(QueueBar)
@@ -136,7 +140,7 @@ class InboxScreen(Screen[None]):
         if arrivals.is_set():
             arrivals.clear()
             lst = self.mention_list
-            lst.set_uids(self.inbox.uids(self.queue))
+            lst.set_uids(self.inbox.uids(self.queue), position=self._position(self.queue))
             self._update_counts()
 
     def _tick(self) -> None:
@@ -181,8 +185,10 @@ class InboxScreen(Screen[None]):
         signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
         if signs and mention.get("state") not in ("walked-away", "done", "closed"):
             events.append("⚑ Consider walking away (w): " + "; ".join(signs))
-        detail.show(mention, store.thread(mention["thread_uid"]), store.by_author(mention["author"]),
-                    events, self.session.clock(), store.author(mention["author"]))
+        author = mention["author"]
+        detail.show(mention, store.thread(mention["thread_uid"]), store.by_author(author, last=6),
+                    events, self.session.clock(), store.author(author),
+                    history_total=store.author_count(author))
 
     @on(MentionList.Opened)
     def _opened(self, event: MentionList.Opened) -> None:
