@@ -435,8 +435,16 @@ class Store:
         docs = [self.mention(uid) for uid in self._threads.get(thread_uid, ())]
         return sorted((d for d in docs if d), key=lambda d: d["created_at"])
 
-    def by_author(self, author: str) -> list[dict[str, Any]]:
-        return [d for uid in self._authors.get(author, ()) if (d := self.mention(uid))]
+    def by_author(self, author: str, *, last: int | None = None) -> list[dict[str, Any]]:
+        """An author's mentions in arrival order; `last` keeps only the newest few, without
+        building the rest (a prolific author's history is shown five at a time)."""
+        uids = self._authors.get(author, [])
+        if last is not None:
+            uids = uids[-last:]
+        return [d for uid in uids if (d := self.mention(uid))]
+
+    def author_count(self, author: str) -> int:
+        return len(self._authors.get(author, ()))
 
     # -- keyed small tables ------------------------------------------------------------------
     def _get_keyed(self, table: str, key: str) -> dict[str, Any] | None:

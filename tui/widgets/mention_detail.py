@@ -55,7 +55,8 @@ class MentionDetail(VerticalScroll, can_focus=True):
 
     def show(self, mention: dict[str, Any] | None, thread: list[dict[str, Any]],
              history: list[dict[str, Any]], events: list[str], now: datetime,
-             author: dict[str, Any] | None = None) -> None:
+             author: dict[str, Any] | None = None, history_total: int | None = None) -> None:
+        """`history` is the author's newest mentions; `history_total` how many they have in all."""
         body = self.query_one("#detail-body", Static)
         if mention is None:
             body.update(Text("No mention selected.", "dim"))
@@ -71,7 +72,8 @@ class MentionDetail(VerticalScroll, can_focus=True):
                 line.append(one_line(item.get("text", ""), 240))
                 parts.append(line)
         others = [m for m in history if m["uid"] != mention["uid"]]
-        header = f"\n── {mention.get('author', '')} with us: {len(others)} earlier mention(s)"
+        total = len(others) if history_total is None else max(0, history_total - 1)
+        header = f"\n── {mention.get('author', '')} with us: {total} other mention(s)"
         if author and author.get("champion"):
             header += " · ★ champion"
         if author and author.get("muted"):
