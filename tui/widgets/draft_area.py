@@ -24,7 +24,9 @@ class DraftArea(TextArea):
     }
 
     def __init__(self, text: str = "", **kwargs: object) -> None:
-        super().__init__(text, soft_wrap=True, tab_behavior="focus", **kwargs)  # type: ignore[arg-type]
+        # No cursor-line highlight: it is painted after `get_line` and would hide the hint colours.
+        super().__init__(text, soft_wrap=True, tab_behavior="focus", highlight_cursor_line=False,
+                         **kwargs)  # type: ignore[arg-type]
         self.hints: list[Hint] = []
         self.current: int | None = None
         self._line_starts: list[int] = [0]

@@ -23,7 +23,11 @@ class QueueBar(Widget):
     counts: reactive[dict[str, tuple[int, int]]] = reactive(dict, always_update=True)
 
     def render(self) -> Text:
+        """Queues laid out by hand: a narrow terminal breaks the line between queues, never
+        inside one (Rich would break at any space)."""
+        width = max(20, self.content_size.width or 80)
         text = Text(end="")
+        used = 0
         views = list(QUEUES)
         if self.active not in {q.id for q in QUEUES}:
             views += [q for q in ALL_VIEWS if q.id == self.active]
@@ -39,6 +43,10 @@ class QueueBar(Widget):
                 part = Text("▸", end="") + part
             else:
                 part = Text(" ", end="") + part
+            if used and used + part.cell_len > width:
+                text.append("\n")
+                used = 0
             text.append_text(part)
             text.append("  ")
+            used += part.cell_len + 2
         return text
