@@ -140,3 +140,22 @@ async def test_resolve_then_ask_feedback_once(tmp_path: Path) -> None:
         assert [row["uid"] for row in app.session.store.outbox()] == [uid]
         await pilot.press("4")
         assert uid in lst.uids, "a feedback request waits in `waiting`"
+
+
+async def test_promised_follow_up_shows_in_waiting(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(120, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        uid = lst.uids[0]
+        app.session.send_reply(uid, "Sorry about this. I'll check with the kitchen and get back to you "
+                                    "within the hour.")
+        mention = app.session.store.mention(uid)
+        assert mention["state"] == "replied" and mention.get("follow_up_at")
+        await pilot.press("4")
+        await pilot.pause()
+        row = "".join(seg.text for seg in lst.render_line(lst.uids.index(uid)))
+        assert "↻" in row, row
+        app.session.store.update_mention(uid, {"follow_up_at": "2026-11-24T08:00:00+00:00"})
+        lst.redraw()
+        row = "".join(seg.text for seg in lst.render_line(lst.uids.index(uid)))
+        assert "⚠" in row, "an overdue follow-up stands out"

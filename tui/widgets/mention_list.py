@@ -22,7 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.followup import follow_up_state
 from tui.inbox import Clock
+from tui.model import parse_time
 from tui.rows import CLOCK_SYMBOL, KIND_SYMBOL, LABEL_SYMBOL, SOURCE_SHORT, age, clock_text
 from tui.sanitize import one_line
 
@@ -244,6 +246,12 @@ class MentionList(ScrollView, can_focus=True):
             mark = clock.mark
             style = self._style(mark) if mark != "ok" else self._style("dim")
             row.append(f" {CLOCK_SYMBOL[mark]}{clock_text(clock.left):>4}", style)
+        elif (follow := follow_up_state(mention, now)) is not None:
+            # A promised follow-up: ↻ while pending, ◔ when due soon, ⚠ once overdue.
+            left = (parse_time(mention["follow_up_at"]) - now).total_seconds()
+            symbol = {"pending": "↻", "due-soon": "◔", "overdue": "⚠"}[follow]
+            style = self._style({"pending": "dim", "due-soon": "due-soon", "overdue": "breached"}[follow])
+            row.append(f" {symbol}{clock_text(left):>4}", style)
         else:
             row.append("      ")
         row.append(f" {age(mention, now):>3} ", self._style("dim"))
