@@ -47,9 +47,18 @@ class Choice:
 
 
 class ChoiceScreen(ModalScreen[Choice | None]):
-    """Pick one option (keys or arrows), then write an optional note; Enter confirms."""
+    """Pick one option (j/k or arrows), then write an optional note; Enter confirms."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choice.cancel"),
+        Binding("j", "move(1)", "Down", show=False, id="choice.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="choice.up"),
+    ]
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.has_focus:
+            options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def __init__(self, title: str, options: list[tuple[str, str]], *, note_label: str = "Note",
                  help: str = "", default: str | None = None, note: str = "") -> None:

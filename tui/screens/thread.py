@@ -63,7 +63,8 @@ class ThreadScreen(Screen[None]):
             items.append((event.get("at", ""), line))
         items.sort(key=lambda pair: pair[0])
         public = sum(1 for m in store.thread(thread_uid) if m.get("author") != mention.get("author"))
-        header = Text(f"Thread · {len(store.thread(thread_uid))} messages · "
+        count = len(store.thread(thread_uid))
+        header = Text(f"Thread · {count} message{'s' if count != 1 else ''} · "
                       f"{public} from others (how public it is) · started "
                       f"{age(store.thread(thread_uid)[0], now)} ago\n", "bold")
         parts = [header]
