@@ -355,6 +355,11 @@ class Store:
             os.close(dir_fd)
         self._old_log_path.unlink(missing_ok=True)
 
+    @property
+    def needs_sync(self) -> bool:
+        """Whether anything was written since the last fsync (idle apps skip the thread hop)."""
+        return self.journal is not None and self.journal._dirty
+
     def sync(self) -> None:
         """fsync the journal: call it every ~100 ms, in a thread, to bound what a power cut loses."""
         if self.journal is not None:
