@@ -29,6 +29,9 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
                   ("w", "walk away (watched; comes back if it flares up)"),
                   ("P", "public statement when a problem spreads (a spike)"),
                   ("v / y", "open / copy the link"), ("R", "report")],
+    "Champions": [("C", "champions: who praises us, with each one's history"),
+                  ("h", "thank the author (saved thanks reply; never a muted author)"),
+                  ("H", "mark / unmark the author a champion")],
     "App": [("ctrl+p", "command palette: every action, queue and theme"), ("?", "this help"),
             ("q", "quit")],
 }

@@ -52,6 +52,9 @@ class InboxScreen(Screen[None]):
         Binding("c", "resolve", "Resolve", show=False, id="inbox.resolve"),
         Binding("f", "feedback", "Ask feedback", show=False, id="inbox.feedback"),
         Binding("a", "answered", "Escalation answered", show=False, id="inbox.answered"),
+        Binding("C", "champions", "Champions", show=False, id="inbox.champions"),
+        Binding("h", "thank", "Thank", show=False, id="inbox.thank"),
+        Binding("H", "champion", "Mark champion", show=False, id="inbox.champion"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear"),
     ]
 
@@ -445,6 +448,29 @@ class InboxScreen(Screen[None]):
         from tui.screens.report import ReportScreen
 
         self.app.push_screen(ReportScreen(self.session))
+
+    def action_champions(self) -> None:
+        from tui.screens.champions import ChampionsScreen
+
+        self.app.push_screen(ChampionsScreen(self.session))
+
+    def action_thank(self) -> None:
+        """Thank the current mention's author with the saved thanks (never a muted one)."""
+        from tui.screens.champions import press_thank
+
+        uid = self.mention_list.current_uid
+        if uid is not None and press_thank(self, self.session, uid):
+            self._show_detail(uid)
+
+    def action_champion(self) -> None:
+        """Mark the current mention's author a champion, or unmark them."""
+        from tui.screens.champions import press_mark
+
+        uid = self.mention_list.current_uid
+        mention = self.session.store.mention(uid) if uid else None
+        if mention is not None:
+            press_mark(self, self.session, mention["author"])
+            self._show_detail(uid)
 
     def _url(self) -> str | None:
         uid = self.mention_list.current_uid

@@ -1,0 +1,226 @@
+"""The champions view with Pilot: praise lands in the list with its count, `h` thanks with the saved
+reply (outbox row and a `thank` event), a muted author is refused, `H` marks and unmarks, 80x24 works."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.widgets import OptionList
+
+from tests.helpers import FeedSource, fixed_clock, make_mention
+from tui.app import TurnaroundApp, make_app
+from tui.config import Config
+from tui.screens.champions import ChampionsScreen
+from tui.screens.inbox import InboxScreen
+from tui.templates import load_templates
+from tui.widgets.mention_detail import MentionDetail
+from tui.widgets.mention_list import MentionList
+
+FAN = "@fan@example.social"
+OTHER = "@latte@example.social"
+MENTIONS = [
+    make_mention(1, "Absolutely love the new oat latte, best coffee in town!", minutes_ago=90, author=FAN,
+                 author_name="Fan [bold]Club[/]"),
+    make_mention(2, "Your barista Maya is wonderful, thank you for the great service", minutes_ago=20,
+                 author=FAN, author_name="Fan [bold]Club[/]"),
+    make_mention(3, "Best croissant I have had all year, well done team", minutes_ago=40, author=OTHER),
+    make_mention(4, "My order arrived cold and late again. Third time this month. Refund please.",
+                 minutes_ago=30),
+]
+THANKS_BODY = next(t for t in load_templates() if t.id == "praise-thanks").body
+
+
+def app_on(path: Path) -> TurnaroundApp:
+    config = Config(brand="Brightside Coffee", agent="Sam")
+    return make_app(config, path, sources=[FeedSource(MENTIONS)], clock=fixed_clock)
+
+
+async def settle(pilot: Any, app: TurnaroundApp, count: int) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if app.session is not None and app.session.store.mention_count() >= count:
+            break
+    await pilot.pause(0.2)
+    assert app.session is not None and app.session.store.mention_count() >= count
+
+
+def prompts(screen: ChampionsScreen) -> list[str]:
+    options = screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def plain(widget: Any) -> str:
+    """What a Static shows, as plain text (a Group of Texts, or one Text)."""
+    shown = widget.content
+    parts = shown.renderables if isinstance(shown, Group) else [shown]
+    return "\n".join(part.plain if isinstance(part, Text) else str(part) for part in parts)
+
+
+def history(screen: ChampionsScreen) -> str:
+    return plain(screen.query_one("#champion-body"))
+
+
+def notes(app: TurnaroundApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def thanks(app: TurnaroundApp) -> list[dict[str, Any]]:
+    assert app.session is not None
+    return [dict(e) for e in app.session.store.events() if e.get("action") == "thank"]
+
+
+async def open_champions(pilot: Any, app: TurnaroundApp) -> ChampionsScreen:
+    await pilot.press("C")
+    await pilot.pause()
+    assert isinstance(app.screen, ChampionsScreen)
+    return app.screen
+
+
+async def test_praise_lands_in_the_queue_and_the_champions_list(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        queue = app.session.inbox.uids("champions")
+        assert {"mastodon:1", "mastodon:2", "mastodon:3"} <= set(queue)
+        assert "mastodon:4" not in queue
+        screen = await open_champions(pilot, app)
+        rows = prompts(screen)
+        assert len(rows) == 2
+        assert FAN in rows[0] and "♥ 2" in rows[0], "most praise first, with its count"
+        assert "first 1h ago" in rows[0] and "last 20m ago" in rows[0] and "not thanked" in rows[0]
+        assert OTHER in rows[1] and "♥ 1" in rows[1]
+        text = history(screen)
+        assert text.index("barista Maya") < text.index("oat latte"), "newest praise first"
+        await pilot.press("j")
+        assert "croissant" in history(screen) and "oat latte" not in history(screen)
+        await pilot.press("q")
+        assert isinstance(app.screen, InboxScreen)
+
+
+async def test_h_queues_the_rendered_thanks_and_records_it(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        screen = await open_champions(pilot, app)
+        await pilot.press("h")
+        rows = app.session.outbox.items()
+        assert len(rows) == 1
+        expected = THANKS_BODY.replace("{name}", "Fan [bold]Club[/]").replace("{brand}", "Brightside Coffee")
+        assert rows[0]["uid"] == "mastodon:2", "against their latest praise"
+        assert rows[0]["text"] == expected, "the name goes in literally, markup and all"
+        [event] = thanks(app)
+        assert event["uids"] == ["mastodon:2"]
+        assert event["details"]["template"] == "praise-thanks"
+        assert event["details"]["author"] == FAN
+        assert app.session.store.mention("mastodon:2")["thanked_at"]
+        assert "✓ thanked" in prompts(screen)[0]
+        # Thanked before: one stray h does not thank again in public, a second one does.
+        await pilot.press("h")
+        assert len(app.session.outbox.items()) == 1
+        assert any("press h again" in n for n in notes(app))
+        await pilot.press("h")
+        assert len(app.session.outbox.items()) == 2 and len(thanks(app)) == 2
+
+
+async def test_inbox_h_thanks_the_current_author_and_u_undoes_the_record(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        await pilot.press("3")
+        lst = app.screen.query_one(MentionList)
+        uid = lst.current_uid
+        assert uid is not None
+        author = app.session.store.mention(uid)["author"]
+        await pilot.press("h")
+        [row] = app.session.outbox.items()
+        assert row["uid"] == uid and "Brightside Coffee" in row["text"]
+        assert [e["details"]["author"] for e in thanks(app)] == [author]
+        assert app.session.store.mention(uid)["thanked_at"]
+        await pilot.press("u")
+        assert not app.session.store.mention(uid).get("thanked_at"), "the thank event undoes"
+
+
+async def test_a_muted_author_gets_no_templated_thanks(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        app.session.inbox.set_muted([FAN], True)
+        screen = await open_champions(pilot, app)
+        assert FAN in prompts(screen)[0] and "muted" in prompts(screen)[0]
+        await pilot.press("h")
+        assert app.session.outbox.items() == []
+        assert thanks(app) == []
+        assert any("muted" in n and "no templated thanks" in n for n in notes(app))
+        assert "muted: no templated thanks" in history(screen)
+
+
+async def test_H_marks_and_unmarks_the_author(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        store = app.session.store
+        await pilot.press("3")
+        uid = app.screen.query_one(MentionList).current_uid
+        assert uid is not None
+        author = store.mention(uid)["author"]
+        await pilot.press("H")
+        assert store.author(author)["champion"] is True
+        assert store.author(author)["champion_since"]
+        detail = plain(app.screen.query_one("#detail-body"))
+        assert "★ champion" in detail
+        await pilot.press("H")
+        assert store.author(author)["champion"] is False
+        # And from the champions list: the first row is the fan.
+        screen = await open_champions(pilot, app)
+        await pilot.press("H")
+        assert store.author(FAN)["champion"] is True
+        assert prompts(screen)[0].startswith("★ ")
+        assert "★ champion since" in history(screen)
+        await pilot.press("H")
+        assert store.author(FAN)["champion"] is False
+        assert not prompts(screen)[0].startswith("★")
+
+
+async def test_a_marked_author_without_praise_is_listed(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        await pilot.press("1")
+        lst = app.screen.query_one(MentionList)
+        while lst.current_uid != "mastodon:4":
+            await pilot.press("j")
+        await pilot.press("H")
+        screen = await open_champions(pilot, app)
+        rows = prompts(screen)
+        assert len(rows) == 3 and "@user4@example.social" in rows[2] and "♥ 0" in rows[2]
+        await pilot.press("G")
+        assert "No praise on record" in history(screen)
+        await pilot.press("h")
+        assert app.session.outbox.items() == [], "no praise to answer from the list"
+
+
+async def test_champions_screen_fits_80x24(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        screen = await open_champions(pilot, app)
+        options = screen.query_one(OptionList)
+        body = screen.query_one("#champion-history")
+        assert options.region.height >= 4 and options.region.bottom <= body.region.y
+        assert body.region.height >= 8 and body.region.bottom <= 24
+        assert options.region.width == 80
+        assert options.option_count == 2
+        await pilot.press("h")
+        assert app.session is not None and len(app.session.outbox.items()) == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)
+        assert app.screen.query_one(MentionDetail) is not None
