@@ -159,3 +159,21 @@ def test_bad_config_is_one_clear_line(tmp_path: Path, capsys) -> None:
     assert main(["sources", "--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert "config.toml: brand.colour: unknown key" in err and "Traceback" not in err
+
+
+def test_collect_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    """systemd's stop: the counts are printed and the store is compacted, not left mid-write."""
+    source = tmp_path / "live.jsonl"
+    source.write_text("")
+    db = tmp_path / "store.json"
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "collect", "--source", f"jsonl:{source}",
+                             "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)
+    with source.open("a") as handle:
+        handle.write(json.dumps(GOOD[0]) + "\n")
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0, err
+    assert out.strip() == "1 new, 0 duplicate, 0 invalid"
+    assert db.exists(), "closing compacts the journal into a snapshot"

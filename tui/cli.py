@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -167,6 +169,14 @@ async def cmd_collect(args: argparse.Namespace) -> int:
             await asyncio.to_thread(store.sync)
 
     sync_task = asyncio.create_task(syncer())
+    # systemd stops with SIGTERM, a tmux pane with ctrl+c: either one ends the run cleanly, with
+    # the store compacted and the counts printed.
+    main_task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    if main_task is not None:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, main_task.cancel)
     failed = False
     try:
         results = await asyncio.gather(
