@@ -65,6 +65,11 @@ class TurnaroundApp(App[int]):
         self._sources = list(sources) if sources is not None else None
         self.session: Session | None = None
         self.arrivals: asyncio.Event = asyncio.Event()
+        self.sources: list[Source] = []
+        """The sources running now: the source panel (S) and the inbox's failing marker read them."""
+        self.delivered: dict[str, int] = {}
+        """Items each source delivered this session: one that delivered has worked, even if quiet."""
+        self._failing: set[str] = set()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         dark = self.current_theme.dark if self._themes_loaded else True
@@ -112,7 +117,8 @@ class TurnaroundApp(App[int]):
         await self.push_screen(InboxScreen(self.session, demo=self.demo))
         self.set_interval(0.1, self._sync_store)
         self.set_interval(5, self._tick)
-        sources = self._build_sources()
+        self.sources = sources = self._build_sources()
+        self.set_interval(1, self._check_health)
         for source in sources:
             if source.can_reply and hasattr(source, "post_reply"):
                 self.session.outbox.senders[source.platform] = source.post_reply
@@ -140,14 +146,33 @@ class TurnaroundApp(App[int]):
     async def _run_source(self, source: Source) -> None:
         assert self.session is not None
         try:
-            await self.session.pipeline.run(source, on_outcome=lambda _: self.arrivals.set())
+            await self.session.pipeline.run(source, on_outcome=lambda _: self._arrived(source.name))
         except asyncio.CancelledError:
             raise
         except Exception as error:  # a source's fault never takes the inbox down
-            source.health.fail(str(error))
-            self.notify(f"{source.name}: {error}", severity="error", timeout=10)
+            source.health.fail(str(error) or type(error).__name__)
+            self._check_health()
         finally:
             await source.aclose()
+
+    def _arrived(self, name: str) -> None:
+        self.delivered[name] = self.delivered.get(name, 0) + 1
+        self.arrivals.set()
+
+    def _check_health(self) -> None:
+        """Say once when a source starts failing, with its reason; the inbox's top line follows."""
+        from tui.screens.sources import error_reason
+
+        failing = {source.name for source in self.sources if not source.health.healthy}
+        if failing == self._failing:
+            return
+        for source in self.sources:
+            if source.name in failing - self._failing:
+                self.notify(f"{source.name}: {error_reason(source.health) or 'failing'}",
+                            title="Source failing (S: sources)", severity="error", timeout=10,
+                            markup=False)
+        self._failing = failing
+        self.arrivals.set()
 
     def _tick(self) -> None:
         """Snoozes wake and watch windows end by themselves; say so when something comes back."""

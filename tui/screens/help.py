@@ -33,6 +33,7 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
                   ("h", "thank the author (saved thanks reply; never a muted author)"),
                   ("H", "mark / unmark the author a champion")],
     "App": [("ctrl+p", "command palette: every action, queue and theme"), ("?", "this help"),
+            ("S", "sources: health, last error, next try"),
             ("q", "quit")],
 }
 

@@ -48,6 +48,7 @@ class InboxScreen(Screen[None]):
         Binding("y", "copy_url", "Copy link", show=False, id="inbox.copy_url"),
         Binding("o", "sort", "Sort", show=False, id="inbox.sort"),
         Binding("R", "report", "Report", show=False, id="inbox.report"),
+        Binding("S", "sources", "Sources", show=False, id="inbox.sources"),
         Binding("P", "statement", "Public statement", show=False, id="inbox.statement"),
         Binding("c", "resolve", "Resolve", show=False, id="inbox.resolve"),
         Binding("f", "feedback", "Ask feedback", show=False, id="inbox.feedback"),
@@ -84,6 +85,14 @@ class InboxScreen(Screen[None]):
         yield Footer()
 
     def _status_text(self) -> str:
+        """A failing source leads the line (symbol and words), so it shows even beside a spike."""
+        failing = sum(not source.health.healthy for source in getattr(self.app, "sources", ()))
+        rest = self._main_status_text()
+        if not failing:
+            return rest
+        return f"⚠ {failing} source{'' if failing == 1 else 's'} failing (S) · {rest}"
+
+    def _main_status_text(self) -> str:
         spikes = self.session.spikes.spikes(self.session.clock())
         if spikes:
             top = spikes[0]
@@ -448,6 +457,12 @@ class InboxScreen(Screen[None]):
         from tui.screens.report import ReportScreen
 
         self.app.push_screen(ReportScreen(self.session))
+
+    def action_sources(self) -> None:
+        from tui.screens.sources import SourcesScreen
+
+        app: Any = self.app
+        self.app.push_screen(SourcesScreen(app.sources, delivered=app.delivered))
 
     def action_champions(self) -> None:
         from tui.screens.champions import ChampionsScreen

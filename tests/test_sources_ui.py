@@ -1,0 +1,162 @@
+"""The source panel (S) and the inbox's failing marker, driven with Pilot; the row helpers directly."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable, Label, Static
+
+from tests.helpers import MIXED, FeedSource, fixed_clock
+from tui.app import TurnaroundApp, make_app
+from tui.config import Config
+from tui.screens.inbox import InboxScreen
+from tui.screens.sources import SourcesScreen, detail_text, health_state, row_cells, split_error
+from tui.sources.base import Item, Source, SourceHealth
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+class FailingFeed(FeedSource):
+    """Fails as the HTTP sources do: marks itself unhealthy with a reason and a next try, then waits."""
+
+    platform = "rss"
+
+    def __init__(self, reason: str = "HTTP 500 from https://x.example") -> None:
+        super().__init__()
+        self.name = "status-feed"
+        self.reason = reason
+
+    async def items(self, cursor: Any) -> AsyncIterator[Item]:
+        self.health.fail(self.reason, retry_in=120)
+        async for item in super().items(cursor):
+            yield item
+
+
+class Crashing(Source):
+    """A source whose `items()` raises: the app catches it and marks the source failing."""
+
+    platform = "test"
+
+    async def items(self, cursor: Any) -> AsyncIterator[Item]:
+        raise RuntimeError("boom [bold]not markup[/bold]")
+        yield Item()  # pragma: no cover  (makes this an async generator)
+
+
+def app_with(tmp_path: Path, *sources: Source) -> TurnaroundApp:
+    return make_app(Config(), tmp_path / "store.json", sources=list(sources), clock=fixed_clock)
+
+
+async def wait_for(pilot: Any, check: Any, tries: int = 60) -> None:
+    for _ in range(tries):
+        await pilot.pause(0.05)
+        if check():
+            return
+    raise AssertionError("condition never held")
+
+
+def table_rows(screen: SourcesScreen) -> list[list[str]]:
+    table = screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def status_line(app: TurnaroundApp) -> str:
+    return str(app.screen.query_one("#status", Label).content)
+
+
+async def test_healthy_feed_shows_ok(tmp_path: Path) -> None:
+    source = FeedSource(MIXED)
+    app = app_with(tmp_path, source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.delivered.get("test-feed", 0) == len(MIXED))
+        assert app.sources == [source]
+        assert "failing" not in status_line(app)
+        await pilot.press("S")
+        assert isinstance(app.screen, SourcesScreen)
+        [row] = table_rows(app.screen)
+        assert row[:3] == ["test-feed", "test", "✓ ok"]
+        assert row[-1] == "-", "no error"
+        detail = str(app.screen.query_one("#source-detail", Static).content)
+        assert f"{len(MIXED)} items this session" in detail
+        await pilot.press("escape")
+        assert isinstance(app.screen, InboxScreen)
+
+
+async def test_failing_source_shows_reason_marker_and_notifies_once(tmp_path: Path) -> None:
+    failing = FailingFeed()
+    app = app_with(tmp_path, FeedSource(MIXED), failing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "⚠ 1 source failing (S)" in status_line(app))
+        await pilot.pause(1.2)  # another health check: still one notification
+        notes = [n for n in app._notifications if "status-feed" in n.message]
+        assert len(notes) == 1
+        assert "HTTP 500 from https://x.example" in notes[0].message
+        assert not notes[0].markup
+        await pilot.press("S")
+        screen = app.screen
+        assert isinstance(screen, SourcesScreen)
+        healthy, bad = table_rows(screen)
+        assert healthy[2] == "✓ ok"
+        assert bad[:3] == ["status-feed", "rss", "✗ failing"]
+        assert bad[4].startswith("in ") and bad[4].endswith("m"), bad[4]
+        assert bad[-1].startswith("HTTP 500 from https:/"), "cut to the width left at 80 columns"
+        table = screen.query_one(DataTable)
+        assert table.virtual_size.width <= table.size.width, "the table never scrolls sideways"
+        assert "⚠ 1 failing" in str(screen.query_one("#sources-title", Label).content)
+        await pilot.press("j")
+        detail = str(screen.query_one("#source-detail", Static).content)
+        assert "last error (" in detail and "HTTP 500 from https://x.example" in detail
+        # Recovery shows while the panel is open (it re-reads every second), and on the inbox.
+        failing.health.ok()
+        await wait_for(pilot, lambda: table_rows(screen)[1][2] == "✓ ok", tries=40)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "failing" not in status_line(app), tries=40)
+
+
+async def test_raising_source_is_failing_with_plain_text_reason(tmp_path: Path) -> None:
+    app = app_with(tmp_path, Crashing("crashy"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "⚠ 1 source failing (S)" in status_line(app))
+        await pilot.press("S")
+        [row] = table_rows(app.screen)
+        assert row[2] == "✗ failing"
+        assert row[-1].startswith("boom [bold]not"), "error text is shown as is, never as markup"
+        detail = str(app.screen.query_one("#source-detail", Static).content)
+        assert "boom [bold]not markup[/bold]" in detail
+        notes = [n for n in app._notifications if "crashy" in n.message]
+        assert len(notes) == 1 and not notes[0].markup
+
+
+async def test_demo_shows_the_demo_source(tmp_path: Path) -> None:
+    app = make_app(Config(), tmp_path / "store.json", demo=True, clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: bool(app.sources))
+        await pilot.press("S")
+        assert isinstance(app.screen, SourcesScreen)
+        [row] = table_rows(app.screen)
+        assert row[1] == "demo"
+
+
+def test_rows_are_plain_and_relative() -> None:
+    source = Source("bsky-brand")
+    source.platform = "bluesky"
+    source.health = SourceHealth(last_success=(NOW - timedelta(minutes=5)).isoformat(),
+                                 last_error=f"{(NOW - timedelta(seconds=30)).isoformat()} HTTP 401 "
+                                            "\x1b[31mred\x1b[0m [link=x]y[/link]",
+                                 next_try=(NOW + timedelta(seconds=45)).isoformat(), healthy=False,
+                                 warnings=["follower counts unavailable: HTTP 429"])
+    cells = row_cells(source, NOW)
+    assert all(isinstance(cell, Text) and not cell.spans for key, cell in cells.items() if key != "health")
+    assert str(cells["success"]) == "5m ago"
+    assert str(cells["next"]) == "in 45s"
+    assert str(cells["warnings"]) == "⚠ 1"
+    assert str(cells["error"]) == "HTTP 401 red [link=x]y[/link]", "escapes dropped, brackets kept as text"
+    detail = str(detail_text(source, NOW))
+    assert "last error (30s ago): HTTP 401" in detail
+    assert "⚠ follower counts unavailable: HTTP 429" in detail
+    assert split_error("no timestamp here") == (None, "no timestamp here")
+    assert health_state(SourceHealth()) == "never"
+    assert health_state(SourceHealth(), delivered=3) == "ok"
