@@ -199,8 +199,7 @@ class ChampionsScreen(Screen[None]):
             options.highlighted = index
         n = len(self.rows)
         self.query_one("#champions-title", Label).update(Text(
-            f"Champions · {n} {'person' if n == 1 else 'people'} who praise us · "
-            "h thank · H mark/unmark · t thread · esc back"))
+            f"Champions · {n} {'person' if n == 1 else 'people'} who praise us, most praise first"))
         self.show_history()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -220,6 +219,9 @@ class ChampionsScreen(Screen[None]):
         now, author = self.session.clock(), row["author"]
         record = self.session.store.author(author)
         head = Text(one_line(clean(author), 80), "bold")
+        latest = self.session.store.by_author(author, last=1)
+        if latest and latest[0].get("author_name"):
+            head.append(f"  {one_line(clean(latest[0]['author_name']), 60)}")
         if record.get("champion"):
             head.append(f"  ★ champion since {_ago(record.get('champion_since'), now)}")
         if record.get("muted"):
