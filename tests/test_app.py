@@ -159,3 +159,16 @@ async def test_promised_follow_up_shows_in_waiting(tmp_path: Path) -> None:
         lst.redraw()
         row = "".join(seg.text for seg in lst.render_line(lst.uids.index(uid)))
         assert "⚠" in row, "an overdue follow-up stands out"
+
+
+async def test_broken_user_rule_file_exits_with_one_clear_line(tmp_path: Path, isolated_dirs: Path,
+                                                               capsys) -> None:
+    rules = isolated_dirs / "config" / "turnaround"
+    rules.mkdir(parents=True)
+    (rules / "triage.toml").write_text("topics = 5\n")
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(1.0)
+    assert app.return_code == 2
+    err = capsys.readouterr().err
+    assert "triage.toml" in err and "must be a table" in err and "Traceback" not in err

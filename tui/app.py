@@ -10,9 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
-from textual.app import App
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
+from textual.widgets import Static
 
 from tui import paths
 from tui.config import Config
@@ -71,6 +73,10 @@ class TurnaroundApp(App[int]):
         """Items each source delivered this session: one that delivered has worked, even if quiet."""
         self._failing: set[str] = set()
 
+    def compose(self) -> ComposeResult:
+        """Shown while the store opens in a thread (a second or two at 100k mentions)."""
+        yield Static(Text(f"Opening {self.db} …"), id="loading")
+
     def get_theme_variable_defaults(self) -> dict[str, str]:
         dark = self.current_theme.dark if self._themes_loaded else True
         return {**THEME_DEFAULTS, **variable_defaults(self._themes, dark)}
@@ -103,8 +109,9 @@ class TurnaroundApp(App[int]):
         self._load_themes()
         try:
             self.session = await asyncio.to_thread(Session.open, self.config, self.db, clock=self.clock)
-        except StoreError as error:
-            self.exit(2, message=f"turnaround: {error}")
+        except (StoreError, ValueError) as error:
+            # A locked or unreadable store, or a broken user rule file: one clear line, no traceback.
+            self.exit(return_code=2, message=f"turnaround: {error}")
             return
         # What the session loaded lives as long as the app: move it out of the cyclic GC's sight,
         # or each full collection rescans every stored mention (about 1 s at 100k).
@@ -183,7 +190,7 @@ class TurnaroundApp(App[int]):
         self.arrivals.set()
 
     async def _sync_store(self) -> None:
-        if self.session is not None:
+        if self.session is not None and self.session.store.needs_sync:
             await asyncio.to_thread(self.session.store.sync)
 
     def action_help(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import webbrowser
 from collections.abc import Callable
@@ -109,7 +110,7 @@ class InboxScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.set_interval(1 / 10, self._apply_arrivals)
+        self.run_worker(self._watch_arrivals(), group="arrivals", exclusive=True)
         self.set_interval(30, self._tick)
         self.on_resize()
         self.show_queue("priority")
@@ -145,6 +146,17 @@ class InboxScreen(Screen[None]):
         bar.counts = {q.id: (self.inbox.count(q.id), self.inbox.unread(q.id)) for q in ALL_VIEWS}
         bar.active = self.queue
         self.query_one("#status", Label).update(Text(self._status_text()))
+
+    async def _watch_arrivals(self) -> None:
+        """Sleep until something arrives, then let a frame's worth gather: no polling when idle."""
+        arrivals = self.app.arrivals  # type: ignore[attr-defined]
+        while True:
+            await arrivals.wait()
+            await asyncio.sleep(1 / 10)
+            if self.is_current:
+                self._apply_arrivals()
+            else:
+                await asyncio.sleep(1 / 10)  # another screen is up; catch up when it closes
 
     def _apply_arrivals(self) -> None:
         """Batch everything that arrived since the last frame into one refresh."""
