@@ -125,6 +125,7 @@ class Rules:
     promise_patterns: tuple[PromisePattern, ...]
     due_soon: timedelta
     feedback_template: str
+    thanks_template: str
     ended_at_least: float
     spike_window: timedelta
     spike_baseline: timedelta
@@ -209,6 +210,7 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             promise_patterns=tuple(promises),
             due_soon=timedelta(minutes=float(get("followup.due_soon_minutes"))),
             feedback_template=str(get("followup.feedback_template")),
+            thanks_template=str(get("followup.thanks_template")),
             ended_at_least=float(get("turnaround.ended_at_least")),
             spike_window=timedelta(minutes=float(get("spikes.window_minutes"))),
             spike_baseline=timedelta(hours=float(get("spikes.baseline_hours"))),

@@ -40,11 +40,11 @@ HISTORY_LIMIT = 20
 _pending: WeakKeyDictionary[Any, tuple[str, float]] = WeakKeyDictionary()
 
 
-def thanks_template(templates: list[Template]) -> Template | None:
-    """The saved reply used to thank someone, or None when there is none to use."""
+def thanks_template(templates: list[Template], wanted: str = THANKS_TEMPLATE) -> Template | None:
+    """The saved reply used to thank someone (the rules' `followup.thanks_template`), or None."""
     by_id = {t.id: t for t in templates}
-    if THANKS_TEMPLATE in by_id:
-        return by_id[THANKS_TEMPLATE]
+    if wanted in by_id:
+        return by_id[wanted]
     return next((t for t in templates if THANKS_KIND in t.kinds), None)
 
 
@@ -73,7 +73,8 @@ def thank_author(session: Session, uid: str) -> str:
         raise TransitionError(f"{one_line(author, 60)} is muted: no templated thanks")
     user = paths.templates_file()
     errors: list[str] = []
-    template = thanks_template(load_templates(user if user.exists() else None, errors))
+    template = thanks_template(load_templates(user if user.exists() else None, errors),
+                               session.lifecycle.rules.thanks_template)
     if template is None:
         raise TransitionError(f"No thanks template: add one with kinds = [\"{THANKS_KIND}\"] "
                               f"to {user}")
