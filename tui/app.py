@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.theme import Theme
 from textual.widgets import Static
 
@@ -76,6 +78,25 @@ class TurnaroundApp(App[int]):
     def compose(self) -> ComposeResult:
         """Shown while the store opens in a thread (a second or two at 100k mentions)."""
         yield Static(Text(f"Opening {self.db} …"), id="loading")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers every action of the screen, every queue and every theme."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for binding in screen.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action in seen or binding.action == "clear":
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            if binding.action.startswith("queue("):
+                queue = binding.action[len("queue('"):-2]
+                title, help_text = f"Queue: {queue}", f"Show the {queue} queue ({key})"
+            else:
+                title, help_text = binding.description, f"Key: {key}"
+            yield SystemCommand(title, help_text, partial(screen.run_action, binding.action))
+        for name in sorted(self.available_themes):
+            yield SystemCommand(f"Theme: {name}", "Switch the colours (remembered)",
+                                partial(setattr, self, "theme", name))
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         dark = self.current_theme.dark if self._themes_loaded else True
