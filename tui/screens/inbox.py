@@ -210,9 +210,11 @@ class InboxScreen(Screen[None]):
         if signs and mention.get("state") not in ("walked-away", "done", "closed"):
             events.append("⚑ Consider walking away (w): " + "; ".join(signs))
         author = mention["author"]
+        profile = store.author(author)
+        if profile.get("muted"):
+            profile["muted_count"] = sum(1 for m in store.by_author(author) if m.get("muted"))
         detail.show(mention, store.thread(mention["thread_uid"]), store.by_author(author, last=6),
-                    events, self.session.clock(), store.author(author),
-                    history_total=store.author_count(author))
+                    events, self.session.clock(), profile, history_total=store.author_count(author))
 
     @on(MentionList.Opened)
     def _opened(self, event: MentionList.Opened) -> None:

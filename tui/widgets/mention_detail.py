@@ -77,7 +77,7 @@ class MentionDetail(VerticalScroll, can_focus=True):
         if author and author.get("champion"):
             header += " · ★ champion"
         if author and author.get("muted"):
-            header += " · muted"
+            header += f" · muted: {author.get('muted_count', 0)} mention(s) set aside (m unmutes)"
         parts.append(Text(header + " ──", "bold"))
         for item in others[-5:]:
             line = Text(f"  {LABEL_SYMBOL.get(item.get('label', ''), '·')} {age(item, now)} ago: ")
