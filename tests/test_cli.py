@@ -177,3 +177,17 @@ def test_collect_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     assert proc.returncode == 0, err
     assert out.strip() == "1 new, 0 duplicate, 0 invalid"
     assert db.exists(), "closing compacts the journal into a snapshot"
+
+
+def test_config_with_secrets_readable_by_others_is_refused(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[[sources]]\ntype = "mastodon"\ninstance = "https://m.example"\n'
+                      'token = "s3cr3t-token-value"\n')
+    config.chmod(0o644)
+    assert main(["sources", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert f"chmod 600 {config}" in err and "s3cr3t" not in err
+    config.chmod(0o600)
+    assert main(["sources", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "mastodon-1" in out and "s3cr3t" not in out, "a token never reaches the screen"
