@@ -224,3 +224,10 @@ async def test_champions_screen_fits_80x24(tmp_path: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, InboxScreen)
         assert app.screen.query_one(MentionDetail) is not None
+
+
+def test_our_own_posts_never_make_a_champion(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tui.champions import is_praise
+
+    assert is_praise({"kind": "praise", "triage_queue": "champions"})
+    assert not is_praise({"kind": "praise", "triage_queue": "champions", "ours": True})

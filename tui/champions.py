@@ -19,6 +19,9 @@ THANKS_TEMPLATE = "thanks"
 
 
 def is_praise(mention: dict[str, Any]) -> bool:
+    """Praise from a customer: our own accounts' posts never make us our own champion."""
+    if mention.get("ours"):
+        return False
     return mention.get("triage_queue") == "champions" or mention.get("kind") == "praise"
 
 
