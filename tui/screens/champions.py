@@ -173,6 +173,8 @@ class ChampionsScreen(Screen[None]):
         self.set_interval(5, self._maybe_reload)
 
     def on_screen_resume(self) -> None:
+        if not self.is_mounted:
+            return  # resumed before its widgets exist (keys racing a push or a quit)
         self.reload()
 
     @property

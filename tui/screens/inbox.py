@@ -528,6 +528,8 @@ class InboxScreen(Screen[None]):
             self.notify(f"Copied {url}", timeout=3)
 
     def on_screen_resume(self) -> None:
+        if not self.is_mounted:
+            return  # resumed before its widgets exist (keys racing a push or a quit)
         self.show_queue(self.queue)
 
 

@@ -40,6 +40,8 @@ class ThreadScreen(Screen[None]):
         self.query_one("#thread-view").focus()
 
     def on_screen_resume(self) -> None:
+        if not self.is_mounted:
+            return  # resumed before its widgets exist (keys racing a push or a quit)
         self.render_thread()
 
     def render_thread(self) -> None:
@@ -70,7 +72,8 @@ class ThreadScreen(Screen[None]):
         parts = [header]
         for _, block in items:
             parts += [block, Text("")]
-        self.query_one("#thread-body", Static).update(Group(*parts))
+        for body in self.query("#thread-body").results(Static):
+            body.update(Group(*parts))
 
     def action_back(self) -> None:
         self.dismiss(None)
