@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.servers import TestServer
 
 
 @pytest.fixture(autouse=True)
@@ -15,3 +18,15 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
+
+
+@pytest.fixture
+def http_server() -> Iterator[TestServer]:
+    """A real HTTP server on 127.0.0.1 that the test scripts (tests/servers.py)."""
+    with TestServer() as server:
+        yield server
+
+
+@pytest.fixture
+def server(http_server: TestServer) -> TestServer:
+    return http_server

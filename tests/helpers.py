@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.sources.base import Item, Source
+from tui.triage import TriageResult
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -52,3 +53,20 @@ MIXED = [
                  minutes_ago=3, followers=120_000),
     make_mention(5, "Still no update on my refund, been on hold for ages", minutes_ago=30),
 ]
+
+
+class Sleeps:
+    """A fake `sleep` that records the waits instead of taking them (backoff without slow tests)."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+class QuietTriager:
+    """Triage is another module's business: a fixed result keeps network tests about the network."""
+
+    def triage(self, text: str, **kw: Any) -> TriageResult:
+        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())

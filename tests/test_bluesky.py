@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
+from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
 from tui.model import parse_mention, parse_time
 from tui.pipeline import Pipeline
@@ -25,7 +25,6 @@ from tui.sources.bluesky import (
 )
 from tui.sources.http import AuthError, HttpClient, PermanentError
 from tui.store import Store
-from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "bluesky"
 PASSWORD = "abcd-efgh-ijkl-mnop"
@@ -43,27 +42,6 @@ def session(access: str = "access-1", refresh: str = "refresh-1") -> Reply:
     body.update(accessJwt=access, refreshJwt=refresh)
     return Reply.json(body, headers={"RateLimit-Limit": "10", "RateLimit-Remaining": "9",
                                      "RateLimit-Policy": "10;w=86400"})
-
-
-@pytest.fixture
-def http_server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
-class QuietTriager:
-    """Triage is another module's business: a fixed result keeps these tests about the network."""
-
-    def triage(self, text: str, **kw: Any) -> TriageResult:
-        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 class Clock:

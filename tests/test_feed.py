@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
 
+from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Reply, TestServer
 from tui.model import parse_mention
 from tui.pipeline import Pipeline
@@ -17,34 +17,12 @@ from tui.sources.feed import SEEN_LIMIT, FeedSource, SeenIds, entry_to_mention
 from tui.sources.http import HttpClient
 from tui.sources.registry import SourceSpecError, from_config
 from tui.store import Store
-from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "feeds"
 ALERTS = (FIXTURES / "google_alerts.atom.xml").read_bytes()
 HN_RSS = (FIXTURES / "hacker_news.rss.xml").read_bytes()
 ATOM = {"Content-Type": "application/atom+xml; charset=utf-8"}
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
-
-
-@pytest.fixture
-def http_server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
-class QuietTriager:
-    """Triage is another module's business: a fixed result keeps these tests about the network."""
-
-    def triage(self, text: str, **kw: Any) -> TriageResult:
-        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def make(server: TestServer, path: str = "/alerts", **kw: Any) -> FeedSource:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import copy
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
+from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
 from tui.model import parse_mention
 from tui.pipeline import Pipeline
@@ -19,35 +19,13 @@ from tui.sources.base import NO_CURSOR, Item
 from tui.sources.hn import HackerNewsSource, hit_to_mention
 from tui.sources.http import HttpClient
 from tui.store import Store
-from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "hn"
 PATH = "/api/v1/search_by_date"
 
 
-@pytest.fixture
-def http_server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
-class QuietTriager:
-    """Triage is another module's business: a fixed result keeps these tests about the network."""
-
-    def triage(self, text: str, **kw: Any) -> TriageResult:
-        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
-
-
 def fixture(name: str) -> dict[str, Any]:
     return orjson.loads((FIXTURES / f"{name}.json").read_bytes())
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def make(server: TestServer, sleeps: Sleeps | None = None, *, once: bool = True, retries: int = 0,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
 
+from tests.helpers import Sleeps
 from tests.servers import Reply, TestServer
 from tui.sources.http import (
     USER_AGENT,
@@ -27,22 +27,6 @@ from tui.sources.http import (
 )
 
 TOKEN = "s3cr3t-T0KEN-value"
-
-
-@pytest.fixture
-def server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
-class Sleeps:
-    """A fake `sleep` that records the waits instead of taking them."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def client(sleeps: Sleeps, **kw) -> HttpClient:

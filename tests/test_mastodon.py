@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import copy
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
+from tests.helpers import QuietTriager
 from tests.servers import Recorded, Reply, TestServer
 from tui.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item, SourceHealth
@@ -25,7 +25,6 @@ from tui.sources.http import HttpClient, PermanentError
 from tui.sources.mastodon import SLOW_INTERVAL, MastodonSource
 from tui.sources.registry import SourceSpecError, from_config
 from tui.store import Store
-from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "mastodon"
 TOKEN = "tok-Sup3rSecret-value-42"
@@ -91,13 +90,6 @@ class FakeMastodon:
         return Reply.json(self.statuses[key], headers=rate_headers(278))
 
 
-class QuietTriager:
-    """Triage is another module's business: a fixed result keeps these tests about the network."""
-
-    def triage(self, text: str, **kw: Any) -> TriageResult:
-        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
-
-
 class RecordingHealth(SourceHealth):
     """Keeps every failure reason, not just the last."""
 
@@ -124,12 +116,6 @@ class FakeTime:
         self.waits.append(seconds)
         self.now += seconds
         await asyncio.sleep(0)
-
-
-@pytest.fixture
-def server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
 
 
 def make(server: TestServer, fake_time: FakeTime | None = None, **kw: Any) -> MastodonSource:

@@ -55,12 +55,6 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield store
 
 
-@pytest.fixture
-def server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
 def test_enqueue_stores_the_reply_before_any_network(store: Store) -> None:
     sender = Sender()
     outbox = Outbox(store, {"mastodon": sender}, Clock())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
 
+from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
 from tui.model import parse_mention
 from tui.pipeline import Pipeline
@@ -18,7 +18,6 @@ from tui.sources.base import Item
 from tui.sources.http import HttpClient, PermanentError, RateLimitError
 from tui.sources.reddit import RedditReplyError, RedditSource, link_to_mention
 from tui.store import Store
-from tui.triage import TriageResult
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "reddit"
 SECRET, PASSWORD = "app-secret-123", "hunter2-password"
@@ -26,27 +25,6 @@ SECRET, PASSWORD = "app-secret-123", "hunter2-password"
 
 def fixture(name: str) -> Any:
     return orjson.loads((FIXTURES / f"{name}.json").read_bytes())
-
-
-@pytest.fixture
-def http_server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
-class QuietTriager:
-    """Triage is another module's business: a fixed result keeps these tests about the network."""
-
-    def triage(self, text: str, **kw: Any) -> TriageResult:
-        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def make(server: TestServer, *, oauth: bool = True, sleeps: Sleeps | None = None, **kw: Any) -> RedditSource:

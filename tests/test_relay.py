@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 
+from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
 from tui.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item
@@ -16,28 +15,6 @@ from tui.sources.http import HttpClient
 from tui.sources.registry import from_spec
 from tui.sources.relay import JsonlUrlSource, SseSource
 from tui.store import Store
-from tui.triage import TriageResult
-
-
-@pytest.fixture
-def server() -> Iterator[TestServer]:
-    with TestServer() as server:
-        yield server
-
-
-class QuietTriager:
-    """Triage is another module's business: a fixed result keeps these tests about the network."""
-
-    def triage(self, text: str, **kw: Any) -> TriageResult:
-        return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    async def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def mention(n: int, text: str = "hello") -> dict[str, Any]:
