@@ -22,7 +22,7 @@ from tui.lifecycle import (
     default_rules,
     is_negative,
 )
-from tui.model import MentionError, parse_time
+from tui.model import maybe_time
 from tui.store import Store
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -89,20 +89,13 @@ def follow_up_due(text: str, sent_at: datetime, rules: Rules | None = None) -> d
     return min(times) if times else None
 
 
-def _time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_time(str(value))
-    except MentionError:
-        return None
 
 
 def follow_up_state(mention: dict[str, Any], now: datetime, rules: Rules | None = None) -> str | None:
     """`overdue` once the promised time has passed, `due-soon` shortly before, `pending` before
     that; None when nothing is owed."""
     rules = rules or default_rules()
-    due = _time(mention.get("follow_up_at"))
+    due = maybe_time(mention.get("follow_up_at"))
     if due is None:
         return None
     if due <= now:
@@ -114,7 +107,7 @@ def overdue_follow_ups(store: Store, now: datetime) -> list[dict[str, Any]]:
     """Every mention whose promised follow-up time has passed (a full scan: for reports)."""
     out = []
     for mention in store.mentions():
-        due = _time(mention.get("follow_up_at"))
+        due = maybe_time(mention.get("follow_up_at"))
         if due is not None and due <= now:
             out.append(mention)
     return sorted(out, key=lambda m: str(m.get("follow_up_at")))

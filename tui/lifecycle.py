@@ -23,7 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui.model import MentionError, now_utc, parse_time
+from tui.model import maybe_time, now_utc, parse_time
 from tui.queues import queue_of
 from tui.sanitize import clean, one_line
 from tui.store import Store
@@ -344,15 +344,6 @@ def _iso(when: datetime) -> str:
     return when.isoformat(timespec="seconds")
 
 
-def _time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not value:
-        return None
-    try:
-        return parse_time(str(value))
-    except MentionError:
-        return None
 
 
 def our_handles(handles: Iterable[str]) -> frozenset[str]:
@@ -485,7 +476,7 @@ class Lifecycle:
             # The note stays; the answer sits beside it.
             fields["escalation_answer"] = details.get("note", "")
         elif action == "snooze":
-            until = _time(details.get("until"))
+            until = maybe_time(details.get("until"))
             if until is None:
                 raise TransitionError("snooze needs a time to wake up")
             fields["snooze_until"] = _iso(until)
@@ -494,7 +485,7 @@ class Lifecycle:
             if reason not in self.rules.reasons:
                 raise TransitionError(f"unknown walk-away reason {reason!r} "
                                       f"(known: {', '.join(self.rules.reasons)})")
-            until = _time(details.get("until")) or self.clock() + timedelta(days=self.walk_away_days)
+            until = maybe_time(details.get("until")) or self.clock() + timedelta(days=self.walk_away_days)
             fields["watch_until"] = _iso(until)
             fields["walk_reason"] = reason
             fields["walked_at"] = now
@@ -506,7 +497,7 @@ class Lifecycle:
         elif action == "reply":
             from tui.followup import follow_up_due, promises
 
-            sent = _time(details.get("at")) or self.clock()
+            sent = maybe_time(details.get("at")) or self.clock()
             fields["replied_at"] = _iso(sent)
             if not mention.get("first_response_at"):
                 fields["first_response_at"] = fields["replied_at"]
@@ -615,7 +606,7 @@ class Lifecycle:
         for field, state in (("snooze_until", "snoozed"), ("watch_until", "walked-away"),
                              ("follow_up_at", None)):
             pending = self._pending[field]
-            when = _time(mention.get(field)) if mention else None
+            when = maybe_time(mention.get(field)) if mention else None
             if when is not None and (state is None or mention.get("state") == state):  # type: ignore[union-attr]
                 pending[uid] = when.timestamp()
             else:
@@ -632,7 +623,7 @@ class Lifecycle:
             fresh = thread_uid not in self._watched
             self._watched[thread_uid] = authors
             if fresh:
-                start = min(_time(m.get("walked_at")) or self.clock() for m in walked).timestamp()
+                start = min(maybe_time(m.get("walked_at")) or self.clock() for m in walked).timestamp()
                 self._attention[thread_uid] = deque(sorted(
                     t for m in thread if m.get("author") not in authors and not self._is_ours(m)
                     and (t := parse_time(m["created_at"]).timestamp()) >= start))
@@ -800,11 +791,11 @@ class Lifecycle:
         if event.get("undid"):
             values["undid"] = str(event["undid"])
         for key in ("until",):
-            when = _time(details.get(key))
+            when = maybe_time(details.get(key))
             if when is not None:
                 values[key] = self._zoned(when).strftime("%a %d %b %H:%M")
         verb = self.rules.verbs.get(action, action.replace("-", " ")).format_map(values)
-        at = _time(event.get("at"))
+        at = maybe_time(event.get("at"))
         stamp = ""
         if at is not None:
             at = self._zoned(at)
@@ -849,7 +840,7 @@ class Lifecycle:
         if rules.abusive is not None and any(rules.abusive.search(m.get("text") or "") for m in theirs):
             signs.append(sign("abusive-language"))
         offered = [t for e in events if e.get("action") in ("resolve", "request-feedback")
-                   and (t := _time(e.get("at"))) is not None]
+                   and (t := maybe_time(e.get("at"))) is not None]
         if offered:
             since = min(offered)
             everything = self.store.by_author(customer)

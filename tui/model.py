@@ -74,6 +74,18 @@ def parse_time(value: str) -> datetime:
     return when
 
 
+def maybe_time(value: Any) -> datetime | None:
+    """A stored time (ISO text or a datetime) as an aware datetime; None when empty or unreadable."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return None
+    try:
+        return parse_time(str(value))
+    except MentionError:
+        return None
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 

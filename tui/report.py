@@ -32,7 +32,7 @@ from tui.champions import champions as list_champions
 from tui.config import DEFAULT_TARGETS
 from tui.followup import overdue_follow_ups, turnaround_outcome
 from tui.lifecycle import Rules, RulesError, default_rules, load_user_rules, our_handles
-from tui.model import MentionError, now_utc, parse_time
+from tui.model import maybe_time, now_utc, parse_time
 from tui.store import Store
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -72,13 +72,6 @@ def sparkline(values: Iterable[float | None]) -> str:
     return "".join(out)
 
 
-def _time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return parse_time(str(value))
-    except MentionError:
-        return None
 
 
 def build_report(store: Store, since: datetime | None, now: datetime,
@@ -107,7 +100,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
         kind = mention.get("kind") or "other"
         queue = mention.get("triage_queue") or mention.get("queue") or "needs-reply"
         target = queue_targets.get(queue, targets.get(kind, targets["other"]))
-        first = _time(mention.get("first_response_at"))
+        first = maybe_time(mention.get("first_response_at"))
         if first is not None:
             answered += 1
             minutes = (first - created).total_seconds() / 60
@@ -141,7 +134,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     walked: set[str] = set()
     resurfaced: set[str] = set()
     for event in store.events():
-        at = _time(event.get("at"))
+        at = maybe_time(event.get("at"))
         if event.get("undone") or at is None or at > now or (since is not None and at < since):
             continue
         if event.get("action") == "walk-away":
@@ -301,7 +294,7 @@ def parse_since(text: str, now: datetime) -> datetime:
         except ValueError:
             when = None
     elif text:
-        when = _time(text)
+        when = maybe_time(text)
         if when is None:
             import dateparser
 
