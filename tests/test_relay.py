@@ -215,3 +215,18 @@ def test_registry_builds_relays() -> None:
     assert isinstance(from_spec("sse:https://relay.example/events"), SseSource)
     jsonl = from_spec("jsonl:https://relay.example/m.jsonl", once=True)
     assert isinstance(jsonl, JsonlUrlSource) and jsonl.once
+
+
+def test_a_relayed_delete_finds_the_mention_by_its_own_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import make_mention
+    from tui.pipeline import Pipeline
+    from tui.sources.base import Item, Source
+    from tui.store import Store
+
+    relay = Source("relay")
+    relay.platform = "sse"
+    with Store(tmp_path / "s.json") as store:
+        pipeline = Pipeline(store, QuietTriager())  # type: ignore[arg-type]
+        pipeline.ingest(make_mention(5, "hello", source="mastodon"))
+        pipeline.handle(relay, Item(deleted_id="5", data={"source": "mastodon"}))
+        assert store.mention("mastodon:5")["deleted"] is True, "kept, marked deleted"

@@ -150,7 +150,9 @@ class Pipeline:
 
     def handle(self, source: Source, item: Item) -> Outcome | None:
         if item.deleted_id is not None:
-            self.delete(source.platform, item.deleted_id)
+            # A relay names the platform the deleted mention came from; others are that platform.
+            platform = (item.data or {}).get("source") or source.platform
+            self.delete(platform, item.deleted_id)
             return None
         if item.problem is not None:
             return Outcome("invalid", problem=item.problem)

@@ -146,11 +146,15 @@ class SseSource(NetworkSource):
 
     def _item(self, kind: str, data: str, number: int) -> Item | None:
         if kind == "delete":
-            target = data.strip()
+            # `data: ID`, or `data: {"id": ..., "source": ...}` for a mention relayed from elsewhere.
+            target, origin = data.strip(), None
             if target.startswith("{"):
                 value, problem = decode_line(target.encode())
                 target = str(value.get("id", "")) if value else ""
-            return Item(deleted_id=target) if target else None
+                origin = value.get("source") if value and isinstance(value.get("source"), str) else None
+            if not target:
+                return None
+            return Item(deleted_id=target, data={"source": origin} if origin else None)
         if kind not in ("message", "mention") or not data.strip():
             return None  # pings, keep-alives, event types for someone else
         value, problem = decode_line(data.encode())
