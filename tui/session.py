@@ -74,7 +74,8 @@ class Session:
         self.store.drop_draft(uid)
         status = (self.outbox.item(item_id) or {}).get("status", "queued")
         if status == "manual":
-            return "No reply API here: post it by hand (the link is one `v` away). Recorded as replied."
+            return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand "
+                    "(v opens the link, y copies it). Recorded as replied.")
         return "Reply queued in the outbox; the thread now waits for the customer."
 
     def close(self) -> None:
