@@ -172,3 +172,42 @@ async def test_broken_user_rule_file_exits_with_one_clear_line(tmp_path: Path, i
     assert app.return_code == 2
     err = capsys.readouterr().err
     assert "triage.toml" in err and "must be a table" in err and "Traceback" not in err
+
+
+async def test_thread_shows_a_failed_reply_and_p_posts_it_again(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tui.screens.thread import ThreadScreen
+    from tui.sources.http import PermanentError
+
+    calls: list[str] = []
+
+    async def refusing(mention: dict, text: str, key: str) -> dict:
+        calls.append(key)
+        if len(calls) == 1:
+            raise PermanentError("status is too long (422)", status=422)
+        return {"id": "999", "url": "https://example.social/999"}
+
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        app.session.outbox.senders["mastodon"] = refusing
+        uid = lst.uids[0]
+        app.session.send_reply(uid, "Sorry about this, we're on it and will update you by 5pm.")
+        await app.session.outbox.process_once()
+        await pilot.press("4")
+        while lst.current_uid != uid:
+            await pilot.press("j")
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, ThreadScreen)
+        def body() -> str:
+            group = screen.query_one("#thread-body", Static).content
+            return "\n".join(part.plain for part in group.renderables)
+
+        assert "failed: status is too long (422)" in body()
+        await pilot.press("p")
+        await app.session.outbox.process_once()
+        screen.render_thread()
+        assert "✓ sent" in body()
+        assert len(set(calls)) == 1, "the retry reuses the idempotency key"

@@ -66,10 +66,8 @@ class Outbox:
         return [{**doc, "item_id": doc.doc_id} for doc in self.store.outbox()]
 
     def item(self, item_id: int) -> dict[str, Any] | None:
-        for doc in self.store.outbox():
-            if doc.doc_id == item_id:
-                return {**doc, "item_id": doc.doc_id}
-        return None
+        doc = self.store.outbox_item(item_id)
+        return None if doc is None else {**doc, "item_id": doc.doc_id}
 
     def for_mention(self, uid: str) -> list[dict[str, Any]]:
         return [row for row in self.items() if row.get("uid") == uid]

@@ -13,7 +13,7 @@ from pathlib import Path
 from tui import paths
 from tui.config import Config
 from tui.inbox import Inbox
-from tui.lifecycle import Lifecycle, load_user_rules
+from tui.lifecycle import Change, Lifecycle, load_user_rules
 from tui.model import now_utc
 from tui.outbox import Outbox
 from tui.pipeline import Pipeline
@@ -77,6 +77,17 @@ class Session:
             return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand "
                     "(v opens the link, y copies it). Recorded as replied.")
         return "Reply queued in the outbox; the thread now waits for the customer."
+
+    def post_for(self, change: Change, uid: str, text: str) -> int:
+        """Queue the text an action sends (thanks, a feedback request) and link it to the action's
+        event, so the thread shows whether it was sent."""
+        mention = self.store.mention(uid) or {}
+        item_id = self.outbox.enqueue(uid, text, mention.get("source", ""))
+        event = self.store.event(change.event_id)
+        if event is not None:
+            self.store.update_event(change.event_id,
+                                    {"details": {**(event.get("details") or {}), "outbox_id": item_id}})
+        return item_id
 
     def close(self) -> None:
         self.store.close()

@@ -537,6 +537,9 @@ class Store:
     def outbox_update(self, item_id: int, fields: dict[str, Any]) -> None:
         self._tables["outbox"].update(fields, doc_ids=[item_id])
 
+    def outbox_item(self, item_id: int) -> Document | None:
+        return self._tables["outbox"].doc(item_id)
+
     def outbox(self) -> list[Document]:
         table = self._tables["outbox"]
         return [Document(doc, doc_id) for doc_id, doc in table._docs.items()]

@@ -81,8 +81,8 @@ def thank_author(session: Session, uid: str) -> str:
     config = session.config
     text = template.render(name=mention.get("author_name") or author, handle=author,
                            brand=config.brand, agent=config.agent)
-    session.inbox.act("thank", [uid], cursor=uid, template=template.id, author=author, text=text)
-    item_id = session.outbox.enqueue(uid, text, mention.get("source", ""))
+    change = session.inbox.act("thank", [uid], cursor=uid, template=template.id, author=author, text=text)
+    item_id = session.post_for(change, uid, text)
     who = one_line(author, 60)
     if (session.outbox.item(item_id) or {}).get("status") == "manual":
         return f"Thanked {who}: no reply API here, post it by hand (v opens the link)."

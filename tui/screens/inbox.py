@@ -428,9 +428,9 @@ class InboxScreen(Screen[None]):
                                agent=self.session.config.agent) if template else ""
         uids = [m["uid"] for m in self.session.store.thread(mention["thread_uid"])
                 if m.get("state") == "resolved"]
-        self.inbox.act("request-feedback", uids, cursor=uid, template=template_id, text=text)
+        change = self.inbox.act("request-feedback", uids, cursor=uid, template=template_id, text=text)
         if text:
-            self.session.outbox.enqueue(uid, text, mention.get("source", ""))
+            self.session.post_for(change, uid, text)
         self.show_queue(self.queue, fallback=self.mention_list.cursor)
         self.notify("Feedback requested; the thread waits for the answer.", timeout=4)
 

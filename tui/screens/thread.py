@@ -21,6 +21,7 @@ class ThreadScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="thread.back"),
         Binding("r", "reply", "Reply", id="thread.reply"),
+        Binding("p", "retry", "Post failed again", id="thread.retry"),
         Binding("j,down", "scroll_down", "Down", show=False, id="thread.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="thread.up"),
     ]
@@ -58,10 +59,12 @@ class ThreadScreen(Screen[None]):
             items.append((item["created_at"], block))
         for event in store.events_for(thread_uid):
             line = Text(f"  ⟲ {self.session.lifecycle.describe(event)}", "italic")
-            text = (event.get("details") or {}).get("text")
-            if event.get("action") == "reply" and text:
+            details = event.get("details") or {}
+            text = details.get("text")
+            if event.get("action") in ("reply", "request-feedback", "thank") and text:
                 line.append("\n    ")
                 line.append(text)
+                line.append_text(self._delivery(details.get("outbox_id")))
             items.append((event.get("at", ""), line))
         items.sort(key=lambda pair: pair[0])
         public = sum(1 for m in store.thread(thread_uid) if m.get("author") != mention.get("author"))
@@ -74,6 +77,34 @@ class ThreadScreen(Screen[None]):
             parts += [block, Text("")]
         for body in self.query("#thread-body").results(Static):
             body.update(Group(*parts))
+
+    def _delivery(self, item_id: int | None) -> Text:
+        """Where a reply is in the outbox: queued, sent, failed (and why) or left to post by hand."""
+        item = self.session.outbox.item(item_id) if item_id is not None else None
+        if item is None:
+            return Text("")
+        status = item.get("status", "")
+        label = {"queued": "⧗ queued", "sending": "⧗ sending", "sent": "✓ sent",
+                 "manual": "✎ post it by hand", "failed": "✗ failed"}.get(status, status)
+        if status == "failed" and item.get("last_error"):
+            label += f": {item['last_error']} (p posts again)"
+        elif status == "queued" and item.get("last_error"):
+            label += f", retrying after: {item['last_error']}"
+        return Text(f"\n    [{label}]", "bold" if status == "failed" else "dim")
+
+    def action_retry(self) -> None:
+        """Post this thread's failed replies again, with the same idempotency key."""
+        mention = self.session.store.mention(self.uid)
+        if mention is None:
+            return
+        uids = {m["uid"] for m in self.session.store.thread(mention["thread_uid"])}
+        failed = [row for row in self.session.outbox.items()
+                  if row.get("uid") in uids and row.get("status") == "failed"]
+        for row in failed:
+            self.session.outbox.retry(row["item_id"])
+        self.notify(f"Posting {len(failed)} failed repl{'y' if len(failed) == 1 else 'ies'} again."
+                    if failed else "No failed reply in this thread.", timeout=3)
+        self.render_thread()
 
     def action_back(self) -> None:
         self.dismiss(None)
