@@ -21,7 +21,7 @@ class ThreadScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="thread.back"),
         Binding("r", "reply", "Reply", id="thread.reply"),
-        Binding("p", "retry", "Post failed again", id="thread.retry"),
+        Binding("p", "retry", "Post failed again", show=False, id="thread.retry"),
         Binding("j,down", "scroll_down", "Down", show=False, id="thread.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="thread.up"),
     ]
