@@ -45,13 +45,21 @@ class Pipeline:
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
-        self._repeat_index: dict[tuple[str, str], str] = {}
-        for mention in store.mentions():
-            self._repeat_index.setdefault(self._repeat_key(mention), mention["uid"])
+
+    REPEAT_LOOKBACK = 50
+    """An exact repeat is looked for among the author's last this-many mentions (the store's author
+    index), so start-up builds no index of every text."""
 
     @staticmethod
-    def _repeat_key(mention: dict[str, Any]) -> tuple[str, str]:
-        return mention.get("author", ""), " ".join(mention.get("text", "").lower().split())
+    def _normalised(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    def _earlier_repeat(self, mention: dict[str, Any]) -> str | None:
+        text = self._normalised(mention.get("text", ""))
+        for earlier in self.store.by_author(mention.get("author", ""), last=self.REPEAT_LOOKBACK):
+            if self._normalised(earlier.get("text", "")) == text:
+                return earlier["uid"]
+        return None
 
     def ingest(self, data: dict[str, Any]) -> Outcome:
         """Validate, dedupe, fold, triage and store one record."""
@@ -93,7 +101,6 @@ class Pipeline:
             mention["read"] = True
         mention["queue"] = queue_of(mention)
         self.store.add_mention(mention)
-        self._repeat_index.setdefault(self._repeat_key(mention), mention["uid"])
         for hook in self.arrival_hooks:
             hook(mention)
         return Outcome("new", mention)
@@ -107,7 +114,7 @@ class Pipeline:
             if not self.store.has_mention(target_uid):
                 target_uid = None
         if target_uid is None:
-            target_uid = self._repeat_index.get(self._repeat_key(mention))
+            target_uid = self._earlier_repeat(mention)
         if target_uid is None:
             return None
         target = self.store.mention(target_uid)
