@@ -4,7 +4,6 @@ pushes the inbox screen; each screen lives in its own module under `tui/screens/
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from functools import partial
@@ -134,9 +133,6 @@ class TurnaroundApp(App[int]):
             # A locked or unreadable store, or a broken user rule file: one clear line, no traceback.
             self.exit(return_code=2, message=f"turnaround: {error}")
             return
-        # What the session loaded lives as long as the app: move it out of the cyclic GC's sight,
-        # or each full collection rescans every stored mention (about 1 s at 100k).
-        gc.freeze()
         self._choose_theme()
         if self.config.keys:
             self.set_keymap(self.config.keys)

@@ -5,6 +5,7 @@ The app and the tests build a `Session`; the CLI's headless commands use the sam
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +19,7 @@ from tui.model import now_utc
 from tui.outbox import Outbox
 from tui.pipeline import Pipeline
 from tui.spikes import SpikeDetector
-from tui.store import Store
+from tui.store import Store, gc_paused
 from tui.triage import Triager
 
 
@@ -38,6 +39,16 @@ class Session:
     def open(cls, config: Config, db: Path, *, clock: Callable[[], datetime] = now_utc,
              triager: Triager | None = None) -> Session:
         """Blocking (reads the store): call it in a thread from the UI."""
+        with gc_paused():
+            session = cls._open(config, db, clock=clock, triager=triager)
+        # What the session loaded lives as long as it does: keep it out of the cyclic GC's sight,
+        # or each full collection rescans every stored mention (about 1 s at 100k).
+        gc.freeze()
+        return session
+
+    @classmethod
+    def _open(cls, config: Config, db: Path, *, clock: Callable[[], datetime],
+              triager: Triager | None) -> Session:
         store = Store(db)
         if triager is None:
             user = paths.triage_file()

@@ -193,7 +193,7 @@ class JournaledDB(TinyDB):
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Loading 100k mentions makes millions of objects, and CPython's cyclic GC rescans them all each
     time the heap grows by a quarter: about two thirds of the open time (bench_store.py). Nothing
     loaded forms a cycle, so collecting can wait until the load is done."""
@@ -222,7 +222,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not readonly:
             self._lock()
-        with _gc_paused():
+        with gc_paused():
             seq = self._load_snapshot_seq()
             self.journal = None if readonly else Journal(self._log_path, seq)
             self.db = JournaledDB(self.journal)
