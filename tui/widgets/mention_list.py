@@ -85,6 +85,7 @@ class MentionList(ScrollView, can_focus=True):
         self.selected: set[str] = set()
         self.empty_text = "Nothing here. New mentions appear as they arrive."
         self._cache: LRUCache[tuple[str, int, bool], Strip] = LRUCache(512)
+        self._styles: dict[str, Style] = {}
 
     # -- data --------------------------------------------------------------------------------
     @property
@@ -207,7 +208,7 @@ class MentionList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         index = round(self.scroll_y) + y
-        base = self.rich_style
+        base = self._base_style()
         if not self.uids:
             if y == 1:
                 style = self.get_component_rich_style("mention-list--empty")
@@ -225,11 +226,26 @@ class MentionList(ScrollView, can_focus=True):
         return strip
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"mention-list--{name}", partial=True)
+        """A component style, resolved once per theme or CSS change rather than once per cell."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(f"mention-list--{name}", partial=True)
+        return style
+
+    def _base_style(self) -> Style:
+        style = self._styles.get("")
+        if style is None:
+            style = self._styles[""] = self.rich_style
+        return style
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        self._cache.clear()
+        super().notify_style_update()
 
     def _render_row(self, uid: str, width: int, is_cursor: bool) -> Strip:
         mention = self.lookup(uid)
-        base = self.rich_style
+        base = self._base_style()
         if mention is None:
             return Strip.blank(width, base)
         now = self.now()
@@ -265,7 +281,8 @@ class MentionList(ScrollView, can_focus=True):
             row.append(f"×{mention['folded'] + 1} ", self._style("dim"))
         for tag in (mention.get("tags") or ())[:3]:
             row.append(f"#{tag} ", self._style("dim"))
-        row.append(one_line(mention.get("text", ""), 300))
+        # Only what can show: shaping text past the right edge costs more than the rest of the row.
+        row.append(one_line(mention.get("text", ""), max(1, width - row.cell_len)))
         if is_cursor:
             row.stylize(self._style("cursor"))
         if unread:
