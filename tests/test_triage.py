@@ -4,6 +4,7 @@ user overrides, and accuracy on the labelled set as a regression guard."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import tui.triage as triage_module
-from tui.triage import TriageConfigError, Triager, TriageResult, queue_for
+from tui.triage import TriageConfigError, Triager, TriageResult, _alternatives, _join, queue_for
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -173,6 +174,108 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
 )
 def test_kinds(triager: Triager, text: str, kind: str) -> None:
     assert triager.triage(text, now=NOW).kind == kind
+
+
+# --- wording the first sets lacked (issue 2 follow-up) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        # formal letters: salutations and sign-offs are not praise, a dispute is a complaint
+        ("Dear Gridwell, I am writing to formally dispute the estimated reading on invoice 101. "
+         "I would be grateful for a corrected statement. Yours faithfully, A. Reader",
+         "negative", "complaint"),
+        ("To whom it may concern: I wish to cancel my membership from 1 May. Please confirm receipt.",
+         "neutral", "question"),
+        # a plain question's words are its subject, not a feeling
+        ("@Covera is fire damage to a shed covered under buildings?", "neutral", "question"),
+        # ...but a complaint put as a question stays a complaint
+        ("why am I still paying full price when half the gym is out of order?", "negative", "complaint"),
+        ("how am I supposed to get to work when the 9 never turns up?", "negative", "complaint"),
+        ("is it normal that every bill is estimated? never once had a real reading",
+         "negative", "complaint"),
+        # review-site ratings, mixed mentions, comparisons, slang, non-native English
+        ("2/5 stars. Paid out eventually but it took eleven weeks and five phone calls.",
+         "negative", "complaint"),
+        ("★★★★★ the physio team got me walking again", "positive", "praise"),
+        ("love the shows, hate that you keep raising the price", "negative", "complaint"),
+        ("@Flickbox love the new shows, can't stand the ads", "negative", "complaint"),
+        ("the bus drove straight past a queue of us in the rain", "negative", "complaint"),
+        ("i am pay the bill two times this month, please return me the money", "negative", "complaint"),
+        ("I can't thank the midwives enough ❤️", "positive", "praise"),
+        ("the receptionist rolled her eyes at me. great bedside manner 🙃", "negative", "complaint"),
+        # news about the brand: bad press is negative, an event is not a question
+        ("Covera shares fall 8% after profit warning", "negative", "other"),
+        ("anyone going to the PulseFit charity spin-a-thon on Sunday?", "neutral", "other"),
+    ],
+)
+def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.kind) == (label, kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@StMarysClinic pharmacist sent my medical records to a stranger's email address",
+        "every student's exam grades were emailed to the whole year group",
+        "@Pillbox gave my dad someone else's prescription and he took two",
+        "the bus driver was on his phone the whole way down the motorway",
+        "a cable machine snapped and hit a guy in the face, blood everywhere",
+        "whole of Eastfield has brown water coming out of the taps",
+    ],
+)
+def test_fresh_crises(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.kind) == ("negative", "crisis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the injury a patient arrives with is not an incident
+        "@StMarysClinic waited 5 hours in A&E with a broken wrist, no one even offered water",
+        # "nobody can tell me" is not an outage hitting everyone
+        "my bill doubled and now nobody can tell me who to speak to",
+        "I nearly fainted at the price @Drivo",
+        "@Homely the wardrobe door fell off after a week",
+    ],
+)
+def test_fresh_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).kind != "crisis"
+
+
+def test_zero_in_lexicon_drops_the_word(triager: Triager) -> None:
+    # VADER boosts a zero-valence word ("so many stairs lol"), so 0 removes it instead
+    assert "lol" not in triager._analyzer.lexicon
+    assert triager.sentiment("just finished my first week, so many stairs lol")[0] == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "parts"),
+    [
+        (r"\ba|\bb", [r"\ba", r"\bb"]),
+        (r"\b(?:a|b)c|d", [r"\b(?:a|b)c", "d"]),
+        (r"[|]x|\|y|[]|]z|[^]|]w", ["[|]x", r"\|y", "[]|]z", "[^]|]w"]),
+        (r"(?<!a|b)c", [r"(?<!a|b)c"]),
+    ],
+)
+def test_alternatives_split_only_at_top_level(pattern: str, parts: list[str]) -> None:
+    assert _alternatives(pattern) == parts
+
+
+def test_joined_rule_lists_match_exactly_like_the_plain_alternation() -> None:
+    texts = [row["text"].lower() for name in ("triage_labelled.jsonl", "triage_fresh_a.jsonl")
+             for row in load(name)]
+    lists = [group["patterns"] for group in PACKAGED["phrases"].values()]
+    lists += [PACKAGED["kind"]["crisis"]["patterns"], PACKAGED["kind"]["other"]["patterns"],
+              PACKAGED["sarcasm"]["markers"], PACKAGED["sarcasm"]["signals"]]
+    for patterns in lists:
+        plain = re.compile("|".join(f"(?:{p})" for p in patterns))
+        joined = re.compile(_join(patterns))
+        for text in texts:
+            assert [m.span() for m in joined.finditer(text)] == [m.span() for m in plain.finditer(text)]
 
 
 # --- priority ---------------------------------------------------------------------------------
@@ -430,6 +533,15 @@ def test_labelled_set_is_big_and_varied() -> None:
 
 def test_accuracy_on_labelled_set(triager: Triager) -> None:
     label, kind = accuracy(triager, "triage_labelled.jsonl")
+    assert label >= 0.9, label
+    assert kind >= 0.9, kind
+
+
+def test_accuracy_on_fresh_tuning_set(triager: Triager) -> None:
+    # Set A: new industries and registers, written before the engine ran on it, then tuned on.
+    # Set B (triage_fresh_b.jsonl) is the blind twin: measured by the benchmark, never asserted or
+    # tuned on here.
+    label, kind = accuracy(triager, "triage_fresh_a.jsonl")
     assert label >= 0.9, label
     assert kind >= 0.9, kind
 
