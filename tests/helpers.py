@@ -70,3 +70,17 @@ class QuietTriager:
 
     def triage(self, text: str, **kw: Any) -> TriageResult:
         return TriageResult("neutral", 0.0, "other", 0, "needs-reply", ())
+
+
+class ManualClock:
+    """A clock the test moves by hand: pass it wherever the code takes `clock=`."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import ManualClock
 from tui.champions import can_thank, champions, mark_champion, thank
 from tui.followup import (
     follow_up_due,
@@ -27,16 +28,11 @@ from tui.store import Store
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # a Wednesday
 
 
-class Clock:
+class Clock(ManualClock):
+    """Starts at this file's T0."""
+
     def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
+        super().__init__(now)
 
 
 def stored(n: int, *, author: str = "@ann", thread: int | None = None, at: datetime = T0 - timedelta(hours=1),

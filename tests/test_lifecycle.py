@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import ManualClock
 from tui.lifecycle import (
     IN_PLACE,
     TRANSITIONS,
@@ -30,18 +31,11 @@ from tui.store import Store
 T0 = datetime(2024, 5, 3, 10, 42, tzinfo=UTC)  # a Friday
 
 
-class Clock:
-    """A clock the test moves by hand."""
+class Clock(ManualClock):
+    """Starts at this file's T0."""
 
     def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
+        super().__init__(now)
 
 
 def stored(n: int | str, *, author: str = "@ann", text: str = "It broke", thread: int | str | None = None,

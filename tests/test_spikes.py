@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import ManualClock
 from tui.lifecycle import Lifecycle, default_rules
 from tui.queues import queue_of
 from tui.spikes import Spike, SpikeDetector, record_statement
@@ -17,12 +18,11 @@ T = datetime(2024, 5, 8, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-class Clock:
-    def __init__(self, now: datetime = T) -> None:
-        self.now = now
+class Clock(ManualClock):
+    """Starts at this file's T."""
 
-    def __call__(self) -> datetime:
-        return self.now
+    def __init__(self, now: datetime = T) -> None:
+        super().__init__(now)
 
 
 def mention(n: int, at: datetime, topics: list[str], *, label: str = "negative",
