@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tui.datafile import DataFileError
+
 CATEGORIES = (
     "negative-language",
     "excuse",
@@ -78,17 +80,14 @@ _WORD = re.compile(r"[^\W\d_][\w'&]*")
 _LONE_I = re.compile(r"\bi\b(?=$|[\s,.!?;:']|'[a-z])")
 
 
-class HintRuleError(ValueError):
+class HintRuleError(DataFileError):
     """A user rule that cannot be used; the message names the file, the rule and the field."""
 
-    def __init__(self, source: str, rule: str | None, field_name: str | None, problem: str):
-        self.source, self.rule, self.field = source, rule, field_name
-        where = source
-        if rule:
-            where += f": rule {rule!r}"
-        if field_name:
-            where += f": {field_name}"
-        super().__init__(f"{where}: {problem}")
+    entry_kind = "rule"
+
+    @property
+    def rule(self) -> str | None:
+        return self.entry
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,22 +14,21 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from tui.datafile import DataFileError
+
 PLACEHOLDERS = ("name", "handle", "brand", "agent")
 FIELDS = frozenset({"title", "kinds", "body", "enabled"})
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class TemplateError(ValueError):
+class TemplateError(DataFileError):
     """A saved reply that cannot be used; the message names the file, the template and the field."""
 
-    def __init__(self, source: str, template: str | None, field: str | None, problem: str):
-        self.source, self.template, self.field = source, template, field
-        where = source
-        if template:
-            where += f": template {template!r}"
-        if field:
-            where += f": {field}"
-        super().__init__(f"{where}: {problem}")
+    entry_kind = "template"
+
+    @property
+    def template(self) -> str | None:
+        return self.entry
 
 
 @dataclass(frozen=True, slots=True)
