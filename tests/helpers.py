@@ -84,3 +84,28 @@ class ManualClock:
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
         return self.now
+
+
+async def take(source: Source, count: int, cursor: Any = None) -> list[Item]:
+    """The first `count` items a source yields, then close it (a live source never ends by itself)."""
+    got: list[Item] = []
+    stream = source.items(cursor)
+    async for item in stream:
+        got.append(item)
+        if len(got) == count:
+            break
+    await stream.aclose()  # type: ignore[attr-defined]
+    return got
+
+
+async def settle(pilot: Any, app: Any, count: int) -> Any:
+    """Wait until `count` mentions are stored and the inbox has caught up; returns its MentionList."""
+    from tui.widgets.mention_list import MentionList
+
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if app.session is not None and app.session.store.mention_count() >= count:
+            break
+    await pilot.pause(0.2)
+    assert app.session is not None and app.session.store.mention_count() >= count
+    return app.screen.query_one(MentionList)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention
+from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention, settle
 from tui.app import TurnaroundApp, make_app
 from tui.config import Config
 from tui.screens.inbox import InboxScreen
@@ -15,15 +15,6 @@ from tui.widgets.queue_bar import QueueBar
 def app_with(tmp_path: Path, mentions: list[dict], source: FeedSource | None = None) -> TurnaroundApp:
     return make_app(Config(), tmp_path / "store.json", sources=[source or FeedSource(mentions)],
                     clock=fixed_clock)
-
-
-async def settle(pilot, app: TurnaroundApp, count: int) -> MentionList:  # type: ignore[no-untyped-def]
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if app.session is not None and app.session.store.mention_count() >= count:
-            break
-    await pilot.pause(0.2)
-    return app.screen.query_one(MentionList)
 
 
 async def test_queues_fill_and_keys_move(tmp_path: Path) -> None:

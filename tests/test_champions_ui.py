@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import OptionList
 
-from tests.helpers import FeedSource, fixed_clock, make_mention
+from tests.helpers import FeedSource, fixed_clock, make_mention, settle
 from tui.app import TurnaroundApp, make_app
 from tui.config import Config
 from tui.screens.champions import ChampionsScreen
@@ -36,15 +36,6 @@ THANKS_BODY = next(t for t in load_templates() if t.id == "praise-thanks").body
 def app_on(path: Path) -> TurnaroundApp:
     config = Config(brand="Brightside Coffee", agent="Sam")
     return make_app(config, path, sources=[FeedSource(MENTIONS)], clock=fixed_clock)
-
-
-async def settle(pilot: Any, app: TurnaroundApp, count: int) -> None:
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if app.session is not None and app.session.store.mention_count() >= count:
-            break
-    await pilot.pause(0.2)
-    assert app.session is not None and app.session.store.mention_count() >= count
 
 
 def prompts(screen: ChampionsScreen) -> list[str]:

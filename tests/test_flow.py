@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tests.helpers import FeedSource, fixed_clock, make_mention
+from tests.helpers import FeedSource, fixed_clock, make_mention, settle
 from tui.app import TurnaroundApp, make_app
 from tui.config import Config
 from tui.screens.inbox import InboxScreen
@@ -38,17 +38,6 @@ def crisis(n: int, *, author: str | None = None, minutes_ago: int = 5) -> dict[s
 
 def app_on(path: Path, mentions: list[dict[str, Any]], source: FeedSource | None = None) -> TurnaroundApp:
     return make_app(Config(), path, sources=[source or FeedSource(mentions)], clock=fixed_clock)
-
-
-async def settle(pilot: Any, app: TurnaroundApp, count: int) -> MentionList:
-    """Wait until `count` mentions are stored and the list has caught up with them."""
-    for _ in range(100):
-        await pilot.pause(0.05)
-        if app.session is not None and app.session.store.mention_count() >= count:
-            break
-    await pilot.pause(0.2)
-    assert app.session is not None and app.session.store.mention_count() >= count
-    return app.screen.query_one(MentionList)
 
 
 def row_text(lst: MentionList, uid: str) -> str:

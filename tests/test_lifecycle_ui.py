@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from tests.helpers import MIXED, NOW, FeedSource, make_mention
-from tests.test_app import app_with, settle
+from tests.helpers import MIXED, NOW, FeedSource, make_mention, settle
+from tests.test_app import app_with
 from tui.app import make_app
 from tui.config import Config
 from tui.store import Store

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.helpers import QuietTriager
+from tests.helpers import QuietTriager, take
 from tests.servers import Recorded, Reply, TestServer
 from tui.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item, SourceHealth
@@ -131,17 +131,6 @@ def make(server: TestServer, fake_time: FakeTime | None = None, **kw: Any) -> Ma
 
 async def collect(source: MastodonSource, cursor: Any = None) -> list[Item]:
     return [item async for item in source.items(cursor)]
-
-
-async def take(source: MastodonSource, count: int, cursor: Any = None) -> list[Item]:
-    got: list[Item] = []
-    stream = source.items(cursor)
-    async for item in stream:
-        got.append(item)
-        if len(got) == count:
-            break
-    await stream.aclose()
-    return got
 
 
 # -- config --------------------------------------------------------------------------------------

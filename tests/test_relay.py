@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from tests.helpers import QuietTriager, Sleeps
+from tests.helpers import QuietTriager, Sleeps, take
 from tests.servers import Recorded, Reply, TestServer
 from tui.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item
@@ -37,17 +37,6 @@ def sse(url: str, sleeps: Sleeps, **kw: Any) -> SseSource:
     return SseSource(url, http=http(), sleep=sleeps, retry_base=0.01, **kw)
 
 
-async def take(source: Any, cursor: Any, count: int) -> list[Item]:
-    got: list[Item] = []
-    stream = source.items(cursor)
-    async for item in stream:
-        got.append(item)
-        if len(got) == count:
-            break
-    await stream.aclose()
-    return got
-
-
 async def test_sse_events_become_items_with_the_last_id_as_cursor(server: TestServer) -> None:
     server.route("GET", "/relay", Reply.sse([":hello\n\n", event(1), event(2, kind="mention"),
                                              "event: ping\ndata: x\n\n", event(3)]))
@@ -70,7 +59,7 @@ async def test_sse_drop_reconnects_with_last_event_id_and_the_servers_retry(serv
     server.route("GET", "/relay", [first, resume])
     sleeps = Sleeps()
     source = sse(f"{server.url}/relay", sleeps)
-    items = await take(source, None, 4)
+    items = await take(source, 4)
     await source.aclose()
     assert [i.data["id"] for i in items] == ["1", "2", "3", "4"]  # the torn event 3 came again, whole
     assert server.requests[1].headers["last-event-id"] == "2"
@@ -83,7 +72,7 @@ async def test_sse_5xx_backs_off_then_resumes(server: TestServer) -> None:
     server.route("GET", "/relay", [Reply(503), Reply(500), Reply.sse([event(1)], hold=30)])
     sleeps = Sleeps()
     source = sse(f"{server.url}/relay", sleeps)
-    items = await take(source, None, 1)
+    items = await take(source, 1)
     await source.aclose()
     assert items[0].data["id"] == "1"
     assert len(sleeps.waits) == 2
@@ -122,7 +111,7 @@ async def test_sse_silence_is_noticed_and_the_stream_reopened(server: TestServer
     server.route("GET", "/relay", [Reply.sse([event(1)], hold=30), Reply.sse([event(2)], hold=30)])
     sleeps = Sleeps()
     source = SseSource(f"{server.url}/relay", http=http(stream_timeout=0.3), sleep=sleeps, retry_base=0.01)
-    items = await take(source, None, 2)
+    items = await take(source, 2)
     await source.aclose()
     assert [i.data["id"] for i in items] == ["1", "2"]
     assert "read timeout" in (source.health.last_error or "")
@@ -194,7 +183,7 @@ async def test_jsonl_url_repolls_conditionally_and_recovers_from_5xx(server: Tes
                                      Reply(body=jsonl_body(orjson.dumps(mention(2)).decode()))])
     sleeps = Sleeps()
     source = JsonlUrlSource(f"{server.url}/m.jsonl", http=http(), sleep=sleeps, poll=7, retry_base=0.01)
-    items = await take(source, None, 2)
+    items = await take(source, 2)
     await source.aclose()
     assert [i.data["id"] for i in items] == ["1", "2"]
     requests = server.requests_to("/m.jsonl")
@@ -220,7 +209,7 @@ def test_registry_builds_relays() -> None:
 def test_a_relayed_delete_finds_the_mention_by_its_own_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.helpers import make_mention
     from tui.pipeline import Pipeline
-    from tui.sources.base import Item, Source
+    from tui.sources.base import Source
     from tui.store import Store
 
     relay = Source("relay")
