@@ -167,15 +167,69 @@ async def test_bad_app_password_is_not_retried_soon(http_server: TestServer) -> 
     source = make(http_server, clock=clock)
     assert await drain(source) == []
     error = source.health.last_error or ""
-    assert not source.health.healthy and "login as bskyr.bsky.social failed" in error
-    assert error.endswith("check the handle and app password (Invalid identifier or password)")
-    assert PASSWORD not in error
+    assert not source.health.healthy and "Bluesky refused the login as bskyr.bsky.social" in error
+    assert "createSession answered 401 (AuthenticationRequired: Invalid identifier or password)" in error
+    assert "check the handle and app password" in error and PASSWORD not in error
     clock.now += 60
     assert await drain(source) == []  # within the interval: no second login attempt
+    assert "Bluesky refused the login" in (source.health.last_error or "")
+    assert "waiting" not in (source.health.last_error or "")
     assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1
     clock.now += LOGIN_INTERVAL
     await drain(source)
     assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 2
+
+
+async def test_revoked_app_password_says_the_session_was_refused(http_server: TestServer) -> None:
+    """refreshSession refused soon after a login: report the refusal, not "waiting 575 s", and wait."""
+    route_reading(http_server)
+    expired = Reply.json({"error": "ExpiredToken", "message": "Token has expired"}, status=400)
+    http_server.route("GET", X + "app.bsky.feed.searchPosts", [Reply.json(fixture("search_posts")), expired])
+    http_server.route("POST", X + "com.atproto.server.refreshSession",
+                      Reply.json({"error": "ExpiredToken", "message": "Token has been revoked"}, status=400))
+    clock = Clock()
+    source = make(http_server, mentions=False, clock=clock)
+    assert len(await drain(source)) == 20 and source.health.healthy
+    clock.now += 25
+    assert await drain(source) == []
+    error = source.health.last_error or ""
+    assert not source.health.healthy
+    assert "Bluesky refused the session of bskyr.bsky.social" in error
+    assert "refreshSession answered 400 (ExpiredToken: Token has been revoked)" in error
+    assert "waiting" not in error and PASSWORD not in error and "refresh-1" not in error
+    assert source.health.next_try is not None
+    clock.now += 60  # the next poll: no refresh, no login, no request at all until the interval is over
+    before = len(http_server.requests)
+    assert await drain(source) == []
+    assert len(http_server.requests) == before
+    assert "refreshSession answered 400 (ExpiredToken: Token has been revoked)" in (
+        source.health.last_error or "")
+    assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1
+    assert len(http_server.requests_to(X + "com.atproto.server.refreshSession")) == 1
+    # Past the interval it logs in again; the revoked password is refused, and both refusals are named.
+    http_server.route("POST", X + "com.atproto.server.createSession",
+                      Reply.json(fixture("create_session_error_401"), status=401))
+    clock.now += LOGIN_INTERVAL
+    assert await drain(source) == []
+    error = source.health.last_error or ""
+    assert "refreshSession answered 400 (ExpiredToken: Token has been revoked), then createSession " \
+           "answered 401 (AuthenticationRequired: Invalid identifier or password)" in error
+    assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 2
+
+
+async def test_refused_login_400_is_reported_not_waited_on(http_server: TestServer) -> None:
+    http_server.route("POST", X + "com.atproto.server.createSession", Reply.json(
+        {"error": "AccountTakedown", "message": "Account has been taken down"}, status=400))
+    clock = Clock()
+    source = make(http_server, clock=clock)
+    assert await drain(source) == []
+    clock.now += 120
+    assert await drain(source) == []
+    error = source.health.last_error or ""
+    assert "Bluesky refused the login as bskyr.bsky.social: createSession answered 400 " \
+           "(AccountTakedown: Account has been taken down); the account has been taken down" in error
+    assert "waiting" not in error
+    assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1
 
 
 async def test_a_burst_pages_on_until_the_watermark(http_server: TestServer) -> None:
@@ -348,5 +402,5 @@ def test_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_auth_error_type_for_callers(http_server: TestServer) -> None:
     http_server.route("POST", X + "com.atproto.server.createSession",
                       Reply.json(fixture("create_session_error_401"), status=401))
-    with pytest.raises(AuthError, match="check the handle and app password"):
+    with pytest.raises(AuthError, match="refused the login as bskyr"):
         await make(http_server).post_reply(stored(0), "Hi", "outbox-15")

@@ -40,8 +40,14 @@ MENTION_REASONS = ("mention", "reply", "quote")
 LOGIN_INTERVAL = 600.0
 """Least seconds between two createSession calls: the server allows only a few a day."""
 
+LOGIN_HINTS = {
+    "AuthenticationRequired": "check the handle and app password (a revoked app password is refused so)",
+    "AccountTakedown": "the account has been taken down by its server",
+    "AccountDeactivated": "the account is deactivated: reactivate it, then log in again",
+}
+"""What to do about a refused createSession, by the server's error name; other names get the first hint."""
+
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
-_LAST_PARENS = re.compile(r"\(([^()]+)\)\s*$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -140,8 +146,8 @@ def _field(mention: dict[str, Any], key: str) -> Any:
 
 
 def _expired(error: HttpError) -> bool:
-    """ExpiredToken comes as 400 with "Token has expired"; a revoked one as 401."""
-    if isinstance(error, AuthError):
+    """ExpiredToken comes as 400 ("Token has expired", "Token has been revoked"); a bad token as 401."""
+    if isinstance(error, AuthError) or error.code in ("ExpiredToken", "InvalidToken"):
         return True
     return error.status == 400 and "expired" in error.reason.lower()
 
@@ -172,6 +178,8 @@ class BlueskySource(PolledSource):
         self._refresh: str | None = None
         self._last_login: float | None = None
         self._login_error: AuthError | None = None
+        self._refusal: str | None = None
+        """Why the server last refused our session (refreshSession), until a login succeeds."""
         self._session_lock = asyncio.Lock()
         self._profiles: dict[str, tuple[int, float]] = {}
 
@@ -209,13 +217,22 @@ class BlueskySource(PolledSource):
         self.http.add_secret(self._access)
         self.http.add_secret(self._refresh)
 
+    def _refused(self, call: str, error: HttpError) -> str:
+        """What the server said when it refused a session call: its error name and message, no secret."""
+        said = ": ".join(part for part in (error.code, error.server_message) if part) or error.reason
+        return f"{call} answered {error.status or 'an error'} ({said})"
+
     async def _login(self) -> None:
-        """createSession, at most once per LOGIN_INTERVAL; a refused password is not retried soon."""
+        """createSession, at most once per LOGIN_INTERVAL; a refused login is reported, not retried soon."""
         now = self.clock()
         if self._last_login is not None and now - self._last_login < LOGIN_INTERVAL:
             wait = LOGIN_INTERVAL - (now - self._last_login)
             if self._login_error is not None:
-                raise AuthError(self._login_error.reason, retry_in=wait)
+                raise AuthError(self._login_error.reason, status=self._login_error.status, retry_in=wait)
+            if self._refusal is not None:
+                raise AuthError(f"Bluesky refused the session of {self.handle}: {self._refusal}; "
+                                f"not logging in again for {wait:.0f} s (the server allows only a few "
+                                "logins a day)", retry_in=wait)
             raise RateLimitError(f"waiting {wait:.0f} s before logging in to Bluesky again", retry_in=wait)
         self._last_login = now
         self._login_error = None
@@ -223,16 +240,19 @@ class BlueskySource(PolledSource):
             response = await self.http.request(
                 "POST", self._xrpc("com.atproto.server.createSession"), retries=0,
                 json={"identifier": self.handle, "password": self.app_password})
-        except AuthError as error:
-            said = _LAST_PARENS.search(error.reason)  # the server's own words, not the generic 401 text
+        except PermanentError as error:  # 401 AuthenticationRequired, 400 AccountTakedown, ...
+            before = f"{self._refusal}, then " if self._refusal else ""
+            hint = LOGIN_HINTS.get(error.code, "check the handle and app password")
             self._login_error = AuthError(
-                f"Bluesky login as {self.handle} failed: check the handle and app password "
-                f"({said.group(1) if said else error.reason})", status=error.status, retry_in=LOGIN_INTERVAL)
+                f"Bluesky refused the login as {self.handle}: {before}"
+                f"{self._refused('createSession', error)}; {hint}",
+                status=error.status, retry_in=LOGIN_INTERVAL)
             raise self._login_error from None
         self._adopt(self.http.decode_json(response))
+        self._refusal = None
 
     async def _renew(self, stale: str | None) -> None:
-        """refreshSession (or, when the refresh token is dead too, a new login); one at a time."""
+        """refreshSession (or, when the refresh token is refused, a new login); one at a time."""
         async with self._session_lock:
             if self._access != stale:
                 return  # another task renewed it while we waited
@@ -243,8 +263,9 @@ class BlueskySource(PolledSource):
                         headers={"Authorization": f"Bearer {self._refresh}"})
                     self._adopt(self.http.decode_json(response))
                     return
-                except (AuthError, PermanentError):
+                except PermanentError as error:  # "Token has been revoked", an expired refresh token
                     self._access = self._refresh = None
+                    self._refusal = self._refused("refreshSession", error)
             await self._login()
 
     async def session(self) -> str:
