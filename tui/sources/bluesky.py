@@ -405,7 +405,8 @@ class BlueskySource(PolledSource):
                          idempotency_key: str) -> dict[str, Any]:
         """Reply to a stored mention; the same idempotency key never makes a second post.
 
-        Returns `{"uri", "cid", "url", "already_sent"}`. Raises `ReplyTooLong` past 300 graphemes,
+        Returns `{"id", "uri", "cid", "url", "already_sent"}` (`id` repeats the uri, for the outbox).
+        Raises `ReplyTooLong` past 300 graphemes,
         `PermanentError` when Bluesky refuses the post, `TransientError` when it may work later.
         """
         length = grapheme.length(text)
@@ -447,5 +448,5 @@ class BlueskySource(PolledSource):
 
     def _sent(self, data: dict[str, Any], *, already_sent: bool) -> dict[str, Any]:
         uri = str(data.get("uri") or "")
-        return {"uri": uri, "cid": str(data.get("cid") or ""), "url": post_url(self.handle, uri),
+        return {"id": uri, "uri": uri, "cid": str(data.get("cid") or ""), "url": post_url(self.handle, uri),
                 "already_sent": already_sent}
