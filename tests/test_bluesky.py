@@ -17,6 +17,7 @@ from tui.pipeline import Pipeline
 from tui.sources.base import Item
 from tui.sources.bluesky import (
     LOGIN_INTERVAL,
+    MAX_PAGES,
     BlueskySource,
     ReplyTooLong,
     is_mention_notification,
@@ -242,6 +243,83 @@ async def test_a_burst_pages_on_until_the_watermark(http_server: TestServer) -> 
     assert len(items) == 20
     pages = http_server.requests_to(X + "app.bsky.feed.searchPosts")
     assert [r.param("cursor") for r in pages] == [None, "25"]
+
+
+def post_at(n: int, indexed: str, created: str | None = None) -> dict[str, Any]:
+    """A search hit with its own URI, stamped as the AppView does: indexedAt = min(indexedAt, createdAt)."""
+    post = copy.deepcopy(fixture("search_posts")["posts"][0])
+    post["uri"] = f"at://did:plc:lprqqpoyjspuma25n5gofocf/app.bsky.feed.post/3lmicbemya{n:03d}"
+    post["cid"] = f"bafy{n}"
+    post["indexedAt"] = indexed
+    post["record"]["createdAt"] = created or indexed
+    post["record"].pop("reply", None)
+    post["record"]["text"] = f"@bskyr.bsky.social order {n} never arrived"
+    return post
+
+
+def listing(server: TestServer, pages: list[list[dict[str, Any]]]) -> None:
+    """searchPosts that serves `pages` newest first, following its own cursor ("1", "2", ...)."""
+    def search(request: Recorded) -> Reply:
+        index = int(request.param("cursor") or 0)
+        more = index + 1 < len(pages)
+        return Reply.json({"posts": pages[index], **({"cursor": str(index + 1)} if more else {})})
+
+    server.route("GET", X + "app.bsky.feed.searchPosts", search)
+
+
+async def test_a_backdated_post_behind_the_newest_is_collected_once(http_server: TestServer,
+                                                                   tmp_path: Path) -> None:
+    route_reading(http_server)
+    newest = post_at(1, "2025-05-19T17:10:00.000Z")
+    older = [post_at(10 + i, f"2025-05-19T16:{50 - i:02d}:00.000Z") for i in range(3)]
+    listing(http_server, [[newest, *older]])
+    db = tmp_path / "store"
+    store = Store(db)
+    first = await Pipeline(store, QuietTriager()).run(make(http_server, mentions=False))
+    assert first.new == 4
+    # A phone with a slow clock posts after the first poll: the AppView puts it behind what we have.
+    late = post_at(2, "2025-05-19T16:55:00.000Z", created="2025-05-19T16:55:00.000Z")
+    listing(http_server, [[newest, late, *older]])
+    again = await Pipeline(store, QuietTriager()).run(make(http_server, mentions=False))
+    assert (again.new, again.duplicate) == (1, 0)
+    assert store.mention("bluesky:" + late["uri"]) is not None
+    third = await Pipeline(store, QuietTriager()).run(make(http_server, mentions=False))
+    assert (third.new, third.duplicate) == (0, 0)  # collected once
+    store.close()
+
+
+async def test_paging_back_for_late_posts_stops_at_the_look_back(http_server: TestServer) -> None:
+    route_reading(http_server)
+    page1 = [post_at(i, f"2025-05-19T17:{59 - i:02d}:00.000Z") for i in range(5)]
+    page2 = [post_at(100, "2025-05-19T12:00:00.000Z", created="2025-05-19T12:00:00.000Z")]  # backdated
+    page3 = [post_at(200, "2025-05-17T12:00:00.000Z")]  # past the look back: not read
+    page4 = [post_at(300, "2025-05-16T12:00:00.000Z")]
+    listing(http_server, [page1, page2, page3, page4])
+    source = make(http_server, mentions=False)
+    cursor = {"search": {"redistricting": {"newest": "2025-05-19T17:59:00.000000+00:00",
+                                           "seen": [p["uri"] for p in page1]}}}
+    items = await drain(source, cursor)
+    assert [i.data["id"] for i in items] == [page3[0]["uri"], page2[0]["uri"]]  # oldest first
+    assert [r.param("cursor") for r in http_server.requests_to(X + "app.bsky.feed.searchPosts")] == [
+        None, "1", "2"]  # page 3 reaches past the look back: the paging stops there
+
+
+async def test_paging_back_is_bounded(http_server: TestServer) -> None:
+    route_reading(http_server)
+    pages = [[post_at(i, "2025-05-19T17:00:00.000Z")] for i in range(40)]  # a listing that never ends
+    listing(http_server, pages)
+    cursor = {"search": {"redistricting": {"newest": "2025-05-19T17:00:00.000000+00:00", "seen": []}}}
+    items = await drain(make(http_server, mentions=False), cursor)
+    assert len(items) == MAX_PAGES == len(http_server.requests_to(X + "app.bsky.feed.searchPosts"))
+
+
+async def test_an_older_watermark_cursor_still_loads(http_server: TestServer) -> None:
+    route_reading(http_server)
+    post = post_at(1, "2025-05-19T17:10:00.000Z")
+    listing(http_server, [[post]])
+    cursor = {"search": {"redistricting": {"newest": "2025-05-19T17:10:00.000000+00:00",
+                                           "ids": [post["uri"]]}}}
+    assert await drain(make(http_server, mentions=False), cursor) == []
 
 
 async def test_follower_lookup_failure_is_a_warning_not_an_outage(http_server: TestServer) -> None:

@@ -4,8 +4,12 @@ One session per source, made with an app password (`com.atproto.server.createSes
 server limits to a handful a day) and kept alive with `refreshSession` when the access token
 expires. Tokens live in memory only; nothing secret goes to the store.
 
-Cursor: `{"search": {TERM: WATERMARK}, "mentions": WATERMARK}`, a watermark being the newest
-`indexedAt` seen and the post URIs at that instant (see `feed.Watermark`).
+Cursor: `{"search": {TERM: SEEN}, "mentions": SEEN}`, SEEN being `{"newest", "seen"}`: the newest
+`indexedAt` seen and the URIs collected lately (see `Seen`). A post is new when its URI was not seen,
+not when it sorts after the newest one: the AppView sorts and stamps a post at min(indexedAt,
+createdAt), so a post from a phone whose clock runs slow, or a backdated one, lands behind posts
+already collected. Each poll therefore pages back to LOOKBACK before the newest post seen (at most
+MAX_PAGES pages) and keeps the URIs it has not seen.
 
 Replies: `post_reply` writes an `app.bsky.feed.post` with a record key derived from the outbox's
 idempotency key, so a re-send after a crash or a timeout targets the same record and cannot post twice.
@@ -18,7 +22,7 @@ import hashlib
 import re
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grapheme
@@ -26,13 +30,18 @@ import grapheme
 from tui.config import secret
 from tui.model import MentionError, parse_time
 from tui.sources.base import Item
-from tui.sources.feed import PolledSource, Sleep, Watermark, check_keys, poll_seconds_of, str_list
+from tui.sources.feed import PolledSource, SeenIds, Sleep, check_keys, poll_seconds_of, str_list
 from tui.sources.http import AuthError, HttpClient, HttpError, PermanentError, RateLimitError
 
 SERVICE = "https://bsky.social"
 MAX_GRAPHEMES = 300
 PAGE = 50
-MAX_PAGES = 4
+MAX_PAGES = 8
+"""Pages one poll of one listing may read: bounds the look back on a busy account."""
+LOOKBACK = timedelta(hours=24)
+"""How far behind the newest post seen a poll pages back for late (slow-clock, backdated) posts."""
+SEEN_LIMIT = 2000
+"""URIs a listing remembers: more than MAX_PAGES pages hold, so a page re-read is recognised whole."""
 PROFILE_BATCH = 25
 PROFILE_TTL = 6 * 3600.0
 PROFILE_CACHE = 5000
@@ -152,6 +161,40 @@ def _expired(error: HttpError) -> bool:
     return error.status == 400 and "expired" in error.reason.lower()
 
 
+class Seen:
+    """One listing's state: the newest sort key seen (where the look back starts) and the URIs seen."""
+
+    def __init__(self, newest: str | None = None, uris: Any = ()) -> None:
+        self.newest = newest
+        self.uris = SeenIds(uris, limit=SEEN_LIMIT)
+
+    @classmethod
+    def load(cls, data: Any) -> Seen:
+        """From a cursor; an older `{"newest", "ids"}` watermark keeps its ids as seen."""
+        if not isinstance(data, dict):
+            return cls()
+        newest = data.get("newest") if isinstance(data.get("newest"), str) else None
+        uris = data.get("seen") if isinstance(data.get("seen"), list) else data.get("ids")
+        return cls(newest, uris if isinstance(uris, list) else ())
+
+    def is_new(self, uri: str) -> bool:
+        return uri not in self.uris
+
+    def advance(self, key: str, uri: str) -> None:
+        if self.newest is None or key > self.newest:
+            self.newest = key
+        self.uris.add(uri)
+
+    def floor(self) -> str | None:
+        """The oldest sort key a poll pages back to; None before anything was seen."""
+        if self.newest is None:
+            return None
+        return (datetime.fromisoformat(self.newest) - LOOKBACK).isoformat(timespec="microseconds")
+
+    def dump(self) -> dict[str, Any]:
+        return {"newest": self.newest, "seen": self.uris.as_list()}
+
+
 class BlueskySource(PolledSource):
     """Search terms and mentions for one account; replies through the same session."""
 
@@ -171,8 +214,8 @@ class BlueskySource(PolledSource):
         self.search = list(search or [])
         self.mentions = mentions
         self.clock = clock
-        self.marks: dict[str, Watermark] = {}
-        self.mention_mark = Watermark()
+        self.marks: dict[str, Seen] = {}
+        self.mention_mark = Seen()
         self.did: str | None = None
         self._access: str | None = None
         self._refresh: str | None = None
@@ -296,8 +339,8 @@ class BlueskySource(PolledSource):
     def load_cursor(self, cursor: Any) -> None:
         cursor = cursor if isinstance(cursor, dict) else {}
         searches = cursor.get("search") if isinstance(cursor.get("search"), dict) else {}
-        self.marks = {term: Watermark.load(searches.get(term)) for term in self.search}
-        self.mention_mark = Watermark.load(cursor.get("mentions"))
+        self.marks = {term: Seen.load(searches.get(term)) for term in self.search}
+        self.mention_mark = Seen.load(cursor.get("mentions"))
 
     def cursor(self) -> dict[str, Any]:
         return {"search": {t: m.dump() for t, m in self.marks.items()}, "mentions": self.mention_mark.dump()}
@@ -309,21 +352,29 @@ class BlueskySource(PolledSource):
         return datetime.fromisoformat(iso(value)).astimezone(UTC).isoformat(timespec="microseconds")
 
     async def _pages(self, nsid: str, field: str, params: dict[str, Any],
-                     mark: Watermark) -> list[dict[str, Any]]:
-        """New entries of a paged listing, oldest first; pages on while a page is all new."""
+                     mark: Seen) -> list[dict[str, Any]]:
+        """Unseen entries of a paged listing, oldest first.
+
+        The first run reads one page; later ones page back until a page reaches LOOKBACK before the
+        newest entry seen, the listing ends, or MAX_PAGES pages were read.
+        """
         found: dict[str, dict[str, Any]] = {}
+        floor = mark.floor()
         cursor: str | None = None
         for _page in range(MAX_PAGES):
             page_params = {**params, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
             data = await self.call("GET", nsid, params=page_params)
             self.health.ok()
             entries = [e for e in data.get(field) or [] if isinstance(e, dict) and e.get("uri")]
-            fresh = [e for e in entries if mark.is_new(self._key(e), str(e["uri"]))]
-            for entry in fresh:
-                found[str(entry["uri"])] = entry
-            cursor = data.get("cursor")
-            if mark.newest is None or not cursor or not entries or len(fresh) < len(entries):
+            for entry in entries:
+                if mark.is_new(str(entry["uri"])):
+                    found[str(entry["uri"])] = entry
+            following = data.get("cursor")
+            if floor is None or not entries or not following or following == cursor:
                 break
+            if min(self._key(e) for e in entries) < floor:
+                break
+            cursor = str(following)
         return sorted(found.values(), key=lambda e: (self._key(e), str(e["uri"])))
 
     async def followers(self, actors: list[str]) -> dict[str, int]:
@@ -344,7 +395,7 @@ class BlueskySource(PolledSource):
             del self._profiles[next(iter(self._profiles))]
         return {a: self._profiles[a][0] for a in actors if a in self._profiles}
 
-    async def _emit(self, entries: list[dict[str, Any]], mark: Watermark,
+    async def _emit(self, entries: list[dict[str, Any]], mark: Seen,
                     reason_of: Any = None) -> AsyncIterator[Item]:
         counts = await self.followers([str((e.get("author") or {}).get("did") or "") for e in entries])
         for entry in entries:
@@ -363,7 +414,7 @@ class BlueskySource(PolledSource):
     async def poll(self) -> AsyncIterator[Item]:
         self.health.warnings = []
         for term in self.search:
-            mark = self.marks.setdefault(term, Watermark())
+            mark = self.marks.setdefault(term, Seen())
             posts = await self._pages("app.bsky.feed.searchPosts", "posts", {"q": term, "sort": "latest"},
                                       mark)
             async for item in self._emit(posts, mark):
