@@ -10,8 +10,13 @@ records are read back from the PDS. Without the network the test skips, except i
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import json
 import os
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +47,20 @@ if not PDS_URL:
 pytestmark = pytest.mark.timeout(180)
 
 
+DEV_JWT_SECRET = b"jwt-secret"
+"""The PDS signing secret dev-env sets (@atproto/dev-env's const.js), to age a session by hand."""
+
+
+def expired(token: str) -> str:
+    """The same access token, expired a minute ago and signed again: the PDS says "Token has expired"."""
+    header, payload, _ = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["exp"] = int(time.time()) - 60
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    signature = hmac.new(DEV_JWT_SECRET, f"{header}.{body}".encode(), hashlib.sha256).digest()
+    return f"{header}.{body}.{base64.urlsafe_b64encode(signature).rstrip(b'=').decode()}"
+
+
 def stamp(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -68,7 +87,7 @@ class Pds:
         headers = account.auth if account else {}
         response = await self.client.request(method, f"/xrpc/{nsid}", headers=headers, **kw)
         assert response.status_code == 200, f"{nsid}: {response.status_code} {response.text}"
-        return response.json()
+        return response.json() if response.content else {}
 
     async def account(self, name: str) -> Account:
         handle = f"{name}-{secrets.token_hex(3)}.test"
@@ -209,10 +228,11 @@ async def test_a_revoked_app_password_is_reported_as_refused(pds: Pds, tmp_path:
     with Store(tmp_path / "store.json") as store:
         await Pipeline(store, QuietTriager()).run(source)
         assert source.health.healthy, source.health.last_error
-        # The brand revokes the app password: the PDS deletes its refresh tokens at once. The access
-        # token lives on until it expires; a token the PDS cannot verify stands in for that moment.
+        # The brand revokes the app password: the PDS deletes its refresh tokens at once; the access
+        # token lives on until it expires (hours), so the test ages it by hand.
         await pds.xrpc("POST", "com.atproto.server.revokeAppPassword", brand, json={"name": "turnaround"})
-        source._access = "expired.access.token"
+        assert source._access is not None
+        source._access = expired(source._access)
         await Pipeline(store, QuietTriager()).run(source)
     error = source.health.last_error or ""
     assert not source.health.healthy
