@@ -39,14 +39,16 @@ free_port() {
 }
 
 install() {
-    if ! command -v redis-server >/dev/null || ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+    if ! command -v redis-server >/dev/null || ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 \
+            || ! command -v npm >/dev/null; then
         if [ "$(id -u)" != 0 ]; then
-            say "needs PostgreSQL and Redis: sudo apt-get install -y postgresql redis-server"
+            say "needs PostgreSQL, Redis and npm: sudo apt-get install -y postgresql redis-server npm"
             exit 1
         fi
         say "installing PostgreSQL and Redis (apt)"
         apt-get update -q >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql redis-server >/dev/null
+        command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm >/dev/null
     fi
     if [ ! -x "$node_bin/node" ] || [[ "$("$node_bin/node" --version)" != v22.* ]]; then
         say "installing Node 22 (npm package node@22) into $node_home"
@@ -54,9 +56,11 @@ install() {
         npm install --prefix "$node_home" --no-audit --no-fund --loglevel=error node@22 >&2
     fi
     mkdir -p "$atproto"
-    if ! cmp -s "$here/package.json" "$atproto/package.json" || [ ! -d "$atproto/node_modules/@atproto/dev-env" ]; then
-        say "installing @atproto/dev-env into $atproto (the first time takes a few minutes)"
-        cp "$here/package.json" "$atproto/package.json"
+    # package-lock.json pins every package, so each machine runs the network this test was written on.
+    if ! cmp -s "$here/package.json" "$atproto/package.json" || ! cmp -s "$here/package-lock.json" \
+            "$atproto/package-lock.json" || [ ! -d "$atproto/node_modules/@atproto/dev-env" ]; then
+        say "installing @atproto/dev-env into $atproto (the first time takes about ten minutes)"
+        cp "$here/package.json" "$here/package-lock.json" "$atproto/"
         # Native modules (better-sqlite3) build against Node 22's own headers, not the system Node's.
         (cd "$atproto" && PATH="$node_bin:$PATH" npm_config_nodedir="$node_headers" \
             npm install --no-audit --no-fund --loglevel=error >&2)
