@@ -40,7 +40,7 @@ free_port() {
 
 install() {
     if ! command -v redis-server >/dev/null || ! ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 \
-            || ! command -v npm >/dev/null; then
+            || ! id postgres >/dev/null 2>&1 || ! command -v npm >/dev/null; then
         if [ "$(id -u)" != 0 ]; then
             say "needs PostgreSQL, Redis and npm: sudo apt-get install -y postgresql redis-server npm"
             exit 1
