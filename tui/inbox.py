@@ -91,6 +91,10 @@ class Inbox:
         self._unread: Counter[str] = Counter()
         self._unread_uids: set[str] = set()
         self._filtered: dict[str, tuple[list[str], dict[str, int]]] = {}
+        # Exact repeats folded under the first of their run while both sit in one queue: listed
+        # once, with a count, and carried along by actions on it.
+        self._repeats: dict[str, list[str]] = {}
+        self._folded_under: dict[str, str] = {}
         for mention in self.store.mentions():
             self._file(mention, rebuild=True)
         for queue, rows in self._queues.items():
@@ -101,6 +105,12 @@ class Inbox:
         queue = mention.get("queue") or queue_of(mention)
         key = self._key(mention)
         self._keys[mention["uid"]] = (queue, key)
+        head = mention.get("repeat_of")
+        if head is not None and head not in self._folded_under and (
+                self._keys.get(head, ("",))[0] == queue):
+            self._folded_under[mention["uid"]] = head
+            self._repeats.setdefault(head, []).append(mention["uid"])
+            return
         if rebuild:
             self._queues[queue].append(key)
         else:
@@ -116,6 +126,13 @@ class Inbox:
 
     def _unfile(self, uid: str) -> None:
         queue, key = self._keys.pop(uid)
+        head = self._folded_under.pop(uid, None)
+        if head is not None:
+            folded = self._repeats[head]
+            folded.remove(uid)
+            if not folded:
+                del self._repeats[head]
+            return
         rows = self._queues[queue]
         index = bisect.bisect_left(rows, key)
         if index < len(rows) and rows[index] == key:
@@ -141,9 +158,17 @@ class Inbox:
         mention = self.store.mention(uid)
         if mention is None:
             return
+        # Repeats folded under this mention stay with it only if they still share its queue.
+        repeats = self._repeats.pop(uid, [])
+        for repeat in repeats:
+            self._folded_under.pop(repeat, None)
+            self._keys.pop(repeat, None)
         if uid in self._keys:
             self._unfile(uid)
         self._file(mention)
+        for repeat in repeats:
+            if (folded := self.store.mention(repeat)) is not None and repeat not in self._keys:
+                self._file(folded)
 
     def uids(self, queue: str) -> list[str]:
         """The queue in display order, with the current filter applied.
@@ -173,6 +198,18 @@ class Inbox:
         rows = self._queues[queue]
         index = bisect.bisect_left(rows, entry[1])
         return index if index < len(rows) and rows[index] == entry[1] else None
+
+    def repeats(self, uid: str) -> list[str]:
+        """The exact repeats folded under `uid` in its queue's list."""
+        return list(self._repeats.get(uid, ()))
+
+    def row(self, uid: str) -> dict[str, Any] | None:
+        """A mention as its list row shows it: `folded` also counts the repeats folded under it."""
+        mention = self.store.mention(uid)
+        repeats = self._repeats.get(uid)
+        if mention is None or not repeats:
+            return mention
+        return {**mention, "folded": int(mention.get("folded", 0)) + len(repeats)}
 
     def count(self, queue: str) -> int:
         return len(self._queues[queue])
@@ -206,8 +243,9 @@ class Inbox:
         if mention is None:
             return []
         queue = self.queue_of_uid(uid)
-        return [m["uid"] for m in self.store.thread(mention["thread_uid"])
+        uids = [m["uid"] for m in self.store.thread(mention["thread_uid"])
                 if m["uid"] == uid or (self.queue_of_uid(m["uid"]) == queue and queue != "done")]
+        return uids + [repeat for u in uids for repeat in self._repeats.get(u, ())]
 
     def act(self, action: str, uids: Iterable[str], *, cursor: str | None = None,
             why: str = "", **details: Any) -> Change:
@@ -239,8 +277,10 @@ class Inbox:
         if mention is None or bool(mention.get("read")) == read:
             return
         self.store.update_mention(uid, {"read": read})
+        for repeat in self._repeats.get(uid, ()):
+            self.store.update_mention(repeat, {"read": read})  # folded rows are never unread alone
         queue = self.queue_of_uid(uid)
-        if queue is None:
+        if queue is None or uid in self._folded_under:
             return
         if read and uid in self._unread_uids:
             self._unread_uids.discard(uid)

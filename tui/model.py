@@ -43,6 +43,7 @@ STATE_FIELDS = (
     "tags",
     "muted",
     "folded",
+    "repeat_of",
     "extra",
 )
 

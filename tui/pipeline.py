@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tui.lifecycle import Rules, default_rules
 from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.queues import queue_of
 from tui.sources.base import NO_CURSOR, Item, Source
@@ -39,8 +40,10 @@ class Pipeline:
     """Turns raw records into stored, triaged mentions. Pure core: no UI, no network of its own."""
 
     def __init__(self, store: Store, triager: Triager, *,
-                 clock: Callable[[], datetime] = now_utc, ours: Iterable[str] = ()) -> None:
+                 clock: Callable[[], datetime] = now_utc, ours: Iterable[str] = (),
+                 rules: Rules | None = None) -> None:
         self.store = store
+        self.rules = rules or default_rules()
         self.ours = {handle.lower() for handle in ours}
         self.triager = triager
         self.clock = clock
@@ -55,10 +58,18 @@ class Pipeline:
         return " ".join(text.lower().split())
 
     def _earlier_repeat(self, mention: dict[str, Any]) -> str | None:
+        """The first post of a run of this author's identical texts, when the latest of them is
+        within the repeat window (rules: arrivals.repeat_fold_hours); else None."""
         text = self._normalised(mention.get("text", ""))
-        for earlier in self.store.by_author(mention.get("author", ""), last=self.REPEAT_LOOKBACK):
-            if self._normalised(earlier.get("text", "")) == text:
-                return earlier["uid"]
+        for earlier in reversed(self.store.by_author(mention.get("author", ""),
+                                                     last=self.REPEAT_LOOKBACK)):
+            if self._normalised(earlier.get("text", "")) != text:
+                continue
+            apart = abs((parse_time(mention["created_at"])
+                         - parse_time(earlier["created_at"])).total_seconds())
+            if apart > self.rules.repeat_window.total_seconds():
+                return None
+            return earlier.get("repeat_of") or earlier["uid"]
         return None
 
     def ingest(self, data: dict[str, Any]) -> Outcome:
@@ -72,6 +83,10 @@ class Pipeline:
         folded = self._fold(mention)
         if folded is not None:
             return Outcome("folded", folded)
+        repeat_of = self._earlier_repeat(mention)
+        if repeat_of is not None:
+            # Kept as a record of its own (export, search, history); the list folds it.
+            mention["repeat_of"] = repeat_of
         parent_uid = None
         if mention.get("in_reply_to"):
             parent_uid = uid_of(mention["source"], mention["in_reply_to"])
@@ -106,17 +121,11 @@ class Pipeline:
         return Outcome("new", mention)
 
     def _fold(self, mention: dict[str, Any]) -> dict[str, Any] | None:
-        """Boosts of a stored mention and exact repeats from one author count, not list, again."""
+        """A boost of a stored mention counts, not lists, again: it carries no words of its own."""
         extra = mention.get("extra") or {}
-        target_uid = None
-        if extra.get("repost_of"):
-            target_uid = uid_of(mention["source"], str(extra["repost_of"]))
-            if not self.store.has_mention(target_uid):
-                target_uid = None
-        if target_uid is None:
-            target_uid = self._earlier_repeat(mention)
-        if target_uid is None:
+        if not extra.get("repost_of"):
             return None
+        target_uid = uid_of(mention["source"], str(extra["repost_of"]))
         target = self.store.mention(target_uid)
         if target is None:
             return None
