@@ -82,3 +82,60 @@ def test_the_same_id_twice_is_a_duplicate(tmp_path: Path) -> None:
     p = pipeline(tmp_path)
     assert p.ingest(make_mention(1, "hi")).status == "new"
     assert p.ingest(make_mention(1, "hi")).status == "duplicate"
+
+
+def test_a_future_dated_mention_is_kept_with_one_warning_per_source_and_aged_from_arrival(
+        tmp_path: Path) -> None:
+    from tests.helpers import NOW, fixed_clock
+    from tui.inbox import Inbox
+    from tui.lifecycle import Lifecycle
+    from tui.rows import age
+    from tui.triage import Triager
+    from tui.widgets.mention_detail import describe_mention
+
+    store = Store(tmp_path / "s.json")
+    p = Pipeline(store, Triager.load(), clock=fixed_clock)
+    warnings: list[str] = []
+    p.warning_hooks.append(warnings.append)
+    text = "Charged twice for my order, I want my money back"
+    future = {**make_mention(1, text), "created_at": "2030-01-01T10:00:00+00:00"}
+    fresh = make_mention(2, text + "!", minutes_ago=0, author="@other@x.social")
+    later = {**make_mention(3, "Hello?"), "created_at": "2031-05-05T10:00:00+00:00"}
+    elsewhere = {**make_mention(4, "Hi", source="bluesky"), "created_at": "2030-01-01T10:00:00+00:00"}
+    outcomes = [p.ingest(m) for m in (future, fresh, later, elsewhere)]
+    assert [o.status for o in outcomes] == ["new"] * 4
+    assert len(warnings) == 2, "one warning per source"
+    assert "mastodon: mention 1 is dated 2030-01-01T10:00:00+00:00" in warnings[0]
+    assert warnings[1].startswith("bluesky: mention 4")
+    stored = store.mention("mastodon:1")
+    assert stored["created_at"] == "2030-01-01T10:00:00+00:00", "the raw time is kept"
+    assert stored["future_dated"] and not store.mention("mastodon:2").get("future_dated")
+    assert stored["priority"] == store.mention("mastodon:2")["priority"], "priority as if just posted"
+    assert age(stored, NOW) == "0s"
+    shown = describe_mention(stored, NOW).plain
+    assert "0s ago · dated 2030-01-01T10:00:00+00:00, ahead of our clock" in shown
+    inbox = Inbox(store, Lifecycle(store, clock=fixed_clock), clock=fixed_clock)
+    clock = inbox.response_clock(stored)
+    assert clock is not None and clock.left == inbox.target_minutes(stored) * 60, \
+        "the response clock runs from arrival"
+    store.close()
+
+
+def test_a_future_dated_mention_sorts_by_its_arrival(tmp_path: Path) -> None:
+    from tests.helpers import ManualClock
+    from tui.inbox import Inbox
+    from tui.lifecycle import Lifecycle
+
+    clock = ManualClock()
+    store = Store(tmp_path / "s.json")
+    p = Pipeline(store, QuietTriager(), clock=clock)  # type: ignore[arg-type]
+    p.ingest({**make_mention(1, "first"), "created_at": "2030-01-01T10:00:00+00:00"})
+    clock.advance(minutes=10)
+    p.ingest(make_mention(2, "second", minutes_ago=-5))  # posted 5 minutes after the first arrived
+    inbox = Inbox(store, Lifecycle(store, clock=clock), clock=clock)
+    for sort in ("newest", "priority"):
+        inbox.set_sort(sort)
+        assert inbox.uids("needs-reply") == ["mastodon:2", "mastodon:1"], sort
+    inbox.set_sort("time-left")
+    assert inbox.uids("needs-reply") == ["mastodon:1", "mastodon:2"]
+    store.close()

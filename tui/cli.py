@@ -156,6 +156,7 @@ async def cmd_collect(args: argparse.Namespace) -> int:
     for warning in store.warnings:
         print(f"turnaround: {warning}", file=sys.stderr)
     pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
+    pipeline.warning_hooks.append(lambda line: print(f"turnaround: {line}", file=sys.stderr, flush=True))
     counts = Counts()
 
     def report(outcome: Any) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.config import DEFAULT_TARGETS
 from tui.lifecycle import IN_PLACE, Change, Lifecycle
-from tui.model import now_utc, parse_time
+from tui.model import effective_time, now_utc
 from tui.queues import ALL_VIEWS, HIDDEN, queue_of
 from tui.store import Store
 
@@ -61,7 +61,7 @@ class Inbox:
         return self.targets.get(mention.get("kind", "other"), self.targets["other"])
 
     def deadline(self, mention: dict[str, Any]) -> datetime:
-        return parse_time(mention["created_at"]) + timedelta(minutes=self.target_minutes(mention))
+        return effective_time(mention) + timedelta(minutes=self.target_minutes(mention))
 
     def response_clock(self, mention: dict[str, Any]) -> Clock | None:
         """The clock of a mention still waiting for its first response, else None."""
@@ -73,12 +73,11 @@ class Inbox:
 
     def _key(self, mention: dict[str, Any]) -> tuple:
         uid = mention["uid"]
-        created = mention["created_at"]
         if self.sort == "time-left":
             return (self.deadline(mention).timestamp(), uid)
         if self.sort == "newest":
-            return (-parse_time(created).timestamp(), uid)
-        return (-int(mention.get("priority", 0)), -parse_time(created).timestamp(), uid)
+            return (-effective_time(mention).timestamp(), uid)
+        return (-int(mention.get("priority", 0)), -effective_time(mention).timestamp(), uid)
 
     def _rebuild(self) -> None:
         """File everything from scratch: at start and when the sort order changes."""

@@ -11,6 +11,7 @@ from typing import Any
 from tui.lifecycle import Rules, default_rules
 from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.queues import queue_of
+from tui.rows import span
 from tui.sources.base import NO_CURSOR, Item, Source
 from tui.store import Store
 from tui.triage import Triager
@@ -48,6 +49,10 @@ class Pipeline:
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
+        self.warning_hooks: list[Callable[[str], None]] = []
+        """Told what the agent should hear about but that rejects nothing (`collect` prints it,
+        the app notifies)."""
+        self._future_warned: set[str] = set()
 
     REPEAT_LOOKBACK = 50
     """An exact repeat is looked for among the author's last this-many mentions (the store's author
@@ -72,8 +77,27 @@ class Pipeline:
             return earlier.get("repeat_of") or earlier["uid"]
         return None
 
-    def ingest(self, data: dict[str, Any]) -> Outcome:
-        """Validate, dedupe, fold, triage and store one record."""
+    def _warn(self, message: str) -> None:
+        for hook in self.warning_hooks:
+            hook(message)
+
+    def _check_future(self, mention: dict[str, Any], now: datetime, origin: str) -> datetime:
+        """A post dated ahead of our clock is kept, flagged, and aged from its arrival; the first
+        one from each source is worth a warning (its clock, or ours, is wrong)."""
+        created = parse_time(mention["created_at"])
+        if created - now <= self.rules.future_tolerance:
+            return created
+        mention["future_dated"] = True
+        if origin not in self._future_warned:
+            self._future_warned.add(origin)
+            self._warn(f"{origin}: mention {mention['id']} is dated {mention['created_at']}, "
+                       f"{span((created - now).total_seconds())} ahead of our clock; kept, and "
+                       "aged from when it arrived (said once per source)")
+        return now
+
+    def ingest(self, data: dict[str, Any], *, origin: str | None = None) -> Outcome:
+        """Validate, dedupe, fold, triage and store one record. `origin` names the source for
+        warnings (default: the mention's platform)."""
         try:
             mention = parse_mention(data)
         except MentionError as error:
@@ -93,16 +117,17 @@ class Pipeline:
             parent = self.store.mention(parent_uid)
             if parent is not None and not mention.get("thread"):
                 mention["thread_uid"] = parent["thread_uid"]
+        now = self.clock()
         result = self.triager.triage(
             mention["text"],
             followers=mention.get("followers"),
-            created_at=parse_time(mention["created_at"]),
-            now=self.clock(),
+            created_at=self._check_future(mention, now, origin or mention["source"]),
+            now=now,
         )
         mention.update(result.as_dict())
         mention.pop("queue", None)
         mention["triage_queue"] = result.queue
-        mention["received_at"] = self.clock().isoformat(timespec="seconds")
+        mention["received_at"] = now.isoformat(timespec="seconds")
         mention["state"] = "open"
         mention["read"] = False
         mention["tags"] = []
@@ -174,4 +199,4 @@ class Pipeline:
             return Outcome("invalid", problem=item.problem)
         if item.data is None:
             return None
-        return self.ingest(item.data)
+        return self.ingest(item.data, origin=source.name)
