@@ -110,6 +110,7 @@ class PolledSource(Source):
         self.once = once
         self.sleep = sleep
         self.http = http or HttpClient(secrets=secrets)
+        self.http.on_repaired_json = self.note_repaired_json
         for secret in secrets:
             self.http.add_secret(secret)
         self.failures = 0
