@@ -21,7 +21,7 @@ JSONDecodeError = orjson.JSONDecodeError
 MAX_LINE = 1_000_000
 """A longer line is refused rather than held in memory."""
 
-SURROGATE_WARNING = ("a text held a lone surrogate escape (an emoji cut in half); "
+SURROGATE_WARNING = ("a text held half of an emoji (a lone surrogate, as when a client cuts a string); "
                      "kept it with U+FFFD in its place")
 """What a source says, once, when it repaired such a text."""
 

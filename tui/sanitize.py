@@ -41,6 +41,40 @@ def one_line(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+_SURROGATE_REF = re.compile(rb"&#(?:[xX]0*([dD][89a-fA-F][0-9a-fA-F]{2})|0*(5[5-7][0-9]{3}));")
+_SURROGATE_PAIR_REF = re.compile(
+    rb"&#(?:[xX]0*([dD][89abAB][0-9a-fA-F]{2})|0*(5[5-6][0-9]{3}));"
+    rb"&#(?:[xX]0*([dD][c-fC-F][0-9a-fA-F]{2})|0*(5[6-7][0-9]{3}));")
+
+
+def _ref_value(hex_part: bytes | None, dec_part: bytes | None) -> int:
+    return int(hex_part, 16) if hex_part else int(dec_part or b"0")
+
+
+def repair_surrogate_refs(markup: bytes) -> tuple[bytes, bool]:
+    """XML/HTML with character references to surrogates made safe; and whether any was found.
+
+    A pair (`&#55357;&#56832;`) becomes the character it encodes; a lone half becomes U+FFFD. feedparser
+    raises on a lone one (it cannot encode it), which would lose every entry of the feed.
+    """
+    if b"&#" not in markup:
+        return markup, False
+
+    def pair(match: re.Match[bytes]) -> bytes:
+        high = _ref_value(match.group(1), match.group(2))
+        low = _ref_value(match.group(3), match.group(4))
+        if not (0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF):
+            return match.group(0)
+        return b"&#x%X;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+
+    def lone(match: re.Match[bytes]) -> bytes:
+        value = _ref_value(match.group(1), match.group(2))
+        return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF else match.group(0)
+
+    fixed = _SURROGATE_REF.sub(lone, _SURROGATE_PAIR_REF.sub(pair, markup))
+    return fixed, fixed != markup
+
+
 def csv_cell(value: object) -> object:
     """A value safe for a CSV cell a spreadsheet will open: text that would start a formula gets a
     leading single quote (OWASP's advice). Numbers we computed ourselves pass unchanged."""

@@ -91,7 +91,7 @@ class Source:
     async def aclose(self) -> None:
         """Release connections; called once when the pipeline stops."""
 
-    def note_repaired_json(self) -> None:
+    def note_lone_surrogate(self) -> None:
         """A record held a lone surrogate escape and was kept with U+FFFD: say so, once."""
         self.health.warn_once(SURROGATE_WARNING)
 

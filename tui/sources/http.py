@@ -38,8 +38,8 @@ API (kept stable; other sources import it):
             -> async context manager of an async iterator of httpx_sse.ServerSentEvent
         aiter_lines(response) -> async iterator of bytes lines (stream errors become TransientError)
         decode_json(response) -> Any                   # PayloadError on malformed JSON; a lone surrogate
-                                                       # escape becomes U+FFFD and calls on_repaired_json()
-        on_repaired_json: Callable[[], None] | None    # set by the source that owns the client
+                                                       # escape becomes U+FFFD and calls on_lone_surrogate()
+        on_lone_surrogate: Callable[[], None] | None    # set by the source that owns the client
         add_secret(secret)                             # mask a secret learnt later (a session token)
         redact(text) -> str                            # with this client's secrets masked too
         remaining: int | None   # the last rate-limit budget a server reported
@@ -293,7 +293,7 @@ class HttpClient:
         self.sleep = sleep
         self.clock = clock
         self.remaining: int | None = None
-        self.on_repaired_json: Callable[[], None] | None = None
+        self.on_lone_surrogate: Callable[[], None] | None = None
         self._blocked_until: dict[str, float] = {}
         self._client = httpx.AsyncClient(headers=base_headers, timeout=self.timeout, transport=transport,
                                          follow_redirects=True)
@@ -414,8 +414,8 @@ class HttpClient:
             raise PayloadError(f"{response.url.host} sent malformed JSON ({error.msg} at byte {error.pos})",
                                status=response.status_code,
                                url=redact_url(response.url, self._secrets)) from None
-        if repaired and self.on_repaired_json is not None:
-            self.on_repaired_json()
+        if repaired and self.on_lone_surrogate is not None:
+            self.on_lone_surrogate()
         return value
 
     @asynccontextmanager

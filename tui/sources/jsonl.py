@@ -84,6 +84,6 @@ class JsonlSource(Source):
     def _item(self, line: bytes, line_no: int, offset: int) -> Item:
         data, problem, repaired = decode_line(line)
         if repaired:
-            self.note_repaired_json()
+            self.note_lone_surrogate()
         cursor = {"offset": offset, "line": line_no} if self.path != "-" else None
         return Item(data=data, problem=problem, line=line_no, cursor=cursor)

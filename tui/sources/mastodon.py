@@ -331,7 +331,7 @@ class MastodonSource(NetworkSource):
             self.health.fail(reason)
             return [("", None, Item(problem=reason))]
         if repaired:
-            self.note_repaired_json()
+            self.note_lone_surrogate()
         if not isinstance(value, dict) or not isinstance(value.get("id"), str):
             reason = f"{feed.label}: a {kind} event without an id"
             self.health.fail(reason)

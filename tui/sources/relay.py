@@ -49,7 +49,7 @@ class NetworkSource(Source):
                  permanent_retry: float = PERMANENT_RETRY) -> None:
         super().__init__(name)
         self.http = http or HttpClient()
-        self.http.on_repaired_json = self.note_repaired_json
+        self.http.on_lone_surrogate = self.note_lone_surrogate
         self.sleep = sleep
         self.retry_base = retry_base
         self.retry_cap = retry_cap
@@ -163,7 +163,7 @@ class SseSource(NetworkSource):
             # A bad record is the pipeline's to count and report; the stream itself is fine.
             return Item(problem=f"event {number}: {problem}", line=number)
         if repaired:
-            self.note_repaired_json()
+            self.note_lone_surrogate()
         self.health.ok()
         return Item(data=value, line=number)
 
@@ -216,7 +216,7 @@ class JsonlUrlSource(NetworkSource):
                     continue
                 data, problem, repaired = decode_line(raw)
                 if repaired:
-                    self.note_repaired_json()
+                    self.note_lone_surrogate()
                 if problem is None:
                     self.health.ok()
                 yield Item(data=data, problem=problem, line=line_no)
