@@ -49,6 +49,7 @@ RULE_FIELDS = frozenset(
         "case_sensitive",
         "when",
         "when_hints",
+        "alternatives",
     }
 )
 # Same length in and out, so offsets found in the folded text are offsets in the draft.
@@ -131,6 +132,8 @@ class Rule:
     suggestion: str | None = None
     case: str = "match"
     idioms: bool = True
+    # Dropped when an [alternatives] pattern follows closely ("we can't ..., please call us").
+    alternatives: bool = False
     regex: re.Pattern[str] | None = None
     # kind "absence" only: the rule speaks only when this matches, or when a hint of one of
     # `when_hints` categories was found (both say the draft deals with a problem).
@@ -183,6 +186,8 @@ class _Settings:
     loud_min_letters: int = 4
     loud_words: set[str] = field(default_factory=set)
     signatures: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, str] = field(default_factory=dict)
+    alternatives_window: int = 120
     english_words: set[str] = field(default_factory=set)
     english_min_words: int = 4
     english_min_share: float = 0.2
@@ -343,7 +348,7 @@ def _merge_file(
 ) -> None:
     """Fold one parsed rule file into `settings`; bad rules are reported, the rest still load."""
     for key in data:
-        if key not in ("rules", "idioms", "shouting", "platforms", "score", "language"):
+        if key not in ("rules", "idioms", "shouting", "platforms", "score", "language", "alternatives"):
             report(HintRuleError(source, None, key, "unknown section"))
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
@@ -415,6 +420,7 @@ def _merge_file(
                     continue
                 settings.signatures[sig_id] = pattern
     _merge_language(settings, data.get("language", {}), source, report)
+    _merge_alternatives(settings, data.get("alternatives", {}), source, report)
     platforms = data.get("platforms", {})
     if not isinstance(platforms, dict):
         report(HintRuleError(source, None, "platforms", "must be a table"))
@@ -435,6 +441,33 @@ def _merge_file(
                 report(HintRuleError(source, None, f"score.{severity}", problem))
                 continue
             settings.score[severity] = weight
+
+
+def _merge_alternatives(
+    settings: _Settings, table: Any, source: str, report: Callable[[HintRuleError], None]
+) -> None:
+    """[alternatives]: what, said right after a refusal, frames it around what we can do."""
+    if not isinstance(table, dict):
+        report(HintRuleError(source, None, "alternatives", "must be a table"))
+        return
+    for key, value in table.items():
+        where = f"alternatives.{key}"
+        if key == "window":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                settings.alternatives_window = value
+            else:
+                report(HintRuleError(source, None, where, "must be a whole number >= 1"))
+        elif not isinstance(value, str):
+            report(HintRuleError(source, None, where, "must be a string"))
+        elif not value:
+            settings.alternatives.pop(key, None)
+        else:
+            try:
+                re.compile(value, re.IGNORECASE)
+            except re.error as error:
+                report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
+                continue
+            settings.alternatives[key] = value
 
 
 def _merge_language(
@@ -497,6 +530,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         "case": str,
         "severity": str,
         "idioms": bool,
+        "alternatives": bool,
         "enabled": bool,
         "case_sensitive": bool,
     }
@@ -576,6 +610,9 @@ class HintEngine:
             self.rules.append(self._build(rule_id, fields, settings))
         idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
         self._idioms = re.compile(_prefiltered(f"(?i:{idioms})")) if idioms else None
+        alternatives = "|".join(f"(?:{p})" for p in settings.alternatives.values())
+        self._alternatives = re.compile(alternatives, re.IGNORECASE) if alternatives else None
+        self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
         self._signatures = re.compile(signatures) if signatures else None
         self._english_words = frozenset(settings.english_words)
@@ -605,6 +642,7 @@ class HintEngine:
         patterns += [s.regex.pattern for _, s, _ in self._absence]
         patterns += [w.regex.pattern for _, _, w in self._absence if w is not None]
         patterns += [self._signatures.pattern] if self._signatures else []
+        patterns += [self._alternatives.pattern] if self._alternatives else []
         patterns += [self._idioms.pattern] if self._idioms else []
         self._ascii_patterns = all(p.isascii() for p in patterns)
 
@@ -647,6 +685,7 @@ class HintEngine:
             suggestion=fields.get("suggestion"),
             case=fields.get("case", "match"),
             idioms=fields.get("idioms", True),
+            alternatives=fields.get("alternatives", False),
             regex=regex,
             when=when,
             when_hints=frozenset(fields.get("when_hints", ())),
@@ -779,6 +818,9 @@ class HintEngine:
             return None
         if rule.idioms and rule.kind == "pattern" and _overlaps((start, end), idiom_spans):
             return None
+        if rule.alternatives and self._alternatives is not None:
+            if self._alternatives.search(folded, end, end + self._alternatives_window):
+                return None
         suggestion = None
         if rule.suggestion is not None:
             own = match
