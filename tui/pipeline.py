@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tui.corrections import Lessons
 from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.queues import queue_of
 from tui.sources.base import NO_CURSOR, Item, Source
@@ -45,6 +46,8 @@ class Pipeline:
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
+        self.lessons = Lessons.from_store(store, triager)
+        """What the agents' triage corrections taught this store, applied after triage."""
 
     REPEAT_LOOKBACK = 50
     """An exact repeat is looked for among the author's last this-many mentions (the store's author
@@ -87,6 +90,7 @@ class Pipeline:
         mention.update(result.as_dict())
         mention.pop("queue", None)
         mention["triage_queue"] = result.queue
+        self.lessons.adjust(mention)
         mention["received_at"] = self.clock().isoformat(timespec="seconds")
         mention["state"] = "open"
         mention["read"] = False
@@ -101,6 +105,7 @@ class Pipeline:
             mention["read"] = True
         mention["queue"] = queue_of(mention)
         self.store.add_mention(mention)
+        self.lessons.note_arrival(mention)
         for hook in self.arrival_hooks:
             hook(mention)
         return Outcome("new", mention)
