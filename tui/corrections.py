@@ -106,7 +106,7 @@ def load_settings(text: str | None = None, where: str = "tui/data/corrections.to
             flat[key] = value
 
     def number(key: str, low: float, high: float, kind: type = float) -> Any:
-        value = flat.get(key, getattr(Settings, key))
+        value = flat.get(key, getattr(Settings(), key))
         if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high \
                 or (kind is int and not isinstance(value, int)):
             raise CorrectionsConfigError(where, key, None, f"expected a {kind.__name__} in [{low}, {high}], "
