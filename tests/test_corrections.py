@@ -57,6 +57,7 @@ def test_a_correction_moves_the_mention_at_once_and_undo_puts_it_back(session: S
     assert (stored["label"], stored["kind"], stored["triage_queue"], stored["queue"]) == (
         "negative", "crisis", "priority", "priority")
     assert stored["priority"] >= 75, "a corrected crisis sorts among the crises"
+    assert stored["sentiment"] <= 0, "the score no longer contradicts the label"
     assert session.inbox.queue_of_uid(mention["uid"]) == "priority"
     event = session.store.event(change.event_id)
     assert event["who"] == session.config.agent and event["at"] == NOW.isoformat(timespec="seconds")
@@ -67,8 +68,8 @@ def test_a_correction_moves_the_mention_at_once_and_undo_puts_it_back(session: S
 
     session.inbox.undo()
     back = session.store.mention(mention["uid"])
-    assert (back["label"], back["kind"], back["queue"], back["priority"]) == (
-        "neutral", "other", "needs-reply", mention["priority"])
+    assert (back["label"], back["kind"], back["queue"], back["priority"], back["sentiment"]) == (
+        "neutral", "other", "needs-reply", mention["priority"], mention["sentiment"])
     assert session.inbox.queue_of_uid(mention["uid"]) == "needs-reply"
 
 

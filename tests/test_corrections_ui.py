@@ -36,8 +36,9 @@ async def test_key_dialog_moves_the_mention_and_u_brings_it_back(tmp_path: Path)
         await pilot.press("left")
         await pilot.press("down", "left")
         await pilot.pause()
-        assert "was neutral" in row_text(app, "label") and "was other" in row_text(app, "kind")
-        assert "was needs-reply" in row_text(app, "queue"), "the queue follows label and kind"
+        assert row_text(app, "label").endswith("*") and row_text(app, "kind").endswith("*")
+        assert row_text(app, "queue").endswith("*"), "the queue follows label and kind"
+        assert app.screen.values == {"label": "negative", "kind": "crisis", "queue": "priority"}
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, InboxScreen)

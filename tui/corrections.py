@@ -182,7 +182,8 @@ def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mappin
     """The stored fields a correction changes on one mention (empty: nothing to change).
 
     Label and kind are the agent's where given; the queue is the agent's if given, else the one the
-    new label and kind imply; priority moves into the new kind's band."""
+    new label and kind imply; priority moves into the new kind's band; the sentiment score takes the
+    new label's sign (0 for neutral)."""
     wanted = correction.as_dict() if isinstance(correction, Correction) else dict(correction)
     old_label = mention.get("label") or "neutral"
     old_kind = mention.get("kind") or "other"
@@ -195,6 +196,11 @@ def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mappin
     fields: dict[str, Any] = {}
     if label != old_label:
         fields["label"] = label
+        score = mention.get("sentiment")
+        if isinstance(score, int | float):
+            # The score keeps its strength but takes the agent's side, so the pane never reads
+            # "negative (+0.77)" and the report's sentiment trend follows the correction.
+            fields["sentiment"] = {"negative": -abs(score), "positive": abs(score)}.get(label, 0.0)
     if kind != old_kind:
         fields["kind"] = kind
         fields["priority"] = rebanded(float(mention.get("priority") or 0), old_kind, kind, bands)

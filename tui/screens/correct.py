@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from tui.corrections import CHOICES, FIELDS, MENTION_FIELD, Correction
+from tui.sanitize import clean, one_line
 
 TITLES = {"label": "Label", "kind": "Kind", "queue": "Queue"}
 
@@ -37,6 +38,7 @@ class CorrectScreen(ModalScreen[Correction | None]):
         super().__init__(classes="dialog-screen")
         self.queue_for = queue_for
         self.count = count
+        self.author = one_line(clean(str(mention.get("author") or "this")), 40)
         self.original = {name: str(mention.get(MENTION_FIELD[name]) or CHOICES[name][0]) for name in FIELDS}
         self.values = dict(self.original)
         self.touched: set[str] = set()
@@ -44,11 +46,12 @@ class CorrectScreen(ModalScreen[Correction | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="correct"):
-            what = "this mention" if self.count == 1 else f"{self.count} selected mentions"
+            what = f"{self.author}'s mention" if self.count == 1 else f"{self.count} selected mentions"
             yield Label(Text(f"Correct triage of {what}"), classes="dialog-title")
             said = " · ".join(self.original[name] for name in FIELDS)
-            yield Label(Text(f"Now: {said}. Only the rows you change are corrected; this store "
-                             "learns from it (u undoes)."), classes="dialog-help")
+            yield Label(Text(f"Now: {said} (underlined). Only the rows you change are corrected; "
+                             "the queue follows label and kind unless you change it. This store "
+                             "learns from it; u undoes."), classes="dialog-help")
             for name in FIELDS:
                 yield Static(id=f"correct-{name}", classes="correct-row")
         yield Footer()
@@ -69,11 +72,12 @@ class CorrectScreen(ModalScreen[Correction | None]):
             line.append(f"{TITLES[name]:<6}", style="bold" if index == self.row else "")
             for value in CHOICES[name]:
                 line.append(" ")
-                line.append(f" {value} ", style="reverse bold" if value == self.values[name] else "dim")
+                style = "reverse bold" if value == self.values[name] else "dim"
+                if value == self.original[name]:
+                    style += " underline"
+                line.append(f" {value} ", style=style)
             if self.values[name] != self.original[name]:
-                line.append(f"  was {self.original[name]}", style="italic")
-            elif name == "queue" and "queue" not in self.touched and len(self.touched):
-                line.append("  (follows)", style="dim")
+                line.append(" *", style="bold")
             self.query_one(f"#correct-{name}", Static).update(line)
 
     def action_row(self, step: int) -> None:
