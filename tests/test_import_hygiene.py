@@ -13,7 +13,8 @@ CORE = ["tui.model", "tui.sanitize", "tui.store", "tui.config", "tui.paths", "tu
         "tui.champions", "tui.report", "tui.inbox", "tui.pipeline", "tui.outbox", "tui.session",
         "tui.cli", "tui.sources.base", "tui.sources.http", "tui.sources.html", "tui.sources.jsonl",
         "tui.sources.relay", "tui.sources.mastodon", "tui.sources.bluesky", "tui.sources.feed",
-        "tui.sources.hn", "tui.sources.reddit", "tui.sources.demo", "tui.sources.registry"]
+        "tui.sources.hn", "tui.sources.reddit", "tui.sources.demo", "tui.sources.registry",
+        "tui.corrections"]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -209,10 +209,9 @@ def store_path(args: argparse.Namespace, *, demo: bool = False) -> Path:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from tui import paths
     from tui.config import Config, demo_config
+    from tui.store import Store
 
     config = read_config(args.config)
     demo = args.demo or config is None

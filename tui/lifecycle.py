@@ -52,6 +52,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "statement": (None, None),
     "follow-up-done": (None, None),
     "record-outcome": (None, None),
+    # Triage corrected by an agent (tui/corrections.py): label, kind, queue; the state stays.
+    "correct": (None, None),
 }
 # Actions that leave the mention where it is in the queues.
 IN_PLACE = frozenset({"read", "unread", "tag", "untag", "thank", "statement", "follow-up-done",
@@ -525,6 +527,8 @@ class Lifecycle:
             fields["statement_id"] = details.get("statement_id")
         elif action == "record-outcome":
             fields["outcome"] = details.get("outcome")
+        elif action == "correct":
+            fields.update((details.get("to") or {}).get(mention["uid"]) or {})
         if action in ENDS_FOLLOW_UP and mention.get("follow_up_at"):
             fields["follow_up_at"] = None
             if action == "follow-up-done":

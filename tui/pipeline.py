@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tui.corrections import Lessons
 from tui.lifecycle import Rules, default_rules
 from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.queues import queue_of
@@ -53,6 +54,8 @@ class Pipeline:
         """Told what the agent should hear about but that rejects nothing (`collect` prints it,
         the app notifies)."""
         self._future_warned: set[str] = set()
+        self.lessons = Lessons.from_store(store, triager)
+        """What the agents' triage corrections taught this store, applied after triage."""
 
     REPEAT_LOOKBACK = 50
     """An exact repeat is looked for among the author's last this-many mentions (the store's author
@@ -127,6 +130,7 @@ class Pipeline:
         mention.update(result.as_dict())
         mention.pop("queue", None)
         mention["triage_queue"] = result.queue
+        self.lessons.adjust(mention)
         mention["received_at"] = now.isoformat(timespec="seconds")
         mention["state"] = "open"
         mention["read"] = False
@@ -141,6 +145,7 @@ class Pipeline:
             mention["read"] = True
         mention["queue"] = queue_of(mention)
         self.store.add_mention(mention)
+        self.lessons.note_arrival(mention)
         for hook in self.arrival_hooks:
             hook(mention)
         return Outcome("new", mention)
