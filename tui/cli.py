@@ -209,17 +209,15 @@ def store_path(args: argparse.Namespace, *, demo: bool = False) -> Path:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from tui import paths
     from tui.config import Config, demo_config
+    from tui.store import Store
 
     config = read_config(args.config)
     demo = args.demo or config is None
     if demo and not args.db:
-        # The demo replays into a fresh store of its own each time.
-        for suffix in ("", ".log", ".log.old"):
-            Path(str(paths.demo_store()) + suffix).unlink(missing_ok=True)
+        # The demo replays into a fresh store of its own each time, unless another demo holds it.
+        Store.reset(paths.demo_store())
     from tui.app import make_app
 
     app = make_app(config=demo_config() if demo else config or Config(),
@@ -278,6 +276,7 @@ async def cmd_collect(args: argparse.Namespace) -> int:
     for warning in store.warnings:
         print(f"turnaround: {warning}", file=sys.stderr)
     pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
+    pipeline.warning_hooks.append(lambda line: print(f"turnaround: {line}", file=sys.stderr, flush=True))
     counts = Counts()
 
     def report(outcome: Any) -> None:

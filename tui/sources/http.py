@@ -95,12 +95,16 @@ class HttpError(Exception):
     """A failed call; `reason` is safe to show and store, `retry_in` is the wait the server asked for."""
 
     def __init__(self, reason: str, *, status: int | None = None, retry_in: float | None = None,
-                 url: str = "") -> None:
+                 url: str = "", code: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_in = retry_in
         self.url = url
+        self.code = code
+        """The server's machine-readable error name (an XRPC `error` such as "ExpiredToken"), if any."""
+        self.server_message = ""
+        """The server's own words (the body's `message`), redacted; empty when it sent none."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.reason!r}, status={self.status}, retry_in={self.retry_in})"
@@ -230,6 +234,16 @@ def translate(error: BaseException, url: str | httpx.URL, secrets: Iterable[str 
     if isinstance(error, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return PermanentError(f"not a usable URL: {safe_url}", url=safe_url)
     return TransientError(f"unexpected error talking to {host}: {type(error).__name__}", url=safe_url)
+
+
+def _server_code(body: bytes) -> str:
+    """The `error` name a JSON error body carries when it is an identifier (XRPC: "ExpiredToken")."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return ""
+    code = data.get("error") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code.isidentifier() and len(code) <= 64 else ""
 
 
 def _server_message(body: bytes) -> str:
@@ -390,7 +404,10 @@ class HttpClient:
                 self._note_limits(response)
                 if response.status_code < 400:
                     return response
-                raise self._status_error(response, response.content[:MAX_ERROR_BODY])
+                error = self._status_error(response, response.content[:MAX_ERROR_BODY])
+                error.code = _server_code(response.content[:MAX_ERROR_BODY])
+                error.server_message = self.redact(_server_message(response.content[:MAX_ERROR_BODY]))
+                raise error
             except TransientError as error:
                 if attempt >= retries:
                     raise
