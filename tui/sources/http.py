@@ -37,7 +37,9 @@ API (kept stable; other sources import it):
         sse(url, *, params=None, headers=None, last_event_id=None)
             -> async context manager of an async iterator of httpx_sse.ServerSentEvent
         aiter_lines(response) -> async iterator of bytes lines (stream errors become TransientError)
-        decode_json(response) -> Any                   # PayloadError on malformed JSON
+        decode_json(response) -> Any                   # PayloadError on malformed JSON; a lone surrogate
+                                                       # escape becomes U+FFFD and calls on_lone_surrogate()
+        on_lone_surrogate: Callable[[], None] | None    # set by the source that owns the client
         add_secret(secret)                             # mask a secret learnt later (a session token)
         redact(text) -> str                            # with this client's secrets masked too
         remaining: int | None   # the last rate-limit budget a server reported
@@ -62,6 +64,7 @@ import orjson
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from tui import __version__
+from tui.jsonio import JSONDecodeError, loads
 from tui.sanitize import one_line
 from tui.sources.base import backoff
 
@@ -304,6 +307,7 @@ class HttpClient:
         self.sleep = sleep
         self.clock = clock
         self.remaining: int | None = None
+        self.on_lone_surrogate: Callable[[], None] | None = None
         self._blocked_until: dict[str, float] = {}
         self._client = httpx.AsyncClient(headers=base_headers, timeout=self.timeout, transport=transport,
                                          follow_redirects=True)
@@ -422,11 +426,14 @@ class HttpClient:
 
     def decode_json(self, response: httpx.Response) -> Any:
         try:
-            return orjson.loads(response.content)
-        except orjson.JSONDecodeError as error:
+            value, repaired = loads(response.content)
+        except JSONDecodeError as error:
             raise PayloadError(f"{response.url.host} sent malformed JSON ({error.msg} at byte {error.pos})",
                                status=response.status_code,
                                url=redact_url(response.url, self._secrets)) from None
+        if repaired and self.on_lone_surrogate is not None:
+            self.on_lone_surrogate()
+        return value
 
     @asynccontextmanager
     async def stream(self, method: str, url: str, *, params: Any = None,
