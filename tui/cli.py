@@ -134,7 +134,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
 
 async def cmd_collect(args: argparse.Namespace) -> int:
-    from tui.pipeline import Counts, Pipeline
+    from tui.pipeline import Pipeline
     from tui.sources.registry import SourceSpecError, from_config, from_spec
     from tui.triage import Triager
 
@@ -152,12 +152,12 @@ async def cmd_collect(args: argparse.Namespace) -> int:
     if not sources:
         return _die("no sources: pass --source SPEC or configure [[sources]] in the config")
     triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
-    store = Store(store_path(args))
+    store = Store.open_or_spool(store_path(args))  # held by the inbox: hand mentions to it
     for warning in store.warnings:
         print(f"turnaround: {warning}", file=sys.stderr)
     pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
     pipeline.warning_hooks.append(lambda line: print(f"turnaround: {line}", file=sys.stderr, flush=True))
-    counts = Counts()
+    counts = pipeline.drain_spool()  # what an earlier collect handed to an inbox since closed
 
     def report(outcome: Any) -> None:
         if outcome.status == "invalid":
