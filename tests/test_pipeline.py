@@ -60,6 +60,9 @@ def test_a_boost_of_a_stored_mention_folds_into_it(tmp_path: Path) -> None:
     p.ingest(make_mention(1, "The app ate my points"))
     boost = p.ingest(make_mention(2, "The app ate my points", author="@fan@x.social", repost_of="1"))
     assert boost.status == "folded" and p.store.mention("mastodon:1")["folded"] == 1
+    again = p.ingest(make_mention(2, "The app ate my points", author="@fan@x.social", repost_of="1"))
+    assert again.status == "folded" and p.store.mention("mastodon:1")["folded"] == 1, \
+        "the same boost delivered twice (a re-read spool, a replayed page) counts once"
 
 
 def test_a_reply_joins_its_parents_thread(tmp_path: Path) -> None:

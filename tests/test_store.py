@@ -177,3 +177,14 @@ def test_a_second_demo_leaves_the_running_demos_store_alone(
             holder.wait()
     with Store(demo) as store:
         assert store.mention_count() == 20
+
+
+def test_closing_saves_everything_even_if_the_journal_was_removed(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    store = Store(path)
+    for n in range(5):
+        store.add_mention(mention(n))
+    Path(str(path) + ".log").unlink()  # what the old demo reset did to a running demo
+    store.close()
+    with Store(path) as again:
+        assert again.mention_count() == 5
