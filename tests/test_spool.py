@@ -209,3 +209,26 @@ async def test_the_app_shows_what_collect_hands_over_while_it_runs(tmp_path: Pat
         app.screen.show_queue(queue)  # type: ignore[attr-defined]
         await pilot.pause()
         assert "mastodon:1" in app.screen.query_one(MentionList).uids
+
+
+async def test_a_spool_ingested_while_a_writer_held_its_lock_is_emptied_at_a_later_check(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import fcntl
+
+    db = tmp_path / "store.json"
+    session = Session.open(Config(), db, clock=fixed_clock, triager=QuietTriager())  # type: ignore[arg-type]
+    try:
+        await asyncio.to_thread(collect, db, feed(tmp_path / "in.jsonl", 1, 3), capsys)
+        spool = session.store.spool_path
+        writer = os.open(spool, os.O_RDWR)
+        fcntl.flock(writer, fcntl.LOCK_EX)  # another collector, mid-batch
+        try:
+            assert await session.drain_spool() == 3
+            assert spool.stat().st_size > 0, "not emptied under a writer's lock"
+        finally:
+            os.close(writer)
+        assert await session.drain_spool() == 0
+        assert spool.stat().st_size == 0, "emptied at the next check"
+        assert session.store.mention_count() == 3
+    finally:
+        session.close()

@@ -175,6 +175,8 @@ class Pipeline:
             for record in batch.records:
                 self.apply_spooled(record, counts, batch)
             self.store.spool_done(batch)
+            if not batch.records:
+                break  # ingested, only not emptied yet (a writer holds it): another time
         return counts
 
     def apply_spooled(self, record: Any, counts: Counts, batch: SpoolBatch) -> None:

@@ -95,6 +95,8 @@ class Session:
                     if index % pause_every == 0:
                         await asyncio.sleep(0)
                 self.store.spool_done(batch)
+                if not batch.records:
+                    break  # ingested, only not emptied yet (a writer holds it): another time
             # A torn tail waits for the next writer's batch: do not re-read it every check.
             self._spool_seen = self.store.spool_waiting()
             return counts.new

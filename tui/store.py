@@ -373,7 +373,8 @@ class Store:
         if size < offset:
             offset = 0  # replaced behind our back: read it all again; dedupe keeps each one once
         if size == offset:
-            return None
+            # All ingested, but a writer held the lock when we tried to empty it: try again.
+            return SpoolBatch(offset, offset, []) if offset else None
         with open(self.spool_path, "rb") as handle:
             handle.seek(offset)
             data = handle.read(min(size - offset, max_bytes))
@@ -394,7 +395,8 @@ class Store:
     def spool_done(self, batch: SpoolBatch) -> None:
         """Record a batch as ingested. When nothing follows it, empty the spool under its lock, the
         offset set back to 0 (and fsynced) first: a crash in between re-reads lines that dedupe."""
-        self.set_setting(SPOOL_OFFSET, batch.end)
+        if self.setting(SPOOL_OFFSET, 0) != batch.end:
+            self.set_setting(SPOOL_OFFSET, batch.end)
         try:
             fd = os.open(self.spool_path, os.O_RDWR)
         except FileNotFoundError:
@@ -412,14 +414,17 @@ class Store:
             os.close(fd)
 
     def spool_waiting(self, seen: int = -1) -> int:
-        """The spool's size when it holds bytes not yet ingested (and not `seen` already), else -1.
-        One stat: cheap enough to call from the UI every half second."""
+        """The spool's size when it holds bytes not yet ingested (and not `seen` already, as a
+        torn tail is), or is ingested but not yet emptied; else -1. One stat: cheap enough to
+        call from the UI every half second."""
         try:
             size = self.spool_path.stat().st_size
         except FileNotFoundError:
             return -1
         offset = int(self.setting(SPOOL_OFFSET, 0) or 0)
-        return size if size != offset and size != seen else -1
+        if size == offset:
+            return size if offset else -1
+        return size if size != seen else -1
 
     # -- files -------------------------------------------------------------------------------
     @property
