@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from tui import paths
 from tui.config import Config
@@ -22,6 +23,15 @@ from tui.pipeline import Counts, Pipeline
 from tui.spikes import SpikeDetector
 from tui.store import Store, gc_paused
 from tui.triage import Triager
+
+
+def _first_say(hook: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+    """An arrival hook that ignores exact repeats: an author saying the same thing again is neither
+    news in a watched thread (walked away from for repeating, say) nor a spike of complaints."""
+    def hook_first_say(mention: dict[str, Any]) -> None:
+        if mention.get("repeat_of") is None:
+            hook(mention)
+    return hook_first_say
 
 
 @dataclass
@@ -67,7 +77,7 @@ class Session:
                          for word in phrase.split()}
         spikes.seed(store.mentions())
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
-        pipeline.arrival_hooks += [inbox.add, lifecycle.on_arrival, spikes.observe]
+        pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
         lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
         outbox = Outbox(store, {}, clock=clock)
         session = cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
