@@ -164,8 +164,11 @@ def test_a_repeat_neither_brings_back_a_walked_away_thread_nor_makes_a_spike(tmp
         assert session.store.mention_count() == 7, "every repeat is kept"
         assert session.store.mention("mastodon:1")["state"] == "walked-away", "repeating is no news"
         assert session.spikes.spikes(clock()) == [], "one author saying it again is no spike"
+        session.close()
+        session = Session.open(Config(), tmp_path / "s.json", clock=clock, triager=Triager.load())
+        assert session.spikes.spikes(clock()) == [], "nor when counted from the store at start"
         clock.advance(minutes=1)
-        ingest(make_mention(9, "Still broken, and now it charged me twice", author=troll,
+        session.pipeline.ingest(make_mention(9, "Still broken, and now it charged me twice", author=troll,
                             minutes_ago=0, in_reply_to="1"))
         assert session.store.mention("mastodon:1")["state"] != "walked-away", "new words bring it back"
     finally:

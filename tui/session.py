@@ -75,7 +75,7 @@ class Session:
         spikes = SpikeDetector.from_rules(lifecycle.rules, clock=clock)
         spikes.ignore = {word.lower().strip("@#") for phrase in [config.brand, *config.watch]
                          for word in phrase.split()}
-        spikes.seed(store.mentions())
+        spikes.seed(m for m in store.mentions() if m.get("repeat_of") is None)
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
         lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
