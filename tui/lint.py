@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"turnaround lint: skipped a rule: {clean(problem)}", file=sys.stderr)
     hints = engine.check(text, args.platform)
     score = engine.score(text, hints)
+    if text.strip() and not engine.is_english(text):
+        print("turnaround lint: note: hints check English only; this draft does not look like English",
+              file=sys.stderr)
     if args.json:
         print(json.dumps({"hints": [h.as_dict() for h in hints], "score": score}, ensure_ascii=False))
     else:
