@@ -726,3 +726,16 @@ def test_accuracy_floor_on_real_dev_replies(engine: HintEngine) -> None:
     assert precision >= 0.70 and recall >= 0.75 and falsely <= 0.08, (precision, recall, falsely)
     precision, recall, falsely = real_figures(engine, load_set("replies_real_pool.jsonl"))
     assert precision >= 0.75 and recall >= 0.85 and falsely <= 0.15, (precision, recall, falsely)
+
+
+def test_lint_says_once_that_hints_check_english_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui import lint
+
+    draft = write(tmp_path / "es.txt", "Hola, por favor revisa tus mensajes directos para asistencia.\n")
+    lint.main([str(draft), "--rules", str(tmp_path)])
+    assert capsys.readouterr().err.count("hints check English only") == 1
+    english = write(tmp_path / "en.txt", "Sorry about that! Could you DM us your order number?\n")
+    lint.main([str(english), "--rules", str(tmp_path)])
+    assert "English only" not in capsys.readouterr().err

@@ -117,4 +117,5 @@ async def test_a_draft_that_is_not_english_is_told_so_once(tmp_path: Path) -> No
         await pilot.pause(SHORT * 3)
         shown = panel(screen)
         assert shown.count("Hints check English only") == 1
+        assert "reads well" not in shown, "the rules cannot vouch for a language they do not read"
         assert screen.checks == [], "no whole-draft verdicts on a language the rules do not read"

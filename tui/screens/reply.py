@@ -170,9 +170,10 @@ class ReplyScreen(Screen[bool]):
         self.draft.set_hints(self.hints, self.current)
         text = self.draft.text
         panel = Text()
-        if self.hints_enabled and text.strip() and not hint_engine().is_english(text):
+        english = not (self.hints_enabled and text.strip()) or hint_engine().is_english(text)
+        if not english:
             panel.append("Hints check English only: this draft does not look like English.\n", "italic")
-        if not self.hints and not self.checks:
+        if not self.hints and not self.checks and english:
             if not text.strip():
                 panel.append("Write your reply. Hints appear as you type.", "dim")
             elif self._checked == text:
