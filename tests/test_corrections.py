@@ -194,3 +194,22 @@ def test_a_bad_settings_file_names_the_key() -> None:
         load_settings("[same_wording]\nnear_similiarity = 0.9\n", "corrections.toml")
     with pytest.raises(ValueError, match="unknown kind"):
         Correction(kind="rant")
+
+
+def test_the_index_of_corrections_agrees_with_a_full_pass(tmp_path: Path) -> None:
+    """The store keeps the ids of its corrections so a start reads only the events added since; a
+    missing or stale index (a store reset under it) falls back to one full pass."""
+    from tui.corrections import INDEX, correction_ids
+
+    session = Session.open(Config(), tmp_path / "s.json", clock=fixed_clock)
+    first = arrive(session, WARPED)
+    change = session.correct([first["uid"]], Correction(kind="crisis"))
+    assert change is not None
+    later = session.store.add_event({"action": "correct", "uids": [first["uid"]], "before": {},
+                                     "details": {"set": {"label": "negative"}}, "thread_uid": ""})
+    assert correction_ids(session.store) == [change.event_id, later], "events after the index are read"
+    session.store.set_setting(INDEX, {"ids": [], "upto": 10_000})  # stale: points past the last event
+    assert correction_ids(session.store) == [change.event_id, later]
+    session.store.set_setting(INDEX, None)
+    assert correction_ids(session.store) == [change.event_id, later]
+    session.close()

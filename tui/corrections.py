@@ -15,6 +15,7 @@ data: `tui/data/corrections.toml` (its comments explain each threshold).
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections import Counter, defaultdict, deque
@@ -63,18 +64,18 @@ def normalise(text: str) -> str:
 
 def phrases(tokens: list[str], sizes: Iterable[int], stopwords: frozenset[str]) -> set[str]:
     """Runs of `sizes` words, leaving out those made only of stopwords."""
-    out: set[str] = set()
-    for size in sizes:
-        for i in range(len(tokens) - size + 1):
-            run = tokens[i:i + size]
-            if not all(w in stopwords for w in run):
-                out.add(" ".join(run))
-    return out
+    stops = [0]  # stopwords among the first i tokens: a run is all stopwords when its count is its size
+    for token in tokens:
+        stops.append(stops[-1] + (token in stopwords))
+    join = " ".join
+    return {join(tokens[i:i + size]) for size in sizes for i in range(len(tokens) - size + 1)
+            if stops[i + size] - stops[i] < size}
 
 
 # -- settings (data) -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Settings:
+    min_words: int = 3
     near_similarity: float = 0.8
     near_min_words: int = 5
     phrase_words: tuple[int, ...] = (2, 3)
@@ -93,7 +94,7 @@ def load_settings(text: str | None = None, where: str = "tui/data/corrections.to
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CorrectionsConfigError(where, None, None, f"not valid TOML: {error}") from None
-    known = {"same_wording": {"near_similarity", "near_min_words"},
+    known = {"same_wording": {"min_words", "near_similarity", "near_min_words"},
              "phrases": {"phrase_words", "phrase_min_support", "phrase_min_precision",
                          "background_size", "demote_crisis", "stopwords"}}
     flat: dict[str, Any] = {}
@@ -124,6 +125,7 @@ def load_settings(text: str | None = None, where: str = "tui/data/corrections.to
     if not isinstance(demote, bool):
         raise CorrectionsConfigError(where, "demote_crisis", None, "expected true or false")
     return Settings(
+        min_words=number("min_words", 1, 100, int),
         near_similarity=number("near_similarity", 0.5, 1.0),
         near_min_words=number("near_min_words", 1, 100, int),
         phrase_words=tuple(sorted(set(sizes))),
@@ -209,14 +211,53 @@ def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mappin
     return fields
 
 
+# -- where the corrections are -------------------------------------------------------------------
+INDEX = "corrections.index"
+"""A store setting: {"ids": correction event ids, "upto": the last event id looked at}. The events
+stay the truth; the index only spares each start (the app's, each `collect`'s) a pass over every
+event (about 0.3 s at 100k events): it reads just the events added since."""
+
+
+def correction_ids(store: Any) -> list[int]:
+    """The ids of every `correct` event, undone or not, oldest first."""
+    state = store.setting(INDEX)
+    ok = (isinstance(state, dict) and isinstance(state.get("ids"), list)
+          and isinstance(state.get("upto"), int) and store.event(state["upto"]) is not None)
+    if ok:
+        ids = [i for i in state["ids"] if (store.event(i) or {}).get("action") == ACTION]
+        upto = state["upto"]
+        while (event := store.event(upto + 1)) is not None:
+            upto += 1
+            if event.get("action") == ACTION:
+                ids.append(upto)
+    else:  # no index yet, or a store reset under it: one full pass
+        ids, upto = [], 0
+        for event in store.events():
+            upto = max(upto, event.doc_id)
+            if event.get("action") == ACTION:
+                ids.append(event.doc_id)
+        ids.sort()
+    if not getattr(store, "readonly", False) and (not ok or state != {"ids": ids, "upto": upto}):
+        store.set_setting(INDEX, {"ids": ids, "upto": upto})
+    return ids
+
+
+def _remember(store: Any, event_id: int) -> None:
+    """Add a new correction to the index (events before it were looked at when the store opened)."""
+    state = store.setting(INDEX)
+    if isinstance(state, dict) and isinstance(state.get("ids"), list) and event_id not in state["ids"]:
+        store.set_setting(INDEX, {"ids": [*state["ids"], event_id],
+                                  "upto": max(int(state.get("upto") or 0), event_id)})
+
+
 # -- what the store has learned ------------------------------------------------------------------
 @dataclass(slots=True)
 class _Taught:
-    """One standing correction of one mention: its words and the values the agent set."""
+    """One standing correction of one mention: its words, phrases and the values the agent set."""
 
-    event_id: int
     uid: str
-    tokens: list[str]
+    key: str
+    grams: set[str]
     values: dict[str, str]
 
 
@@ -229,6 +270,12 @@ class PhraseRule:
     precision: float
 
 
+def _prefix_size(size: int, threshold: float) -> int:
+    """How many of a set's rarest words two sets with Jaccard >= threshold must have in common
+    among their prefixes (prefix filtering): probing only these keeps a lookup off the common words."""
+    return size - math.ceil(threshold * size - 1e-9) + 1
+
+
 @dataclass
 class Lessons:
     """The store's corrections, ready to apply to new mentions. Build with `from_store`."""
@@ -238,11 +285,12 @@ class Lessons:
     bands: Bands = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     _taught: dict[int, list[_Taught]] = field(default_factory=dict)
-    _exact: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
-    _near: dict[str, set[str]] = field(default_factory=dict)
-    _near_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    _exact: dict[str, dict[str, str]] = field(default_factory=dict)
+    _order: dict[str, int] = field(default_factory=dict)
+    _near: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     _rules: dict[str, list[PhraseRule]] = field(default_factory=dict)
-    _background: list[tuple[str, set[str]]] | None = None
+    _background: deque[tuple[str, set[str]]] | None = None
+    _background_index: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Any, triager: Any, settings: Settings | None = None) -> Lessons:
@@ -253,9 +301,10 @@ class Lessons:
 
             queue_for = packaged_queue_for
         lessons = cls(store, queue_for, bands_of(triager), settings or load_settings())
-        for event in store.events():
-            if event.get("action") == ACTION and not event.get("undone"):
-                lessons._learn(event.doc_id, event)
+        for event_id in correction_ids(store):
+            event = store.event(event_id)
+            if event is not None and not event.get("undone"):
+                lessons._learn(event_id, event)
         lessons._rebuild()
         return lessons
 
@@ -268,6 +317,9 @@ class Lessons:
     def rules(self) -> list[PhraseRule]:
         return [rule for rules in self._rules.values() for rule in rules]
 
+    def _phrases(self, tokens: list[str]) -> set[str]:
+        return phrases(tokens, self.settings.phrase_words, self.settings.stopwords)
+
     def _learn(self, event_id: int, event: Mapping[str, Any]) -> None:
         wanted = {k: v for k, v in ((event.get("details") or {}).get("set") or {}).items()
                   if k in FIELDS and isinstance(v, str)}
@@ -277,7 +329,8 @@ class Lessons:
         for uid in event.get("uids") or ():
             mention = self.store.mention(uid)
             if mention is not None and mention.get("text"):
-                taught.append(_Taught(event_id, uid, words(mention["text"]), wanted))
+                tokens = words(mention["text"])
+                taught.append(_Taught(uid, " ".join(tokens), self._phrases(tokens), wanted))
         if taught:
             self._taught[event_id] = taught
 
@@ -286,6 +339,7 @@ class Lessons:
         if change.action == ACTION:
             event = self.store.event(change.event_id)
             if event is not None:
+                _remember(self.store, change.event_id)
                 self._learn(change.event_id, event)
                 self._rebuild()
         elif change.action == "undo":
@@ -295,75 +349,79 @@ class Lessons:
 
     def _rebuild(self) -> None:
         """Index the standing corrections (there are few: this runs per correction, not per mention)."""
+        s = self.settings
         self._exact.clear()
         self._near.clear()
-        self._near_words.clear()
-        for event_id in sorted(self._taught):  # later corrections win
-            for taught in self._taught[event_id]:
-                key = " ".join(taught.tokens)
-                earlier = self._exact.get(key, (0, {}))[1]
-                self._exact[key] = (event_id, {**earlier, **taught.values})
-                if len(taught.tokens) >= self.settings.near_min_words:
-                    distinct = frozenset(taught.tokens)
-                    self._near_words[key] = distinct
-                    for word in distinct:
-                        self._near.setdefault(word, set()).add(key)
-        self._rules = self._phrase_rules()
+        taught = [t for event_id in sorted(self._taught) for t in self._taught[event_id]]
+        near_sets: dict[str, frozenset[str]] = {}
+        for item in taught:  # in event order: a later correction of the same wording wins
+            size = len(item.key.split())
+            if size >= s.min_words:
+                self._exact[item.key] = {**self._exact.get(item.key, {}), **item.values}
+            if size >= max(s.near_min_words, s.min_words):
+                near_sets[item.key] = frozenset(item.key.split())
+        counts = Counter(word for distinct in near_sets.values() for word in distinct)
+        self._order = {word: n for word, n in counts.items()}
+        for key, distinct in near_sets.items():
+            ranked = sorted(distinct, key=lambda w: (self._order[w], w))
+            for word in ranked[: _prefix_size(len(ranked), s.near_similarity)]:
+                self._near.setdefault(word, []).append((key, distinct))
+        self._rules = self._phrase_rules(taught)
 
-    def _phrase_rules(self) -> dict[str, list[PhraseRule]]:
+    def _phrase_rules(self, taught: list[_Taught]) -> dict[str, list[PhraseRule]]:
         s = self.settings
         votes: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        corrected: dict[str, set[str]] = {}
-        for taught_list in self._taught.values():
-            for taught in taught_list:
-                key = " ".join(taught.tokens)
-                grams = phrases(taught.tokens, s.phrase_words, s.stopwords)
-                corrected[taught.uid] = grams
-                for name in ("label", "kind"):
-                    if name in taught.values:
-                        for gram in grams:
-                            votes[(gram, name)][taught.values[name]].add(key)
+        for item in taught:
+            for name in ("label", "kind"):
+                if name in item.values:
+                    for gram in item.grams:
+                        votes[(gram, name)][item.values[name]].add(item.key)
         candidates = [(gram, name, value, len(keys)) for (gram, name), by_value in votes.items()
                       if len(by_value) == 1 for value, keys in by_value.items()
                       if len(keys) >= s.phrase_min_support]
         if not candidates:
             return {}
-        background = self._background_phrases()
+        background = self._background_grams()
         rules: dict[str, list[PhraseRule]] = defaultdict(list)
         for gram, name, value, support in candidates:
+            uids = {item.uid for item in taught if gram in item.grams} | background.get(gram, set())
             seen = agreeing = 0
-            uids = {uid for uid, grams in corrected.items() if gram in grams}
-            uids |= {uid for uid, grams in background if gram in grams}
             for uid in uids:
                 mention = self.store.mention(uid)
-                if mention is None:
-                    continue
-                seen += 1
-                agreeing += mention.get(MENTION_FIELD[name]) == value
+                if mention is not None:
+                    seen += 1
+                    agreeing += mention.get(MENTION_FIELD[name]) == value
             precision = agreeing / seen if seen else 0.0
             if precision >= s.phrase_min_precision:
                 rules[gram].append(PhraseRule(gram, name, value, support, round(precision, 3)))
         return dict(rules)
 
-    def _background_phrases(self) -> list[tuple[str, set[str]]]:
-        """The phrases of the store's latest mentions, read once (only when a phrase could be
+    def _background_grams(self) -> dict[str, set[str]]:
+        """phrase -> uids among the store's latest mentions, read once (only when a phrase could be
         learned), so the precision test sees what the agents left uncorrected."""
         if self._background is None:
-            s = self.settings
-            latest: deque[dict[str, Any]] = deque(self.store.mentions(), maxlen=s.background_size)
-            self._background = [(m["uid"], phrases(words(m.get("text") or ""), s.phrase_words, s.stopwords))
-                                for m in latest if not m.get("ours")]
-        return self._background
+            self._background = deque()
+            size = self.settings.background_size
+            for mention in deque(self.store.mentions(), maxlen=size):
+                self.note_arrival(mention)
+        return self._background_index
 
     def note_arrival(self, mention: Mapping[str, Any]) -> None:
-        """Keep the background current as mentions arrive (a pipeline arrival hook)."""
+        """Keep the background current as mentions arrive (the pipeline calls it for each)."""
         if self._background is None or mention.get("ours"):
             return
-        s = self.settings
-        self._background.append((mention["uid"], phrases(words(mention.get("text") or ""),
-                                                          s.phrase_words, s.stopwords)))
-        if len(self._background) > s.background_size * 2:
-            del self._background[: len(self._background) - s.background_size]
+        grams = self._phrases(words(mention.get("text") or ""))
+        self._background.append((mention["uid"], grams))
+        for gram in grams:
+            self._background_index.setdefault(gram, set()).add(mention["uid"])
+        while len(self._background) > self.settings.background_size:
+            uid, old = self._background.popleft()
+            for gram in old:
+                holders = self._background_index.get(gram)
+                if holders is not None:
+                    holders.discard(uid)
+                    if not holders:
+                        del self._background_index[gram]
 
     # -- applying --------------------------------------------------------------------------------
     def lesson_for(self, text: str) -> tuple[str, dict[str, str], str] | None:
@@ -373,16 +431,15 @@ class Lessons:
         tokens = words(text)
         key = " ".join(tokens)
         if key in self._exact:
-            return "same wording", dict(self._exact[key][1]), key
+            return "same wording", dict(self._exact[key]), key
         near = self._nearest(tokens)
         if near is not None:
-            return "nearly the same wording", dict(self._exact[near][1]), near
+            return "nearly the same wording", dict(self._exact[near]), near
         if not self._rules:
             return None
-        grams = phrases(tokens, self.settings.phrase_words, self.settings.stopwords)
         found: dict[str, Counter[str]] = defaultdict(Counter)
         evidence: list[str] = []
-        for gram in grams & self._rules.keys():
+        for gram in self._phrases(tokens) & self._rules.keys():
             for rule in self._rules[gram]:
                 found[rule.field][rule.value] += 1
                 evidence.append(gram)
@@ -392,19 +449,20 @@ class Lessons:
         return "phrases", values, ", ".join(sorted(set(evidence)))
 
     def _nearest(self, tokens: list[str]) -> str | None:
-        distinct = frozenset(tokens)
+        """The corrected wording closest to these words (Jaccard over distinct words), if close enough."""
+        threshold = self.settings.near_similarity
         if len(tokens) < self.settings.near_min_words or not self._near:
             return None
-        shared: Counter[str] = Counter()
-        for word in distinct:
-            for key in self._near.get(word, ()):
-                shared[key] += 1
+        distinct = frozenset(tokens)
+        ranked = sorted(distinct, key=lambda w: (self._order.get(w, 0), w))
         best, best_score = None, 0.0
-        for key, common in shared.items():
-            score = common / (len(distinct) + len(self._near_words[key]) - common)
-            if score > best_score or (score == best_score and best is not None and key < best):
-                best, best_score = key, score
-        return best if best_score >= self.settings.near_similarity else None
+        for word in ranked[: _prefix_size(len(ranked), threshold)]:
+            for key, other in self._near.get(word, ()):
+                common = len(distinct & other)
+                score = common / (len(distinct) + len(other) - common)
+                if score > best_score or (score == best_score and best is not None and key < best):
+                    best, best_score = key, score
+        return best if best_score >= threshold else None
 
     def adjust(self, mention: dict[str, Any]) -> bool:
         """Apply what the store learned to a freshly triaged mention, in place; True if it changed.
