@@ -136,6 +136,8 @@ class Rules:
     busiest_topics: int
     top_champions: int
     verbs: dict[str, str]
+    repeat_window: timedelta = timedelta(hours=24)
+    future_tolerance: timedelta = timedelta(minutes=5)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -221,6 +223,8 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             busiest_topics=int(get("report.busiest_topics")),
             top_champions=int(get("report.top_champions")),
             verbs={k: str(v) for k, v in get("describe").items()},
+            repeat_window=timedelta(hours=float(get("arrivals.repeat_fold_hours"))),
+            future_tolerance=timedelta(minutes=float(get("arrivals.future_tolerance_minutes"))),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, RulesError):

@@ -34,7 +34,7 @@ from tui.config import DEFAULT_TARGETS
 from tui.corrections import agreement, describe_agreement
 from tui.followup import overdue_follow_ups, turnaround_outcome
 from tui.lifecycle import Rules, RulesError, default_rules, load_user_rules, our_handles
-from tui.model import maybe_time, now_utc, parse_time
+from tui.model import effective_time, maybe_time, now_utc
 from tui.store import Store
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -89,7 +89,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     for mention in store.mentions():
         if str(mention.get("author", "")).lstrip("@").lower() in mine:
             continue
-        created = parse_time(mention["created_at"])
+        created = effective_time(mention)
         if (since is None or created >= since) and created <= now:
             mentions.append((created, mention))
 

@@ -55,8 +55,9 @@ class Session:
         if triager is None:
             user = paths.triage_file()
             triager = Triager.load(user if user.exists() else None)
-        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles)
-        lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=load_user_rules(),
+        rules = load_user_rules()
+        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles, rules=rules)
+        lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
                               walk_away_days=config.walk_away_days, ours=config.handles)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)

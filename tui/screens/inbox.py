@@ -79,7 +79,7 @@ class InboxScreen(Screen[None]):
             yield Label(Text(self._status_text()), id="status")
         yield QueueBar(id="queues")
         with Horizontal(id="main"):
-            yield MentionList(self.session.store.mention, self.inbox.response_clock,
+            yield MentionList(self.inbox.row, self.inbox.response_clock,
                               self.session.clock, id="mentions")
             yield MentionDetail(id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
@@ -201,7 +201,7 @@ class InboxScreen(Screen[None]):
 
     def _show_detail(self, uid: str | None) -> None:
         store = self.session.store
-        mention = store.mention(uid) if uid else None
+        mention = self.inbox.row(uid) if uid else None
         detail = self.query_one(MentionDetail)
         if mention is None:
             detail.show(None, [], [], [], self.session.clock())
