@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from tui.datafile import DataFileError
+from tui.sanitize import clean, one_line
 from tui.triage import KINDS, LABELS, NEW_QUEUES
 
 ACTION = "correct"
@@ -484,6 +485,19 @@ class Lessons:
         mention.update(fields)
         mention["learned"] = {"how": how, "was": was, "evidence": evidence[:200]}
         return True
+
+
+def learned_line(note: Mapping[str, Any]) -> str:
+    """The detail pane's line for a mention a lesson changed, e.g. "✎ Triaged as this store's agents
+    corrected the same wording (triage said other, neutral)". Plain text."""
+    how = str(note.get("how") or "")
+    if how == "phrases":
+        how = f"the phrases {one_line(clean(str(note.get('evidence') or '')), 60)!r}"
+    elif how == "same wording":
+        how = "the same wording"
+    was = note.get("was") or {}
+    said = ", ".join(str(was[k]) for k in ("kind", "label", "triage_queue") if k in was)
+    return f"✎ Triaged as this store's agents corrected {how}" + (f" (triage said {said})" if said else "")
 
 
 # -- the report's figure -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
 from tui.session import Session
@@ -207,6 +208,8 @@ class InboxScreen(Screen[None]):
             detail.show(None, [], [], [], self.session.clock())
             return
         events = [self.session.lifecycle.describe(e) for e in store.events_for(mention["thread_uid"])]
+        if mention.get("learned"):
+            events.insert(0, learned_line(mention["learned"]))
         signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
         if signs and mention.get("state") not in ("walked-away", "done", "closed"):
             events.append("⚑ Consider walking away (w): " + "; ".join(signs))
