@@ -171,13 +171,17 @@ def test_the_report_says_how_often_triage_stood(session: Session) -> None:
     session.inbox.undo()  # the last one does not count
     figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan]])
     assert figure == {"mentions": 10, "corrected": 2, "agreed": 0.8,
-                      "fields": {"label": 1, "kind": 1, "queue": 1}}
+                      "fields": {"label": 1, "kind": 1, "queue": 1}, "learned": 0}
     assert describe_agreement(figure) == ("Triage corrections: 2 of 10 mentions corrected (80.0% agreed); "
                                           "label 1, kind 1, queue 1")
     report = build_report(session.store, None, NOW)
     assert report["corrections"]["corrected"] == 2
     assert "Triage corrections: 2 of 10 mentions corrected (80.0% agreed)" in render_text(report)
     assert ("triage_agreed_share", "", 0.8) in rows(report)
+    again = arrive(session, WARPED)
+    figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan, again]])
+    assert figure["learned"] == 1
+    assert describe_agreement(figure).endswith("; 1 triaged by this store's lessons")
 
 
 def test_rebanded_keeps_the_place_within_the_band() -> None:

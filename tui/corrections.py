@@ -503,7 +503,8 @@ def learned_line(note: Mapping[str, Any]) -> str:
 # -- the report's figure -------------------------------------------------------------------------
 def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
     """How often triage stood: of these mentions, how many an agent corrected (standing
-    corrections only), and which fields the agent chose. A mention corrected twice counts once."""
+    corrections only), and which fields the agent chose; a mention corrected twice counts once.
+    `learned`: how many of them arrived triaged by this store's lessons rather than the rules alone."""
     scope = set(uids)
     fields_by_uid: dict[str, set[str]] = defaultdict(set)
     for event in store.events():
@@ -517,8 +518,10 @@ def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
     total = len(scope)
     corrected = len(fields_by_uid)
     per_field = {name: sum(name in f for f in fields_by_uid.values()) for name in FIELDS}
+    learned = sum(1 for uid in scope if (store.mention(uid) or {}).get("learned"))
     return {"mentions": total, "corrected": corrected,
-            "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field}
+            "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field,
+            "learned": learned}
 
 
 def describe_agreement(figure: Mapping[str, Any]) -> str:
@@ -530,4 +533,6 @@ def describe_agreement(figure: Mapping[str, Any]) -> str:
             f"({share} agreed)")
     if figure["corrected"]:
         line += "; " + ", ".join(f"{name} {figure['fields'][name]}" for name in FIELDS)
+    if figure.get("learned"):
+        line += f"; {figure['learned']} triaged by this store's lessons"
     return line
