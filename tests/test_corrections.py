@@ -123,16 +123,17 @@ def test_the_lesson_survives_a_restart(tmp_path: Path) -> None:
         session.close()
 
 
-def test_a_phrase_the_agents_corrected_three_times_nudges_new_mentions(session: Session) -> None:
+def test_a_phrase_the_agents_corrected_four_times_nudges_new_mentions(session: Session) -> None:
     texts = ["my orbit side panel warped after a week on standby lol",
              "the side panel warped on mine too, wow",
-             "woke up to a side panel warped, amazing quality"]
-    for text in texts[:2]:
+             "woke up to a side panel warped, amazing quality",
+             "lovely, another side panel warped. great job"]
+    for text in texts[:3]:
         mention = arrive(session, text)
         session.correct([mention["uid"]], Correction(label="negative", kind="crisis"))
     assert session.pipeline.lessons.lesson_for("hot take: the side panel warped design is cool") is None
-    third = arrive(session, texts[2])
-    session.correct([third["uid"]], Correction(label="negative", kind="crisis"))
+    fourth = arrive(session, texts[3])
+    session.correct([fourth["uid"]], Correction(label="negative", kind="crisis"))
     nudged = arrive(session, "so my side panel warped overnight, fantastic")
     assert (nudged["kind"], nudged["queue"]) == ("crisis", "priority")
     assert nudged["learned"]["how"] == "phrases" and "side panel warped" in nudged["learned"]["evidence"]
@@ -140,11 +141,11 @@ def test_a_phrase_the_agents_corrected_three_times_nudges_new_mentions(session: 
 
 
 def test_a_phrase_common_in_uncorrected_mentions_teaches_nothing(session: Session) -> None:
-    """Three corrections share "orbit app", but most mentions with it were left as triaged."""
+    """Four corrections share "orbit app", but most mentions with it were left as triaged."""
     for n in range(8):
         arrive(session, f"the orbit app is lovely, great update number {n}")
     for text in ("the orbit app froze and ate my order", "orbit app keeps crashing on login",
-                 "since the update the orbit app logs me out"):
+                 "since the update the orbit app logs me out", "orbit app says my card is invalid"):
         mention = arrive(session, text)
         session.correct([mention["uid"]], Correction(label="negative", kind="complaint"))
     assert not [r for r in session.pipeline.lessons.rules if r.phrase == "orbit app"]

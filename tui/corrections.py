@@ -80,7 +80,7 @@ class Settings:
     near_similarity: float = 0.8
     near_min_words: int = 5
     phrase_words: tuple[int, ...] = (2, 3)
-    phrase_min_support: int = 3
+    phrase_min_support: int = 4
     phrase_min_precision: float = 0.8
     background_size: int = 2000
     demote_crisis: bool = False
@@ -260,6 +260,7 @@ class _Taught:
     key: str
     grams: set[str]
     values: dict[str, str]
+    before: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +332,8 @@ class Lessons:
             mention = self.store.mention(uid)
             if mention is not None and mention.get("text"):
                 tokens = words(mention["text"])
-                taught.append(_Taught(uid, " ".join(tokens), self._phrases(tokens), wanted))
+                before = dict((event.get("before") or {}).get(uid) or {})
+                taught.append(_Taught(uid, " ".join(tokens), self._phrases(tokens), wanted, before))
         if taught:
             self._taught[event_id] = taught
 
@@ -383,16 +385,25 @@ class Lessons:
         if not candidates:
             return {}
         background = self._background_grams()
+        first_before: dict[str, dict[str, Any]] = {}
+        for item in taught:  # event order: the earliest correction knows what triage said
+            first_before[item.uid] = {**item.before, **first_before.get(item.uid, {})}
         rules: dict[str, list[PhraseRule]] = defaultdict(list)
         for gram, name, value, support in candidates:
+            stored = MENTION_FIELD[name]
             uids = {item.uid for item in taught if gram in item.grams} | background.get(gram, set())
-            seen = agreeing = 0
+            acting = agreeing = 0
             for uid in uids:
                 mention = self.store.mention(uid)
-                if mention is not None:
-                    seen += 1
-                    agreeing += mention.get(MENTION_FIELD[name]) == value
-            precision = agreeing / seen if seen else 0.0
+                if mention is None:
+                    continue
+                said = ((mention.get("learned") or {}).get("was") or {}).get(stored)
+                said = said or first_before.get(uid, {}).get(stored) or mention.get(stored)
+                if said != value:  # where the rule would act: triage said otherwise
+                    acting += 1
+                    agreeing += mention.get(stored) == value
+            # One more in the denominator: a pessimistic estimate, so 3 of 3 is 0.75, 4 of 4 is 0.8.
+            precision = agreeing / (acting + 1)
             if precision >= s.phrase_min_precision:
                 rules[gram].append(PhraseRule(gram, name, value, support, round(precision, 3)))
         return dict(rules)

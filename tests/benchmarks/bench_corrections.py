@@ -10,7 +10,8 @@ consistently by design). The second half then arrives and we print:
 * touched: how many second-half mentions the lessons changed, and how many of those are not the same
   or nearly the same wording as a corrected one (the bound: random corrections must not flip
   unrelated mentions);
-* open_ms: `Lessons.from_store` on the store (one pass over its events), also with 100k extra events.
+* open_ms: `Lessons.from_store` on the store (one pass over its events), also with 100k extra events;
+* label_accuracy: a diligent agent on TweetEval (see `diligent_agent`): the lessons' fixes and harms.
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def tweets() -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corrections", type=int, default=200)
+    parser.add_argument("--tweets", type=int, default=4000, help="TweetEval tweets for the diligent agent")
     args = parser.parse_args()
+    diligent_agent(args.tweets)
     data = tweets()
     first, second = data[: len(data) // 2], data[len(data) // 2:]
     with tempfile.TemporaryDirectory() as tmp:
@@ -102,6 +105,43 @@ def main() -> None:
             runs.append(time.perf_counter() - start)
         events = sum(1 for _ in session.store.events())
         print(f"open_ms events={events} median={statistics.median(runs) * 1e3:.1f}")
+        session.close()
+
+
+def diligent_agent(limit: int) -> None:
+    """Does learning help or hurt? TweetEval's labelled tweets (general topics, not support
+    mentions: a hard case for per-store lessons) stream in; an agent corrects every label triage
+    got wrong in the first half; we compare label accuracy on the second half with and without the
+    lessons, and count the lessons' fixes and their harms."""
+    root = CORPUS.parent / "tweeteval-sentiment"
+    texts = (root / "test_text.txt").read_text("utf-8").splitlines()[:limit]
+    gold = [LABELS[int(n)] for n in (root / "test_labels.txt").read_text("utf-8").split()][:limit]
+    half = len(texts) // 2
+    with tempfile.TemporaryDirectory() as tmp:
+        session = Session.open(Config(), Path(tmp) / "s.json", clock=lambda: NOW)
+        session.lifecycle.listeners.remove(session.pipeline.lessons.on_change)  # one rebuild at the end
+        wrong = 0
+        for n, text in enumerate(texts[:half]):
+            outcome = session.pipeline.ingest({"id": f"t{n}", "source": "x", "author": f"@a{n}",
+                                               "text": text, "created_at": NOW.isoformat()})
+            mention = outcome.mention
+            if outcome.status == "new" and mention is not None and mention["label"] != gold[n]:
+                wrong += 1
+                session.correct([mention["uid"]], Correction(label=gold[n]))
+        lessons = Lessons.from_store(session.store, session.pipeline.triager)
+        plain = taught = fixed = harmed = 0
+        for text, want in zip(texts[half:], gold[half:], strict=True):
+            result = session.pipeline.triager.triage(text)
+            mention = {"text": text, **result.as_dict(), "triage_queue": result.queue}
+            lessons.adjust(mention)
+            plain += result.label == want
+            taught += mention["label"] == want
+            fixed += result.label != want and mention["label"] == want
+            harmed += result.label == want and mention["label"] != want
+        n = len(texts) - half
+        print(f"diligent_agent corrected={wrong} of={half} phrase_rules={len(lessons.rules)}")
+        print(f"label_accuracy rules={plain / n:.4f} with_lessons={taught / n:.4f} count={n} "
+              f"fixed={fixed} harmed={harmed}")
         session.close()
 
 
