@@ -315,3 +315,23 @@ def test_every_config_key_the_code_reads_is_in_the_readme(tmp_path: Path) -> Non
         missing = sorted(key for key in read if f"`{key}`" not in row)
         assert not missing, f"{kind}: undocumented keys {missing}"
     assert "`type`" in section and "`name`" in section and "`K_env`" in section
+
+
+# -- 6. the start-up benchmark keeps working ---------------------------------------------------------
+
+def test_startup_benchmark_prints_every_figure() -> None:
+    """The figures themselves are not checked (a shared machine says nothing at 3 rounds)."""
+    script = ROOT / "tests" / "benchmarks" / "bench_startup.py"
+    done = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    for command in ("bare", "lint", "triage", "help"):
+        assert any(line.startswith(f"startup_ms command={command} median=") for line in lines), done.stdout
+    for command in ("lint", "triage"):
+        target = [line for line in lines if line.startswith(f"startup_over_bare_ms command={command} ")]
+        assert len(target) == 1 and target[0].endswith((" target<=150 PASS", " target<=150 MISS")), target
+        assert any(line.startswith(f"startup_ratio command={command} ratio=") for line in lines)
+        for phase in ("imports", "rules_load", "check"):
+            prefix = f"startup_phase_ms command={command} phase={phase} "
+            assert any(line.startswith(prefix) for line in lines)
