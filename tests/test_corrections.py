@@ -218,3 +218,27 @@ def test_the_index_of_corrections_agrees_with_a_full_pass(tmp_path: Path) -> Non
     session.store.set_setting(INDEX, None)
     assert correction_ids(session.store) == [change.event_id, later]
     session.close()
+
+
+def test_lessons_kept_up_to_date_match_lessons_read_afresh(session: Session) -> None:
+    """Each correction and undo re-checks only the phrases it touched; the result is the same as
+    reading every correction again."""
+    from tui.corrections import Lessons
+
+    texts = ["my orbit side panel warped after a week on standby lol",
+             "the side panel warped on mine too, wow",
+             "woke up to a side panel warped, amazing quality",
+             "lovely, another side panel warped. great job",
+             "side panel warped again, the orbit is toast"]
+    for text in texts:
+        mention = arrive(session, text)
+        session.correct([mention["uid"]], Correction(label="negative", kind="crisis"))
+    live = session.pipeline.lessons
+    fresh = Lessons.from_store(session.store, session.pipeline.triager)
+    assert sorted(map(repr, live.rules)) == sorted(map(repr, fresh.rules)) and live.rules
+    for _ in range(2):
+        session.inbox.undo()
+    fresh = Lessons.from_store(session.store, session.pipeline.triager)
+    assert sorted(map(repr, live.rules)) == sorted(map(repr, fresh.rules))
+    assert live.corrections == fresh.corrections == 3
+    assert not live.rules, "three corrections are not enough for a phrase"

@@ -272,6 +272,12 @@ class PhraseRule:
     precision: float
 
 
+def _bump(counts: Counter[str], key: str, sign: int) -> None:
+    counts[key] += sign
+    if counts[key] <= 0:
+        del counts[key]
+
+
 def _prefix_size(size: int, threshold: float) -> int:
     """How many of a set's rarest words two sets with Jaccard >= threshold must have in common
     among their prefixes (prefix filtering): probing only these keeps a lookup off the common words."""
@@ -291,6 +297,8 @@ class Lessons:
     _order: dict[str, int] = field(default_factory=dict)
     _near: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
     _rules: dict[str, list[PhraseRule]] = field(default_factory=dict)
+    _votes: dict[tuple[str, str], dict[str, Counter[str]]] = field(default_factory=dict)
+    _holders: dict[str, Counter[str]] = field(default_factory=dict)
     _background: deque[tuple[str, set[str]]] | None = None
     _background_index: dict[str, set[str]] = field(default_factory=dict)
 
@@ -338,75 +346,109 @@ class Lessons:
             self._taught[event_id] = taught
 
     def on_change(self, change: Any) -> None:
-        """A lifecycle listener: a correction teaches at once, and its undo unteaches."""
+        """A lifecycle listener: a correction teaches at once, and its undo unteaches. Only the
+        phrases of the mentions it touched are checked again, so a correction costs the same with
+        ten standing corrections as with thousands."""
+        items: list[_Taught] = []
         if change.action == ACTION:
             event = self.store.event(change.event_id)
             if event is not None:
                 _remember(self.store, change.event_id)
                 self._learn(change.event_id, event)
-                self._rebuild()
+                items = self._taught.get(change.event_id, [])
+                for item in items:
+                    self._count(item, 1)
         elif change.action == "undo":
             event = self.store.event(change.event_id) or {}
-            if event.get("undid") == ACTION and self._taught.pop(int(event.get("of", -1)), None):
-                self._rebuild()
+            if event.get("undid") == ACTION:
+                items = self._taught.pop(int(event.get("of", -1)), [])
+                for item in items:
+                    self._count(item, -1)
+        if items:
+            self._index_wordings()
+            self._check_phrases({gram for item in items for gram in item.grams})
 
     def _rebuild(self) -> None:
-        """Index the standing corrections (there are few: this runs per correction, not per mention)."""
+        """Index every standing correction from scratch (at start)."""
+        self._votes.clear()
+        self._holders.clear()
+        self._rules.clear()
+        for items in self._taught.values():
+            for item in items:
+                self._count(item, 1)
+        self._index_wordings()
+        self._check_phrases(set(self._holders))
+
+    def _count(self, item: _Taught, sign: int) -> None:
+        """Add (or take away) one corrected mention's phrases to the votes and the holders."""
+        for gram in item.grams:
+            _bump(self._holders.setdefault(gram, Counter()), item.uid, sign)
+            if not self._holders[gram]:
+                del self._holders[gram]
+            for name in ("label", "kind"):
+                if name in item.values:
+                    by_value = self._votes.setdefault((gram, name), {})
+                    _bump(by_value.setdefault(item.values[name], Counter()), item.key, sign)
+                    if not by_value[item.values[name]]:
+                        del by_value[item.values[name]]
+                    if not by_value:
+                        del self._votes[(gram, name)]
+
+    def _index_wordings(self) -> None:
+        """The same-wording and near-wording lookups (cheap: a dict and a prefix index)."""
         s = self.settings
         self._exact.clear()
         self._near.clear()
-        taught = [t for event_id in sorted(self._taught) for t in self._taught[event_id]]
         near_sets: dict[str, frozenset[str]] = {}
-        for item in taught:  # in event order: a later correction of the same wording wins
-            size = len(item.key.split())
-            if size >= s.min_words:
-                self._exact[item.key] = {**self._exact.get(item.key, {}), **item.values}
-            if size >= max(s.near_min_words, s.min_words):
-                near_sets[item.key] = frozenset(item.key.split())
-        counts = Counter(word for distinct in near_sets.values() for word in distinct)
-        self._order = {word: n for word, n in counts.items()}
+        for event_id in sorted(self._taught):  # in event order: a later correction of a wording wins
+            for item in self._taught[event_id]:
+                size = item.key.count(" ") + 1 if item.key else 0
+                if size >= s.min_words:
+                    self._exact[item.key] = {**self._exact.get(item.key, {}), **item.values}
+                if size >= max(s.near_min_words, s.min_words):
+                    near_sets[item.key] = frozenset(item.key.split())
+        self._order = dict(Counter(word for distinct in near_sets.values() for word in distinct))
         for key, distinct in near_sets.items():
             ranked = sorted(distinct, key=lambda w: (self._order[w], w))
             for word in ranked[: _prefix_size(len(ranked), s.near_similarity)]:
                 self._near.setdefault(word, []).append((key, distinct))
-        self._rules = self._phrase_rules(taught)
 
-    def _phrase_rules(self, taught: list[_Taught]) -> dict[str, list[PhraseRule]]:
+    def _check_phrases(self, grams: set[str]) -> None:
+        """Make, keep or drop the phrase rules of these phrases (see corrections.toml for the test)."""
         s = self.settings
-        votes: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        for item in taught:
+        befores: dict[str, dict[str, Any]] | None = None
+        for gram in grams:
+            self._rules.pop(gram, None)
+            found = []
             for name in ("label", "kind"):
-                if name in item.values:
-                    for gram in item.grams:
-                        votes[(gram, name)][item.values[name]].add(item.key)
-        candidates = [(gram, name, value, len(keys)) for (gram, name), by_value in votes.items()
-                      if len(by_value) == 1 for value, keys in by_value.items()
-                      if len(keys) >= s.phrase_min_support]
-        if not candidates:
-            return {}
-        background = self._background_grams()
-        first_before: dict[str, dict[str, Any]] = {}
-        for item in taught:  # event order: the earliest correction knows what triage said
-            first_before[item.uid] = {**item.before, **first_before.get(item.uid, {})}
-        rules: dict[str, list[PhraseRule]] = defaultdict(list)
-        for gram, name, value, support in candidates:
-            stored = MENTION_FIELD[name]
-            uids = {item.uid for item in taught if gram in item.grams} | background.get(gram, set())
-            acting = agreeing = 0
-            for uid in uids:
-                mention = self.store.mention(uid)
-                if mention is None:
+                by_value = self._votes.get((gram, name))
+                if not by_value or len(by_value) != 1:
+                    continue  # never corrected this way, or corrected both ways
+                value, keys = next(iter(by_value.items()))
+                if len(keys) < s.phrase_min_support:
                     continue
-                said = ((mention.get("learned") or {}).get("was") or {}).get(stored)
-                said = said or first_before.get(uid, {}).get(stored) or mention.get(stored)
-                if said != value:  # where the rule would act: triage said otherwise
-                    acting += 1
-                    agreeing += mention.get(stored) == value
-            # One more in the denominator: a pessimistic estimate, so 3 of 3 is 0.75, 4 of 4 is 0.8.
-            precision = agreeing / (acting + 1)
-            if precision >= s.phrase_min_precision:
-                rules[gram].append(PhraseRule(gram, name, value, support, round(precision, 3)))
-        return dict(rules)
+                if befores is None:
+                    befores = {}
+                    for event_id in sorted(self._taught, reverse=True):  # the earliest wins
+                        for item in self._taught[event_id]:
+                            befores[item.uid] = {**befores.get(item.uid, {}), **item.before}
+                stored = MENTION_FIELD[name]
+                acting = agreeing = 0
+                for uid in set(self._holders.get(gram, ())) | self._background_grams().get(gram, set()):
+                    mention = self.store.mention(uid)
+                    if mention is None:
+                        continue
+                    said = ((mention.get("learned") or {}).get("was") or {}).get(stored)
+                    said = said or befores.get(uid, {}).get(stored) or mention.get(stored)
+                    if said != value:  # where the rule would act: triage said otherwise
+                        acting += 1
+                        agreeing += mention.get(stored) == value
+                # One more in the denominator: pessimistic, so 3 of 3 is 0.75 and 4 of 4 is 0.8.
+                precision = agreeing / (acting + 1)
+                if precision >= s.phrase_min_precision:
+                    found.append(PhraseRule(gram, name, value, len(keys), round(precision, 3)))
+            if found:
+                self._rules[gram] = found
 
     def _background_grams(self) -> dict[str, set[str]]:
         """phrase -> uids among the store's latest mentions, read once (only when a phrase could be
