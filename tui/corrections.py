@@ -278,6 +278,12 @@ def _bump(counts: Counter[str], key: str, sign: int) -> None:
         del counts[key]
 
 
+def _rank(word: str) -> tuple[int, str]:
+    """The one order both sides of the prefix filter use: longer words first (they are the rarer,
+    so a lookup probes short lists), then alphabetical."""
+    return (-len(word), word)
+
+
 def _prefix_size(size: int, threshold: float) -> int:
     """How many of a set's rarest words two sets with Jaccard >= threshold must have in common
     among their prefixes (prefix filtering): probing only these keeps a lookup off the common words."""
@@ -294,8 +300,8 @@ class Lessons:
     settings: Settings = field(default_factory=Settings)
     _taught: dict[int, list[_Taught]] = field(default_factory=dict)
     _exact: dict[str, dict[str, str]] = field(default_factory=dict)
-    _order: dict[str, int] = field(default_factory=dict)
-    _near: dict[str, list[tuple[str, frozenset[str]]]] = field(default_factory=dict)
+    _near: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    _near_count: Counter[str] = field(default_factory=Counter)
     _rules: dict[str, list[PhraseRule]] = field(default_factory=dict)
     _votes: dict[tuple[str, str], dict[str, Counter[str]]] = field(default_factory=dict)
     _holders: dict[str, Counter[str]] = field(default_factory=dict)
@@ -358,25 +364,25 @@ class Lessons:
                 items = self._taught.get(change.event_id, [])
                 for item in items:
                     self._count(item, 1)
+                    self._index_wording(item, 1)
         elif change.action == "undo":
             event = self.store.event(change.event_id) or {}
             if event.get("undid") == ACTION:
                 items = self._taught.pop(int(event.get("of", -1)), [])
                 for item in items:
                     self._count(item, -1)
+                    self._index_wording(item, -1)
         if items:
-            self._index_wordings()
             self._check_phrases({gram for item in items for gram in item.grams})
 
     def _rebuild(self) -> None:
         """Index every standing correction from scratch (at start)."""
-        self._votes.clear()
-        self._holders.clear()
-        self._rules.clear()
-        for items in self._taught.values():
-            for item in items:
+        for table in (self._votes, self._holders, self._rules, self._exact, self._near, self._near_count):
+            table.clear()
+        for event_id in sorted(self._taught):
+            for item in self._taught[event_id]:
                 self._count(item, 1)
-        self._index_wordings()
+                self._index_wording(item, 1, in_order=True)
         self._check_phrases(set(self._holders))
 
     def _count(self, item: _Taught, sign: int) -> None:
@@ -394,24 +400,38 @@ class Lessons:
                     if not by_value:
                         del self._votes[(gram, name)]
 
-    def _index_wordings(self) -> None:
-        """The same-wording and near-wording lookups (cheap: a dict and a prefix index)."""
+    def _index_wording(self, item: _Taught, sign: int, *, in_order: bool = False) -> None:
+        """Add (or take away) one corrected wording to the same-wording and near-wording lookups.
+        `in_order`: items come oldest first (at start), so the values merge as they come."""
         s = self.settings
-        self._exact.clear()
-        self._near.clear()
-        near_sets: dict[str, frozenset[str]] = {}
-        for event_id in sorted(self._taught):  # in event order: a later correction of a wording wins
-            for item in self._taught[event_id]:
-                size = item.key.count(" ") + 1 if item.key else 0
-                if size >= s.min_words:
-                    self._exact[item.key] = {**self._exact.get(item.key, {}), **item.values}
-                if size >= max(s.near_min_words, s.min_words):
-                    near_sets[item.key] = frozenset(item.key.split())
-        self._order = dict(Counter(word for distinct in near_sets.values() for word in distinct))
-        for key, distinct in near_sets.items():
-            ranked = sorted(distinct, key=lambda w: (self._order[w], w))
-            for word in ranked[: _prefix_size(len(ranked), s.near_similarity)]:
-                self._near.setdefault(word, []).append((key, distinct))
+        size = item.key.count(" ") + 1 if item.key else 0
+        if size < s.min_words:
+            return
+        merged: dict[str, str] = {}
+        if in_order:
+            merged = {**self._exact.get(item.key, {}), **item.values}
+        else:
+            for event_id in sorted(self._taught):  # in event order: a later correction wins
+                for other in self._taught[event_id]:
+                    if other.key == item.key:
+                        merged.update(other.values)
+        if merged:
+            self._exact[item.key] = merged
+        else:
+            self._exact.pop(item.key, None)
+        if size < s.near_min_words:
+            return
+        self._near_count[item.key] += sign
+        distinct = frozenset(item.key.split())
+        for word in sorted(distinct, key=_rank)[: _prefix_size(len(distinct), s.near_similarity)]:
+            if self._near_count[item.key] > 0:
+                self._near.setdefault(word, {})[item.key] = distinct
+            elif word in self._near:
+                self._near[word].pop(item.key, None)
+                if not self._near[word]:
+                    del self._near[word]
+        if self._near_count[item.key] <= 0:
+            del self._near_count[item.key]
 
     def _check_phrases(self, grams: set[str]) -> None:
         """Make, keep or drop the phrase rules of these phrases (see corrections.toml for the test)."""
@@ -508,10 +528,10 @@ class Lessons:
         if len(tokens) < self.settings.near_min_words or not self._near:
             return None
         distinct = frozenset(tokens)
-        ranked = sorted(distinct, key=lambda w: (self._order.get(w, 0), w))
+        ranked = sorted(distinct, key=_rank)
         best, best_score = None, 0.0
         for word in ranked[: _prefix_size(len(ranked), threshold)]:
-            for key, other in self._near.get(word, ()):
+            for key, other in self._near.get(word, {}).items():
                 common = len(distinct & other)
                 score = common / (len(distinct) + len(other) - common)
                 if score > best_score or (score == best_score and best is not None and key < best):

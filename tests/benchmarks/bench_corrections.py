@@ -120,15 +120,29 @@ def diligent_agent(limit: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         session = Session.open(Config(), Path(tmp) / "s.json", clock=lambda: NOW)
         session.lifecycle.listeners.remove(session.pipeline.lessons.on_change)  # one rebuild at the end
-        wrong = 0
+        wrong: list[tuple[str, str]] = []
         for n, text in enumerate(texts[:half]):
             outcome = session.pipeline.ingest({"id": f"t{n}", "source": "x", "author": f"@a{n}",
                                                "text": text, "created_at": NOW.isoformat()})
             mention = outcome.mention
             if outcome.status == "new" and mention is not None and mention["label"] != gold[n]:
-                wrong += 1
-                session.correct([mention["uid"]], Correction(label=gold[n]))
+                wrong.append((mention["uid"], gold[n]))
+        for uid, label in wrong[:-5]:
+            session.correct([uid], Correction(label=label))
+        start = time.perf_counter()
         lessons = Lessons.from_store(session.store, session.pipeline.triager)
+        took = time.perf_counter() - start
+        print(f"open_with_corrections_ms count={len(wrong) - 5} median={took * 1e3:.1f}")
+        session.pipeline.lessons = lessons
+        session.lifecycle.listeners.append(lessons.on_change)
+        presses = []
+        for uid, label in wrong[-5:]:  # the agent presses L and Enter: what the store does meanwhile
+            start = time.perf_counter()
+            session.correct([uid], Correction(label=label))
+            presses.append(time.perf_counter() - start)
+        print(f"correct_ms standing={len(wrong) - 5} median={statistics.median(presses) * 1e3:.1f} "
+              f"max={max(presses) * 1e3:.1f}")
+        wrong_count = len(wrong)
         plain = taught = fixed = harmed = 0
         for text, want in zip(texts[half:], gold[half:], strict=True):
             result = session.pipeline.triager.triage(text)
@@ -139,7 +153,7 @@ def diligent_agent(limit: int) -> None:
             fixed += result.label != want and mention["label"] == want
             harmed += result.label == want and mention["label"] != want
         n = len(texts) - half
-        print(f"diligent_agent corrected={wrong} of={half} phrase_rules={len(lessons.rules)}")
+        print(f"diligent_agent corrected={wrong_count} of={half} phrase_rules={len(lessons.rules)}")
         print(f"label_accuracy rules={plain / n:.4f} with_lessons={taught / n:.4f} count={n} "
               f"fixed={fixed} harmed={harmed}")
         session.close()
