@@ -531,8 +531,9 @@ class InboxScreen(Screen[None]):
                         self.inbox.uids(self.queue) else cursor_uid)
         moved = self.session.store.mention(change.uids[0]) or {}
         n = len(change.uids)
-        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()} → "
-                    f"{moved.get('queue', '?')} · u undoes · this store learns it", timeout=4)
+        where = "" if correction.queue else f", now in {moved.get('queue', '?')}"
+        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()}{where} · "
+                    "u undoes · this store learns it", timeout=4)
 
     def _url(self) -> str | None:
         uid = self.mention_list.current_uid
