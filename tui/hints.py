@@ -659,10 +659,12 @@ class HintEngine:
             self.rules.append(self._build(rule_id, fields, settings))
         regexes = settings.regexes
         idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
-        self._idioms = regexes.compile(_prefiltered(regexes, f"(?i:{idioms})")) if idioms else None
+        self._idioms = (
+            _Scanner(_prefiltered(regexes, f"(?i:{idioms})"), 0, {}, regexes) if idioms else None
+        )
         alternatives = "|".join(f"(?:{p})" for p in settings.alternatives.values())
         self._alternatives = (
-            regexes.compile(_prefiltered(regexes, f"(?i:{alternatives})")) if alternatives else None
+            _Scanner(_prefiltered(regexes, f"(?i:{alternatives})"), 0, {}, regexes) if alternatives else None
         )
         self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
@@ -695,14 +697,14 @@ class HintEngine:
         patterns += [s.pattern for _, s, _ in self._absence]
         patterns += [w.pattern for _, _, w in self._absence if w is not None]
         patterns += [self._signatures.pattern] if self._signatures else []
-        patterns += [self._alternatives.pattern] if self._alternatives else []
-        patterns += [self._idioms.pattern] if self._idioms else []
+        lookups = [s for s in (self._idioms, self._alternatives) if s is not None]
+        patterns += [s.pattern for s in lookups]
         self._ascii_patterns = all(p.isascii() for p in patterns)
         # Compile now what checks will use (ASCII mode only, when the stand-ins make every draft
         # ASCII), so the first keystroke does not pay for it and the cache file can be written.
         modes = (True,) if self._ascii_patterns else (True, False)
         absence = [s for _, scan, when in self._absence for s in (scan, when) if s is not None]
-        for scanner in self._scanners + absence:
+        for scanner in self._scanners + absence + lookups:
             for ascii_mode in modes:
                 scanner.pick(ascii_mode)
         regexes.save()
@@ -793,8 +795,9 @@ class HintEngine:
         ascii_text = folded.isascii()
         if not ascii_text and self._ascii_patterns:
             folded, ascii_text = _ascii_probe(folded), True
-        idiom_spans = _Spans(self._idioms) if self._idioms is not None else None
-        alternatives = _Lazy(self._alternatives) if self._alternatives is not None else None
+        idioms, alternatives_scan = self._idioms, self._alternatives
+        idiom_spans = _Spans(idioms.pick(ascii_text)) if idioms is not None else None
+        alternatives = _Lazy(alternatives_scan.pick(ascii_text)) if alternatives_scan is not None else None
         spans: list[Hint] = []
         for scanner in self._scanners:
             for match in scanner.pick(ascii_text).finditer(folded):
