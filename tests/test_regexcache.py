@@ -64,7 +64,7 @@ def test_damaged_code_falls_back_to_compiling(tmp_path: Path) -> None:
     entries = marshal.loads(path.read_bytes())
     key = ("re", r"\bno\b", 0)
     flags, code, groups, groupindex, indexgroup = entries[key]
-    entries[key] = (flags, [999999, *code[1:]], groups, groupindex, indexgroup)
+    entries[key] = (flags, b"\xff\xff\x0f\x00" + code[4:], groups, groupindex, indexgroup)
     path.write_bytes(marshal.dumps(entries))
     assert RegexCache(path).compile(r"\bno\b", 0).findall("no, no and NO") == ["no", "no"]
 

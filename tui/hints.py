@@ -16,10 +16,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from tui.datafile import DataFileError
 from tui.regexcache import RegexCache
+
+TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 CATEGORIES = (
     "negative-language",

@@ -88,8 +88,6 @@ def _read(path: str) -> Draft:
 
 def expand(paths: list[str]) -> Iterator[Draft]:
     """Every draft the arguments name, in the order given; directories and globs sorted by name."""
-    import glob
-
     for arg in paths:
         target = Path(arg)
         if arg != "-" and target.is_dir():
@@ -101,6 +99,8 @@ def expand(paths: list[str]) -> Iterator[Draft]:
             for path in found:
                 yield _read(str(path))
         elif arg != "-" and not target.exists() and any(c in arg for c in _GLOB_CHARS):
+            import glob
+
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 yield Draft(arg, problem=f"no file matches {arg}")

@@ -19,9 +19,14 @@ import marshal
 import os
 import re
 import sys
+from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
+if TYPE_CHECKING:
+    from typing import Any
+
 
 MAX_ENTRIES = 400
 """Past this many entries, a save keeps only what this process used (rules edited away drop out)."""
@@ -31,7 +36,8 @@ try:  # pragma: no branch - the guard is for other Python implementations
     from re import _compiler, _parser
 
     _ENGINE = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{_sre.MAGIC}"
-    _USABLE = sys.implementation.name == "cpython" and hasattr(_compiler, "_code")
+    _USABLE = (sys.implementation.name == "cpython" and hasattr(_compiler, "_code")
+               and array("I").itemsize == _sre.CODESIZE)
 except ImportError:  # pragma: no cover
     _ENGINE, _USABLE = "", False
 
@@ -65,6 +71,7 @@ class RegexCache:
         if entry is not None:
             with contextlib.suppress(Exception):
                 final_flags, code, groups, groupindex, indexgroup = entry
+                code = array("I", code).tolist()  # stored as bytes: loads far faster than a list
                 compiled = _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
                 self._used.add(key)
                 return compiled
@@ -75,8 +82,10 @@ class RegexCache:
         indexgroup: list[str | None] = [None] * state.groups
         for name, index in state.groupdict.items():
             indexgroup[index] = name
-        entry = (flags | state.flags, code, state.groups - 1, dict(state.groupdict), tuple(indexgroup))
-        compiled = _sre.compile(pattern, *entry)
+        compiled = _sre.compile(pattern, flags | state.flags, code, state.groups - 1, state.groupdict,
+                                tuple(indexgroup))
+        entry = (flags | state.flags, array("I", code).tobytes(), state.groups - 1, dict(state.groupdict),
+                 tuple(indexgroup))
         self._entries[key] = entry
         self._used.add(key)
         self._dirty = True
