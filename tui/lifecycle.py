@@ -132,6 +132,7 @@ class Rules:
     spike_ratio: float
     spike_min_count: int
     busiest_topics: int
+    ignore_topics: frozenset[str]
     top_champions: int
     verbs: dict[str, str]
 
@@ -217,6 +218,7 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             spike_ratio=float(get("spikes.ratio")),
             spike_min_count=int(get("spikes.min_count")),
             busiest_topics=int(get("report.busiest_topics")),
+            ignore_topics=frozenset(str(w).lower() for w in get("report.ignore_topics")),
             top_champions=int(get("report.top_champions")),
             verbs={k: str(v) for k, v in get("describe").items()},
         )

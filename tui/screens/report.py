@@ -29,11 +29,12 @@ class ReportScreen(Screen[None]):
         config = session.config
         self.report = build_report(session.store, None, session.clock(), config.targets,
                                    queue_targets=config.queue_targets, ours=config.handles,
-                                   rules=session.lifecycle.rules)
+                                   rules=session.lifecycle.rules, brand=config.brand)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-view"):
-            yield Static(Text(render_text(self.report)), id="report-body")
+            # Never wrapped: a wrapped line would break the columns; the widest fits in 80 cells.
+            yield Static(Text(render_text(self.report), no_wrap=True, overflow="ellipsis"), id="report-body")
         yield Footer()
 
     def on_mount(self) -> None:
