@@ -341,3 +341,18 @@ async def test_an_unwritable_state_folder_is_said_not_fatal(tmp_path: Path) -> N
         await pilot.pause(0.3)
         assert app.is_running
     assert any("cannot remember the theme" in message for _, message in notices), notices
+
+
+async def test_a_theme_chosen_by_itself_is_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.snapshot_app import make_snapshot_app, settle
+    from tui import paths
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_snapshot_app(tmp_path / "one.json", theme="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "monochrome"
+        await pilot.pause(0.3)
+    assert not paths.ui_state_file().exists(), "NO_COLOR's grey theme would stick once colours are back"

@@ -69,6 +69,7 @@ class TurnaroundApp(App[int]):
                  clock: Callable[[], datetime] = now_utc) -> None:
         self._themes: list[Theme] = []
         self._themes_loaded = False
+        self._startup_theme: str | None = None
         super().__init__()
         self.config = config
         self.db = db
@@ -134,10 +135,19 @@ class TurnaroundApp(App[int]):
             if name and name in self.available_themes and name not in textual_themes_to_hide(self._themes):
                 self.theme = name
                 break
+        self._startup_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
-        """Picked in T or the palette: remembered for this user, whichever store they open next."""
+        """Picked in T or the palette: remembered for this user, whichever store they open next.
+
+        Textual announces the theme chosen at start too (on its next turn): that one is not a pick,
+        and remembering it would make NO_COLOR's grey theme stick once colours are back.
+        """
+        if theme.name == self._startup_theme:
+            self._startup_theme = None  # from now on, coming back to it is a pick like any other
+            return
+        self._startup_theme = None
         self.run_worker(self._save_theme(theme.name), group="theme", exclusive=True)
 
     async def _save_theme(self, name: str) -> None:
