@@ -337,8 +337,8 @@ def render_text(report: dict[str, Any]) -> str:
         "",
         f"Follow-ups: {follow['owed']} owed, {follow['overdue']} overdue",
         f"Turnaround: {turnaround['turned_around']} of {turnaround['negative_threads']} answered negative "
-        f"threads turned around ({_pct(turnaround['rate'])})"
-        + (f"; {unanswered} negative not answered yet" if unanswered else ""),
+        f"threads turned around ({_pct(turnaround['rate'])})",
+        *([f"  not counted: {unanswered} negative threads nobody answered"] if unanswered else []),
         f"Walked away: {walked['threads']} threads ({walked['resurfaced']} resurfaced, "
         f"{walked['watching']} still watched)",
     ]

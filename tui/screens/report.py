@@ -16,6 +16,10 @@ from tui.session import Session
 
 
 class ReportScreen(Screen[None]):
+    # Never wrapped: a wrapped line would break the columns (the report's lines fit in 80 cells).
+    DEFAULT_CSS = """
+    #report-body { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="report.back"),
         Binding("c", "export_csv", "Export CSV", id="report.csv"),
@@ -33,8 +37,7 @@ class ReportScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-view"):
-            # Never wrapped: a wrapped line would break the columns; the widest fits in 80 cells.
-            yield Static(Text(render_text(self.report), no_wrap=True, overflow="ellipsis"), id="report-body")
+            yield Static(Text(render_text(self.report)), id="report-body")
         yield Footer()
 
     def on_mount(self) -> None:
