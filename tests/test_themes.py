@@ -356,3 +356,9 @@ async def test_a_theme_chosen_by_itself_is_not_remembered(
         assert app.theme == "monochrome"
         await pilot.pause(0.3)
     assert not paths.ui_state_file().exists(), "NO_COLOR's grey theme would stick once colours are back"
+
+
+def test_a_variable_set_at_the_top_level_is_pointed_to_variables(tmp_path: Path) -> None:
+    _write(tmp_path, "a.toml", 'name = "a"\nblock-cursor-background = "#00C8FF"\n')
+    _, errors = load_themes([*builtin_theme_dirs(), tmp_path])
+    assert len(errors) == 1 and "'block-cursor-background'" in errors[0] and "[variables]" in errors[0]

@@ -119,7 +119,8 @@ def _check(data: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     for key in data:
         if key not in THEME_FIELDS and key != "base":
-            problems.append(f"unknown field {key!r}")
+            hint = " (a variable? those go under [variables])" if "-" in key else ""
+            problems.append(f"unknown field {key!r}{hint}")
     for key in ("name", "base"):
         value = data.get(key)
         if key in data and (not isinstance(value, str) or not value.strip()):
