@@ -128,10 +128,20 @@ async def all_failures(app: Any, pilot: Any, themes: list[str]) -> dict[str, lis
     return {name: failures for name, failures in found.items() if failures}
 
 
-async def test_every_offered_theme_reaches_aa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLORTERM", "truecolor")
+@pytest.mark.parametrize("colours", ["truecolor", "256"])
+async def test_every_offered_theme_reaches_aa(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, colours: str
+) -> None:
+    """In a truecolor terminal and in a 256-colour one (tmux's default), where every colour is
+    rounded to the nearest of the 256."""
+    if colours == "truecolor":
+        monkeypatch.setenv("COLORTERM", "truecolor")
+    else:
+        monkeypatch.setenv("TERM", "xterm-256color")
+        monkeypatch.delenv("COLORTERM", raising=False)
     app = make_snapshot_app(tmp_path / "store.json")
     async with app.run_test(size=(120, 30)) as pilot:
+        assert app.console.color_system == colours
         offered = sorted(app.available_themes)
         assert "nord" not in offered and "textual-dark" not in offered, offered
         assert SHIPPED <= set(offered)
