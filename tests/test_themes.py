@@ -362,3 +362,14 @@ def test_a_variable_set_at_the_top_level_is_pointed_to_variables(tmp_path: Path)
     _write(tmp_path, "a.toml", 'name = "a"\nblock-cursor-background = "#00C8FF"\n')
     _, errors = load_themes([*builtin_theme_dirs(), tmp_path])
     assert len(errors) == 1 and "'block-cursor-background'" in errors[0] and "[variables]" in errors[0]
+
+
+async def test_a_configured_theme_that_is_not_offered_is_said(tmp_path: Path) -> None:
+    from tests.snapshot_app import make_snapshot_app
+
+    app = make_snapshot_app(tmp_path / "store.json", theme="nord")
+    notices, settle = await _started(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme != "nord"
+    assert any("'nord'" in message and "ui.theme" in message for _, message in notices), notices

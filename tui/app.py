@@ -131,10 +131,16 @@ class TurnaroundApp(App[int]):
     def _choose_theme(self, remembered: str | None) -> None:
         """The user's last pick, else the config's, else one legible on this terminal."""
         automatic = automatic_theme(self.console.color_system, self.no_color)
+        hidden = textual_themes_to_hide(self._themes)
         for name in (remembered, self.config.theme, automatic, DEFAULT_DARK):
-            if name and name in self.available_themes and name not in textual_themes_to_hide(self._themes):
+            if name and name in self.available_themes and name not in hidden:
                 self.theme = name
                 break
+            if name and name in (remembered, self.config.theme):  # asked for, but not here: say so
+                source = "the theme you last picked" if name == remembered else "ui.theme in the config"
+                why = " (not offered: not checked for contrast)" if name in hidden else ""
+                self.notify(f"{source}, {name!r}, is not a theme here{why}; T lists those there are",
+                            title="Theme not found", severity="warning", timeout=10, markup=False)
         self._startup_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
