@@ -195,7 +195,7 @@ _MINIMUM = ("primary", "background", "foreground", "variables")
 """What a theme with no base must set (with every one of our variables)."""
 
 
-def _build(path: Path, data: dict[str, Any], known: dict[str, Theme],
+def _build(data: dict[str, Any], known: dict[str, Theme],
            starting: dict[str, Theme]) -> tuple[Theme | None, list[str]]:
     """One decoded file as a Theme, built on its base: `base = "name"` if set, else the theme of the
     same name it overrides, else our default of its darkness. A file with every field needs no base."""
@@ -225,15 +225,6 @@ def _build(path: Path, data: dict[str, Any], known: dict[str, Theme],
     except Exception as error:  # Textual's own check is the last word on what it can render
         return None, [f"Textual rejected the theme: {error}"]
     return theme, []
-
-
-def load_theme_file(path: Path, known: dict[str, Theme] | None = None) -> tuple[Theme | None, list[str]]:
-    """One theme file: the Theme, or None and every reason (one message naming the file)."""
-    data, problems = _read(path)
-    theme = None
-    if data is not None:
-        theme, problems = _build(path, data, known or {}, known or {})
-    return theme, ([f"{path}: {'; '.join(problems)}"] if problems else [])
 
 
 def load_themes(dirs: list[Path]) -> tuple[list[Theme], list[str]]:
@@ -272,7 +263,7 @@ def load_themes(dirs: list[Path]) -> tuple[list[Theme], list[str]]:
                         other["name"] == base for _, other in pending if other is not data):
                     waiting.append((path, data))
                     continue
-                theme, problems = _build(path, data, themes, starting)
+                theme, problems = _build(data, themes, starting)
                 if theme is None:
                     errors.append(f"{path}: {'; '.join(problems)}")
                 else:
