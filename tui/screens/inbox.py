@@ -408,13 +408,17 @@ class InboxScreen(Screen[None]):
         self.act("answer-escalation", why="answered by the team")
 
     def action_feedback(self) -> None:
-        """After a resolution: ask the customer how it went, with the feedback template, once."""
+        """After a resolution: open the reply editor with the feedback request filled in. Nothing is
+        posted, and the thread does not wait for feedback, until the agent sends it."""
         from tui.followup import offer_feedback
+        from tui.screens.reply import ReplyScreen
+        from tui.screens.sending import Step
         from tui.templates import load_templates
 
         uid = self.mention_list.current_uid
         mention = self.session.store.mention(uid) if uid else None
-        if mention is None:
+        if uid is None or mention is None:
+            self.notify("No mention here.", severity="warning")
             return
         template_id = offer_feedback(self.session.store, mention["thread_uid"],
                                      rules=self.session.lifecycle.rules)
@@ -426,13 +430,12 @@ class InboxScreen(Screen[None]):
         text = template.render(name=mention.get("author_name") or mention.get("author", ""),
                                handle=mention.get("author", ""), brand=self.session.config.brand,
                                agent=self.session.config.agent) if template else ""
-        uids = [m["uid"] for m in self.session.store.thread(mention["thread_uid"])
-                if m.get("state") == "resolved"]
-        change = self.inbox.act("request-feedback", uids, cursor=uid, template=template_id, text=text)
-        if text:
-            self.session.post_for(change, uid, text)
-        self.show_queue(self.queue, fallback=self.mention_list.cursor)
-        self.notify("Feedback requested; the thread waits for the answer.", timeout=4)
+        uids = tuple(m["uid"] for m in self.session.store.thread(mention["thread_uid"])
+                     if m.get("state") == "resolved")
+        step = Step("request-feedback", uids, {"template": template_id},
+                    done="Feedback requested; the thread waits for the answer")
+        self.app.push_screen(ReplyScreen(self.session, uid, prefill=text, step=step), callback=lambda _:
+                             self.show_queue(self.queue, fallback=self.mention_list.cursor))
 
     def action_mute(self) -> None:
         targets = self._targets()
@@ -484,12 +487,16 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(ChampionsScreen(self.session))
 
     def action_thank(self) -> None:
-        """Thank the current mention's author with the saved thanks (never a muted one)."""
+        """Thank the current mention's author: the saved thanks opens in the editor (never for a muted
+        author); it is posted and recorded only when sent."""
         from tui.screens.champions import press_thank
 
         uid = self.mention_list.current_uid
-        if uid is not None and press_thank(self, self.session, uid):
-            self._show_detail(uid)
+        if uid is None:
+            self.notify("No mention here.", severity="warning")
+            return
+        press_thank(self, self.session, uid, then=lambda _: self.show_queue(
+            self.queue, fallback=self.mention_list.cursor))
 
     def action_champion(self) -> None:
         """Mark the current mention's author a champion, or unmark them."""

@@ -15,6 +15,8 @@ from textual.widgets import Footer, Label, Static, TextArea
 
 from tui import paths
 from tui.hints import Hint, HintEngine, apply_suggestion
+from tui.lifecycle import TransitionError
+from tui.screens.sending import Step, not_ready, saved_step, send
 from tui.session import Session
 from tui.widgets.draft_area import DraftArea
 from tui.widgets.mention_detail import describe_mention
@@ -44,10 +46,15 @@ class ReplyScreen(Screen[bool]):
     DEBOUNCE = 0.05
     """Seconds after a keystroke before hints are recomputed: typing never waits for them."""
 
-    def __init__(self, session: Session, uid: str, *, hints_enabled: bool = True) -> None:
+    def __init__(self, session: Session, uid: str, *, hints_enabled: bool = True,
+                 prefill: str = "", step: Step | None = None) -> None:
+        """`prefill` starts an empty draft (a saved reply); `step` is what sending it also records
+        (thanked, feedback requested): nothing of it happens unless the agent sends."""
         super().__init__()
         self.session = session
         self.uid = uid
+        self.prefill = prefill
+        self.step = step or saved_step(session, uid)
         self.mention: dict[str, Any] = session.store.mention(uid) or {}
         self.platform = self.mention.get("source")
         self.hints: list[Hint] = []
@@ -73,7 +80,7 @@ class ReplyScreen(Screen[bool]):
                 yield Static(part)
         with Horizontal(id="reply-main"):
             with Vertical(id="reply-editor"):
-                yield DraftArea(store.draft(self.uid) or "", id="draft")
+                yield DraftArea(store.draft(self.uid) or self.prefill, id="draft")
                 yield Label(Text(""), id="reply-meter")
             yield Static(Text(""), id="hint-panel")
         yield Footer()
@@ -83,6 +90,11 @@ class ReplyScreen(Screen[bool]):
         draft.focus()
         draft.move_cursor(draft.document.end)
         self.recompute()
+        if self.prefill and draft.text != self.prefill:
+            self.notify("Your earlier draft here is kept; the saved reply was not put in. "
+                        "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
+        if self.prefill:
+            self.save()  # the step waits with the draft from the start: Escape keeps both
 
     @property
     def draft(self) -> DraftArea:
@@ -90,7 +102,8 @@ class ReplyScreen(Screen[bool]):
 
     def save(self) -> None:
         """Drafts are saved as you type: a crash loses nothing."""
-        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
+        extra = {"step": self.step.as_dict()} if self.step is not None else {}
+        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform, **extra)
 
     @on(TextArea.Changed, "#draft")
     def _changed(self, event: TextArea.Changed) -> None:
@@ -221,5 +234,19 @@ class ReplyScreen(Screen[bool]):
         if limit and count > limit:
             self.notify(f"Too long for {self.platform}: {count}/{limit}.", severity="error")
             return
-        self.notify(self.session.send_reply(self.uid, text), timeout=4)
+        if not self.ready(text):
+            return
+        try:
+            line = send(self.session, self.uid, text, self.step)
+        except TransitionError as error:
+            self.notify(f"Not sent: {error}. The draft is kept.", severity="error", timeout=6)
+            return
+        self.notify(line, timeout=4)
         self.dismiss(True)
+
+    def ready(self, text: str) -> bool:
+        """Refuse, saying why, a draft with a placeholder or a rewrite's gap left in it."""
+        problem = not_ready(text, (rule.suggestion for rule in hint_engine().rules))
+        if problem is not None:
+            self.notify(problem, title="Not sent", severity="error", timeout=6)
+        return problem is None
