@@ -17,7 +17,7 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
                                       "escalated, walked-away, done"), ("8 / 9", "muted / snoozed views"),
              ("/", "filter by text, @author or #tag"), ("o", "sort: priority, time left, newest")],
     "Triage": [("enter / t", "open the thread"), ("d", "done (the cursor moves on)"),
-               ("x / space", "select; * selects all shown"), ("#", "tag (-tag removes)"),
+               ("x / space", "select; * selects all shown"), ("#", "tag: urgent, vip (-tag removes)"),
                ("n", "mark read / unread"), ("m", "mute / unmute the author"),
                ("u", "undo the last action (bulk actions too)")],
     "Reply": [("r", "reply (drafts are kept as you type)"), ("ctrl+s", "send"),

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, Label
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
 from tui.session import Session
+from tui.tags import parse_tags, tag_name
 from tui.widgets.mention_detail import MentionDetail
 from tui.widgets.mention_list import MentionList
 from tui.widgets.queue_bar import QueueBar
@@ -296,9 +297,9 @@ class InboxScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         words = event.value.split()
-        tags = [w for w in words if w.startswith("#") and len(w) > 1]
+        tags = [w for w in words if w.startswith("#") and tag_name(w)]
         text = " ".join(w for w in words if w not in tags)
-        self.inbox.set_filter(text, tags[0] if tags else "")
+        self.inbox.set_filter(text, tag_name(tags[0]) if tags else "")
         self.show_queue(self.queue)
 
     @on(Input.Submitted, "#filter")
@@ -339,14 +340,14 @@ class InboxScreen(Screen[None]):
         if not self._targets():
             return
         answer = await self.app.push_screen_wait(PromptScreen(
-            "Tag", placeholder="billing   (-billing removes it)",
+            "Tag", placeholder="billing, urgent   (-billing removes it)",
             help="Tags show in the list and the export; filter with /#tag"))
-        if not answer or not answer.strip().lstrip("-#"):
-            return
-        word = answer.strip()
-        remove = word.startswith("-")
-        tag = word.lstrip("-#").split()[0]
-        self.act("untag" if remove else "tag", thread=False, tag=tag)
+        add, remove = parse_tags(answer or "")
+        # Each of add and remove is one action (one undo); the tag names read "a #b #c".
+        if add:
+            self.act("tag", thread=False, tag=" #".join(add), tags=add)
+        if remove:
+            self.act("untag", thread=False, tag=" #".join(remove), tags=remove)
 
     @work
     async def action_escalate(self) -> None:
