@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from textual import events
+
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
 from tui.app import TurnaroundApp, make_app
 from tui.config import Config
@@ -101,3 +103,18 @@ def test_only_a_rewrite_gap_counts_not_an_ellipsis_of_ones_own() -> None:
     assert not_ready("what we can offer is...", suggestions) is not None
     assert not_ready("What we can do is a refund.", suggestions) is None
     assert not_ready("Hi {name}", suggestions) == "Fill {name} before sending."
+
+
+async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        uid = lst.current_uid
+        # As a terminal delivers a fast typist's keys: all queued at once, no frame in between.
+        for char in "rhello there, we're on it":
+            app.post_message(events.Key(char if char.isalnum() else {" ": "space", ",": "comma",
+                                                                      "'": "apostrophe"}[char], char))
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid
+        assert app.screen.query_one(DraftArea).text == "hello there, we're on it"
+        assert app.session is not None and app.session.outbox.items() == []

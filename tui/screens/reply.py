@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -55,6 +55,7 @@ class ReplyScreen(Screen[bool]):
         self.uid = uid
         self.prefill = prefill
         self.step = step or saved_step(session, uid)
+        self._early: list[str] = []
         self.mention: dict[str, Any] = session.store.mention(uid) or {}
         self.platform = self.mention.get("source")
         self.hints: list[Hint] = []
@@ -89,12 +90,31 @@ class ReplyScreen(Screen[bool]):
         draft = self.query_one(DraftArea)
         draft.focus()
         draft.move_cursor(draft.document.end)
+        if self._early:
+            draft.insert("".join(self._early))
+            self._early.clear()
         self.recompute()
         if self.prefill and draft.text != self.prefill:
             self.notify("Your earlier draft here is kept; the saved reply was not put in. "
                         "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
         if self.prefill:
             self.save()  # the step waits with the draft from the start: Escape keeps both
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed in a burst right after `r` can reach the screen before the editor has focus:
+        they belong in the draft, not the void."""
+        if event.is_printable and event.character and not self.draft.has_focus:
+            event.stop()
+            event.prevent_default()
+            self.type_ahead(event.character)
+
+    def type_ahead(self, text: str) -> None:
+        """Text typed before the editor could take it (the screen that opened us passes it on)."""
+        if not self.is_mounted or not self.query(DraftArea):
+            self._early.append(text)
+            return
+        self.draft.insert(text)
+        self.draft.focus()
 
     @property
     def draft(self) -> DraftArea:
