@@ -28,6 +28,21 @@ QUEUE_BINDINGS = [
     Binding(q.key, f"queue('{q.id}')", q.title, show=False, id=f"queue.{q.id}") for q in ALL_VIEWS
 ]
 SORT_LABELS = {"priority": "priority", "time-left": "time left", "newest": "newest"}
+EMPTY_QUEUE = {
+    "priority": "Nothing urgent. Crises, upset customers with reach and replies near their target "
+                "land here first.",
+    "needs-reply": "Nobody is waiting on us. Questions and complaints that need an answer land here.",
+    "champions": "No praise to answer. People who praise us land here: h thanks them, C lists them all.",
+    "waiting": "Nothing waiting. Threads we replied to (r) or asked for feedback (f) wait here for "
+               "the customer.",
+    "escalated": "Nothing escalated. e hands a thread to a team with a note; a brings it back answered.",
+    "walked-away": "Nothing walked away from. w sets a lose-lose thread aside here and watches it "
+                   "for a while.",
+    "done": "Nothing done yet. d marks a mention done and c resolves a thread; both land here.",
+    "muted": "Nobody muted. m mutes an author: their mentions (crises aside) land here.",
+    "snoozed": "Nothing snoozed. s snoozes a thread until a time; it comes back to its queue by itself.",
+}
+"""What an empty queue says: what the queue is for and how a mention gets there."""
 
 
 class InboxScreen(Screen[None]):
@@ -129,8 +144,9 @@ class InboxScreen(Screen[None]):
         same = queue == self.queue
         self.queue = queue
         lst = self.mention_list
-        lst.empty_text = ("Nothing matches the filter." if self.inbox.filter_text or self.inbox.filter_tag
-                          else f"Nothing in {queue}. New mentions appear as they arrive.")
+        lst.empty_text = ("Nothing matches the filter (Esc clears it)."
+                          if self.inbox.filter_text or self.inbox.filter_tag
+                          else EMPTY_QUEUE.get(queue, f"Nothing in {queue}."))
         if not same:
             lst.selected.clear()
             lst.set_reactive(MentionList.cursor, 0)
@@ -512,7 +528,10 @@ class InboxScreen(Screen[None]):
     def _url(self) -> str | None:
         uid = self.mention_list.current_uid
         mention = self.session.store.mention(uid) if uid else None
-        if mention is None or not mention.get("url"):
+        if mention is None:
+            self.notify("No mention here.", severity="warning")
+            return None
+        if not mention.get("url"):
             self.notify("This mention has no link.", severity="warning")
             return None
         return str(mention["url"])
