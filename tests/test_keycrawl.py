@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 from textual.screen import Screen
 
+from tests.helpers import FeedSource, fixed_clock
 from tests.snapshot_app import make_snapshot_app, settle
-from tui.app import TurnaroundApp
+from tui.app import TurnaroundApp, make_app
+from tui.config import demo_config
 from tui.screens.help import HelpScreen
 from tui.screens.inbox import InboxScreen
 from tui.widgets.queue_bar import QueueBar
@@ -155,6 +157,27 @@ async def test_every_key_of_every_screen_and_dialog(tmp_path: Path, chunk: int) 
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        alive(app, "the end of the crawl")
+
+
+@pytest.mark.timeout(360)
+async def test_every_key_on_an_empty_inbox(tmp_path: Path) -> None:
+    """The first launch: no mention anywhere, and every key (and every screen it opens) still works."""
+    app = make_app(demo_config(), tmp_path / "store.json", demo=True, sources=[FeedSource([])],
+                   clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, InboxScreen) and app.screen.mention_list.uids == []
+        found: dict[str, tuple[str, ...]] = {"InboxScreen": ()}
+        todo = await crawl(pilot, app, (), found)
+        while todo:
+            path = todo.pop(0)
+            if len(path) <= MAX_DEPTH:
+                todo += await crawl(pilot, app, path, found)
+        assert {"HelpScreen", "ReportScreen", "ChampionsScreen", "SourcesScreen"} <= set(found)
+        await to_inbox(pilot, app)
+        await pilot.press("2")
+        assert app.screen.query_one(QueueBar).active == "needs-reply"
         alive(app, "the end of the crawl")
 
 
