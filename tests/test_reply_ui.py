@@ -29,6 +29,7 @@ async def test_ctrl_t_opens_the_saved_replies_and_enter_fills_the_editor(tmp_pat
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReplyScreen)
+        await pilot.press(*"Hello!")
         await pilot.press("ctrl+t")
         await pilot.pause(0.2)
         assert app._exception is None, app._exception
@@ -42,6 +43,7 @@ async def test_ctrl_t_opens_the_saved_replies_and_enter_fills_the_editor(tmp_pat
         assert isinstance(app.screen, ReplyScreen)
         text = app.screen.query_one(DraftArea).text
         assert "Sam" in text and "{agent}" not in text
+        assert text.startswith("Hello! "), "put after what was typed, a space between"
         assert app.session is not None and app.session.outbox.items() == [], "a saved reply never sends"
 
 
@@ -114,7 +116,13 @@ async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None
         for char in "rhello there, we're on it":
             app.post_message(events.Key(char if char.isalnum() else {" ": "space", ",": "comma",
                                                                       "'": "apostrophe"}[char], char))
-        await pilot.pause(0.3)
+        for _ in range(50):  # the first editor of a run compiles the hint rules: give it time
+            await pilot.pause(0.1)
+            if isinstance(app.screen, ReplyScreen) and app.screen.draft.text:
+                break
+        await pilot.pause(0.2)
         assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid
         assert app.screen.query_one(DraftArea).text == "hello there, we're on it"
+        assert app.session is not None and app.session.store.draft(uid) == "hello there, we're on it"
+        assert "length 24" in str(app.screen.query_one("#reply-meter").render())
         assert app.session is not None and app.session.outbox.items() == []

@@ -55,7 +55,8 @@ class ReplyScreen(Screen[bool]):
         self.uid = uid
         self.prefill = prefill
         self.step = step or saved_step(session, uid)
-        self._early: list[str] = []
+        self._early: list[str] | None = []
+        """Keys typed before the editor was mounted; None once it is."""
         self.mention: dict[str, Any] = session.store.mention(uid) or {}
         self.platform = self.mention.get("source")
         self.hints: list[Hint] = []
@@ -90,10 +91,8 @@ class ReplyScreen(Screen[bool]):
         draft = self.query_one(DraftArea)
         draft.focus()
         draft.move_cursor(draft.document.end)
-        if self._early:
-            draft.insert("".join(self._early))
-            self._early.clear()
         self.recompute()
+        self.call_later(self._take_early_keys)
         if self.prefill and draft.text != self.prefill:
             self.notify("Your earlier draft here is kept; the saved reply was not put in. "
                         "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
@@ -108,9 +107,15 @@ class ReplyScreen(Screen[bool]):
             event.prevent_default()
             self.type_ahead(event.character)
 
+    def _take_early_keys(self) -> None:
+        """Once the editor is up and showing, the keys typed before it go in, in order."""
+        early, self._early = self._early, None
+        if early:
+            self.type_ahead("".join(early))
+
     def type_ahead(self, text: str) -> None:
         """Text typed before the editor could take it (the screen that opened us passes it on)."""
-        if not self.is_mounted or not self.query(DraftArea):
+        if self._early is not None:  # not mounted yet: on_mount puts it in
             self._early.append(text)
             return
         self.draft.insert(text)
@@ -239,7 +244,8 @@ class ReplyScreen(Screen[bool]):
         }
         text = await self.app.push_screen_wait(TemplatePicker(values, self.mention.get("kind")))
         if text:
-            self.draft.insert(text)
+            before = self.draft.text[:self.draft.offset_of(self.draft.cursor_location)]
+            self.draft.insert(text if not before or before[-1].isspace() else f" {text}")
 
     def action_leave(self) -> None:
         self.save()
