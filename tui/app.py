@@ -139,6 +139,8 @@ class TurnaroundApp(App[int]):
             self.set_keymap(self.config.keys)
         for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=8)
+        self.session.pipeline.warning_hooks.append(
+            partial(self.notify, severity="warning", timeout=10, markup=False))
         await self.push_screen(InboxScreen(self.session, demo=self.demo))
         self.set_interval(0.1, self._sync_store)
         self.set_interval(5, self._tick)

@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tui.corrections import Lessons
+from tui.lifecycle import Rules, default_rules
 from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.queues import queue_of
+from tui.rows import span
 from tui.sources.base import NO_CURSOR, Item, Source
 from tui.store import Store
 from tui.triage import Triager
@@ -39,12 +42,20 @@ class Pipeline:
     """Turns raw records into stored, triaged mentions. Pure core: no UI, no network of its own."""
 
     def __init__(self, store: Store, triager: Triager, *,
-                 clock: Callable[[], datetime] = now_utc, ours: Iterable[str] = ()) -> None:
+                 clock: Callable[[], datetime] = now_utc, ours: Iterable[str] = (),
+                 rules: Rules | None = None) -> None:
         self.store = store
+        self.rules = rules or default_rules()
         self.ours = {handle.lower() for handle in ours}
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
+        self.warning_hooks: list[Callable[[str], None]] = []
+        """Told what the agent should hear about but that rejects nothing (`collect` prints it,
+        the app notifies)."""
+        self._future_warned: set[str] = set()
+        self.lessons = Lessons.from_store(store, triager)
+        """What the agents' triage corrections taught this store, applied after triage."""
 
     REPEAT_LOOKBACK = 50
     """An exact repeat is looked for among the author's last this-many mentions (the store's author
@@ -55,14 +66,41 @@ class Pipeline:
         return " ".join(text.lower().split())
 
     def _earlier_repeat(self, mention: dict[str, Any]) -> str | None:
+        """The first post of a run of this author's identical texts, when the latest of them is
+        within the repeat window (rules: arrivals.repeat_fold_hours); else None."""
         text = self._normalised(mention.get("text", ""))
-        for earlier in self.store.by_author(mention.get("author", ""), last=self.REPEAT_LOOKBACK):
-            if self._normalised(earlier.get("text", "")) == text:
-                return earlier["uid"]
+        for earlier in reversed(self.store.by_author(mention.get("author", ""),
+                                                     last=self.REPEAT_LOOKBACK)):
+            if self._normalised(earlier.get("text", "")) != text:
+                continue
+            apart = abs((parse_time(mention["created_at"])
+                         - parse_time(earlier["created_at"])).total_seconds())
+            if apart > self.rules.repeat_window.total_seconds():
+                return None
+            return earlier.get("repeat_of") or earlier["uid"]
         return None
 
-    def ingest(self, data: dict[str, Any]) -> Outcome:
-        """Validate, dedupe, fold, triage and store one record."""
+    def _warn(self, message: str) -> None:
+        for hook in self.warning_hooks:
+            hook(message)
+
+    def _check_future(self, mention: dict[str, Any], now: datetime, origin: str) -> datetime:
+        """A post dated ahead of our clock is kept, flagged, and aged from its arrival; the first
+        one from each source is worth a warning (its clock, or ours, is wrong)."""
+        created = parse_time(mention["created_at"])
+        if created - now <= self.rules.future_tolerance:
+            return created
+        mention["future_dated"] = True
+        if origin not in self._future_warned:
+            self._future_warned.add(origin)
+            self._warn(f"{origin}: mention {mention['id']} is dated {mention['created_at']}, "
+                       f"{span((created - now).total_seconds())} ahead of our clock; kept, and "
+                       "aged from when it arrived (said once per source)")
+        return now
+
+    def ingest(self, data: dict[str, Any], *, origin: str | None = None) -> Outcome:
+        """Validate, dedupe, fold, triage and store one record. `origin` names the source for
+        warnings (default: the mention's platform)."""
         try:
             mention = parse_mention(data)
         except MentionError as error:
@@ -72,22 +110,28 @@ class Pipeline:
         folded = self._fold(mention)
         if folded is not None:
             return Outcome("folded", folded)
+        repeat_of = self._earlier_repeat(mention)
+        if repeat_of is not None:
+            # Kept as a record of its own (export, search, history); the list folds it.
+            mention["repeat_of"] = repeat_of
         parent_uid = None
         if mention.get("in_reply_to"):
             parent_uid = uid_of(mention["source"], mention["in_reply_to"])
             parent = self.store.mention(parent_uid)
             if parent is not None and not mention.get("thread"):
                 mention["thread_uid"] = parent["thread_uid"]
+        now = self.clock()
         result = self.triager.triage(
             mention["text"],
             followers=mention.get("followers"),
-            created_at=parse_time(mention["created_at"]),
-            now=self.clock(),
+            created_at=self._check_future(mention, now, origin or mention["source"]),
+            now=now,
         )
         mention.update(result.as_dict())
         mention.pop("queue", None)
         mention["triage_queue"] = result.queue
-        mention["received_at"] = self.clock().isoformat(timespec="seconds")
+        self.lessons.adjust(mention)
+        mention["received_at"] = now.isoformat(timespec="seconds")
         mention["state"] = "open"
         mention["read"] = False
         mention["tags"] = []
@@ -101,22 +145,17 @@ class Pipeline:
             mention["read"] = True
         mention["queue"] = queue_of(mention)
         self.store.add_mention(mention)
+        self.lessons.note_arrival(mention)
         for hook in self.arrival_hooks:
             hook(mention)
         return Outcome("new", mention)
 
     def _fold(self, mention: dict[str, Any]) -> dict[str, Any] | None:
-        """Boosts of a stored mention and exact repeats from one author count, not list, again."""
+        """A boost of a stored mention counts, not lists, again: it carries no words of its own."""
         extra = mention.get("extra") or {}
-        target_uid = None
-        if extra.get("repost_of"):
-            target_uid = uid_of(mention["source"], str(extra["repost_of"]))
-            if not self.store.has_mention(target_uid):
-                target_uid = None
-        if target_uid is None:
-            target_uid = self._earlier_repeat(mention)
-        if target_uid is None:
+        if not extra.get("repost_of"):
             return None
+        target_uid = uid_of(mention["source"], str(extra["repost_of"]))
         target = self.store.mention(target_uid)
         if target is None:
             return None
@@ -165,4 +204,4 @@ class Pipeline:
             return Outcome("invalid", problem=item.problem)
         if item.data is None:
             return None
-        return self.ingest(item.data)
+        return self.ingest(item.data, origin=source.name)

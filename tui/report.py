@@ -8,7 +8,8 @@ Figures (all from the store, read-only):
   `[targets]`), a queue target overriding its kind's as in the inbox;
 * follow-ups owed and overdue; the turnaround rate (threads whose author was negative and whose
   latest word is positive); threads walked away from; the mean sentiment per day with a sparkline;
-  the busiest topics; champions.
+  the busiest topics; champions;
+* how often triage stood: mentions an agent corrected (label, kind, queue) out of all.
 Mentions by our own handles are not counted as customers' mentions.
 """
 
@@ -30,9 +31,10 @@ import orjson
 
 from tui.champions import champions as list_champions
 from tui.config import DEFAULT_TARGETS
+from tui.corrections import agreement, describe_agreement
 from tui.followup import overdue_follow_ups, turnaround_outcome
 from tui.lifecycle import Rules, RulesError, default_rules, load_user_rules, our_handles
-from tui.model import maybe_time, now_utc, parse_time
+from tui.model import effective_time, maybe_time, now_utc
 from tui.store import Store
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -87,7 +89,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     for mention in store.mentions():
         if str(mention.get("author", "")).lstrip("@").lower() in mine:
             continue
-        created = parse_time(mention["created_at"])
+        created = effective_time(mention)
         if (since is None or created >= since) and created <= now:
             mentions.append((created, mention))
 
@@ -194,6 +196,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
             {k: row[k] for k in ("author", "praise", "first_seen", "last_seen", "thanked", "marked")}
             for row in list_champions(store, since=since, now=now)[: rules.top_champions]
         ],
+        "corrections": agreement(store, (m["uid"] for _, m in mentions)),
     }
 
 
@@ -226,6 +229,11 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
         out.append(("topic_mentions", topic["topic"], topic["count"]))
     for champion in report["champions"]:
         out.append(("champion_praise", champion["author"], champion["praise"]))
+    corrections = report["corrections"]
+    out.append(("triage_corrected", "", corrections["corrected"]))
+    out.append(("triage_agreed_share", "", corrections["agreed"]))
+    for name, count in corrections["fields"].items():
+        out.append(("triage_corrected", f"field:{name}", count))
     return out
 
 
@@ -261,6 +269,7 @@ def render_text(report: dict[str, Any]) -> str:
         f"turned around ({_pct(turnaround['rate'])})",
         f"Walked away: {walked['threads']} threads ({walked['resurfaced']} resurfaced, "
         f"{walked['watching']} still watched)",
+        describe_agreement(report["corrections"]),
     ]
     trend = report["sentiment_trend"]
     if trend["days"]:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from tui import paths
 from tui.config import Config
+from tui.corrections import ACTION as CORRECT
+from tui.corrections import Correction, corrected_fields
 from tui.inbox import Inbox
 from tui.lifecycle import Change, Lifecycle, load_user_rules
 from tui.model import now_utc
@@ -53,8 +55,9 @@ class Session:
         if triager is None:
             user = paths.triage_file()
             triager = Triager.load(user if user.exists() else None)
-        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles)
-        lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=load_user_rules(),
+        rules = load_user_rules()
+        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles, rules=rules)
+        lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
                               walk_away_days=config.walk_away_days, ours=config.handles)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)
@@ -65,6 +68,7 @@ class Session:
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, lifecycle.on_arrival, spikes.observe]
         lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
+        lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)
         return cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
                    list(store.warnings))
@@ -88,6 +92,23 @@ class Session:
             return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand "
                     "(v opens the link, y copies it). Recorded as replied.")
         return "Reply queued in the outbox; the thread now waits for the customer."
+
+    def correct(self, uids: list[str], correction: Correction, *, cursor: str | None = None) -> Change | None:
+        """The agent corrects triage: one undoable event that moves each mention to the queue its
+        new triage implies, and a lesson this store applies to new mentions (undo takes it back).
+        None when the correction changes nothing on these mentions."""
+        lessons = self.pipeline.lessons
+        to: dict[str, dict[str, object]] = {}
+        for uid in uids:
+            mention = self.store.mention(uid)
+            if mention is not None:
+                fields = corrected_fields(mention, correction, lessons.queue_for, lessons.bands)
+                if fields:
+                    to[uid] = fields
+        if not to:
+            return None
+        return self.inbox.act(CORRECT, list(to), cursor=cursor, set=correction.as_dict(), to=to,
+                              summary=correction.summary())
 
     def post_for(self, change: Change, uid: str, text: str) -> int:
         """Queue the text an action sends (thanks, a feedback request) and link it to the action's

@@ -33,6 +33,9 @@ from tinydb.table import Document, Table
 COMPACT_AFTER = 50_000
 """Journal lines after which the store compacts itself."""
 
+SPOOL_SUFFIX = ".spool"
+"""Beside the store: what `collect` hands over while another process holds the store."""
+
 
 class StoreError(Exception):
     """A store that cannot be opened; the message says why and what to do."""
@@ -206,6 +209,25 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _take_lock(path: Path) -> Any:
+    """flock `PATH.lock` for this process, or raise `StoreLocked` naming the holder's pid."""
+    handle = open(path.with_name(path.name + ".lock"), "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        owner = handle.read().strip() or "unknown"
+        handle.close()
+        raise StoreLocked(
+            f"{path} is in use by another turnaround (pid {owner}). "
+            "Close it first, or pick another store with --db."
+        ) from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
 class Store:
     """Mentions, their lifecycle events, drafts, the outbox, source cursors, authors and settings.
 
@@ -242,22 +264,20 @@ class Store:
         return self.path.with_name(self.path.name + ".log.old")
 
     def _lock(self) -> None:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = open(lock_path, "a+")
+        self._lock_file = _take_lock(self.path)
+
+    @classmethod
+    def reset(cls, path: Path | str) -> None:
+        """Start a store afresh (the demo does, each run). The lock is taken before any file is
+        touched, so a store another turnaround holds raises `StoreLocked` and stays as it was."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = _take_lock(path)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "unknown"
+            for suffix in ("", ".log", ".log.old", ".tmp", SPOOL_SUFFIX):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        finally:
             handle.close()
-            raise StoreLocked(
-                f"{self.path} is in use by another turnaround (pid {owner}). "
-                "Close it first, or pick another store with --db."
-            ) from None
-        handle.truncate(0)
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._lock_file = handle
 
     def _load_snapshot_seq(self) -> int:
         self._snapshot: dict[str, Any] = {}
