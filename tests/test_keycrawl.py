@@ -32,7 +32,8 @@ MAX_DEPTH = 3
 """inbox → reply editor → saved replies is the deepest path an agent takes."""
 EXPECTED = {"InboxScreen", "ThreadScreen", "ReplyScreen", "TemplatePicker", "ChampionsScreen",
             "SourcesScreen", "ReportScreen", "HelpScreen", "CommandPalette", "ChoiceScreen",
-            "PromptScreen:Snooze until", "PromptScreen:Tag", "WalkAwayScreen", "StatementScreen"}
+            "PromptScreen:Snooze until", "PromptScreen:Tag", "WalkAwayScreen", "StatementScreen",
+            "CorrectScreen"}
 """What the crawl must at least reach, so that a broken opener cannot make it pass by crawling less."""
 
 
