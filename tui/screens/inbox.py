@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Label
 
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
+from tui.rows import span
 from tui.session import Session
 from tui.tags import parse_tags, tag_name
 from tui.widgets.mention_detail import MentionDetail
@@ -390,7 +391,7 @@ class InboxScreen(Screen[None]):
             return
         answer = await self.app.push_screen_wait(PromptScreen(
             "Snooze until", placeholder="2h, tomorrow 9am, next monday",
-            help="It comes back to its queue by itself."))
+            help="It comes back to its queue by itself.", read=self._snooze_time))
         if not answer:
             return
         from tui.lifecycle import WhenError
@@ -401,6 +402,12 @@ class InboxScreen(Screen[None]):
             self.notify(str(error), severity="error")
             return
         self.act("snooze", why=answer, until=when.isoformat(timespec="minutes"))
+
+    def _snooze_time(self, answer: str) -> str:
+        """What the snooze dialog understood, as the agent types: "Tue 25 Nov 11:00 (in 2h)"."""
+        now = self.session.clock()
+        when = self.session.lifecycle.read_when(answer, now)
+        return f"{when:%a %d %b %H:%M} (in {span((when - now).total_seconds())})"
 
     @work
     async def action_walk_away(self) -> None:
