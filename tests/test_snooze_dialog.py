@@ -39,3 +39,14 @@ async def test_snooze_shows_the_time_it_understood_and_stays_open_on_a_bad_one(t
         await pilot.pause()
         assert app.screen is not screen
         assert app.session.store.mention(uid)["state"] == "snoozed"
+
+
+async def test_walk_away_says_how_to_confirm(tmp_path: Path) -> None:
+    app = make_app(Config(), tmp_path / "store.json", sources=[FeedSource(MIXED)], clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, len(MIXED))
+        await pilot.press("w")
+        await pilot.pause()
+        how = str(app.screen.query_one("#walk-how").render())
+        assert "Enter here walks away" in how and "Esc cancels" in how
+        assert app.screen.query_one("#walk-how").region.bottom <= 24, "on screen at 80x24"
