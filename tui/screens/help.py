@@ -26,7 +26,7 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
               ("ctrl+t", "saved replies"), ("esc", "leave, keeping the draft"),
               ("p (in a thread)", "post a failed reply again (same idempotency key)")],
     "Lifecycle": [("c", "resolve; then f opens a feedback request (once)"),
-                  ("a", "escalation answered: back to its queue with the note"),
+                  ("a", "escalation answered: asks what the team said, then back to its queue"),
                   ("e", "escalate to a team with a note"), ("s", "snooze until 2h, tomorrow 9am..."),
                   ("w", "walk away (watched; comes back if it flares up)"),
                   ("P", "public statement when a problem spreads (a spike)"),

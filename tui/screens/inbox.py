@@ -429,8 +429,27 @@ class InboxScreen(Screen[None]):
         if self.act("resolve"):
             self.notify("Resolved. Press f (in the done queue, 7) to ask for feedback.", timeout=4)
 
-    def action_answered(self) -> None:
-        self.act("answer-escalation", why="answered by the team")
+    @work
+    async def action_answered(self) -> None:
+        """The team answered an escalation: ask what they said, so it sits beside the note."""
+        from tui.screens.prompt import PromptScreen
+
+        targets = self._targets()
+        if not targets:
+            self.notify("No mention here.", severity="warning")
+            return
+        if not any((self.session.store.mention(u) or {}).get("state") == "escalated" for u in targets):
+            self.notify("Not escalated: a is for an escalation the team has answered (e escalates).",
+                        severity="warning", timeout=4)
+            return
+        answer = await self.app.push_screen_wait(PromptScreen(
+            "What did the team answer?", placeholder="refund approved, reply with the apology",
+            help="It goes back to its queue with the answer beside the note. Enter confirms (an "
+                 "empty answer too), Esc cancels."))
+        if answer is None:
+            return
+        answer = answer.strip()
+        self.act("answer-escalation", why=answer or "answered by the team", note=answer)
 
     def action_feedback(self) -> None:
         """After a resolution: open the reply editor with the feedback request filled in. Nothing is
