@@ -2,7 +2,10 @@
 
 One session per source, made with an app password (`com.atproto.server.createSession`, which the
 server limits to a handful a day) and kept alive with `refreshSession` when the access token
-expires. Tokens live in memory only; nothing secret goes to the store.
+expires. Tokens live in memory only; nothing secret goes to the store. When the server refuses the
+session (a revoked app password: refreshSession says "Token has been revoked", createSession
+"AuthenticationRequired"), the source's error names the call and the server's error and message, and
+no login is tried again before LOGIN_INTERVAL.
 
 Cursor: `{"search": {TERM: SEEN}, "mentions": SEEN}`, SEEN being `{"newest", "seen"}`: the newest
 `indexedAt` seen and the URIs collected lately (see `Seen`). A post is new when its URI was not seen,
@@ -50,7 +53,7 @@ LOGIN_INTERVAL = 600.0
 """Least seconds between two createSession calls: the server allows only a few a day."""
 
 LOGIN_HINTS = {
-    "AuthenticationRequired": "check the handle and app password (a revoked app password is refused so)",
+    "AuthenticationRequired": "check the handle and app password (a revoked one is refused like this)",
     "AccountTakedown": "the account has been taken down by its server",
     "AccountDeactivated": "the account is deactivated: reactivate it, then log in again",
 }
