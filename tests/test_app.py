@@ -133,7 +133,7 @@ async def test_resolve_then_ask_feedback_once(tmp_path: Path) -> None:
         assert isinstance(app.screen, ReplyScreen), "f opens the request in the editor"
         assert app.session.store.mention(uid)["state"] == "resolved", "nothing until it is sent"
         assert app.session.store.outbox() == []
-        assert "feedback" in app.screen.query_one(DraftArea).text
+        assert "let us know how we did" in app.screen.query_one(DraftArea).text, "asks, after a fix"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, InboxScreen)
