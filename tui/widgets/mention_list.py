@@ -7,6 +7,7 @@ visible row, caching the rendered strips until the row changes.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -210,9 +211,11 @@ class MentionList(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y
         base = self._base_style()
         if not self.uids:
-            if y == 1:
+            # Wrapped in whole words: what an empty queue is for is worth reading to the end.
+            lines = textwrap.wrap(self.empty_text, max(8, width - 3))
+            if 1 <= y <= len(lines):
                 style = self.get_component_rich_style("mention-list--empty")
-                return Strip([Segment(f"  {self.empty_text}"[:width], style)]).adjust_cell_length(
+                return Strip([Segment(f"  {lines[y - 1]}"[:width], style)]).adjust_cell_length(
                     width, base)
             return Strip.blank(width, base)
         if index >= len(self.uids):
@@ -229,7 +232,10 @@ class MentionList(ScrollView, can_focus=True):
         """A component style, resolved once per theme or CSS change rather than once per cell."""
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"mention-list--{name}", partial=True)
+            # The cursor's colours are whole (blended onto the list's background): a theme's blurred
+            # cursor is translucent, and a partial style would drop its alpha and paint it solid.
+            style = self._styles[name] = self.get_component_rich_style(
+                f"mention-list--{name}", partial=name != "cursor")
         return style
 
     def _base_style(self) -> Style:
@@ -285,7 +291,7 @@ class MentionList(ScrollView, can_focus=True):
         row.append(one_line(mention.get("text", ""), max(1, width - row.cell_len)))
         if is_cursor:
             row.stylize(self._style("cursor"))
-        if unread:
+        if unread and not is_cursor:  # on the cursor row the dot reads in the cursor's colours
             row.stylize(self._style("unread"), 0, 1)
         # The widget's own style underneath, so rows take the theme's colours and background.
         segments = list(Segment.apply_style(row.render(self.app.console), base))
