@@ -76,14 +76,19 @@ class RegexCache:
                 self._used.add(key)
                 return compiled
             del self._entries[key]  # damaged: compile afresh and store the good code
-        tree = _parser.parse(pattern, flags)  # raises re.error for a bad pattern, as re.compile does
-        code = [int(op) for op in _compiler._code(tree, flags)]
-        state = tree.state
-        indexgroup: list[str | None] = [None] * state.groups
-        for name, index in state.groupdict.items():
-            indexgroup[index] = name
-        compiled = _sre.compile(pattern, flags | state.flags, code, state.groups - 1, state.groupdict,
-                                tuple(indexgroup))
+        try:
+            tree = _parser.parse(pattern, flags)
+            code = [int(op) for op in _compiler._code(tree, flags)]
+            state = tree.state
+            indexgroup: list[str | None] = [None] * state.groups
+            for name, index in state.groupdict.items():
+                indexgroup[index] = name
+            compiled = _sre.compile(pattern, flags | state.flags, code, state.groups - 1, state.groupdict,
+                                    tuple(indexgroup))
+        except re.error:
+            raise  # a bad pattern, reported as re.compile reports it
+        except Exception:  # internals of another CPython than the one this was written for
+            return re.compile(pattern, flags)
         entry = (flags | state.flags, array("I", code).tobytes(), state.groups - 1, dict(state.groupdict),
                  tuple(indexgroup))
         self._entries[key] = entry
