@@ -67,6 +67,7 @@ class Session:
         spikes.seed(store.mentions())
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, lifecycle.on_arrival, spikes.observe]
+        pipeline.update_hooks.append(lambda mention: inbox.refresh(mention["uid"]))
         lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
         lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)

@@ -46,6 +46,7 @@ def from_config(table: dict[str, Any], index: int = 1) -> Source:
         "feed": ("tui.sources.feed", "FeedSource"),
         "hn": ("tui.sources.hn", "HackerNewsSource"),
         "reddit": ("tui.sources.reddit", "RedditSource"),
+        "google": ("tui.sources.google_reviews", "GoogleReviewsSource"),
     }
     if kind in ("jsonl", "sse"):
         target = table.get("path") or table.get("url")
