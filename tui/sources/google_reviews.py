@@ -25,11 +25,12 @@ from typing import Any
 from tui.config import secret
 from tui.model import MentionError, parse_time
 from tui.sources.http import PayloadError, PermanentError
-from tui.sources.review_base import REVIEW_ONLY_KEYS, ReviewSource, number
+from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
+from tui.sources.review_base import ReviewSource, number
 
 API_URL = "https://mybusiness.googleapis.com"
 TOKEN_URL = "https://oauth2.googleapis.com/token"
-CONFIG_KEYS = REVIEW_ONLY_KEYS | {"account", "location", "owner_name"}
+CONFIG_KEYS = REVIEW_KEYS | {"account", "location", "owner_name"}
 PAGE_SIZE = 50
 """The largest page the reviews list serves."""
 MAX_PAGES = 40

@@ -20,7 +20,7 @@ from tui.sources.base import NO_CURSOR, Item
 from tui.sources.http import AuthError, HttpClient, PayloadError
 from tui.sources.relay import NetworkSource
 
-REVIEW_ONLY_KEYS = {"type", "name", "poll_seconds", "client_id", "client_secret", "client_secret_env",
+CONFIG_KEYS = {"type", "name", "poll_seconds", "client_id", "client_secret", "client_secret_env",
                     "refresh_token", "refresh_token_env", "access_token", "access_token_env", "token_url",
                     "api_url"}
 """Keys every review source accepts; each platform adds its own."""

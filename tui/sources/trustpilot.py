@@ -31,11 +31,12 @@ from tui.config import secret
 from tui.model import MentionError, parse_time
 from tui.sources.google_reviews import utc
 from tui.sources.http import PayloadError, PermanentError
-from tui.sources.review_base import REVIEW_ONLY_KEYS, ReviewSource, number
+from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
+from tui.sources.review_base import ReviewSource, number
 
 API_URL = "https://api.trustpilot.com"
 TOKEN_URL = f"{API_URL}/v1/oauth/oauth-business-users-for-applications/refresh"
-CONFIG_KEYS = REVIEW_ONLY_KEYS | {"business_unit_id", "author_business_user_id", "owner_name",
+CONFIG_KEYS = REVIEW_KEYS | {"business_unit_id", "author_business_user_id", "owner_name",
                                   "lookback_days"}
 PER_PAGE = 100
 MAX_PAGES = 40
