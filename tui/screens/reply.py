@@ -30,6 +30,17 @@ def hint_engine() -> HintEngine:
     return _ENGINE
 
 
+def review_banner(mention: dict[str, Any]) -> Text | None:
+    """A review reply is public and permanent: say so above the draft (None for other mentions)."""
+    extra = mention.get("extra") or {}
+    if not extra.get("review"):
+        return None
+    banner = Text("⚑ Public reply: visible to everyone who reads the review, and it stays.", "bold")
+    if mention.get("source") == "yelp":
+        banner.append(f" Yelp has no reply API: post it by hand at {mention.get('url') or 'the review'}.")
+    return banner
+
+
 class ReplyScreen(Screen[bool]):
     """Escape keeps the draft (saved as you type); ctrl+s sends it through the outbox."""
 
@@ -71,6 +82,8 @@ class ReplyScreen(Screen[bool]):
         with VerticalScroll(id="reply-context"):
             for part in context:
                 yield Static(part)
+        if banner := review_banner(self.mention):
+            yield Static(banner, id="reply-banner")
         with Horizontal(id="reply-main"):
             with Vertical(id="reply-editor"):
                 yield DraftArea(store.draft(self.uid) or "", id="draft")

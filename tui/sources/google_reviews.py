@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 MAX_PAGES = 40
 STARS = {"ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4, "FIVE": 5}
 REPLY_LIMIT = 4096
-"""Google cuts a review reply at 4,096 characters."""
+"""Google takes at most 4,096 bytes (UTF-8) in a review reply."""
 
 
 def utc(value: str) -> str:
@@ -155,8 +155,8 @@ class GoogleReviewsSource(ReviewSource):
         name = extra.get("review_name")
         if extra.get("owner_reply") or not isinstance(name, str) or "/reviews/" not in name:
             raise PermanentError("this is not a Google review (answer the review itself)")
-        if len(text) > REPLY_LIMIT:
-            raise PermanentError(f"Google takes at most {REPLY_LIMIT} characters in a review reply")
+        if len(text.encode()) > REPLY_LIMIT:
+            raise PermanentError(f"Google takes at most {REPLY_LIMIT} bytes in a review reply")
         reply = await self.call("PUT", f"{self.api_url}/v4/{name}/reply", json={"comment": text}, retries=1)
         if not isinstance(reply, dict) or reply.get("comment") is None:
             raise PayloadError(f"{self.where}: the reply was sent but the answer is not a review reply")

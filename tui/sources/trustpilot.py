@@ -40,14 +40,11 @@ CONFIG_KEYS = REVIEW_KEYS | {"business_unit_id", "author_business_user_id", "own
                                   "lookback_days"}
 PER_PAGE = 100
 MAX_PAGES = 40
-REPLY_LIMIT = 2048
-"""Trustpilot's company replies are kept short; longer ones are refused."""
 
 
 class TrustpilotSource(ReviewSource):
     platform = "trustpilot"
     token_url = TOKEN_URL
-    reply_limit = REPLY_LIMIT
 
     def __init__(self, business_unit_id: str, *, author_business_user_id: str | None = None,
                  owner_name: str = "owner", lookback_days: float = 14, api_url: str = API_URL,
@@ -169,8 +166,6 @@ class TrustpilotSource(ReviewSource):
             raise PermanentError("this is not a Trustpilot review (answer the review itself)")
         if not self.author_business_user_id:
             raise PermanentError("replying needs 'author_business_user_id' in the config")
-        if len(text) > REPLY_LIMIT:
-            raise PermanentError(f"Trustpilot takes at most {REPLY_LIMIT} characters in a reply")
         review_id = str(in_reply_to["id"])
         done = {"id": f"{review_id}/reply", "url": f"https://www.trustpilot.com/reviews/{review_id}"}
         review = await self.call("GET", f"{self.api_url}/v1/private/reviews/{review_id}")
