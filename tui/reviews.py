@@ -13,6 +13,7 @@ new text again, so the agent sees what changed and nothing is lost.
 from __future__ import annotations
 
 import re
+import statistics
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -124,3 +125,41 @@ def revise(store: Store, mention: dict[str, Any], triager: Triager, now: datetim
         fields["queue"] = queue_of({**stored, **fields})
     store.update_mention(mention["uid"], fields)
     return store.mention(mention["uid"])
+
+
+def review_figures(store: Store, mentions: list[tuple[datetime, dict[str, Any]]]) -> dict[str, Any]:
+    """The report's review figures: the mean rating per day, and how many one- and two-star reviews got
+    a reply and how fast (minutes; our reply from the inbox, or one made in the platform's own tools)."""
+    reply_at: dict[str, datetime] = {}
+    for mention in store.mentions():
+        extra = mention.get("extra") or {}
+        if extra.get("owner_reply") and mention.get("in_reply_to"):
+            target = f"{mention['source']}:{mention['in_reply_to']}"
+            when = parse_time(mention["created_at"])
+            reply_at[target] = min(when, reply_at.get(target, when))
+    per_day: dict[str, list[int]] = {}
+    low = answered = 0
+    minutes: list[float] = []
+    for created, mention in mentions:
+        stars = rating_of(mention)
+        if stars is None:
+            continue
+        per_day.setdefault(created.date().isoformat(), []).append(stars)
+        if stars > rules().negative_at_most:
+            continue
+        low += 1
+        first = mention.get("first_response_at")
+        when = parse_time(first) if isinstance(first, str) else reply_at.get(mention["uid"])
+        if when is not None:
+            answered += 1
+            minutes.append(max(0.0, (when - created).total_seconds() / 60))
+    days = [{"day": day, "count": len(values), "mean": round(sum(values) / len(values), 2)}
+            for day, values in sorted(per_day.items())]
+    every = [s for values in per_day.values() for s in values]
+    return {
+        "reviews": len(every),
+        "mean_rating": round(sum(every) / len(every), 2) if every else None,
+        "days": days,
+        "low_star": {"reviews": low, "answered": answered,
+                     "median_minutes": round(statistics.median(minutes), 1) if minutes else None},
+    }
