@@ -10,6 +10,7 @@ from tui.app import make_app
 from tui.config import Config
 from tui.reviews import apply_rating
 from tui.screens.reply import ReplyScreen, review_banner
+from tui.screens.templates import TemplatePicker
 from tui.triage import Triager
 
 NAME = "accounts/1/locations/2/reviews/r1"
@@ -37,6 +38,11 @@ async def test_a_review_shows_its_stars_and_the_editor_says_the_reply_is_public(
         await pilot.pause(0.3)
         meter = str(app.screen.query_one("#reply-meter").render())
         assert "length 9/4096" in meter
+        await pilot.press("ctrl+t")
+        await pilot.pause(0.2)
+        picker = app.screen
+        assert isinstance(picker, TemplatePicker)
+        assert picker.templates[0].id.startswith("review-"), "the review playbook comes first"
 
 
 def test_the_banner_tells_how_to_answer_on_yelp_and_stays_off_other_mentions() -> None:

@@ -217,7 +217,8 @@ class ReplyScreen(Screen[bool]):
             "brand": self.session.config.brand,
             "agent": self.session.config.agent,
         }
-        text = await self.app.push_screen_wait(TemplatePicker(values, self.mention.get("kind")))
+        kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
+        text = await self.app.push_screen_wait(TemplatePicker(values, kind))
         if text:
             self.draft.insert(text)
 
