@@ -74,3 +74,15 @@ def test_one_star_with_mild_words_is_negative_and_ranks_higher() -> None:
     untouched = {"text": text, "extra": {}, **base}
     apply_rating(untouched, triager)
     assert untouched == {"text": text, "extra": {}, **base}
+
+
+def test_the_detail_shows_the_stars_and_what_an_edited_review_said_before() -> None:
+    from datetime import UTC, datetime
+
+    from tui.widgets.mention_detail import describe_mention
+
+    mention = {"author": "Priya N.", "source": "google", "text": "Update: they made it right.",
+               "created_at": "2026-11-23T08:10:41+00:00", "extra": {"rating": 4, "review": True},
+               "edits": [{"text": "Lukewarm flat white.", "rating": 1, "update_time": "x"}]}
+    shown = describe_mention(mention, datetime(2026, 11, 24, tzinfo=UTC)).plain
+    assert "4★ review" in shown and "edited; before: 1★ “Lukewarm flat white.”" in shown

@@ -26,6 +26,20 @@ def stars(mention: dict[str, Any]) -> str:
     return ""
 
 
+def review_note(mention: dict[str, Any]) -> str:
+    """What the detail says about a review: its stars, a mixed verdict, and what it said before edits."""
+    rating = stars(mention)
+    if not rating:
+        return ""
+    parts = [f"{rating} review" + ("  (mixed: praise with a complaint inside)" if mention.get("review_mixed")
+                                   else "")]
+    for edit in mention.get("edits") or ():
+        before = f"{edit['rating']}★ " if isinstance(edit.get("rating"), int) else ""
+        text = " ".join(str(edit.get("text", "")).split())
+        parts.append(f"edited; before: {before}“{text[:200]}”")
+    return "\n".join(parts)
+
+
 def span(seconds: float) -> str:
     """A compact duration: 45s, 12m, 3h, 2d."""
     seconds = abs(seconds)
