@@ -60,6 +60,9 @@ def test_a_boost_of_a_stored_mention_folds_into_it(tmp_path: Path) -> None:
     p.ingest(make_mention(1, "The app ate my points"))
     boost = p.ingest(make_mention(2, "The app ate my points", author="@fan@x.social", repost_of="1"))
     assert boost.status == "folded" and p.store.mention("mastodon:1")["folded"] == 1
+    again = p.ingest(make_mention(2, "The app ate my points", author="@fan@x.social", repost_of="1"))
+    assert again.status == "folded" and p.store.mention("mastodon:1")["folded"] == 1, \
+        "the same boost delivered twice (a re-read spool, a replayed page) counts once"
 
 
 def test_a_reply_joins_its_parents_thread(tmp_path: Path) -> None:
@@ -139,3 +142,34 @@ def test_a_future_dated_mention_sorts_by_its_arrival(tmp_path: Path) -> None:
     inbox.set_sort("time-left")
     assert inbox.uids("needs-reply") == ["mastodon:1", "mastodon:2"]
     store.close()
+
+
+def test_a_repeat_neither_brings_back_a_walked_away_thread_nor_makes_a_spike(tmp_path: Path) -> None:
+    from tests.helpers import ManualClock
+    from tui.config import Config
+    from tui.session import Session
+    from tui.triage import Triager
+
+    clock = ManualClock()
+    session = Session.open(Config(), tmp_path / "s.json", clock=clock, triager=Triager.load())
+    try:
+        ingest = session.pipeline.ingest
+        troll = "@troll@x.social"
+        rant = "Your coffee app is garbage and broken, worst app ever"
+        ingest(make_mention(1, rant, author=troll, minutes_ago=30))
+        session.lifecycle.walk_away(["mastodon:1"], "repeating")
+        for n in range(2, 8):
+            clock.advance(minutes=1)
+            ingest(make_mention(n, rant, author=troll, minutes_ago=0, in_reply_to="1"))
+        assert session.store.mention_count() == 7, "every repeat is kept"
+        assert session.store.mention("mastodon:1")["state"] == "walked-away", "repeating is no news"
+        assert session.spikes.spikes(clock()) == [], "one author saying it again is no spike"
+        session.close()
+        session = Session.open(Config(), tmp_path / "s.json", clock=clock, triager=Triager.load())
+        assert session.spikes.spikes(clock()) == [], "nor when counted from the store at start"
+        clock.advance(minutes=1)
+        session.pipeline.ingest(make_mention(9, "Still broken, and now it charged me twice", author=troll,
+                            minutes_ago=0, in_reply_to="1"))
+        assert session.store.mention("mastodon:1")["state"] != "walked-away", "new words bring it back"
+    finally:
+        session.close()

@@ -177,3 +177,25 @@ def test_a_second_demo_leaves_the_running_demos_store_alone(
             holder.wait()
     with Store(demo) as store:
         assert store.mention_count() == 20
+
+
+def test_closing_saves_everything_even_if_the_journal_was_removed(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    store = Store(path)
+    for n in range(5):
+        store.add_mention(mention(n))
+    Path(str(path) + ".log").unlink()  # what the old demo reset did to a running demo
+    store.close()
+    with Store(path) as again:
+        assert again.mention_count() == 5
+
+
+def test_a_reader_beside_a_writer_mid_line_sees_no_torn_record(tmp_path: Path) -> None:
+    """`collect` reads a held store read-only: the line its holder is writing is not a fault."""
+    path = tmp_path / "s.json"
+    with Store(path) as store:
+        store.add_mention(mention(1))
+        with open(str(path) + ".log", "ab") as log:
+            log.write(b'{"s": 99, "t": "mentions", "o": "put", "i": 2, "d": {"uid": "te')
+        reader = Store(path, readonly=True)
+        assert reader.mention_count() == 1 and reader.warnings == []

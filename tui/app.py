@@ -142,6 +142,7 @@ class TurnaroundApp(App[int]):
             partial(self.notify, severity="warning", timeout=10, markup=False))
         await self.push_screen(InboxScreen(self.session, demo=self.demo))
         self.set_interval(0.1, self._sync_store)
+        self.set_interval(0.5, self._drain_spool)
         self.set_interval(5, self._tick)
         self.sources = sources = self._build_sources()
         self.set_interval(1, self._check_health)
@@ -207,6 +208,11 @@ class TurnaroundApp(App[int]):
         for line in self.session.tick():
             self.notify(line, title="Back in the queues", timeout=6)
         self.arrivals.set()
+
+    async def _drain_spool(self) -> None:
+        """A headless `collect` hands us its mentions through the store's spool while we hold it."""
+        if self.session is not None and await self.session.drain_spool():
+            self.arrivals.set()
 
     async def _sync_store(self) -> None:
         if self.session is not None and self.session.store.needs_sync:

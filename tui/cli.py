@@ -239,7 +239,7 @@ async def cmd_collect(args: argparse.Namespace) -> int:
 
     from tui import paths
     from tui.config import Config
-    from tui.pipeline import Counts, Pipeline
+    from tui.pipeline import Pipeline
     from tui.sources.http import redact
     from tui.sources.registry import SourceSpecError, from_config, from_spec
     from tui.store import Store
@@ -272,12 +272,12 @@ async def cmd_collect(args: argparse.Namespace) -> int:
 
         source.health.listeners.append(tell)
     triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
-    store = Store(store_path(args))
+    store = Store.open_or_spool(store_path(args))  # held by the inbox: hand mentions to it
     for warning in store.warnings:
         print(f"turnaround: {warning}", file=sys.stderr)
     pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
     pipeline.warning_hooks.append(lambda line: print(f"turnaround: {line}", file=sys.stderr, flush=True))
-    counts = Counts()
+    counts = pipeline.drain_spool()  # what an earlier collect handed to an inbox since closed
 
     def report(outcome: Any) -> None:
         if outcome.status == "invalid":

@@ -43,6 +43,7 @@ STATE_FIELDS = (
     "tags",
     "muted",
     "folded",
+    "boosts",
     "repeat_of",
     "future_dated",
     "extra",

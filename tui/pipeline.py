@@ -15,7 +15,7 @@ from tui.queues import queue_of
 from tui.reviews import apply_rating, revise
 from tui.rows import span
 from tui.sources.base import NO_CURSOR, Item, Source
-from tui.store import Store
+from tui.store import SpoolBatch, Store
 from tui.triage import Triager
 
 ArrivalHook = Callable[[dict[str, Any]], None]
@@ -27,9 +27,14 @@ class Counts:
     duplicate: int = 0
     invalid: int = 0
     problems: list[Problem] = field(default_factory=list)
+    spooled: int = 0
+    """Of the new ones, how many went to the spool for the process that holds the store."""
 
     def __str__(self) -> str:
-        return f"{self.new} new, {self.duplicate} duplicate, {self.invalid} invalid"
+        line = f"{self.new} new, {self.duplicate} duplicate, {self.invalid} invalid"
+        if self.spooled:
+            line += f" ({self.spooled} handed to the turnaround that holds the store)"
+        return line
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +172,49 @@ class Pipeline:
         target = self.store.mention(target_uid)
         if target is None:
             return None
-        self.store.update_mention(target_uid, {"folded": int(target.get("folded", 0)) + 1})
+        boosts = list(target.get("boosts") or ())
+        if mention["uid"] in boosts:
+            return target  # the same boost delivered again counts once
+        self.store.update_mention(target_uid, {"folded": int(target.get("folded", 0)) + 1,
+                                               "boosts": [*boosts, mention["uid"]]})
         return target
+
+    # -- the spool: what headless writers handed over while another process held the store --
+    def drain_spool(self, counts: Counts | None = None) -> Counts:
+        """Ingest everything spooled for this store (a store opened read-write: at open, and in
+        `collect`); the app drains it live, a batch at a time, through `Session.drain_spool`."""
+        counts = counts or Counts()
+        while (batch := self.store.read_spool()) is not None:
+            for record in batch.records:
+                self.apply_spooled(record, counts, batch)
+            self.store.spool_done(batch)
+            if not batch.records:
+                break  # ingested, only not emptied yet (a writer holds it): another time
+        return counts
+
+    def apply_spooled(self, record: Any, counts: Counts, batch: SpoolBatch) -> None:
+        """Apply one spooled record. Each kind is idempotent (mentions dedupe by source and id,
+        boosts by their own id), so a batch re-read after a crash changes nothing twice."""
+        kind = record.get("k") if isinstance(record, dict) else None
+        where = str(self.store.spool_path)
+        if kind == "mention":
+            outcome = self.ingest(record.get("d"), origin=record.get("origin"))
+            if outcome.status == "invalid":
+                counts.invalid += 1
+                counts.problems.append(Problem(where, 0, outcome.problem or ""))
+            elif outcome.status == "new":
+                counts.new += 1
+            else:
+                counts.duplicate += 1
+        elif kind == "delete":
+            self.delete(str(record.get("source")), str(record.get("id")))
+        elif kind == "cursor":
+            self.store.set_cursor(record["name"], record.get("value"), **(record.get("health") or {}))
+        elif kind == "state":
+            self.store.update_source_state(record["name"], **(record.get("fields") or {}))
+        else:
+            self._warn(f"{where}: bytes {batch.start}-{batch.end}: skipped a torn or unknown record "
+                       "(a collector killed mid-write; its next run collects that mention again)")
 
     def delete(self, source: str, mention_id: str) -> dict[str, Any] | None:
         """A platform deletion: keep the record (nothing is lost) but mark it deleted."""
@@ -184,6 +230,7 @@ class Pipeline:
         counts = counts or Counts()
         where = where or getattr(source, "where", source.name)
         cursor = self.store.cursor(source.name)
+        spool = self.store.spool
         async for item in source.items(cursor):
             outcome = self.handle(source, item)
             if outcome is not None:
@@ -192,13 +239,19 @@ class Pipeline:
                     counts.problems.append(Problem(where, item.line or 0, outcome.problem or ""))
                 elif outcome.status == "new":
                     counts.new += 1
+                    counts.spooled += spool is not None
                 else:
                     counts.duplicate += 1
                 if on_outcome is not None:
                     on_outcome(outcome)
             if item.cursor is not NO_CURSOR:
                 self.store.set_cursor(source.name, item.cursor, **source.health.as_dict())
+                if spool is not None:  # after the item's own record: the holder never skips one
+                    spool.add({"k": "cursor", "name": source.name, "value": item.cursor,
+                               "health": source.health.as_dict()})
         self.store.update_source_state(source.name, **source.health.as_dict())
+        if spool is not None:
+            spool.add({"k": "state", "name": source.name, "fields": source.health.as_dict()})
         await asyncio.sleep(0)
         return counts
 
@@ -207,9 +260,15 @@ class Pipeline:
             # A relay names the platform the deleted mention came from; others are that platform.
             platform = (item.data or {}).get("source") or source.platform
             self.delete(platform, item.deleted_id)
+            if self.store.spool is not None:
+                self.store.spool.add({"k": "delete", "source": platform, "id": item.deleted_id})
             return None
         if item.problem is not None:
             return Outcome("invalid", problem=item.problem)
         if item.data is None:
             return None
-        return self.ingest(item.data, origin=source.name)
+        outcome = self.ingest(item.data, origin=source.name)
+        if self.store.spool is not None and outcome.status in ("new", "folded"):
+            # The raw record: the holder triages it against its own, newer, state.
+            self.store.spool.add({"k": "mention", "origin": source.name, "d": item.data})
+        return outcome

@@ -245,6 +245,7 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
     out.append(("triage_agreed_share", "", corrections["agreed"]))
     for name, count in corrections["fields"].items():
         out.append(("triage_corrected", f"field:{name}", count))
+    out.append(("triage_by_lessons", "", corrections["learned"]))
     return out
 
 
