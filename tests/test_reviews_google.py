@@ -192,3 +192,20 @@ def test_config_builds_from_the_registry_and_names_a_missing_secret(monkeypatch:
     assert isinstance(source, GoogleReviewsSource) and source.name == "google-2" and source.can_reply
     with pytest.raises(SourceSpecError, match="unknown key 'locaton'"):
         from_config({**table, "locaton": "1"}, 1)
+
+
+async def test_a_refused_refresh_token_is_reported_without_its_secrets(server: TestServer,
+                                                                      tmp_path: Path) -> None:
+    FakeGoogle(server)
+    server.route("POST", "/token", Reply.json({"error": "invalid_grant",
+                                               "error_description": "Token has been expired or revoked."},
+                                              status=400))
+    source = source_for(server)
+    with Store(tmp_path / "s.json") as store:
+        counts = await Pipeline(store, Triager.load()).run(source)
+    assert counts.new == 0 and not source.health.healthy
+    error = source.health.last_error or ""
+    assert "Token has been expired or revoked" in error
+    for secret in ("1//refresh-secret", "client-secret-x", "ya29.EXPIRED-old-token"):
+        assert secret not in error
+    await source.aclose()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import Reply, TestServer
 from tui.config import Config
 from tui.pipeline import Pipeline
 from tui.session import Session
@@ -51,3 +52,20 @@ def test_config_errors_name_the_key() -> None:
         from_config({"type": "yelp"}, 1)
     with pytest.raises(SourceSpecError, match="'timezone'"):
         from_config({"type": "yelp", "path": "x.json", "timezone": "Mars/Olympus"}, 1)
+
+
+async def test_a_feed_url_is_read_over_http(server: TestServer) -> None:
+    server.route("GET", "/yelp.json", Reply(body=EXPORT.read_bytes(),
+                                            headers={"Content-Type": "application/json"}))
+    source = YelpSource(url=f"{server.url}/yelp.json", once=True)
+    ids = [item.data["id"] async for item in source.items(None) if item.data]
+    assert ids == ["xAG4O7l-t1ubbwVAlPnDKg", "1JNmYjJgMoJtpL8ZDsUxDQ"] and source.health.healthy
+    await source.aclose()
+
+
+async def test_a_broken_export_is_reported_not_raised(tmp_path: Path) -> None:
+    broken = tmp_path / "yelp.json"
+    broken.write_text('{"reviews": [')
+    source = YelpSource(path=str(broken), once=True)
+    assert [item async for item in source.items(None)] == []
+    assert not source.health.healthy and "not valid JSON" in (source.health.last_error or "")
