@@ -32,6 +32,17 @@ def hint_engine() -> HintEngine:
     return _ENGINE
 
 
+def review_banner(mention: dict[str, Any]) -> Text | None:
+    """A review reply is public and permanent: say so above the draft (None for other mentions)."""
+    extra = mention.get("extra") or {}
+    if not extra.get("review"):
+        return None
+    banner = Text("⚑ Public reply: visible to everyone who reads the review, and it stays.", "bold")
+    if mention.get("source") == "yelp":
+        banner.append(f" Yelp has no reply API: post it by hand at {mention.get('url') or 'the review'}.")
+    return banner
+
+
 class ReplyScreen(Screen[bool]):
     """Escape keeps the draft (saved as you type); ctrl+s sends it through the outbox."""
 
@@ -88,6 +99,8 @@ class ReplyScreen(Screen[bool]):
         with VerticalScroll(id="reply-context"):
             for part in context:
                 yield Static(part)
+        if banner := review_banner(self.mention):
+            yield Static(banner, id="reply-banner")
         with Horizontal(id="reply-main"):
             with Vertical(id="reply-editor"):
                 yield DraftArea(store.draft(self.uid) or self.prefill, id="draft")
@@ -289,7 +302,8 @@ class ReplyScreen(Screen[bool]):
             "brand": self.session.config.brand,
             "agent": self.session.config.agent,
         }
-        text = await self.app.push_screen_wait(TemplatePicker(values, self.mention.get("kind")))
+        kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
+        text = await self.app.push_screen_wait(TemplatePicker(values, kind))
         if text:
             before = self.draft.text[:self.draft.offset_of(self.draft.cursor_location)]
             self.draft.insert(text if not before or before[-1].isspace() else f" {text}")

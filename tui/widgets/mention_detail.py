@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach
+from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note
 from tui.sanitize import one_line
 
 
@@ -33,6 +33,8 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     if mention.get("folded"):
         text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
     text.append("\n")
+    if note := review_note(mention):
+        text.append(f"{note}\n")
     if mention.get("banner"):
         text.append(f"⚑ {mention['banner']}\n", "bold reverse")
     if mention.get("deleted"):

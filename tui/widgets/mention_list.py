@@ -26,7 +26,7 @@ from textual.strip import Strip
 from tui.followup import follow_up_state
 from tui.inbox import Clock
 from tui.model import parse_time
-from tui.rows import CLOCK_SYMBOL, KIND_SYMBOL, LABEL_SYMBOL, SOURCE_SHORT, age, clock_text
+from tui.rows import CLOCK_SYMBOL, KIND_SYMBOL, LABEL_SYMBOL, SOURCE_SHORT, age, clock_text, stars
 from tui.sanitize import one_line
 
 Lookup = Callable[[str], dict[str, Any] | None]
@@ -281,6 +281,8 @@ class MentionList(ScrollView, can_focus=True):
                    self._style("dim"))
         author = one_line(mention.get("author", ""), 18)
         row.append(f"{author:<18} ", Style(bold=unread))
+        if rating := stars(mention):  # a review: its stars before its words
+            row.append(f"{rating} ", self._style("negative" if rating < "3" else "dim"))
         if mention.get("muted"):
             row.append("[muted] ", self._style("dim"))
         if mention.get("folded"):
