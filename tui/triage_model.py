@@ -1,0 +1,213 @@
+"""The learned half of triage: features of a mention and a small linear model over them.
+
+Two multinomial logistic regressions (label: negative/neutral/positive; kind: complaint/question/
+praise/other) are fitted offline by ``tests/benchmarks/fit_triage.py`` and shipped as gzipped JSON in
+``tui/data/triage_model.json.gz``. Inference is pure Python: a mention's features are word unigrams
+and bigrams, character 3- and 4-grams inside words, and the rule engine's own signals (its VADER-based
+score, phrase groups, question/problem/sarcasm flags); each class's score is the bias plus the
+weights of the features present. The same `text_features` runs when fitting and here, so the two
+cannot drift apart. Nothing here imports numpy, scikit-learn, Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+MODEL_FILE = "triage_model.json.gz"
+FORMAT = 1
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"[@＠][\w.@-]*\w")
+_DIGITS = re.compile(r"\d+")
+# Words (with inner apostrophes), runs of ! or ?, and any other single symbol or emoji; plain
+# punctuation that carries no feeling (. , : ; quotes, brackets, dashes) is skipped.
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[!?]+|[^\w\s.,:;\"'()\[\]/\\|-]")
+_LETTERS = re.compile(r"[a-z]{2,}")
+
+
+@dataclass(frozen=True, slots=True)
+class TextFeatures:
+    """The text's features, each kind in its own namespace (so no prefixes are built per mention)."""
+
+    words: frozenset[str]
+    bigrams: frozenset[str]
+    chars: frozenset[str]
+    tokens: tuple[str, ...]  # in order, for explanations
+
+
+def normalise(text: str) -> str:
+    """Lowercase, straight quotes, and placeholders for what varies but means the same."""
+    low = text.translate(_QUOTES).lower()
+    low = _URL.sub(" xxurl ", low)
+    low = _HANDLE.sub(" xxuser ", low)
+    return _DIGITS.sub("0", low)
+
+
+def text_features(text: str) -> TextFeatures:
+    """Word unigrams and bigrams, and character 3-/4-grams of each word padded with < and >."""
+    tokens = tuple(_TOKEN.findall(normalise(text)))
+    words = frozenset(tokens)
+    padded = ("<s>", *tokens, "</s>")
+    bigrams = frozenset(f"{a} {b}" for a, b in itertools.pairwise(padded))
+    chars: set[str] = set()
+    for word in words:
+        if len(word) < 2 or not _LETTERS.fullmatch(word):
+            continue
+        w = f"<{word}>"
+        n = len(w)
+        chars.update(w[i:i + 3] for i in range(n - 2))
+        chars.update(w[i:i + 4] for i in range(n - 3))
+    return TextFeatures(words, bigrams, frozenset(chars), tokens)
+
+
+def named_features(text: TextFeatures, signals: Mapping[str, float]) -> dict[str, float]:
+    """All features under one name space (for fitting): w:, b:, c: and r: prefixes."""
+    out: dict[str, float] = {f"w:{w}": 1.0 for w in text.words}
+    out.update((f"b:{b}", 1.0) for b in text.bigrams)
+    out.update((f"c:{c}", 1.0) for c in text.chars)
+    out.update((f"r:{k}", float(v)) for k, v in signals.items())
+    return out
+
+
+class ModelError(ValueError):
+    """The packaged model file is missing or not in the expected shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """One reason a class won: a feature's name, what it is (word, rule...) and its pull."""
+
+    name: str
+    source: str  # "word" | "rule"
+    weight: float  # + pushes toward the chosen class, - away from it
+
+
+class LinearModel:
+    """One multinomial logistic regression: per-class bias and per-feature weights."""
+
+    def __init__(self, data: Mapping[str, Any], where: str) -> None:
+        try:
+            self.classes: tuple[str, ...] = tuple(data["classes"])
+            self.bias: tuple[float, ...] = tuple(float(b) for b in data["bias"])
+            tables = data["weights"]
+            self.words: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in tables["w"].items()}
+            self.bigrams: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in tables["b"].items()}
+            self.chars: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in tables["c"].items()}
+            self.rules: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in tables["r"].items()}
+        except (KeyError, TypeError, ValueError) as error:
+            raise ModelError(f"{where}: not a triage model ({error})") from None
+        n = len(self.classes)
+        if len(self.bias) != n or any(len(v) != n for t in (self.words, self.bigrams, self.chars,
+                                                            self.rules) for v in t.values()):
+            raise ModelError(f"{where}: weights do not match its {n} classes")
+
+    def scores(self, text: TextFeatures, signals: Mapping[str, float],
+               extra: Mapping[str, tuple[float, ...]] | None = None) -> list[float]:
+        """The raw class scores (logits). `extra` holds per-store nudges keyed like the words."""
+        z = list(self.bias)
+        n = len(z)
+        for table, keys in ((self.words, text.words), (self.bigrams, text.bigrams),
+                            (self.chars, text.chars)):
+            get = table.get
+            for key in keys:
+                w = get(key)
+                if w is not None:
+                    for i in range(n):
+                        z[i] += w[i]
+        rules = self.rules
+        for key, value in signals.items():
+            w = rules.get(key)
+            if w is not None and value:
+                for i in range(n):
+                    z[i] += w[i] * value
+        if extra:
+            for key in text.words | text.bigrams:
+                w = extra.get(key)
+                if w is not None:
+                    for i in range(n):
+                        z[i] += w[i]
+        return z
+
+    def explain(self, text: TextFeatures, signals: Mapping[str, float], chosen: str,
+                top: int = 6) -> list[Weighed]:
+        """The words and rule signals that pulled hardest toward (or away from) `chosen`.
+
+        A feature's pull is its weight for `chosen` minus its mean weight over the classes; the
+        character n-grams and bigrams of a word are credited to the word itself, so the agent
+        reads words, not fragments.
+        """
+        c = self.classes.index(chosen)
+        n = len(self.classes)
+
+        def pull(w: tuple[float, ...] | None) -> float:
+            return 0.0 if w is None else w[c] - sum(w) / n
+
+        per_word: dict[str, float] = {}
+        for word in text.words:
+            total = pull(self.words.get(word))
+            if len(word) >= 2 and _LETTERS.fullmatch(word):
+                w = f"<{word}>"
+                grams = {w[i:i + 3] for i in range(len(w) - 2)} | {w[i:i + 4] for i in range(len(w) - 3)}
+                # a gram shared by several words is split between them
+                total += sum(pull(self.chars.get(g)) / _sharing(g, text) for g in grams)
+            per_word[word] = total
+        for bigram in text.bigrams:
+            share = pull(self.bigrams.get(bigram))
+            if share:
+                per_word[bigram] = per_word.get(bigram, 0.0) + share
+        out = [Weighed(k, "word", v) for k, v in per_word.items() if k not in ("xxuser", "xxurl")]
+        out += [Weighed(k, "rule", pull(self.rules.get(k)) * v) for k, v in signals.items() if v]
+        out.sort(key=lambda r: -abs(r.weight))
+        return [r for r in out[:top] if abs(r.weight) >= 0.05]
+
+
+def _sharing(gram: str, text: TextFeatures) -> int:
+    return max(1, sum(1 for w in text.words if gram in f"<{w}>"))
+
+
+def softmax(z: Iterable[float]) -> list[float]:
+    values = list(z)
+    top = max(values)
+    exps = [math.exp(v - top) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+@dataclass(frozen=True, slots=True)
+class TriageModel:
+    """The label and kind models and where they came from (the fitting script's summary)."""
+
+    label: LinearModel
+    kind: LinearModel
+    meta: Mapping[str, Any]
+
+
+def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageModel:
+    """The packaged model (or one given as gzipped JSON bytes)."""
+    if data is None:
+        data = resources.files("tui.data").joinpath(MODEL_FILE).read_bytes()
+    try:
+        raw = json.loads(gzip.decompress(data))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{where}: cannot read ({error})") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise ModelError(f"{where}: format {raw.get('format') if isinstance(raw, dict) else '?'}, "
+                         f"expected {FORMAT}")
+    return TriageModel(LinearModel(raw.get("label", {}), f"{where}: label"),
+                       LinearModel(raw.get("kind", {}), f"{where}: kind"), raw.get("meta", {}))
+
+
+@cache
+def packaged_model() -> TriageModel:
+    """Loaded once per process: every Triager shares it (read-only)."""
+    return load_model()
