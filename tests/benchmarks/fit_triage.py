@@ -23,7 +23,6 @@ The real blind set (tests/data/customer_blind.jsonl) is never read here.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import time
@@ -41,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tui.triage import Triager, _packaged_config, merge  # noqa: E402
-from tui.triage_model import FORMAT, LinearModel, TriageModel, named_features  # noqa: E402
+from tui.triage_model import LinearModel, TriageModel, dump_model, named_features  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "tui" / "data" / "triage_model.json.gz"
@@ -130,16 +129,7 @@ def fit_one(rows: Sequence[dict[str, Any]], target: str, classes: Sequence[str],
         if name[0] != "r" and float(column.max() - column.min()) < PRUNE:
             continue
         tables[name[0]][name[2:]] = [round(float(v), 4) for v in column]
-    data = {"classes": list(classes), "bias": [round(float(b), 4) for b in bias], "weights": tables}
-    return LinearModel(data, f"fit {target}")
-
-
-def export(model: LinearModel) -> dict[str, Any]:
-    return {"classes": list(model.classes), "bias": list(model.bias),
-            "weights": {"w": {k: list(v) for k, v in model.words.items()},
-                        "b": {k: list(v) for k, v in model.bigrams.items()},
-                        "c": {k: list(v) for k, v in model.chars.items()},
-                        "r": {k: list(v) for k, v in model.rules.items()}}}
+    return LinearModel.from_rows(classes, [round(float(b), 4) for b in bias], tables)
 
 
 def fit(rows: Sequence[dict[str, Any]], feats: Featurizer) -> TriageModel:
@@ -220,6 +210,8 @@ def main() -> None:
     parser.add_argument("--cv-only", action="store_true")
     parser.add_argument("--no-cv", action="store_true", help="fit and write the model, measure nothing")
     parser.add_argument("--tweeteval")
+    parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT)
+    parser.add_argument("--tweeteval-weight", type=float, default=TWEETEVAL_WEIGHT)
     parser.add_argument("--explore", action="store_true", help="try decision variants on the CV")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -228,8 +220,8 @@ def main() -> None:
     extra = [r for r in load(extra_path) if r.get("lang", "en") == "en"] if extra_path.exists() else []
     synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
     general = tweeteval(tweeteval_dir(args.tweeteval))
-    for rows, weight in ((real, REAL_WEIGHT), (extra, REAL_WEIGHT), (synthetic, SYNTH_WEIGHT),
-                         (general, TWEETEVAL_WEIGHT)):
+    for rows, weight in ((real, args.real_weight), (extra, args.real_weight), (synthetic, SYNTH_WEIGHT),
+                         (general, args.tweeteval_weight)):
         for row in rows:
             row["weight"] = weight
     print(f"training rows: real dev {len(real)}, real extra {len(extra)}, synthetic {len(synthetic)}, "
@@ -297,17 +289,12 @@ def main() -> None:
     if args.cv_only:
         return
     final = fit(base + real, feats)
-    payload = {
-        "format": FORMAT,
-        "meta": {"trained_on": {"customer_dev": len(real), "customer_extra": len(extra),
-                                "synthetic": len(synthetic), "tweeteval": len(general)},
-                 "weights": {"real": REAL_WEIGHT, "synthetic": SYNTH_WEIGHT,
-                             "tweeteval": TWEETEVAL_WEIGHT},
-                 "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE},
-        "label": export(final.label),
-        "kind": export(final.kind),
-    }
-    blob = gzip.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode(), 9, mtime=0)
+    meta = {"trained_on": {"customer_dev": len(real), "customer_extra": len(extra),
+                           "synthetic": len(synthetic), "tweeteval": len(general)},
+            "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT,
+                        "tweeteval": args.tweeteval_weight},
+            "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE}
+    blob = dump_model(TriageModel(final.label, final.kind, meta))
     OUT.write_bytes(blob)
     sizes = {n: sum(len(t) for t in (m.words, m.bigrams, m.chars, m.rules))
              for n, m in (("label", final.label), ("kind", final.kind))}
