@@ -611,6 +611,7 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "love how my parcel got thrown over the fence, amazing service as always",
         "lol 'they're usually decent'. they literally sell fire hazards. bootlicker",
         "bean club members finding out their 'loyalty' was to a company that can't secure a receipt 😂",
+        "brightside: makes coffee machine. coffee machine: makes toast. of your hand. 10/10 product design",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:

@@ -37,7 +37,14 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from tui.triage_lang import LanguageDetector, LanguageRules
 from tui.triage_learn import Correction, LearnRules, StoreAdjustment, learn
-from tui.triage_model import TextFeatures, TriageModel, packaged_model, softmax, text_features
+from tui.triage_model import (
+    TextFeatures,
+    TriageModel,
+    Weighed,
+    packaged_model,
+    softmax,
+    text_features,
+)
 
 __all__ = [
     "Correction", "Reason", "StoreAdjustment", "TriageConfigError", "TriageResult", "Triager",
@@ -563,6 +570,7 @@ class Triager:
         self._outage = cfg.regex_list("kind.crisis.outage.outage")
         self._scale = cfg.regex_list("kind.crisis.outage.scale")
         self._other = cfg.regex_list("kind.other.patterns")
+        self._not_praise = cfg.regex_list("kind.not_praise")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
@@ -862,11 +870,18 @@ class Triager:
             label = model.label.classes[logits.index(max(logits))]
             score = probs[model.label.classes.index("positive")] - probs[
                 model.label.classes.index("negative")]
+            kind_probs = softmax(model.kind.scores(feats, signals, self._kind_nudges or None))
+            kind = model.kind.classes[kind_probs.index(max(kind_probs))]
             if rule_kind == "crisis":
                 kind = "crisis"
-            else:
-                kind_probs = model.kind.scores(feats, signals, self._kind_nudges or None)
-                kind = model.kind.classes[kind_probs.index(max(kind_probs))]
+            elif rule_kind == "other" and reading.news:
+                # News, jobs and events cues say what they mean: the rules' reading stands.
+                label, kind, score = reading.label, "other", reading.compound
+            elif kind == "complaint" and label == "positive":
+                # The two models disagree: take the likelier of the pairs that agree.
+                label, kind = max(_POSITIVE_OR_COMPLAINT, key=lambda pair: (
+                    probs[model.label.classes.index(pair[0])]
+                    * kind_probs[model.kind.classes.index(pair[1])]))
             if explain:
                 why += self._model_reasons(model, feats, signals, label, kind)
         label, kind = self._reconcile(reading, label, kind, why if explain else None)
@@ -898,6 +913,10 @@ class Triager:
             if why is not None:
                 why.append(Reason("rule", "sarcasm: praise words read as irony, so not praise"))
             return "negative", "complaint"
+        if kind == "praise" and _found(self._not_praise, r.low):
+            if why is not None:
+                why.append(Reason("rule", "mockery or harm words: never praise"))
+            return "negative", "other"
         if kind == "praise" and label != "positive":
             kind = "complaint" if label == "negative" else "other"
         elif kind == "complaint" and label == "neutral":
@@ -916,23 +935,45 @@ class Triager:
                     continue
                 extra = f" + {scale.group().strip()!r}" if scale else ""
                 out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
+        if r.sarcastic:
+            out.append(Reason("rule", "sarcasm: praise words read as irony"))
         groups = {g.name: g for g in self._phrases}
         for name in r.phrases:
             group = groups[name]
             match = group.pattern.search(low)
             shown = repr(match.group().strip()) if match else "(ironic praise)"
-            out.append(Reason("phrase", f"{shown} ({name})", group.valence))
+            out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
         return out
 
     @staticmethod
     def _model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
                        label: str, kind: str) -> list[Reason]:
-        out = [Reason("word" if w.source == "word" else "rule", f"{w.name!r} -> {label}", w.weight)
-               for w in model.label.explain(feats, signals, label, top=5)]
+        def reason(w: Weighed, toward: str) -> Reason:
+            if w.source == "word":
+                return Reason("word", f"{w.name!r} -> {toward}", w.weight)
+            return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
+
+        out = [reason(w, label) for w in model.label.explain(feats, signals, label, top=5)]
         if kind in model.kind.classes:
-            out += [Reason("word" if w.source == "word" else "rule", f"{w.name!r} -> {kind}", w.weight)
-                    for w in model.kind.explain(feats, signals, kind, top=3)]
+            out += [reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=3)]
         return out
+
+
+def _signal_name(signal: str) -> str:
+    """A rule signal as an agent reads it ("label=negative" -> "the rules read negative")."""
+    name, _, value = signal.partition("=")
+    named = {"label": f"the rules read {value}", "kind": f"the rules say {value}",
+             "phrase": f"phrase rule {value}", "cbin": f"rules' score band {value}",
+             "compound": "the rules' sentiment score", "pos": "VADER's positive share",
+             "neg": "VADER's negative share", "question": "question form",
+             "plain_question": "a plain one-sentence question", "problem": "a problem phrase",
+             "personal": "first person or addressed", "news": "news/jobs/events cue",
+             "sarcasm": "sarcasm"}
+    return named.get(name, signal)
+
+
+# Label/kind pairs that agree, for when the label model says positive and the kind model complaint.
+_POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
 
 
 def _agree(label: str, score: float) -> float:
