@@ -17,6 +17,7 @@ from tui.pipeline import Pipeline
 from tui.sources.base import Item
 from tui.sources.bluesky import (
     LOGIN_INTERVAL,
+    MAX_PAGES,
     BlueskySource,
     ReplyTooLong,
     is_mention_notification,
@@ -167,15 +168,69 @@ async def test_bad_app_password_is_not_retried_soon(http_server: TestServer) -> 
     source = make(http_server, clock=clock)
     assert await drain(source) == []
     error = source.health.last_error or ""
-    assert not source.health.healthy and "login as bskyr.bsky.social failed" in error
-    assert error.endswith("check the handle and app password (Invalid identifier or password)")
-    assert PASSWORD not in error
+    assert not source.health.healthy and "Bluesky refused the login as bskyr.bsky.social" in error
+    assert "createSession answered 401 (AuthenticationRequired: Invalid identifier or password)" in error
+    assert "check the handle and app password" in error and PASSWORD not in error
     clock.now += 60
     assert await drain(source) == []  # within the interval: no second login attempt
+    assert "Bluesky refused the login" in (source.health.last_error or "")
+    assert "waiting" not in (source.health.last_error or "")
     assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1
     clock.now += LOGIN_INTERVAL
     await drain(source)
     assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 2
+
+
+async def test_revoked_app_password_says_the_session_was_refused(http_server: TestServer) -> None:
+    """refreshSession refused soon after a login: report the refusal, not "waiting 575 s", and wait."""
+    route_reading(http_server)
+    expired = Reply.json({"error": "ExpiredToken", "message": "Token has expired"}, status=400)
+    http_server.route("GET", X + "app.bsky.feed.searchPosts", [Reply.json(fixture("search_posts")), expired])
+    http_server.route("POST", X + "com.atproto.server.refreshSession",
+                      Reply.json({"error": "ExpiredToken", "message": "Token has been revoked"}, status=400))
+    clock = Clock()
+    source = make(http_server, mentions=False, clock=clock)
+    assert len(await drain(source)) == 20 and source.health.healthy
+    clock.now += 25
+    assert await drain(source) == []
+    error = source.health.last_error or ""
+    assert not source.health.healthy
+    assert "Bluesky refused the session of bskyr.bsky.social" in error
+    assert "refreshSession answered 400 (ExpiredToken: Token has been revoked)" in error
+    assert "waiting" not in error and PASSWORD not in error and "refresh-1" not in error
+    assert source.health.next_try is not None
+    clock.now += 60  # the next poll: no refresh, no login, no request at all until the interval is over
+    before = len(http_server.requests)
+    assert await drain(source) == []
+    assert len(http_server.requests) == before
+    assert "refreshSession answered 400 (ExpiredToken: Token has been revoked)" in (
+        source.health.last_error or "")
+    assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1
+    assert len(http_server.requests_to(X + "com.atproto.server.refreshSession")) == 1
+    # Past the interval it logs in again; the revoked password is refused, and both refusals are named.
+    http_server.route("POST", X + "com.atproto.server.createSession",
+                      Reply.json(fixture("create_session_error_401"), status=401))
+    clock.now += LOGIN_INTERVAL
+    assert await drain(source) == []
+    error = source.health.last_error or ""
+    assert "refreshSession answered 400 (ExpiredToken: Token has been revoked), then createSession " \
+           "answered 401 (AuthenticationRequired: Invalid identifier or password)" in error
+    assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 2
+
+
+async def test_refused_login_400_is_reported_not_waited_on(http_server: TestServer) -> None:
+    http_server.route("POST", X + "com.atproto.server.createSession", Reply.json(
+        {"error": "AccountTakedown", "message": "Account has been taken down"}, status=400))
+    clock = Clock()
+    source = make(http_server, clock=clock)
+    assert await drain(source) == []
+    clock.now += 120
+    assert await drain(source) == []
+    error = source.health.last_error or ""
+    assert "Bluesky refused the login as bskyr.bsky.social: createSession answered 400 " \
+           "(AccountTakedown: Account has been taken down); the account has been taken down" in error
+    assert "waiting" not in error
+    assert len(http_server.requests_to(X + "com.atproto.server.createSession")) == 1
 
 
 async def test_a_burst_pages_on_until_the_watermark(http_server: TestServer) -> None:
@@ -188,6 +243,83 @@ async def test_a_burst_pages_on_until_the_watermark(http_server: TestServer) -> 
     assert len(items) == 20
     pages = http_server.requests_to(X + "app.bsky.feed.searchPosts")
     assert [r.param("cursor") for r in pages] == [None, "25"]
+
+
+def post_at(n: int, indexed: str, created: str | None = None) -> dict[str, Any]:
+    """A search hit with its own URI, stamped as the AppView does: indexedAt = min(indexedAt, createdAt)."""
+    post = copy.deepcopy(fixture("search_posts")["posts"][0])
+    post["uri"] = f"at://did:plc:lprqqpoyjspuma25n5gofocf/app.bsky.feed.post/3lmicbemya{n:03d}"
+    post["cid"] = f"bafy{n}"
+    post["indexedAt"] = indexed
+    post["record"]["createdAt"] = created or indexed
+    post["record"].pop("reply", None)
+    post["record"]["text"] = f"@bskyr.bsky.social order {n} never arrived"
+    return post
+
+
+def listing(server: TestServer, pages: list[list[dict[str, Any]]]) -> None:
+    """searchPosts that serves `pages` newest first, following its own cursor ("1", "2", ...)."""
+    def search(request: Recorded) -> Reply:
+        index = int(request.param("cursor") or 0)
+        more = index + 1 < len(pages)
+        return Reply.json({"posts": pages[index], **({"cursor": str(index + 1)} if more else {})})
+
+    server.route("GET", X + "app.bsky.feed.searchPosts", search)
+
+
+async def test_a_backdated_post_behind_the_newest_is_collected_once(http_server: TestServer,
+                                                                   tmp_path: Path) -> None:
+    route_reading(http_server)
+    newest = post_at(1, "2025-05-19T17:10:00.000Z")
+    older = [post_at(10 + i, f"2025-05-19T16:{50 - i:02d}:00.000Z") for i in range(3)]
+    listing(http_server, [[newest, *older]])
+    db = tmp_path / "store"
+    store = Store(db)
+    first = await Pipeline(store, QuietTriager()).run(make(http_server, mentions=False))
+    assert first.new == 4
+    # A phone with a slow clock posts after the first poll: the AppView puts it behind what we have.
+    late = post_at(2, "2025-05-19T16:55:00.000Z", created="2025-05-19T16:55:00.000Z")
+    listing(http_server, [[newest, late, *older]])
+    again = await Pipeline(store, QuietTriager()).run(make(http_server, mentions=False))
+    assert (again.new, again.duplicate) == (1, 0)
+    assert store.mention("bluesky:" + late["uri"]) is not None
+    third = await Pipeline(store, QuietTriager()).run(make(http_server, mentions=False))
+    assert (third.new, third.duplicate) == (0, 0)  # collected once
+    store.close()
+
+
+async def test_paging_back_for_late_posts_stops_at_the_look_back(http_server: TestServer) -> None:
+    route_reading(http_server)
+    page1 = [post_at(i, f"2025-05-19T17:{59 - i:02d}:00.000Z") for i in range(5)]
+    page2 = [post_at(100, "2025-05-19T12:00:00.000Z", created="2025-05-19T12:00:00.000Z")]  # backdated
+    page3 = [post_at(200, "2025-05-17T12:00:00.000Z")]  # past the look back: not read
+    page4 = [post_at(300, "2025-05-16T12:00:00.000Z")]
+    listing(http_server, [page1, page2, page3, page4])
+    source = make(http_server, mentions=False)
+    cursor = {"search": {"redistricting": {"newest": "2025-05-19T17:59:00.000000+00:00",
+                                           "seen": [p["uri"] for p in page1]}}}
+    items = await drain(source, cursor)
+    assert [i.data["id"] for i in items] == [page3[0]["uri"], page2[0]["uri"]]  # oldest first
+    assert [r.param("cursor") for r in http_server.requests_to(X + "app.bsky.feed.searchPosts")] == [
+        None, "1", "2"]  # page 3 reaches past the look back: the paging stops there
+
+
+async def test_paging_back_is_bounded(http_server: TestServer) -> None:
+    route_reading(http_server)
+    pages = [[post_at(i, "2025-05-19T17:00:00.000Z")] for i in range(40)]  # a listing that never ends
+    listing(http_server, pages)
+    cursor = {"search": {"redistricting": {"newest": "2025-05-19T17:00:00.000000+00:00", "seen": []}}}
+    items = await drain(make(http_server, mentions=False), cursor)
+    assert len(items) == MAX_PAGES == len(http_server.requests_to(X + "app.bsky.feed.searchPosts"))
+
+
+async def test_an_older_watermark_cursor_still_loads(http_server: TestServer) -> None:
+    route_reading(http_server)
+    post = post_at(1, "2025-05-19T17:10:00.000Z")
+    listing(http_server, [[post]])
+    cursor = {"search": {"redistricting": {"newest": "2025-05-19T17:10:00.000000+00:00",
+                                           "ids": [post["uri"]]}}}
+    assert await drain(make(http_server, mentions=False), cursor) == []
 
 
 async def test_follower_lookup_failure_is_a_warning_not_an_outage(http_server: TestServer) -> None:
@@ -348,5 +480,5 @@ def test_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_auth_error_type_for_callers(http_server: TestServer) -> None:
     http_server.route("POST", X + "com.atproto.server.createSession",
                       Reply.json(fixture("create_session_error_401"), status=401))
-    with pytest.raises(AuthError, match="check the handle and app password"):
+    with pytest.raises(AuthError, match="refused the login as bskyr"):
         await make(http_server).post_reply(stored(0), "Hi", "outbox-15")

@@ -93,13 +93,17 @@ def test_collect_follows_a_file_and_each_mention_survives_kill_9(tmp_path: Path)
         assert store.mention_count() == 3
 
 
-def test_collect_second_writer_gets_a_clear_message(tmp_path: Path, capsys) -> None:
+def test_collect_into_a_held_store_says_so_and_hands_over_through_the_spool(tmp_path: Path,
+                                                                            capsys) -> None:
     db = tmp_path / "store.json"
     source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(GOOD[0])])
-    with Store(db):
+    with Store(db) as held:
         code = main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)])
-    assert code == 2
-    assert "in use by another turnaround" in capsys.readouterr().err
+        assert held.mention_count() == 0, "collect never writes into a held store"
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "in use by another turnaround" in err and "store.json.spool" in err
+    assert out.strip() == "1 new, 0 duplicate, 0 invalid (1 handed to the turnaround that holds the store)"
 
 
 def test_triage_json_in_input_order(tmp_path: Path, capsys) -> None:

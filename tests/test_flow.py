@@ -253,3 +253,26 @@ async def test_reply_hint_fix_draft_kept_across_restart_then_sent(tmp_path: Path
         assert state(again, uid)["state"] == "replied"
         await pilot.press("4")
         assert lst.uids == [uid], "the thread now waits for the customer"
+
+
+async def test_exact_repeats_fold_into_one_row_with_a_count_and_move_with_it(tmp_path: Path) -> None:
+    """Three identical posts from one author: three records, one row marked ×3; d handles them
+    all, and u brings them all back into that one row."""
+    text = "My order 7 arrived cold and late again. Refund please."
+    mentions = [complaint(1), *(make_mention(n, text, author="@r@x.social", minutes_ago=20 - n)
+                                for n in (2, 3, 4))]
+    app = app_on(tmp_path / "store.json", mentions)
+    async with app.run_test(size=SIZE) as pilot:
+        lst = await settle(pilot, app, len(mentions))
+        assert app.session is not None
+        assert app.session.store.mention_count() == 4, "every repeat is stored"
+        assert sorted(lst.uids) == ["mastodon:1", "mastodon:2"]
+        assert "×3" in row_text(lst, "mastodon:2")
+        while lst.current_uid != "mastodon:2":
+            await pilot.press("j")
+        await pilot.press("d")
+        assert lst.uids == ["mastodon:1"]
+        assert all(state(app, f"mastodon:{n}")["state"] == "done" for n in (2, 3, 4))
+        await pilot.press("u")
+        assert sorted(lst.uids) == ["mastodon:1", "mastodon:2"]
+        assert "×3" in row_text(lst, "mastodon:2")

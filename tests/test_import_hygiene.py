@@ -8,12 +8,13 @@ import sys
 
 import pytest
 
-CORE = ["tui.model", "tui.sanitize", "tui.store", "tui.config", "tui.paths", "tui.queues", "tui.triage",
-        "tui.hints", "tui.templates", "tui.lint", "tui.lifecycle", "tui.followup", "tui.spikes",
+CORE = ["tui.model", "tui.sanitize", "tui.jsonio", "tui.store", "tui.config", "tui.paths", "tui.queues",
+        "tui.triage", "tui.hints", "tui.templates", "tui.lint", "tui.lifecycle", "tui.followup", "tui.spikes",
         "tui.champions", "tui.report", "tui.inbox", "tui.pipeline", "tui.outbox", "tui.session",
         "tui.cli", "tui.sources.base", "tui.sources.http", "tui.sources.html", "tui.sources.jsonl",
         "tui.sources.relay", "tui.sources.mastodon", "tui.sources.bluesky", "tui.sources.feed",
-        "tui.sources.hn", "tui.sources.reddit", "tui.sources.demo", "tui.sources.registry"]
+        "tui.sources.hn", "tui.sources.reddit", "tui.sources.demo", "tui.sources.registry",
+        "tui.corrections"]
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -23,3 +24,29 @@ def test_core_module_imports_no_ui(module: str) -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"{module} imports {result.stdout.strip()}"
+
+
+FAST_COMMANDS = {
+    "lint": ("asyncio", "httpx", "tinydb", "textual", "rich"),
+    "triage": ("asyncio", "httpx", "tinydb", "textual", "rich"),
+    "--help": ("asyncio", "httpx", "tinydb", "textual", "rich", "tui.store", "tui.config"),
+}
+"""Issue 17: these start from editor hooks and scripts, so each loads only what it needs."""
+
+
+@pytest.mark.parametrize("command", sorted(FAST_COMMANDS))
+def test_fast_commands_load_only_what_they_need(command: str, tmp_path) -> None:
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Sorry for the wait! I've refunded you.\n")
+    mention = tmp_path / "m.jsonl"
+    mention.write_text('{"id": "1", "source": "x", "author": "@a", "text": "cold again", '
+                       '"created_at": "2026-11-20T10:00:00Z"}\n')
+    argv = {"lint": ["lint", str(draft)], "triage": ["triage", str(mention)], "--help": ["--help"]}[command]
+    forbidden = FAST_COMMANDS[command]
+    code = (f"import sys, contextlib\nfrom tui.cli import main\nwith contextlib.suppress(SystemExit):\n"
+            f"    main({argv!r})\n"
+            f"print('LOADED=' + ','.join(m for m in {forbidden!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED=")]
+    assert loaded == ["LOADED="], f"`turnaround {command}` imports {loaded}"

@@ -229,3 +229,93 @@ async def test_run_sends_what_is_enqueued_and_stops(store: Store) -> None:
     await asyncio.wait_for(runner, 2)
     assert outbox.item(item_id)["status"] == "sent"  # type: ignore[index]
     assert len(sender.calls) == 1
+
+
+async def test_a_bluesky_style_result_keeps_the_posts_uri_and_cid(store: Store) -> None:
+    uri = "at://did:plc:5c2r73erhng4bszmxlfdtscf/app.bsky.feed.post/3lprdue7ggw26"
+    cid = "bafyreibjifzpqj6o6wcq3hejh7y4z4z2vmiklkvykc57tw3pcbx3kxifpm"
+    sender = Sender({"uri": uri, "cid": cid, "url": "https://bsky.app/profile/brand/post/3lprdue7ggw26"})
+    outbox = Outbox(store, {"mastodon": sender}, Clock())
+    item_id = outbox.enqueue(MENTION["uid"], "On it!", "mastodon")
+    assert await outbox.process_once() == 1
+    row = outbox.item(item_id)
+    assert row is not None and (row["status"], row["remote_id"], row["remote_cid"]) == ("sent", uri, cid)
+    assert row["last_error"] is None
+
+
+async def test_a_result_without_any_post_id_is_said(store: Store) -> None:
+    outbox = Outbox(store, {"mastodon": Sender({"url": None})}, Clock())
+    item_id = outbox.enqueue(MENTION["uid"], "On it!", "mastodon")
+    await outbox.process_once()
+    row = outbox.item(item_id)
+    assert row is not None and row["status"] == "sent" and row["remote_id"] == ""
+    assert "named no post id" in row["last_error"]
+
+
+BSKY_PARENT = {"uid": "bluesky:at://did:plc:cust/app.bsky.feed.post/3lpjzka2pzc2l",
+               "id": "at://did:plc:cust/app.bsky.feed.post/3lpjzka2pzc2l", "source": "bluesky",
+               "author": "cust.test", "text": "@brand.test my order never came",
+               "created_at": NOW.isoformat(), "extra": {"cid": "bafyparent"}}
+
+
+class FakePds:
+    """createRecord/getRecord keyed by record key, as a PDS does: a repeated key is refused (500)."""
+
+    def __init__(self, server: TestServer) -> None:
+        self.records: dict[str, dict[str, Any]] = {}
+        server.route("POST", "/xrpc/com.atproto.server.createSession", Reply.json(
+            {"did": "did:plc:brand", "handle": "brand.test", "accessJwt": "acc", "refreshJwt": "ref"}))
+        server.route("POST", "/xrpc/com.atproto.repo.createRecord", self.create)
+        server.route("GET", "/xrpc/com.atproto.repo.getRecord", self.get)
+
+    def create(self, request: Recorded) -> Reply:
+        body = request.json()
+        if body["rkey"] in self.records:
+            return Reply.json({"error": "InternalServerError", "message": "Internal Server Error"},
+                              status=500)
+        uri = f"at://did:plc:brand/app.bsky.feed.post/{body['rkey']}"
+        self.records[body["rkey"]] = {"uri": uri, "cid": f"bafy{len(self.records)}", "value": body["record"]}
+        return Reply.json({k: self.records[body["rkey"]][k] for k in ("uri", "cid")})
+
+    def get(self, request: Recorded) -> Reply:
+        record = self.records.get(request.param("rkey") or "")
+        if record is None:
+            return Reply.json({"error": "RecordNotFound", "message": "Could not locate record"}, status=400)
+        return Reply.json(record)
+
+
+async def test_bluesky_crash_window_posts_once_and_records_uri_and_cid(server: TestServer,
+                                                                       tmp_path: Path) -> None:
+    from tui.sources.bluesky import BlueskySource
+
+    pds = FakePds(server)
+    db = tmp_path / "store.json"
+    store = Store(db)
+    store.add_mention(dict(BSKY_PARENT))
+    clock = Clock()
+    source = BlueskySource("brand.test", "app-pass-word", service=server.url,
+                           http=HttpClient(timeout=2, retries=0))
+
+    async def dies_after_posting(mention: dict[str, Any], text: str, key: str) -> dict[str, Any]:
+        await source.post_reply(mention, text, key)
+        raise asyncio.CancelledError
+
+    outbox = Outbox(store, {"bluesky": dies_after_posting}, clock)
+    item_id = outbox.enqueue(BSKY_PARENT["uid"], "Sorry! DM us the order number.", "bluesky")
+    with pytest.raises(asyncio.CancelledError):
+        await outbox.process_once()
+    store.close(compact=False)
+
+    store = Store(db)
+    clock.advance(60)
+    outbox = Outbox(store, {"bluesky": source.post_reply}, clock)
+    assert await outbox.process_once() == 1
+    row = outbox.item(item_id)
+    assert row is not None and row["status"] == "sent" and row.get("already_sent") is True
+    assert len(pds.records) == 1  # one post on the PDS, not two
+    record = next(iter(pds.records.values()))
+    assert (row["remote_id"], row["remote_cid"]) == (record["uri"], record["cid"])
+    assert row["remote_url"].endswith("/post/" + record["uri"].rsplit("/", 1)[1])
+    assert record["value"]["reply"]["parent"] == {"uri": BSKY_PARENT["id"], "cid": "bafyparent"}
+    await source.aclose()
+    store.close()

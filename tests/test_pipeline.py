@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import QuietTriager, make_mention
 from tui.pipeline import Pipeline
@@ -13,14 +17,42 @@ def pipeline(tmp_path: Path, ours: tuple[str, ...] = ()) -> Pipeline:
     return Pipeline(Store(tmp_path / "s.json"), QuietTriager(), ours=ours)  # type: ignore[arg-type]
 
 
-def test_exact_repeats_from_one_author_fold_with_a_count(tmp_path: Path) -> None:
+def test_exact_repeats_are_kept_each_with_its_own_id(tmp_path: Path) -> None:
     p = pipeline(tmp_path)
     first = p.ingest(make_mention(1, "Where is my ORDER??", author="@a@x.social"))
-    again = p.ingest(make_mention(2, "where is  my order??", author="@a@x.social"))
-    other = p.ingest(make_mention(3, "Where is my ORDER??", author="@b@x.social"))
-    assert (first.status, again.status, other.status) == ("new", "folded", "new")
-    assert p.store.mention("mastodon:1")["folded"] == 1
-    assert not p.store.has_mention("mastodon:2"), "a repeat is counted, not listed again"
+    again = p.ingest(make_mention(2, "where is  my order??", author="@a@x.social", minutes_ago=5))
+    third = p.ingest(make_mention(3, "Where is my order??", author="@a@x.social", minutes_ago=1))
+    other = p.ingest(make_mention(4, "Where is my ORDER??", author="@b@x.social"))
+    assert [o.status for o in (first, again, third, other)] == ["new"] * 4
+    assert p.store.mention_count() == 4
+    assert p.store.mention("mastodon:2")["repeat_of"] == "mastodon:1"
+    assert p.store.mention("mastodon:3")["repeat_of"] == "mastodon:1", "a run folds under its first"
+    assert "repeat_of" not in p.store.mention("mastodon:4"), "another author's words are not a repeat"
+    assert "folded" not in p.store.mention("mastodon:1"), "no counter stands in for the record"
+
+
+def test_a_repeat_outside_the_window_is_not_folded(tmp_path: Path) -> None:
+    p = pipeline(tmp_path)
+    p.ingest(make_mention(1, "Still broken", author="@a@x.social", minutes_ago=60 * 30))
+    p.ingest(make_mention(2, "Still broken", author="@a@x.social", minutes_ago=1))
+    assert "repeat_of" not in p.store.mention("mastodon:2")
+    assert p.rules.repeat_window == timedelta(hours=24), "the window is data (lifecycle.toml)"
+
+
+def test_collect_counts_repeats_as_new_and_export_has_every_record(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui import cli
+
+    feed = tmp_path / "in.jsonl"
+    rows = [make_mention(n, "Refund please", author="@a@x.social", minutes_ago=10 - n) for n in (1, 2, 3)]
+    rows.append(make_mention(1, "Refund please", author="@a@x.social", minutes_ago=9))
+    feed.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    db = tmp_path / "s.json"
+    assert cli.main(["collect", "--db", str(db), "--source", f"jsonl:{feed}", "--once"]) == 0
+    assert capsys.readouterr().out.strip() == "3 new, 1 duplicate, 0 invalid"
+    assert cli.main(["export", "--db", str(db)]) == 0
+    exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["id"] for row in exported] == ["1", "2", "3"]
 
 
 def test_a_boost_of_a_stored_mention_folds_into_it(tmp_path: Path) -> None:
@@ -28,6 +60,9 @@ def test_a_boost_of_a_stored_mention_folds_into_it(tmp_path: Path) -> None:
     p.ingest(make_mention(1, "The app ate my points"))
     boost = p.ingest(make_mention(2, "The app ate my points", author="@fan@x.social", repost_of="1"))
     assert boost.status == "folded" and p.store.mention("mastodon:1")["folded"] == 1
+    again = p.ingest(make_mention(2, "The app ate my points", author="@fan@x.social", repost_of="1"))
+    assert again.status == "folded" and p.store.mention("mastodon:1")["folded"] == 1, \
+        "the same boost delivered twice (a re-read spool, a replayed page) counts once"
 
 
 def test_a_reply_joins_its_parents_thread(tmp_path: Path) -> None:
@@ -50,3 +85,91 @@ def test_the_same_id_twice_is_a_duplicate(tmp_path: Path) -> None:
     p = pipeline(tmp_path)
     assert p.ingest(make_mention(1, "hi")).status == "new"
     assert p.ingest(make_mention(1, "hi")).status == "duplicate"
+
+
+def test_a_future_dated_mention_is_kept_with_one_warning_per_source_and_aged_from_arrival(
+        tmp_path: Path) -> None:
+    from tests.helpers import NOW, fixed_clock
+    from tui.inbox import Inbox
+    from tui.lifecycle import Lifecycle
+    from tui.rows import age
+    from tui.triage import Triager
+    from tui.widgets.mention_detail import describe_mention
+
+    store = Store(tmp_path / "s.json")
+    p = Pipeline(store, Triager.load(), clock=fixed_clock)
+    warnings: list[str] = []
+    p.warning_hooks.append(warnings.append)
+    text = "Charged twice for my order, I want my money back"
+    future = {**make_mention(1, text), "created_at": "2030-01-01T10:00:00+00:00"}
+    fresh = make_mention(2, text + "!", minutes_ago=0, author="@other@x.social")
+    later = {**make_mention(3, "Hello?"), "created_at": "2031-05-05T10:00:00+00:00"}
+    elsewhere = {**make_mention(4, "Hi", source="bluesky"), "created_at": "2030-01-01T10:00:00+00:00"}
+    outcomes = [p.ingest(m) for m in (future, fresh, later, elsewhere)]
+    assert [o.status for o in outcomes] == ["new"] * 4
+    assert len(warnings) == 2, "one warning per source"
+    assert "mastodon: mention 1 is dated 2030-01-01T10:00:00+00:00" in warnings[0]
+    assert warnings[1].startswith("bluesky: mention 4")
+    stored = store.mention("mastodon:1")
+    assert stored["created_at"] == "2030-01-01T10:00:00+00:00", "the raw time is kept"
+    assert stored["future_dated"] and not store.mention("mastodon:2").get("future_dated")
+    assert stored["priority"] == store.mention("mastodon:2")["priority"], "priority as if just posted"
+    assert age(stored, NOW) == "0s"
+    shown = describe_mention(stored, NOW).plain
+    assert "0s ago · dated 2030-01-01T10:00:00+00:00, ahead of our clock" in shown
+    inbox = Inbox(store, Lifecycle(store, clock=fixed_clock), clock=fixed_clock)
+    clock = inbox.response_clock(stored)
+    assert clock is not None and clock.left == inbox.target_minutes(stored) * 60, \
+        "the response clock runs from arrival"
+    store.close()
+
+
+def test_a_future_dated_mention_sorts_by_its_arrival(tmp_path: Path) -> None:
+    from tests.helpers import ManualClock
+    from tui.inbox import Inbox
+    from tui.lifecycle import Lifecycle
+
+    clock = ManualClock()
+    store = Store(tmp_path / "s.json")
+    p = Pipeline(store, QuietTriager(), clock=clock)  # type: ignore[arg-type]
+    p.ingest({**make_mention(1, "first"), "created_at": "2030-01-01T10:00:00+00:00"})
+    clock.advance(minutes=10)
+    p.ingest(make_mention(2, "second", minutes_ago=-5))  # posted 5 minutes after the first arrived
+    inbox = Inbox(store, Lifecycle(store, clock=clock), clock=clock)
+    for sort in ("newest", "priority"):
+        inbox.set_sort(sort)
+        assert inbox.uids("needs-reply") == ["mastodon:2", "mastodon:1"], sort
+    inbox.set_sort("time-left")
+    assert inbox.uids("needs-reply") == ["mastodon:1", "mastodon:2"]
+    store.close()
+
+
+def test_a_repeat_neither_brings_back_a_walked_away_thread_nor_makes_a_spike(tmp_path: Path) -> None:
+    from tests.helpers import ManualClock
+    from tui.config import Config
+    from tui.session import Session
+    from tui.triage import Triager
+
+    clock = ManualClock()
+    session = Session.open(Config(), tmp_path / "s.json", clock=clock, triager=Triager.load())
+    try:
+        ingest = session.pipeline.ingest
+        troll = "@troll@x.social"
+        rant = "Your coffee app is garbage and broken, worst app ever"
+        ingest(make_mention(1, rant, author=troll, minutes_ago=30))
+        session.lifecycle.walk_away(["mastodon:1"], "repeating")
+        for n in range(2, 8):
+            clock.advance(minutes=1)
+            ingest(make_mention(n, rant, author=troll, minutes_ago=0, in_reply_to="1"))
+        assert session.store.mention_count() == 7, "every repeat is kept"
+        assert session.store.mention("mastodon:1")["state"] == "walked-away", "repeating is no news"
+        assert session.spikes.spikes(clock()) == [], "one author saying it again is no spike"
+        session.close()
+        session = Session.open(Config(), tmp_path / "s.json", clock=clock, triager=Triager.load())
+        assert session.spikes.spikes(clock()) == [], "nor when counted from the store at start"
+        clock.advance(minutes=1)
+        session.pipeline.ingest(make_mention(9, "Still broken, and now it charged me twice", author=troll,
+                            minutes_ago=0, in_reply_to="1"))
+        assert session.store.mention("mastodon:1")["state"] != "walked-away", "new words bring it back"
+    finally:
+        session.close()

@@ -128,3 +128,74 @@ def test_events_and_outbox(tmp_path: Path) -> None:
         item = store.outbox_add({"uid": "test:1", "status": "queued"})
         store.outbox_update(item, {"status": "sent"})
         assert store.outbox()[0]["status"] == "sent"
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from tui.store import Store
+    store = Store(sys.argv[1])
+    for n in range(20):
+        store.add_mention({"uid": f"demo:{n}", "author": "a", "thread_uid": f"demo:{n}",
+                           "created_at": "2026-11-20T10:00:00+00:00"})
+    print("held", flush=True)
+    sys.stdin.readline()
+    store.close()
+    print("closed", flush=True)
+""")
+
+
+def test_a_second_demo_leaves_the_running_demos_store_alone(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Another process holds the demo store: a second `turnaround --demo` says "in use" and
+    touches no file; the first one then quits cleanly with all its data."""
+    import tui.app
+    from tui import cli, paths
+
+    demo = paths.demo_store()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdin is not None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        log = Path(str(demo) + ".log")
+        before = log.read_bytes()
+
+        def no_app(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the second demo must stop before its app starts")
+
+        monkeypatch.setattr(tui.app, "make_app", no_app)
+        assert cli.main(["--demo"]) == 2
+        assert "in use by another turnaround" in capsys.readouterr().err
+        assert log.read_bytes() == before, "the running demo's journal is untouched"
+        holder.stdin.write("quit\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "closed"
+        assert holder.wait(10) == 0, "the first demo quits without a FileNotFoundError"
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+    with Store(demo) as store:
+        assert store.mention_count() == 20
+
+
+def test_closing_saves_everything_even_if_the_journal_was_removed(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    store = Store(path)
+    for n in range(5):
+        store.add_mention(mention(n))
+    Path(str(path) + ".log").unlink()  # what the old demo reset did to a running demo
+    store.close()
+    with Store(path) as again:
+        assert again.mention_count() == 5
+
+
+def test_a_reader_beside_a_writer_mid_line_sees_no_torn_record(tmp_path: Path) -> None:
+    """`collect` reads a held store read-only: the line its holder is writing is not a fault."""
+    path = tmp_path / "s.json"
+    with Store(path) as store:
+        store.add_mention(mention(1))
+        with open(str(path) + ".log", "ab") as log:
+            log.write(b'{"s": 99, "t": "mentions", "o": "put", "i": 2, "d": {"uid": "te')
+        reader = Store(path, readonly=True)
+        assert reader.mention_count() == 1 and reader.warnings == []

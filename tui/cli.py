@@ -1,101 +1,181 @@
 """The `turnaround` command: the inbox, plus headless subcommands that share its pipeline.
 
-The headless paths import nothing from Textual, so `collect`, `triage`, `lint` and `export` start fast.
+Start-up matters (`lint` and `triage` run from editor hooks and scripts), so this module imports only
+argparse at the top and each command imports what it needs when it runs: `lint` never loads asyncio,
+httpx, TinyDB, Textual or Rich. tests/test_import_hygiene.py holds us to it.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import csv
-import signal
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import orjson
+from tui import __version__
 
-from tui import __version__, paths
-from tui.config import Config, ConfigError, demo_config, load_config
-from tui.model import MentionError, canonical, parse_mention, parse_time
-from tui.sanitize import one_line
-from tui.store import Store, StoreError
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tui.config import Config
 
 EXPORT_FIELDS = ("uid", "id", "source", "author", "author_name", "followers", "created_at", "url",
                  "in_reply_to", "thread", "text", "label", "sentiment", "kind", "priority", "queue",
                  "state", "read", "tags", "first_response_at", "closed_at")
 
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SOURCE = 0, 1, 2, 3
+EXIT_STATUS = """\
+exit status:
+  0    success
+  1    some input lines were invalid (each is named on stderr; the valid ones were kept)
+  2    usage error, unreadable config or store, or the store is in use
+  3    a source failed: could not connect, was refused (401/403) or is unreachable
+       (each failure is one line on stderr naming the source; takes precedence over 1)
+  130  interrupted
+`turnaround lint` has its own: 0 clean, 1 hints, 2 usage error or unreadable file."""
 
-def _die(message: str, code: int = 2) -> int:
+COMMANDS = ("collect", "triage", "lint", "export", "sources", "report")
+STORE_COMMANDS = {None, "collect", "export", "sources", "report"}
+"""The commands that read --db and --config; the others refuse them rather than ignore them."""
+
+
+class UsageError(Exception):
+    """A command line we will not run; the message says what is allowed."""
+
+
+def _die(message: str, code: int = EXIT_USAGE) -> int:
     print(f"turnaround: {message}", file=sys.stderr)
     return code
 
 
 def read_config(path: str | None) -> Config | None:
     """The config named on the command line, else the user's file if there is one, else None."""
+    from pathlib import Path
+
+    from tui import paths
+    from tui.config import load_config
+
     if path is not None:
         return load_config(Path(path))
     default = paths.config_file()
     return load_config(default) if default.exists() else None
 
 
-def _add_store_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="PATH", help="the store (default: in the user data dir)")
-    parser.add_argument("--config", metavar="PATH", help="the TOML config")
+def _add_store_args(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    # The top-level copies use their own dests: argparse would otherwise let the subcommand's
+    # default (None) overwrite a value given before the subcommand.
+    prefix = "top_" if top else ""
+    parser.add_argument("--db", dest=f"{prefix}db", metavar="PATH",
+                        help="the store (default: in the user data dir)")
+    parser.add_argument("--config", dest=f"{prefix}config", metavar="PATH", help="the TOML config")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="turnaround",
         description="A keyboard-driven terminal inbox for a brand's public mentions. "
-        "With no subcommand it opens the inbox (the demo when nothing is configured).",
+        "With no subcommand it opens the inbox (the demo when nothing is configured). "
+        "--db and --config may come before or after the subcommand.",
+        epilog=EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"turnaround {__version__}")
-    _add_store_args(parser)
+    _add_store_args(parser, top=True)
     parser.add_argument("--demo", action="store_true", help="run the built-in demo")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    collect = sub.add_parser("collect", help="collect mentions headless (cron, systemd, tmux)")
+    def command(name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, epilog=EXIT_STATUS,
+                              formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+
+    collect = command("collect", "collect mentions headless (cron, systemd, tmux)")
     _add_store_args(collect)
     collect.add_argument("--source", action="append", default=[], metavar="SPEC",
                          help="jsonl:PATH, jsonl:-, jsonl:URL or sse:URL (repeatable); "
                          "default: the config's sources")
     collect.add_argument("--once", action="store_true", help="stop at the end of input")
 
-    triage = sub.add_parser("triage", help="triage mentions from a file or stdin")
+    triage = command("triage", "triage mentions from a file or stdin")
     triage.add_argument("path", nargs="?", default="-", metavar="PATH|-")
     triage.add_argument("--json", action="store_true", help="one JSON object per mention")
     triage.add_argument("--explain", action="store_true",
                         help="say why: the rules that fired and the words that weighed most")
 
-    sub.add_parser("lint", help="lint a reply draft (see `turnaround lint --help`)", add_help=False)
+    sub.add_parser("lint", help="lint reply drafts (see `turnaround lint --help`)", add_help=False)
 
-    export = sub.add_parser("export", help="export every stored mention with its queue and state")
+    export = command("export", "export every stored mention with its queue and state")
     _add_store_args(export)
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
 
-    sources = sub.add_parser("sources", help="list configured sources and their health")
+    sources = command("sources", "list configured sources and their health")
     _add_store_args(sources)
 
-    report = sub.add_parser("report", help="response times, turnaround rate, trends")
+    report = command("report", "response times, turnaround rate, trends")
     _add_store_args(report)
     report.add_argument("--since", metavar="DATE")
-    report.add_argument("--json", action="store_true")
-    report.add_argument("--csv", action="store_true")
+    formats = report.add_mutually_exclusive_group()
+    formats.add_argument("--json", action="store_true")
+    formats.add_argument("--csv", action="store_true")
     return parser
+
+
+def _command_index(argv: list[str]) -> int | None:
+    """Where the subcommand is in `argv` (global options may come first), or None if there is none."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token in ("--db", "--config"):
+            index += 2
+            continue
+        if token.startswith("-"):
+            index += 1
+            continue
+        return index if token in COMMANDS else None
+    return None
+
+
+def _merge_globals(args: argparse.Namespace) -> None:
+    """Honour --db/--config wherever they were given; refuse two different values or a command that
+    would ignore them."""
+    for key in ("db", "config"):
+        top = getattr(args, f"top_{key}", None)
+        own = getattr(args, key, None)
+        if top is not None and own is not None and top != own:
+            raise UsageError(f"--{key} given twice with different values ({top!r} and {own!r}); "
+                             "give it once")
+        if args.command not in STORE_COMMANDS and top is not None:
+            raise UsageError(f"--{key} does not apply to `{args.command}` (it applies to the inbox, "
+                             "collect, export, sources and report)")
+        setattr(args, key, own if own is not None else top)
+    if args.demo and args.command is not None:
+        raise UsageError(f"--demo applies only to the inbox, not to `{args.command}`")
+
+
+def _users_to_fix(error: Exception) -> bool:
+    """A bad config or an unusable store: one line, no traceback. Checked against the modules only if
+    they were loaded (if not, the error cannot be theirs), so a fast command never imports them."""
+    for module, name in (("tui.config", "ConfigError"), ("tui.store", "StoreError")):
+        loaded = sys.modules.get(module)
+        if loaded is not None and isinstance(error, getattr(loaded, name)):
+            return True
+    return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["lint"]:
+    at = _command_index(argv)
+    if at is not None and argv[at] == "lint":
+        if argv[:at]:
+            return _die(f"{' '.join(argv[:at])}: not an option of `lint` (see `turnaround lint --help`)")
         from tui.lint import main as lint_main
 
-        return lint_main(argv[1:])
+        return lint_main(argv[at + 1:])
     args = build_parser().parse_args(argv)
     try:
+        _merge_globals(args)
         if args.command == "collect":
+            import asyncio
+
             return asyncio.run(cmd_collect(args))
         if args.command == "triage":
             return cmd_triage(args)
@@ -108,8 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return report_main(args)
         return cmd_app(args)
-    except (ConfigError, StoreError) as error:
+    except UsageError as error:
         return _die(str(error))
+    except Exception as error:
+        if _users_to_fix(error):
+            return _die(str(error))
+        raise
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -117,18 +201,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def store_path(args: argparse.Namespace, *, demo: bool = False) -> Path:
+    from pathlib import Path
+
+    from tui import paths
+
     if getattr(args, "db", None):
         return Path(args.db)
     return paths.demo_store() if demo else paths.default_store()
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    from tui import paths
+    from tui.config import Config, demo_config
+    from tui.store import Store
+
     config = read_config(args.config)
     demo = args.demo or config is None
     if demo and not args.db:
-        # The demo replays into a fresh store of its own each time.
-        for suffix in ("", ".log", ".log.old"):
-            Path(str(paths.demo_store()) + suffix).unlink(missing_ok=True)
+        # The demo replays into a fresh store of its own each time, unless another demo holds it.
+        Store.reset(paths.demo_store())
     from tui.app import make_app
 
     app = make_app(config=demo_config() if demo else config or Config(),
@@ -137,9 +228,23 @@ def cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def _one_line(text: str) -> str:
+    from tui.sanitize import clean, one_line
+
+    return one_line(clean(text), 300)
+
+
 async def cmd_collect(args: argparse.Namespace) -> int:
-    from tui.pipeline import Counts, Pipeline
+    import asyncio
+    import contextlib
+    import signal
+
+    from tui import paths
+    from tui.config import Config
+    from tui.pipeline import Pipeline
+    from tui.sources.http import redact
     from tui.sources.registry import SourceSpecError, from_config, from_spec
+    from tui.store import Store
     from tui.triage import Triager
 
     config = read_config(args.config)
@@ -155,12 +260,26 @@ async def cmd_collect(args: argparse.Namespace) -> int:
         return _die(str(error))
     if not sources:
         return _die("no sources: pass --source SPEC or configure [[sources]] in the config")
+    # Each source's errors and warnings go to stderr as they happen (its SourceHealth tells us), one
+    # line naming the source; names can hold a URL, so they are redacted like the reasons are.
+    failed: set[str] = set()
+    for source in sources:
+        label = redact(source.name)
+
+        def tell(level: str, text: str, label: str = label) -> None:
+            if level == "error":
+                failed.add(label)
+            prefix = "warning: " if level == "warning" else ""
+            print(f"turnaround: {label}: {prefix}{_one_line(text)}", file=sys.stderr, flush=True)
+
+        source.health.listeners.append(tell)
     triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
-    store = Store(store_path(args))
+    store = Store.open_or_spool(store_path(args))  # held by the inbox: hand mentions to it
     for warning in store.warnings:
         print(f"turnaround: {warning}", file=sys.stderr)
     pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
-    counts = Counts()
+    pipeline.warning_hooks.append(lambda line: print(f"turnaround: {line}", file=sys.stderr, flush=True))
+    counts = pipeline.drain_spool()  # what an earlier collect handed to an inbox since closed
 
     def report(outcome: Any) -> None:
         if outcome.status == "invalid":
@@ -180,16 +299,18 @@ async def cmd_collect(args: argparse.Namespace) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, main_task.cancel)
-    failed = False
     try:
         results = await asyncio.gather(
             *(pipeline.run(source, on_outcome=report, counts=counts) for source in sources),
             return_exceptions=True,
         )
         for source, result in zip(sources, results, strict=True):
-            if isinstance(result, BaseException):
-                failed = True
-                print(f"turnaround: {source.name}: {result}", file=sys.stderr)
+            label = redact(source.name)
+            if isinstance(result, BaseException) and label not in failed:
+                # Not reported through its health: say what, never the details (they may hold secrets).
+                reason = getattr(result, "strerror", None) or type(result).__name__
+                failed.add(label)
+                print(f"turnaround: {label}: {_one_line(str(reason))}", file=sys.stderr)
     except asyncio.CancelledError:
         pass
     finally:
@@ -198,10 +319,17 @@ async def cmd_collect(args: argparse.Namespace) -> int:
             await source.aclose()
         store.close()
         print(counts)
-    return 1 if counts.invalid or failed else 0
+    unhealthy = {redact(s.name) for s in sources if not s.health.healthy}
+    if unhealthy or (failed and args.once):
+        return EXIT_SOURCE
+    return EXIT_INVALID if counts.invalid else EXIT_OK
 
 
 def _read_lines(path: str) -> tuple[str, Any]:
+    from pathlib import Path
+
+    from tui.config import ConfigError
+
     if path == "-":
         return "<stdin>", sys.stdin.buffer
     try:
@@ -211,17 +339,26 @@ def _read_lines(path: str) -> tuple[str, Any]:
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
-    from tui.sources.jsonl import decode_line
+    import orjson
+
+    from tui import paths
+    from tui.jsonio import SURROGATE_WARNING, decode_line
+    from tui.model import MentionError, parse_mention, parse_time
+    from tui.sanitize import one_line
     from tui.triage import Triager
 
     where, handle = _read_lines(args.path)
     triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
     invalid = 0
+    warned = False
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
-        data, problem = decode_line(line)
+        data, problem, repaired = decode_line(line)
+        if repaired and not warned:
+            warned = True
+            print(f"{where}:{number}: warning: {SURROGATE_WARNING}", file=sys.stderr)
         try:
             if problem:
                 raise MentionError(problem)
@@ -251,10 +388,12 @@ def cmd_triage(args: argparse.Namespace) -> int:
                   f"{row['sentiment']:>6.2f} {row['priority']:>4}  {text}")
             for line in row.get("why", ()):
                 print(f"{'':<14}   {one_line(line, 200)}")
-    return 1 if invalid else 0
+    return EXIT_INVALID if invalid else EXIT_OK
 
 
 def export_row(mention: dict[str, Any]) -> dict[str, Any]:
+    from tui.model import canonical
+
     row = canonical(mention)
     for field in EXPORT_FIELDS:
         if field in mention and field not in row:
@@ -263,6 +402,12 @@ def export_row(mention: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    import orjson
+
+    from tui.store import Store
+
     path = store_path(args)
     if not path.exists() and not Path(str(path) + ".log").exists():
         return _die(f"{path}: no store here yet (run the app or `turnaround collect` first)")
@@ -272,17 +417,26 @@ def cmd_export(args: argparse.Namespace) -> int:
         for mention in store.mentions():
             out.write(orjson.dumps(export_row(mention)).decode() + "\n")
     else:
-        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+        import csv
+
+        from tui.sanitize import csv_cell
+
+        # Mention text is a stranger's: a cell a spreadsheet would run as a formula gets a leading
+        # quote, and every text cell is quoted (OWASP, CSV injection).
+        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore",
+                                quoting=csv.QUOTE_NONNUMERIC)
         writer.writeheader()
         for mention in store.mentions():
             row = export_row(mention)
             row["tags"] = " ".join(row.get("tags") or ())
-            writer.writerow(row)
+            writer.writerow({field: csv_cell(row.get(field)) for field in EXPORT_FIELDS})
     return 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from tui import paths
     from tui.sources.registry import source_name
+    from tui.store import Store
 
     config = read_config(args.config)
     if config is None or not config.sources:

@@ -41,7 +41,17 @@ class Config:
         return bool(self.sources)
 
 
-_SECTIONS = {"brand", "sources", "targets", "routing", "keys", "ui", "lifecycle"}
+SECTION_KEYS: dict[str, tuple[str, ...] | None] = {
+    "brand": ("name", "agent", "watch", "handles"),
+    "sources": None,  # an array of tables; each source type checks its own keys (tui/sources/)
+    "targets": (*DEFAULT_TARGETS, "queues"),
+    "routing": None,  # free-form: team = [keywords]
+    "keys": None,  # free-form: binding id = keys
+    "ui": ("theme",),
+    "lifecycle": ("walk_away_days",),
+}
+"""Every key the reader accepts, per section (README's Configuration documents each; a test checks)."""
+_SECTIONS = set(SECTION_KEYS)
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
@@ -88,7 +98,7 @@ def load_config(path: Path) -> Config:
         elif key in ("watch", "handles"):
             setattr(config, key, [_expect(v, str, where) for v in _expect(value, list, where)])
         else:
-            raise ConfigError(f"{where}: unknown key")
+            raise ConfigError(f"{where}: unknown key (known: {', '.join(SECTION_KEYS['brand'] or ())})")
     sources = _expect(data.get("sources", []), list, f"{path}: sources")
     for index, source in enumerate(sources, 1):
         where = f"{path}: sources[{index}]"

@@ -10,6 +10,7 @@ space), because Python's regex engine runs about a third faster in ASCII mode.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import tomllib
@@ -46,10 +47,13 @@ RULE_FIELDS = frozenset(
         "idioms",
         "enabled",
         "case_sensitive",
+        "when",
+        "when_hints",
+        "alternatives",
     }
 )
 # Same length in and out, so offsets found in the folded text are offsets in the draft.
-_FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+_CURLY = ("\u2019", "\u2018", "\u02bc", "\u2032")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DASHES = frozenset("\u2012\u2013\u2014\u2015")
 
@@ -77,6 +81,8 @@ _GROUP_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)")
 _TEMPLATE_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)|\\(.)")
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n\s*)([^\W\d_])")
 _WORD = re.compile(r"[^\W\d_][\w'&]*")
+_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;")
+_PROSE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _LONE_I = re.compile(r"\bi\b(?=$|[\s,.!?;:']|'[a-z])")
 
 
@@ -126,12 +132,20 @@ class Rule:
     suggestion: str | None = None
     case: str = "match"
     idioms: bool = True
+    # Dropped when an [alternatives] pattern follows closely ("we can't ..., please call us").
+    alternatives: bool = False
     regex: re.Pattern[str] | None = None
+    # kind "absence" only: the rule speaks only when this matches, or when a hint of one of
+    # `when_hints` categories was found (both say the draft deals with a problem).
+    when: re.Pattern[str] | None = None
+    when_hints: frozenset[str] = frozenset()
     source: str = ""
     # Whether the pattern can sit inside a combined alternation (no names, no backreferences).
     combinable: bool = True
     # Words that keep their capitals when case = "sentence" lower-cases a suggestion.
     keep_upper: frozenset[str] = frozenset()
+    # Whether the suggestion has group references or escapes to fill in (most are plain text).
+    template: bool = False
 
 
 @dataclass(slots=True)
@@ -156,6 +170,30 @@ class _Scanner:
 
 
 @dataclass(slots=True)
+class _Spans:
+    """Where the idioms are in one draft: found on the first hint that asks, once per check."""
+
+    regex: re.Pattern[str]
+    spans: list[tuple[int, int]] | None = None
+
+    def get(self, folded: str) -> list[tuple[int, int]]:
+        if self.spans is None:
+            self.spans = [m.span() for m in self.regex.finditer(folded)]
+        return self.spans
+
+
+@dataclass(slots=True)
+class _Lazy:
+    """Where the [alternatives] start in one draft: found on first need, once per check."""
+
+    regex: re.Pattern[str]
+    spans: list[int] | None = None
+
+    def find(self, folded: str) -> list[int]:
+        return [m.start() for m in self.regex.finditer(folded)]
+
+
+@dataclass(slots=True)
 class _Platform:
     limit: int | None
     count: str = "characters"
@@ -171,27 +209,37 @@ class _Settings:
     acronyms: set[str] = field(default_factory=set)
     also_words: set[str] = field(default_factory=set)
     min_letters: int = 2
+    loud_min_letters: int = 4
+    loud_words: set[str] = field(default_factory=set)
+    signatures: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, str] = field(default_factory=dict)
+    alternatives_window: int = 120
+    english_words: set[str] = field(default_factory=set)
+    english_min_words: int = 4
+    english_min_share: float = 0.2
     platforms: dict[str, _Platform] = field(default_factory=dict)
     score: dict[str, int] = field(default_factory=dict)
 
 
-def _pattern_text(value: Any, source: str, rule: str) -> str:
+def _pattern_text(value: Any, source: str, rule: str, name: str = "pattern") -> str:
     if isinstance(value, str):
         parts = [value]
     elif isinstance(value, list) and value and all(isinstance(p, str) for p in value):
         parts = value
     else:
-        raise HintRuleError(source, rule, "pattern", "must be a string or a list of strings")
+        raise HintRuleError(source, rule, name, "must be a string or a list of strings")
     if not all(p.strip() for p in parts):
-        raise HintRuleError(source, rule, "pattern", "empty pattern")
+        raise HintRuleError(source, rule, name, "empty pattern")
     return parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
 
 
-def _compile(text: str, source: str, rule: str, case_sensitive: bool) -> re.Pattern[str]:
+def _compile(
+    text: str, source: str, rule: str, case_sensitive: bool, name: str = "pattern"
+) -> re.Pattern[str]:
     try:
         return re.compile(text, 0 if case_sensitive else re.IGNORECASE)
     except re.error as error:
-        raise HintRuleError(source, rule, "pattern", f"bad regular expression: {error}") from None
+        raise HintRuleError(source, rule, name, f"bad regular expression: {error}") from None
 
 
 def _check_refs(template: str, regex: re.Pattern[str], source: str, rule: str) -> None:
@@ -206,19 +254,25 @@ def _check_refs(template: str, regex: re.Pattern[str], source: str, rule: str) -
             raise HintRuleError(source, rule, "suggestion", f"no group named {ref!r}")
 
 
-def _caps_pattern(acronyms: Iterable[str], min_letters: int) -> str:
-    """Runs of ALL-CAPS words with at least one that is not an acronym.
+def _caps_pattern(
+    acronyms: Iterable[str], min_letters: int, loud_words: Iterable[str] = (), loud_min_letters: int = 1
+) -> str:
+    """Runs of ALL-CAPS words with at least one loud word in them.
 
     Words with digits, @handles, #tags and URL parts never count; acronyms may sit inside a run
-    ("PLEASE DM US NOW") but never make one on their own.
+    ("PLEASE DM US NOW") but never make one on their own. A loud word is one that is not an
+    acronym and has at least `loud_min_letters` letters, or is listed in `loud_words` ("NOT",
+    "YOU"): two or three capitals on their own are initials far more often than a raised voice.
     """
     upper = r"A-Z\u00c0-\u00d6\u00d8-\u00de"  # escapes, so the pattern text stays ASCII
-    token = (
-        r"(?<![\w#@/.:'&-])"
-        + rf"(?=[{upper}'&]{{{max(min_letters, 1)},}}(?![\w'&-]))[{upper}][{upper}'&]*(?![\w'&-])"
-    )
+    edge = r"(?<![\w#@/.:'&-])"
+    end = r"(?![\w'&-])"
+    token = edge + rf"(?=[{upper}'&]{{{max(min_letters, 1)},}}{end})[{upper}][{upper}'&]*{end}"
     skip = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if a)
-    word = (rf"(?!(?:{skip})(?![\w'&-]))" if skip else "") + token
+    long_word = rf"(?=[{upper}'&]{{{max(loud_min_letters, min_letters, 1)},}}{end})"
+    listed = "|".join(re.escape(w) for w in sorted(loud_words, key=len, reverse=True) if w)
+    loud = f"(?:{long_word}|(?=(?:{listed}){end}))" if listed else long_word
+    word = (rf"(?!(?:{skip}){end})" if skip else "") + edge + loud + token
     sep = r"[ \t,;:.\-]+"
     return rf"(?:{token}{sep})*{word}(?:{sep}{token})*"
 
@@ -320,7 +374,7 @@ def _merge_file(
 ) -> None:
     """Fold one parsed rule file into `settings`; bad rules are reported, the rest still load."""
     for key in data:
-        if key not in ("rules", "idioms", "shouting", "platforms", "score"):
+        if key not in ("rules", "idioms", "shouting", "platforms", "score", "language", "alternatives"):
             report(HintRuleError(source, None, key, "unknown section"))
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
@@ -361,13 +415,38 @@ def _merge_file(
             else:
                 problem = "must be a list of strings"
                 report(HintRuleError(source, None, f"shouting.{key}", problem))
-        if "min_letters" in shouting:
-            value = shouting["min_letters"]
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-                settings.min_letters = value
+        for key in ("min_letters", "loud_min_letters"):
+            if key in shouting:
+                value = shouting[key]
+                if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                    setattr(settings, key, value)
+                else:
+                    problem = "must be a whole number >= 1"
+                    report(HintRuleError(source, None, f"shouting.{key}", problem))
+        loud = shouting.get("loud_words", [])
+        if isinstance(loud, list) and all(isinstance(a, str) for a in loud):
+            settings.loud_words.update(a.strip().upper() for a in loud if a.strip())
+        else:
+            report(HintRuleError(source, None, "shouting.loud_words", "must be a list of strings"))
+        signatures = shouting.get("signatures", {})
+        if not isinstance(signatures, dict):
+            report(HintRuleError(source, None, "shouting.signatures", "must be a table"))
+            signatures = {}
+        for sig_id, pattern in signatures.items():
+            where = f"shouting.signatures.{sig_id}"
+            if not isinstance(pattern, str):
+                report(HintRuleError(source, None, where, "must be a string"))
+            elif not pattern:
+                settings.signatures.pop(sig_id, None)
             else:
-                problem = "must be a whole number >= 1"
-                report(HintRuleError(source, None, "shouting.min_letters", problem))
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
+                    continue
+                settings.signatures[sig_id] = pattern
+    _merge_language(settings, data.get("language", {}), source, report)
+    _merge_alternatives(settings, data.get("alternatives", {}), source, report)
     platforms = data.get("platforms", {})
     if not isinstance(platforms, dict):
         report(HintRuleError(source, None, "platforms", "must be a table"))
@@ -388,6 +467,62 @@ def _merge_file(
                 report(HintRuleError(source, None, f"score.{severity}", problem))
                 continue
             settings.score[severity] = weight
+
+
+def _merge_alternatives(
+    settings: _Settings, table: Any, source: str, report: Callable[[HintRuleError], None]
+) -> None:
+    """[alternatives]: what, said right after a refusal, frames it around what we can do."""
+    if not isinstance(table, dict):
+        report(HintRuleError(source, None, "alternatives", "must be a table"))
+        return
+    for key, value in table.items():
+        where = f"alternatives.{key}"
+        if key == "window":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                settings.alternatives_window = value
+            else:
+                report(HintRuleError(source, None, where, "must be a whole number >= 1"))
+        elif not isinstance(value, str):
+            report(HintRuleError(source, None, where, "must be a string"))
+        elif not value:
+            settings.alternatives.pop(key, None)
+        else:
+            try:
+                re.compile(value, re.IGNORECASE)
+            except re.error as error:
+                report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
+                continue
+            settings.alternatives[key] = value
+
+
+def _merge_language(
+    settings: _Settings, language: Any, source: str, report: Callable[[HintRuleError], None]
+) -> None:
+    """[language]: the common English words that tell an English draft from any other."""
+    if not isinstance(language, dict):
+        report(HintRuleError(source, None, "language", "must be a table"))
+        return
+    for key in language:
+        if key not in ("english_words", "min_words", "min_share"):
+            report(HintRuleError(source, None, f"language.{key}", "unknown field"))
+    words = language.get("english_words", [])
+    if isinstance(words, list) and all(isinstance(w, str) for w in words):
+        settings.english_words.update(w.strip().lower() for w in words if w.strip())
+    else:
+        report(HintRuleError(source, None, "language.english_words", "must be a list of strings"))
+    if "min_words" in language:
+        value = language["min_words"]
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            settings.english_min_words = value
+        else:
+            report(HintRuleError(source, None, "language.min_words", "must be a whole number >= 1"))
+    if "min_share" in language:
+        value = language["min_share"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+            settings.english_min_share = float(value)
+        else:
+            report(HintRuleError(source, None, "language.min_share", "must be a number from 0 to 1"))
 
 
 def _validate_platform(name: str, spec: Any, source: str) -> _Platform:
@@ -421,6 +556,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         "case": str,
         "severity": str,
         "idioms": bool,
+        "alternatives": bool,
         "enabled": bool,
         "case_sensitive": bool,
     }
@@ -445,6 +581,15 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         regex = _compile(text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
+    for name in ("when", "when_hints"):
+        if name in merged and merged.get("kind", "pattern") != "absence":
+            raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
+    hints = merged.get("when_hints", [])
+    if not isinstance(hints, list) or not all(isinstance(c, str) for c in hints):
+        raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")
+    if "when" in merged:
+        when = _pattern_text(merged["when"], source, rule_id, "when")
+        _compile(when, source, rule_id, False, "when")
     return merged
 
 
@@ -491,9 +636,23 @@ class HintEngine:
             self.rules.append(self._build(rule_id, fields, settings))
         idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
         self._idioms = re.compile(_prefiltered(f"(?i:{idioms})")) if idioms else None
+        alternatives = "|".join(f"(?:{p})" for p in settings.alternatives.values())
+        self._alternatives = (
+            re.compile(_prefiltered(f"(?i:{alternatives})")) if alternatives else None
+        )
+        self._alternatives_window = settings.alternatives_window
+        signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
+        self._signatures = re.compile(signatures) if signatures else None
+        self._english_words = frozenset(settings.english_words)
+        self._english_min_words = settings.english_min_words
+        self._english_min_share = settings.english_min_share
         self._scanners: list[_Scanner] = []
         self._solo: list[Rule] = []
-        self._absence = [(r, _Scanner(r.regex, {})) for r in self.rules if r.kind == "absence" and r.regex]
+        self._absence = [
+            (r, _Scanner(r.regex, {}), _Scanner(r.when, {}) if r.when is not None else None)
+            for r in self.rules
+            if r.kind == "absence" and r.regex
+        ]
         self._length = [r for r in self.rules if r.kind == "length"]
         by_category: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -508,7 +667,10 @@ class HintEngine:
             self._scanners.append(_Scanner(re.compile(_prefiltered(combined)), names))
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
         patterns = [s.regex.pattern for s in self._scanners] + [r.regex.pattern for r in self._solo]
-        patterns += [s.regex.pattern for _, s in self._absence]
+        patterns += [s.regex.pattern for _, s, _ in self._absence]
+        patterns += [w.regex.pattern for _, _, w in self._absence if w is not None]
+        patterns += [self._signatures.pattern] if self._signatures else []
+        patterns += [self._alternatives.pattern] if self._alternatives else []
         patterns += [self._idioms.pattern] if self._idioms else []
         self._ascii_patterns = all(p.isascii() for p in patterns)
 
@@ -528,10 +690,15 @@ class HintEngine:
             text = _pattern_text(fields["pattern"], source, rule_id)
             regex = _compile(text, source, rule_id, fields.get("case_sensitive", False))
         elif kind == "caps":
-            regex = re.compile(_caps_pattern(settings.acronyms, settings.min_letters))
+            regex = re.compile(_caps_pattern(settings.acronyms, settings.min_letters,
+                                             settings.loud_words, settings.loud_min_letters))
         icase = not fields.get("case_sensitive", False)
         if kind == "absence" and regex is not None:
             regex = re.compile(_prefiltered(regex.pattern, icase), regex.flags)
+        when = None
+        if kind == "absence" and "when" in fields:
+            text = _pattern_text(fields["when"], source, rule_id, "when")
+            when = re.compile(_prefiltered(text, True), re.IGNORECASE)
         combinable = (
             regex is not None
             and not regex.groupindex
@@ -546,10 +713,14 @@ class HintEngine:
             suggestion=fields.get("suggestion"),
             case=fields.get("case", "match"),
             idioms=fields.get("idioms", True),
+            alternatives=fields.get("alternatives", False),
             regex=regex,
+            when=when,
+            when_hints=frozenset(fields.get("when_hints", ())),
             source=source,
             combinable=combinable,
             keep_upper=frozenset(settings.acronyms - settings.also_words),
+            template="\\" in (fields.get("suggestion") or ""),
         )
 
     @classmethod
@@ -571,26 +742,35 @@ class HintEngine:
 
     # -- checking -------------------------------------------------------------------------------
 
-    def check(self, text: str, platform: str | None = None) -> list[Hint]:
-        """All hints for `text`, sorted by start; whole-draft hints come last."""
+    def check(self, text: str, platform: str | None = None, *, whole_draft: bool = True) -> list[Hint]:
+        """All hints for `text`, sorted by start; whole-draft hints come last.
+
+        `whole_draft=False` leaves out the hints that judge a finished draft (no-empathy,
+        no-next-step): the editor asks for them only once the agent pauses or sends.
+        """
         if not text or text.isspace():
             return []
-        folded = text.translate(_FOLD)
+        folded = _fold(text)
         ascii_text = folded.isascii()
         if not ascii_text and self._ascii_patterns:
             folded, ascii_text = _ascii_probe(folded), True
-        idiom_spans = [m.span() for m in self._idioms.finditer(folded)] if self._idioms else []
+        idiom_spans = _Spans(self._idioms) if self._idioms is not None else None
+        alternatives = _Lazy(self._alternatives) if self._alternatives is not None else None
         spans: list[Hint] = []
         for scanner in self._scanners:
             for match in scanner.pick(ascii_text).finditer(folded):
                 rule = scanner.rules[match.lastgroup or ""]
-                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True)
+                if rule.kind == "caps" and self._in_signature(folded, match.span()):
+                    continue
+                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True,
+                                  alternatives=alternatives)
                 if hint is not None:
                     spans.append(hint)
         for rule in self._solo:
             assert rule.regex is not None
             for match in rule.regex.finditer(folded):
-                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=False)
+                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=False,
+                                  alternatives=alternatives)
                 if hint is not None:
                     spans.append(hint)
         for rule in self._length:
@@ -598,10 +778,62 @@ class HintEngine:
             if hint is not None:
                 spans.append(hint)
         spans.sort(key=lambda h: (h.start, h.end, h.rule))
-        for rule, scanner in self._absence:
-            if scanner.pick(ascii_text).search(folded) is None:
-                spans.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
+        if whole_draft:
+            found = {hint.category for hint in spans}
+            spans.extend(self._whole_draft(text, folded, ascii_text, found))
         return spans
+
+    def _whole_draft(self, text: str, folded: str, ascii_text: bool, found: set[str]) -> list[Hint]:
+        """Absence hints: only for English drafts, and only where the rule's condition holds."""
+        out: list[Hint] = []
+        english: bool | None = None
+        for rule, scanner, when in self._absence:
+            gated = when is not None or rule.when_hints
+            if gated and not (rule.when_hints & found) and (
+                when is None or when.pick(ascii_text).search(folded) is None
+            ):
+                continue
+            if scanner.pick(ascii_text).search(folded) is not None:
+                continue
+            if english is None:
+                english = self.is_english(text)
+            if not english:
+                break
+            out.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
+        return out
+
+    def whole_draft_categories(self) -> frozenset[str]:
+        """Categories that judge the finished draft as a whole (shown before sending)."""
+        return frozenset(rule.category for rule, _, _ in self._absence)
+
+    def _in_signature(self, folded: str, span: tuple[int, int]) -> bool:
+        """Whether a signature ("^JAY", "-AB", "TY - Eilish") holds the whole of `span`."""
+        if self._signatures is None:
+            return False
+        start, end = span
+        for pos in range(max(0, start - 3), start + 1):  # a marker and a space may come first
+            match = self._signatures.match(folded, pos)
+            if match is not None and match.end() >= end:
+                return True
+        return False
+
+    def is_english(self, text: str) -> bool:
+        """A cheap guess whether `text` is English, so hints can say when they do not apply.
+
+        Mostly non-Latin letters, or (given enough words) too few common English words, reads
+        as another language. Short drafts count as English: too little to tell.
+        """
+        body = _NOT_PROSE.sub(" ", text)
+        letters = [c for c in body if c.isalpha()]
+        if not letters:
+            return True
+        if sum(1 for c in letters if ord(c) > 0x24F) * 2 > len(letters):
+            return False
+        words = _PROSE_WORD.findall(body.lower())
+        if len(words) < self._english_min_words or not self._english_words:
+            return True
+        known = sum(1 for w in words if w in self._english_words)
+        return known >= self._english_min_share * len(words)
 
     def _hint(
         self,
@@ -609,24 +841,32 @@ class HintEngine:
         match: re.Match[str],
         folded: str,
         text: str,
-        idiom_spans: list[tuple[int, int]],
+        idiom_spans: _Spans | None,
         *,
         rematch: bool,
+        alternatives: _Lazy | None = None,
     ) -> Hint | None:
         start, end = match.span()
         if start == end:
             return None
-        if rule.idioms and rule.kind == "pattern":
-            for a, b in idiom_spans:
-                if a < end and start < b:
-                    return None
+        if rule.idioms and rule.kind == "pattern" and idiom_spans is not None:
+            if _overlaps((start, end), idiom_spans.get(folded)):
+                return None
+        if rule.alternatives and alternatives is not None:
+            if alternatives.spans is None:
+                alternatives.spans = alternatives.find(folded)
+            i = bisect.bisect_left(alternatives.spans, end)
+            if i < len(alternatives.spans) and alternatives.spans[i] < end + self._alternatives_window:
+                return None
         suggestion = None
         if rule.suggestion is not None:
-            own = match
-            if rematch and _GROUP_REF.search(rule.suggestion):
-                assert rule.regex is not None
-                own = rule.regex.match(folded, start) or match
-            expanded = _expand(rule.suggestion, own, text)
+            expanded = rule.suggestion
+            if rule.template:
+                own = match
+                if rematch and _GROUP_REF.search(rule.suggestion):
+                    assert rule.regex is not None
+                    own = rule.regex.match(folded, start) or match
+                expanded = _expand(rule.suggestion, own, text)
             suggestion = _shape(expanded, rule, text, start, end)
         return Hint(rule.id, rule.category, start, end, rule.message, suggestion, rule.severity)
 
@@ -669,6 +909,31 @@ class HintEngine:
         return max(0, 100 - sum(self.weights.get(h.severity, 0) for h in hints))
 
 
+def _fold(text: str) -> str:
+    """`text` with curly apostrophes made straight (same length); a no-op copy-free for most text."""
+    if text.isascii():
+        return text
+    for curly in _CURLY:
+        if curly in text:
+            text = text.replace(curly, "'")
+    return text
+
+
+def _sentence_starts_at(text: str, start: int) -> bool:
+    """Whether only white space lies between `start` and the end of the previous sentence."""
+    index = start - 1
+    while index >= 0 and text[index].isspace() and text[index] != "\n":
+        index -= 1
+    return index < 0 or text[index] in ".!?\n"
+
+
+def _overlaps(span: tuple[int, int], zones: list[tuple[int, int]]) -> bool:
+    """Whether `span` overlaps any of `zones` (sorted, non-overlapping, as finditer gives them)."""
+    start, end = span
+    i = bisect.bisect_left(zones, (end, end))
+    return i > 0 and zones[i - 1][1] > start
+
+
 def _expand(template: str, match: re.Match[str], text: str) -> str:
     """Fill group references from the draft as typed (the match ran on the folded copy)."""
 
@@ -687,8 +952,7 @@ def _shape(suggestion: str, rule: Rule, text: str, start: int, end: int) -> str:
     """Fit the suggestion's capitals to where it goes."""
     if rule.case == "keep" or not suggestion:
         return suggestion
-    before = text[:start].rstrip()
-    at_sentence_start = not before or before[-1] in ".!?\n"
+    at_sentence_start = _sentence_starts_at(text, start)
     if rule.case == "sentence":
         lowered = _WORD.sub(
             lambda m: m.group(0) if m.group(0).upper() in rule.keep_upper else m.group(0).lower(),

@@ -15,7 +15,7 @@ from typing import Any
 
 from tui.config import DEFAULT_TARGETS
 from tui.lifecycle import IN_PLACE, Change, Lifecycle
-from tui.model import now_utc, parse_time
+from tui.model import effective_time, now_utc
 from tui.queues import ALL_VIEWS, HIDDEN, queue_of
 from tui.store import Store
 
@@ -61,7 +61,7 @@ class Inbox:
         return self.targets.get(mention.get("kind", "other"), self.targets["other"])
 
     def deadline(self, mention: dict[str, Any]) -> datetime:
-        return parse_time(mention["created_at"]) + timedelta(minutes=self.target_minutes(mention))
+        return effective_time(mention) + timedelta(minutes=self.target_minutes(mention))
 
     def response_clock(self, mention: dict[str, Any]) -> Clock | None:
         """The clock of a mention still waiting for its first response, else None."""
@@ -73,12 +73,11 @@ class Inbox:
 
     def _key(self, mention: dict[str, Any]) -> tuple:
         uid = mention["uid"]
-        created = mention["created_at"]
         if self.sort == "time-left":
             return (self.deadline(mention).timestamp(), uid)
         if self.sort == "newest":
-            return (-parse_time(created).timestamp(), uid)
-        return (-int(mention.get("priority", 0)), -parse_time(created).timestamp(), uid)
+            return (-effective_time(mention).timestamp(), uid)
+        return (-int(mention.get("priority", 0)), -effective_time(mention).timestamp(), uid)
 
     def _rebuild(self) -> None:
         """File everything from scratch: at start and when the sort order changes."""
@@ -91,6 +90,10 @@ class Inbox:
         self._unread: Counter[str] = Counter()
         self._unread_uids: set[str] = set()
         self._filtered: dict[str, tuple[list[str], dict[str, int]]] = {}
+        # Exact repeats folded under the first of their run while both sit in one queue: listed
+        # once, with a count, and carried along by actions on it.
+        self._repeats: dict[str, list[str]] = {}
+        self._folded_under: dict[str, str] = {}
         for mention in self.store.mentions():
             self._file(mention, rebuild=True)
         for queue, rows in self._queues.items():
@@ -101,6 +104,12 @@ class Inbox:
         queue = mention.get("queue") or queue_of(mention)
         key = self._key(mention)
         self._keys[mention["uid"]] = (queue, key)
+        head = mention.get("repeat_of")
+        if head is not None and head not in self._folded_under and (
+                self._keys.get(head, ("",))[0] == queue):
+            self._folded_under[mention["uid"]] = head
+            self._repeats.setdefault(head, []).append(mention["uid"])
+            return
         if rebuild:
             self._queues[queue].append(key)
         else:
@@ -116,6 +125,13 @@ class Inbox:
 
     def _unfile(self, uid: str) -> None:
         queue, key = self._keys.pop(uid)
+        head = self._folded_under.pop(uid, None)
+        if head is not None:
+            folded = self._repeats[head]
+            folded.remove(uid)
+            if not folded:
+                del self._repeats[head]
+            return
         rows = self._queues[queue]
         index = bisect.bisect_left(rows, key)
         if index < len(rows) and rows[index] == key:
@@ -141,9 +157,17 @@ class Inbox:
         mention = self.store.mention(uid)
         if mention is None:
             return
+        # Repeats folded under this mention stay with it only if they still share its queue.
+        repeats = self._repeats.pop(uid, [])
+        for repeat in repeats:
+            self._folded_under.pop(repeat, None)
+            self._keys.pop(repeat, None)
         if uid in self._keys:
             self._unfile(uid)
         self._file(mention)
+        for repeat in repeats:
+            if (folded := self.store.mention(repeat)) is not None and repeat not in self._keys:
+                self._file(folded)
 
     def uids(self, queue: str) -> list[str]:
         """The queue in display order, with the current filter applied.
@@ -173,6 +197,18 @@ class Inbox:
         rows = self._queues[queue]
         index = bisect.bisect_left(rows, entry[1])
         return index if index < len(rows) and rows[index] == entry[1] else None
+
+    def repeats(self, uid: str) -> list[str]:
+        """The exact repeats folded under `uid` in its queue's list."""
+        return list(self._repeats.get(uid, ()))
+
+    def row(self, uid: str) -> dict[str, Any] | None:
+        """A mention as its list row shows it: `folded` also counts the repeats folded under it."""
+        mention = self.store.mention(uid)
+        repeats = self._repeats.get(uid)
+        if mention is None or not repeats:
+            return mention
+        return {**mention, "folded": int(mention.get("folded", 0)) + len(repeats)}
 
     def count(self, queue: str) -> int:
         return len(self._queues[queue])
@@ -206,8 +242,9 @@ class Inbox:
         if mention is None:
             return []
         queue = self.queue_of_uid(uid)
-        return [m["uid"] for m in self.store.thread(mention["thread_uid"])
+        uids = [m["uid"] for m in self.store.thread(mention["thread_uid"])
                 if m["uid"] == uid or (self.queue_of_uid(m["uid"]) == queue and queue != "done")]
+        return uids + [repeat for u in uids for repeat in self._repeats.get(u, ())]
 
     def act(self, action: str, uids: Iterable[str], *, cursor: str | None = None,
             why: str = "", **details: Any) -> Change:
@@ -239,8 +276,10 @@ class Inbox:
         if mention is None or bool(mention.get("read")) == read:
             return
         self.store.update_mention(uid, {"read": read})
+        for repeat in self._repeats.get(uid, ()):
+            self.store.update_mention(repeat, {"read": read})  # folded rows are never unread alone
         queue = self.queue_of_uid(uid)
-        if queue is None:
+        if queue is None or uid in self._folded_under:
             return
         if read and uid in self._unread_uids:
             self._unread_uids.discard(uid)

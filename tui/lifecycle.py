@@ -52,6 +52,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "statement": (None, None),
     "follow-up-done": (None, None),
     "record-outcome": (None, None),
+    # Triage corrected by an agent (tui/corrections.py): label, kind, queue; the state stays.
+    "correct": (None, None),
 }
 # Actions that leave the mention where it is in the queues.
 IN_PLACE = frozenset({"read", "unread", "tag", "untag", "thank", "statement", "follow-up-done",
@@ -132,8 +134,11 @@ class Rules:
     spike_ratio: float
     spike_min_count: int
     busiest_topics: int
+    ignore_topics: frozenset[str]
     top_champions: int
     verbs: dict[str, str]
+    repeat_window: timedelta = timedelta(hours=24)
+    future_tolerance: timedelta = timedelta(minutes=5)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -217,8 +222,11 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             spike_ratio=float(get("spikes.ratio")),
             spike_min_count=int(get("spikes.min_count")),
             busiest_topics=int(get("report.busiest_topics")),
+            ignore_topics=frozenset(str(w).lower() for w in get("report.ignore_topics")),
             top_champions=int(get("report.top_champions")),
             verbs={k: str(v) for k, v in get("describe").items()},
+            repeat_window=timedelta(hours=float(get("arrivals.repeat_fold_hours"))),
+            future_tolerance=timedelta(minutes=float(get("arrivals.future_tolerance_minutes"))),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, RulesError):
@@ -521,6 +529,8 @@ class Lifecycle:
             fields["statement_id"] = details.get("statement_id")
         elif action == "record-outcome":
             fields["outcome"] = details.get("outcome")
+        elif action == "correct":
+            fields.update((details.get("to") or {}).get(mention["uid"]) or {})
         if action in ENDS_FOLLOW_UP and mention.get("follow_up_at"):
             fields["follow_up_at"] = None
             if action == "follow-up-done":

@@ -43,6 +43,9 @@ STATE_FIELDS = (
     "tags",
     "muted",
     "folded",
+    "boosts",
+    "repeat_of",
+    "future_dated",
     "extra",
 )
 
@@ -84,6 +87,14 @@ def maybe_time(value: Any) -> datetime | None:
         return parse_time(str(value))
     except MentionError:
         return None
+
+
+def effective_time(mention: dict[str, Any]) -> datetime:
+    """When a mention counts as posted: its `created_at`, or when it arrived if that lies in the
+    future (a wrong clock somewhere): ages, response clocks and sorting use this, never 2030."""
+    if mention.get("future_dated") and mention.get("received_at"):
+        return parse_time(mention["received_at"])
+    return parse_time(mention["created_at"])
 
 
 def now_utc() -> datetime:

@@ -2,7 +2,8 @@
 
 Each reply is a row in the store's `outbox` table:
 `{uid, text, platform, status, idempotency_key, attempts, last_error, created_at, next_try, ...}` with
-status `queued` -> `sending` -> `sent` (plus `remote_id`, `remote_url`, `sent_at`), or `failed` (with the
+status `queued` -> `sending` -> `sent` (plus `remote_id`, `remote_url`, `sent_at`, and `remote_cid` for
+Bluesky), or `failed` (with the
 reason), or `manual` for platforms without a reply API (RSS, Hacker News): the agent answers there by hand
 and the row records that it was done.
 
@@ -13,8 +14,9 @@ answers with the status it already made instead of posting a second one. A row i
 that is not resent blindly: it fails with a reason asking the agent to check the thread first.
 
 Senders are `async (mention: dict, text: str, idempotency_key: str) -> {"id", "url"}` per platform (for
-instance `MastodonSource.post_reply`). A `TransientError` re-queues the row with backoff; a
-`PermanentError` fails it; after `MAX_ATTEMPTS` transient failures it fails too.
+instance `MastodonSource.post_reply`; Bluesky answers `{"uri", "cid", "url"}`, see `sent_fields`).
+A `TransientError` re-queues the row with backoff; a `PermanentError` fails it; after `MAX_ATTEMPTS`
+transient failures it fails too.
 """
 
 from __future__ import annotations
@@ -44,6 +46,25 @@ IDLE_POLL = 5.0
 """`run()` looks at the queue at least this often even when nothing wakes it."""
 
 STATUSES = ("queued", "sending", "sent", "failed", "manual")
+
+
+def sent_fields(result: dict[str, Any], now: str) -> dict[str, Any]:
+    """The row's fields once the platform took the reply: what identifies the post there.
+
+    Senders answer `{"id", "url"}` (Mastodon, Reddit) or `{"uri", "cid", "url"}` (Bluesky, whose
+    posts are named by an AT URI and pinned to a version by a CID): keep whichever came, and say
+    so when nothing did instead of storing an empty id in silence.
+    """
+    remote_id = str(result.get("id") or result.get("uri") or "")
+    fields: dict[str, Any] = {"status": "sent", "remote_id": remote_id, "remote_url": result.get("url"),
+                              "sent_at": now, "last_error": None, "next_try": None}
+    if result.get("cid"):
+        fields["remote_cid"] = str(result["cid"])
+    if result.get("already_sent"):
+        fields["already_sent"] = True  # an earlier attempt had posted it; this one found it there
+    if not remote_id:
+        fields["last_error"] = "the platform took the reply but named no post id; check the thread"
+    return fields
 
 
 class Outbox:
@@ -202,10 +223,7 @@ class Outbox:
             self._update(item_id, {"status": "queued", "last_error": reason, "next_try": next_try},
                          durable=True)
             return False
-        self._update(item_id, {
-            "status": "sent", "remote_id": str(result.get("id", "")), "remote_url": result.get("url"),
-            "sent_at": self._now(), "last_error": None, "next_try": None,
-        }, durable=True)
+        self._update(item_id, sent_fields(result, self._now()), durable=True)
         return True
 
     async def run(self, stop_event: asyncio.Event) -> None:

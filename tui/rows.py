@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tui.model import parse_time
+from tui.model import effective_time
 
 KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "♥", "other": "·"}
 LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
@@ -30,7 +30,15 @@ def span(seconds: float) -> str:
 
 
 def age(mention: dict[str, Any], now: datetime) -> str:
-    return span((now - parse_time(mention["created_at"])).total_seconds())
+    """How long ago it was posted; never negative (a post dated ahead of our clock is 0s old)."""
+    return span(max(0.0, (now - effective_time(mention)).total_seconds()))
+
+
+def dated(mention: dict[str, Any]) -> str:
+    """The raw `created_at` of a mention dated in the future, said as such; else empty."""
+    if not mention.get("future_dated"):
+        return ""
+    return f"dated {mention['created_at']}, ahead of our clock"
 
 
 def clock_text(left: float) -> str:

@@ -12,6 +12,8 @@ second per insert. We keep TinyDB's API and documents but change where writes go
   snapshot records the last one it holds, so a crash at any moment replays each write exactly once.
 
 A second process on the same store gets `StoreLocked` (an flock on `PATH.lock`), never a torn file.
+A headless writer (`collect`) that finds the store held opens it read-only instead and hands what it
+collects to the holder through a spool (`PATH.spool`, see `SpoolWriter` and `Store.open_or_spool`).
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import contextlib
 import fcntl
 import gc
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +37,31 @@ from tinydb.table import Document, Table
 COMPACT_AFTER = 50_000
 """Journal lines after which the store compacts itself."""
 
+SPOOL_SUFFIX = ".spool"
+"""Beside the store: what `collect` hands over while another process holds the store."""
+SPOOL_OFFSET = "spool.offset"
+"""The setting that records how many bytes of the spool the store has ingested."""
+SPOOL_READ = 256 * 1024
+"""Bytes of spool read at a time (about 800 mentions)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolBatch:
+    """Whole lines of the spool, from byte `start` to `end`; None stands for an unreadable line."""
+
+    start: int
+    end: int
+    records: list[Any]
+
 
 class StoreError(Exception):
     """A store that cannot be opened; the message says why and what to do."""
 
 
 class StoreLocked(StoreError):
-    """Another turnaround process owns this store."""
+    """Another turnaround process owns this store; `owner` is its pid as it wrote it."""
+
+    owner = "unknown"
 
 
 class _StrKeyView(Mapping[str, dict]):
@@ -177,6 +199,69 @@ class Journal:
             self._file.close()
 
 
+class SpoolWriter:
+    """Appends records for the store's holder to ingest: JSON lines, written a batch at a time.
+
+    Each batch is one `write` under an flock on the spool, then fsynced, so the holder (which
+    truncates the spool under the same lock once it has ingested all of it) never loses a batch,
+    and batches from several writers never interleave. A writer killed mid-write leaves a torn line
+    without its newline; the next batch starts on a line of its own, and the reader skips the torn
+    one (its source cursor was never written, so the next run collects that mention again).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        self._pending: list[bytes] = []
+        # `add` runs on the event loop while `flush` runs in a thread (and `close` may flush while
+        # a timed flush is still writing): one lock guards the list, one makes flushes take turns.
+        self._pending_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def add(self, record: dict[str, Any]) -> None:
+        line = orjson.dumps(record) + b"\n"
+        with self._pending_lock:
+            self._pending.append(line)
+
+    def flush(self) -> None:
+        """Write and fsync what was added since the last flush (call it about every 100 ms)."""
+        with self._flush_lock:
+            with self._pending_lock:
+                batch, self._pending = self._pending, []
+            if not batch or self._fd < 0:
+                return
+            try:
+                self._write(b"".join(batch))
+            except OSError:
+                with self._pending_lock:
+                    self._pending[:0] = batch  # kept, in order, for the next try
+                raise
+
+    def _write(self, data: bytes) -> None:
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        try:
+            size = os.fstat(self._fd).st_size
+            if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                data = b"\n" + data
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._fd, view):]
+            os.fsync(self._fd)
+        finally:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self.flush()
+        with self._flush_lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+
+
 class JournaledDB(TinyDB):
     """TinyDB whose tables are `JournaledTable`s sharing one journal."""
 
@@ -206,6 +291,27 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _take_lock(path: Path) -> Any:
+    """flock `PATH.lock` for this process, or raise `StoreLocked` naming the holder's pid."""
+    handle = open(path.with_name(path.name + ".lock"), "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        owner = handle.read().strip() or "unknown"
+        handle.close()
+        locked = StoreLocked(
+            f"{path} is in use by another turnaround (pid {owner}). "
+            "Close it first, or pick another store with --db."
+        )
+        locked.owner = owner
+        raise locked from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
 class Store:
     """Mentions, their lifecycle events, drafts, the outbox, source cursors, authors and settings.
 
@@ -218,6 +324,8 @@ class Store:
         self.path = Path(path)
         self.readonly = readonly
         self.warnings: list[str] = []
+        self.spool: SpoolWriter | None = None
+        """Set by `open_or_spool` when another process holds the store: new records go here."""
         self._lock_file = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not readonly:
@@ -232,6 +340,92 @@ class Store:
         if not readonly and self.journal is not None and self._needs_compaction():
             self.compact()
 
+    @classmethod
+    def open_or_spool(cls, path: Path | str) -> Store:
+        """For headless writers: the store itself, or, when another turnaround holds it, a
+        read-only copy (for cursors and dedupe) whose `spool` hands new records to the holder,
+        which ingests them live (and whoever opens the store next ingests what is left)."""
+        try:
+            return cls(path)
+        except StoreLocked as locked:
+            store = cls(path, readonly=True)
+            store.spool = SpoolWriter(store.spool_path)
+            store.warnings.append(f"{store.path} is in use by another turnaround (pid {locked.owner}): "
+                                  f"handing new mentions to it through {store.spool_path}")
+            return store
+
+    @property
+    def spool_path(self) -> Path:
+        return self.path.with_name(self.path.name + SPOOL_SUFFIX)
+
+    def read_spool(self, max_bytes: int = SPOOL_READ) -> SpoolBatch | None:
+        """The next whole lines of the spool after what this store has ingested, or None.
+
+        Reading only; the holder ingests the records and then calls `spool_done`. Safe to run in
+        a thread (it reads one setting and the spool file)."""
+        if self.journal is None:
+            return None
+        offset = int(self.setting(SPOOL_OFFSET, 0) or 0)
+        try:
+            size = self.spool_path.stat().st_size
+        except FileNotFoundError:
+            return None
+        if size < offset:
+            offset = 0  # replaced behind our back: read it all again; dedupe keeps each one once
+        if size == offset:
+            # All ingested, but a writer held the lock when we tried to empty it: try again.
+            return SpoolBatch(offset, offset, []) if offset else None
+        with open(self.spool_path, "rb") as handle:
+            handle.seek(offset)
+            data = handle.read(min(size - offset, max_bytes))
+            while b"\n" not in data and offset + len(data) < size:  # a line longer than max_bytes
+                data += handle.read(max_bytes)
+        end = data.rfind(b"\n") + 1
+        if end == 0:
+            return None  # a writer is mid-line, or was killed there: wait for the next batch
+        records: list[Any] = []
+        for line in data[:end].split(b"\n"):
+            if line.strip():
+                try:
+                    records.append(orjson.loads(line))
+                except orjson.JSONDecodeError:
+                    records.append(None)
+        return SpoolBatch(offset, offset + end, records)
+
+    def spool_done(self, batch: SpoolBatch) -> None:
+        """Record a batch as ingested. When nothing follows it, empty the spool under its lock, the
+        offset set back to 0 (and fsynced) first: a crash in between re-reads lines that dedupe."""
+        if self.setting(SPOOL_OFFSET, 0) != batch.end:
+            self.set_setting(SPOOL_OFFSET, batch.end)
+        try:
+            fd = os.open(self.spool_path, os.O_RDWR)
+        except FileNotFoundError:
+            return
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return  # a writer is mid-batch: empty it another time
+            if os.fstat(fd).st_size == batch.end:
+                self.set_setting(SPOOL_OFFSET, 0)
+                self.sync()
+                os.ftruncate(fd, 0)
+        finally:
+            os.close(fd)
+
+    def spool_waiting(self, seen: int = -1) -> int:
+        """The spool's size when it holds bytes not yet ingested (and not `seen` already, as a
+        torn tail is), or is ingested but not yet emptied; else -1. One stat: cheap enough to
+        call from the UI every half second."""
+        try:
+            size = self.spool_path.stat().st_size
+        except FileNotFoundError:
+            return -1
+        offset = int(self.setting(SPOOL_OFFSET, 0) or 0)
+        if size == offset:
+            return size if offset else -1
+        return size if size != seen else -1
+
     # -- files -------------------------------------------------------------------------------
     @property
     def _log_path(self) -> Path:
@@ -242,22 +436,20 @@ class Store:
         return self.path.with_name(self.path.name + ".log.old")
 
     def _lock(self) -> None:
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        handle = open(lock_path, "a+")
+        self._lock_file = _take_lock(self.path)
+
+    @classmethod
+    def reset(cls, path: Path | str) -> None:
+        """Start a store afresh (the demo does, each run). The lock is taken before any file is
+        touched, so a store another turnaround holds raises `StoreLocked` and stays as it was."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = _take_lock(path)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.seek(0)
-            owner = handle.read().strip() or "unknown"
+            for suffix in ("", ".log", ".log.old", ".tmp", SPOOL_SUFFIX):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        finally:
             handle.close()
-            raise StoreLocked(
-                f"{self.path} is in use by another turnaround (pid {owner}). "
-                "Close it first, or pick another store with --db."
-            ) from None
-        handle.truncate(0)
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._lock_file = handle
 
     def _load_snapshot_seq(self) -> int:
         self._snapshot: dict[str, Any] = {}
@@ -298,6 +490,8 @@ class Store:
                     record = orjson.loads(line)
                     seq, name, op, doc_id = record["s"], record["t"], record["o"], record["i"]
                 except (orjson.JSONDecodeError, KeyError, TypeError):
+                    if self.readonly and not line.endswith(b"\n"):
+                        continue  # the holder is writing this line as we read: nothing is wrong
                     self.warnings.append(f"{log}:{number}: skipped a torn or unreadable record")
                     continue
                 if seq <= after:
@@ -336,7 +530,10 @@ class Store:
         data = orjson.dumps(tables)
         self.journal.close()
         if not self._old_log_path.exists():
-            os.replace(self._log_path, self._old_log_path)
+            # A journal removed behind our back (by hand): what it held is in memory and goes
+            # into the snapshot, so closing still saves everything rather than crashing.
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(self._log_path, self._old_log_path)
         self.journal._file = open(self._log_path, "ab")
         self.journal.lines = 0
         return data
@@ -358,14 +555,20 @@ class Store:
     @property
     def needs_sync(self) -> bool:
         """Whether anything was written since the last fsync (idle apps skip the thread hop)."""
-        return self.journal is not None and self.journal._dirty
+        return (self.journal is not None and self.journal._dirty) or bool(
+            self.spool is not None and self.spool.has_pending)
 
     def sync(self) -> None:
-        """fsync the journal: call it every ~100 ms, in a thread, to bound what a power cut loses."""
+        """fsync the journal (or write a spool batch): call it every ~100 ms, in a thread, to bound
+        what a power cut loses."""
         if self.journal is not None:
             self.journal.sync()
+        if self.spool is not None:
+            self.spool.flush()
 
     def close(self, *, compact: bool = True) -> None:
+        if self.spool is not None:
+            self.spool.close()
         if self.journal is not None:
             if compact and self.journal.lines:
                 self.compact()

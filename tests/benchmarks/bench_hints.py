@@ -1,17 +1,28 @@
-"""Hint engine benchmark: accuracy on the labelled drafts and speed beside proselint.
+"""Hint engine benchmark: accuracy on real brand replies and on our own drafts, speed beside proselint.
 
-Run: python tests/benchmarks/bench_hints.py
+Run: python tests/benchmarks/bench_hints.py [--quick] [--no-misses]
 
-Accuracy: precision and recall per category and overall (micro-averaged over draft x category
-decisions) on tests/data/drafts_labelled.jsonl (the tuning set) and drafts_heldout.jsonl (never
-tuned against). Speed: median time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000
-characters built from the labelled drafts, next to proselint linting the same text in this run.
-Targets: >= 0.9 overall precision and recall; < 1 ms for 1,000 characters.
+Accuracy: precision and recall per category and overall (micro-averaged over reply x category
+decisions), and the share of replies given a category their label does not have ("falsely
+flagged"), with a count table (label x hint) per set:
+  * real sets (tests/data/replies_real_*.jsonl, see tests/data/REPLIES.md): replies that brands'
+    support teams posted on Twitter, labelled by hand before the engine ran on them, checked as
+    posted on X (280 characters): `dev` and `pool` (refusal-rich) were tuned on, `heldout` was
+    never read while tuning, `blind` (if present) was run once, after the rules were final;
+  * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl.
+Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
+synthetic held-out precision and recall >= 0.90.
+Speed: best-of-N time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000 characters and
+on a dense 50,000-character draft (~1,000 hints), next to proselint linting the same text in this
+run. Target: < 1 ms per 1,000 characters on the dense draft, and below proselint.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
+import re
 import statistics
 import subprocess
 import sys
@@ -23,9 +34,15 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import figure, ratio_line  # noqa: E402
+
 from tui.hints import CATEGORIES, HintEngine  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
+REAL_SETS = (("dev", "tuned on"), ("pool", "tuned on"), ("heldout", "never tuned on"))
+REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
 
 def load(name: str) -> list[dict]:
@@ -33,12 +50,14 @@ def load(name: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def accuracy(engine: HintEngine, rows: list[dict]) -> tuple[dict[str, tuple[int, int, int]], list]:
+def accuracy(
+    engine: HintEngine, rows: list[dict], platform: str | None = None
+) -> tuple[dict[str, tuple[int, int, int]], list]:
     """(tp, fp, fn) per category, and the drafts where the engine disagreed with the label."""
     counts = {c: [0, 0, 0] for c in CATEGORIES}
     misses = []
     for row in rows:
-        got = {h.category for h in engine.check(row["text"], row.get("platform"))}
+        got = {h.category for h in engine.check(row["text"], row.get("platform") or platform)}
         expected = set(row["expected"])
         for category in CATEGORIES:
             hit, want = category in got, category in expected
@@ -57,21 +76,57 @@ def ratio(a: int, b: int) -> str:
     return f"{a / b:.3f}" if b else "  -  "
 
 
-def print_accuracy(title: str, engine: HintEngine, rows: list[dict]) -> tuple[float, float]:
-    counts, misses = accuracy(engine, rows)
-    print(f"\n{title}: {len(rows)} drafts")
-    print(f"  {'category':<18} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>3} {'fn':>3}")
+def print_accuracy(
+    title: str, engine: HintEngine, rows: list[dict], *, platform: str | None = None,
+    show_misses: bool = True, tag: str = "",
+) -> tuple[float, float, float]:
+    """Print the per-category table, the count table and the misses; return (P, R, falsely flagged)."""
+    counts, misses = accuracy(engine, rows, platform)
+    print(f"\n{title}: {len(rows)} replies")
+    print(f"  {'category':<18} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>3} {'fn':>3} {'labelled':>8}")
     total = [0, 0, 0]
     for category, (tp, fp, fn) in counts.items():
         total = [total[0] + tp, total[1] + fp, total[2] + fn]
         p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
-        print(f"  {category:<18} {p:>9} {r:>7} {tp:>4} {fp:>3} {fn:>3}")
+        print(f"  {category:<18} {p:>9} {r:>7} {tp:>4} {fp:>3} {fn:>3} {tp + fn:>8}")
     tp, fp, fn = total
-    print(f"  {'overall':<18} {ratio(tp, tp + fp):>9} {ratio(tp, tp + fn):>7} {tp:>4} {fp:>3} {fn:>3}")
-    for text, expected, got in misses:
-        shown = text if len(text) <= 90 else text[:87] + "..."
-        print(f"    miss: {shown!r}\n          expected {expected}, got {got}")
-    return tp / (tp + fp), tp / (tp + fn)
+    p, r = ratio(tp, tp + fp), ratio(tp, tp + fn)
+    print(f"  {'overall (micro)':<18} {p:>9} {r:>7} {tp:>4} {fp:>3} {fn:>3}")
+    falsely = sum(1 for _, expected, got in misses if set(got) - set(expected))
+    clean = [row for row in rows if not row["expected"]]
+    clean_flagged = sum(1 for _, expected, got in misses if not expected and got)
+    print(f"  falsely flagged: {falsely}/{len(rows)} replies ({falsely / len(rows):.1%}); "
+          f"of the {len(clean)} needing no hint, {clean_flagged} got one")
+    print_count_table(rows, engine, platform)
+    if show_misses:
+        for text, expected, got in misses:
+            shown = " ".join(text.split())
+            shown = shown if len(shown) <= 150 else shown[:147] + "..."
+            print(f"    miss: {shown!r}\n          expected {expected}, got {got}")
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    share = falsely / len(rows)
+    if tag:
+        print(figure("hints_real", set=tag, precision=precision, recall=recall, falsely_flagged=share,
+                     count=len(rows)))
+    return precision, recall, share
+
+
+def print_count_table(rows: list[dict], engine: HintEngine, platform: str | None) -> None:
+    """Label x hint counts: row = a category in the label (or none), column = a category raised."""
+    short = {c: c.split("-")[-1][:6] for c in CATEGORIES}
+    table: dict[str, dict[str, int]] = {c: dict.fromkeys((*CATEGORIES, "none"), 0)
+                                        for c in (*CATEGORIES, "none")}
+    for row in rows:
+        got = {h.category for h in engine.check(row["text"], row.get("platform") or platform)}
+        for want in row["expected"] or ["none"]:
+            for hit in got or {"none"}:
+                table[want][hit] += 1
+    header = "".join(f"{short.get(c, c):>7}" for c in (*CATEGORIES, "none"))
+    print(f"  counts, label (rows) x hint (columns):\n  {'':<18}{header}")
+    for want, line in table.items():
+        if any(line.values()):
+            print(f"  {want:<18}" + "".join(f"{n:>7}" for n in line.values()))
 
 
 def median_seconds(work: Callable[[], object], budget: float = 0.6) -> float:
@@ -110,28 +165,97 @@ def drafts(rows: list[dict], size: int) -> str:
     return text[:size]
 
 
-def main() -> int:
+def dense_draft(engine: HintEngine, rows: list[dict], size: int = 50_000) -> str:
+    """`size` characters of only the sentences that draw a hint, from real and synthetic replies."""
+    sentences = [s for row in rows if not row.get("platform")
+                 for s in re.split(r"(?<=[.!?])\s+", row["text"]) if engine.check(s, whole_draft=False)]
+    return drafts([{"text": " ".join(sentences)}], size)
+
+
+def best_seconds(
+    work: Callable[[], object], rounds: int = 7, clock: Callable[[], float] = time.perf_counter
+) -> float:
+    """The fastest of `rounds` runs: on a shared machine the least disturbed one is the cost.
+
+    `clock=time.process_time` gives the CPU time this process spent, which other processes on a
+    busy machine disturb far less than the wall clock."""
+    work()
+    best = float("inf")
+    for _ in range(rounds):
+        start = clock()
+        work()
+        best = min(best, clock() - start)
+    return best
+
+
+def load_real(name: str) -> list[dict] | None:
+    path = DATA / f"replies_real_{name}.jsonl"
+    return load(path.name) if path.exists() else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer timing rounds: proves the script runs")
+    parser.add_argument("--no-misses", action="store_true",
+                        help="do not list the replies the engine got wrong")
+    args = parser.parse_args(argv)
+    show = not args.no_misses
     start = time.perf_counter()
     engine = HintEngine.load()
     load_ms = (time.perf_counter() - start) * 1e3
     labelled, heldout = load("drafts_labelled.jsonl"), load("drafts_heldout.jsonl")
     print(f"Hint engine: {len(engine.rules)} rules, loaded in {load_ms:.0f} ms")
-    p1, r1 = print_accuracy("Labelled (tuning) set", engine, labelled)
-    p2, r2 = print_accuracy("Held-out set", engine, heldout)
+
+    print("\n== Real brand replies (Customer Support on Twitter, labelled by hand; checked for x) ==")
+    real: dict[str, tuple[float, float, float]] = {}
+    for name, note in REAL_SETS:
+        rows = load_real(name)
+        if rows is not None:
+            real[name] = print_accuracy(f"Real {name} set ({note})", engine, rows, platform=REAL_PLATFORM,
+                                        show_misses=show, tag=name)
+    together = [row for name, _ in REAL_SETS for row in (load_real(name) or [])]
+    if together:
+        real["all"] = print_accuracy("Real dev + pool + held-out together", engine, together,
+                                     platform=REAL_PLATFORM, show_misses=False, tag="all")
+
+    print("\n== Synthetic drafts (written by us) ==")
+    p1, r1, _ = print_accuracy("Labelled (tuning) set", engine, labelled, show_misses=show,
+                               tag="synthetic-labelled")
+    p2, r2, _ = print_accuracy("Held-out set", engine, heldout, show_misses=show, tag="synthetic-heldout")
+
+    blind = load_real("blind")
+    if blind is not None:
+        print("\n== BLIND real set (measured once, after the rules were final) ==")
+        real["blind"] = print_accuracy("BLIND real set", engine, blind, platform=REAL_PLATFORM,
+                                       show_misses=show, tag="blind")
 
     proselint = proselint_linter()
-    print("\nSpeed, median per check (same text for both; proselint runs its own check set):")
+    rounds = 2 if args.quick else 7
+    print(f"\nSpeed, best of {rounds} per check (same text for both; proselint runs its own check set):")
     header = "proselint " + proselint[1] if proselint else "proselint (not installed)"
-    print(f"  {'draft':<34} {'hint engine':>12} {header:>20}")
+    print(f"  {'draft':<44} {'hint engine':>12} {header:>20}")
     cases = [(f"{n:,} chars, labelled mix", drafts(labelled, n)) for n in (280, 1000, 5000)]
     no_step = ("Thanks for your patience. " * 200)[:1000]  # no next step: the longest absence scan
     cases.append(("1,000 chars, ASCII, no next step", no_step))
     cases.append(("1,000 chars, curly quotes + emoji", drafts(labelled, 990).replace("'", "’") + " 👍🏽" * 5))
+    dense = dense_draft(engine, labelled + together)
+    dense_hints = len(engine.check(dense))
+    cases.append((f"50,000 chars, dense ({dense_hints:,} hints)", dense))
+    timings: dict[str, tuple[float, float | None]] = {}
     for label, text in cases:
-        ours = median_seconds(lambda text=text: engine.check(text, "mastodon"))
-        theirs = median_seconds(lambda text=text: proselint[0](text)) if proselint else None
+        ours = best_seconds(lambda text=text: engine.check(text, "mastodon"), rounds)
+        theirs = best_seconds(lambda text=text: proselint[0](text), min(rounds, 3)) if proselint else None
+        timings[label] = (ours, theirs)
         shown = f"{theirs * 1e3:>17.3f} ms" if theirs is not None else f"{'-':>20}"
-        print(f"  {label:<34} {ours * 1e3:>9.3f} ms {shown}")
+        print(f"  {label:<44} {ours * 1e3:>9.3f} ms {shown}")
+    ours, theirs = timings[cases[-1][0]]
+    per_k = ours * 1e3 / (len(dense) / 1000)
+    cpu = best_seconds(lambda: engine.check(dense, "mastodon"), rounds, time.process_time)
+    print(figure("lint_dense_ms", median=ours * 1e3, per_1k_chars_ms=per_k, cpu_ms=cpu * 1e3,
+                 cpu_per_1k_chars_ms=cpu * 1e3 / (len(dense) / 1000), chars=len(dense),
+                 hints=dense_hints, proselint_ms=theirs * 1e3 if theirs else "none"))
+    print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores while timing)")
 
     env_code = "import time; t=time.perf_counter(); import tui.lint; print(time.perf_counter()-t)"
     done = subprocess.run(
@@ -139,8 +263,17 @@ def main() -> int:
     )
     if done.returncode == 0:
         print(f"\n`import tui.lint` in a fresh interpreter: {float(done.stdout) * 1e3:.0f} ms")
+
+    print("\n# summary")
+    print(ratio_line("lint_ms_per_1k_chars", per_k, target="<=1", draft="dense-50k"))
+    if theirs:
+        print(ratio_line("lint_over_proselint", ours / theirs, target="<=1", draft="dense-50k"))
+    for name, (p, r, share) in real.items():
+        print(ratio_line("real_precision", p, target=">=0.85", set=name))
+        print(ratio_line("real_recall", r, target=">=0.8", set=name))
+        print(ratio_line("real_falsely_flagged", share, target="<=0.15", set=name))
     ok = min(p1, r1, p2, r2) >= 0.9
-    print(f"\nTargets: precision and recall >= 0.9 on both sets: {'met' if ok else 'NOT met'}")
+    print(f"Synthetic targets: precision and recall >= 0.9 on both sets: {'met' if ok else 'NOT met'}")
     return 0
 
 

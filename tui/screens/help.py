@@ -19,6 +19,7 @@ GROUPS: dict[str, list[tuple[str, str]]] = {
     "Triage": [("enter / t", "open the thread"), ("d", "done (the cursor moves on)"),
                ("x / space", "select; * selects all shown"), ("#", "tag (-tag removes)"),
                ("n", "mark read / unread"), ("m", "mute / unmute the author"),
+               ("L", "correct triage: label, kind, queue (this store learns it)"),
                ("u", "undo the last action (bulk actions too)")],
     "Reply": [("r", "reply (drafts are kept as you type)"), ("ctrl+s", "send"),
               ("ctrl+n / ctrl+b", "next / previous hint"), ("ctrl+r", "apply the suggested rewrite"),

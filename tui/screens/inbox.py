@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
 from tui.session import Session
@@ -57,6 +58,7 @@ class InboxScreen(Screen[None]):
         Binding("C", "champions", "Champions", show=False, id="inbox.champions"),
         Binding("h", "thank", "Thank", show=False, id="inbox.thank"),
         Binding("H", "champion", "Mark champion", show=False, id="inbox.champion"),
+        Binding("L", "correct", "Correct triage", show=False, id="inbox.correct"),
         Binding("escape", "clear", "Clear", show=False, id="inbox.clear"),
     ]
 
@@ -78,7 +80,7 @@ class InboxScreen(Screen[None]):
             yield Label(Text(self._status_text()), id="status")
         yield QueueBar(id="queues")
         with Horizontal(id="main"):
-            yield MentionList(self.session.store.mention, self.inbox.response_clock,
+            yield MentionList(self.inbox.row, self.inbox.response_clock,
                               self.session.clock, id="mentions")
             yield MentionDetail(id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
@@ -200,12 +202,14 @@ class InboxScreen(Screen[None]):
 
     def _show_detail(self, uid: str | None) -> None:
         store = self.session.store
-        mention = store.mention(uid) if uid else None
+        mention = self.inbox.row(uid) if uid else None
         detail = self.query_one(MentionDetail)
         if mention is None:
             detail.show(None, [], [], [], self.session.clock())
             return
         events = [self.session.lifecycle.describe(e) for e in store.events_for(mention["thread_uid"])]
+        if mention.get("learned"):
+            events.insert(0, learned_line(mention["learned"]))
         signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
         if signs and mention.get("state") not in ("walked-away", "done", "closed"):
             events.append("⚑ Consider walking away (w): " + "; ".join(signs))
@@ -500,6 +504,36 @@ class InboxScreen(Screen[None]):
         if mention is not None:
             press_mark(self, self.session, mention["author"])
             self._show_detail(uid)
+
+    @work
+    async def action_correct(self) -> None:
+        """Correct label, kind or queue of the targets: one undoable event; the store learns it."""
+        from tui.screens.correct import CorrectScreen
+
+        targets = self._targets()
+        mention = self.session.store.mention(targets[0]) if targets else None
+        if mention is None:
+            self.notify("No mention here.", severity="warning")
+            return
+        lessons = self.session.pipeline.lessons
+        correction = await self.app.push_screen_wait(
+            CorrectScreen(mention, lessons.queue_for, count=len(targets)))
+        if correction is None:
+            return
+        lst = self.mention_list
+        cursor_uid, index = lst.current_uid, lst.cursor
+        change = self.session.correct(targets, correction, cursor=cursor_uid)
+        if change is None:
+            self.notify("Triage already says that: nothing changed.", timeout=3)
+            return
+        lst.selected.clear()
+        self.show_queue(self.queue, fallback=index, keep="" if cursor_uid not in
+                        self.inbox.uids(self.queue) else cursor_uid)
+        moved = self.session.store.mention(change.uids[0]) or {}
+        n = len(change.uids)
+        where = "" if correction.queue else f", now in {moved.get('queue', '?')}"
+        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()}{where} · "
+                    "u undoes · this store learns it", timeout=4)
 
     def _url(self) -> str | None:
         uid = self.mention_list.current_uid

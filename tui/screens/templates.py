@@ -41,14 +41,15 @@ class TemplatePicker(ModalScreen[str | None]):
             options.highlighted = 0
         options.focus()
 
-    def _render(self, index: int) -> str:
+    def filled(self, index: int) -> str:
+        """The template at `index` with this mention's values (not `_render`: Textual draws with that)."""
         return self.templates[index].render(**self.values)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self.query_one("#template-preview", Static).update(Text(self._render(event.option_index)))
+        self.query_one("#template-preview", Static).update(Text(self.filled(event.option_index)))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._render(event.option_index))
+        self.dismiss(self.filled(event.option_index))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

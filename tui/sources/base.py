@@ -9,10 +9,12 @@ Sources report their health (last success, last error, next try) through `Source
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from tui.jsonio import SURROGATE_WARNING
 
 NO_CURSOR: Any = object()
 """Marks an item that does not move the cursor."""
@@ -36,6 +38,10 @@ class SourceHealth:
     next_try: str | None = None
     healthy: bool = True
     warnings: list[str] = field(default_factory=list)
+    listeners: list[Callable[[str, str], None]] = field(default_factory=list, repr=False, compare=False)
+    """Called with ("error", reason) on each failure and ("warning", text) on each new warning, so
+    `turnaround collect` can print them as they happen."""
+    _warned: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def ok(self) -> None:
         self.last_success = datetime.now(UTC).isoformat(timespec="seconds")
@@ -48,6 +54,17 @@ class SourceHealth:
         if retry_in is not None:
             when = datetime.now(UTC) + timedelta(seconds=retry_in)
             self.next_try = when.isoformat(timespec="seconds")
+        for listener in self.listeners:
+            listener("error", reason)
+
+    def warn_once(self, text: str) -> None:
+        """A warning said once per source, however often it recurs (sources may reset `warnings`)."""
+        if text in self._warned:
+            return
+        self._warned.add(text)
+        self.warnings.append(text)
+        for listener in self.listeners:
+            listener("warning", text)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -73,6 +90,10 @@ class Source:
 
     async def aclose(self) -> None:
         """Release connections; called once when the pipeline stops."""
+
+    def note_lone_surrogate(self) -> None:
+        """A record held a lone surrogate escape and was kept with U+FFFD: say so, once."""
+        self.health.warn_once(SURROGATE_WARNING)
 
 
 def backoff(attempt: int, *, base: float = 1.0, cap: float = 300.0) -> float:

@@ -2,10 +2,17 @@
 
 One session per source, made with an app password (`com.atproto.server.createSession`, which the
 server limits to a handful a day) and kept alive with `refreshSession` when the access token
-expires. Tokens live in memory only; nothing secret goes to the store.
+expires. Tokens live in memory only; nothing secret goes to the store. When the server refuses the
+session (a revoked app password: refreshSession says "Token has been revoked", createSession
+"AuthenticationRequired"), the source's error names the call and the server's error and message, and
+no login is tried again before LOGIN_INTERVAL.
 
-Cursor: `{"search": {TERM: WATERMARK}, "mentions": WATERMARK}`, a watermark being the newest
-`indexedAt` seen and the post URIs at that instant (see `feed.Watermark`).
+Cursor: `{"search": {TERM: SEEN}, "mentions": SEEN}`, SEEN being `{"newest", "seen"}`: the newest
+`indexedAt` seen and the URIs collected lately (see `Seen`). A post is new when its URI was not seen,
+not when it sorts after the newest one: the AppView sorts and stamps a post at min(indexedAt,
+createdAt), so a post from a phone whose clock runs slow, or a backdated one, lands behind posts
+already collected. Each poll therefore pages back to LOOKBACK before the newest post seen (at most
+MAX_PAGES pages) and keeps the URIs it has not seen.
 
 Replies: `post_reply` writes an `app.bsky.feed.post` with a record key derived from the outbox's
 idempotency key, so a re-send after a crash or a timeout targets the same record and cannot post twice.
@@ -18,7 +25,7 @@ import hashlib
 import re
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import grapheme
@@ -26,13 +33,18 @@ import grapheme
 from tui.config import secret
 from tui.model import MentionError, parse_time
 from tui.sources.base import Item
-from tui.sources.feed import PolledSource, Sleep, Watermark, check_keys, poll_seconds_of, str_list
+from tui.sources.feed import PolledSource, SeenIds, Sleep, check_keys, poll_seconds_of, str_list
 from tui.sources.http import AuthError, HttpClient, HttpError, PermanentError, RateLimitError
 
 SERVICE = "https://bsky.social"
 MAX_GRAPHEMES = 300
 PAGE = 50
-MAX_PAGES = 4
+MAX_PAGES = 8
+"""Pages one poll of one listing may read: bounds the look back on a busy account."""
+LOOKBACK = timedelta(hours=24)
+"""How far behind the newest post seen a poll pages back for late (slow-clock, backdated) posts."""
+SEEN_LIMIT = 2000
+"""URIs a listing remembers: more than MAX_PAGES pages hold, so a page re-read is recognised whole."""
 PROFILE_BATCH = 25
 PROFILE_TTL = 6 * 3600.0
 PROFILE_CACHE = 5000
@@ -40,8 +52,14 @@ MENTION_REASONS = ("mention", "reply", "quote")
 LOGIN_INTERVAL = 600.0
 """Least seconds between two createSession calls: the server allows only a few a day."""
 
+LOGIN_HINTS = {
+    "AuthenticationRequired": "check the handle and app password (a revoked one is refused like this)",
+    "AccountTakedown": "the account has been taken down by its server",
+    "AccountDeactivated": "the account is deactivated: reactivate it, then log in again",
+}
+"""What to do about a refused createSession, by the server's error name; other names get the first hint."""
+
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
-_LAST_PARENS = re.compile(r"\(([^()]+)\)\s*$")
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -140,10 +158,44 @@ def _field(mention: dict[str, Any], key: str) -> Any:
 
 
 def _expired(error: HttpError) -> bool:
-    """ExpiredToken comes as 400 with "Token has expired"; a revoked one as 401."""
-    if isinstance(error, AuthError):
+    """ExpiredToken comes as 400 ("Token has expired", "Token has been revoked"); a bad token as 401."""
+    if isinstance(error, AuthError) or error.code in ("ExpiredToken", "InvalidToken"):
         return True
     return error.status == 400 and "expired" in error.reason.lower()
+
+
+class Seen:
+    """One listing's state: the newest sort key seen (where the look back starts) and the URIs seen."""
+
+    def __init__(self, newest: str | None = None, uris: Any = ()) -> None:
+        self.newest = newest
+        self.uris = SeenIds(uris, limit=SEEN_LIMIT)
+
+    @classmethod
+    def load(cls, data: Any) -> Seen:
+        """From a cursor; an older `{"newest", "ids"}` watermark keeps its ids as seen."""
+        if not isinstance(data, dict):
+            return cls()
+        newest = data.get("newest") if isinstance(data.get("newest"), str) else None
+        uris = data.get("seen") if isinstance(data.get("seen"), list) else data.get("ids")
+        return cls(newest, uris if isinstance(uris, list) else ())
+
+    def is_new(self, uri: str) -> bool:
+        return uri not in self.uris
+
+    def advance(self, key: str, uri: str) -> None:
+        if self.newest is None or key > self.newest:
+            self.newest = key
+        self.uris.add(uri)
+
+    def floor(self) -> str | None:
+        """The oldest sort key a poll pages back to; None before anything was seen."""
+        if self.newest is None:
+            return None
+        return (datetime.fromisoformat(self.newest) - LOOKBACK).isoformat(timespec="microseconds")
+
+    def dump(self) -> dict[str, Any]:
+        return {"newest": self.newest, "seen": self.uris.as_list()}
 
 
 class BlueskySource(PolledSource):
@@ -165,13 +217,15 @@ class BlueskySource(PolledSource):
         self.search = list(search or [])
         self.mentions = mentions
         self.clock = clock
-        self.marks: dict[str, Watermark] = {}
-        self.mention_mark = Watermark()
+        self.marks: dict[str, Seen] = {}
+        self.mention_mark = Seen()
         self.did: str | None = None
         self._access: str | None = None
         self._refresh: str | None = None
         self._last_login: float | None = None
         self._login_error: AuthError | None = None
+        self._refusal: str | None = None
+        """Why the server last refused our session (refreshSession), until a login succeeds."""
         self._session_lock = asyncio.Lock()
         self._profiles: dict[str, tuple[int, float]] = {}
 
@@ -209,13 +263,22 @@ class BlueskySource(PolledSource):
         self.http.add_secret(self._access)
         self.http.add_secret(self._refresh)
 
+    def _refused(self, call: str, error: HttpError) -> str:
+        """What the server said when it refused a session call: its error name and message, no secret."""
+        said = ": ".join(part for part in (error.code, error.server_message) if part) or error.reason
+        return f"{call} answered {error.status or 'an error'} ({said})"
+
     async def _login(self) -> None:
-        """createSession, at most once per LOGIN_INTERVAL; a refused password is not retried soon."""
+        """createSession, at most once per LOGIN_INTERVAL; a refused login is reported, not retried soon."""
         now = self.clock()
         if self._last_login is not None and now - self._last_login < LOGIN_INTERVAL:
             wait = LOGIN_INTERVAL - (now - self._last_login)
             if self._login_error is not None:
-                raise AuthError(self._login_error.reason, retry_in=wait)
+                raise AuthError(self._login_error.reason, status=self._login_error.status, retry_in=wait)
+            if self._refusal is not None:
+                raise AuthError(f"Bluesky refused the session of {self.handle}: {self._refusal}; "
+                                f"not logging in again for {wait:.0f} s (the server allows only a few "
+                                "logins a day)", retry_in=wait)
             raise RateLimitError(f"waiting {wait:.0f} s before logging in to Bluesky again", retry_in=wait)
         self._last_login = now
         self._login_error = None
@@ -223,16 +286,19 @@ class BlueskySource(PolledSource):
             response = await self.http.request(
                 "POST", self._xrpc("com.atproto.server.createSession"), retries=0,
                 json={"identifier": self.handle, "password": self.app_password})
-        except AuthError as error:
-            said = _LAST_PARENS.search(error.reason)  # the server's own words, not the generic 401 text
+        except PermanentError as error:  # 401 AuthenticationRequired, 400 AccountTakedown, ...
+            before = f"{self._refusal}, then " if self._refusal else ""
+            hint = LOGIN_HINTS.get(error.code, "check the handle and app password")
             self._login_error = AuthError(
-                f"Bluesky login as {self.handle} failed: check the handle and app password "
-                f"({said.group(1) if said else error.reason})", status=error.status, retry_in=LOGIN_INTERVAL)
+                f"Bluesky refused the login as {self.handle}: {before}"
+                f"{self._refused('createSession', error)}; {hint}",
+                status=error.status, retry_in=LOGIN_INTERVAL)
             raise self._login_error from None
         self._adopt(self.http.decode_json(response))
+        self._refusal = None
 
     async def _renew(self, stale: str | None) -> None:
-        """refreshSession (or, when the refresh token is dead too, a new login); one at a time."""
+        """refreshSession (or, when the refresh token is refused, a new login); one at a time."""
         async with self._session_lock:
             if self._access != stale:
                 return  # another task renewed it while we waited
@@ -243,8 +309,9 @@ class BlueskySource(PolledSource):
                         headers={"Authorization": f"Bearer {self._refresh}"})
                     self._adopt(self.http.decode_json(response))
                     return
-                except (AuthError, PermanentError):
+                except PermanentError as error:  # "Token has been revoked", an expired refresh token
                     self._access = self._refresh = None
+                    self._refusal = self._refused("refreshSession", error)
             await self._login()
 
     async def session(self) -> str:
@@ -275,8 +342,8 @@ class BlueskySource(PolledSource):
     def load_cursor(self, cursor: Any) -> None:
         cursor = cursor if isinstance(cursor, dict) else {}
         searches = cursor.get("search") if isinstance(cursor.get("search"), dict) else {}
-        self.marks = {term: Watermark.load(searches.get(term)) for term in self.search}
-        self.mention_mark = Watermark.load(cursor.get("mentions"))
+        self.marks = {term: Seen.load(searches.get(term)) for term in self.search}
+        self.mention_mark = Seen.load(cursor.get("mentions"))
 
     def cursor(self) -> dict[str, Any]:
         return {"search": {t: m.dump() for t, m in self.marks.items()}, "mentions": self.mention_mark.dump()}
@@ -288,21 +355,29 @@ class BlueskySource(PolledSource):
         return datetime.fromisoformat(iso(value)).astimezone(UTC).isoformat(timespec="microseconds")
 
     async def _pages(self, nsid: str, field: str, params: dict[str, Any],
-                     mark: Watermark) -> list[dict[str, Any]]:
-        """New entries of a paged listing, oldest first; pages on while a page is all new."""
+                     mark: Seen) -> list[dict[str, Any]]:
+        """Unseen entries of a paged listing, oldest first.
+
+        The first run reads one page; later ones page back until a page reaches LOOKBACK before the
+        newest entry seen, the listing ends, or MAX_PAGES pages were read.
+        """
         found: dict[str, dict[str, Any]] = {}
+        floor = mark.floor()
         cursor: str | None = None
         for _page in range(MAX_PAGES):
             page_params = {**params, "limit": PAGE, **({"cursor": cursor} if cursor else {})}
             data = await self.call("GET", nsid, params=page_params)
             self.health.ok()
             entries = [e for e in data.get(field) or [] if isinstance(e, dict) and e.get("uri")]
-            fresh = [e for e in entries if mark.is_new(self._key(e), str(e["uri"]))]
-            for entry in fresh:
-                found[str(entry["uri"])] = entry
-            cursor = data.get("cursor")
-            if mark.newest is None or not cursor or not entries or len(fresh) < len(entries):
+            for entry in entries:
+                if mark.is_new(str(entry["uri"])):
+                    found[str(entry["uri"])] = entry
+            following = data.get("cursor")
+            if floor is None or not entries or not following or following == cursor:
                 break
+            if min(self._key(e) for e in entries) < floor:
+                break
+            cursor = str(following)
         return sorted(found.values(), key=lambda e: (self._key(e), str(e["uri"])))
 
     async def followers(self, actors: list[str]) -> dict[str, int]:
@@ -323,7 +398,7 @@ class BlueskySource(PolledSource):
             del self._profiles[next(iter(self._profiles))]
         return {a: self._profiles[a][0] for a in actors if a in self._profiles}
 
-    async def _emit(self, entries: list[dict[str, Any]], mark: Watermark,
+    async def _emit(self, entries: list[dict[str, Any]], mark: Seen,
                     reason_of: Any = None) -> AsyncIterator[Item]:
         counts = await self.followers([str((e.get("author") or {}).get("did") or "") for e in entries])
         for entry in entries:
@@ -342,7 +417,7 @@ class BlueskySource(PolledSource):
     async def poll(self) -> AsyncIterator[Item]:
         self.health.warnings = []
         for term in self.search:
-            mark = self.marks.setdefault(term, Watermark())
+            mark = self.marks.setdefault(term, Seen())
             posts = await self._pages("app.bsky.feed.searchPosts", "posts", {"q": term, "sort": "latest"},
                                       mark)
             async for item in self._emit(posts, mark):
@@ -384,7 +459,8 @@ class BlueskySource(PolledSource):
                          idempotency_key: str) -> dict[str, Any]:
         """Reply to a stored mention; the same idempotency key never makes a second post.
 
-        Returns `{"uri", "cid", "url", "already_sent"}`. Raises `ReplyTooLong` past 300 graphemes,
+        Returns `{"id", "uri", "cid", "url", "already_sent"}` (`id` repeats the uri, for the outbox).
+        Raises `ReplyTooLong` past 300 graphemes,
         `PermanentError` when Bluesky refuses the post, `TransientError` when it may work later.
         """
         length = grapheme.length(text)
@@ -426,5 +502,5 @@ class BlueskySource(PolledSource):
 
     def _sent(self, data: dict[str, Any], *, already_sent: bool) -> dict[str, Any]:
         uri = str(data.get("uri") or "")
-        return {"uri": uri, "cid": str(data.get("cid") or ""), "url": post_url(self.handle, uri),
+        return {"id": uri, "uri": uri, "cid": str(data.get("cid") or ""), "url": post_url(self.handle, uri),
                 "already_sent": already_sent}

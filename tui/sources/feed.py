@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from tui.sanitize import repair_surrogate_refs
 from tui.sources.base import Item, Source, backoff
 from tui.sources.html import html_to_text, unwrap_google_redirect
 from tui.sources.http import HttpClient, HttpError, PermanentError, TransientError
@@ -110,6 +111,7 @@ class PolledSource(Source):
         self.once = once
         self.sleep = sleep
         self.http = http or HttpClient(secrets=secrets)
+        self.http.on_lone_surrogate = self.note_lone_surrogate
         for secret in secrets:
             self.http.add_secret(secret)
         self.failures = 0
@@ -309,7 +311,8 @@ class FeedSource(PolledSource):
         if response.status_code >= 300:
             raise TransientError(f"{response.url.host} answered {response.status_code} for the feed",
                                  status=response.status_code, url=self.http.redact(self.url))
-        parsed = feedparser.parse(response.content,
+        content, repaired = repair_surrogate_refs(response.content)
+        parsed = feedparser.parse(content,
                                   response_headers={"content-type": response.headers.get("content-type", "")})
         feed = parsed.get("feed") or {}
         entries = list(parsed.get("entries") or [])
@@ -319,6 +322,8 @@ class FeedSource(PolledSource):
                                  url=self.http.redact(self.url))
         self.health.ok()
         self.health.warnings = []
+        if repaired:
+            self.note_lone_surrogate()
         if parsed.get("bozo"):
             problem = parsed.get("bozo_exception")
             self.health.warnings.append(

@@ -37,7 +37,9 @@ API (kept stable; other sources import it):
         sse(url, *, params=None, headers=None, last_event_id=None)
             -> async context manager of an async iterator of httpx_sse.ServerSentEvent
         aiter_lines(response) -> async iterator of bytes lines (stream errors become TransientError)
-        decode_json(response) -> Any                   # PayloadError on malformed JSON
+        decode_json(response) -> Any                   # PayloadError on malformed JSON; a lone surrogate
+                                                       # escape becomes U+FFFD and calls on_lone_surrogate()
+        on_lone_surrogate: Callable[[], None] | None    # set by the source that owns the client
         add_secret(secret)                             # mask a secret learnt later (a session token)
         redact(text) -> str                            # with this client's secrets masked too
         remaining: int | None   # the last rate-limit budget a server reported
@@ -62,6 +64,7 @@ import orjson
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from tui import __version__
+from tui.jsonio import JSONDecodeError, loads
 from tui.sanitize import one_line
 from tui.sources.base import backoff
 
@@ -92,12 +95,16 @@ class HttpError(Exception):
     """A failed call; `reason` is safe to show and store, `retry_in` is the wait the server asked for."""
 
     def __init__(self, reason: str, *, status: int | None = None, retry_in: float | None = None,
-                 url: str = "") -> None:
+                 url: str = "", code: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.retry_in = retry_in
         self.url = url
+        self.code = code
+        """The server's machine-readable error name (an XRPC `error` such as "ExpiredToken"), if any."""
+        self.server_message = ""
+        """The server's own words (the body's `message`), redacted; empty when it sent none."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.reason!r}, status={self.status}, retry_in={self.retry_in})"
@@ -229,6 +236,16 @@ def translate(error: BaseException, url: str | httpx.URL, secrets: Iterable[str 
     return TransientError(f"unexpected error talking to {host}: {type(error).__name__}", url=safe_url)
 
 
+def _server_code(body: bytes) -> str:
+    """The `error` name a JSON error body carries when it is an identifier (XRPC: "ExpiredToken")."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return ""
+    code = data.get("error") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code.isidentifier() and len(code) <= 64 else ""
+
+
 def _server_message(body: bytes) -> str:
     """The `error`/`message` a JSON error body carries, if any, on one short line."""
     try:
@@ -290,6 +307,7 @@ class HttpClient:
         self.sleep = sleep
         self.clock = clock
         self.remaining: int | None = None
+        self.on_lone_surrogate: Callable[[], None] | None = None
         self._blocked_until: dict[str, float] = {}
         self._client = httpx.AsyncClient(headers=base_headers, timeout=self.timeout, transport=transport,
                                          follow_redirects=True)
@@ -386,7 +404,10 @@ class HttpClient:
                 self._note_limits(response)
                 if response.status_code < 400:
                     return response
-                raise self._status_error(response, response.content[:MAX_ERROR_BODY])
+                error = self._status_error(response, response.content[:MAX_ERROR_BODY])
+                error.code = _server_code(response.content[:MAX_ERROR_BODY])
+                error.server_message = self.redact(_server_message(response.content[:MAX_ERROR_BODY]))
+                raise error
             except TransientError as error:
                 if attempt >= retries:
                     raise
@@ -405,11 +426,14 @@ class HttpClient:
 
     def decode_json(self, response: httpx.Response) -> Any:
         try:
-            return orjson.loads(response.content)
-        except orjson.JSONDecodeError as error:
+            value, repaired = loads(response.content)
+        except JSONDecodeError as error:
             raise PayloadError(f"{response.url.host} sent malformed JSON ({error.msg} at byte {error.pos})",
                                status=response.status_code,
                                url=redact_url(response.url, self._secrets)) from None
+        if repaired and self.on_lone_surrogate is not None:
+            self.on_lone_surrogate()
+        return value
 
     @asynccontextmanager
     async def stream(self, method: str, url: str, *, params: Any = None,

@@ -12,26 +12,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import orjson
-
+from tui.jsonio import MAX_LINE, decode_line
 from tui.sources.base import Item, Source
 
-MAX_LINE = 1_000_000
-"""A longer line is refused rather than held in memory."""
-
-
-def decode_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None]:
-    """One line to a dict, or a problem saying what is wrong with it."""
-    if len(raw) > MAX_LINE:
-        return None, f"line longer than {MAX_LINE} bytes"
-    try:
-        value = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return None, "not valid JSON"
-    if not isinstance(value, dict):
-        return None, f"not a JSON object (got {type(value).__name__})"
-    return value, None
-
+__all__ = ["MAX_LINE", "JsonlSource", "decode_line"]
 
 class JsonlSource(Source):
     platform = "jsonl"
@@ -98,6 +82,8 @@ class JsonlSource(Source):
                 handle.close()
 
     def _item(self, line: bytes, line_no: int, offset: int) -> Item:
-        data, problem = decode_line(line)
+        data, problem, repaired = decode_line(line)
+        if repaired:
+            self.note_lone_surrogate()
         cursor = {"offset": offset, "line": line_no} if self.path != "-" else None
         return Item(data=data, problem=problem, line=line_no, cursor=cursor)

@@ -35,8 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import orjson
-
+from tui import jsonio
 from tui.config import secret
 from tui.sources.base import NO_CURSOR, Item
 from tui.sources.html import html_to_text
@@ -326,11 +325,13 @@ class MastodonSource(NetworkSource):
         if (kind == "update") != (feed.kind == "tag"):
             return []  # each stream brings its own kind: statuses for a hashtag, notifications for us
         try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError:
+            value, repaired = jsonio.loads(data)
+        except jsonio.JSONDecodeError:
             reason = f"{feed.label}: a {kind} event that is not valid JSON"
             self.health.fail(reason)
             return [("", None, Item(problem=reason))]
+        if repaired:
+            self.note_lone_surrogate()
         if not isinstance(value, dict) or not isinstance(value.get("id"), str):
             reason = f"{feed.label}: a {kind} event without an id"
             self.health.fail(reason)

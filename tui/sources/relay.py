@@ -22,6 +22,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from tui.jsonio import decode_line
 from tui.sources.base import NO_CURSOR, Item, Source, backoff
 from tui.sources.http import (
     STREAM_TIMEOUT,
@@ -31,7 +32,6 @@ from tui.sources.http import (
     RateLimitError,
     TransientError,
 )
-from tui.sources.jsonl import decode_line
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class NetworkSource(Source):
                  permanent_retry: float = PERMANENT_RETRY) -> None:
         super().__init__(name)
         self.http = http or HttpClient()
+        self.http.on_lone_surrogate = self.note_lone_surrogate
         self.sleep = sleep
         self.retry_base = retry_base
         self.retry_cap = retry_cap
@@ -149,7 +150,7 @@ class SseSource(NetworkSource):
             # `data: ID`, or `data: {"id": ..., "source": ...}` for a mention relayed from elsewhere.
             target, origin = data.strip(), None
             if target.startswith("{"):
-                value, problem = decode_line(target.encode())
+                value, problem, _ = decode_line(target.encode())
                 target = str(value.get("id", "")) if value else ""
                 origin = value.get("source") if value and isinstance(value.get("source"), str) else None
             if not target:
@@ -157,10 +158,12 @@ class SseSource(NetworkSource):
             return Item(deleted_id=target, data={"source": origin} if origin else None)
         if kind not in ("message", "mention") or not data.strip():
             return None  # pings, keep-alives, event types for someone else
-        value, problem = decode_line(data.encode())
+        value, problem, repaired = decode_line(data.encode("utf-8", "surrogatepass"))
         if problem is not None:
-            self.health.fail(f"event {number}: {problem}")
+            # A bad record is the pipeline's to count and report; the stream itself is fine.
             return Item(problem=f"event {number}: {problem}", line=number)
+        if repaired:
+            self.note_lone_surrogate()
         self.health.ok()
         return Item(data=value, line=number)
 
@@ -211,10 +214,10 @@ class JsonlUrlSource(NetworkSource):
                 line_no += 1
                 if not raw.strip():
                     continue
-                data, problem = decode_line(raw)
-                if problem is not None:
-                    self.health.fail(f"line {line_no}: {problem}")
-                else:
+                data, problem, repaired = decode_line(raw)
+                if repaired:
+                    self.note_lone_surrogate()
+                if problem is None:
                     self.health.ok()
                 yield Item(data=data, problem=problem, line=line_no)
             for name in ("etag", "last-modified"):

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, reach
+from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach
 from tui.sanitize import one_line
 from tui.triage import describe_verdict
 
@@ -22,8 +22,9 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     text.append(mention.get("author", ""), "bold")
     if name:
         text.append(f"  {one_line(name, 60)}")
-    text.append(f"  · {reach(mention.get('followers'))} · {mention.get('source', '')} · "
-                f"{age(mention, now)} ago\n", "dim")
+    when = f"{age(mention, now)} ago" + (f" · {dated(mention)}" if mention.get("future_dated") else "")
+    text.append(f"  · {reach(mention.get('followers'))} · {mention.get('source', '')} · {when}\n",
+                "dim")
     kind, label = mention.get("kind", "other"), mention.get("label", "neutral")
     verdict = (f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
                f"({mention.get('sentiment', 0):+.2f})")

@@ -1,0 +1,124 @@
+"""`L` in the inbox, with Pilot: the dialog shows the current triage, the correction moves the
+mention at once, `u` puts it back, and the command palette offers it too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import FeedSource, make_mention, settle
+from tests.test_app import app_with
+from tests.test_champions_ui import plain
+from tui.screens.correct import CorrectScreen
+from tui.screens.inbox import InboxScreen
+
+WARPED = "PSA do NOT leave your Orbit on standby. Mine got so hot the side panel warped"
+MENTIONS = [make_mention(1, WARPED, minutes_ago=5),
+            make_mention(2, "What are your opening hours on Sunday?", minutes_ago=20)]
+
+
+def row_text(app: object, name: str) -> str:
+    return str(app.screen.query_one(f"#correct-{name}").render())  # type: ignore[attr-defined]
+
+
+async def test_key_dialog_moves_the_mention_and_u_brings_it_back(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MENTIONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, len(MENTIONS))
+        await pilot.press("2")  # needs-reply: triage routed the overheating report here
+        warped = "mastodon:1"
+        assert warped in lst.uids
+        while lst.current_uid != warped:
+            await pilot.press("j")
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectScreen)
+        assert "▸ Label" in row_text(app, "label")
+        # label: neutral -> negative; kind: other -> crisis (one step left)
+        await pilot.press("left")
+        await pilot.press("down", "left")
+        await pilot.pause()
+        assert row_text(app, "label").endswith("*") and row_text(app, "kind").endswith("*")
+        assert row_text(app, "queue").endswith("*"), "the queue follows label and kind"
+        assert app.screen.values == {"label": "negative", "kind": "crisis", "queue": "priority"}
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        stored = app.session.store.mention(warped)
+        assert (stored["label"], stored["kind"], stored["queue"]) == ("negative", "crisis", "priority")
+        assert warped not in lst.uids, "it left needs-reply at once"
+        await pilot.press("1")
+        assert warped in lst.uids and lst.uids[0] == warped, "a corrected crisis sorts first"
+        await pilot.press("u")
+        await pilot.pause()
+        back = app.session.store.mention(warped)
+        assert (back["label"], back["kind"], back["queue"]) == ("neutral", "other", "needs-reply")
+        assert warped not in lst.uids
+        await pilot.press("2")
+        assert warped in lst.uids
+
+
+async def test_escape_changes_nothing_and_the_footer_shows_the_dialog_keys(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MENTIONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        await pilot.press("2", "L")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectScreen)
+        shown = {active.binding.description for active in app.screen.active_bindings.values()
+                 if active.binding.show}
+        assert {"Field", "Value", "Apply", "Cancel"} <= shown
+        await pilot.press("right", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert not [e for e in app.session.store.events() if e.get("action") == "correct"]
+
+
+async def test_the_command_palette_offers_the_correction(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MENTIONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Correct triage" in titles
+
+
+async def test_a_bulk_selection_is_corrected_as_one_undoable_event(tmp_path: Path) -> None:
+    app = app_with(tmp_path, MENTIONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, len(MENTIONS))
+        await pilot.press("2", "asterisk")
+        selected = set(lst.selected)
+        assert len(selected) == 2
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("down", "down", "left", "enter")  # queue: needs-reply -> priority
+        await pilot.pause()
+        assert {app.session.store.mention(u)["queue"] for u in selected} == {"priority"}
+        await pilot.press("u")
+        await pilot.pause()
+        assert {app.session.store.mention(u)["queue"] for u in selected} == {"needs-reply"}
+
+
+async def test_the_next_mention_in_the_same_words_arrives_triaged_the_agents_way(tmp_path: Path) -> None:
+    source = FeedSource(MENTIONS)
+    app = app_with(tmp_path, [], source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, len(MENTIONS))
+        await pilot.press("2")
+        while lst.current_uid != "mastodon:1":
+            await pilot.press("j")
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("left", "down", "left", "enter")  # negative, crisis
+        await pilot.pause()
+        source.queue.put_nowait(make_mention(3, "@orbit " + WARPED.upper() + "!!", minutes_ago=1,
+                                             author="@other@example.social"))
+        await settle(pilot, app, len(MENTIONS) + 1)
+        await pilot.press("1")
+        await pilot.pause()
+        assert "mastodon:3" in lst.uids
+        assert app.session.store.mention("mastodon:3")["kind"] == "crisis"
+        while lst.current_uid != "mastodon:3":
+            await pilot.press("j")
+        await pilot.pause()
+        detail = plain(app.screen.query_one("#detail-body"))
+        assert "✎ Triaged as this store's agents corrected the same wording (triage said " in detail
