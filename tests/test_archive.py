@@ -187,3 +187,20 @@ def test_read_only_reader_during_an_unfinished_move_counts_each_once(tmp_path: P
     reader = Store(path, readonly=True)
     assert sorted(d["uid"] for d in reader.all_mentions()) == [f"test:{n}" for n in range(1, 8)]
     reader.close()
+
+
+def test_an_archived_mention_sent_again_is_a_duplicate(tmp_path: Path) -> None:
+    from tui.pipeline import Pipeline
+    from tui.triage import Triager
+
+    path = tmp_path / "s.json"
+    fill(path)
+    with Store(path) as store:
+        store.archive_settled(NOW, POLICY)
+    with Store(path) as store:
+        again = mention(1, days_ago=90, state="open")
+        assert not store.add_mention(again), "already in the archive"
+        pipeline = Pipeline(store, Triager.load(), clock=lambda: NOW)
+        record = {k: again[k] for k in ("id", "source", "author", "text", "created_at")}
+        assert pipeline.ingest(record).status == "duplicate"
+        assert store.mention_count() == 4

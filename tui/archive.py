@@ -142,6 +142,7 @@ class Archive:
         self._authors: dict[str, dict[str, int]] | None = None
         self._uids: dict[str, str] | None = None
         self._author_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self._months: list[str] | None = None
 
     @property
     def move_path(self) -> Path:
@@ -149,10 +150,16 @@ class Archive:
 
     def months(self) -> list[str]:
         """Archived months, oldest first."""
-        if not self.dir.is_dir():
-            return []
-        return sorted(p.stem for p in self.dir.glob("*.json")
-                      if p.name not in (MOVE_FILE, AUTHORS_FILE, UIDS_FILE))
+        if self._months is None:
+            self._months = sorted(p.stem for p in self.dir.glob("*.json")
+                                  if p.name not in (MOVE_FILE, AUTHORS_FILE, UIDS_FILE)
+                                  ) if self.dir.is_dir() else []
+        return self._months
+
+    def holds(self, mention: dict[str, Any]) -> bool:
+        """Whether this mention is archived already (a source sending an old one again). Reads the
+        uid index only when the mention's month has an archive: new mentions never do."""
+        return month_of(mention) in self.months() and mention.get("uid") in self.uids
 
     def read_month(self, month: str) -> dict[str, dict[str, Any]]:
         """One month file, as TinyDB stores it: table -> str(doc id) -> document."""
@@ -188,7 +195,7 @@ class Archive:
         return self._uids
 
     def forget_cached(self) -> None:
-        self._authors = self._uids = None
+        self._authors = self._uids = self._months = None
         self._author_cache.clear()
 
     # -- reading ---------------------------------------------------------------------------------

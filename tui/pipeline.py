@@ -110,7 +110,7 @@ class Pipeline:
             mention = parse_mention(data)
         except MentionError as error:
             return Outcome("invalid", problem=str(error))
-        if self.store.has_mention(mention["uid"]):
+        if self.store.is_stored(mention):
             return Outcome("duplicate", mention)
         folded = self._fold(mention)
         if folded is not None:

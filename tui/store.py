@@ -665,12 +665,17 @@ class Store:
 
     # -- mentions ----------------------------------------------------------------------------
     def has_mention(self, uid: str) -> bool:
+        """Whether the mention is live (archived ones are not: see `is_stored`)."""
         return uid in self._uid
+
+    def is_stored(self, mention: dict[str, Any]) -> bool:
+        """Live or archived: what dedupes an arrival (a source may send an old mention again)."""
+        return mention["uid"] in self._uid or self.archive.holds(mention)
 
     def add_mention(self, mention: dict[str, Any]) -> bool:
         """Store a new mention; False (and nothing written) when its uid is already stored."""
         uid = mention["uid"]
-        if uid in self._uid:
+        if uid in self._uid or self.archive.holds(mention):
             return False
         self._uid[uid] = self._tables["mentions"].insert(mention)
         self._threads[mention.get("thread_uid", uid)].append(uid)
