@@ -204,3 +204,19 @@ def test_an_archived_mention_sent_again_is_a_duplicate(tmp_path: Path) -> None:
         record = {k: again[k] for k in ("id", "source", "author", "text", "created_at")}
         assert pipeline.ingest(record).status == "duplicate"
         assert store.mention_count() == 4
+
+
+def test_reindex_rebuilds_the_index_and_history(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    fill(path)
+    with Store(path) as store:
+        store.archive_settled(NOW, POLICY)
+    archive_dir = tmp_path / "s.json.archive"
+    (archive_dir / "authors.json").write_text("{}")
+    for shard in (archive_dir / "history").iterdir():
+        shard.unlink()
+    assert main(["archive", "--reindex", "--db", str(path)]) == 0
+    with Store(path) as store:
+        assert store.author_count("@old") == 4
+        newest = store.by_author("@old", last=3, archived=True)
+        assert [d["uid"] for d in newest] == ["test:2", "test:7", "test:4"]

@@ -25,7 +25,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import tomllib
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -43,6 +45,10 @@ ARCHIVE_SUFFIX = ".archive"
 MOVE_FILE = "move.json"
 AUTHORS_FILE = "authors.json"
 UIDS_FILE = "uids.json"
+HISTORY_DIR = "history"
+HISTORY_SHARDS = 256
+HISTORY_KEEP = 8
+"""Newest archived mentions kept per author in the history shards: the detail pane shows six."""
 MOVES_SETTING = "archive.moves"
 """How many moves this store has made: numbers each move, so a redone one is recognised."""
 
@@ -213,8 +219,28 @@ class Archive:
     def author_count(self, author: str) -> int:
         return sum(self.authors.get(author, {}).values())
 
+    def _shard_path(self, author: str) -> Path:
+        shard = zlib.crc32(author.encode("utf-8", "surrogatepass")) % HISTORY_SHARDS
+        return self.dir / HISTORY_DIR / f"{shard:02x}.json"
+
+    def _read_shard(self, path: Path) -> dict[str, list[dict[str, Any]]]:
+        try:
+            data = orjson.loads(path.read_bytes())
+        except FileNotFoundError:
+            return {}
+        except orjson.JSONDecodeError as error:
+            raise ArchiveError(f"{path}: not valid JSON ({error}); "
+                               "run `turnaround archive --reindex` to rebuild it") from None
+        return data if isinstance(data, dict) else {}
+
     def by_author(self, author: str, *, last: int | None = None) -> list[dict[str, Any]]:
-        """An author's archived mentions, oldest first; `last` reads only the newest months needed."""
+        """An author's archived mentions, oldest first. The newest few come from one small history
+        shard (a 256th of the authors: milliseconds, so the detail pane can ask on every move);
+        more than that streams the months they were archived in."""
+        if last is not None and last <= HISTORY_KEEP:
+            if not self.authors.get(author):
+                return []
+            return self._read_shard(self._shard_path(author)).get(author, [])[-last:]
         found: list[dict[str, Any]] = []
         for month in sorted(self.authors.get(author, {}), reverse=True):
             key = (month, author)
@@ -271,7 +297,24 @@ class Archive:
             _write_atomic(self.dir / f"{month}.json", orjson.dumps(data))
             on_step(f"month:{month}")
         self._reindex(months)
+        self._add_history([doc for docs in move["mentions"].values() for doc in docs])
         on_step("index")
+
+    def _add_history(self, docs: list[dict[str, Any]]) -> None:
+        """Merge moved mentions into their authors' history shards (by uid: twice changes nothing)."""
+        by_shard: dict[Path, list[dict[str, Any]]] = {}
+        for doc in docs:
+            by_shard.setdefault(self._shard_path(doc.get("author", "")), []).append(doc)
+        (self.dir / HISTORY_DIR).mkdir(parents=True, exist_ok=True)
+        for path, moved in by_shard.items():
+            shard = self._read_shard(path)
+            for doc in moved:
+                shard.setdefault(doc.get("author", ""), []).append(doc)
+            for author in {doc.get("author", "") for doc in moved}:
+                unique = {d["uid"]: d for d in shard[author]}
+                newest = sorted(unique.values(), key=lambda d: str(d.get("created_at")))
+                shard[author] = newest[-HISTORY_KEEP:]
+            _write_atomic(path, orjson.dumps(shard))
 
     def _reindex(self, months: list[str]) -> None:
         """Recount these months in the index from their files (so a redone move counts once)."""
@@ -295,8 +338,12 @@ class Archive:
         """Rebuild the whole index from the month files."""
         for name in (AUTHORS_FILE, UIDS_FILE):
             (self.dir / name).unlink(missing_ok=True)
+        shutil.rmtree(self.dir / HISTORY_DIR, ignore_errors=True)
         if self.dir.is_dir():
-            self._reindex(self.months())
+            months = self.months()
+            self._reindex(months)
+            for month in months:
+                self._add_history(list(self.read_month(month).get("mentions", {}).values()))
 
 
 def _settled_at(mention: dict[str, Any]) -> datetime | None:
