@@ -282,12 +282,15 @@ class Archive:
             data = self.read_month(month)
             mentions = data.setdefault("mentions", {})
             events = data.setdefault("events", {})
-            have = {doc.get("uid") for doc in mentions.values()}
+            # By uid: a redone move changes nothing, a restored and re-archived mention replaces
+            # its old copy.
+            have = {doc.get("uid"): key for key, doc in mentions.items()}
             next_id = max((int(k) for k in mentions), default=0) + 1
             for doc in move["mentions"].get(month, []):
-                if doc["uid"] not in have:
-                    mentions[str(next_id)] = doc
-                    next_id += 1
+                key = have.get(doc["uid"])
+                if key is None:
+                    key, next_id = str(next_id), next_id + 1
+                mentions[key] = doc
             have_events = {(d.get("_move"), d.get("_eid")) for d in events.values()}
             next_id = max((int(k) for k in events), default=0) + 1
             for eid, doc in move["events"].get(month, []):
@@ -360,6 +363,10 @@ def candidates(store: Store, policy: ArchivePolicy, now: datetime) -> list[str]:
     threads: list[str] = []
     for thread_uid, uids in store._threads.items():
         if thread_uid in watched or not uids:
+            continue
+        # An agent's latest action on the thread counts as settling it (done again, reopened...).
+        acted = [t for e in store.events_for(thread_uid) if (t := _time(e.get("at")))]
+        if acted and max(acted) > cutoff:
             continue
         for uid in uids:
             mention = store.mention(uid)

@@ -677,10 +677,20 @@ class Store:
         uid = mention["uid"]
         if uid in self._uid or self.archive.holds(mention):
             return False
+        self._insert(mention)
+        return True
+
+    def restore(self, mention: dict[str, Any]) -> None:
+        """Bring an archived mention back into the live store (an agent acts on it again). The
+        archived copy stays until the next move replaces it; readers skip it while it is live."""
+        if mention["uid"] not in self._uid:
+            self._insert(dict(mention))
+
+    def _insert(self, mention: dict[str, Any]) -> None:
+        uid = mention["uid"]
         self._uid[uid] = self._tables["mentions"].insert(mention)
         self._threads[mention.get("thread_uid", uid)].append(uid)
         self._authors[mention.get("author", "")].append(uid)
-        return True
 
     def mention(self, uid: str) -> dict[str, Any] | None:
         doc_id = self._uid.get(uid)
