@@ -275,10 +275,12 @@ HISTORY_CHUNK = 100_000
 """History is written and archived this many at a time, as compactions would, to bound memory."""
 
 
-def fill_history(path: Path, stored: int, pre: Pretriager, *, open_work: int = OPEN_WORK) -> float:
+def fill_history(path: Path, stored: int, pre: Pretriager, *, open_work: int = OPEN_WORK,
+                 archive: bool = True) -> float:
     """`stored` mentions: the newest `open_work` open (the last two days), the rest settled (done
     an hour after arrival) over the year before the archive age, then archived the way compaction
-    does (`Store.archive_settled`, a chunk at a time). Returns seconds taken."""
+    does (`Store.archive_settled`, a chunk at a time; `archive=False`: all kept live, as before
+    issue 16). Returns seconds taken."""
     from tui.archive import default_policy
 
     policy = default_policy()
@@ -295,7 +297,8 @@ def fill_history(path: Path, stored: int, pre: Pretriager, *, open_work: int = O
             mention.update(created_at=created.isoformat(), state="done", queue="done", read=True,
                            closed_at=(created + timedelta(hours=1)).isoformat())
             store.add_mention(mention)
-        store.archive_settled(NOW, policy)
+        if archive:
+            store.archive_settled(NOW, policy)
         store.close()
         gc.collect()
     store = Store(path)

@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     history_sizes = [int(n) for n in (args.history_sizes or (
-        "200,2000,5000" if args.quick else "1000,100000,1000000")).split(",")]
+        "200,1000,3000" if args.quick else "1000,100000,1000000")).split(",")]
     if args.quick:
         sizes, open_sizes, stock_size = [100, 500, 2000], [100, 2000], 1000
         repeats, n_stream, inserts = args.repeats or 1, args.stream or 50, args.stock_inserts or 5
