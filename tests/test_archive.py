@@ -220,3 +220,20 @@ def test_reindex_rebuilds_the_index_and_history(tmp_path: Path) -> None:
         assert store.author_count("@old") == 4
         newest = store.by_author("@old", last=3, archived=True)
         assert [d["uid"] for d in newest] == ["test:2", "test:7", "test:4"]
+
+
+def test_an_unreadable_month_is_named_and_search_goes_on(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "s.json"
+    fill(path)
+    with Store(path) as store:
+        store.archive_settled(NOW, POLICY)
+    bad = tmp_path / "s.json.archive" / "2026-09.json"
+    bad.write_text("{not json")
+    with Store(path) as store:
+        found = store.archive.search(lambda m: "needle" in m["text"])
+        assert [d["uid"] for d in found] == ["test:7"], "the readable month is still searched"
+        assert store.archive.warnings and str(bad) in store.archive.warnings[0]
+    assert main(["export", "--db", str(path)]) == 2, "an export never skips history silently"
+    err = capsys.readouterr().err
+    assert "2026-09.json: not valid JSON" in err and "Traceback" not in err

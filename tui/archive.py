@@ -53,7 +53,7 @@ MOVES_SETTING = "archive.moves"
 """How many moves this store has made: numbers each move, so a redone one is recognised."""
 
 
-class ArchiveError(Exception):
+class ArchiveError(ValueError):
     """A bad `[archive]` table or an unreadable archive file; the message names which."""
 
 
@@ -149,6 +149,8 @@ class Archive:
         self._uids: dict[str, str] | None = None
         self._author_cache: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._months: list[str] | None = None
+        self.warnings: list[str] = []
+        """Archive files a search had to skip (unreadable), each named once."""
 
     @property
     def move_path(self) -> Path:
@@ -265,7 +267,13 @@ class Archive:
         """Archived mentions `match` accepts, newest month first, at most `limit` of them."""
         found: list[dict[str, Any]] = []
         for month in reversed(self.months()):
-            docs = list(self.read_month(month).get("mentions", {}).values())
+            try:
+                docs = list(self.read_month(month).get("mentions", {}).values())
+            except ArchiveError as error:
+                # A search must not take the inbox down: say which file, search the rest.
+                if str(error) not in self.warnings:
+                    self.warnings.append(str(error))
+                continue
             for doc in reversed(docs):
                 if match(doc):
                     found.append(doc)
