@@ -123,16 +123,17 @@ def test_the_lesson_survives_a_restart(tmp_path: Path) -> None:
         session.close()
 
 
-def test_a_phrase_the_agents_corrected_three_times_nudges_new_mentions(session: Session) -> None:
+def test_a_phrase_the_agents_corrected_four_times_nudges_new_mentions(session: Session) -> None:
     texts = ["my orbit side panel warped after a week on standby lol",
              "the side panel warped on mine too, wow",
-             "woke up to a side panel warped, amazing quality"]
-    for text in texts[:2]:
+             "woke up to a side panel warped, amazing quality",
+             "lovely, another side panel warped. great job"]
+    for text in texts[:3]:
         mention = arrive(session, text)
         session.correct([mention["uid"]], Correction(label="negative", kind="crisis"))
     assert session.pipeline.lessons.lesson_for("hot take: the side panel warped design is cool") is None
-    third = arrive(session, texts[2])
-    session.correct([third["uid"]], Correction(label="negative", kind="crisis"))
+    fourth = arrive(session, texts[3])
+    session.correct([fourth["uid"]], Correction(label="negative", kind="crisis"))
     nudged = arrive(session, "so my side panel warped overnight, fantastic")
     assert (nudged["kind"], nudged["queue"]) == ("crisis", "priority")
     assert nudged["learned"]["how"] == "phrases" and "side panel warped" in nudged["learned"]["evidence"]
@@ -140,11 +141,11 @@ def test_a_phrase_the_agents_corrected_three_times_nudges_new_mentions(session: 
 
 
 def test_a_phrase_common_in_uncorrected_mentions_teaches_nothing(session: Session) -> None:
-    """Three corrections share "orbit app", but most mentions with it were left as triaged."""
+    """Four corrections share "orbit app", but most mentions with it were left as triaged."""
     for n in range(8):
         arrive(session, f"the orbit app is lovely, great update number {n}")
     for text in ("the orbit app froze and ate my order", "orbit app keeps crashing on login",
-                 "since the update the orbit app logs me out"):
+                 "since the update the orbit app logs me out", "orbit app says my card is invalid"):
         mention = arrive(session, text)
         session.correct([mention["uid"]], Correction(label="negative", kind="complaint"))
     assert not [r for r in session.pipeline.lessons.rules if r.phrase == "orbit app"]
@@ -171,13 +172,17 @@ def test_the_report_says_how_often_triage_stood(session: Session) -> None:
     session.inbox.undo()  # the last one does not count
     figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan]])
     assert figure == {"mentions": 10, "corrected": 2, "agreed": 0.8,
-                      "fields": {"label": 1, "kind": 1, "queue": 1}}
+                      "fields": {"label": 1, "kind": 1, "queue": 1}, "learned": 0}
     assert describe_agreement(figure) == ("Triage corrections: 2 of 10 mentions corrected (80.0% agreed); "
                                           "label 1, kind 1, queue 1")
     report = build_report(session.store, None, NOW)
     assert report["corrections"]["corrected"] == 2
     assert "Triage corrections: 2 of 10 mentions corrected (80.0% agreed)" in render_text(report)
     assert ("triage_agreed_share", "", 0.8) in rows(report)
+    again = arrive(session, WARPED)
+    figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan, again]])
+    assert figure["learned"] == 1
+    assert describe_agreement(figure).endswith("; 1 triaged by this store's lessons")
 
 
 def test_rebanded_keeps_the_place_within_the_band() -> None:
@@ -194,3 +199,46 @@ def test_a_bad_settings_file_names_the_key() -> None:
         load_settings("[same_wording]\nnear_similiarity = 0.9\n", "corrections.toml")
     with pytest.raises(ValueError, match="unknown kind"):
         Correction(kind="rant")
+
+
+def test_the_index_of_corrections_agrees_with_a_full_pass(tmp_path: Path) -> None:
+    """The store keeps the ids of its corrections so a start reads only the events added since; a
+    missing or stale index (a store reset under it) falls back to one full pass."""
+    from tui.corrections import INDEX, correction_ids
+
+    session = Session.open(Config(), tmp_path / "s.json", clock=fixed_clock)
+    first = arrive(session, WARPED)
+    change = session.correct([first["uid"]], Correction(kind="crisis"))
+    assert change is not None
+    later = session.store.add_event({"action": "correct", "uids": [first["uid"]], "before": {},
+                                     "details": {"set": {"label": "negative"}}, "thread_uid": ""})
+    assert correction_ids(session.store) == [change.event_id, later], "events after the index are read"
+    session.store.set_setting(INDEX, {"ids": [], "upto": 10_000})  # stale: points past the last event
+    assert correction_ids(session.store) == [change.event_id, later]
+    session.store.set_setting(INDEX, None)
+    assert correction_ids(session.store) == [change.event_id, later]
+    session.close()
+
+
+def test_lessons_kept_up_to_date_match_lessons_read_afresh(session: Session) -> None:
+    """Each correction and undo re-checks only the phrases it touched; the result is the same as
+    reading every correction again."""
+    from tui.corrections import Lessons
+
+    texts = ["my orbit side panel warped after a week on standby lol",
+             "the side panel warped on mine too, wow",
+             "woke up to a side panel warped, amazing quality",
+             "lovely, another side panel warped. great job",
+             "side panel warped again, the orbit is toast"]
+    for text in texts:
+        mention = arrive(session, text)
+        session.correct([mention["uid"]], Correction(label="negative", kind="crisis"))
+    live = session.pipeline.lessons
+    fresh = Lessons.from_store(session.store, session.pipeline.triager)
+    assert sorted(map(repr, live.rules)) == sorted(map(repr, fresh.rules)) and live.rules
+    for _ in range(2):
+        session.inbox.undo()
+    fresh = Lessons.from_store(session.store, session.pipeline.triager)
+    assert sorted(map(repr, live.rules)) == sorted(map(repr, fresh.rules))
+    assert live.corrections == fresh.corrections == 3
+    assert not live.rules, "three corrections are not enough for a phrase"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import make_mention, settle
+from tests.helpers import FeedSource, make_mention, settle
 from tests.test_app import app_with
+from tests.test_champions_ui import plain
 from tui.screens.correct import CorrectScreen
 from tui.screens.inbox import InboxScreen
 
@@ -95,3 +96,29 @@ async def test_a_bulk_selection_is_corrected_as_one_undoable_event(tmp_path: Pat
         await pilot.press("u")
         await pilot.pause()
         assert {app.session.store.mention(u)["queue"] for u in selected} == {"needs-reply"}
+
+
+async def test_the_next_mention_in_the_same_words_arrives_triaged_the_agents_way(tmp_path: Path) -> None:
+    source = FeedSource(MENTIONS)
+    app = app_with(tmp_path, [], source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, len(MENTIONS))
+        await pilot.press("2")
+        while lst.current_uid != "mastodon:1":
+            await pilot.press("j")
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("left", "down", "left", "enter")  # negative, crisis
+        await pilot.pause()
+        source.queue.put_nowait(make_mention(3, "@orbit " + WARPED.upper() + "!!", minutes_ago=1,
+                                             author="@other@example.social"))
+        await settle(pilot, app, len(MENTIONS) + 1)
+        await pilot.press("1")
+        await pilot.pause()
+        assert "mastodon:3" in lst.uids
+        assert app.session.store.mention("mastodon:3")["kind"] == "crisis"
+        while lst.current_uid != "mastodon:3":
+            await pilot.press("j")
+        await pilot.pause()
+        detail = plain(app.screen.query_one("#detail-body"))
+        assert "✎ Triaged as this store's agents corrected the same wording (triage said " in detail

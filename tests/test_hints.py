@@ -520,3 +520,222 @@ def test_precision_and_recall_on_labelled_set(engine: HintEngine) -> None:
 def test_precision_and_recall_on_held_out_set(engine: HintEngine) -> None:
     precision, recall = precision_recall(engine, load_set("drafts_heldout.jsonl"))
     assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+
+
+# -- Issue 12: what real brand replies taught the rules ------------------------------------------
+# Each case is a reply (or a line of one) that brands' support teams posted, where the engine was
+# wrong before: tests/data/replies_real_*.jsonl holds them with their labels.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@116661 Are you currently on your home network? ^JAY",
+        "@116367 Please can let me know the date/time you visited the store. TY - Jayne 2/2",
+        "@116659 Have you restarted the box since? ^NHP",
+        "@115886 Thank you for tweeting us tonight, Caesar. *ABN 2/2",
+        "@115999 Sorry for the confusion. Please DM me and I can help you. -AB",
+        "@116464 Please DM the ticket number here, for review. Thanks! *KS https://t.co/6iDGBJAc2m",
+        "@116025 please DM us your full name & item number. 2/2^ML",
+        "@115889 Could you try reinstalling the app? /PB",
+        "@116080 Is there something that we can assist you with? DM our team ^WS https://t.co/wKJHDXWGRQ",
+        "@116759 PSN is online. Please let us know the error you see on your PS4 or the iOS app.",
+        "@116037 We're here from 8:00 am-9:00 pm ET Monday-Friday. Please call the UK team or the FAQ.",
+        "@117027 Hi, AJ! The XFINITY app has the details.",
+    ],
+)
+def test_signatures_initials_and_acronyms_are_not_shouting(engine: HintEngine, text: str) -> None:
+    assert "shouting" not in categories(engine, text), [
+        text[h.start : h.end] for h in engine.check(text) if h.category == "shouting" and h.start is not None
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "loud"),
+    [
+        ("We only want the best service for you at ALL times!", "ALL"),
+        ("Thank YOU, Alisondra, for being one of our amazing customers.", "YOU"),
+        ("WE DEMAND A RE-TASTE!", "WE DEMAND"),
+        ("PLEASE read the email. ^JAY", "PLEASE"),
+    ],
+)
+def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) -> None:
+    spans = [text[h.start : h.end] for h in engine.check(text) if h.rule == "all-caps"]
+    assert spans and spans[0].startswith(loud), spans
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'd like to help. What iOS version are you on?",
+        "Happy to take a look. Send us a DM with your email address so we can connect.",
+        "Let me try to help. Please DM us your full name and the error on your router.",
+        "Can you DM us your account email so we can check this out for you? The router may need a reset.",
+        "I can definitely look into what's going on with the connection! Can you send us a DM?",
+        "We want to help. Does restarting help at all? DM us which iOS version you run.",
+        "That doesn't sound right. Please restart the console and tell us more.",
+    ],
+)
+def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) -> None:
+    assert "no-empathy" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What iOS version are you on? ^JAY",
+        "Are you currently using Low Power Mode? If so, disable that from Settings > Battery and restart.",
+        "Sorry about that. Please DM us your order number.",
+        "Sorry to hear it. Send us a DM and we'll take a closer look.",
+        "Sorry for the delay. Follow this link to chat with the team: https://t.co/GDrqU22YpT",
+        "We apologize for the inconvenience. If you need additional help please let us know.",
+        "We're sorry for the trouble. Unplug the router for 30 seconds, then plug it back in.",
+        "We're sorry, this happened in part 1 of our reply 1/2",
+    ],
+)
+def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
+    assert "no-next-step" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are unable to see the file you sent.",
+        "Unfortunately, there's nothing more we can do.",
+        "We would not be able to verify anything without authenticating your account.",
+        "That size is not available.",
+        "We cannot change the date.",
+        "We are no longer able to offer that.",
+        "We can no longer offer refunds.",
+        "We do not have any information on this.",
+        "Currently Pac 12 is not available.",
+        "Once an account has been created the Online ID can't be changed.",
+        "It is a new camera and is not supported in Lightroom 6 as of now.",
+        "I'm afraid not, replacement taxis only take those travelling to their station.",
+    ],
+)
+def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
+    assert "negative-language" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That doesn't mean we can't help.",
+        "No problem at all!",
+        "Can't wait to see you on board!",
+        "Sorry you can't log in, let's fix it together.",
+        "Sorry to hear you're unable to log in.",
+        "If you cannot see it, please DM us.",
+        "There's nothing we can't fix together.",
+        "If we can't fix it, we'll replace it.",
+        "If it's not available in the app, try the website.",
+        "Are you stating that 466 is not available to you?",
+        "We can't make any promises, but rest assured we have shared the feedback.",
+        "We're unable to view order details via Twitter. Please contact us here: https://t.co/x",
+        "We can't access your account via Twitter. For assistance, please reach us here: https://t.co/x",
+    ],
+)
+def test_idioms_double_negatives_and_redirects_are_not_refusals(engine: HintEngine, text: str) -> None:
+    assert "negative-language" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for the shout out! -Becky",
+        "🤤 -Becky",
+        "Friday will be here before you know it. -Becky",
+        "Happy Halloween! *ArynH",
+        "You are welcome!",
+    ],
+)
+def test_friendly_replies_get_no_whole_draft_hints(engine: HintEngine, text: str) -> None:
+    assert categories(engine, text) == set()
+
+
+def test_whole_draft_hints_can_be_left_out_while_typing(engine: HintEngine) -> None:
+    text = "We are unable to see the file you sent."
+    assert [h.category for h in engine.check(text)] == ["negative-language", "no-empathy", "no-next-step"]
+    assert [h.category for h in engine.check(text, whole_draft=False)] == ["negative-language"]
+    assert engine.whole_draft_categories() == {"no-empathy", "no-next-step"}
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("We are unable to see the file you sent, please DM us.", True),
+        ("Hola Diego, por favor siguenos en Twitter para más instrucciones en mensaje directo.", False),
+        ("Du hast die Möglichkeit, Amazon.de Geschenkkarten aus dem Handel zu kaufen.", False),
+        ("ご不便をおかけしております。アプリをご利用でしょうか。", False),
+        ("Yeah, looks about 3 mins behind schedule. -Tara", True),
+        ("Noted 😊 -Becky", True),
+    ],
+)
+def test_english_check(engine: HintEngine, text: str, english: bool) -> None:
+    assert engine.is_english(text) is english
+
+
+def test_drafts_not_in_english_get_no_whole_draft_verdicts(engine: HintEngine) -> None:
+    text = "Lamentamos el inconveniente. Por favor revisa tus mensajes directos para asistencia."
+    assert [h for h in engine.check(text) if h.start is None] == []
+
+
+def test_builtin_patterns_stay_ascii(engine: HintEngine) -> None:
+    """Non-ASCII in a pattern switches every draft off the fast stand-in path (see the module doc)."""
+    assert engine._ascii_patterns
+
+
+def test_when_and_alternatives_are_checked_like_any_field(tmp_path: Path) -> None:
+    write(tmp_path / "a.toml", '[rules.x]\ncategory = "c"\nmessage = "m"\npattern = "a"\nwhen = "b"\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "a.toml")
+    assert caught.value.field == "when"
+    absence = '[rules.x]\ncategory = "c"\nkind = "absence"\nmessage = "m"\npattern = "a"\n'
+    write(tmp_path / "b.toml", absence + 'when = "("\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "b.toml")
+    assert caught.value.field == "when"
+    write(tmp_path / "c.toml", "[alternatives]\nwindow = 0\n")
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "c.toml")
+    assert caught.value.field == "alternatives.window"
+
+
+def real_figures(engine: HintEngine, rows: list[dict]) -> tuple[float, float, float]:
+    """Micro precision, recall and share of replies given a category their label lacks (as on X)."""
+    tp = fp = fn = falsely = 0
+    for row in rows:
+        got = categories(engine, row["text"], "x")
+        expected = set(row["expected"])
+        tp, fp, fn = tp + len(got & expected), fp + len(got - expected), fn + len(expected - got)
+        falsely += bool(got - expected)
+    return tp / (tp + fp), tp / (tp + fn), falsely / len(rows)
+
+
+def test_real_reply_sets_are_there_and_labelled() -> None:
+    for name, size in (("dev", 220), ("pool", 120), ("heldout", 100)):
+        rows = load_set(f"replies_real_{name}.jsonl")
+        assert len(rows) == size
+        assert all(set(r["expected"]) <= set(CATEGORIES) for r in rows)
+
+
+def test_accuracy_floor_on_real_dev_replies(engine: HintEngine) -> None:
+    """A floor, not the target (0.85 / 0.80 / 15%): it catches a rule change that undoes the tuning."""
+    precision, recall, falsely = real_figures(engine, load_set("replies_real_dev.jsonl"))
+    assert precision >= 0.70 and recall >= 0.75 and falsely <= 0.08, (precision, recall, falsely)
+    precision, recall, falsely = real_figures(engine, load_set("replies_real_pool.jsonl"))
+    assert precision >= 0.75 and recall >= 0.85 and falsely <= 0.15, (precision, recall, falsely)
+
+
+def test_lint_says_once_that_hints_check_english_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui import lint
+
+    draft = write(tmp_path / "es.txt", "Hola, por favor revisa tus mensajes directos para asistencia.\n")
+    lint.main([str(draft), "--rules", str(tmp_path)])
+    assert capsys.readouterr().err.count("hints check English only") == 1
+    english = write(tmp_path / "en.txt", "Sorry about that! Could you DM us your order number?\n")
+    lint.main([str(english), "--rules", str(tmp_path)])
+    assert "English only" not in capsys.readouterr().err

@@ -96,6 +96,8 @@ CASES: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("statement", "open", {"topic": "billing", "statement_id": "s1"}, "open", "needs-reply"),
     ("follow-up-done", "replied", {}, "replied", "waiting"),
     ("record-outcome", "feedback-requested", {"outcome": "turned-around"}, "feedback-requested", "waiting"),
+    ("correct", "open", {"set": {"queue": "priority"}, "to": {"x:1": {"triage_queue": "priority"}}},
+     "open", "priority"),
 ]
 
 

@@ -19,7 +19,7 @@ import pytest
 from tui.cli import build_parser
 from tui.cli import main as cli_main
 from tui.queues import queue_of
-from tui.report import build_report, main, parse_since, rows, sparkline
+from tui.report import build_report, main, parse_since, render_text, rows, sparkline
 from tui.store import Store
 
 DATA = Path(__file__).parent / "data" / "report_set.jsonl"
@@ -103,8 +103,10 @@ def test_targets_and_queue_targets_change_the_share(db: Path) -> None:
 
 def test_follow_ups_turnaround_and_walk_aways(report: dict[str, Any]) -> None:
     assert report["follow_ups"] == {"owed": 2, "overdue": 1, "overdue_uids": ["x:10"]}
-    # Negative threads: ann (turned around), bob, dan (turned around), fay, gus, ivy, jon, kim.
-    assert report["turnaround"] == {"negative_threads": 8, "turned_around": 2, "rate": 0.25}
+    # Negative threads: ann (turned around), bob, dan (turned around), fay, gus, ivy, jon, kim. Only
+    # those we answered count: gus's, jon's and kim's have no first response, so 2 of 5.
+    assert report["turnaround"] == {"negative_threads": 5, "turned_around": 2, "rate": 0.4,
+                                    "unanswered_negative_threads": 3}
     # Walk-aways in the period: bob's thread (later resurfaced) and fay's; gus's was undone.
     assert report["walked_away"] == {"threads": 2, "resurfaced": 1, "watching": 1}
 
@@ -203,7 +205,8 @@ def test_csv(db: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert ["within_target_share", "queue:needs-reply", "0.4"] in table
     assert ["within_target_share", "all", "0.5"] in table
     assert ["follow_ups_overdue", "", "1"] in table
-    assert ["turnaround_rate", "", "0.25"] in table
+    assert ["turnaround_rate", "", "0.4"] in table
+    assert ["negative_threads_unanswered", "", "3"] in table
     assert ["walked_away_threads", "", "2"] in table
     assert ["sentiment_mean", "2024-05-08", "-0.2"] in table
     assert ["topic_mentions", "billing", "5"] in table
@@ -220,7 +223,8 @@ def test_text(db: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "  queue priority                     4     15.0     50.0" in lines
     assert "  queue needs-reply                  5      40%" in lines
     assert "Follow-ups: 2 owed, 1 overdue" in lines
-    assert "Turnaround: 2 of 8 negative threads turned around (25%)" in lines
+    assert "Turnaround: 2 of 5 answered negative threads turned around (40%)" in lines
+    assert "  not counted: 3 negative threads nobody answered" in lines
     assert "Walked away: 2 threads (1 resurfaced, 1 still watched)" in lines
     assert "Sentiment 2024-05-06 → 2024-05-08: █▆▁  (daily mean -0.20 to -0.14)" in lines
     assert "  @eve                       2 praise  thanked" in lines
@@ -254,3 +258,84 @@ def test_through_the_cli(db: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     assert "no store here yet" in capsys.readouterr().err
     assert cli_main(["report", "--db", str(db), "--json"]) == 0
     assert orjson.loads(capsys.readouterr().out)["mentions"] == 18
+
+
+def _store_with(tmp_path: Path, mentions: list[dict[str, Any]]) -> Store:
+    store = Store(tmp_path / "t.json")
+    for number, mention in enumerate(mentions):
+        store.add_mention({"uid": f"t:{number}", "id": str(number), "source": "t", "queue": "needs-reply",
+                           "created_at": "2024-05-07T10:00:00+00:00", **mention})
+    return store
+
+
+def test_a_thread_nobody_answered_is_not_turned_around_by_us(tmp_path: Path) -> None:
+    store = _store_with(tmp_path, [
+        {"author": "@sam", "thread_uid": "t:0", "text": "awful", "label": "negative", "sentiment": -0.6},
+        {"author": "@sam", "thread_uid": "t:0", "text": "fixed itself, great", "label": "positive",
+         "sentiment": 0.6, "created_at": "2024-05-07T11:00:00+00:00"},
+    ])
+    result = build_report(store, None, NOW)
+    store.close()
+    assert result["answered"] == 0
+    assert result["turnaround"] == {"negative_threads": 0, "turned_around": 0, "rate": None,
+                                    "unanswered_negative_threads": 1}
+
+
+def test_busiest_topics_leave_out_brand_words_handles_and_junk(tmp_path: Path) -> None:
+    topics = [["brightside", "app"], ["brightsidecoffee", "app", "dmed"], ["coffee", "app", "we'll"],
+              ["orb2-11873", "refund", "ps4"], ["social", "refund", "backspace"]]
+    store = _store_with(tmp_path, [{"author": f"@c{n}", "text": "x", "topics": t}
+                                   for n, t in enumerate(topics)])
+    result = build_report(store, None, NOW, brand="Brightside Coffee",
+                          ours=["@BrightsideCoffee", "@brightside@brightside.social"])
+    store.close()
+    assert [(t["topic"], t["count"]) for t in result["busiest_topics"]] == [
+        ("app", 3), ("refund", 2), ("backspace", 1), ("ps4", 1)]
+
+
+LONG = "@someone.with.a.very.long.handle@an-instance-with-a-long-name.example"
+
+
+def test_columns_stay_aligned_with_long_and_wide_handles(tmp_path: Path) -> None:
+    authors = ["@eve", "@oldmanjenkins@mastodon.social", LONG, "@珈琲好き@example.jp"]
+    store = _store_with(tmp_path, [{"author": a, "text": "love it", "kind": "praise", "label": "positive",
+                                    "sentiment": 0.8} for a in authors])
+    report = build_report(store, None, NOW)
+    store.close()
+    from wcwidth import wcswidth
+
+    lines = render_text(report).splitlines()
+    champions = lines[lines.index("Champions") + 1:]
+    assert len(champions) == 4
+    columns = {wcswidth(line[: line.index(" praise")]) for line in champions}
+    assert len(columns) == 1, champions  # the praise count ends in the same cell on every line
+    assert any("…" in line for line in champions)  # the long one is cut, not wrapped
+    assert max(wcswidth(line) for line in lines) <= 80
+
+
+async def test_the_report_screen_keeps_columns_at_80_columns(tmp_path: Path) -> None:
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    from tests.helpers import make_mention
+    from tests.snapshot_app import make_snapshot_app, settle
+
+    app = make_snapshot_app(tmp_path / "store.json")
+    app.snapshot_source.queue.put_nowait(  # type: ignore[attr-defined]
+        make_mention(9001, "Love the new roast, thank you!", author=LONG, minutes_ago=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await pilot.pause(0.2)
+        body = app.screen.query_one("#report-body", Static)
+        width, height = body.size
+        lines = ["".join(segment.text for segment in strip).rstrip()
+                 for strip in body.render_lines(Region(0, 0, width, height))]
+        expected = render_text(app.screen.report).splitlines()  # type: ignore[attr-defined]
+    champions = lines[lines.index("Champions") + 1:]
+    champions = [line for line in champions if " praise" in line]
+    assert len(champions) >= 3 and any("…" in line for line in champions), champions
+    assert len({line.index(" praise") for line in champions}) == 1, champions
+    assert "Busiest topics" in lines and not any(line.startswith("  brightside ") for line in lines)
+    assert all(line.startswith("  ") for line in champions), "indented like the CLI's"
+    assert [line for line in lines if line] == [line for line in expected if line], "no line wraps"

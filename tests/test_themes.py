@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.app import App, ComposeResult
@@ -21,7 +22,8 @@ from tui.themes import (
     variable_defaults,
 )
 
-SHIPPED = {"brightside-dark", "brightside-light", "high-contrast", "colour-blind-safe", "sixteen"}
+SHIPPED = {"brightside-dark", "brightside-light", "high-contrast", "colour-blind-safe", "sixteen",
+           "monochrome"}
 OKABE_ITO = {"#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"}
 
 
@@ -151,15 +153,11 @@ def test_broken_files_are_reported_and_valid_ones_still_load(tmp_path: Path) -> 
         "unknown-field.toml",
         good.replace('name = "brightside-dark"', 'name = "u"\nsparkle = "yes"'),
     )
+    _write(folder, "missing-base.toml", 'name = "m"\nbase = "espresso-noir"\nprimary = "#123456"\n')
     _write(
         folder,
-        "missing-field.toml",
-        good.replace('name = "brightside-dark"', 'name = "m"').replace('primary = "#E0A458"\n', ""),
-    )
-    _write(
-        folder,
-        "missing-var.toml",
-        good.replace('name = "brightside-dark"', 'name = "v"').replace('hint-blame = "#D46A9F"\n', ""),
+        "bad-var.toml",
+        good.replace('name = "brightside-dark"', 'name = "v"').replace('"#D46A9F"', '"pinkish"'),
     )
     _write(
         folder,
@@ -173,8 +171,8 @@ def test_broken_files_are_reported_and_valid_ones_still_load(tmp_path: Path) -> 
     assert len(errors) == 5, joined
     assert any("bad-toml.toml" in e and "invalid TOML" in e for e in errors)
     assert any("unknown-field.toml" in e and "'sparkle'" in e for e in errors)
-    assert any("missing-field.toml" in e and "'primary'" in e for e in errors)
-    assert any("missing-var.toml" in e and "hint-blame" in e for e in errors)
+    assert any("missing-base.toml" in e and "'base'" in e and "espresso-noir" in e for e in errors)
+    assert any("bad-var.toml" in e and "hint-blame" in e and "pinkish" in e for e in errors)
     assert any("bad-colour.toml" in e and "'background'" in e and "espresso" in e for e in errors)
 
 
@@ -182,10 +180,10 @@ def test_every_problem_in_one_file_is_reported(tmp_path: Path) -> None:
     _write(tmp_path, "many.toml", 'name = ""\ndark = "yes"\nwobble = 1\nprimary = 7\n')
     themes, errors = load_themes([tmp_path])
     assert themes == []
-    assert all(e.startswith(f"{tmp_path / 'many.toml'}: ") for e in errors)
-    text = "\n".join(errors)
-    for fragment in ("'wobble'", "'name'", "'dark'", "'primary'", "'background'", "'variables'"):
-        assert fragment in text
+    assert len(errors) == 1, "one message per broken file, with every problem in it"
+    assert errors[0].startswith(f"{tmp_path / 'many.toml'}: ")
+    for fragment in ("'wobble'", "'name'", "'dark'", "'primary'"):
+        assert fragment in errors[0]
 
 
 def test_later_folder_overrides_and_duplicates_in_one_folder_are_errors(tmp_path: Path) -> None:
@@ -236,3 +234,142 @@ def test_ansi_theme_must_set_textual_ansi_variables(tmp_path: Path) -> None:
     themes, errors = load_themes([tmp_path])
     assert themes == []
     assert len(errors) == 1 and "ansi-background" in errors[0] and "ansi.toml" in errors[0]
+
+
+# -- partial user themes ---------------------------------------------------------------------------
+def test_a_user_file_may_override_a_few_variables_of_a_shipped_theme(tmp_path: Path) -> None:
+    _write(tmp_path, "mine.toml", 'name = "brightside-dark"\n[variables]\nunread = "#FFFFFF"\n')
+    themes, errors = load_themes([*builtin_theme_dirs(), tmp_path])
+    assert errors == []
+    theme = {t.name: t for t in themes}["brightside-dark"]
+    assert theme.variables["unread"] == "#FFFFFF"
+    assert theme.variables["hint-blame"] == "#D46A9F" and theme.primary == "#E0A458"
+
+
+def test_a_new_theme_may_start_from_a_base(tmp_path: Path) -> None:
+    _write(tmp_path, "a.toml", 'name = "late-shift"\nbase = "high-contrast"\nprimary = "#00FF00"\n')
+    _write(tmp_path, "b.toml", 'name = "espresso"\nbackground = "#100C0A"\n')  # no base: our default
+    _write(tmp_path, "c.toml", 'name = "arctic"\nbase = "nord"\n')  # one of Textual's own
+    _write(tmp_path, "0.toml", 'name = "later-shift"\nbase = "late-shift"\naccent = "#FF00FF"\n')
+    themes, errors = load_themes([*builtin_theme_dirs(), tmp_path])
+    assert errors == []
+    by_name = {t.name: t for t in themes}
+    assert by_name["late-shift"].primary == "#00FF00"
+    assert by_name["late-shift"].background == "#000000"
+    assert by_name["later-shift"].primary == "#00FF00" and by_name["later-shift"].accent == "#FF00FF"
+    assert by_name["espresso"].background == "#100C0A" and by_name["espresso"].primary == "#E0A458"
+    assert all(var in by_name["arctic"].variables for var in REQUIRED_VARIABLES)
+
+
+def test_bases_that_go_round_in_a_circle_are_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "a.toml", 'name = "a"\nbase = "b"\n')
+    _write(tmp_path, "b.toml", 'name = "b"\nbase = "a"\n')
+    _, errors = load_themes([*builtin_theme_dirs(), tmp_path])
+    assert len(errors) == 2 and all("'base'" in e for e in errors)
+
+
+# -- in the app: one notice per broken file; the pick is the user's, not the store's -----------------
+async def _started(app: Any) -> Any:
+    from tests.snapshot_app import settle
+
+    notices: list[tuple[str, str]] = []
+    original = app.notify
+
+    def record(message: str, **kw: Any) -> None:
+        notices.append((kw.get("title", ""), message))
+        original(message, **kw)
+
+    app.notify = record
+    return notices, settle
+
+
+async def test_a_broken_user_theme_gives_one_notice_naming_file_and_fields(tmp_path: Path) -> None:
+    from tests.snapshot_app import make_snapshot_app
+    from tui import paths
+
+    folder = paths.user_themes_dir()
+    folder.mkdir(parents=True)
+    _write(folder, "partial.toml", 'name = "brightside-dark"\n[variables]\nunread = "#FFFFFF"\n')
+    broken = _write(folder, "broken.toml", 'name = "x"\nprimary = "teal-ish"\nsparkle = 1\ndark = "no"\n')
+    app = make_snapshot_app(tmp_path / "store.json")
+    notices, settle = await _started(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_theme.variables["unread"] == "#FFFFFF"
+    theme_notices = [n for n in notices if "theme" in n[0].lower()]
+    assert len(theme_notices) == 1, notices
+    message = theme_notices[0][1]
+    assert str(broken) in message
+    for field in ("'primary'", "teal-ish", "'sparkle'", "'dark'"):
+        assert field in message
+
+
+async def test_the_chosen_theme_is_remembered_per_user_across_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.snapshot_app import make_snapshot_app, settle
+    from tui import paths
+
+    monkeypatch.setenv("COLORTERM", "truecolor")  # else TERM=xterm picks the 16-colour theme
+    app = make_snapshot_app(tmp_path / "one.json", theme="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == DEFAULT_DARK
+        app.theme = "high-contrast"
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if paths.ui_state_file().is_file():
+                break
+    assert paths.ui_state_file().is_file()
+    app = make_snapshot_app(tmp_path / "two.json", theme="")  # another store, as the demo's is
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert app.theme == "high-contrast"
+
+
+async def test_an_unwritable_state_folder_is_said_not_fatal(tmp_path: Path) -> None:
+    from tests.snapshot_app import make_snapshot_app
+    from tui import paths
+
+    paths.state_dir().parent.mkdir(parents=True, exist_ok=True)
+    paths.state_dir().write_text("not a folder", encoding="utf-8")
+    app = make_snapshot_app(tmp_path / "store.json")
+    notices, settle = await _started(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "high-contrast"
+        await pilot.pause(0.3)
+        assert app.is_running
+    assert any("cannot remember the theme" in message for _, message in notices), notices
+
+
+async def test_a_theme_chosen_by_itself_is_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.snapshot_app import make_snapshot_app, settle
+    from tui import paths
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_snapshot_app(tmp_path / "one.json", theme="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "monochrome"
+        await pilot.pause(0.3)
+    assert not paths.ui_state_file().exists(), "NO_COLOR's grey theme would stick once colours are back"
+
+
+def test_a_variable_set_at_the_top_level_is_pointed_to_variables(tmp_path: Path) -> None:
+    _write(tmp_path, "a.toml", 'name = "a"\nblock-cursor-background = "#00C8FF"\n')
+    _, errors = load_themes([*builtin_theme_dirs(), tmp_path])
+    assert len(errors) == 1 and "'block-cursor-background'" in errors[0] and "[variables]" in errors[0]
+
+
+async def test_a_configured_theme_that_is_not_offered_is_said(tmp_path: Path) -> None:
+    from tests.snapshot_app import make_snapshot_app
+
+    app = make_snapshot_app(tmp_path / "store.json", theme="nord")
+    notices, settle = await _started(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme != "nord"
+    assert any("'nord'" in message and "ui.theme" in message for _, message in notices), notices

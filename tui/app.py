@@ -23,7 +23,16 @@ from tui.model import now_utc
 from tui.session import Session
 from tui.sources.base import Source
 from tui.store import StoreError
-from tui.themes import DEFAULT_DARK, builtin_theme_dirs, load_themes, variable_defaults
+from tui.themes import (
+    DEFAULT_DARK,
+    automatic_theme,
+    builtin_theme_dirs,
+    load_themes,
+    remember_theme,
+    remembered_theme,
+    textual_themes_to_hide,
+    variable_defaults,
+)
 
 THEME_DEFAULTS = {
     "sentiment-negative": "#e06c75",
@@ -60,6 +69,7 @@ class TurnaroundApp(App[int]):
                  clock: Callable[[], datetime] = now_utc) -> None:
         self._themes: list[Theme] = []
         self._themes_loaded = False
+        self._startup_theme: str | None = None
         super().__init__()
         self.config = config
         self.db = db
@@ -101,39 +111,69 @@ class TurnaroundApp(App[int]):
         dark = self.current_theme.dark if self._themes_loaded else True
         return {**THEME_DEFAULTS, **variable_defaults(self._themes, dark)}
 
-    def _load_themes(self) -> None:
-        """Our themes are data files: the shipped ones, then the user's (which may override)."""
-        self._themes, errors = load_themes([*builtin_theme_dirs(), paths.user_themes_dir()])
+    async def _load_themes(self) -> None:
+        """Our themes are data files: the shipped ones, then the user's (which may override). Read off
+        the UI thread, then the theme is chosen before the inbox first paints."""
+        themes_dirs = [*builtin_theme_dirs(), paths.user_themes_dir()]
+        (self._themes, errors), (remembered, problem) = await asyncio.gather(
+            asyncio.to_thread(load_themes, themes_dirs),
+            asyncio.to_thread(remembered_theme, paths.ui_state_file()))
         for theme in self._themes:
             self.register_theme(theme)
         self._themes_loaded = True
-        for error in errors:
-            self.notify(error, title="Theme not loaded", severity="warning", timeout=10)
+        for error in [*errors, *([problem] if problem else [])]:
+            self.notify(error, title="Theme file not loaded", severity="warning", timeout=12, markup=False)
+        self._choose_theme(remembered)
+        # Only themes checked for contrast are offered (T and the palette list what is registered).
+        for name in textual_themes_to_hide(self._themes):
+            self.unregister_theme(name)
 
-    def _choose_theme(self) -> None:
-        assert self.session is not None
-        wanted = [self.session.store.setting("theme"), self.config.theme, DEFAULT_DARK]
-        for name in wanted:
-            if name and name in self.available_themes:
+    def _choose_theme(self, remembered: str | None) -> None:
+        """The user's last pick, else the config's, else one legible on this terminal."""
+        automatic = automatic_theme(self.console.color_system, self.no_color)
+        hidden = textual_themes_to_hide(self._themes)
+        for name in (remembered, self.config.theme, automatic, DEFAULT_DARK):
+            if name and name in self.available_themes and name not in hidden:
                 self.theme = name
                 break
+            if name and name in (remembered, self.config.theme):  # asked for, but not here: say so
+                source = "the theme you last picked" if name == remembered else "ui.theme in the config"
+                why = " (not offered: not checked for contrast)" if name in hidden else ""
+                self.notify(f"{source}, {name!r}, is not a theme here{why}; T lists those there are",
+                            title="Theme not found", severity="warning", timeout=10, markup=False)
+        self._startup_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
     def _remember_theme(self, theme: Theme) -> None:
-        if self.session is not None:
-            self.session.store.set_setting("theme", theme.name)
+        """Picked in T or the palette: remembered for this user, whichever store they open next.
+
+        Textual announces the theme chosen at start too (on its next turn): that one is not a pick,
+        and remembering it would make NO_COLOR's grey theme stick once colours are back.
+        """
+        if theme.name == self._startup_theme:
+            self._startup_theme = None  # from now on, coming back to it is a pick like any other
+            return
+        self._startup_theme = None
+        self.run_worker(self._save_theme(theme.name), group="theme", exclusive=True)
+
+    async def _save_theme(self, name: str) -> None:
+        path = paths.ui_state_file()
+        try:
+            await asyncio.to_thread(remember_theme, path, name)
+        except OSError as error:
+            self.notify(f"{path}: cannot remember the theme: {error}", title="Theme not saved",
+                        severity="warning", timeout=10, markup=False)
 
     async def on_mount(self) -> None:
         from tui.screens.inbox import InboxScreen
 
-        self._load_themes()
+        await self._load_themes()
         try:
             self.session = await asyncio.to_thread(Session.open, self.config, self.db, clock=self.clock)
         except (StoreError, ValueError) as error:
             # A locked or unreadable store, or a broken user rule file: one clear line, no traceback.
             self.exit(return_code=2, message=f"turnaround: {error}")
             return
-        self._choose_theme()
         if self.config.keys:
             self.set_keymap(self.config.keys)
         for warning in self.session.warnings:

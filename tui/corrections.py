@@ -15,6 +15,7 @@ data: `tui/data/corrections.toml` (its comments explain each threshold).
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections import Counter, defaultdict, deque
@@ -24,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from tui.datafile import DataFileError
+from tui.sanitize import clean, one_line
 from tui.triage import KINDS, LABELS, NEW_QUEUES
 
 ACTION = "correct"
@@ -63,22 +65,22 @@ def normalise(text: str) -> str:
 
 def phrases(tokens: list[str], sizes: Iterable[int], stopwords: frozenset[str]) -> set[str]:
     """Runs of `sizes` words, leaving out those made only of stopwords."""
-    out: set[str] = set()
-    for size in sizes:
-        for i in range(len(tokens) - size + 1):
-            run = tokens[i:i + size]
-            if not all(w in stopwords for w in run):
-                out.add(" ".join(run))
-    return out
+    stops = [0]  # stopwords among the first i tokens: a run is all stopwords when its count is its size
+    for token in tokens:
+        stops.append(stops[-1] + (token in stopwords))
+    join = " ".join
+    return {join(tokens[i:i + size]) for size in sizes for i in range(len(tokens) - size + 1)
+            if stops[i + size] - stops[i] < size}
 
 
 # -- settings (data) -----------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class Settings:
+    min_words: int = 3
     near_similarity: float = 0.8
     near_min_words: int = 5
     phrase_words: tuple[int, ...] = (2, 3)
-    phrase_min_support: int = 3
+    phrase_min_support: int = 4
     phrase_min_precision: float = 0.8
     background_size: int = 2000
     demote_crisis: bool = False
@@ -93,7 +95,7 @@ def load_settings(text: str | None = None, where: str = "tui/data/corrections.to
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CorrectionsConfigError(where, None, None, f"not valid TOML: {error}") from None
-    known = {"same_wording": {"near_similarity", "near_min_words"},
+    known = {"same_wording": {"min_words", "near_similarity", "near_min_words"},
              "phrases": {"phrase_words", "phrase_min_support", "phrase_min_precision",
                          "background_size", "demote_crisis", "stopwords"}}
     flat: dict[str, Any] = {}
@@ -124,6 +126,7 @@ def load_settings(text: str | None = None, where: str = "tui/data/corrections.to
     if not isinstance(demote, bool):
         raise CorrectionsConfigError(where, "demote_crisis", None, "expected true or false")
     return Settings(
+        min_words=number("min_words", 1, 100, int),
         near_similarity=number("near_similarity", 0.5, 1.0),
         near_min_words=number("near_min_words", 1, 100, int),
         phrase_words=tuple(sorted(set(sizes))),
@@ -209,15 +212,55 @@ def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mappin
     return fields
 
 
+# -- where the corrections are -------------------------------------------------------------------
+INDEX = "corrections.index"
+"""A store setting: {"ids": correction event ids, "upto": the last event id looked at}. The events
+stay the truth; the index only spares each start (the app's, each `collect`'s) a pass over every
+event (about 0.3 s at 100k events): it reads just the events added since."""
+
+
+def correction_ids(store: Any) -> list[int]:
+    """The ids of every `correct` event, undone or not, oldest first."""
+    state = store.setting(INDEX)
+    ok = (isinstance(state, dict) and isinstance(state.get("ids"), list)
+          and isinstance(state.get("upto"), int) and store.event(state["upto"]) is not None)
+    if ok:
+        ids = [i for i in state["ids"] if (store.event(i) or {}).get("action") == ACTION]
+        upto = state["upto"]
+        while (event := store.event(upto + 1)) is not None:
+            upto += 1
+            if event.get("action") == ACTION:
+                ids.append(upto)
+    else:  # no index yet, or a store reset under it: one full pass
+        ids, upto = [], 0
+        for event in store.events():
+            upto = max(upto, event.doc_id)
+            if event.get("action") == ACTION:
+                ids.append(event.doc_id)
+        ids.sort()
+    if not getattr(store, "readonly", False) and (not ok or state != {"ids": ids, "upto": upto}):
+        store.set_setting(INDEX, {"ids": ids, "upto": upto})
+    return ids
+
+
+def _remember(store: Any, event_id: int) -> None:
+    """Add a new correction to the index (events before it were looked at when the store opened)."""
+    state = store.setting(INDEX)
+    if isinstance(state, dict) and isinstance(state.get("ids"), list) and event_id not in state["ids"]:
+        store.set_setting(INDEX, {"ids": [*state["ids"], event_id],
+                                  "upto": max(int(state.get("upto") or 0), event_id)})
+
+
 # -- what the store has learned ------------------------------------------------------------------
 @dataclass(slots=True)
 class _Taught:
-    """One standing correction of one mention: its words and the values the agent set."""
+    """One standing correction of one mention: its words, phrases and the values the agent set."""
 
-    event_id: int
     uid: str
-    tokens: list[str]
+    key: str
+    grams: set[str]
     values: dict[str, str]
+    before: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +272,24 @@ class PhraseRule:
     precision: float
 
 
+def _bump(counts: Counter[str], key: str, sign: int) -> None:
+    counts[key] += sign
+    if counts[key] <= 0:
+        del counts[key]
+
+
+def _rank(word: str) -> tuple[int, str]:
+    """The one order both sides of the prefix filter use: longer words first (they are the rarer,
+    so a lookup probes short lists), then alphabetical."""
+    return (-len(word), word)
+
+
+def _prefix_size(size: int, threshold: float) -> int:
+    """How many of a set's rarest words two sets with Jaccard >= threshold must have in common
+    among their prefixes (prefix filtering): probing only these keeps a lookup off the common words."""
+    return size - math.ceil(threshold * size - 1e-9) + 1
+
+
 @dataclass
 class Lessons:
     """The store's corrections, ready to apply to new mentions. Build with `from_store`."""
@@ -238,11 +299,14 @@ class Lessons:
     bands: Bands = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     _taught: dict[int, list[_Taught]] = field(default_factory=dict)
-    _exact: dict[str, tuple[int, dict[str, str]]] = field(default_factory=dict)
-    _near: dict[str, set[str]] = field(default_factory=dict)
-    _near_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    _exact: dict[str, dict[str, str]] = field(default_factory=dict)
+    _near: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    _near_count: Counter[str] = field(default_factory=Counter)
     _rules: dict[str, list[PhraseRule]] = field(default_factory=dict)
-    _background: list[tuple[str, set[str]]] | None = None
+    _votes: dict[tuple[str, str], dict[str, Counter[str]]] = field(default_factory=dict)
+    _holders: dict[str, Counter[str]] = field(default_factory=dict)
+    _background: deque[tuple[str, set[str]]] | None = None
+    _background_index: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
     def from_store(cls, store: Any, triager: Any, settings: Settings | None = None) -> Lessons:
@@ -253,9 +317,10 @@ class Lessons:
 
             queue_for = packaged_queue_for
         lessons = cls(store, queue_for, bands_of(triager), settings or load_settings())
-        for event in store.events():
-            if event.get("action") == ACTION and not event.get("undone"):
-                lessons._learn(event.doc_id, event)
+        for event_id in correction_ids(store):
+            event = store.event(event_id)
+            if event is not None and not event.get("undone"):
+                lessons._learn(event_id, event)
         lessons._rebuild()
         return lessons
 
@@ -268,6 +333,9 @@ class Lessons:
     def rules(self) -> list[PhraseRule]:
         return [rule for rules in self._rules.values() for rule in rules]
 
+    def _phrases(self, tokens: list[str]) -> set[str]:
+        return phrases(tokens, self.settings.phrase_words, self.settings.stopwords)
+
     def _learn(self, event_id: int, event: Mapping[str, Any]) -> None:
         wanted = {k: v for k, v in ((event.get("details") or {}).get("set") or {}).items()
                   if k in FIELDS and isinstance(v, str)}
@@ -277,93 +345,157 @@ class Lessons:
         for uid in event.get("uids") or ():
             mention = self.store.mention(uid)
             if mention is not None and mention.get("text"):
-                taught.append(_Taught(event_id, uid, words(mention["text"]), wanted))
+                tokens = words(mention["text"])
+                before = dict((event.get("before") or {}).get(uid) or {})
+                taught.append(_Taught(uid, " ".join(tokens), self._phrases(tokens), wanted, before))
         if taught:
             self._taught[event_id] = taught
 
     def on_change(self, change: Any) -> None:
-        """A lifecycle listener: a correction teaches at once, and its undo unteaches."""
+        """A lifecycle listener: a correction teaches at once, and its undo unteaches. Only the
+        phrases of the mentions it touched are checked again, so a correction costs the same with
+        ten standing corrections as with thousands."""
+        items: list[_Taught] = []
         if change.action == ACTION:
             event = self.store.event(change.event_id)
             if event is not None:
+                _remember(self.store, change.event_id)
                 self._learn(change.event_id, event)
-                self._rebuild()
+                items = self._taught.get(change.event_id, [])
+                for item in items:
+                    self._count(item, 1)
+                    self._index_wording(item, 1)
         elif change.action == "undo":
             event = self.store.event(change.event_id) or {}
-            if event.get("undid") == ACTION and self._taught.pop(int(event.get("of", -1)), None):
-                self._rebuild()
+            if event.get("undid") == ACTION:
+                items = self._taught.pop(int(event.get("of", -1)), [])
+                for item in items:
+                    self._count(item, -1)
+                    self._index_wording(item, -1)
+        if items:
+            self._check_phrases({gram for item in items for gram in item.grams})
 
     def _rebuild(self) -> None:
-        """Index the standing corrections (there are few: this runs per correction, not per mention)."""
-        self._exact.clear()
-        self._near.clear()
-        self._near_words.clear()
-        for event_id in sorted(self._taught):  # later corrections win
-            for taught in self._taught[event_id]:
-                key = " ".join(taught.tokens)
-                earlier = self._exact.get(key, (0, {}))[1]
-                self._exact[key] = (event_id, {**earlier, **taught.values})
-                if len(taught.tokens) >= self.settings.near_min_words:
-                    distinct = frozenset(taught.tokens)
-                    self._near_words[key] = distinct
-                    for word in distinct:
-                        self._near.setdefault(word, set()).add(key)
-        self._rules = self._phrase_rules()
+        """Index every standing correction from scratch (at start)."""
+        for table in (self._votes, self._holders, self._rules, self._exact, self._near, self._near_count):
+            table.clear()
+        for event_id in sorted(self._taught):
+            for item in self._taught[event_id]:
+                self._count(item, 1)
+                self._index_wording(item, 1, in_order=True)
+        self._check_phrases(set(self._holders))
 
-    def _phrase_rules(self) -> dict[str, list[PhraseRule]]:
+    def _count(self, item: _Taught, sign: int) -> None:
+        """Add (or take away) one corrected mention's phrases to the votes and the holders."""
+        for gram in item.grams:
+            _bump(self._holders.setdefault(gram, Counter()), item.uid, sign)
+            if not self._holders[gram]:
+                del self._holders[gram]
+            for name in ("label", "kind"):
+                if name in item.values:
+                    by_value = self._votes.setdefault((gram, name), {})
+                    _bump(by_value.setdefault(item.values[name], Counter()), item.key, sign)
+                    if not by_value[item.values[name]]:
+                        del by_value[item.values[name]]
+                    if not by_value:
+                        del self._votes[(gram, name)]
+
+    def _index_wording(self, item: _Taught, sign: int, *, in_order: bool = False) -> None:
+        """Add (or take away) one corrected wording to the same-wording and near-wording lookups.
+        `in_order`: items come oldest first (at start), so the values merge as they come."""
         s = self.settings
-        votes: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        corrected: dict[str, set[str]] = {}
-        for taught_list in self._taught.values():
-            for taught in taught_list:
-                key = " ".join(taught.tokens)
-                grams = phrases(taught.tokens, s.phrase_words, s.stopwords)
-                corrected[taught.uid] = grams
-                for name in ("label", "kind"):
-                    if name in taught.values:
-                        for gram in grams:
-                            votes[(gram, name)][taught.values[name]].add(key)
-        candidates = [(gram, name, value, len(keys)) for (gram, name), by_value in votes.items()
-                      if len(by_value) == 1 for value, keys in by_value.items()
-                      if len(keys) >= s.phrase_min_support]
-        if not candidates:
-            return {}
-        background = self._background_phrases()
-        rules: dict[str, list[PhraseRule]] = defaultdict(list)
-        for gram, name, value, support in candidates:
-            seen = agreeing = 0
-            uids = {uid for uid, grams in corrected.items() if gram in grams}
-            uids |= {uid for uid, grams in background if gram in grams}
-            for uid in uids:
-                mention = self.store.mention(uid)
-                if mention is None:
-                    continue
-                seen += 1
-                agreeing += mention.get(MENTION_FIELD[name]) == value
-            precision = agreeing / seen if seen else 0.0
-            if precision >= s.phrase_min_precision:
-                rules[gram].append(PhraseRule(gram, name, value, support, round(precision, 3)))
-        return dict(rules)
+        size = item.key.count(" ") + 1 if item.key else 0
+        if size < s.min_words:
+            return
+        merged: dict[str, str] = {}
+        if in_order:
+            merged = {**self._exact.get(item.key, {}), **item.values}
+        else:
+            for event_id in sorted(self._taught):  # in event order: a later correction wins
+                for other in self._taught[event_id]:
+                    if other.key == item.key:
+                        merged.update(other.values)
+        if merged:
+            self._exact[item.key] = merged
+        else:
+            self._exact.pop(item.key, None)
+        if size < s.near_min_words:
+            return
+        self._near_count[item.key] += sign
+        distinct = frozenset(item.key.split())
+        for word in sorted(distinct, key=_rank)[: _prefix_size(len(distinct), s.near_similarity)]:
+            if self._near_count[item.key] > 0:
+                self._near.setdefault(word, {})[item.key] = distinct
+            elif word in self._near:
+                self._near[word].pop(item.key, None)
+                if not self._near[word]:
+                    del self._near[word]
+        if self._near_count[item.key] <= 0:
+            del self._near_count[item.key]
 
-    def _background_phrases(self) -> list[tuple[str, set[str]]]:
-        """The phrases of the store's latest mentions, read once (only when a phrase could be
+    def _check_phrases(self, grams: set[str]) -> None:
+        """Make, keep or drop the phrase rules of these phrases (see corrections.toml for the test)."""
+        s = self.settings
+        befores: dict[str, dict[str, Any]] | None = None
+        for gram in grams:
+            self._rules.pop(gram, None)
+            found = []
+            for name in ("label", "kind"):
+                by_value = self._votes.get((gram, name))
+                if not by_value or len(by_value) != 1:
+                    continue  # never corrected this way, or corrected both ways
+                value, keys = next(iter(by_value.items()))
+                if len(keys) < s.phrase_min_support:
+                    continue
+                if befores is None:
+                    befores = {}
+                    for event_id in sorted(self._taught, reverse=True):  # the earliest wins
+                        for item in self._taught[event_id]:
+                            befores[item.uid] = {**befores.get(item.uid, {}), **item.before}
+                stored = MENTION_FIELD[name]
+                acting = agreeing = 0
+                for uid in set(self._holders.get(gram, ())) | self._background_grams().get(gram, set()):
+                    mention = self.store.mention(uid)
+                    if mention is None:
+                        continue
+                    said = ((mention.get("learned") or {}).get("was") or {}).get(stored)
+                    said = said or befores.get(uid, {}).get(stored) or mention.get(stored)
+                    if said != value:  # where the rule would act: triage said otherwise
+                        acting += 1
+                        agreeing += mention.get(stored) == value
+                # One more in the denominator: pessimistic, so 3 of 3 is 0.75 and 4 of 4 is 0.8.
+                precision = agreeing / (acting + 1)
+                if precision >= s.phrase_min_precision:
+                    found.append(PhraseRule(gram, name, value, len(keys), round(precision, 3)))
+            if found:
+                self._rules[gram] = found
+
+    def _background_grams(self) -> dict[str, set[str]]:
+        """phrase -> uids among the store's latest mentions, read once (only when a phrase could be
         learned), so the precision test sees what the agents left uncorrected."""
         if self._background is None:
-            s = self.settings
-            latest: deque[dict[str, Any]] = deque(self.store.mentions(), maxlen=s.background_size)
-            self._background = [(m["uid"], phrases(words(m.get("text") or ""), s.phrase_words, s.stopwords))
-                                for m in latest if not m.get("ours")]
-        return self._background
+            self._background = deque()
+            size = self.settings.background_size
+            for mention in deque(self.store.mentions(), maxlen=size):
+                self.note_arrival(mention)
+        return self._background_index
 
     def note_arrival(self, mention: Mapping[str, Any]) -> None:
-        """Keep the background current as mentions arrive (a pipeline arrival hook)."""
+        """Keep the background current as mentions arrive (the pipeline calls it for each)."""
         if self._background is None or mention.get("ours"):
             return
-        s = self.settings
-        self._background.append((mention["uid"], phrases(words(mention.get("text") or ""),
-                                                          s.phrase_words, s.stopwords)))
-        if len(self._background) > s.background_size * 2:
-            del self._background[: len(self._background) - s.background_size]
+        grams = self._phrases(words(mention.get("text") or ""))
+        self._background.append((mention["uid"], grams))
+        for gram in grams:
+            self._background_index.setdefault(gram, set()).add(mention["uid"])
+        while len(self._background) > self.settings.background_size:
+            uid, old = self._background.popleft()
+            for gram in old:
+                holders = self._background_index.get(gram)
+                if holders is not None:
+                    holders.discard(uid)
+                    if not holders:
+                        del self._background_index[gram]
 
     # -- applying --------------------------------------------------------------------------------
     def lesson_for(self, text: str) -> tuple[str, dict[str, str], str] | None:
@@ -373,16 +505,15 @@ class Lessons:
         tokens = words(text)
         key = " ".join(tokens)
         if key in self._exact:
-            return "same wording", dict(self._exact[key][1]), key
+            return "same wording", dict(self._exact[key]), key
         near = self._nearest(tokens)
         if near is not None:
-            return "nearly the same wording", dict(self._exact[near][1]), near
+            return "nearly the same wording", dict(self._exact[near]), near
         if not self._rules:
             return None
-        grams = phrases(tokens, self.settings.phrase_words, self.settings.stopwords)
         found: dict[str, Counter[str]] = defaultdict(Counter)
         evidence: list[str] = []
-        for gram in grams & self._rules.keys():
+        for gram in self._phrases(tokens) & self._rules.keys():
             for rule in self._rules[gram]:
                 found[rule.field][rule.value] += 1
                 evidence.append(gram)
@@ -392,19 +523,20 @@ class Lessons:
         return "phrases", values, ", ".join(sorted(set(evidence)))
 
     def _nearest(self, tokens: list[str]) -> str | None:
-        distinct = frozenset(tokens)
+        """The corrected wording closest to these words (Jaccard over distinct words), if close enough."""
+        threshold = self.settings.near_similarity
         if len(tokens) < self.settings.near_min_words or not self._near:
             return None
-        shared: Counter[str] = Counter()
-        for word in distinct:
-            for key in self._near.get(word, ()):
-                shared[key] += 1
+        distinct = frozenset(tokens)
+        ranked = sorted(distinct, key=_rank)
         best, best_score = None, 0.0
-        for key, common in shared.items():
-            score = common / (len(distinct) + len(self._near_words[key]) - common)
-            if score > best_score or (score == best_score and best is not None and key < best):
-                best, best_score = key, score
-        return best if best_score >= self.settings.near_similarity else None
+        for word in ranked[: _prefix_size(len(ranked), threshold)]:
+            for key, other in self._near.get(word, {}).items():
+                common = len(distinct & other)
+                score = common / (len(distinct) + len(other) - common)
+                if score > best_score or (score == best_score and best is not None and key < best):
+                    best, best_score = key, score
+        return best if best_score >= threshold else None
 
     def adjust(self, mention: dict[str, Any]) -> bool:
         """Apply what the store learned to a freshly triaged mention, in place; True if it changed.
@@ -428,10 +560,24 @@ class Lessons:
         return True
 
 
+def learned_line(note: Mapping[str, Any]) -> str:
+    """The detail pane's line for a mention a lesson changed, e.g. "✎ Triaged as this store's agents
+    corrected the same wording (triage said other, neutral)". Plain text."""
+    how = str(note.get("how") or "")
+    if how == "phrases":
+        how = f"the phrases {one_line(clean(str(note.get('evidence') or '')), 60)!r}"
+    elif how == "same wording":
+        how = "the same wording"
+    was = note.get("was") or {}
+    said = ", ".join(str(was[k]) for k in ("kind", "label", "triage_queue") if k in was)
+    return f"✎ Triaged as this store's agents corrected {how}" + (f" (triage said {said})" if said else "")
+
+
 # -- the report's figure -------------------------------------------------------------------------
 def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
     """How often triage stood: of these mentions, how many an agent corrected (standing
-    corrections only), and which fields the agent chose. A mention corrected twice counts once."""
+    corrections only), and which fields the agent chose; a mention corrected twice counts once.
+    `learned`: how many of them arrived triaged by this store's lessons rather than the rules alone."""
     scope = set(uids)
     fields_by_uid: dict[str, set[str]] = defaultdict(set)
     for event in store.events():
@@ -445,8 +591,10 @@ def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
     total = len(scope)
     corrected = len(fields_by_uid)
     per_field = {name: sum(name in f for f in fields_by_uid.values()) for name in FIELDS}
+    learned = sum(1 for uid in scope if (store.mention(uid) or {}).get("learned"))
     return {"mentions": total, "corrected": corrected,
-            "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field}
+            "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field,
+            "learned": learned}
 
 
 def describe_agreement(figure: Mapping[str, Any]) -> str:
@@ -458,4 +606,6 @@ def describe_agreement(figure: Mapping[str, Any]) -> str:
             f"({share} agreed)")
     if figure["corrected"]:
         line += "; " + ", ".join(f"{name} {figure['fields'][name]}" for name in FIELDS)
+    if figure.get("learned"):
+        line += f"; {figure['learned']} triaged by this store's lessons"
     return line

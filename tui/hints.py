@@ -144,6 +144,8 @@ class Rule:
     combinable: bool = True
     # Words that keep their capitals when case = "sentence" lower-cases a suggestion.
     keep_upper: frozenset[str] = frozenset()
+    # Whether the suggestion has group references or escapes to fill in (most are plain text).
+    template: bool = False
 
 
 @dataclass(slots=True)
@@ -165,6 +167,30 @@ class _Scanner:
             flags = (self.regex.flags & ~re.UNICODE) | re.ASCII
             self._ascii = re.compile(self.regex.pattern, flags)
         return self._ascii
+
+
+@dataclass(slots=True)
+class _Spans:
+    """Where the idioms are in one draft: found on the first hint that asks, once per check."""
+
+    regex: re.Pattern[str]
+    spans: list[tuple[int, int]] | None = None
+
+    def get(self, folded: str) -> list[tuple[int, int]]:
+        if self.spans is None:
+            self.spans = [m.span() for m in self.regex.finditer(folded)]
+        return self.spans
+
+
+@dataclass(slots=True)
+class _Lazy:
+    """Where the [alternatives] start in one draft: found on first need, once per check."""
+
+    regex: re.Pattern[str]
+    spans: list[int] | None = None
+
+    def find(self, folded: str) -> list[int]:
+        return [m.start() for m in self.regex.finditer(folded)]
 
 
 @dataclass(slots=True)
@@ -611,7 +637,9 @@ class HintEngine:
         idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
         self._idioms = re.compile(_prefiltered(f"(?i:{idioms})")) if idioms else None
         alternatives = "|".join(f"(?:{p})" for p in settings.alternatives.values())
-        self._alternatives = re.compile(alternatives, re.IGNORECASE) if alternatives else None
+        self._alternatives = (
+            re.compile(_prefiltered(f"(?i:{alternatives})")) if alternatives else None
+        )
         self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
         self._signatures = re.compile(signatures) if signatures else None
@@ -692,6 +720,7 @@ class HintEngine:
             source=source,
             combinable=combinable,
             keep_upper=frozenset(settings.acronyms - settings.also_words),
+            template="\\" in (fields.get("suggestion") or ""),
         )
 
     @classmethod
@@ -725,20 +754,23 @@ class HintEngine:
         ascii_text = folded.isascii()
         if not ascii_text and self._ascii_patterns:
             folded, ascii_text = _ascii_probe(folded), True
-        idiom_spans = [m.span() for m in self._idioms.finditer(folded)] if self._idioms else []
+        idiom_spans = _Spans(self._idioms) if self._idioms is not None else None
+        alternatives = _Lazy(self._alternatives) if self._alternatives is not None else None
         spans: list[Hint] = []
         for scanner in self._scanners:
             for match in scanner.pick(ascii_text).finditer(folded):
                 rule = scanner.rules[match.lastgroup or ""]
                 if rule.kind == "caps" and self._in_signature(folded, match.span()):
                     continue
-                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True)
+                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True,
+                                  alternatives=alternatives)
                 if hint is not None:
                     spans.append(hint)
         for rule in self._solo:
             assert rule.regex is not None
             for match in rule.regex.finditer(folded):
-                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=False)
+                hint = self._hint(rule, match, folded, text, idiom_spans, rematch=False,
+                                  alternatives=alternatives)
                 if hint is not None:
                     spans.append(hint)
         for rule in self._length:
@@ -809,25 +841,32 @@ class HintEngine:
         match: re.Match[str],
         folded: str,
         text: str,
-        idiom_spans: list[tuple[int, int]],
+        idiom_spans: _Spans | None,
         *,
         rematch: bool,
+        alternatives: _Lazy | None = None,
     ) -> Hint | None:
         start, end = match.span()
         if start == end:
             return None
-        if rule.idioms and rule.kind == "pattern" and _overlaps((start, end), idiom_spans):
-            return None
-        if rule.alternatives and self._alternatives is not None:
-            if self._alternatives.search(folded, end, end + self._alternatives_window):
+        if rule.idioms and rule.kind == "pattern" and idiom_spans is not None:
+            if _overlaps((start, end), idiom_spans.get(folded)):
+                return None
+        if rule.alternatives and alternatives is not None:
+            if alternatives.spans is None:
+                alternatives.spans = alternatives.find(folded)
+            i = bisect.bisect_left(alternatives.spans, end)
+            if i < len(alternatives.spans) and alternatives.spans[i] < end + self._alternatives_window:
                 return None
         suggestion = None
         if rule.suggestion is not None:
-            own = match
-            if rematch and _GROUP_REF.search(rule.suggestion):
-                assert rule.regex is not None
-                own = rule.regex.match(folded, start) or match
-            expanded = _expand(rule.suggestion, own, text)
+            expanded = rule.suggestion
+            if rule.template:
+                own = match
+                if rematch and _GROUP_REF.search(rule.suggestion):
+                    assert rule.regex is not None
+                    own = rule.regex.match(folded, start) or match
+                expanded = _expand(rule.suggestion, own, text)
             suggestion = _shape(expanded, rule, text, start, end)
         return Hint(rule.id, rule.category, start, end, rule.message, suggestion, rule.severity)
 

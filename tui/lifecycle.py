@@ -134,6 +134,7 @@ class Rules:
     spike_ratio: float
     spike_min_count: int
     busiest_topics: int
+    ignore_topics: frozenset[str]
     top_champions: int
     verbs: dict[str, str]
     repeat_window: timedelta = timedelta(hours=24)
@@ -221,6 +222,7 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             spike_ratio=float(get("spikes.ratio")),
             spike_min_count=int(get("spikes.min_count")),
             busiest_topics=int(get("report.busiest_topics")),
+            ignore_topics=frozenset(str(w).lower() for w in get("report.ignore_topics")),
             top_champions=int(get("report.top_champions")),
             verbs={k: str(v) for k, v in get("describe").items()},
             repeat_window=timedelta(hours=float(get("arrivals.repeat_fold_hours"))),

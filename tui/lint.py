@@ -189,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
         assert draft.text is not None
         hints = engine.check(draft.text, args.platform)
         score = engine.score(draft.text, hints)
+        if not engine.is_english(draft.text):
+            name = clean(draft.name, limit=200)
+            note = f"{name}: hints check English only; this draft does not look like English"
+            print(f"turnaround lint: note: {note}", file=sys.stderr)
         if args.json:
             print(json.dumps({"file": draft.name, "hints": [h.as_dict() for h in hints], "score": score},
                              ensure_ascii=False), flush=False)

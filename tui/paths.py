@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 APP = "turnaround"
 
@@ -15,6 +15,15 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return user_data_path(APP)
+
+
+def state_dir() -> Path:
+    return user_state_path(APP)
+
+
+def ui_state_file() -> Path:
+    """What the user last chose in the UI (the theme): theirs across every store, demo included."""
+    return state_dir() / "ui.json"
 
 
 def config_file() -> Path:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from wcwidth import wcswidth
 
 from tui.champions import champions as list_champions
 from tui.config import DEFAULT_TARGETS
@@ -75,14 +76,32 @@ def sparkline(values: Iterable[float | None]) -> str:
 
 
 
+_NOT_A_TOPIC = re.compile(r"\d{3,}|['’]|^[\W\d_]+$")
+"""Order and ticket numbers (three digits in a row: "orb2-11873"), contractions ("we'll", "y'all") and
+tokens without a letter. "ps4" or "ww2" stay: measured on the customer-support corpus, short digit
+runs were products and events, long ones references."""
+
+
+def topic_filter(brand: str, handles: Iterable[str], ignore: Iterable[str]) -> Callable[[str], bool]:
+    """Whether a triage topic may count as a busiest topic: not a word of the brand's name, not a
+    part of one of our handles ("@BrightsideCoffee", "brightside.coffee"), not on the ignore list."""
+    ours = {word.lower() for word in re.findall(r"[^\W_]+", brand)}
+    for handle in handles:
+        ours.add(handle.strip().lstrip("@").lower())
+        ours.update(part.lower() for part in re.findall(r"[^\W_]+", handle))
+    ignored = {word.lower() for word in ignore} | ours
+    return lambda topic: not _NOT_A_TOPIC.search(topic) and topic.lower() not in ignored
+
 
 def build_report(store: Store, since: datetime | None, now: datetime,
                  targets: dict[str, int] | None = None, *,
                  queue_targets: dict[str, int] | None = None, ours: Iterable[str] = (),
-                 rules: Rules | None = None) -> dict[str, Any]:
-    """Every report figure as plain data (what --json prints)."""
+                 rules: Rules | None = None, brand: str = "") -> dict[str, Any]:
+    """Every report figure as plain data (what --json prints). `brand` is the brand's name: its
+    words, like our handles, are in nearly every mention and so are never its busiest topic."""
     rules = rules or default_rules()
     mine = our_handles(ours)
+    is_topic = topic_filter(brand, ours, rules.ignore_topics)
     targets = {**DEFAULT_TARGETS, **(targets or {})}
     queue_targets = dict(queue_targets or {})
     mentions = []
@@ -129,8 +148,22 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     overdue = overdue_follow_ups(store, now)
     owed = sum(1 for m in store.mentions() if m.get("follow_up_at"))
 
+    # A thread turns around because we answered it: one nobody answered is not ours to count, even if
+    # its author cheered up by themselves. Answered: one of its mentions has a first response, or we
+    # wrote in it.
+    answered_threads = {m.get("thread_uid", m["uid"]) for m in store.mentions()
+                        if m.get("first_response_at") or str(m.get("author", "")).lstrip("@").lower() in mine}
     threads = sorted({m.get("thread_uid", m["uid"]) for _, m in mentions})
-    outcomes = Counter(o for t in threads if (o := turnaround_outcome(store, t, rules=rules, ours=mine)))
+    outcomes: Counter[str] = Counter()
+    unanswered = 0
+    for thread in threads:
+        outcome = turnaround_outcome(store, thread, rules=rules, ours=mine)
+        if outcome is None:
+            continue
+        if thread in answered_threads:
+            outcomes[outcome] += 1
+        else:
+            unanswered += 1
     negative = outcomes["turned-around"] + outcomes["not-yet"]
 
     walked: set[str] = set()
@@ -163,6 +196,8 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     negative_topics: Counter[str] = Counter()
     for _, mention in mentions:
         for topic in dict.fromkeys(str(t).lower() for t in mention.get("topics") or ()):
+            if not is_topic(topic):
+                continue
             topics[topic] += 1
             if mention.get("label") == "negative":
                 negative_topics[topic] += 1
@@ -188,13 +223,15 @@ def build_report(store: Store, since: datetime | None, now: datetime,
         },
         "follow_ups": {"owed": owed, "overdue": len(overdue), "overdue_uids": [m["uid"] for m in overdue]},
         "turnaround": {"negative_threads": negative, "turned_around": outcomes["turned-around"],
-                       "rate": round(outcomes["turned-around"] / negative, 4) if negative else None},
+                       "rate": round(outcomes["turned-around"] / negative, 4) if negative else None,
+                       "unanswered_negative_threads": unanswered},
         "walked_away": {"threads": len(walked), "resurfaced": len(resurfaced), "watching": len(watching)},
         "sentiment_trend": {"days": days, "sparkline": sparkline(d["mean"] for d in days)},
         "busiest_topics": [{"topic": t, "count": n, "negative": negative_topics[t]} for t, n in busiest],
         "champions": [
             {k: row[k] for k in ("author", "praise", "first_seen", "last_seen", "thanked", "marked")}
-            for row in list_champions(store, since=since, now=now)[: rules.top_champions]
+            for row in [row for row in list_champions(store, since=since, now=now)
+                        if str(row["author"]).lstrip("@").lower() not in mine][: rules.top_champions]
         ],
         "corrections": agreement(store, (m["uid"] for _, m in mentions)),
     }
@@ -221,6 +258,7 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
     out.append(("negative_threads", "", turnaround["negative_threads"]))
     out.append(("turned_around", "", turnaround["turned_around"]))
     out.append(("turnaround_rate", "", turnaround["rate"]))
+    out.append(("negative_threads_unanswered", "", turnaround["unanswered_negative_threads"]))
     for key in ("threads", "resurfaced", "watching"):
         out.append((f"walked_away_{key}", "", report["walked_away"][key]))
     for day in report["sentiment_trend"]["days"]:
@@ -234,6 +272,7 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
     out.append(("triage_agreed_share", "", corrections["agreed"]))
     for name, count in corrections["fields"].items():
         out.append(("triage_corrected", f"field:{name}", count))
+    out.append(("triage_by_lessons", "", corrections["learned"]))
     return out
 
 
@@ -241,32 +280,76 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+LABEL_MAX = 42
+"""The widest a label or handle column grows (indent included): a longer handle is cut with "…", so
+the columns after it stay put and a report line fits in 80 columns."""
+
+
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: a CJK character or an emoji takes two."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, the cut marked with an ellipsis."""
+    if _cells(text) <= width:
+        return text
+    kept, used = [], 1
+    for char in text:
+        used += max(0, _cells(char))
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _columns(rows: list[list[str]], minimum: list[int], right: list[bool], gaps: list[str]) -> list[str]:
+    """Rows of cells as aligned lines: each column as wide as its widest cell (at least `minimum`),
+    measured in terminal cells; the first column cut at LABEL_MAX."""
+    rows = [[_fit(row[0], LABEL_MAX), *row[1:]] for row in rows]
+    widths = [max([least, *(_cells(row[i]) for row in rows)]) for i, least in enumerate(minimum)]
+    lines = []
+    for row in rows:
+        parts = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _cells(cell))
+            parts.append(pad + cell if right[i] else cell + pad)
+        rest = "".join(gap + part for gap, part in zip(gaps, parts[1:], strict=True))
+        lines.append((parts[0] + rest).rstrip())
+    return lines
+
+
 def render_text(report: dict[str, Any]) -> str:
-    """The report for a terminal: plain text, no markup."""
+    """The report for a terminal: plain text, no markup, its columns aligned whatever the names."""
     lines = [f"Turnaround report · {report['mentions']} mentions"
              + (f" since {report['since'][:10]}" if report["since"] else "")
              + f" · {report['answered']} answered", ""]
-    lines.append("First response (minutes)        count   median      p90")
+    table = [["First response (minutes)", "count", "median", "p90"]]
     for by, label in (("by_queue", "queue"), ("by_kind", "kind")):
         for name, stats in report["first_response"][by].items():
-            lines.append(f"  {label + ' ' + name:<30} {stats['count']:>5} {stats['median']:>8.1f} "
-                         f"{stats['p90']:>8.1f}")
+            table.append([f"  {label} {name}", str(stats["count"]), f"{stats['median']:.1f}",
+                          f"{stats['p90']:.1f}"])
+    lines += _columns(table, [32, 5, 8, 8], [False, True, True, True], [" ", " ", " "])
     if not report["answered"]:
         lines.append("  (nothing answered yet)")
-    lines += ["", "Answered within target            due   within"]
+    table = [["Answered within target", "due", "within"]]
     for by, label in (("by_kind", "kind"), ("by_queue", "queue")):
         for name, share in report["within_target"][by].items():
-            lines.append(f"  {label + ' ' + name:<30} {share['due']:>5}   {_pct(share['share']):>6}")
-    lines.append(f"  {'all':<30} {report['within_target']['all']['due']:>5}   "
-                 f"{_pct(report['within_target']['all']['share']):>6}")
+            table.append([f"  {label} {name}", str(share["due"]), _pct(share["share"])])
+    table.append(["  all", str(report["within_target"]["all"]["due"]),
+                  _pct(report["within_target"]["all"]["share"])])
+    lines += ["", *_columns(table, [32, 5, 6], [False, True, True], [" ", "   "])]
     follow = report["follow_ups"]
     turnaround = report["turnaround"]
     walked = report["walked_away"]
+    unanswered = turnaround.get("unanswered_negative_threads", 0)
     lines += [
         "",
         f"Follow-ups: {follow['owed']} owed, {follow['overdue']} overdue",
-        f"Turnaround: {turnaround['turned_around']} of {turnaround['negative_threads']} negative threads "
-        f"turned around ({_pct(turnaround['rate'])})",
+        f"Turnaround: {turnaround['turned_around']} of {turnaround['negative_threads']} answered negative "
+        f"threads turned around ({_pct(turnaround['rate'])})",
+        *([f"  not counted: {unanswered} negative threads nobody answered"] if unanswered else []),
         f"Walked away: {walked['threads']} threads ({walked['resurfaced']} resurfaced, "
         f"{walked['watching']} still watched)",
         describe_agreement(report["corrections"]),
@@ -279,13 +362,13 @@ def render_text(report: dict[str, Any]) -> str:
                      f"(daily mean {min(means):+.2f} to {max(means):+.2f})")
     if report["busiest_topics"]:
         lines += ["", "Busiest topics"]
-        lines += [f"  {t['topic']:<24} {t['count']:>5}  ({t['negative']} negative)"
-                  for t in report["busiest_topics"]]
+        lines += _columns([[f"  {t['topic']}", str(t["count"]), f"({t['negative']} negative)"]
+                           for t in report["busiest_topics"]], [26, 5, 0], [False, True, False], [" ", "  "])
     if report["champions"]:
         lines += ["", "Champions"]
-        for row in report["champions"]:
-            mark = "thanked" if row["thanked"] else "not thanked yet"
-            lines.append(f"  {row['author']:<24} {row['praise']:>3} praise  {mark}")
+        lines += _columns([[f"  {row['author']}", str(row["praise"]),
+                            "praise  " + ("thanked" if row["thanked"] else "not thanked yet")]
+                           for row in report["champions"]], [26, 3, 0], [False, True, False], [" ", " "])
     return "\n".join(lines)
 
 
@@ -330,12 +413,17 @@ def main(args: argparse.Namespace, *, clock: Callable[[], datetime] = now_utc) -
             print(f"turnaround: {error}", file=sys.stderr)
             return 2
     config = read_config(getattr(args, "config", None))
+    demo = bool(getattr(args, "demo", False))
+    if demo and config is None:  # `turnaround --demo report`: the demo's store, brand and handles
+        from tui.config import demo_config
+
+        config = demo_config()
     try:
         rules = load_user_rules()
     except RulesError as error:
         print(f"turnaround: {error}", file=sys.stderr)
         return 2
-    path = store_path(args)
+    path = store_path(args, demo=demo)
     if not path.exists() and not Path(str(path) + ".log").exists():
         print(f"turnaround: {path}: no store here yet (run the app or `turnaround collect` first)",
               file=sys.stderr)
@@ -345,8 +433,9 @@ def main(args: argparse.Namespace, *, clock: Callable[[], datetime] = now_utc) -
         report = build_report(
             store, since, now, config.targets if config else None,
             queue_targets=config.queue_targets if config else None,
-            ours=[w for w in (config.watch if config else []) if w.startswith("@")],
-            rules=rules,
+            ours=[*(config.handles if config else []),
+                  *(w for w in (config.watch if config else []) if w.startswith("@"))],
+            rules=rules, brand=config.brand if config else "",
         )
     finally:
         store.close()

@@ -19,8 +19,9 @@ R repeats each (default 5), all in the same process.
   highlighted spans). Median over the 300 keystrokes, then over the repeats.
 * `recompute_us`: `ReplyScreen.recompute()` alone, per keystroke-equivalent (off still scores the
   draft and updates the meter). `hints_add_us`: keystroke on minus keystroke off.
-* `check_us`: `HintEngine.check(prefix, platform)` alone, for every prefix of the text (1..300
-  characters): what the hints add per keystroke, with no widget work.
+* `check_us`: `HintEngine.check(prefix, platform, whole_draft=False)` alone, for every prefix of
+  the text (1..300 characters): what the hints add per keystroke, with no widget work. (The
+  whole-draft checks run once per pause, not per keystroke.)
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ async def close_editor(app: TurnaroundApp, pilot: Any, screen: ReplyScreen, hint
     await pilot.pause(ReplyScreen.DEBOUNCE * 4)
     if screen.draft.text != text:
         raise RuntimeError(f"typed {text!r}, the editor holds {screen.draft.text!r}")
-    if bool(screen.hints) != (hints and bool(hint_engine().check(text, PLATFORM))):
+    if bool(screen.hints) != (hints and bool(hint_engine().check(text, PLATFORM, whole_draft=False))):
         raise RuntimeError(f"hints {'on' if hints else 'off'}, editor shows {len(screen.hints)}")
     screen.dismiss(False)
     await pilot.pause()
@@ -102,6 +103,7 @@ async def pilot_run(app: TurnaroundApp, pilot: Any, hints: bool, text: str) -> l
 async def work_run(app: TurnaroundApp, pilot: Any, hints: bool, text: str) -> dict[str, list[float]]:
     screen = await open_editor(app, pilot, hints)
     screen.DEBOUNCE = 3600.0  # the timer never fires: the loop runs recompute itself, once a key
+    screen.PAUSE = 3600.0  # nor the pause check: a typist who pauses is not typing
     out: dict[str, list[float]] = {"keystroke": [], "recompute": []}
     draft = screen.draft
     for char in text:
@@ -117,7 +119,10 @@ async def work_run(app: TurnaroundApp, pilot: Any, hints: bool, text: str) -> di
         out["recompute"].append(t2 - t1)
     if screen._timer is not None:
         screen._timer.stop()
+    if screen._pause_timer is not None:
+        screen._pause_timer.stop()
     screen.DEBOUNCE = ReplyScreen.DEBOUNCE
+    screen.PAUSE = ReplyScreen.PAUSE
     screen.recompute()
     await close_editor(app, pilot, screen, hints, text)
     return out
@@ -131,7 +136,7 @@ def check_times(text: str, repeats: int) -> list[float]:
         for n in range(1, len(text) + 1):
             prefix = text[:n]
             started = time.perf_counter()
-            engine.check(prefix, PLATFORM)
+            engine.check(prefix, PLATFORM, whole_draft=False)  # what the editor runs per keystroke
             per_prefix[n - 1].append(time.perf_counter() - started)
     return [median(times) for times in per_prefix]
 

@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 
+from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
 from tui.session import Session
@@ -207,6 +208,8 @@ class InboxScreen(Screen[None]):
             detail.show(None, [], [], [], self.session.clock())
             return
         events = [self.session.lifecycle.describe(e) for e in store.events_for(mention["thread_uid"])]
+        if mention.get("learned"):
+            events.insert(0, learned_line(mention["learned"]))
         signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
         if signs and mention.get("state") not in ("walked-away", "done", "closed"):
             events.append("⚑ Consider walking away (w): " + "; ".join(signs))
@@ -529,8 +532,9 @@ class InboxScreen(Screen[None]):
                         self.inbox.uids(self.queue) else cursor_uid)
         moved = self.session.store.mention(change.uids[0]) or {}
         n = len(change.uids)
-        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()} → "
-                    f"{moved.get('queue', '?')} · u undoes · this store learns it", timeout=4)
+        where = "" if correction.queue else f", now in {moved.get('queue', '?')}"
+        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()}{where} · "
+                    "u undoes · this store learns it", timeout=4)
 
     def _url(self) -> str | None:
         uid = self.mention_list.current_uid

@@ -43,6 +43,10 @@ class ReplyScreen(Screen[bool]):
     ]
     DEBOUNCE = 0.05
     """Seconds after a keystroke before hints are recomputed: typing never waits for them."""
+    PAUSE = 1.5
+    """Seconds without typing before the whole-draft checks (no-empathy, no-next-step) show, under
+    "Before you send": they judge a finished draft, so they wait for the agent to stop instead of
+    flagging a reply from its first word. ctrl+s runs them at once."""
 
     def __init__(self, session: Session, uid: str, *, hints_enabled: bool = True) -> None:
         super().__init__()
@@ -54,6 +58,10 @@ class ReplyScreen(Screen[bool]):
         self.current: int | None = None
         self.hints_enabled = hints_enabled
         self._timer: Timer | None = None
+        self._pause_timer: Timer | None = None
+        self.checks: list[Hint] = []
+        """Whole-draft hints for `_checked`, shown under "Before you send"."""
+        self._checked: str | None = None
         self._panel: Text | None = None
 
     def compose(self) -> ComposeResult:
@@ -83,6 +91,8 @@ class ReplyScreen(Screen[bool]):
         draft.focus()
         draft.move_cursor(draft.document.end)
         self.recompute()
+        if draft.text.strip():
+            self.check_before_send()  # a draft kept from earlier is a paused draft
 
     @property
     def draft(self) -> DraftArea:
@@ -98,6 +108,9 @@ class ReplyScreen(Screen[bool]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(self.DEBOUNCE, self.recompute)
+        if self._pause_timer is not None:
+            self._pause_timer.stop()
+        self._pause_timer = self.set_timer(self.PAUSE, self.check_before_send)
 
     @on(TextArea.SelectionChanged, "#draft")
     def _moved(self, event: TextArea.SelectionChanged) -> None:
@@ -114,38 +127,72 @@ class ReplyScreen(Screen[bool]):
         return None
 
     def recompute(self) -> None:
-        """Lint the draft and repaint highlights, the hint panel and the meter."""
+        """Lint the draft as typed and repaint highlights, the hint panel and the meter.
+
+        Only the hints with a place in the text run here; the whole-draft checks wait for a pause
+        (`check_before_send`) and are dropped as soon as the draft changes again."""
         engine = hint_engine()
         text = self.draft.text
-        self.hints = engine.check(text, self.platform) if self.hints_enabled else []
+        self.hints = engine.check(text, self.platform, whole_draft=False) if self.hints_enabled else []
+        if self._checked != text:
+            self.checks, self._checked = [], None
         if self.current is not None and self.current >= len(self.hints):
             self.current = None
-        score = engine.score(text, self.hints)
+        self._render_meter()
+        self._render_hints()
+
+    def check_before_send(self) -> None:
+        """Run the whole-draft checks on the draft as it is now and show them."""
+        text = self.draft.text
+        if self.hints_enabled and text.strip():
+            self.checks = [h for h in hint_engine().check(text, self.platform) if h.start is None]
+        else:
+            self.checks = []
+        self._checked = text
+        self._render_meter()
+        self._render_hints()
+
+    def _render_meter(self) -> None:
+        engine = hint_engine()
+        text = self.draft.text
+        shown = self.hints + self.checks
+        score = engine.score(text, shown)
         count, limit = engine.length(text, self.platform)
         meter = Text()
         meter.append(f"tone {score}/100", "bold")
         meter.append(f"   length {count}" + (f"/{limit}" if limit else ""))
         if limit and count > limit:
             meter.append(f"  ({count - limit} over)", "bold")
-        meter.append(f"   {len(self.hints)} hint{'s' if len(self.hints) != 1 else ''}")
+        meter.append(f"   {len(shown)} hint{'s' if len(shown) != 1 else ''}")
         self.query_one("#reply-meter", Label).update(meter)
-        self._render_hints()
 
     def _render_hints(self) -> None:
         self.draft.set_hints(self.hints, self.current)
+        text = self.draft.text
         panel = Text()
-        if not self.hints:
-            panel.append("No hints: this reads well." if self.draft.text.strip() else
-                         "Write your reply. Hints appear as you type.", "dim")
+        english = not (self.hints_enabled and text.strip()) or hint_engine().is_english(text)
+        if not english:
+            panel.append("Hints check English only: this draft does not look like English.\n", "italic")
+        if not self.hints and not self.checks and english:
+            if not text.strip():
+                panel.append("Write your reply. Hints appear as you type.", "dim")
+            elif self._checked == text:
+                panel.append("No hints: this reads well.", "dim")
+            else:
+                panel.append("No hints so far. Pause to check the whole reply.", "dim")
         for index, hint in enumerate(self.hints):
             marker = "▶ " if index == self.current else "  "
             panel.append(marker)
             panel.append(hint.category, "bold")
-            if hint.start is not None:
-                panel.append(f" “{self.draft.text[hint.start:hint.end]}”", "italic")
+            panel.append(f" “{text[hint.start:hint.end]}”", "italic")
             panel.append(f"\n    {hint.message}\n")
             if hint.suggestion is not None:
                 panel.append(f"    → {hint.suggestion}\n", "dim")
+        if self.checks:
+            panel.append("Before you send:\n", "bold")
+            for hint in self.checks:
+                panel.append(f"  {hint.category}", "italic")
+                panel.append(f"\n    {hint.message}\n", "dim")
         if panel != self._panel:  # an update re-lays the screen out (~2 ms a keystroke): skip it if unchanged
             self._panel = panel
             self.query_one("#hint-panel", Static).update(panel)
@@ -221,5 +268,11 @@ class ReplyScreen(Screen[bool]):
         if limit and count > limit:
             self.notify(f"Too long for {self.platform}: {count}/{limit}.", severity="error")
             return
+        if self._checked != self.draft.text:  # the checks for this draft were never shown: show them first
+            self.check_before_send()
+            if self.checks:
+                names = ", ".join(h.category for h in self.checks)
+                self.notify(f"Before you send: {names}. ctrl+s again to send as it is.", timeout=5)
+                return
         self.notify(self.session.send_reply(self.uid, text), timeout=4)
         self.dismiss(True)

@@ -16,6 +16,10 @@ from tui.session import Session
 
 
 class ReportScreen(Screen[None]):
+    # Never wrapped: a wrapped line would break the columns (the report's lines fit in 80 cells).
+    DEFAULT_CSS = """
+    #report-body { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="report.back"),
         Binding("c", "export_csv", "Export CSV", id="report.csv"),
@@ -29,7 +33,7 @@ class ReportScreen(Screen[None]):
         config = session.config
         self.report = build_report(session.store, None, session.clock(), config.targets,
                                    queue_targets=config.queue_targets, ours=config.handles,
-                                   rules=session.lifecycle.rules)
+                                   rules=session.lifecycle.rules, brand=config.brand)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-view"):

@@ -229,7 +229,10 @@ class MentionList(ScrollView, can_focus=True):
         """A component style, resolved once per theme or CSS change rather than once per cell."""
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(f"mention-list--{name}", partial=True)
+            # The cursor's colours are whole (blended onto the list's background): a theme's blurred
+            # cursor is translucent, and a partial style would drop its alpha and paint it solid.
+            style = self._styles[name] = self.get_component_rich_style(
+                f"mention-list--{name}", partial=name != "cursor")
         return style
 
     def _base_style(self) -> Style:
@@ -285,7 +288,7 @@ class MentionList(ScrollView, can_focus=True):
         row.append(one_line(mention.get("text", ""), max(1, width - row.cell_len)))
         if is_cursor:
             row.stylize(self._style("cursor"))
-        if unread:
+        if unread and not is_cursor:  # on the cursor row the dot reads in the cursor's colours
             row.stylize(self._style("unread"), 0, 1)
         # The widget's own style underneath, so rows take the theme's colours and background.
         segments = list(Segment.apply_style(row.render(self.app.console), base))

@@ -1,0 +1,178 @@
+"""Every theme the app offers is legible: the cursor row (focused and not), the markers, the selected
+row's ✓, the editor's hint highlights and the footer keys reach WCAG AA (4.5:1).
+
+The colours are not read from the theme files but from what the widgets render, so they pass through
+the same chain as on screen: theme → CSS variables → TCSS component styles → Textual's line filters
+(ANSI to truecolor, NO_COLOR's monochrome) → the console's colour system (16 colours on TERM=screen).
+ANSI colours are mapped through the terminal palette Textual itself assumes (`App.ansi_theme_dark`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from tests.snapshot_app import DRAFT, make_snapshot_app, no_blink, settle
+from tui.themes import AA_CONTRAST, contrast_ratio
+from tui.widgets.draft_area import DraftArea
+from tui.widgets.mention_list import MentionList
+
+MARKERS = "‼✗?♥◔⚠●✓"
+SHIPPED = {"brightside-dark", "brightside-light", "high-contrast", "colour-blind-safe", "sixteen",
+           "monochrome"}
+SYSTEMS = {"standard": ColorSystem.STANDARD, "256": ColorSystem.EIGHT_BIT, "windows": ColorSystem.WINDOWS}
+
+
+def _rgb(app: Any, color: RichColor | None, foreground: bool) -> tuple[int, int, int]:
+    """The colour the terminal shows for `color`, after the console's downgrade to its colour system."""
+    system = SYSTEMS.get(app.console.color_system or "")
+    if color is None:
+        color = RichColor.default()
+    if system is not None:
+        color = color.downgrade(system)
+    palette = app.ansi_theme_dark if app.current_theme.dark else app.ansi_theme_light
+    return tuple(color.get_truecolor(palette, foreground=foreground))
+
+
+def lowest(app: Any, strips: list[Any], what: str,
+           keep: Any = lambda segment: bool(segment.text.strip())) -> list[tuple[float, str, str]]:
+    """(ratio, what, text) for every segment below AA among `strips` that `keep` selects."""
+    failures = []
+    for strip in strips:
+        for segment in strip:
+            if segment.style is None or not keep(segment):
+                continue
+            style = segment.style
+            fg, bg = (style.bgcolor, style.color) if style.reverse else (style.color, style.bgcolor)
+            ratio = contrast_ratio(_rgb(app, fg, True), _rgb(app, bg, False))
+            if ratio < AA_CONTRAST:
+                failures.append((round(ratio, 2), what, segment.text.strip()[:30]))
+    return failures
+
+
+def rendered(widget: Widget) -> list[Any]:
+    """The widget's lines exactly as the compositor would get them (styles, tint, line filters)."""
+    width, height = widget.size
+    return widget.render_lines(Region(0, 0, width, height))
+
+
+def summary(failures: dict[str, list[tuple[float, str, str]]]) -> str:
+    """The lowest ratio per theme and element, one line each, for a readable failure."""
+    lines = []
+    for name, found in sorted(failures.items()):
+        worst: dict[str, tuple[float, str, str]] = {}
+        for failure in found:
+            if failure[1] not in worst or failure < worst[failure[1]]:
+                worst[failure[1]] = failure
+        lines += [f"{name}: {what} {ratio}:1 ({text!r})" for ratio, what, text in sorted(worst.values())]
+    return "\n".join(lines)
+
+
+def has_marker(segment: Segment) -> bool:
+    return any(mark in segment.text for mark in MARKERS)
+
+
+def is_hint(segment: Segment) -> bool:
+    return bool(segment.text.strip()) and bool(segment.style and segment.style.underline)
+
+
+def inbox_failures(app: Any) -> list[tuple[float, str, str]]:
+    mention_list = app.screen.query_one(MentionList)
+    lines = rendered(mention_list)
+    row = mention_list.cursor - round(mention_list.scroll_y)
+    state = "focused" if mention_list.has_focus else "unfocused"
+    failures = lowest(app, [lines[row]], f"cursor row ({state})")
+    failures += lowest(app, [line for y, line in enumerate(lines) if y != row], "marker", has_marker)
+    failures += lowest(app, rendered(app.screen.query_one(Footer)), "footer")
+    return failures
+
+
+async def all_failures(app: Any, pilot: Any, themes: list[str]) -> dict[str, list[tuple[float, str, str]]]:
+    """Visit the inbox (list focused, then not) and the reply editor in each theme."""
+    found: dict[str, list[tuple[float, str, str]]] = {name: [] for name in themes}
+    await settle(pilot)
+    await pilot.press("x")  # the first row is selected and the cursor moves on: a ✓ off the cursor
+    await pilot.pause(0.1)
+    mention_list = app.screen.query_one(MentionList)
+    assert mention_list.selected
+    for name in themes:
+        app.theme = name
+        await pilot.pause()
+        mention_list.focus()
+        await pilot.pause()
+        found[name] += inbox_failures(app)
+        app.set_focus(None)
+        await pilot.pause()
+        found[name] += inbox_failures(app)
+    mention_list.focus()
+    await pilot.press("r")
+    await pilot.pause(0.1)
+    draft = app.screen.query_one(DraftArea)
+    draft.insert(DRAFT)
+    await pilot.pause(0.4)
+    no_blink(app)
+    for name in themes:
+        app.theme = name
+        await pilot.pause()
+        hints = lowest(app, rendered(draft), "hint", is_hint)
+        assert any(is_hint(segment) for line in rendered(draft) for segment in line), "no hint drawn"
+        found[name] += hints + lowest(app, rendered(app.screen.query_one(Footer)), "footer (editor)")
+    return {name: failures for name, failures in found.items() if failures}
+
+
+@pytest.mark.parametrize("colours", ["truecolor", "256"])
+async def test_every_offered_theme_reaches_aa(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, colours: str
+) -> None:
+    """In a truecolor terminal and in a 256-colour one (tmux's default), where every colour is
+    rounded to the nearest of the 256."""
+    if colours == "truecolor":
+        monkeypatch.setenv("COLORTERM", "truecolor")
+    else:
+        monkeypatch.setenv("TERM", "xterm-256color")
+        monkeypatch.delenv("COLORTERM", raising=False)
+    app = make_snapshot_app(tmp_path / "store.json")
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert app.console.color_system == colours
+        offered = sorted(app.available_themes)
+        assert "nord" not in offered and "textual-dark" not in offered, offered
+        assert SHIPPED <= set(offered)
+        failures = await all_failures(app, pilot, offered)
+    assert failures == {}, summary(failures)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"TERM": "screen", "COLORTERM": ""}, "sixteen"),
+    ({"NO_COLOR": "1", "COLORTERM": "truecolor"}, "monochrome"),
+])
+async def test_limited_terminals_get_a_legible_theme_by_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    if not env.get("COLORTERM"):
+        monkeypatch.delenv("COLORTERM")
+    app = make_snapshot_app(tmp_path / "store.json", theme="")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == expected
+        failures = await all_failures(app, pilot, [expected])
+    assert failures == {}, summary(failures)
+
+
+async def test_a_theme_the_user_chose_wins_on_a_limited_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_snapshot_app(tmp_path / "store.json", theme="high-contrast")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.theme == "high-contrast"

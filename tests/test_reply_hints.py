@@ -1,0 +1,121 @@
+"""The reply editor's hint panel (issue 12): the whole-draft checks wait for a pause or for ctrl+s.
+
+`no-empathy` and `no-next-step` judge a finished reply. Shown from the first word they flag every
+draft being typed, so the editor shows them under "Before you send" once the draft pauses
+(`ReplyScreen.PAUSE`) or when the agent presses ctrl+s; hints with a place in the text still show
+as you type. The pause is shortened in these tests; the behaviour is the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import FeedSource, fixed_clock, make_mention, settle
+from tui.app import TurnaroundApp, make_app
+from tui.config import Config
+from tui.screens.inbox import InboxScreen
+from tui.screens.reply import ReplyScreen
+
+SIZE = (130, 40)
+UID = "mastodon:1"
+COLD = "Please restart your router and run a speed test"
+"""Troubleshooting with no word for the person: the coaches flag it `no-empathy`."""
+REFUSAL = "We are unable to see the file you sent."
+"""A refusal with no way forward: `negative-language` as typed, then `no-next-step` on a pause."""
+SHORT = 0.3
+"""The pause used where a test waits for one (the editor's own is 1.5 s)."""
+
+
+def app_on(path: Path) -> TurnaroundApp:
+    mention = make_mention(1, "My router keeps dropping the connection, third time today", minutes_ago=5)
+    return make_app(Config(), path, sources=[FeedSource([mention])], clock=fixed_clock)
+
+
+def panel(screen: ReplyScreen) -> str:
+    return str(screen.query_one("#hint-panel").render())
+
+
+async def open_editor(pilot: Any, app: TurnaroundApp, pause: float) -> ReplyScreen:
+    await settle(pilot, app, 1)
+    await pilot.press("r")
+    screen = app.screen
+    assert isinstance(screen, ReplyScreen)
+    screen.PAUSE = pause
+    return screen
+
+
+async def test_whole_draft_checks_do_not_show_while_typing(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=60.0)  # no pause happens in this test
+        await pilot.press(*COLD)
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        assert screen.draft.text == COLD
+        assert screen.hints == [] and screen.checks == []
+        assert "no-empathy" not in panel(screen)
+        assert "Before you send" not in panel(screen)
+
+
+async def test_whole_draft_checks_show_once_the_draft_pauses(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=SHORT)
+        await pilot.press(*COLD)
+        await pilot.pause(SHORT * 3)
+        assert [h.category for h in screen.checks] == ["no-empathy"]
+        text = panel(screen)
+        assert "Before you send" in text and "no-empathy" in text
+        await pilot.press(*". Sorry about this!")  # typing again drops the stale check at once
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        assert screen.checks == [] and "Before you send" not in panel(screen)
+        await pilot.pause(SHORT * 3)
+        assert screen.checks == [], "an apology acknowledges the person"
+        assert "this reads well" in panel(screen)
+
+
+async def test_ctrl_s_shows_the_checks_first_then_sends_as_it_is(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=60.0)
+        await pilot.press(*REFUSAL)
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        assert [h.category for h in screen.hints] == ["negative-language"], "span hints show as typed"
+        assert screen.checks == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen, "the first ctrl+s shows the checks instead of sending"
+        assert "no-next-step" in [h.category for h in screen.checks]
+        assert "Before you send" in panel(screen)
+        assert app.session is not None and app.session.store.outbox() == []
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen), "the second ctrl+s sends the reply as it is"
+        assert [row["text"] for row in app.session.store.outbox()] == [REFUSAL]
+
+
+async def test_ctrl_s_sends_at_once_when_the_checks_find_nothing(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    text = "Sorry about the drops! Could you DM us your account number? We'll check the line."
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=60.0)
+        screen.draft.insert(text)
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert app.session is not None
+        assert [row["text"] for row in app.session.store.outbox()] == [text]
+
+
+async def test_a_draft_that_is_not_english_is_told_so_once(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    text = "Hola, por favor revisa tus mensajes directos para poder ayudarte con el router."
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=SHORT)
+        screen.draft.insert(text)
+        await pilot.pause(SHORT * 3)
+        shown = panel(screen)
+        assert shown.count("Hints check English only") == 1
+        assert "reads well" not in shown, "the rules cannot vouch for a language they do not read"
+        assert screen.checks == [], "no whole-draft verdicts on a language the rules do not read"
