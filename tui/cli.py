@@ -35,8 +35,8 @@ exit status:
   130  interrupted
 `turnaround lint` has its own: 0 clean, 1 hints, 2 usage error or unreadable file."""
 
-COMMANDS = ("collect", "triage", "lint", "export", "sources", "report")
-STORE_COMMANDS = {None, "collect", "export", "sources", "report"}
+COMMANDS = ("collect", "triage", "lint", "export", "sources", "report", "archive")
+STORE_COMMANDS = {None, "collect", "export", "sources", "report", "archive"}
 """The commands that read --db and --config; the others refuse them rather than ignore them."""
 
 
@@ -111,6 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
     sources = command("sources", "list configured sources and their health")
     _add_store_args(sources)
 
+    archive = command("archive", "move settled old threads out of memory, into monthly archive files")
+    _add_store_args(archive)
+    archive.add_argument("--reindex", action="store_true", help="rebuild the archive's index too")
+
     report = command("report", "response times, turnaround rate, trends")
     _add_store_args(report)
     report.add_argument("--since", metavar="DATE")
@@ -155,7 +159,8 @@ def _merge_globals(args: argparse.Namespace) -> None:
 def _users_to_fix(error: Exception) -> bool:
     """A bad config or an unusable store: one line, no traceback. Checked against the modules only if
     they were loaded (if not, the error cannot be theirs), so a fast command never imports them."""
-    for module, name in (("tui.config", "ConfigError"), ("tui.store", "StoreError")):
+    for module, name in (("tui.config", "ConfigError"), ("tui.store", "StoreError"),
+                         ("tui.archive", "ArchiveError")):
         loaded = sys.modules.get(module)
         if loaded is not None and isinstance(error, getattr(loaded, name)):
             return True
@@ -184,6 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "sources":
             return cmd_sources(args)
+        if args.command == "archive":
+            return cmd_archive(args)
         if args.command == "report":
             from tui.report import main as report_main
 
@@ -415,7 +422,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     store = Store(path, readonly=True)
     out = sys.stdout
     if args.format == "jsonl":
-        for mention in store.mentions():
+        for mention in store.all_mentions():
             out.write(orjson.dumps(export_row(mention)).decode() + "\n")
     else:
         import csv
@@ -427,11 +434,37 @@ def cmd_export(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore",
                                 quoting=csv.QUOTE_NONNUMERIC)
         writer.writeheader()
-        for mention in store.mentions():
+        for mention in store.all_mentions():
             row = export_row(mention)
             row["tags"] = " ".join(row.get("tags") or ())
             writer.writerow({field: csv_cell(row.get(field)) for field in EXPORT_FIELDS})
     return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    """What compaction does on its own, by hand: settled threads past the age in lifecycle.toml's
+    `[archive]` move to the archive beside the store."""
+    from pathlib import Path
+
+    from tui.archive import load_policy
+    from tui.store import Store
+
+    path = store_path(args)
+    if not path.exists() and not Path(str(path) + ".log").exists():
+        return _die(f"{path}: no store here yet (run the app or `turnaround collect` first)")
+    policy = load_policy()
+    with Store(path) as store:
+        for warning in store.warnings:
+            print(f"turnaround: {warning}", file=sys.stderr)
+        if args.reindex:
+            store.archive.reindex()
+        moved = store.archive_settled(policy=policy)
+        left = store.mention_count()
+        where = store.archive.dir
+    days = policy.after.total_seconds() / 86400
+    print(f"Archived {moved} mention(s) settled more than {days:g} days ago to {where}; "
+          f"{left} stay in the store.")
+    return EXIT_OK
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

@@ -36,6 +36,12 @@ class Clock:
         return "breached" if self.left < 0 else "due-soon" if used >= 0.75 else "ok"
 
 
+ARCHIVE_VIEW = "done"
+"""The view whose filtered list also shows archived matches: everything archived is settled."""
+ARCHIVE_HITS = 200
+"""At most this many archived matches per filter (newest months first): a search, not an export."""
+
+
 class Inbox:
     def __init__(self, store: Store, lifecycle: Lifecycle, *,
                  clock: Callable[[], datetime] = now_utc,
@@ -50,6 +56,8 @@ class Inbox:
         self.filter_text = ""
         self.filter_tag = ""
         self.undo_stack: list[tuple[Change, str | None]] = []
+        self._archived: dict[str, dict[str, Any]] | None = None
+        """Archived mentions the current filter matched (listed under Done after the live ones)."""
         self._keys: dict[str, tuple] = {}
         self._rebuild()
 
@@ -183,9 +191,18 @@ class Inbox:
         if cached is None:
             shown = [uid for uid in self._uid_lists[queue]
                      if self.matches(self.store.mention(uid) or {})]
+            if queue == ARCHIVE_VIEW:
+                shown += [uid for uid in self._archive_hits() if uid not in self._keys]
             cached = (shown, {uid: i for i, uid in enumerate(shown)})
             self._filtered[queue] = cached
         return cached
+
+    def _archive_hits(self) -> dict[str, dict[str, Any]]:
+        """Search the archive once per filter: settled history is found too, newest first."""
+        if self._archived is None:
+            found = self.store.archive.search(self.matches, limit=ARCHIVE_HITS)
+            self._archived = {doc["uid"]: doc for doc in found}
+        return self._archived
 
     def position(self, queue: str, uid: str) -> int | None:
         """Where `uid` stands in `uids(queue)`: a bisect, not a scan."""
@@ -205,6 +222,8 @@ class Inbox:
     def row(self, uid: str) -> dict[str, Any] | None:
         """A mention as its list row shows it: `folded` also counts the repeats folded under it."""
         mention = self.store.mention(uid)
+        if mention is None and self._archived:
+            return self._archived.get(uid)
         repeats = self._repeats.get(uid)
         if mention is None or not repeats:
             return mention
@@ -233,6 +252,7 @@ class Inbox:
         self.filter_text = text.strip()
         self.filter_tag = tag.strip().lstrip("#")
         self._filtered.clear()
+        self._archived = None
 
     # -- acting ------------------------------------------------------------------------------
     def thread_open_uids(self, uid: str) -> list[str]:
@@ -240,7 +260,7 @@ class Inbox:
         with it, so a conversation is handled as one."""
         mention = self.store.mention(uid)
         if mention is None:
-            return []
+            return [uid] if self._archived and uid in self._archived else []
         queue = self.queue_of_uid(uid)
         uids = [m["uid"] for m in self.store.thread(mention["thread_uid"])
                 if m["uid"] == uid or (self.queue_of_uid(m["uid"]) == queue and queue != "done")]
@@ -248,8 +268,14 @@ class Inbox:
 
     def act(self, action: str, uids: Iterable[str], *, cursor: str | None = None,
             why: str = "", **details: Any) -> Change:
-        """Apply an action, re-file what it touched and remember it for undo."""
-        change = self.lifecycle.apply(action, list(uids), why=why, **details)
+        """Apply an action, re-file what it touched and remember it for undo. An archived mention
+        found by the filter comes back into the live store first."""
+        uids = list(uids)
+        for uid in uids:
+            if not self.store.has_mention(uid) and self._archived and uid in self._archived:
+                self.store.restore(self._archived[uid])
+                self.add(self._archived[uid])
+        change = self.lifecycle.apply(action, uids, why=why, **details)
         for uid in change.uids:
             self.refresh(uid)
         if action not in ("read",):

@@ -119,6 +119,8 @@ class Pipeline:
                 for hook in self.update_hooks:
                     hook(revised)
             return Outcome("updated" if revised else "duplicate", revised or mention)
+        if self.store.is_stored(mention):  # archived: an old mention sent again
+            return Outcome("duplicate", mention)
         folded = self._fold(mention)
         if folded is not None:
             return Outcome("folded", folded)

@@ -106,7 +106,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     targets = {**DEFAULT_TARGETS, **(targets or {})}
     queue_targets = dict(queue_targets or {})
     mentions = []
-    for mention in store.mentions():
+    for mention in store.all_mentions():  # archived history too, streamed a month at a time
         if (str(mention.get("author", "")).lstrip("@").lower() in mine
                 or (mention.get("extra") or {}).get("owner_reply")):  # our reply to a review
             continue
@@ -170,7 +170,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
 
     walked: set[str] = set()
     resurfaced: set[str] = set()
-    for event in store.events():
+    for event in store.all_events():
         at = maybe_time(event.get("at"))
         if event.get("undone") or at is None or at > now or (since is not None and at < since):
             continue

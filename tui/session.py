@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tui import paths
+from tui.archive import load_policy
 from tui.config import Config
 from tui.corrections import ACTION as CORRECT
 from tui.corrections import Correction, corrected_fields
@@ -64,7 +65,7 @@ class Session:
     @classmethod
     def _open(cls, config: Config, db: Path, *, clock: Callable[[], datetime],
               triager: Triager | None) -> Session:
-        store = Store(db)
+        store = Store(db, archive=load_policy(), clock=clock)
         if triager is None:
             user = paths.triage_file()
             triager = Triager.load(user if user.exists() else None)

@@ -22,10 +22,12 @@ import contextlib
 import fcntl
 import gc
 import os
+import shutil
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,8 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Document, Table
+
+from tui.archive import Archive, ArchivePolicy, move_settled, recover
 
 COMPACT_AFTER = 50_000
 """Journal lines after which the store compacts itself."""
@@ -320,9 +324,16 @@ class Store:
 
     TABLES = ("mentions", "events", "drafts", "outbox", "cursors", "authors", "settings")
 
-    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False,
+                 archive: ArchivePolicy | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.archive = Archive(self.path)
+        """Settled history moved out of memory (tui/archive.py); streamed by the `all_*` readers."""
+        self.archive_policy = archive
+        """When set, every compaction first moves settled old threads to the archive."""
+        self.clock = clock
         self.warnings: list[str] = []
         self.spool: SpoolWriter | None = None
         """Set by `open_or_spool` when another process holds the store: new records go here."""
@@ -337,6 +348,8 @@ class Store:
             self._tables = {name: self.db.table(name) for name in self.TABLES}
             self._load(seq)
             self._index()
+            if not readonly and self.archive.move_path.exists():
+                recover(self)  # a move cut short: finish it before anything reads the store
         if not readonly and self.journal is not None and self._needs_compaction():
             self.compact()
 
@@ -448,6 +461,7 @@ class Store:
         try:
             for suffix in ("", ".log", ".log.old", ".tmp", SPOOL_SUFFIX):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
+            shutil.rmtree(Archive(path).dir, ignore_errors=True)
         finally:
             handle.close()
 
@@ -508,15 +522,53 @@ class Store:
                     self.journal.lines += 1
         return last
 
+    def archive_settled(self, now: datetime | None = None,
+                        policy: ArchivePolicy | None = None) -> int:
+        """Move settled threads older than the policy's age to the archive; how many mentions moved."""
+        policy = policy or self.archive_policy
+        if policy is None or self.journal is None:
+            return 0
+        return move_settled(self, policy, now or self.clock())
+
+    def _forget(self, uids: Iterable[str], event_ids: Iterable[int]) -> None:
+        """Drop archived documents from the live tables (journaled) and from the indexes."""
+        mentions = self._tables["mentions"]
+        for uid in uids:
+            doc_id = self._uid.pop(uid, None)
+            if doc_id is None:
+                continue  # gone already: a redone move
+            doc = mentions._docs[doc_id]
+            for index, key in ((self._threads, doc.get("thread_uid", uid)),
+                               (self._authors, doc.get("author", ""))):
+                members = index.get(key)
+                if members is not None:
+                    with contextlib.suppress(ValueError):
+                        members.remove(uid)
+                    if not members:
+                        del index[key]
+            mentions.remove(doc_ids=[doc_id])
+        events = self._tables["events"]
+        for event_id in event_ids:
+            doc = events._docs.get(event_id)
+            if doc is None:
+                continue
+            members = self._events_by_thread.get(doc.get("thread_uid", ""), [])
+            with contextlib.suppress(ValueError):
+                members.remove(event_id)
+            events.remove(doc_ids=[event_id])
+
     def _needs_compaction(self) -> bool:
         return self.journal is not None and (
             self.journal.lines >= COMPACT_AFTER or self._old_log_path.exists()
         )
 
-    def compact(self) -> None:
-        """Write a snapshot of everything and start an empty journal; safe to crash at any point."""
+    def compact(self, *, archive: bool = True) -> None:
+        """Write a snapshot of everything and start an empty journal; safe to crash at any point.
+        With an archive policy, settled old threads first move out (tui/archive.py)."""
         if self.journal is None:
             return
+        if archive and self.archive_policy is not None:
+            self.archive_settled()
         data = self._rotate_and_dump()
         self._commit_snapshot(data)
 
@@ -570,8 +622,10 @@ class Store:
         if self.spool is not None:
             self.spool.close()
         if self.journal is not None:
+            if compact and self.archive_policy is not None:
+                self.archive_settled()  # its deletes are journal lines: the snapshot follows
             if compact and self.journal.lines:
-                self.compact()
+                self.compact(archive=False)
             self.journal.close()
             self.journal = None
         if self._lock_file is not None:
@@ -611,17 +665,32 @@ class Store:
 
     # -- mentions ----------------------------------------------------------------------------
     def has_mention(self, uid: str) -> bool:
+        """Whether the mention is live (archived ones are not: see `is_stored`)."""
         return uid in self._uid
+
+    def is_stored(self, mention: dict[str, Any]) -> bool:
+        """Live or archived: what dedupes an arrival (a source may send an old mention again)."""
+        return mention["uid"] in self._uid or self.archive.holds(mention)
 
     def add_mention(self, mention: dict[str, Any]) -> bool:
         """Store a new mention; False (and nothing written) when its uid is already stored."""
         uid = mention["uid"]
-        if uid in self._uid:
+        if uid in self._uid or self.archive.holds(mention):
             return False
+        self._insert(mention)
+        return True
+
+    def restore(self, mention: dict[str, Any]) -> None:
+        """Bring an archived mention back into the live store (an agent acts on it again). The
+        archived copy stays until the next move replaces it; readers skip it while it is live."""
+        if mention["uid"] not in self._uid:
+            self._insert(dict(mention))
+
+    def _insert(self, mention: dict[str, Any]) -> None:
+        uid = mention["uid"]
         self._uid[uid] = self._tables["mentions"].insert(mention)
         self._threads[mention.get("thread_uid", uid)].append(uid)
         self._authors[mention.get("author", "")].append(uid)
-        return True
 
     def mention(self, uid: str) -> dict[str, Any] | None:
         doc_id = self._uid.get(uid)
@@ -635,6 +704,19 @@ class Store:
         """Every mention in arrival order."""
         return iter(self._tables["mentions"]._docs.values())
 
+    def all_mentions(self) -> Iterator[dict[str, Any]]:
+        """Every mention, archived ones first (oldest month first), streamed a month at a time."""
+        for doc in self.archive.mentions():
+            if doc.get("uid") not in self._uid:  # a move cut short, seen read-only: count it once
+                yield doc
+        yield from self.mentions()
+
+    def all_events(self) -> Iterator[Document]:
+        """Every lifecycle event, archived ones included."""
+        for event_id, doc in self.archive.events():
+            yield Document(doc, event_id)
+        yield from self.events()
+
     def mention_count(self) -> int:
         return len(self._uid)
 
@@ -643,16 +725,23 @@ class Store:
         docs = [self.mention(uid) for uid in self._threads.get(thread_uid, ())]
         return sorted((d for d in docs if d), key=lambda d: d["created_at"])
 
-    def by_author(self, author: str, *, last: int | None = None) -> list[dict[str, Any]]:
+    def by_author(self, author: str, *, last: int | None = None,
+                  archived: bool = False) -> list[dict[str, Any]]:
         """An author's mentions in arrival order; `last` keeps only the newest few, without
-        building the rest (a prolific author's history is shown five at a time)."""
+        building the rest (a prolific author's history is shown five at a time). `archived`
+        prepends their archived mentions (read from the archive only when `last` needs them)."""
         uids = self._authors.get(author, [])
         if last is not None:
             uids = uids[-last:]
-        return [d for uid in uids if (d := self.mention(uid))]
+        live = [d for uid in uids if (d := self.mention(uid))]
+        if not archived or (last is not None and len(live) >= last):
+            return live
+        older = self.archive.by_author(author, last=None if last is None else last - len(live))
+        return [d for d in older if d.get("uid") not in self._uid] + live
 
     def author_count(self, author: str) -> int:
-        return len(self._authors.get(author, ()))
+        """How many mentions an author has, archived ones included (from the index, cheap)."""
+        return len(self._authors.get(author, ())) + self.archive.author_count(author)
 
     # -- keyed small tables ------------------------------------------------------------------
     def _get_keyed(self, table: str, key: str) -> dict[str, Any] | None:

@@ -273,3 +273,161 @@ def run_child(script: Path, *args: str, timeout: float = 600) -> dict[str, Any]:
         if line.startswith("{"):
             return json.loads(line)
     raise RuntimeError(f"child {args} printed no result:\n{proc.stdout[-2000:]}")
+
+
+# -- a year of history: open work in memory, settled history archived ----------------------------------
+HISTORY_SPAN = timedelta(days=335)
+"""Settled history spreads over the eleven months before the archive age (30 days): about a year."""
+OPEN_WORK = 1000
+"""Open mentions in every history store: the inbox's work is the same whatever the store's age."""
+HISTORY_CHUNK = 100_000
+"""History is written and archived this many at a time, as compactions would, to bound memory."""
+
+
+def fill_history(path: Path, stored: int, pre: Pretriager, *, open_work: int = OPEN_WORK,
+                 archive: bool = True) -> float:
+    """`stored` mentions: the newest `open_work` open (the last two days), the rest settled (done
+    an hour after arrival) over the year before the archive age, then archived the way compaction
+    does (`Store.archive_settled`, a chunk at a time; `archive=False`: all kept live, as before
+    issue 16). Returns seconds taken."""
+    from tui.archive import default_policy
+
+    policy = default_policy()
+    history = max(0, stored - open_work)
+    oldest = NOW - policy.after - timedelta(days=1) - HISTORY_SPAN
+    step = HISTORY_SPAN / max(history, 1)
+    started = time.perf_counter()
+    for start in range(0, history, HISTORY_CHUNK):
+        count = min(HISTORY_CHUNK, history - start)
+        store = Store(path)
+        for j, data in enumerate(raw_mentions(count, start=start), start):
+            mention = pre.stored(data)
+            created = oldest + step * j
+            mention.update(created_at=created.isoformat(), state="done", queue="done", read=True,
+                           closed_at=(created + timedelta(hours=1)).isoformat())
+            store.add_mention(mention)
+        if archive:
+            store.archive_settled(NOW, policy)
+        store.close()
+        gc.collect()
+    store = Store(path)
+    for data in raw_mentions(stored - history, start=history):
+        store.add_mention(pre.stored(data))
+    store.close()
+    return time.perf_counter() - started
+
+
+def child_first_screen(path: str) -> dict[str, Any]:
+    """In a fresh process: the app from `make_app` until the inbox's list shows rows, and peak RSS."""
+    import asyncio
+
+    from tests.helpers import FeedSource, fixed_clock
+    from tui.app import make_app
+    from tui.config import Config
+    from tui.screens.inbox import InboxScreen
+    from tui.widgets.mention_list import MentionList
+
+    base = peak_rss_mb()
+
+    async def run() -> dict[str, Any]:
+        started = time.perf_counter()
+        app = make_app(Config(), Path(path), sources=[FeedSource([])], clock=fixed_clock)
+        async with app.run_test(size=(120, 40)):
+            while True:
+                screen = app.screen
+                if isinstance(screen, InboxScreen):
+                    lst = screen.query_one(MentionList)
+                    if lst.uids and lst.size.height:
+                        break
+                if time.perf_counter() - started > 300:
+                    raise TimeoutError("the inbox never showed rows")
+                await asyncio.sleep(0.002)
+            seconds = time.perf_counter() - started
+            rows = len(lst.uids)
+            rss = peak_rss_mb()
+            live = app.session.store.mention_count()
+        return {"first_screen_s": seconds, "rows": rows, "peak_rss_mb": rss, "base_rss_mb": base,
+                "live": live}
+
+    return asyncio.run(run())
+
+
+def history_ingest_us(path: Path, pre: Pretriager, count: int) -> tuple[float, float]:
+    """Microseconds per mention through a `Session`'s pipeline (triage, dedupe against the archive,
+    filing in the inbox), and through `Store.add_mention` alone (pre-triaged), on this store; the
+    streamed mentions are removed again by putting the files back."""
+    from tests.helpers import fixed_clock
+    from tui.config import Config
+    from tui.session import Session
+
+    saved = {s: path.with_name(path.name + s) for s in ("", ".log")}
+    backup = {s: p.read_bytes() if p.exists() else None for s, p in saved.items()}
+    session = Session.open(Config(), path, clock=fixed_clock, triager=pre.triager)
+    items = [strip_private(d) for d in raw_mentions(count + 1, start=10_000_000)]
+    session.pipeline.ingest(items[0])  # the first write scans ids once: timed by bench_store
+    started = time.perf_counter()
+    for item in items[1:]:
+        session.pipeline.ingest(item)
+    seconds = (time.perf_counter() - started) / count
+    stored = [pre.stored(d) for d in raw_mentions(count, start=20_000_000)]
+    started = time.perf_counter()
+    for mention in stored:
+        session.store.add_mention(mention)
+    store_seconds = (time.perf_counter() - started) / count
+    session.store.close(compact=False)
+    for suffix, data in backup.items():
+        saved[suffix].unlink(missing_ok=True)
+        if data is not None:
+            saved[suffix].write_bytes(data)
+    return seconds * 1e6, store_seconds * 1e6
+
+
+def history_scale(script: Path, tmp: Path, pre: Pretriager, sizes: Sequence[int], repeats: int,
+                  stream: int) -> None:
+    """Stores of `sizes` mentions as a year of use leaves them (open work + archived history): first
+    screen, peak RSS and ingest cost side by side, with PASS/MISS against issue 16's targets."""
+    paths: dict[int, Path] = {}
+    for size in sizes:
+        paths[size] = tmp / f"history-{size}" / "store.json"
+        seconds = fill_history(paths[size], size, pre)
+        archive = paths[size].with_name(paths[size].name + ".archive")
+        archive_mb = sum(p.stat().st_size for p in archive.rglob("*") if p.is_file()) / 1e6 \
+            if archive.exists() else 0.0
+        print(figure("history_prefill_s", stored=size, seconds=seconds,
+                     snapshot_mb=paths[size].stat().st_size / 1e6, archive_mb=archive_mb), flush=True)
+    runs: dict[int, list[dict[str, Any]]] = {size: [] for size in sizes}
+    ingest: dict[int, list[float]] = {size: [] for size in sizes}
+    store_ingest: dict[int, list[float]] = {size: [] for size in sizes}
+    for _ in range(repeats):
+        for size in sizes:  # the app adds nothing and archives nothing new: the store is reused
+            runs[size].append(run_child(script, "first_screen", str(paths[size])))
+            pipeline_us, store_us = history_ingest_us(paths[size], pre, stream)
+            ingest[size].append(pipeline_us)
+            store_ingest[size].append(store_us)
+    first = {size: median(r["first_screen_s"] for r in runs[size]) for size in sizes}
+    rss = {size: median(r["peak_rss_mb"] for r in runs[size]) for size in sizes}
+    ing = {size: median(ingest[size]) for size in sizes}
+    ing_store = {size: median(store_ingest[size]) for size in sizes}
+    print("# a year of history: stored | live | first screen s | peak RSS MB | ingest us/mention "
+          "(session = triage+store+inbox; store = Store.add_mention)")
+    for size in sizes:
+        print(figure("history_first_screen_s", stored=size, live=runs[size][0]["live"],
+                     rows=runs[size][0]["rows"], median=first[size], peak_rss_mb=rss[size],
+                     ingest_session_us=ing[size], ingest_store_us=ing_store[size], repeats=repeats),
+              flush=True)
+    small = sizes[0]
+    targets = {100_000: 1.5, 1_000_000: 3.0}
+    for size in sizes[1:]:
+        print(ratio_line("history_first_screen_ratio", first[size] / first[small], target="<=1.3",
+                         stored=f"{size}/{small}"))
+        print(ratio_line("history_ingest_ratio", ing[size] / ing[small], target="<=1.5",
+                         path="session", stored=f"{size}/{small}"))
+        print(ratio_line("history_ingest_ratio", ing_store[size] / ing_store[small], target="<=1.5",
+                         path="store", stored=f"{size}/{small}"))
+        limit = targets.get(size)
+        if limit is not None:
+            print(ratio_line("history_first_screen_vs_target_s", first[size] / limit, target="<=1.0",
+                             stored=size, seconds=f"{first[size]:.2f}", limit_s=limit))
+        if size == 100_000:
+            print(ratio_line("history_peak_rss_vs_150mb", rss[size] / 150, target="<=1.0", stored=size,
+                             peak_rss_mb=f"{rss[size]:.0f}"))

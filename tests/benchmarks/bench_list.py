@@ -1,7 +1,11 @@
 """The mention list at 100k rows: key presses, the work behind a key, and a streaming append.
 
 Run: python tests/benchmarks/bench_list.py [--quick] [--presses N] [--steps N] [--rounds R] [--appends A]
-                                          [--gc-freeze]
+                                          [--gc-freeze] [--history-sizes N,N,N] [--history-only]
+
+First (issue 16), the inbox over a year of history: stores of 1k, 100k and 1M mentions, 1k of them
+open work and the rest settled and archived (tests/benchmarks/_common.py `fill_history`): first
+screen, peak RSS and ingest per mention side by side, PASS/MISS against the targets.
 
 Two stores, one whose priority queue (the queue the inbox opens on) holds 1k mentions and one whose
 queue holds 100k, written with `Store.add_mention` and opened in the app, headless (120x40), with a
@@ -44,9 +48,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import (
     GcWatch,
     Pretriager,
+    child_first_screen,
     copy_store,
     figure,
     fill_store,
+    history_scale,
     isolate_env,
     median,
     percentile,
@@ -186,7 +192,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--appends", type=int, default=None, help="streamed arrivals per round")
     parser.add_argument("--gc-freeze", action="store_true",
                         help="gc.freeze() once the first screen is up (what the app could do)")
+    parser.add_argument("--history-sizes", default=None, metavar="N,N,N",
+                        help="stores with a year of archived history (default 1000,100000,1000000)")
+    parser.add_argument("--history-only", action="store_true",
+                        help="run only the year-of-history section (issue 16's table)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        import json
+
+        print(json.dumps(child_first_screen(*args.child[1:])))
+        return 0
+    history_sizes = [int(n) for n in (args.history_sizes or (
+        "200,1000,3000" if args.quick else "1000,100000,1000000")).split(",")]
     if args.quick:
         sizes, presses, steps, rounds, appends = [200, 2000], 10, 50, 1, 10
     else:
@@ -200,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(name)
         isolate_env(tmp / "home")
         pre = Pretriager()
+        history_scale(Path(__file__).resolve(), tmp, pre, history_sizes, rounds, appends)
+        if args.history_only:
+            return 0
         templates = pre.templates_for(QUEUE)
         pristine = {}
         for size in sizes:

@@ -12,6 +12,9 @@ Run: python tests/benchmarks/bench_store.py [--quick] [--repeats R] [--stream N]
    journal (layout=journal; read-write mode compacts it on open once it holds >= 50k lines), each
    open in a fresh process for its time and peak RSS; then the app run headless, timed from
    `make_app` until the inbox screen's mention list has rows.
+0. First (issue 16): stores of 1k, 100k and 1M mentions as a year of use leaves them, 1k open and
+   the rest settled history archived by `Store.archive_settled`: first screen, peak RSS and ingest
+   cost per mention side by side, PASS/MISS against the targets (--history-only runs just this).
 
 Every figure is a median of R repeats (default 5) taken in this one run, sizes interleaved; compare
 the ratios, not the absolute times, on a shared machine. --quick shrinks every size (a smoke run).
@@ -33,9 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import (
     Pretriager,
+    child_first_screen,
     copy_store,
     figure,
     fill_store,
+    history_scale,
     isolate_env,
     median,
     peak_rss_mb,
@@ -243,14 +248,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--stream", type=int, default=None, help="streamed mentions timed per repeat")
     parser.add_argument("--stock-inserts", type=int, default=None)
+    parser.add_argument("--history-sizes", default=None, metavar="N,N,N",
+                        help="stores with a year of archived history (default 1000,100000,1000000)")
+    parser.add_argument("--history-only", action="store_true",
+                        help="run only the year-of-history section (issue 16's table)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        result = child_open(*rest) if kind == "open" else child_app(*rest)
+        children = {"open": child_open, "app": child_app, "first_screen": child_first_screen}
+        result = children[kind](*rest)
         print(json.dumps(result))
         return 0
 
+    history_sizes = [int(n) for n in (args.history_sizes or (
+        "200,1000,3000" if args.quick else "1000,100000,1000000")).split(",")]
     if args.quick:
         sizes, open_sizes, stock_size = [100, 500, 2000], [100, 2000], 1000
         repeats, n_stream, inserts = args.repeats or 1, args.stream or 50, args.stock_inserts or 5
@@ -261,6 +273,9 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(name)
         isolate_env(tmp / "home")
         pre = Pretriager()
+        history_scale(SCRIPT, tmp, pre, history_sizes, min(repeats, 3), n_stream)
+        if args.history_only:
+            return 0
         snapshots: dict[int, Path] = {}
         pristine: dict[tuple[str, int], Path] = {}
         for size in sorted(set(sizes) | set(open_sizes)):

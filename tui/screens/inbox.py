@@ -235,8 +235,9 @@ class InboxScreen(Screen[None]):
         profile = store.author(author)
         if profile.get("muted"):
             profile["muted_count"] = sum(1 for m in store.by_author(author) if m.get("muted"))
-        detail.show(mention, store.thread(mention["thread_uid"]), store.by_author(author, last=6),
-                    events, self.session.clock(), profile, history_total=store.author_count(author))
+        history = store.by_author(author, last=6, archived=True)  # archived: one small shard read
+        detail.show(mention, store.thread(mention["thread_uid"]), history, events,
+                    self.session.clock(), profile, history_total=store.author_count(author))
 
     @on(MentionList.Opened)
     def _opened(self, event: MentionList.Opened) -> None:

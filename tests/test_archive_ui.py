@@ -1,0 +1,80 @@
+"""Archived history in the inbox: `/` finds it under Done, the detail pane shows it, acting restores it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+
+from tests.helpers import NOW, FeedSource, fixed_clock, make_mention, settle
+from tui.app import make_app
+from tui.archive import ArchivePolicy
+from tui.config import Config
+from tui.pipeline import Pipeline
+from tui.store import Store
+from tui.triage import Triager
+from tui.widgets.mention_list import MentionList
+
+POLICY = ArchivePolicy(timedelta(days=30), frozenset({"done", "closed", "resolved"}))
+AUTHOR = "@longtime@example.social"
+
+
+def plain(widget: Any) -> str:
+    shown = widget.content
+    parts = shown.renderables if isinstance(shown, Group) else [shown]
+    return "\n".join(part.plain if isinstance(part, Text) else str(part) for part in parts)
+
+
+def archived_store(path: Path) -> None:
+    """One settled mention from 90 days ago (archived) and a new one from the same author."""
+    with Store(path) as store:
+        pipeline = Pipeline(store, Triager.load(), clock=fixed_clock)
+        old = make_mention(1, "My zebra-striped parcel never arrived, any news?", minutes_ago=90 * 24 * 60,
+                           author=AUTHOR)
+        pipeline.ingest(old)
+        closed = (NOW - timedelta(days=89)).isoformat()
+        store.update_mention("mastodon:1", {"state": "done", "closed_at": closed, "queue": "done"})
+        pipeline.ingest(make_mention(2, "Where is my order? It is late again", minutes_ago=5, author=AUTHOR))
+        assert store.archive_settled(NOW, POLICY) == 1
+    with Store(path) as store:
+        assert store.mention_count() == 1
+
+
+async def test_filter_finds_archived_and_history_shows_it(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    archived_store(path)
+    app = make_app(Config(), path, sources=[FeedSource([])], clock=fixed_clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app, 1)
+        lst = app.screen.query_one(MentionList)
+        queue = app.session.inbox.queue_of_uid("mastodon:2")
+        await pilot.press({"priority": "1", "needs-reply": "2"}[queue])
+        await pilot.pause(0.1)
+        assert lst.current_uid == "mastodon:2"
+        detail = plain(app.screen.query_one("#detail-body"))
+        assert "with us: 1 other mention(s)" in detail and "zebra-striped parcel" in detail, detail
+
+        await pilot.press("7", "slash", *"zebra", "enter")
+        await pilot.pause(0.1)
+        assert lst.uids == ["mastodon:1"], "the archived mention is found by /"
+        row = "".join(seg.text for seg in lst.render_line(0))
+        assert "zebra-striped" in row
+        assert "mastodon:1" not in [m["uid"] for m in app.session.store.mentions()]
+
+        await pilot.press("d")  # acting on it brings it back into the live store
+        await pilot.pause(0.1)
+        restored = app.session.store.mention("mastodon:1")
+        assert restored is not None and restored["state"] == "done"
+        assert app.session.inbox.queue_of_uid("mastodon:1") == "done"
+        assert [e["action"] for e in app.session.store.events_for("mastodon:1")] == ["done"]
+    with Store(path) as store:
+        assert store.mention("mastodon:1")["state"] == "done", "kept live, and kept once"
+        assert [m["uid"] for m in store.all_mentions()].count("mastodon:1") == 1
+        assert store.archive_settled(NOW + timedelta(days=60), POLICY) == 1, "moves again, later"
+    with Store(path) as store:
+        copies = [m for m in store.all_mentions() if m["uid"] == "mastodon:1"]
+        assert len(copies) == 1 and copies[0]["state"] == "done", "the new copy replaced the old"
+        assert [e["action"] for e in store.all_events()] == ["done"]
