@@ -1,61 +1,140 @@
-"""`?`: every key, grouped by task, read from the live bindings so a remapped key shows as remapped."""
+"""`?`: the keys of the screen you are on, read from its live bindings (so a `[keys]` remap shows as
+remapped and a new binding can never be missing), grouped by task, then a legend of the symbols.
+
+Groups, longer explanations and the legend are data (`tui/data/help.toml`), not code."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import tomllib
+from dataclasses import dataclass
+from fnmatch import fnmatch
+from functools import cache
+from importlib import resources
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-GROUPS: dict[str, list[tuple[str, str]]] = {
-    "Move": [("j / k, ↓ / ↑", "next / previous mention"), ("g / G", "first / last"),
-             ("PgDn / PgUp", "page"), ("1-7", "queues: priority, needs-reply, champions, waiting, "
-                                      "escalated, walked-away, done"), ("8 / 9", "muted / snoozed views"),
-             ("/", "filter by text, @author or #tag"), ("o", "sort: priority, time left, newest")],
-    "Triage": [("enter / t", "open the thread"), ("d", "done (the cursor moves on)"),
-               ("x / space", "select; * selects all shown"), ("#", "tag (-tag removes)"),
-               ("n", "mark read / unread"), ("m", "mute / unmute the author"),
-               ("L", "correct triage: label, kind, queue (this store learns it)"),
-               ("u", "undo the last action (bulk actions too)")],
-    "Reply": [("r", "reply (drafts are kept as you type)"), ("ctrl+s", "send"),
-              ("ctrl+n / ctrl+b", "next / previous hint"), ("ctrl+r", "apply the suggested rewrite"),
-              ("ctrl+t", "saved replies"), ("esc", "leave, keeping the draft"),
-              ("p (in a thread)", "post a failed reply again (same idempotency key)")],
-    "Lifecycle": [("c", "resolve; then f asks for feedback (once)"),
-                  ("a", "escalation answered: back to its queue with the note"),
-                  ("e", "escalate to a team with a note"), ("s", "snooze until 2h, tomorrow 9am..."),
-                  ("w", "walk away (watched; comes back if it flares up)"),
-                  ("P", "public statement when a problem spreads (a spike)"),
-                  ("v / y", "open / copy the link"), ("R", "report")],
-    "Champions": [("C", "champions: who praises us, with each one's history"),
-                  ("h", "thank the author (saved thanks reply; never a muted author)"),
-                  ("H", "mark / unmark the author a champion")],
-    "App": [("ctrl+p", "command palette: every action, queue and theme"), ("?", "this help"),
-            ("S", "sources: health, last error, next try"),
-            ("q", "quit")],
-}
+
+@dataclass(frozen=True)
+class HelpData:
+    groups: list[tuple[str, list[str]]]
+    explain: dict[str, str]
+    legend: list[tuple[str, str]]
+
+
+@cache
+def help_data() -> HelpData:
+    """The shipped help.toml; a broken one is a bug in the package, so it raises."""
+    data = tomllib.loads(resources.files("tui.data").joinpath("help.toml").read_text("utf-8"))
+    return HelpData(groups=[(g["name"], list(g["ids"])) for g in data["group"]],
+                    explain=dict(data.get("explain", {})),
+                    legend=[(row["symbol"], row["means"]) for row in data.get("legend", [])])
+
+
+@dataclass
+class KeyRow:
+    keys: list[str]
+    what: str
+    binding_id: str
+
+
+def key_rows(screen: Screen[Any]) -> dict[str, list[KeyRow]]:
+    """The screen's active bindings (focused widget, screen, app; remaps applied), one row per
+    binding id with all its keys, in groups."""
+    app = screen.app
+    data = help_data()
+    rows: dict[str, KeyRow] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        ident = binding.id or f"{type(active.node).__name__.lower()}.{binding.action}"
+        display = app.get_key_display(binding)
+        if ident in rows:
+            if display not in rows[ident].keys:
+                rows[ident].keys.append(display)
+            continue
+        rows[ident] = KeyRow([display], data.explain.get(ident, binding.description or binding.action),
+                             ident)
+    grouped: dict[str, list[KeyRow]] = {name: [] for name, _ in data.groups}
+    grouped["Other"] = []
+    for row in rows.values():
+        group = next((name for name, patterns in data.groups
+                      if any(fnmatch(row.binding_id, p) for p in patterns)), "Other")
+        grouped[group].append(row)
+    return {name: items for name, items in grouped.items() if items}
+
+
+def help_text(screen: Screen[Any]) -> Text:
+    """The whole help: grouped keys, then the legend. Descriptions are ours, never markup."""
+    text = Text()
+    title = getattr(screen, "HELP_TITLE", type(screen).__name__.removesuffix("Screen").lower())
+    text.append(f"Keys on the {title} screen\n\n", "bold")
+    for group, rows in key_rows(screen).items():
+        text.append(f"{group}\n", "bold underline")
+        for row in rows:
+            text.append(f"  {' / '.join(row.keys):<16}", "bold")
+            text.append(f" {row.what}\n")
+        text.append("\n")
+    text.append("What the symbols mean\n", "bold underline")
+    for symbol, means in help_data().legend:
+        text.append(f"  {symbol:<8}", "bold")
+        text.append(f"{means}\n")
+    text.append("\nKeys can be remapped in the config by binding id: [keys] \"inbox.done\" = \"D\"; "
+                "thread keys have their own ids (\"thread.done\").", "dim")
+    return text
 
 
 class HelpScreen(ModalScreen[None]):
+    """Modal over the screen it explains; j/k scroll it, esc/q/? close it."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="help.close"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="help.up"),
+        Binding("g,home", "scroll_top", "Top", show=False, id="help.top"),
+        Binding("G,end", "scroll_bottom", "Bottom", show=False, id="help.bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="help.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="help.page_up"),
     ]
 
+    def __init__(self, of: Screen[Any]) -> None:
+        super().__init__()
+        self.of = of
+
     def compose(self) -> ComposeResult:
-        text = Text()
-        for group, rows in GROUPS.items():
-            text.append(f"{group}\n", "bold underline")
-            for keys, what in rows:
-                text.append(f"  {keys:<18}", "bold")
-                text.append(f"{what}\n")
-            text.append("\n")
-        text.append("Keys can be remapped in the config: [keys] inbox.done = \"D\" (see README).", "dim")
-        with VerticalScroll(classes="dialog help"):
-            yield Static(text)
+        with VerticalScroll(classes="dialog help", id="help-view"):
+            yield Static(help_text(self.of), id="help-body")
+
+    def on_mount(self) -> None:
+        # Nothing focused: the screen's own j/k bind, not the scroll view's.
+        self.query_one("#help-view").can_focus = False
+        self.set_focus(None)
+
+    @property
+    def view(self) -> VerticalScroll:
+        return self.query_one("#help-view", VerticalScroll)
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.view.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.view.scroll_up(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.view.scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.view.scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        self.view.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.view.scroll_page_up(animate=False)

@@ -71,6 +71,8 @@ class InboxScreen(Screen[None]):
         self._pending = False
         self._read_timer: Any = None
         self._resting_on: str | None = None
+        self.pinned_uid: str | None = None
+        """Set while a thread is open on top: the actions then apply to that mention, not the cursor."""
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -225,8 +227,14 @@ class InboxScreen(Screen[None]):
         self.action_thread()
 
     # -- actions -----------------------------------------------------------------------------
+    def _current(self) -> str | None:
+        """The mention an action is about: the open thread's, else the one under the cursor."""
+        return self.pinned_uid or self.mention_list.current_uid
+
     def _targets(self) -> list[str]:
-        """The selected mentions, else the one under the cursor."""
+        """The open thread's mention, else the selected mentions, else the one under the cursor."""
+        if self.pinned_uid is not None:
+            return [self.pinned_uid]
         lst = self.mention_list
         if lst.selected:
             return [u for u in lst.uids if u in lst.selected]
@@ -250,7 +258,8 @@ class InboxScreen(Screen[None]):
         except TransitionError as error:
             self.notify(str(error), severity="warning")
             return False
-        lst.selected.clear()
+        if self.pinned_uid is None:
+            lst.selected.clear()
         self.show_queue(self.queue, fallback=index, keep="" if cursor_uid not in
                         self.inbox.uids(self.queue) else cursor_uid)
         n = len(uids)
@@ -416,7 +425,7 @@ class InboxScreen(Screen[None]):
         from tui.followup import offer_feedback
         from tui.templates import load_templates
 
-        uid = self.mention_list.current_uid
+        uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if mention is None:
             return
@@ -491,7 +500,7 @@ class InboxScreen(Screen[None]):
         """Thank the current mention's author with the saved thanks (never a muted one)."""
         from tui.screens.champions import press_thank
 
-        uid = self.mention_list.current_uid
+        uid = self._current()
         if uid is not None and press_thank(self, self.session, uid):
             self._show_detail(uid)
 
@@ -499,7 +508,7 @@ class InboxScreen(Screen[None]):
         """Mark the current mention's author a champion, or unmark them."""
         from tui.screens.champions import press_mark
 
-        uid = self.mention_list.current_uid
+        uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if mention is not None:
             press_mark(self, self.session, mention["author"])
@@ -536,7 +545,7 @@ class InboxScreen(Screen[None]):
                     "u undoes · this store learns it", timeout=4)
 
     def _url(self) -> str | None:
-        uid = self.mention_list.current_uid
+        uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if mention is None or not mention.get("url"):
             self.notify("This mention has no link.", severity="warning")
