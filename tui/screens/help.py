@@ -57,8 +57,8 @@ def key_rows(screen: Screen[Any]) -> dict[str, list[KeyRow]]:
             if display not in rows[ident].keys:
                 rows[ident].keys.append(display)
             continue
-        rows[ident] = KeyRow([display], data.explain.get(ident, binding.description or binding.action),
-                             ident)
+        what = data.explain.get(ident) or data.explain.get(binding.action) or binding.description
+        rows[ident] = KeyRow([display], what or binding.action, ident)
     grouped: dict[str, list[KeyRow]] = {name: [] for name, _ in data.groups}
     grouped["Other"] = []
     for row in rows.values():
