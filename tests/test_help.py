@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from textual.binding import Binding
-from textual.widgets import Static
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
 from tui.app import TurnaroundApp, make_app
@@ -29,11 +28,12 @@ def app_with(tmp_path: Path, **config: Any) -> TurnaroundApp:
 
 def help_shown(app: TurnaroundApp) -> str:
     assert isinstance(app.screen, HelpScreen)
-    return app.screen.query_one("#help-body", Static).content.plain
+    return app.screen.plain
 
 
 def rows_by_id(screen: Any) -> dict[str, list[str]]:
-    return {row.binding_id: row.keys for rows in key_rows(screen).values() for row in rows}
+    return {ident: row.keys for rows in key_rows(screen).values() for row in rows
+            for ident in (row.folded or [row.binding_id])}
 
 
 def missing_from_help(app: TurnaroundApp, screen: Any, bindings: list[Any], *,
