@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,16 +16,21 @@ from textual.widgets.option_list import Option
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; Enter returns it, Escape returns None."""
+    """Ask for one line of text; Enter returns it, Escape returns None.
+
+    With `read`, the answer is read as it is typed and what was understood shows under it; an
+    answer `read` refuses (ValueError) keeps the dialog open with the reason, so nothing is lost."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "") -> None:
+    def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "",
+                 read: Callable[[str], str] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
         self.help_text = help
+        self.read = read
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -32,9 +38,29 @@ class PromptScreen(ModalScreen[str | None]):
             if self.help_text:
                 yield Label(Text(self.help_text), classes="dialog-help")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            if self.read is not None:
+                yield Label(Text("Enter confirms, Esc cancels."), id="prompt-preview",
+                            classes="dialog-help")
+
+    def _understood(self, value: str) -> bool:
+        """Show what `read` makes of `value` (or why it cannot); True if it can be used."""
+        if self.read is None:
+            return True
+        label = self.query_one("#prompt-preview", Label)
+        try:
+            label.update(Text(f"→ {self.read(value)}   (Enter confirms, Esc cancels)"))
+        except ValueError as error:
+            label.update(Text(f"✗ {error}"))
+            return False
+        return True
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.read is not None and event.value.strip():
+            self._understood(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        if self._understood(event.value):
+            self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -54,7 +54,9 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
                              id="walk-reason")
             yield Label(Text("Note"), classes="dialog-help")
             yield Input(placeholder="what happened, for whoever picks this up", id="walk-note")
-            yield Label(Text("Watch for (days)"), classes="dialog-help")
+            # How to confirm, on a line the dialog has anyway (at 80x24 it has no room for another).
+            yield Label(Text("Watch for (days) · Enter here walks away · Esc cancels"), id="walk-how",
+                        classes="dialog-help")
             yield Input(str(self.days), id="walk-days", type="integer")
 
     def on_mount(self) -> None:

@@ -7,6 +7,7 @@ visible row, caching the rendered strips until the row changes.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -210,9 +211,11 @@ class MentionList(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y
         base = self._base_style()
         if not self.uids:
-            if y == 1:
+            # Wrapped in whole words: what an empty queue is for is worth reading to the end.
+            lines = textwrap.wrap(self.empty_text, max(8, width - 3))
+            if 1 <= y <= len(lines):
                 style = self.get_component_rich_style("mention-list--empty")
-                return Strip([Segment(f"  {self.empty_text}"[:width], style)]).adjust_cell_length(
+                return Strip([Segment(f"  {lines[y - 1]}"[:width], style)]).adjust_cell_length(
                     width, base)
             return Strip.blank(width, base)
         if index >= len(self.uids):
