@@ -67,8 +67,12 @@ async def test_resolve_then_feedback_from_the_thread(tmp_path: Path) -> None:
         await pilot.pause(0.05)
         assert app.session.store.mention(uid)["state"] == "resolved"
         await pilot.press("f")
-        await pilot.pause(0.05)
-        assert app.session.store.mention(uid)["state"] == "feedback-requested"
+        await pilot.pause(0.2)
+        from tui.screens.reply import ReplyScreen
+
+        assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid, \
+            "f opens the feedback request in the editor, for the thread's mention"
+        assert app.screen.draft.text.strip(), "prefilled with the feedback request"
 
 
 async def test_dialog_actions_from_the_thread(tmp_path: Path) -> None:
