@@ -114,11 +114,35 @@ async def show_report(pilot: Any) -> None:
     await pilot.pause(0.1)
 
 
+async def show_help(pilot: Any) -> None:
+    """`?` on the inbox: its keys, grouped, from the live bindings."""
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause(0.1)
+
+
+async def show_help_legend(pilot: Any) -> None:
+    """`?` scrolled to its end: the legend of the row symbols, counts and clocks."""
+    await show_help(pilot)
+    await pilot.press("G")
+    await pilot.pause(0.1)
+
+
+async def show_thread_help(pilot: Any) -> None:
+    """`?` on the thread: the workspace's own keys."""
+    await show_thread(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause(0.1)
+
+
 SCREENS = {
     "inbox": show_inbox,
     "thread": show_thread,
     "reply": show_reply,
     "walk-away": show_walk_away,
     "report": show_report,
+    "help": show_help,
+    "help-legend": show_help_legend,
+    "thread-help": show_thread_help,
 }
 """Each key screen, as the steps that bring a freshly started snapshot app to it."""

@@ -1,6 +1,7 @@
 """Snapshot tests of the key screens (pytest-textual-snapshot), and plain-terminal rendering.
 
-Five screens (inbox, thread, reply editor with hints, walk-away dialog, report) in two themes at 80x24
+The key screens (inbox, thread workspace, reply editor with hints, walk-away dialog, report, help on the
+inbox, help scrolled to its legend, help on the thread) in two themes at 80x24
 and 160x48, from the deterministic app in `tests/snapshot_app.py`. After a deliberate UI change, look at
 the report (`snapshot_report.html`) and accept with `pytest tests/test_snapshots.py --snapshot-update`.
 """

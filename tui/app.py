@@ -274,7 +274,7 @@ class TurnaroundApp(App[int]):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))  # the keys of the screen `?` was pressed on
 
     async def on_unmount(self) -> None:
         if getattr(self, "_stop_outbox", None) is not None:

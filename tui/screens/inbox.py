@@ -88,6 +88,8 @@ class InboxScreen(Screen[None]):
         self._pending = False
         self._read_timer: Any = None
         self._resting_on: str | None = None
+        self.pinned_uid: str | None = None
+        """Set while a thread is open on top: the actions then apply to that mention, not the cursor."""
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -244,8 +246,14 @@ class InboxScreen(Screen[None]):
         self.action_thread()
 
     # -- actions -----------------------------------------------------------------------------
+    def _current(self) -> str | None:
+        """The mention an action is about: the open thread's, else the one under the cursor."""
+        return self.pinned_uid or self.mention_list.current_uid
+
     def _targets(self) -> list[str]:
-        """The selected mentions, else the one under the cursor."""
+        """The open thread's mention, else the selected mentions, else the one under the cursor."""
+        if self.pinned_uid is not None:
+            return [self.pinned_uid]
         lst = self.mention_list
         if lst.selected:
             return [u for u in lst.uids if u in lst.selected]
@@ -269,7 +277,8 @@ class InboxScreen(Screen[None]):
         except TransitionError as error:
             self.notify(str(error), severity="warning")
             return False
-        lst.selected.clear()
+        if self.pinned_uid is None:
+            lst.selected.clear()
         self.show_queue(self.queue, fallback=index, keep="" if cursor_uid not in
                         self.inbox.uids(self.queue) else cursor_uid)
         n = len(uids)
@@ -463,7 +472,7 @@ class InboxScreen(Screen[None]):
         from tui.screens.sending import Step
         from tui.templates import load_templates
 
-        uid = self.mention_list.current_uid
+        uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if uid is None or mention is None:
             self.notify("No mention here.", severity="warning")
@@ -539,7 +548,7 @@ class InboxScreen(Screen[None]):
         author); it is posted and recorded only when sent."""
         from tui.screens.champions import press_thank
 
-        uid = self.mention_list.current_uid
+        uid = self._current()
         if uid is None:
             self.notify("No mention here.", severity="warning")
             return
@@ -550,7 +559,7 @@ class InboxScreen(Screen[None]):
         """Mark the current mention's author a champion, or unmark them."""
         from tui.screens.champions import press_mark
 
-        uid = self.mention_list.current_uid
+        uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if mention is not None:
             press_mark(self, self.session, mention["author"])
@@ -587,7 +596,7 @@ class InboxScreen(Screen[None]):
                     "u undoes · this store learns it", timeout=4)
 
     def _url(self) -> str | None:
-        uid = self.mention_list.current_uid
+        uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if mention is None:
             self.notify("No mention here.", severity="warning")

@@ -1,8 +1,11 @@
-"""The thread: every message and every step we took, in time order, with the author's history."""
+"""The thread: every message and every step we took, in time order, with the author's history.
+
+A workspace like a mail client's pager: every inbox action works here on the thread's mention, with
+the same keys. The actions are the inbox's own (`InboxScreen` pinned to this mention), not a copy."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group
 from rich.text import Text
@@ -11,19 +14,48 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker
 
 from tui.rows import age
+from tui.screens.inbox import InboxScreen
 from tui.session import Session
 from tui.widgets.mention_detail import describe_mention
 
+INBOX_ACTIONS = {
+    # binding id suffix: (keys, footer label, shown in the footer) -- the keys are the inbox's.
+    "done": ("d", "Done", True),
+    "resolve": ("c", "Resolve", True),
+    "escalate": ("e", "Escalate", True),
+    "snooze": ("s", "Snooze", False),
+    "walk_away": ("w", "Walk away", False),
+    "tag": ("number_sign", "Tag", False),
+    "mute": ("m", "Mute", False),
+    "open_url": ("v", "Open link", False),
+    "copy_url": ("y", "Copy link", False),
+    "correct": ("L", "Correct triage", False),
+    "feedback": ("f", "Ask feedback", False),
+    "answered": ("a", "Escalation answered", False),
+    "thank": ("h", "Thank", False),
+    "champion": ("H", "Mark champion", False),
+    "undo": ("u", "Undo", True),
+}
+"""Inbox actions the thread offers; each runs `InboxScreen.action_<name>` on the thread's mention."""
+
 
 class ThreadScreen(Screen[None]):
+    HELP_TITLE = "thread"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="thread.back"),
         Binding("r", "reply", "Reply", id="thread.reply"),
+        *[Binding(keys, f"inbox('{name}')", label, show=shown, id=f"thread.{name}")
+          for name, (keys, label, shown) in INBOX_ACTIONS.items()],
         Binding("p", "retry", "Post failed again", show=False, id="thread.retry"),
         Binding("j,down", "scroll_down", "Down", show=False, id="thread.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="thread.up"),
+        Binding("g,home", "scroll_top", "Top", show=False, id="thread.top"),
+        Binding("G,end", "scroll_bottom", "Bottom", show=False, id="thread.bottom"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="thread.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="thread.page_up"),
     ]
 
     def __init__(self, session: Session, uid: str) -> None:
@@ -37,8 +69,40 @@ class ThreadScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Nothing focused: the screen's keys are the live ones (help lists them, not the view's).
+        self.query_one("#thread-view").can_focus = False
+        self.set_focus(None)
+        if (inbox := self.inbox) is not None:
+            inbox.pinned_uid = self.uid
         self.render_thread()
-        self.query_one("#thread-view").focus()
+
+    def on_unmount(self) -> None:
+        inbox = self.inbox
+        if inbox is not None and inbox.pinned_uid == self.uid:
+            inbox.pinned_uid = None
+
+    @property
+    def inbox(self) -> InboxScreen | None:
+        """The inbox under this thread (opened from it or from the champions list)."""
+        return next((s for s in self.app.screen_stack if isinstance(s, InboxScreen)), None)
+
+    def action_inbox(self, name: str) -> None:
+        """Run the inbox's own action on this thread's mention, then show what it changed."""
+        inbox = self.inbox
+        if inbox is None:
+            self.notify("The inbox is not open.", severity="warning")
+            return
+        inbox.pinned_uid = self.uid
+        result: Any = getattr(inbox, f"action_{name}")()
+        if isinstance(result, Worker):  # a dialog first: redraw once it is answered
+            self.run_worker(self._redraw_after(result), group="thread-action")
+        else:
+            self.render_thread()
+
+    async def _redraw_after(self, worker: Worker[Any]) -> None:
+        await worker.wait()
+        if self.is_mounted:
+            self.render_thread()
 
     def on_screen_resume(self) -> None:
         if not self.is_mounted:
@@ -107,13 +171,31 @@ class ThreadScreen(Screen[None]):
         self.render_thread()
 
     def action_back(self) -> None:
+        if (inbox := self.inbox) is not None and inbox.pinned_uid == self.uid:
+            inbox.pinned_uid = None
         self.dismiss(None)
 
+    @property
+    def view(self) -> VerticalScroll:
+        return self.query_one("#thread-view", VerticalScroll)
+
     def action_scroll_down(self) -> None:
-        self.query_one("#thread-view", VerticalScroll).scroll_down(animate=False)
+        self.view.scroll_down(animate=False)
 
     def action_scroll_up(self) -> None:
-        self.query_one("#thread-view", VerticalScroll).scroll_up(animate=False)
+        self.view.scroll_up(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.view.scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.view.scroll_end(animate=False)
+
+    def action_page_down(self) -> None:
+        self.view.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.view.scroll_page_up(animate=False)
 
     def action_reply(self) -> None:
         from tui.screens.reply import ReplyScreen
