@@ -60,6 +60,9 @@ async def test_escalate_then_answered_returns_to_the_queue(tmp_path: Path) -> No
         while lst.current_uid != refund:
             await pilot.press("j")
         await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"refunded", "enter")  # the team's answer
+        await pilot.pause()
         assert app.session.store.mention(refund)["state"] == "open"
         assert app.session.store.mention(refund)["escalation_note"] == "double charge, please check"
 

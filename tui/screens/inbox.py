@@ -370,22 +370,22 @@ class InboxScreen(Screen[None]):
 
     @work
     async def action_snooze(self) -> None:
+        from tui.rows import wake_text
         from tui.screens.prompt import PromptScreen
 
         if not self._targets():
             return
+        lifecycle, clock = self.session.lifecycle, self.session.clock
+
+        def understood(text: str) -> str:  # raises WhenError (a ValueError): the dialog stays open
+            return wake_text(lifecycle.read_when(text, clock()), clock())
+
         answer = await self.app.push_screen_wait(PromptScreen(
             "Snooze until", placeholder="2h, tomorrow 9am, next monday",
-            help="It comes back to its queue by itself."))
-        if not answer:
+            help="It comes back to its queue by itself.", check=understood))
+        if not answer or not answer.strip():
             return
-        from tui.lifecycle import WhenError
-
-        try:
-            when = self.session.lifecycle.read_when(answer, self.session.clock())
-        except WhenError as error:
-            self.notify(str(error), severity="error")
-            return
+        when = lifecycle.read_when(answer, clock())
         self.act("snooze", why=answer, until=when.isoformat(timespec="minutes"))
 
     @work
@@ -408,8 +408,25 @@ class InboxScreen(Screen[None]):
         if self.act("resolve"):
             self.notify("Resolved. Press f (in the done queue, 7) to ask for feedback.", timeout=4)
 
-    def action_answered(self) -> None:
-        self.act("answer-escalation", why="answered by the team")
+    @work
+    async def action_answered(self) -> None:
+        """Ask for the team's answer; it is recorded with the step and shows in the history."""
+        from tui.screens.prompt import PromptScreen
+
+        targets = self._targets()
+        mention = self.session.store.mention(targets[0]) if targets else None
+        if mention is None or mention.get("state") != "escalated":
+            self.act("answer-escalation", why="answered by the team")  # says why it cannot
+            return
+        team = mention.get("escalated_to") or "the team"
+        answer = await self.app.push_screen_wait(PromptScreen(
+            f"What did {team} answer?", placeholder="refund approved, sent today",
+            help="Recorded with the step; shows in the thread and the history. It goes back "
+                 "to its queue for you to reply."))
+        if answer is None:
+            return
+        note = answer.strip()
+        self.act("answer-escalation", why=note or "answered by the team", note=note)
 
     def action_feedback(self) -> None:
         """After a resolution: ask the customer how it went, with the feedback template, once."""

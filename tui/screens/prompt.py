@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -10,21 +11,34 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; Enter returns it, Escape returns None."""
+    """Ask for one line of text; Enter returns it, Escape returns None.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    With `check`, the dialog says what it understood while the agent types (`check` returns that
+    line, or raises ValueError with a message saying what is wrong), and Enter on text that does not
+    check out keeps the dialog open with that message instead of closing on a guess."""
 
-    def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "") -> None:
+    DEFAULT_CSS = """
+    #prompt-preview.-error { color: $text-error; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", "Confirm", id="prompt.confirm"),
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
+    ]
+
+    def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "",
+                 check: Callable[[str], str] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
         self.help_text = help
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -32,9 +46,45 @@ class PromptScreen(ModalScreen[str | None]):
             if self.help_text:
                 yield Label(Text(self.help_text), classes="dialog-help")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
+            if self.check is not None:
+                yield Label("", id="prompt-preview", classes="dialog-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._preview(self.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._preview(event.value)
+
+    def _preview(self, value: str) -> str | None:
+        """Show what `check` makes of `value`; returns the error message, if any."""
+        if self.check is None:
+            return None
+        preview = self.query_one("#prompt-preview", Label)
+        if not value.strip():
+            preview.update(Text(""))
+            preview.set_class(False, "-error")
+            return None  # Enter on nothing closes, as Esc does
+        try:
+            understood = self.check(value)
+        except ValueError as error:
+            preview.update(Text(f"✗ {error}"))
+            preview.set_class(True, "-error")
+            return str(error)
+        preview.update(Text(f"→ {understood}"))
+        preview.set_class(False, "-error")
+        return None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        value = self.query_one("#prompt-input", Input).value
+        if self._preview(value) is not None:
+            self.query_one("#prompt-input", Input).focus()
+            return  # stays open: the preview line says what is wrong
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -50,6 +100,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
     """Pick one option (j/k or arrows), then write an optional note; Enter confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", "Next · Confirm", id="choice.confirm"),
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
         Binding("j", "move(1)", "Down", show=False, id="choice.down"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up"),
@@ -79,6 +130,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
                              id="choice-options")
             yield Label(Text(f"{self.note_label} (Enter to confirm, Esc to cancel)"), classes="dialog-help")
             yield Input(value=self.note, id="choice-note")
+        yield Footer()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -90,11 +142,19 @@ class ChoiceScreen(ModalScreen[Choice | None]):
         self.query_one("#choice-note", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        """Enter on the options moves to the note; Enter in the note confirms."""
         options = self.query_one(OptionList)
+        if options.has_focus:
+            self.query_one("#choice-note", Input).focus()
+            return
         if options.highlighted is None:
             return
         value = self.options[options.highlighted][0]
-        self.dismiss(Choice(value, event.value.strip()))
+        self.dismiss(Choice(value, self.query_one("#choice-note", Input).value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

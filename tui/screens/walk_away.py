@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 REASONS = [
@@ -33,7 +33,13 @@ class WalkAway:
 class WalkAwayScreen(ModalScreen[WalkAway | None]):
     """Reason, note and watch window; Enter in the last field confirms, Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="walk.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Next field", id="walk.next"),
+        Binding("ctrl+s", "confirm", "Walk away", id="walk.confirm"),
+        Binding("escape", "cancel", "Cancel", id="walk.cancel"),
+        Binding("j", "move(1)", "Down", show=False, id="walk.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="walk.up"),
+    ]
 
     def __init__(self, mention: dict[str, Any], signs: list[str], days: int = 7) -> None:
         super().__init__(classes="dialog-screen")
@@ -45,9 +51,9 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
         with Vertical(classes="dialog", id="walk-away"):
             yield Label(Text(f"Walk away from {self.mention.get('author', '')}'s thread?"),
                         classes="dialog-title")
-            help_text = Text("It leaves the active queues for walked-away, stays watched, and comes "
-                             "back to priority if the author writes again or it draws a crowd.")
-            yield Label(help_text, classes="dialog-help")
+            yield Label(Text(self._summary(self.days)), id="walk-summary", classes="dialog-help")
+            yield Label(Text("Enter moves reason → note → days; Enter on the days (or ctrl+s "
+                             "anywhere) walks away. Esc cancels; u undoes."), classes="dialog-help")
             if self.signs:
                 yield Label(Text("Signs seen: " + "; ".join(self.signs)), classes="dialog-help")
             yield OptionList(*(Option(Text(label), id=value) for value, label in REASONS),
@@ -56,6 +62,33 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
             yield Input(placeholder="what happened, for whoever picks this up", id="walk-note")
             yield Label(Text("Watch for (days)"), classes="dialog-help")
             yield Input(str(self.days), id="walk-days", type="integer")
+        yield Footer()
+
+    @staticmethod
+    def _summary(days: int | None) -> str:
+        """What walking away does, with the watch window the agent has typed so far."""
+        window = f"{days} day{'s' if days != 1 else ''}" if days else "the days below"
+        return (f"It leaves the active queues for walked-away (6) and stays watched for {window}: "
+                "it comes back to priority if the author writes again or it draws a crowd.")
+
+    def _days(self) -> int:
+        try:
+            return max(1, int(self.query_one("#walk-days", Input).value or self.days))
+        except ValueError:
+            return self.days
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "walk-days":
+            self.query_one("#walk-summary", Label).update(Text(self._summary(self._days())))
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.has_focus:
+            options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+    def action_next(self) -> None:
+        """Enter off the inputs (the options list takes its own Enter): on to the note."""
+        self.query_one("#walk-note", Input).focus()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -66,17 +99,17 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
         self.query_one("#walk-note", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
         if event.input.id == "walk-note":
             self.query_one("#walk-days", Input).focus()
             return
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
         options = self.query_one(OptionList)
         reason = REASONS[options.highlighted or 0][0]
-        try:
-            days = max(1, int(self.query_one("#walk-days", Input).value or self.days))
-        except ValueError:
-            days = self.days
         note = self.query_one("#walk-note", Input).value.strip()
-        self.dismiss(WalkAway(reason, note, timedelta(days=days)))
+        self.dismiss(WalkAway(reason, note, timedelta(days=self._days())))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
