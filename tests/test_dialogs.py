@@ -93,8 +93,8 @@ async def test_walk_away_says_how_to_confirm_and_what_happens(tmp_path: Path) ->
         assert mention["watch_until"].startswith((NOW + timedelta(days=3)).date().isoformat())
 
 
-@pytest.mark.parametrize("key, kind", [("s", PromptScreen), ("number_sign", PromptScreen), ("e", ChoiceScreen),
-                                       ("w", WalkAwayScreen)])
+@pytest.mark.parametrize("key, kind", [("s", PromptScreen), ("number_sign", PromptScreen),
+                                       ("e", ChoiceScreen), ("w", WalkAwayScreen)])
 async def test_every_dialog_footer_shows_its_own_keys(tmp_path: Path, key: str, kind: type) -> None:
     app = escalating_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -23,11 +23,12 @@ class PromptScreen(ModalScreen[str | None]):
     check out keeps the dialog open with that message instead of closing on a guess."""
 
     DEFAULT_CSS = """
+    #prompt-preview { width: 100%; color: $text-muted; }
     #prompt-preview.-error { color: $text-error; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Confirm", id="prompt.confirm"),
+        Binding("enter", "confirm", "Confirm", priority=True, id="prompt.confirm"),
         Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
     ]
 
@@ -47,7 +48,7 @@ class PromptScreen(ModalScreen[str | None]):
                 yield Label(Text(self.help_text), classes="dialog-help")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             if self.check is not None:
-                yield Label("", id="prompt-preview", classes="dialog-help")
+                yield Label("", id="prompt-preview")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -75,10 +76,6 @@ class PromptScreen(ModalScreen[str | None]):
         preview.set_class(False, "-error")
         return None
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
-
     def action_confirm(self) -> None:
         value = self.query_one("#prompt-input", Input).value
         if self._preview(value) is not None:
@@ -100,7 +97,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
     """Pick one option (j/k or arrows), then write an optional note; Enter confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Next · Confirm", id="choice.confirm"),
+        Binding("enter", "confirm", "Next · Confirm", priority=True, id="choice.confirm"),
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
         Binding("j", "move(1)", "Down", show=False, id="choice.down"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up"),
@@ -139,11 +136,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#choice-note", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
+        self.query_one("#choice-note", Input).focus()  # a click on an option
 
     def action_confirm(self) -> None:
         """Enter on the options moves to the note; Enter in the note confirms."""

@@ -34,7 +34,7 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
     """Reason, note and watch window; Enter in the last field confirms, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "next", "Next field", id="walk.next"),
+        Binding("enter", "next", "Next field", priority=True, id="walk.next"),
         Binding("ctrl+s", "confirm", "Walk away", id="walk.confirm"),
         Binding("escape", "cancel", "Cancel", id="walk.cancel"),
         Binding("j", "move(1)", "Down", show=False, id="walk.down"),
@@ -59,9 +59,9 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
             yield OptionList(*(Option(Text(label), id=value) for value, label in REASONS),
                              id="walk-reason")
             yield Label(Text("Note"), classes="dialog-help")
-            yield Input(placeholder="what happened, for whoever picks this up", id="walk-note")
+            yield Input(placeholder="what happened, for whoever picks this up", id="walk-note", compact=True)
             yield Label(Text("Watch for (days)"), classes="dialog-help")
-            yield Input(str(self.days), id="walk-days", type="integer")
+            yield Input(str(self.days), id="walk-days", type="integer", compact=True)
         yield Footer()
 
     @staticmethod
@@ -87,8 +87,13 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
             options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_next(self) -> None:
-        """Enter off the inputs (the options list takes its own Enter): on to the note."""
-        self.query_one("#walk-note", Input).focus()
+        """Enter walks reason → note → days, and on the days confirms."""
+        if self.query_one(OptionList).has_focus:
+            self.query_one("#walk-note", Input).focus()
+        elif self.query_one("#walk-note", Input).has_focus:
+            self.query_one("#walk-days", Input).focus()
+        else:
+            self.action_confirm()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -97,13 +102,6 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#walk-note", Input).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "walk-note":
-            self.query_one("#walk-days", Input).focus()
-            return
-        self.action_confirm()
 
     def action_confirm(self) -> None:
         options = self.query_one(OptionList)
