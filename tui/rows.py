@@ -59,7 +59,11 @@ def reach(followers: int | None) -> str:
 def wake_text(when: datetime, now: datetime) -> str:
     """When a snooze ends, said both ways: "until Tue 1 Dec 09:00 (in 15h)"."""
     left = (when - now).total_seconds()
-    relative = f"in {span(left)}" if left >= 0 else f"{span(left)} ago"
+    said = span(left)
+    minutes = int(abs(left) // 60) % 60
+    if 3600 <= abs(left) < 10 * 3600 and minutes:  # "1h" for 1h 59m would mislead
+        said += f" {minutes:02d}m"
+    relative = f"in {said}" if left >= 0 else f"{said} ago"
     return f"until {when:%a} {when.day} {when:%b %H:%M} ({relative})"
 
 
