@@ -8,6 +8,8 @@ from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention, settle
 from tui.app import TurnaroundApp, make_app
 from tui.config import Config
 from tui.screens.inbox import InboxScreen
+from tui.screens.reply import ReplyScreen
+from tui.widgets.draft_area import DraftArea
 from tui.widgets.mention_list import MentionList
 from tui.widgets.queue_bar import QueueBar
 
@@ -127,8 +129,19 @@ async def test_resolve_then_ask_feedback_once(tmp_path: Path) -> None:
         while lst.current_uid != uid:
             await pilot.press("j")
         await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyScreen), "f opens the request in the editor"
+        assert app.session.store.mention(uid)["state"] == "resolved", "nothing until it is sent"
+        assert app.session.store.outbox() == []
+        assert "let us know how we did" in app.screen.query_one(DraftArea).text, "asks, after a fix"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
         assert app.session.store.mention(uid)["state"] == "feedback-requested"
         assert [row["uid"] for row in app.session.store.outbox()] == [uid]
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen), "asked once"
         await pilot.press("4")
         assert uid in lst.uids, "a feedback request waits in `waiting`"
 

@@ -1,5 +1,6 @@
-"""The champions view with Pilot: praise lands in the list with its count, `h` thanks with the saved
-reply (outbox row and a `thank` event), a muted author is refused, `H` marks and unmarks, 80x24 works."""
+"""The champions view with Pilot: praise lands in the list with its count, `h` opens the saved
+thanks in the editor and sending it records it (outbox row and a `thank` event), a muted author is
+refused, `H` marks and unmarks, 80x24 works."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from tui.app import TurnaroundApp, make_app
 from tui.config import Config
 from tui.screens.champions import ChampionsScreen
 from tui.screens.inbox import InboxScreen
+from tui.screens.reply import ReplyScreen
 from tui.templates import load_templates
+from tui.widgets.draft_area import DraftArea
 from tui.widgets.mention_detail import MentionDetail
 from tui.widgets.mention_list import MentionList
 
@@ -92,29 +95,44 @@ async def test_praise_lands_in_the_queue_and_the_champions_list(tmp_path: Path) 
         assert isinstance(app.screen, InboxScreen)
 
 
-async def test_h_queues_the_rendered_thanks_and_records_it(tmp_path: Path) -> None:
+async def send_from_editor(pilot: Any, app: TurnaroundApp) -> str:
+    """In the reply editor `h` opened: the prefilled text, then ctrl+s sends it."""
+    await pilot.pause()
+    assert isinstance(app.screen, ReplyScreen), "h opens the editor, it never posts unseen"
+    text = app.screen.query_one(DraftArea).text
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return text
+
+
+async def test_h_opens_the_rendered_thanks_and_sending_records_it(tmp_path: Path) -> None:
     app = app_on(tmp_path / "store.json")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot, app, len(MENTIONS))
         assert app.session is not None
         screen = await open_champions(pilot, app)
         await pilot.press("h")
+        await pilot.pause()
+        assert app.session.outbox.items() == [] and thanks(app) == [], "nothing before it is sent"
+        expected = THANKS_BODY.replace("{name}", "Fan [bold]Club[/]").replace("{brand}", "Brightside Coffee")
+        assert await send_from_editor(pilot, app) == expected, "the name goes in literally, markup and all"
+        assert app.screen is screen
         rows = app.session.outbox.items()
         assert len(rows) == 1
-        expected = THANKS_BODY.replace("{name}", "Fan [bold]Club[/]").replace("{brand}", "Brightside Coffee")
         assert rows[0]["uid"] == "mastodon:2", "against their latest praise"
-        assert rows[0]["text"] == expected, "the name goes in literally, markup and all"
+        assert rows[0]["text"] == expected
         [event] = thanks(app)
         assert event["uids"] == ["mastodon:2"]
         assert event["details"]["template"] == "praise-thanks"
         assert event["details"]["author"] == FAN
         assert app.session.store.mention("mastodon:2")["thanked_at"]
         assert "✓ thanked" in prompts(screen)[0]
-        # Thanked before: one stray h does not thank again in public, a second one does.
+        # Thanked before: h says so, and still only opens the editor.
         await pilot.press("h")
-        assert len(app.session.outbox.items()) == 1
-        assert any("press h again" in n for n in notes(app))
-        await pilot.press("h")
+        await pilot.pause()
+        assert any("Already thanked" in n for n in notes(app))
+        assert isinstance(app.screen, ReplyScreen) and len(app.session.outbox.items()) == 1
+        await send_from_editor(pilot, app)
         assert len(app.session.outbox.items()) == 2 and len(thanks(app)) == 2
 
 
@@ -129,12 +147,36 @@ async def test_inbox_h_thanks_the_current_author_and_u_undoes_the_record(tmp_pat
         assert uid is not None
         author = app.session.store.mention(uid)["author"]
         await pilot.press("h")
+        await send_from_editor(pilot, app)
+        assert isinstance(app.screen, InboxScreen)
         [row] = app.session.outbox.items()
         assert row["uid"] == uid and "Brightside Coffee" in row["text"]
         assert [e["details"]["author"] for e in thanks(app)] == [author]
         assert app.session.store.mention(uid)["thanked_at"]
         await pilot.press("u")
         assert not app.session.store.mention(uid).get("thanked_at"), "the thank event undoes"
+
+
+async def test_a_thanks_left_with_escape_is_a_draft_that_thanks_when_sent(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        await pilot.press("3")
+        uid = app.screen.query_one(MentionList).current_uid
+        assert uid is not None
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert app.session.outbox.items() == [] and thanks(app) == []
+        assert not app.session.store.mention(uid).get("thanked_at")
+        assert "Brightside Coffee" in (app.session.store.draft(uid) or ""), "kept as a draft"
+        await pilot.press("r")
+        await send_from_editor(pilot, app)
+        assert [e["uids"] for e in thanks(app)] == [[uid]], "the draft still carries the thanks"
+        assert app.session.store.draft(uid) is None
 
 
 async def test_a_muted_author_gets_no_templated_thanks(tmp_path: Path) -> None:
@@ -146,6 +188,8 @@ async def test_a_muted_author_gets_no_templated_thanks(tmp_path: Path) -> None:
         screen = await open_champions(pilot, app)
         assert FAN in prompts(screen)[0] and "muted" in prompts(screen)[0]
         await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, ChampionsScreen), "no editor for a muted author"
         assert app.session.outbox.items() == []
         assert thanks(app) == []
         assert any("muted" in n and "no templated thanks" in n for n in notes(app))
@@ -211,6 +255,7 @@ async def test_champions_screen_fits_80x24(tmp_path: Path) -> None:
         assert options.region.width == 80
         assert options.option_count == 2
         await pilot.press("h")
+        await send_from_editor(pilot, app)
         assert app.session is not None and len(app.session.outbox.items()) == 1
         await pilot.press("escape")
         assert isinstance(app.screen, InboxScreen)

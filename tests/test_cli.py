@@ -114,7 +114,7 @@ def test_triage_json_in_input_order(tmp_path: Path, capsys) -> None:
     assert code == 1
     assert [r["id"] for r in rows] == ["1", "2", "3", "1"]
     for row in rows:
-        assert set(row) == {"id", "label", "sentiment", "kind", "priority", "queue"}
+        assert set(row) == {"id", "label", "sentiment", "kind", "priority", "queue", "lang"}
         assert row["label"] in {"negative", "neutral", "positive"}
         assert -1 <= row["sentiment"] <= 1 and 0 <= row["priority"] <= 100
     assert rows[0]["label"] == "negative" and rows[0]["queue"] == "priority"

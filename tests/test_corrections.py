@@ -22,7 +22,9 @@ from tui.corrections import (
 from tui.report import build_report, render_text, rows
 from tui.session import Session
 
-WARPED = "PSA do NOT leave your Orbit on standby. Mine got so hot the side panel warped"
+# A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel
+# warped", is now caught by triage itself, so it no longer shows a correction at work).
+WARPED = "PSA: do not leave your Orbit on standby overnight. The side panel on mine bent out of shape"
 
 
 @pytest.fixture
@@ -84,12 +86,13 @@ def test_a_queue_alone_can_be_corrected_and_nothing_changed_is_no_event(session:
 def test_the_same_wording_is_triaged_the_agents_way_next_time(session: Session) -> None:
     first = arrive(session, WARPED)
     session.correct([first["uid"]], Correction(label="negative", kind="crisis"))
-    again = arrive(session, "@orbit psa do not leave your orbit on standby!! mine got SO hot the side "
-                            "panel warped https://pic.example/1")
+    again = arrive(session, "@orbit psa do not leave your orbit on standby overnight!! the side panel on "
+                            "mine bent out of shape https://pic.example/1")
     assert (again["label"], again["kind"], again["queue"]) == ("negative", "crisis", "priority")
     assert again["learned"]["how"] == "same wording"
     assert again["learned"]["was"]["kind"] != "crisis"
-    near = arrive(session, "PSA never leave your Orbit on standby. Mine got so hot the side panel warped")
+    near = arrive(session, "PSA: never leave your Orbit on standby overnight. The side panel on mine bent "
+                           "out of shape")
     assert (near["kind"], near["learned"]["how"]) == ("crisis", "nearly the same wording")
 
 

@@ -11,7 +11,9 @@ from tests.test_champions_ui import plain
 from tui.screens.correct import CorrectScreen
 from tui.screens.inbox import InboxScreen
 
-WARPED = "PSA do NOT leave your Orbit on standby. Mine got so hot the side panel warped"
+# A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel
+# warped", is now caught by triage itself, so it no longer shows a correction at work).
+WARPED = "PSA: do not leave your Orbit on standby overnight. The side panel on mine bent out of shape"
 MENTIONS = [make_mention(1, WARPED, minutes_ago=5),
             make_mention(2, "What are your opening hours on Sunday?", minutes_ago=20)]
 

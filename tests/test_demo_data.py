@@ -24,7 +24,10 @@ OPTIONAL: dict[str, type] = {
     "in_reply_to": str,
     "thread": str,
 }
-SOURCES = {"mastodon", "bluesky", "reddit", "hn", "rss", "x"}
+REVIEW: dict[str, type] = {"rating": int, "review": bool, "update_time": str, "review_name": str,
+                           "owner_reply": bool}
+"""What a review source adds (tui/sources/google_reviews.py, trustpilot.py, yelp.py)."""
+SOURCES = {"mastodon", "bluesky", "reddit", "hn", "rss", "x", "google", "trustpilot", "yelp"}
 END = datetime.fromisoformat("2026-11-24T09:00:00+00:00")
 
 
@@ -55,7 +58,11 @@ def test_fields_present_and_typed(mentions: list[dict[str, Any]]) -> None:
             if field in mention:
                 value = mention[field]
                 assert isinstance(value, kind) and not isinstance(value, bool), (number, field)
-        assert set(mention) <= set(REQUIRED) | set(OPTIONAL), f"line {number}: unknown field"
+        review_fields = set(REVIEW) if mention["source"] in ("google", "trustpilot", "yelp") else set()
+        assert set(mention) <= set(REQUIRED) | set(OPTIONAL) | review_fields, f"line {number}: unknown field"
+        for field, kind in REVIEW.items():
+            if field in mention and field in review_fields:
+                assert isinstance(mention[field], kind), (number, field)
         assert mention["source"] in SOURCES, f"line {number}: source {mention['source']!r}"
 
 

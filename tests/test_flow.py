@@ -244,6 +244,11 @@ async def test_reply_hint_fix_draft_kept_across_restart_then_sent(tmp_path: Path
         screen = again.screen
         assert isinstance(screen, ReplyScreen)
         assert screen.draft.text == fixed, "a restart brings the draft back"
+        if "…" in fixed:  # the rewrite left a gap: sending is refused until the agent fills it
+            await pilot.press("ctrl+s")
+            assert again.screen is screen
+            fixed = fixed.replace("…", "a store credit")
+            screen.draft.load_text(fixed)
         await pilot.press("ctrl+s")
         assert isinstance(again.screen, InboxScreen)
         assert again.session is not None

@@ -171,11 +171,11 @@ def test_feedback_is_offered_after_resolution_but_never_to_the_muted(store: Stor
     store.add_mention(stored(1))
     assert offer_feedback(store, "x:1") is None
     life.apply("resolve", ["x:1"])
-    assert offer_feedback(store, "x:1") == "feedback-request"
+    assert offer_feedback(store, "x:1") == "feedback-after-fix"
     change = request_feedback(life, "x:1")
     mention = store.mention("x:1") or {}
     assert (mention["state"], mention["queue"]) == ("feedback-requested", "waiting")
-    assert (store.event(change.event_id) or {})["details"] == {"template": "feedback-request"}
+    assert (store.event(change.event_id) or {})["details"] == {"template": "feedback-after-fix"}
     assert offer_feedback(store, "x:1") is None  # asked once
 
     store.add_mention(stored(2, author="@kim"))

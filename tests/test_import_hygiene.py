@@ -3,6 +3,7 @@ Textual nor Rich. The UI depends on the core, never the reverse."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -50,3 +51,23 @@ def test_fast_commands_load_only_what_they_need(command: str, tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     loaded = [line for line in result.stdout.splitlines() if line.startswith("LOADED=")]
     assert loaded == ["LOADED="], f"`turnaround {command}` imports {loaded}"
+
+
+def test_warm_lint_does_not_parse_its_rules(tmp_path) -> None:
+    """Issue 17: after the first run, lint reads its compiled patterns and parsed rules from the cache
+    (tui/regexcache.py) instead of running the TOML and regex parsers, and skips typing."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Unfortunately we can't refund that.\n")
+    forbidden = ("tomllib", "typing", "json", "glob", "importlib.resources")
+    code = (f"import sys, contextlib\nfrom tui.cli import main\nwith contextlib.suppress(SystemExit):\n"
+            f"    main(['lint', {str(draft)!r}])\n"
+            f"print('LOADED=' + ','.join(m for m in {forbidden!r} if m in sys.modules))")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+            for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    assert (tmp_path / "cache" / "turnaround" / "hint-patterns.marshal").is_file()
+    hints = [run.stdout.split("LOADED=")[0] for run in runs]
+    assert hints[0] == hints[1], "the same hints, cold or warm"
+    assert "excuse" in runs[1].stdout or "negative-language" in runs[1].stdout
+    assert runs[1].stdout.strip().endswith("LOADED="), runs[1].stdout

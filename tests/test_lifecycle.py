@@ -166,7 +166,7 @@ def test_the_whole_path_open_to_closed(store: Store, clock: Clock) -> None:
     mention = store.mention("x:1") or {}
     assert mention["first_response_at"] == (T0 + timedelta(minutes=5)).isoformat()
     assert mention["closed_at"] == (T0 + timedelta(minutes=10)).isoformat()
-    assert mention["feedback_template"] == "feedback-request"
+    assert mention["feedback_template"] == "feedback-after-fix"
     assert [e["action"] for e in life.history("x:1")] == ["reply", "resolve", "request-feedback", "close"]
 
 

@@ -61,10 +61,12 @@ async def test_escalate_then_answered_returns_to_the_queue(tmp_path: Path) -> No
             await pilot.press("j")
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*"refunded", "enter")  # the team's answer
+        assert app.session.store.mention(refund)["state"] == "escalated", "a asks for the answer first"
+        await pilot.press(*"refund approved", "enter")
         await pilot.pause()
         assert app.session.store.mention(refund)["state"] == "open"
         assert app.session.store.mention(refund)["escalation_note"] == "double charge, please check"
+        assert app.session.store.mention(refund)["escalation_answer"] == "refund approved"
 
 
 async def test_snooze_hides_until_the_time_then_comes_back(tmp_path: Path) -> None:

@@ -1,13 +1,18 @@
-"""The reply editor with Pilot: saved replies (ctrl+t) fill the editor and never send."""
+"""The reply editor with Pilot: saved replies (ctrl+t) fill the editor and never send; a draft with
+a placeholder or a rewrite's gap left in it is refused, saying which."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from textual import events
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
 from tui.app import TurnaroundApp, make_app
 from tui.config import Config
 from tui.screens.reply import ReplyScreen
+from tui.screens.sending import not_ready
 from tui.screens.templates import TemplatePicker
 from tui.widgets.draft_area import DraftArea
 
@@ -24,6 +29,7 @@ async def test_ctrl_t_opens_the_saved_replies_and_enter_fills_the_editor(tmp_pat
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, ReplyScreen)
+        await pilot.press(*"Hello!")
         await pilot.press("ctrl+t")
         await pilot.pause(0.2)
         assert app._exception is None, app._exception
@@ -37,4 +43,86 @@ async def test_ctrl_t_opens_the_saved_replies_and_enter_fills_the_editor(tmp_pat
         assert isinstance(app.screen, ReplyScreen)
         text = app.screen.query_one(DraftArea).text
         assert "Sam" in text and "{agent}" not in text
+        assert text.startswith("Hello! "), "put after what was typed, a space between"
         assert app.session is not None and app.session.outbox.items() == [], "a saved reply never sends"
+
+
+def notes(app: TurnaroundApp) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def open_editor(pilot: Any, app: TurnaroundApp, text: str) -> ReplyScreen:
+    await settle(pilot, app, len(MIXED))
+    await pilot.press("r")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, ReplyScreen)
+    screen.query_one(DraftArea).insert(text)
+    await pilot.pause(0.2)
+    return screen
+
+
+async def test_a_placeholder_left_in_the_draft_is_refused_and_named(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot, app, "Hi, so sorry! Could you DM us {order_id}? – {agent}")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen, "not sent: the editor stays open"
+        assert app.session is not None and app.session.outbox.items() == []
+        assert any("Fill {order_id}, {agent} before sending" in n for n in notes(app))
+        assert "{order_id}" in (app.session.store.draft(screen.uid) or ""), "the draft stays"
+        draft = screen.query_one(DraftArea)
+        draft.load_text("Hi, so sorry! Could you DM us your order number? – Sam")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(app.session.outbox.items()) == 1
+
+
+async def test_the_gap_a_rewrite_leaves_must_be_filled_before_sending(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_editor(pilot, app, "Sorry about that. We can't refund it.")
+        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.pause(0.2)
+        draft = screen.query_one(DraftArea)
+        assert "…" in draft.text, "the rewrite leaves a gap for the agent (see hints.toml `cant`)"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert app.session is not None and app.session.outbox.items() == []
+        assert any("before sending" in n and "…" in n for n in notes(app))
+        draft.load_text(draft.text.replace("…", "a store credit today"))
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert len(app.session.outbox.items()) == 1
+
+
+def test_only_a_rewrite_gap_counts_not_an_ellipsis_of_ones_own() -> None:
+    suggestions = ["what we can do is …", "what we can offer is ...", None, r"\1 instead"]
+    assert not_ready("Hmm... let me check that for you… one moment.", suggestions) is None
+    assert not_ready("Sorry! What we can do is … for you", suggestions) is not None
+    assert not_ready("what we can offer is...", suggestions) is not None
+    assert not_ready("What we can do is a refund.", suggestions) is None
+    assert not_ready("Hi {name}", suggestions) == "Fill {name} before sending."
+
+
+async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        uid = lst.current_uid
+        # As a terminal delivers a fast typist's keys: all queued at once, no frame in between.
+        for char in "rhello there, we're on it":
+            app.post_message(events.Key(char if char.isalnum() else {" ": "space", ",": "comma",
+                                                                      "'": "apostrophe"}[char], char))
+        for _ in range(50):  # the first editor of a run compiles the hint rules: give it time
+            await pilot.pause(0.1)
+            if isinstance(app.screen, ReplyScreen) and app.screen.draft.text:
+                break
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid
+        assert app.screen.query_one(DraftArea).text == "hello there, we're on it"
+        assert app.session is not None and app.session.store.draft(uid) == "hello there, we're on it"
+        assert "length 24" in str(app.screen.query_one("#reply-meter").render())
+        assert app.session is not None and app.session.outbox.items() == []

@@ -14,13 +14,26 @@ from pathlib import Path
 import pytest
 
 import tui.triage as triage_module
-from tui.triage import TriageConfigError, Triager, TriageResult, _alternatives, _join, queue_for
+from tui.triage import (
+    Correction,
+    TriageConfigError,
+    Triager,
+    TriageResult,
+    _alternatives,
+    _join,
+    queue_for,
+)
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 PACKAGED = triage_module._packaged_config()
 # A user's first crisis / other pattern lands after the packaged ones (lists extend).
 CRISIS_PATTERNS = len(PACKAGED["kind"]["crisis"]["patterns"])
+# Measured with the packaged model on tests/data/customer_dev.jsonl (see the floor test below).
+# In-sample (the model was fitted on these rows): label 0.995, kind 0.993, negatives in priority 0.980.
+LABEL_FLOOR = 0.95
+KIND_FLOOR = 0.95
+NEGATIVES_FLOOR = 0.95
 OTHER_PATTERNS = len(PACKAGED["kind"]["other"]["patterns"])
 
 
@@ -380,6 +393,7 @@ def test_result_shape(triager: Triager) -> None:
         "priority": result.priority,
         "queue": result.queue,
         "topics": list(result.topics),
+        "lang": "en",
     }
     assert -1.0 <= result.sentiment <= 1.0
     with pytest.raises(AttributeError):
@@ -551,3 +565,228 @@ def test_accuracy_on_heldout_set(triager: Triager) -> None:
     label, kind = accuracy(triager, "triage_heldout.jsonl")
     assert label >= 0.75, label
     assert kind >= 0.72, kind
+
+
+# --- issue 12: crises first, language, explanations, the model, learning from agents -----------
+
+# Real customer tweets (Customer Support on Twitter, CC BY-NC-SA 4.0) labelled by us; origin in
+# tests/data/README.md. The dev set was tuned on; the blind set is measured by the benchmark only.
+REAL_DEV = "customer_dev.jsonl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # data exposure in any wording
+        "your loyalty app just showed me someone else's card number and address",
+        "you can open other companies' invoices just by changing the number",
+        "Got a phishing email to an address I only gave to your app. So either they sold it or "
+        "they leaked it",
+        "@AskPlayStation my account got hacked and someone changed the email",
+        "Wow. @115911 just allowed someone to steal my phone number",
+        # safety
+        "PSA do NOT leave your Orbit on standby. Mine got so hot the side panel warped",
+        "lmao @BrightsideCoffee now selling coffee machines that set your kitchen on fire 🔥🔥 "
+        "can't make it up. clowns, the lot of you",
+        "they literally sell fire hazards",
+        "I got into a car accident while riding in my @Uber",
+        # outages hitting many, legal threats, discrimination
+        "@comcastcares no solution for repeated outages. Area outage",
+        "@Telvio I'm taking you to court over this",
+        "@Homely your guard followed me because I'm black",
+    ],
+)
+def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.kind, result.label, result.queue) == ("crisis", "negative", "priority")
+    assert result.sentiment < 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oh wonderful, delayed again, just what I needed",
+        "Thanks @Dashbite for delivering my dinner at midnight 🙄",
+        "Great, another cancelled flight. Thanks a lot",
+        "love how my parcel got thrown over the fence, amazing service as always",
+        "lol 'they're usually decent'. they literally sell fire hazards. bootlicker",
+        "bean club members finding out their 'loyalty' was to a company that can't secure a receipt 😂",
+        "brightside: makes coffee machine. coffee machine: makes toast. of your hand. 10/10 product design",
+    ],
+)
+def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert result.queue != "champions" and result.kind != "praise", result
+
+
+def test_shown_score_always_agrees_with_the_label(triager: Triager) -> None:
+    texts = [row["text"] for name in (REAL_DEV, "triage_labelled.jsonl", "triage_fresh_a.jsonl")
+             for row in load(name)]
+    texts.append("either they sold it or they leaked it")
+    for text in texts:
+        result = triager.triage(text, now=NOW)
+        shown = f"{result.sentiment:+.2f}"
+        if result.label == "negative":
+            assert result.sentiment < 0 and shown.startswith("-"), (text, result)
+        elif result.label == "positive":
+            assert result.sentiment > 0 and shown.startswith("+"), (text, result)
+        else:
+            assert abs(float(shown)) < 0.05, (text, result)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("@AmazonHelp ありがとうございます。 今、電話で主人が対応していただいてます。", "ja"),
+        ("@AppleSupport Hola necesito urgente la actualización de software. La batería me dura nada",
+         "es"),
+        ("@AmazonHelp Kann ich dann wenigstens mein Amazon-Konto aufladen um zu bezahlen?", "de"),
+    ],
+)
+def test_mentions_not_in_english_are_routed_untriaged(triager: Triager, text: str, lang: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert result.lang == lang and result.untriaged
+    assert result.queue == "needs-reply"
+    assert (result.label, result.kind, result.sentiment) == ("neutral", "other", 0.0)
+    assert result.describe() == f"untriaged (language: {lang})"
+    assert result.as_dict()["lang"] == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["@AppleSupport ok", "@AmazonHelp DM sent", "lol", "@Uber_Support https://t.co/abc123 #fail",
+     "@115850 @AmazonHelp 😡😡😡", "@SpotifyCares 1234 5678", "@Delta merci", "gracias @Uber_Support",
+     "@AppleSupport iOS 11.1 battery drain"],
+)
+def test_short_texts_handles_and_urls_are_not_called_foreign(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).lang == "en"
+
+
+def test_no_english_row_of_the_real_sets_is_called_foreign(triager: Triager) -> None:
+    rows = load(REAL_DEV) + load("customer_extra.jsonl")
+    wrong = [row["text"] for row in rows if row["lang"] == "en"
+             and triager.triage(row["text"], now=NOW).lang != "en"]
+    assert wrong == []
+    foreign = [row for row in rows if row["lang"] != "en"]
+    found = sum(triager.triage(row["text"], now=NOW).lang == row["lang"] for row in foreign)
+    assert found >= len(foreign) - 2  # a two-word Spanish greeting may read as English
+
+
+def test_explain_names_the_rule_and_the_words_with_signs(triager: Triager) -> None:
+    result = triager.triage("your loyalty app just showed me someone else's card number and address",
+                            explain=True)
+    crisis = [r for r in result.why if r.source == "crisis"]
+    assert crisis and "someone else's card number" in crisis[0].text
+    plain = triager.triage("@Dashbite the soup arrived lukewarm and the driver was rude", explain=True)
+    words = [r for r in plain.why if r.source == "word"]
+    assert words and all(r.weight != 0 for r in words)
+    assert any(str(r).startswith(("+", "-")) for r in words)
+    assert triager.triage("@Dashbite the soup arrived lukewarm").why == ()  # only when asked
+
+
+def test_explain_function_for_the_detail_pane() -> None:
+    lines = triage_module.explain("@Dashbite still no refund after 3 weeks, useless")
+    assert lines[0].startswith("negative complaint (-")
+    assert len(lines) >= 3
+    japanese = "@AmazonHelp ありがとうございます。 今、電話で主人が対応していただいてます。"
+    assert triage_module.explain(japanese)[0] == "untriaged (language: ja)"
+
+
+def test_cli_triage_explain(tmp_path: Path) -> None:
+    mentions = tmp_path / "m.jsonl"
+    mentions.write_text(json.dumps({"id": "1", "source": "x", "author": "@a", "created_at":
+                                    "2025-03-01T12:00:00+00:00",
+                                    "text": "my kettle exploded and burned my hand"}) + "\n")
+    out = subprocess.run([sys.executable, "-m", "tui", "triage", "--explain", str(mentions)],
+                         capture_output=True, text=True, cwd=Path(__file__).parents[1], check=True)
+    assert "crisis" in out.stdout and "burned my hand" in out.stdout
+    assert "negative crisis (-" in out.stdout
+
+
+def test_model_loads_from_package_data() -> None:
+    from tui.triage_model import ModelError, load_model, packaged_model
+
+    model = packaged_model()
+    assert model.label.classes == ("negative", "neutral", "positive")
+    assert set(model.kind.classes) == {"complaint", "question", "praise", "other"}
+    assert model.label.words and model.label.chars and model.label.rules
+    assert model.meta["trained_on"]["customer_dev"] > 400
+    with pytest.raises(ModelError, match=r"triage_model\.json\.gz"):
+        load_model(b"not gzip")
+
+
+def test_rules_alone_still_work_when_the_model_is_off(tmp_path: Path) -> None:
+    user = tmp_path / "triage.toml"
+    user.write_text("[model]\nenabled = false\n", encoding="utf-8")
+    rules = Triager.load(user)
+    assert rules.triage("@Dashbite still no update on my order", now=NOW).kind == "complaint"
+
+
+def real_accuracy(triager: Triager, name: str) -> tuple[float, float, float]:
+    rows = [row for row in load(name) if row["lang"] == "en"]
+    label = kind = negatives = in_priority = 0
+    for row in rows:
+        result = triager.triage(row["text"], now=NOW)
+        label += result.label == row["label"]
+        kind += result.kind == row["kind"]
+        if row["label"] == "negative":
+            negatives += 1
+            in_priority += result.queue == "priority"
+    return label / len(rows), kind / len(rows), in_priority / negatives
+
+
+def test_accuracy_floor_on_the_real_dev_set(triager: Triager) -> None:
+    # The shipped model was fitted on these rows too, so this is a regression guard set just below
+    # what the packaged model measured here, not an estimate of accuracy on unseen text (the
+    # benchmark's cross-validated and blind figures are that).
+    label, kind, negatives = real_accuracy(triager, REAL_DEV)
+    assert label >= LABEL_FLOOR, label
+    assert kind >= KIND_FLOOR, kind
+    assert negatives >= NEGATIVES_FLOOR, negatives
+
+
+# --- learning from the agent ---------------------------------------------------------------------
+
+
+def test_a_correction_teaches_the_same_wording_and_nothing_else(triager: Triager) -> None:
+    text = "@Telvio the engineer is coming tomorrow between 8 and 12"
+    before = triager.triage(text, now=NOW)
+    assert before.kind != "complaint"
+    adjustment = triager.learn([Correction(text, label="negative", kind="complaint")])
+    taught = triager.with_adjustment(adjustment)
+    again = taught.triage(text, now=NOW)
+    assert (again.label, again.kind, again.queue) == ("negative", "complaint", "priority")
+    # the same wording from someone else, other numbers, other case and spacing
+    same = taught.triage("@telvio  The engineer is coming tomorrow between 9 and 1", now=NOW)
+    assert (same.label, same.kind) == ("negative", "complaint")
+    # nearly the same wording
+    near = taught.triage("the engineer is coming tomorrow between 8 and 12 apparently", now=NOW)
+    assert near.kind == "complaint"
+    # one correction moves nothing else: not even mentions sharing its words
+    for other in ("@Telvio the engineer was brilliant, thank you", "@Telvio is the engineer coming?",
+                  "@Dashbite where is my order?"):
+        assert taught.triage(other, now=NOW) == triager.triage(other, now=NOW)
+    assert triager.triage(text, now=NOW) == before  # the original triager is untouched
+    why = taught.triage(text, explain=True).why
+    assert why[0].source == "store"
+
+
+def test_several_corrections_teach_their_shared_words(triager: Triager) -> None:
+    texts = ["@Bankly my zelle transfer is stuck", "@Bankly zelle transfer stuck since Monday",
+             "@Bankly zelle transfer to my landlord stuck again"]
+    adjustment = triager.learn([Correction(t, label="negative", kind="complaint") for t in texts])
+    assert "zelle" in adjustment.label_nudges and "my" not in adjustment.label_nudges
+    assert max(adjustment.label_nudges["zelle"]) <= 3.0
+    taught = triager.with_adjustment(adjustment)
+    fresh = "@Bankly my zelle transfer to mum"
+    assert taught.triage(fresh).sentiment <= triager.triage(fresh).sentiment
+    # mixed corrections of a word teach nothing about it
+    mixed = triager.learn([Correction("zelle is great", label="positive"),
+                           Correction("zelle is slow", label="negative")])
+    assert "zelle" not in mixed.label_nudges
+
+
+def test_corrections_are_checked() -> None:
+    with pytest.raises(ValueError, match="label 'angry'"):
+        Correction("x", label="angry")
+    assert not triage_module.StoreAdjustment()

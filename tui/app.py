@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -257,6 +258,17 @@ class TurnaroundApp(App[int]):
     async def _sync_store(self) -> None:
         if self.session is not None and self.session.store.needs_sync:
             await asyncio.to_thread(self.session.store.sync)
+
+    def on_key(self, event: events.Key) -> None:
+        """A fast `r` + text: the keys after `r` were already on their way to the inbox when the
+        editor opened. Printable keys that reach the app while the editor is up are those: they go
+        into the draft (before the app's own bindings, so an `h` or a `q` among them is just text)."""
+        from tui.screens.reply import ReplyScreen
+
+        if isinstance(self.screen, ReplyScreen) and event.is_printable and event.character:
+            event.prevent_default()
+            event.stop()
+            self.screen.type_ahead(event.character)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -123,8 +123,8 @@ def _muted(store: Store, author: str | None, thread: list[dict[str, Any]]) -> bo
 
 def offer_feedback(store: Store, thread_uid: str, *, rules: Rules | None = None,
                    ours: frozenset[str] = frozenset()) -> str | None:
-    """The template to offer after a resolution ("feedback-request"), or None: not resolved yet,
-    already asked, or the author is muted."""
+    """The template to offer after a resolution (`followup.feedback_template`, "feedback-after-fix"),
+    or None: not resolved yet, already asked, or the author is muted."""
     rules = rules or default_rules()
     thread = store.thread(thread_uid)
     if not any(m.get("state") == "resolved" for m in thread):

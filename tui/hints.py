@@ -13,14 +13,16 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from tui.datafile import DataFileError
+from tui.regexcache import RegexCache
+
+TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
+if TYPE_CHECKING:
+    from typing import Any
 
 CATEGORIES = (
     "negative-language",
@@ -150,22 +152,27 @@ class Rule:
 
 @dataclass(slots=True)
 class _Scanner:
-    """One compiled alternation for the pattern rules of one category.
+    """One alternation for the pattern rules of one category (or one absence rule's pattern).
 
     On ASCII text an ASCII-mode copy of the pattern finds the same matches about a third faster
-    (no Unicode case folding); it is compiled on first use.
+    (no Unicode case folding). Each mode is compiled only when first needed: when every pattern is
+    ASCII, drafts are always scanned in ASCII mode and the Unicode copy is never built.
     """
 
-    regex: re.Pattern[str]
+    pattern: str
+    flags: int
     rules: dict[str, Rule]
+    regexes: RegexCache
+    _unicode: re.Pattern[str] | None = None
     _ascii: re.Pattern[str] | None = None
 
     def pick(self, ascii_text: bool) -> re.Pattern[str]:
         if not ascii_text:
-            return self.regex
+            if self._unicode is None:
+                self._unicode = self.regexes.compile(self.pattern, self.flags)
+            return self._unicode
         if self._ascii is None:
-            flags = (self.regex.flags & ~re.UNICODE) | re.ASCII
-            self._ascii = re.compile(self.regex.pattern, flags)
+            self._ascii = self.regexes.compile(self.pattern, (self.flags & ~re.UNICODE) | re.ASCII)
         return self._ascii
 
 
@@ -219,6 +226,8 @@ class _Settings:
     english_min_share: float = 0.2
     platforms: dict[str, _Platform] = field(default_factory=dict)
     score: dict[str, int] = field(default_factory=dict)
+    # Every pattern is compiled through this; `HintEngine.load` gives it an on-disk file.
+    regexes: RegexCache = field(default_factory=RegexCache)
 
 
 def _pattern_text(value: Any, source: str, rule: str, name: str = "pattern") -> str:
@@ -234,10 +243,10 @@ def _pattern_text(value: Any, source: str, rule: str, name: str = "pattern") -> 
 
 
 def _compile(
-    text: str, source: str, rule: str, case_sensitive: bool, name: str = "pattern"
+    regexes: RegexCache, text: str, source: str, rule: str, case_sensitive: bool, name: str = "pattern"
 ) -> re.Pattern[str]:
     try:
-        return re.compile(text, 0 if case_sensitive else re.IGNORECASE)
+        return regexes.compile(text, 0 if case_sensitive else re.IGNORECASE)
     except re.error as error:
         raise HintRuleError(source, rule, name, f"bad regular expression: {error}") from None
 
@@ -268,9 +277,11 @@ def _caps_pattern(
     edge = r"(?<![\w#@/.:'&-])"
     end = r"(?![\w'&-])"
     token = edge + rf"(?=[{upper}'&]{{{max(min_letters, 1)},}}{end})[{upper}][{upper}'&]*{end}"
-    skip = "|".join(re.escape(a) for a in sorted(acronyms, key=len, reverse=True) if a)
+    # Longest first, then by name: the same text every run (sets iterate in a per-run order), so
+    # the compiled pattern can be found in the cache.
+    skip = "|".join(re.escape(a) for a in sorted(acronyms, key=lambda w: (-len(w), w)) if a)
     long_word = rf"(?=[{upper}'&]{{{max(loud_min_letters, min_letters, 1)},}}{end})"
-    listed = "|".join(re.escape(w) for w in sorted(loud_words, key=len, reverse=True) if w)
+    listed = "|".join(re.escape(w) for w in sorted(loud_words, key=lambda w: (-len(w), w)) if w)
     loud = f"(?:{long_word}|(?=(?:{listed}){end}))" if listed else long_word
     word = (rf"(?!(?:{skip}){end})" if skip else "") + edge + loud + token
     sep = r"[ \t,;:.\-]+"
@@ -363,9 +374,9 @@ def _start_filter(pattern: str, ignorecase: bool) -> str | None:
     return ("\\b" if anchored and words else "") + f"(?=[{guard}])"
 
 
-def _prefiltered(pattern: str, ignorecase: bool = False) -> str:
-    """`pattern` behind its start guard (see `_start_filter`)."""
-    guard = _start_filter(pattern, ignorecase)
+def _prefiltered(regexes: RegexCache, pattern: str, ignorecase: bool = False) -> str:
+    """`pattern` behind its start guard (see `_start_filter`; remembered in the regex cache)."""
+    guard = regexes.memo("start", pattern, ignorecase, lambda: _start_filter(pattern, ignorecase))
     return pattern if guard is None else f"{guard}(?:{pattern})"
 
 
@@ -396,7 +407,7 @@ def _merge_file(
                 settings.idioms.pop(idiom_id, None)
                 continue
             try:
-                re.compile(pattern, re.IGNORECASE)
+                settings.regexes.compile(pattern, re.IGNORECASE)
             except re.error as error:
                 problem = f"bad regular expression: {error}"
                 report(HintRuleError(source, idiom_id, "idioms", problem))
@@ -440,7 +451,7 @@ def _merge_file(
                 settings.signatures.pop(sig_id, None)
             else:
                 try:
-                    re.compile(pattern)
+                    settings.regexes.compile(pattern)
                 except re.error as error:
                     report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
                     continue
@@ -489,7 +500,7 @@ def _merge_alternatives(
             settings.alternatives.pop(key, None)
         else:
             try:
-                re.compile(value, re.IGNORECASE)
+                settings.regexes.compile(value, re.IGNORECASE)
             except re.error as error:
                 report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
                 continue
@@ -578,7 +589,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         if "pattern" not in merged:
             raise HintRuleError(source, rule_id, "pattern", "missing")
         text = _pattern_text(merged["pattern"], source, rule_id)
-        regex = _compile(text, source, rule_id, merged.get("case_sensitive", False))
+        regex = _compile(settings.regexes, text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
     for name in ("when", "when_hints"):
@@ -589,15 +600,30 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")
     if "when" in merged:
         when = _pattern_text(merged["when"], source, rule_id, "when")
-        _compile(when, source, rule_id, False, "when")
+        _compile(settings.regexes, when, source, rule_id, False, "when")
     return merged
 
 
 def _builtin_text() -> str:
+    """The shipped rules; read beside this module when it is a file (importlib.resources costs
+    `lint` more start-up than the read), through the package loader otherwise (a zip)."""
+    here = Path(__file__).with_name("data") / "hints.toml"
+    if here.is_file():
+        return here.read_text(encoding="utf-8")
+    from importlib import resources
+
     return resources.files("tui").joinpath("data/hints.toml").read_text(encoding="utf-8")
 
 
+def _parse_toml(text: str) -> dict[str, Any]:
+    import tomllib  # not on the cached path: importing it costs about as much as a lint
+
+    return tomllib.loads(text)
+
+
 def _read_user_file(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -614,7 +640,7 @@ def validate_rule_file(path: Path) -> None:
     in `errors`. This is the strict view of a single file, checked on top of the built-in rules.
     """
     settings = _Settings()
-    _merge_file(settings, tomllib.loads(_builtin_text()), "tui/data/hints.toml", _raise)
+    _merge_file(settings, _parse_toml(_builtin_text()), "tui/data/hints.toml", _raise)
     _merge_file(settings, _read_user_file(Path(path)), str(path), _raise)
 
 
@@ -634,22 +660,26 @@ class HintEngine:
             if fields.get("enabled", True) is False:
                 continue
             self.rules.append(self._build(rule_id, fields, settings))
+        regexes = settings.regexes
         idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
-        self._idioms = re.compile(_prefiltered(f"(?i:{idioms})")) if idioms else None
+        self._idioms = (
+            _Scanner(_prefiltered(regexes, f"(?i:{idioms})"), 0, {}, regexes) if idioms else None
+        )
         alternatives = "|".join(f"(?:{p})" for p in settings.alternatives.values())
         self._alternatives = (
-            re.compile(_prefiltered(f"(?i:{alternatives})")) if alternatives else None
+            _Scanner(_prefiltered(regexes, f"(?i:{alternatives})"), 0, {}, regexes) if alternatives else None
         )
         self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
-        self._signatures = re.compile(signatures) if signatures else None
+        self._signatures = regexes.compile(signatures) if signatures else None
         self._english_words = frozenset(settings.english_words)
         self._english_min_words = settings.english_min_words
         self._english_min_share = settings.english_min_share
         self._scanners: list[_Scanner] = []
         self._solo: list[Rule] = []
         self._absence = [
-            (r, _Scanner(r.regex, {}), _Scanner(r.when, {}) if r.when is not None else None)
+            (r, _Scanner(r.regex.pattern, r.regex.flags, {}, regexes),
+             _Scanner(r.when.pattern, r.when.flags, {}, regexes) if r.when is not None else None)
             for r in self.rules
             if r.kind == "absence" and r.regex
         ]
@@ -664,15 +694,23 @@ class HintEngine:
         for rules in by_category.values():
             names = {f"r{i}": rule for i, rule in enumerate(rules)}
             combined = "|".join(f"(?P<{name}>{self._scoped(rule)})" for name, rule in names.items())
-            self._scanners.append(_Scanner(re.compile(_prefiltered(combined)), names))
+            self._scanners.append(_Scanner(_prefiltered(regexes, combined), 0, names, regexes))
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
-        patterns = [s.regex.pattern for s in self._scanners] + [r.regex.pattern for r in self._solo]
-        patterns += [s.regex.pattern for _, s, _ in self._absence]
-        patterns += [w.regex.pattern for _, _, w in self._absence if w is not None]
+        patterns = [s.pattern for s in self._scanners] + [r.regex.pattern for r in self._solo]
+        patterns += [s.pattern for _, s, _ in self._absence]
+        patterns += [w.pattern for _, _, w in self._absence if w is not None]
         patterns += [self._signatures.pattern] if self._signatures else []
-        patterns += [self._alternatives.pattern] if self._alternatives else []
-        patterns += [self._idioms.pattern] if self._idioms else []
+        lookups = [s for s in (self._idioms, self._alternatives) if s is not None]
+        patterns += [s.pattern for s in lookups]
         self._ascii_patterns = all(p.isascii() for p in patterns)
+        # Compile now what checks will use (ASCII mode only, when the stand-ins make every draft
+        # ASCII), so the first keystroke does not pay for it and the cache file can be written.
+        modes = (True,) if self._ascii_patterns else (True, False)
+        absence = [s for _, scan, when in self._absence for s in (scan, when) if s is not None]
+        for scanner in self._scanners + absence + lookups:
+            for ascii_mode in modes:
+                scanner.pick(ascii_mode)
+        regexes.save()
 
     @staticmethod
     def _scoped(rule: Rule) -> str:
@@ -685,20 +723,21 @@ class HintEngine:
     def _build(rule_id: str, fields: Mapping[str, Any], settings: _Settings) -> Rule:
         kind = fields.get("kind", "pattern")
         source = settings.sources.get(rule_id, "")
+        regexes = settings.regexes
         regex: re.Pattern[str] | None = None
         if kind in ("pattern", "absence"):
             text = _pattern_text(fields["pattern"], source, rule_id)
-            regex = _compile(text, source, rule_id, fields.get("case_sensitive", False))
+            regex = _compile(regexes, text, source, rule_id, fields.get("case_sensitive", False))
         elif kind == "caps":
-            regex = re.compile(_caps_pattern(settings.acronyms, settings.min_letters,
-                                             settings.loud_words, settings.loud_min_letters))
+            regex = regexes.compile(_caps_pattern(settings.acronyms, settings.min_letters,
+                                                  settings.loud_words, settings.loud_min_letters))
         icase = not fields.get("case_sensitive", False)
         if kind == "absence" and regex is not None:
-            regex = re.compile(_prefiltered(regex.pattern, icase), regex.flags)
+            regex = regexes.compile(_prefiltered(regexes, regex.pattern, icase), regex.flags)
         when = None
         if kind == "absence" and "when" in fields:
             text = _pattern_text(fields["when"], source, rule_id, "when")
-            when = re.compile(_prefiltered(text, True), re.IGNORECASE)
+            when = regexes.compile(_prefiltered(regexes, text, True), re.IGNORECASE)
         combinable = (
             regex is not None
             and not regex.groupindex
@@ -724,11 +763,16 @@ class HintEngine:
         )
 
     @classmethod
-    def load(cls, user_rules_dir: Path | None = None) -> HintEngine:
-        """Built-in rules, then every `*.toml` in `user_rules_dir` in name order."""
-        settings = _Settings()
+    def load(cls, user_rules_dir: Path | None = None, cache_file: Path | None = None) -> HintEngine:
+        """Built-in rules, then every `*.toml` in `user_rules_dir` in name order.
+
+        `cache_file` keeps the compiled patterns between runs (see `tui.regexcache`): a command
+        that loads the rules per run should pass one, or compiling them costs more than the lint.
+        """
+        settings = _Settings(regexes=RegexCache(cache_file))
         errors: list[str] = []
-        builtin = tomllib.loads(_builtin_text())
+        text = _builtin_text()
+        builtin = settings.regexes.memo("toml", text, 0, lambda: _parse_toml(text))
         _merge_file(settings, builtin, "tui/data/hints.toml", _raise)
         if user_rules_dir is not None and Path(user_rules_dir).is_dir():
             for path in sorted(Path(user_rules_dir).glob("*.toml")):
@@ -754,8 +798,9 @@ class HintEngine:
         ascii_text = folded.isascii()
         if not ascii_text and self._ascii_patterns:
             folded, ascii_text = _ascii_probe(folded), True
-        idiom_spans = _Spans(self._idioms) if self._idioms is not None else None
-        alternatives = _Lazy(self._alternatives) if self._alternatives is not None else None
+        idioms, alternatives_scan = self._idioms, self._alternatives
+        idiom_spans = _Spans(idioms.pick(ascii_text)) if idioms is not None else None
+        alternatives = _Lazy(alternatives_scan.pick(ascii_text)) if alternatives_scan is not None else None
         spans: list[Hint] = []
         for scanner in self._scanners:
             for match in scanner.pick(ascii_text).finditer(folded):

@@ -470,11 +470,11 @@ class Lifecycle:
             fields["read"] = False
         elif action in ("tag", "untag"):
             tags = list(mention.get("tags") or [])
-            tag = details["tag"]
-            if action == "tag" and tag not in tags:
-                tags.append(tag)
-            elif action == "untag" and tag in tags:
-                tags.remove(tag)
+            for tag in details.get("tags") or [details["tag"]]:  # several at once: one undo
+                if action == "tag" and tag not in tags:
+                    tags.append(tag)
+                elif action == "untag" and tag in tags:
+                    tags.remove(tag)
             fields["tags"] = tags
         elif action == "escalate":
             fields["escalated_to"] = details.get("team") or details.get("to")

@@ -9,7 +9,6 @@ asyncio, httpx, TinyDB, Textual or Rich), so it starts fast enough for editor ho
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,8 +88,6 @@ def _read(path: str) -> Draft:
 
 def expand(paths: list[str]) -> Iterator[Draft]:
     """Every draft the arguments name, in the order given; directories and globs sorted by name."""
-    import glob
-
     for arg in paths:
         target = Path(arg)
         if arg != "-" and target.is_dir():
@@ -102,6 +99,8 @@ def expand(paths: list[str]) -> Iterator[Draft]:
             for path in found:
                 yield _read(str(path))
         elif arg != "-" and not target.exists() and any(c in arg for c in _GLOB_CHARS):
+            import glob
+
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 yield Draft(arg, problem=f"no file matches {arg}")
@@ -162,11 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     rules_dir: Path | None = args.rules
     if rules_dir is not None and not rules_dir.is_dir():
         return _error(f"rules directory not found: {rules_dir}")
-    if rules_dir is None:
-        from tui import paths
+    from tui import paths
 
+    if rules_dir is None:
         rules_dir = paths.rules_dir()
-    engine = HintEngine.load(rules_dir)
+    engine = HintEngine.load(rules_dir, cache_file=paths.cache_dir() / "hint-patterns.marshal")
     for problem in engine.errors:
         print(f"turnaround lint: skipped a rule: {clean(problem)}", file=sys.stderr)
     if args.platform is not None and args.platform.lower() not in engine.platforms:
@@ -194,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
             note = f"{name}: hints check English only; this draft does not look like English"
             print(f"turnaround lint: note: {note}", file=sys.stderr)
         if args.json:
+            import json
+
             print(json.dumps({"file": draft.name, "hints": [h.as_dict() for h in hints], "score": score},
                              ensure_ascii=False), flush=False)
         else:

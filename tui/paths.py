@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path, user_state_path
+from platformdirs import user_cache_path, user_config_path, user_data_path, user_state_path
 
 APP = "turnaround"
 
@@ -53,3 +53,8 @@ def templates_file() -> Path:
 
 def triage_file() -> Path:
     return config_dir() / "triage.toml"
+
+
+def cache_dir() -> Path:
+    """Only what can be rebuilt (compiled hint rules): deleting it costs speed, never data."""
+    return user_cache_path(APP)

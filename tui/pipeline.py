@@ -12,6 +12,7 @@ from tui.corrections import Lessons
 from tui.lifecycle import Rules, default_rules
 from tui.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.queues import queue_of
+from tui.reviews import apply_rating, revise
 from tui.rows import span
 from tui.sources.base import NO_CURSOR, Item, Source
 from tui.store import SpoolBatch, Store
@@ -55,6 +56,8 @@ class Pipeline:
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
+        self.update_hooks: list[ArrivalHook] = []
+        """Told of a stored mention that changed in place (an edited review)."""
         self.warning_hooks: list[Callable[[str], None]] = []
         """Told what the agent should hear about but that rejects nothing (`collect` prints it,
         the app notifies)."""
@@ -111,7 +114,11 @@ class Pipeline:
         except MentionError as error:
             return Outcome("invalid", problem=str(error))
         if self.store.has_mention(mention["uid"]):
-            return Outcome("duplicate", mention)
+            revised = revise(self.store, mention, self.triager, self.clock())  # an edited review
+            if revised is not None:
+                for hook in self.update_hooks:
+                    hook(revised)
+            return Outcome("updated" if revised else "duplicate", revised or mention)
         folded = self._fold(mention)
         if folded is not None:
             return Outcome("folded", folded)
@@ -148,6 +155,7 @@ class Pipeline:
             mention["ours"] = True
             mention["state"] = "ours"
             mention["read"] = True
+        apply_rating(mention, self.triager, now=now)  # stars weigh in a review's triage
         mention["queue"] = queue_of(mention)
         self.store.add_mention(mention)
         self.lessons.note_arrival(mention)

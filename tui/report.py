@@ -36,6 +36,7 @@ from tui.corrections import agreement, describe_agreement
 from tui.followup import overdue_follow_ups, turnaround_outcome
 from tui.lifecycle import Rules, RulesError, default_rules, load_user_rules, our_handles
 from tui.model import effective_time, maybe_time, now_utc
+from tui.reviews import review_figures
 from tui.store import Store
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -106,7 +107,8 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     queue_targets = dict(queue_targets or {})
     mentions = []
     for mention in store.mentions():
-        if str(mention.get("author", "")).lstrip("@").lower() in mine:
+        if (str(mention.get("author", "")).lstrip("@").lower() in mine
+                or (mention.get("extra") or {}).get("owner_reply")):  # our reply to a review
             continue
         created = effective_time(mention)
         if (since is None or created >= since) and created <= now:
@@ -202,6 +204,8 @@ def build_report(store: Store, since: datetime | None, now: datetime,
             if mention.get("label") == "negative":
                 negative_topics[topic] += 1
     busiest = sorted(topics.items(), key=lambda item: (-item[1], item[0]))[: rules.busiest_topics]
+    reviews = review_figures(store, mentions)  # rating trend; replies to 1-2 star reviews
+    reviews["sparkline"] = sparkline(d["mean"] for d in reviews["days"])
 
     return {
         "since": since.isoformat() if since else None,
@@ -234,6 +238,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
                         if str(row["author"]).lstrip("@").lower() not in mine][: rules.top_champions]
         ],
         "corrections": agreement(store, (m["uid"] for _, m in mentions)),
+        "reviews": reviews,
     }
 
 
@@ -267,6 +272,12 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
         out.append(("topic_mentions", topic["topic"], topic["count"]))
     for champion in report["champions"]:
         out.append(("champion_praise", champion["author"], champion["praise"]))
+    reviews = report["reviews"]
+    for day in reviews["days"]:
+        out.append(("rating_mean", day["day"], day["mean"]))
+    out.append(("low_star_reviews", "", reviews["low_star"]["reviews"]))
+    out.append(("low_star_answered", "", reviews["low_star"]["answered"]))
+    out.append(("low_star_median_minutes", "", reviews["low_star"]["median_minutes"]))
     corrections = report["corrections"]
     out.append(("triage_corrected", "", corrections["corrected"]))
     out.append(("triage_agreed_share", "", corrections["agreed"]))
@@ -360,6 +371,14 @@ def render_text(report: dict[str, Any]) -> str:
         means = [d["mean"] for d in trend["days"] if d["mean"] is not None]
         lines.append(f"Sentiment {first} → {last}: {trend['sparkline']}  "
                      f"(daily mean {min(means):+.2f} to {max(means):+.2f})")
+    reviews = report["reviews"]
+    if reviews["reviews"]:
+        low = reviews["low_star"]
+        median = low["median_minutes"]
+        fast = f", median {median:.0f} min to reply" if median is not None else ""
+        lines.append(f"Reviews: {reviews['reviews']}, mean {reviews['mean_rating']:.1f}★ "
+                     f"{reviews['days'][0]['day']} → {reviews['days'][-1]['day']}: {reviews['sparkline']}; "
+                     f"1-2★: {low['answered']} of {low['reviews']} answered{fast}")
     if report["busiest_topics"]:
         lines += ["", "Busiest topics"]
         lines += _columns([[f"  {t['topic']}", str(t["count"]), f"({t['negative']} negative)"]

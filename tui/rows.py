@@ -14,7 +14,30 @@ KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "
 LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
 CLOCK_SYMBOL = {"breached": "⚠", "due-soon": "◔", "ok": " "}
 SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "hn", "rss": "rss",
-                "x": "x", "demo": "demo", "jsonl": "jsonl", "sse": "sse"}
+                "x": "x", "demo": "demo", "jsonl": "jsonl", "sse": "sse", "google": "goog",
+                "trustpilot": "tpil", "yelp": "yelp"}
+
+
+def stars(mention: dict[str, Any]) -> str:
+    """A review's rating as a count and a star ("2★"); empty for anything that is not a rated review."""
+    rating = (mention.get("extra") or {}).get("rating")
+    if isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5:
+        return f"{rating}★"
+    return ""
+
+
+def review_note(mention: dict[str, Any]) -> str:
+    """What the detail says about a review: its stars, a mixed verdict, and what it said before edits."""
+    rating = stars(mention)
+    if not rating:
+        return ""
+    parts = [f"{rating} review" + ("  (mixed: praise with a complaint inside)" if mention.get("review_mixed")
+                                   else "")]
+    for edit in mention.get("edits") or ():
+        before = f"{edit['rating']}★ " if isinstance(edit.get("rating"), int) else ""
+        text = " ".join(str(edit.get("text", "")).split())
+        parts.append(f"edited; before: {before}“{text[:200]}”")
+    return "\n".join(parts)
 
 
 def span(seconds: float) -> str:

@@ -80,6 +80,7 @@ class Session:
         spikes.seed(m for m in store.mentions() if m.get("repeat_of") is None)
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
+        pipeline.update_hooks.append(lambda mention: inbox.refresh(mention["uid"]))
         lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
         lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)

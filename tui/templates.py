@@ -59,6 +59,11 @@ class Template:
         return not self.kinds or (kind is not None and kind in self.kinds)
 
 
+def unfilled(text: str) -> tuple[str, ...]:
+    """Placeholders still in a draft, in order: a reply with one of these must not be sent."""
+    return tuple(dict.fromkeys(_PLACEHOLDER.findall(text)))
+
+
 def for_kind(templates: list[Template], kind: str | None) -> list[Template]:
     """Templates that suit `kind` first, then the rest, each group in its original order."""
     return sorted(templates, key=lambda t: not (kind is not None and kind in t.kinds))

@@ -21,6 +21,7 @@ merged over it by `Triager.load`. Nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 import tomllib
@@ -33,6 +34,22 @@ from pathlib import Path
 from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from tui.triage_lang import LanguageDetector, LanguageRules
+from tui.triage_learn import Correction, LearnRules, StoreAdjustment, learn
+from tui.triage_model import (
+    TextFeatures,
+    TriageModel,
+    Weighed,
+    packaged_model,
+    softmax,
+    text_features,
+)
+
+__all__ = [
+    "Correction", "Reason", "StoreAdjustment", "TriageConfigError", "TriageResult", "Triager",
+    "describe_verdict", "explain", "queue_for",
+]
 
 LABELS = ("negative", "neutral", "positive")
 KINDS = ("complaint", "question", "praise", "crisis", "other")
@@ -68,13 +85,42 @@ class TriageConfigError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Reason:
+    """One thing that weighed in a verdict: a rule that fired or a word the model leant on.
+
+    `source` is "crisis" (a crisis pattern), "phrase" (a phrase rule), "rule" (another rule
+    signal, e.g. sarcasm or question form), "word" (the model's word or word pair), "language" or
+    "store" (this store's corrections); `weight` is signed: + pulled toward the verdict, - away.
+    """
+
+    source: str
+    text: str
+    weight: float = 0.0
+
+    def __str__(self) -> str:
+        sign = f"{self.weight:+.2f} " if self.weight else ""
+        return f"{sign}{self.source}: {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
 class TriageResult:
     label: str  # negative|neutral|positive
-    sentiment: float  # [-1, 1]
+    sentiment: float  # [-1, 1]; its sign always agrees with `label` (neutral: |s| < 0.05)
     kind: str  # complaint|question|praise|crisis|other
     priority: int  # 0..100
     queue: str  # priority|needs-reply|champions
     topics: tuple[str, ...]
+    lang: str = "en"  # ISO 639-1; anything but "en" means the mention was not triaged
+    why: tuple[Reason, ...] = ()  # filled when asked for (`explain=True`)
+
+    @property
+    def untriaged(self) -> bool:
+        """Not in English: label and kind are placeholders, not a judgement."""
+        return self.lang != "en"
+
+    def describe(self) -> str:
+        """The verdict in a few words, as the detail pane and the CLI show it."""
+        return describe_verdict(self.as_dict())
 
     def as_dict(self) -> dict[str, Any]:
         """The fields as stored on a mention (topics as a list, so it round-trips through JSON)."""
@@ -85,7 +131,17 @@ class TriageResult:
             "priority": self.priority,
             "queue": self.queue,
             "topics": list(self.topics),
+            "lang": self.lang,
         }
+
+
+def describe_verdict(mention: dict[str, Any]) -> str:
+    """"negative complaint (-0.62)" or "untriaged (language: ja)", from a stored mention's fields."""
+    lang = mention.get("lang") or "en"
+    if lang != "en":
+        return f"untriaged (language: {lang})"
+    return (f"{mention.get('label', 'neutral')} {mention.get('kind', 'other')} "
+            f"({mention.get('sentiment', 0.0):+.2f})")
 
 
 # --- loading and merging ---------------------------------------------------------------------
@@ -356,6 +412,21 @@ class _Reading:
     personal: bool  # first person, or addressed to someone
     news: bool  # a news / jobs / events cue matched
     topics: tuple[str, ...]  # from phrase rules
+    sarcastic: bool  # praise words read as irony
+    plain_question: bool  # one sentence that opens as a question
+    phrases: tuple[str, ...]  # names of the phrase groups that matched
+    pos: float  # VADER's share of positive words in what the phrase rules left
+    neg: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Score:
+    compound: float
+    problem: bool
+    topics: list[str]
+    phrases: tuple[str, ...]
+    pos: float
+    neg: float
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -365,10 +436,18 @@ class Triager:
     """Turns mention text (+ reach and age) into a `TriageResult`. Build once, reuse: the VADER
     analyzer it owns is slow to construct."""
 
-    def __init__(self, config: dict[str, Any], *, where: str = PACKAGED) -> None:
+    def __init__(self, config: dict[str, Any], *, where: str = PACKAGED,
+                 model: TriageModel | None = None) -> None:
+        """`model` replaces the packaged one (the fitting script scores its folds this way)."""
         self.config = config
         self._analyzer = SentimentIntensityAnalyzer()
+        self._adjustment = StoreAdjustment()
+        self._kind_nudges: dict[str, tuple[float, ...]] = {}
         self._build(_Reader(config, where))
+        if self._use_model:
+            self._model: TriageModel | None = model or packaged_model()
+        else:
+            self._model = None
 
     @classmethod
     def load(cls, user_file: Path | None = None) -> Triager:
@@ -398,6 +477,30 @@ class Triager:
         self._build_priority(cfg)
         self._build_queue(cfg)
         self._build_topics(cfg)
+        self._build_learned(cfg)
+
+    def _build_learned(self, cfg: _Reader) -> None:
+        self._use_model = cfg.get("model.enabled")
+        if not isinstance(self._use_model, bool):
+            raise cfg.fail("model.enabled", "must be true or false")
+        self._negative_bias = cfg.number("model.negative_bias", -5, 5)
+        use_language = cfg.get("language.enabled")
+        if not isinstance(use_language, bool):
+            raise cfg.fail("language.enabled", "must be true or false")
+        rules = LanguageRules(
+            min_letters=int(cfg.number("language.min_letters", 1, 1000)),
+            min_confidence=cfg.number("language.min_confidence", 0, 1),
+            min_english_words=int(cfg.number("language.min_english_words", 1, 100)),
+        )
+        self._language = LanguageDetector(rules) if use_language else None
+        self._learn_rules = LearnRules(
+            near_duplicate=cfg.number("learn.near_duplicate", 0.5, 1),
+            min_support=int(cfg.number("learn.min_support", 1, 1000)),
+            min_purity=cfg.number("learn.min_purity", 0.5, 1),
+            step=cfg.number("learn.step", 0, 10),
+            max_nudge=cfg.number("learn.max_nudge", 0, 20),
+            stopwords=self._stopwords,
+        )
 
     def _build_labels(self, cfg: _Reader) -> None:
         self._pos = cfg.number("labels.positive", -1, 1)
@@ -467,6 +570,7 @@ class Triager:
         self._outage = cfg.regex_list("kind.crisis.outage.outage")
         self._scale = cfg.regex_list("kind.crisis.outage.scale")
         self._other = cfg.regex_list("kind.other.patterns")
+        self._not_praise = cfg.regex_list("kind.not_praise")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
@@ -506,10 +610,10 @@ class Triager:
 
     # -- scoring --
 
-    def _vader(self, text: str) -> float:
-        return float(self._analyzer.polarity_scores(text)["compound"])
+    def _vader(self, text: str) -> dict[str, float]:
+        return self._analyzer.polarity_scores(text)
 
-    def _score(self, text: _Text, fixed: float = 0.0) -> tuple[float, bool, list[str]]:
+    def _score(self, text: _Text, fixed: float = 0.0) -> _Score:
         """Compound score of `text` plus its phrase rules; whether a problem phrase matched; topics.
 
         A matched phrase is cut out (a neutral token keeps the word positions) and its valence is
@@ -519,18 +623,21 @@ class Triager:
         """
         problem = False
         topics: list[str] = []
+        groups: list[str] = []
         total = fixed
         for group in self._phrases:
             text, hits = text.replace(group.pattern, _NEUTRAL_TOKEN)
             if hits:
                 total += hits * group.valence
                 problem = problem or group.problem
+                groups.append(group.name)
                 if group.topic and group.topic not in topics:
                     topics.append(group.topic)
-        compound = self._vader(_SENTENCE_END.sub(_SENTENCE_BREAK, text.cased))
+        scores = self._vader(_SENTENCE_END.sub(_SENTENCE_BREAK, text.cased))
+        compound = float(scores["compound"])
         if total:
             compound = _normalize(_unnormalize(compound) + total)
-        return compound, problem, topics
+        return _Score(compound, problem, topics, tuple(groups), scores["pos"], scores["neg"])
 
     def _analyse(self, text: str) -> _Reading:
         """Score the text and note what the kind rules need to know about it."""
@@ -547,34 +654,41 @@ class Triager:
         if self._signals is not None:
             work, hits = work.replace(self._signals, _NEUTRAL_TOKEN)
             irony = hits * self._sarcasm
-        compound: float | None = None
+        score: _Score | None = None
+        sarcastic = bool(irony)
         if _found(self._markers, work.low):
             # Sarcasm: read the mention without its praise markers; if what is left is bad news,
             # the markers were ironic and count against it.
             assert self._markers is not None
             rest, marks = work.replace(self._markers, _NEUTRAL_TOKEN)
-            rest_score, problem, topics = self._score(rest, irony)
+            rest_score = self._score(rest, irony)
             repeat = _found(self._repeat, work.low)
-            if rest_score <= self._neg or problem or irony or (repeat and rest_score < self._pos):
-                compound, problem, topics = self._score(rest, irony + marks * self._sarcasm)
-        if compound is None:
-            compound, problem, topics = self._score(work, irony)
+            if (rest_score.compound <= self._neg or rest_score.problem or irony
+                    or (repeat and rest_score.compound < self._pos)):
+                score = self._score(rest, irony + marks * self._sarcasm)
+                sarcastic = True
+        if score is None:
+            score = self._score(work, irony)
+        compound, problem, topics = score.compound, score.problem, score.topics
         if irony and self._signals is not None:
             # An ironic mention's praise counts against it: as bad as it would be good unironically.
-            unironic = self._score(sincere.replace(self._signals, _NEUTRAL_TOKEN)[0])[0]
+            unironic = self._score(sincere.replace(self._signals, _NEUTRAL_TOKEN)[0]).compound
             compound = min(compound, -abs(unironic))
         positive, negative = self._pos, self._neg
+        plain = False
         if problem:
             positive = max(positive, self._problem_pos)
         if is_question:
             positive = max(positive, self._question_pos)
             if not problem and self._plain_question(low):
+                plain = True
                 negative = min(negative, self._question_neg)
         if news and not (first or addressed):
             positive = max(positive, self._news_pos)
         return _Reading(
             low, compound, self._label(compound, positive, negative), is_question, problem,
-            first or addressed, news, tuple(topics),
+            first or addressed, news, tuple(topics), sarcastic, plain, score.phrases, score.pos,
+            score.neg,
         )
 
     def _is_question(self, low: str) -> bool:
@@ -669,6 +783,52 @@ class Triager:
             out.append(word)
         return tuple(out[: self._topics_max])
 
+    # -- the learned half --
+
+    def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
+        """What the model reads: the text's n-grams and the rules' signals (the fitting script's
+        input, so fitting and triage cannot read a mention differently)."""
+        reading = self._analyse(text)
+        return text_features(text), self._rule_signals(reading, self._kind(reading))
+
+    def _rule_signals(self, r: _Reading, kind: str) -> dict[str, float]:
+        """The rules' own judgement as model features: score, label, kind, phrase groups, flags."""
+        signals = {
+            "compound": r.compound, "pos": r.pos, "neg": r.neg,
+            f"label={r.label}": 1.0, f"kind={kind}": 1.0,
+            f"cbin={min(4, max(-4, int(r.compound * 4.999)))}": 1.0,
+        }
+        for flag, on in (("question", r.is_question), ("plain_question", r.plain_question),
+                         ("problem", r.problem), ("personal", r.personal), ("news", r.news),
+                         ("sarcasm", r.sarcastic)):
+            if on:
+                signals[flag] = 1.0
+        for name in r.phrases:
+            signals[f"phrase={name}"] = 1.0
+        return signals
+
+    def with_adjustment(self, adjustment: StoreAdjustment) -> Triager:
+        """A triager that also applies this store's corrections (this one is left as it is).
+
+        Cheap: the rules, the VADER analyzer and the model are shared, not rebuilt.
+        """
+        twin = copy.copy(self)
+        twin._adjustment = adjustment
+        kinds = self._model.kind.classes if self._model else ()
+        twin._kind_nudges = {word: tuple(by_kind.get(k, 0.0) for k in kinds)
+                             for word, by_kind in adjustment.kind_nudges.items()}
+        return twin
+
+    def learn(self, corrections: Iterable[Correction]) -> StoreAdjustment:
+        """The adjustment these corrections teach, bounded by this triager's [learn] rules."""
+        return learn(corrections, self._learn_rules)
+
+    @property
+    def adjustment(self) -> StoreAdjustment:
+        return self._adjustment
+
+    # -- the verdict --
+
     def triage(
         self,
         text: str,
@@ -676,23 +836,155 @@ class Triager:
         followers: int | None = None,
         created_at: datetime | None = None,
         now: datetime | None = None,
+        explain: bool = False,
     ) -> TriageResult:
-        """Label, kind, priority, queue and topics of one mention. Deterministic given `now`."""
+        """Label, kind, priority, queue and topics of one mention. Deterministic given `now`.
+
+        With `explain`, the result's `why` lists the rules that fired and the words that weighed
+        most (slower: for the detail pane and `triage --explain`, not for collecting).
+        """
+        why: list[Reason] = []
+        lang = self._language.detect(text) if self._language is not None else "en"
+        if lang != "en":
+            # Rules and model read English only: say so instead of guessing.
+            if explain:
+                why.append(Reason("language", f"written in {lang}; triage reads English only"))
+            return TriageResult("neutral", 0.0, "other",
+                                self._priority("other", 0.0, followers, created_at, now),
+                                "needs-reply", self.topics(text), lang, tuple(why))
         reading = self._analyse(text)
-        compound, label = reading.compound, reading.label
-        kind = self._kind(reading)
-        if kind == "crisis" and compound < self._crisis_neg_below:
-            label = "negative"
-        elif kind == "complaint" and label == "neutral":
-            label = "negative"
+        rule_kind = self._kind(reading)
+        model = self._model
+        if model is None:
+            label, kind, score = reading.label, rule_kind, reading.compound
+            if kind == "complaint" and label == "neutral":
+                label = "negative"
+        else:
+            feats = text_features(text)
+            signals = self._rule_signals(reading, rule_kind)
+            adjust = self._adjustment
+            logits = model.label.scores(feats, signals, adjust.label_nudges or None)
+            probs = softmax(logits)
+            if self._negative_bias:
+                logits[model.label.classes.index("negative")] += self._negative_bias
+            label = model.label.classes[logits.index(max(logits))]
+            score = probs[model.label.classes.index("positive")] - probs[
+                model.label.classes.index("negative")]
+            kind_probs = softmax(model.kind.scores(feats, signals, self._kind_nudges or None))
+            kind = model.kind.classes[kind_probs.index(max(kind_probs))]
+            if rule_kind == "crisis":
+                kind = "crisis"
+            elif rule_kind == "other" and reading.news:
+                # News, jobs and events cues say what they mean: the rules' reading stands.
+                label, kind, score = reading.label, "other", reading.compound
+            elif kind == "complaint" and label == "positive":
+                # The two models disagree: take the likelier of the pairs that agree.
+                label, kind = max(_POSITIVE_OR_COMPLAINT, key=lambda pair: (
+                    probs[model.label.classes.index(pair[0])]
+                    * kind_probs[model.kind.classes.index(pair[1])]))
+            if explain:
+                why += self._model_reasons(model, feats, signals, label, kind)
+        label, kind = self._reconcile(reading, label, kind, why if explain else None)
+        verdict = self._adjustment.match(text) if self._adjustment else None
+        if verdict is not None:
+            label, kind = verdict.label or label, verdict.kind or kind
+            if explain:
+                why.insert(0, Reason("store", f"an agent corrected this wording before: {label} {kind}"))
+        if explain:
+            why[:0] = self._rule_reasons(reading)
+        score = _agree(label, score)
         return TriageResult(
             label=label,
-            sentiment=round(max(-1.0, min(1.0, compound)), 4),
+            sentiment=round(score, 4),
             kind=kind,
-            priority=self._priority(kind, compound, followers, created_at, now),
+            priority=self._priority(kind, score, followers, created_at, now),
             queue=self.queue(kind, label),
             topics=self.topics(text, reading.topics),
+            lang="en",
+            why=tuple(why),
         )
+
+    def _reconcile(self, r: _Reading, label: str, kind: str, why: list[Reason] | None) -> tuple[str, str]:
+        """Hard rules over the model: harm is never praise, irony is not thanks, and label and kind
+        agree with each other."""
+        if kind == "crisis":
+            return "negative", kind
+        if r.sarcastic and (label == "positive" or kind == "praise"):
+            if why is not None:
+                why.append(Reason("rule", "sarcasm: praise words read as irony, so not praise"))
+            return "negative", "complaint"
+        if kind == "praise" and _found(self._not_praise, r.low):
+            if why is not None:
+                why.append(Reason("rule", "mockery or harm words: never praise"))
+            return "negative", "other"
+        if kind == "praise" and label != "positive":
+            kind = "complaint" if label == "negative" else "other"
+        elif kind == "complaint" and label == "neutral":
+            label = "negative"
+        return label, kind
+
+    def _rule_reasons(self, r: _Reading) -> list[Reason]:
+        """The crisis pattern and phrase rules that matched, with the words that matched them."""
+        out: list[Reason] = []
+        low = r.low
+        for pattern in (self._crisis, self._outage):
+            match = pattern.search(low) if pattern is not None else None
+            if match:
+                scale = self._scale.search(low) if pattern is self._outage and self._scale else None
+                if pattern is self._outage and scale is None:
+                    continue
+                extra = f" + {scale.group().strip()!r}" if scale else ""
+                out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
+        if r.sarcastic:
+            out.append(Reason("rule", "sarcasm: praise words read as irony"))
+        groups = {g.name: g for g in self._phrases}
+        for name in r.phrases:
+            group = groups[name]
+            match = group.pattern.search(low)
+            shown = repr(match.group().strip()) if match else "(ironic praise)"
+            out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
+        return out
+
+    @staticmethod
+    def _model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
+                       label: str, kind: str) -> list[Reason]:
+        def reason(w: Weighed, toward: str) -> Reason:
+            if w.source == "word":
+                return Reason("word", f"{w.name!r} -> {toward}", w.weight)
+            return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
+
+        out = [reason(w, label) for w in model.label.explain(feats, signals, label, top=5)]
+        if kind in model.kind.classes:
+            out += [reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=3)]
+        return out
+
+
+def _signal_name(signal: str) -> str:
+    """A rule signal as an agent reads it ("label=negative" -> "the rules read negative")."""
+    name, _, value = signal.partition("=")
+    named = {"label": f"the rules read {value}", "kind": f"the rules say {value}",
+             "phrase": f"phrase rule {value}", "cbin": f"rules' score band {value}",
+             "compound": "the rules' sentiment score", "pos": "VADER's positive share",
+             "neg": "VADER's negative share", "question": "question form",
+             "plain_question": "a plain one-sentence question", "problem": "a problem phrase",
+             "personal": "first person or addressed", "news": "news/jobs/events cue",
+             "sarcasm": "sarcasm"}
+    return named.get(name, signal)
+
+
+# Label/kind pairs that agree, for when the label model says positive and the kind model complaint.
+_POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
+
+
+def _agree(label: str, score: float) -> float:
+    """The shown score, made to agree with the label: negative <= -0.05, positive >= 0.05, neutral
+    within +-0.04 (so "+0.04" never rounds to look like a positive)."""
+    score = max(-1.0, min(1.0, score))
+    if label == "negative":
+        return -max(abs(score), 0.05)
+    if label == "positive":
+        return max(abs(score), 0.05)
+    return max(-0.04, min(0.04, score))
 
 
 def _aware(when: datetime) -> datetime:
@@ -711,3 +1003,18 @@ def queue_for(kind: str, label: str) -> str:
     (news and chatter); questions and `other` to `needs-reply`; praise to `champions`.
     """
     return _packaged_queues().queue(kind, label)
+
+
+@cache
+def _explainer() -> Triager:
+    return Triager.load()
+
+
+def explain(text: str, *, followers: int | None = None, triager: Triager | None = None) -> list[str]:
+    """Why this mention gets its verdict, one line per reason (for the detail pane and the CLI).
+
+    The first line is the verdict itself; then the crisis patterns and phrase rules that fired,
+    and the words and rule signals the model leant on most, each with its signed weight.
+    """
+    result = (triager or _explainer()).triage(text, followers=followers, explain=True)
+    return [result.describe(), *(str(reason) for reason in result.why)]

@@ -128,8 +128,17 @@ class Pretriager:
         self._threads: dict[str, str] = {}
 
     def templates_for(self, queue: str) -> list[int]:
-        """Templates whose mentions triage files in `queue`."""
-        return [i for i, result in enumerate(self.results) if result.queue == queue]
+        """Templates whose mentions triage files in `queue`, whichever unique tail they get (the
+        learned half of triage reads every word, so a tail can tip a borderline text)."""
+        out = []
+        for i, result in enumerate(self.results):
+            if result.queue != queue:
+                continue
+            text, followers = CORPUS[i]
+            if all(self.triager.triage(text + tail.format(n=123456), followers=followers, now=NOW).queue
+                   == queue for tail in TAILS):
+                out.append(i)
+        return out
 
     def stored(self, data: dict[str, Any]) -> dict[str, Any]:
         """The dict `Pipeline.ingest` would store for this record (fields filled in the same way)."""

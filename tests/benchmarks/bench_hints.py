@@ -266,6 +266,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n# summary")
     print(ratio_line("lint_ms_per_1k_chars", per_k, target="<=1", draft="dense-50k"))
+    # CPU time: what the engine costs, which a busy machine's other processes disturb far less.
+    print(ratio_line("lint_cpu_ms_per_1k_chars", cpu * 1e3 / (len(dense) / 1000), target="<=1",
+                     draft="dense-50k"))
     if theirs:
         print(ratio_line("lint_over_proselint", ours / theirs, target="<=1", draft="dense-50k"))
     for name, (p, r, share) in real.items():

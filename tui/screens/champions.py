@@ -1,16 +1,16 @@
 """`C`: the champions, the people who defend the brand, with each one's praise; `h` thanks, `H` marks.
 
 Thanks are a saved reply (the `thanks` template if the user defines one, else the first that suits
-praise), queued in the outbox against the author's praise and recorded as an undoable `thank`. Muted
-authors get no templated thanks. The inbox shares `press_thank` and `press_mark` for the same keys.
+praise), opened in the reply editor against the author's praise for the agent to read, edit and send;
+only sending queues it in the outbox and records an undoable `thank`. Muted authors get no templated
+thanks. The inbox shares `press_thank` and `press_mark` for the same keys.
 """
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, ClassVar
-from weakref import WeakKeyDictionary
 
 from rich.console import Group
 from rich.text import Text
@@ -27,18 +27,14 @@ from tui.lifecycle import TransitionError
 from tui.model import parse_time
 from tui.rows import span
 from tui.sanitize import clean, one_line
+from tui.screens.sending import Step
 from tui.session import Session
 from tui.templates import Template, load_templates
 
 THANKS_KIND = "praise"
 """Without a `thanks` template, the first saved reply suiting this kind is the thanks."""
-AGAIN_WITHIN = 5.0
-"""Seconds in which a second `h` confirms thanking someone who was thanked before."""
 HISTORY_LIMIT = 20
 """Praise mentions shown for the selected champion, newest first."""
-
-_pending: WeakKeyDictionary[Any, tuple[str, float]] = WeakKeyDictionary()
-
 
 def thanks_template(templates: list[Template], wanted: str = THANKS_TEMPLATE) -> Template | None:
     """The saved reply used to thank someone (the rules' `followup.thanks_template`), or None."""
@@ -60,10 +56,9 @@ def last_thanked(session: Session, author: str) -> str | None:
     return max(stamps, default=None)
 
 
-def thank_author(session: Session, uid: str) -> str:
-    """Thank the author of `uid`: render the thanks template, record `thank` (undoable with u) and
-    queue the text in the outbox against `uid`. Returns a line for the agent; raises
-    `TransitionError` when refused (muted author, no mention, no template)."""
+def thanks_reply(session: Session, uid: str) -> tuple[str, Step]:
+    """The thanks for the author of `uid`, filled in, and the `thank` step sending it records.
+    Raises `TransitionError` when refused (muted author, no mention, no template)."""
     store = session.store
     mention = store.mention(uid)
     if mention is None:
@@ -81,34 +76,29 @@ def thank_author(session: Session, uid: str) -> str:
     config = session.config
     text = template.render(name=mention.get("author_name") or author, handle=author,
                            brand=config.brand, agent=config.agent)
-    change = session.inbox.act("thank", [uid], cursor=uid, template=template.id, author=author, text=text)
-    item_id = session.post_for(change, uid, text)
-    who = one_line(author, 60)
-    if (session.outbox.item(item_id) or {}).get("status") == "manual":
-        return f"Thanked {who}: no reply API here, post it by hand (v opens the link)."
-    return f"Thanked {who}: the thanks is queued in the outbox."
+    step = Step("thank", (uid,), {"template": template.id, "author": author},
+                done=f"Thanked {one_line(author, 60)}")
+    return text, step
 
 
-def press_thank(screen: Screen[Any], session: Session, uid: str) -> bool:
-    """`h`: thank the author of `uid`, notifying on `screen`. Someone already thanked needs a second
-    `h` within a few seconds, so a stray key never thanks twice in public. True if thanked."""
+def press_thank(screen: Screen[Any], session: Session, uid: str,
+                then: Callable[[bool | None], None] | None = None) -> bool:
+    """`h`: open the reply editor on `uid` with the saved thanks filled in. Nothing is posted until
+    the agent sends it (ctrl+s), and only then is the thanks recorded. True if the editor opened."""
+    from tui.screens.reply import ReplyScreen
+
     mention = session.store.mention(uid) or {}
     author = mention.get("author", "")
-    before = last_thanked(session, author)
-    pending = _pending.pop(screen, None)
-    confirmed = pending is not None and pending[0] == author and time.monotonic() - pending[1] < AGAIN_WITHIN
-    if before and can_thank(session.store, author) and not confirmed:
-        _pending[screen] = (author, time.monotonic())
-        ago = span((session.clock() - parse_time(before)).total_seconds())
-        screen.notify(f"Already thanked {one_line(author, 60)} {ago} ago: press h again to thank again.",
-                      severity="warning", timeout=AGAIN_WITHIN)
-        return False
     try:
-        line = thank_author(session, uid)
+        text, step = thanks_reply(session, uid)
     except TransitionError as error:
         screen.notify(str(error), severity="warning", timeout=4)
         return False
-    screen.notify(line, timeout=4)
+    before = last_thanked(session, author)
+    if before:
+        ago = span((session.clock() - parse_time(before)).total_seconds())
+        screen.notify(f"Already thanked {one_line(author, 60)} {ago} ago.", severity="warning", timeout=5)
+    screen.app.push_screen(ReplyScreen(session, uid, prefill=text, step=step), callback=then)
     return True
 
 
@@ -273,8 +263,7 @@ class ChampionsScreen(Screen[None]):
             self.notify("No praise from them to answer: thank them from one of their mentions "
                         "in the inbox (h).", severity="warning", timeout=4)
             return
-        if press_thank(self, self.session, mention["uid"]):
-            self.reload()
+        press_thank(self, self.session, mention["uid"])
 
     def action_mark(self) -> None:
         row = self.current

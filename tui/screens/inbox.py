@@ -19,7 +19,9 @@ from textual.widgets import Footer, Input, Label
 from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
+from tui.rows import span
 from tui.session import Session
+from tui.tags import parse_tags, tag_name
 from tui.widgets.mention_detail import MentionDetail
 from tui.widgets.mention_list import MentionList
 from tui.widgets.queue_bar import QueueBar
@@ -28,6 +30,21 @@ QUEUE_BINDINGS = [
     Binding(q.key, f"queue('{q.id}')", q.title, show=False, id=f"queue.{q.id}") for q in ALL_VIEWS
 ]
 SORT_LABELS = {"priority": "priority", "time-left": "time left", "newest": "newest"}
+EMPTY_QUEUE = {
+    "priority": "Nothing urgent. Crises, upset customers with reach and replies near their target "
+                "land here first.",
+    "needs-reply": "Nobody is waiting on us. Questions and complaints that need an answer land here.",
+    "champions": "No praise to answer. People who praise us land here: h thanks them, C lists them all.",
+    "waiting": "Nothing waiting. Threads we replied to (r) or asked for feedback (f) wait here for "
+               "the customer.",
+    "escalated": "Nothing escalated. e hands a thread to a team with a note; a brings it back answered.",
+    "walked-away": "Nothing walked away from. w sets a lose-lose thread aside here and watches it "
+                   "for a while.",
+    "done": "Nothing done yet. d marks a mention done and c resolves a thread; both land here.",
+    "muted": "Nobody muted. m mutes an author: their mentions (crises aside) land here.",
+    "snoozed": "Nothing snoozed. s snoozes a thread until a time; it comes back to its queue by itself.",
+}
+"""What an empty queue says: what the queue is for and how a mention gets there."""
 
 
 class InboxScreen(Screen[None]):
@@ -130,8 +147,9 @@ class InboxScreen(Screen[None]):
         same = queue == self.queue
         self.queue = queue
         lst = self.mention_list
-        lst.empty_text = ("Nothing matches the filter." if self.inbox.filter_text or self.inbox.filter_tag
-                          else f"Nothing in {queue}. New mentions appear as they arrive.")
+        lst.empty_text = ("Nothing matches the filter (Esc clears it)."
+                          if self.inbox.filter_text or self.inbox.filter_tag
+                          else EMPTY_QUEUE.get(queue, f"Nothing in {queue}."))
         if not same:
             lst.selected.clear()
             lst.set_reactive(MentionList.cursor, 0)
@@ -300,9 +318,9 @@ class InboxScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         words = event.value.split()
-        tags = [w for w in words if w.startswith("#") and len(w) > 1]
+        tags = [w for w in words if w.startswith("#") and tag_name(w)]
         text = " ".join(w for w in words if w not in tags)
-        self.inbox.set_filter(text, tags[0] if tags else "")
+        self.inbox.set_filter(text, tag_name(tags[0]) if tags else "")
         self.show_queue(self.queue)
 
     @on(Input.Submitted, "#filter")
@@ -343,14 +361,14 @@ class InboxScreen(Screen[None]):
         if not self._targets():
             return
         answer = await self.app.push_screen_wait(PromptScreen(
-            "Tag", placeholder="billing   (-billing removes it)",
+            "Tag", placeholder="billing, urgent   (-billing removes it)",
             help="Tags show in the list and the export; filter with /#tag"))
-        if not answer or not answer.strip().lstrip("-#"):
-            return
-        word = answer.strip()
-        remove = word.startswith("-")
-        tag = word.lstrip("-#").split()[0]
-        self.act("untag" if remove else "tag", thread=False, tag=tag)
+        add, remove = parse_tags(answer or "")
+        # Each of add and remove is one action (one undo); the tag names read "a #b #c".
+        if add:
+            self.act("tag", thread=False, tag=" #".join(add), tags=add)
+        if remove:
+            self.act("untag", thread=False, tag=" #".join(remove), tags=remove)
 
     @work
     async def action_escalate(self) -> None:
@@ -370,23 +388,29 @@ class InboxScreen(Screen[None]):
 
     @work
     async def action_snooze(self) -> None:
-        from tui.rows import wake_text
         from tui.screens.prompt import PromptScreen
 
         if not self._targets():
             return
-        lifecycle, clock = self.session.lifecycle, self.session.clock
-
-        def understood(text: str) -> str:  # raises WhenError (a ValueError): the dialog stays open
-            return wake_text(lifecycle.read_when(text, clock()), clock())
-
         answer = await self.app.push_screen_wait(PromptScreen(
             "Snooze until", placeholder="2h, tomorrow 9am, next monday",
-            help="It comes back to its queue by itself.", check=understood))
-        if not answer or not answer.strip():
+            help="It comes back to its queue by itself.", read=self._snooze_time))
+        if not answer:
             return
-        when = lifecycle.read_when(answer, clock())
+        from tui.lifecycle import WhenError
+
+        try:
+            when = self.session.lifecycle.read_when(answer, self.session.clock())
+        except WhenError as error:
+            self.notify(str(error), severity="error")
+            return
         self.act("snooze", why=answer, until=when.isoformat(timespec="minutes"))
+
+    def _snooze_time(self, answer: str) -> str:
+        """What the snooze dialog understood, as the agent types: "Tue 25 Nov 11:00 (in 2h)"."""
+        now = self.session.clock()
+        when = self.session.lifecycle.read_when(answer, now)
+        return f"{when:%a %d %b %H:%M} (in {span((when - now).total_seconds())})"
 
     @work
     async def action_walk_away(self) -> None:
@@ -410,32 +434,38 @@ class InboxScreen(Screen[None]):
 
     @work
     async def action_answered(self) -> None:
-        """Ask for the team's answer; it is recorded with the step and shows in the history."""
+        """The team answered an escalation: ask what they said, so it sits beside the note."""
         from tui.screens.prompt import PromptScreen
 
         targets = self._targets()
-        mention = self.session.store.mention(targets[0]) if targets else None
-        if mention is None or mention.get("state") != "escalated":
-            self.act("answer-escalation", why="answered by the team")  # says why it cannot
+        if not targets:
+            self.notify("No mention here.", severity="warning")
             return
-        team = mention.get("escalated_to") or "the team"
+        if not any((self.session.store.mention(u) or {}).get("state") == "escalated" for u in targets):
+            self.notify("Not escalated: a is for an escalation the team has answered (e escalates).",
+                        severity="warning", timeout=4)
+            return
         answer = await self.app.push_screen_wait(PromptScreen(
-            f"What did {team} answer?", placeholder="refund approved, sent today",
-            help="Recorded with the step; shows in the thread and the history. It goes back "
-                 "to its queue for you to reply."))
+            "What did the team answer?", placeholder="refund approved, reply with the apology",
+            help="It goes back to its queue with the answer beside the note. Enter confirms (an "
+                 "empty answer too), Esc cancels."))
         if answer is None:
             return
-        note = answer.strip()
-        self.act("answer-escalation", why=note or "answered by the team", note=note)
+        answer = answer.strip()
+        self.act("answer-escalation", why=answer or "answered by the team", note=answer)
 
     def action_feedback(self) -> None:
-        """After a resolution: ask the customer how it went, with the feedback template, once."""
+        """After a resolution: open the reply editor with the feedback request filled in. Nothing is
+        posted, and the thread does not wait for feedback, until the agent sends it."""
         from tui.followup import offer_feedback
+        from tui.screens.reply import ReplyScreen
+        from tui.screens.sending import Step
         from tui.templates import load_templates
 
         uid = self.mention_list.current_uid
         mention = self.session.store.mention(uid) if uid else None
-        if mention is None:
+        if uid is None or mention is None:
+            self.notify("No mention here.", severity="warning")
             return
         template_id = offer_feedback(self.session.store, mention["thread_uid"],
                                      rules=self.session.lifecycle.rules)
@@ -447,13 +477,12 @@ class InboxScreen(Screen[None]):
         text = template.render(name=mention.get("author_name") or mention.get("author", ""),
                                handle=mention.get("author", ""), brand=self.session.config.brand,
                                agent=self.session.config.agent) if template else ""
-        uids = [m["uid"] for m in self.session.store.thread(mention["thread_uid"])
-                if m.get("state") == "resolved"]
-        change = self.inbox.act("request-feedback", uids, cursor=uid, template=template_id, text=text)
-        if text:
-            self.session.post_for(change, uid, text)
-        self.show_queue(self.queue, fallback=self.mention_list.cursor)
-        self.notify("Feedback requested; the thread waits for the answer.", timeout=4)
+        uids = tuple(m["uid"] for m in self.session.store.thread(mention["thread_uid"])
+                     if m.get("state") == "resolved")
+        step = Step("request-feedback", uids, {"template": template_id},
+                    done="Feedback requested; the thread waits for the answer")
+        self.app.push_screen(ReplyScreen(self.session, uid, prefill=text, step=step), callback=lambda _:
+                             self.show_queue(self.queue, fallback=self.mention_list.cursor))
 
     def action_mute(self) -> None:
         targets = self._targets()
@@ -505,12 +534,16 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(ChampionsScreen(self.session))
 
     def action_thank(self) -> None:
-        """Thank the current mention's author with the saved thanks (never a muted one)."""
+        """Thank the current mention's author: the saved thanks opens in the editor (never for a muted
+        author); it is posted and recorded only when sent."""
         from tui.screens.champions import press_thank
 
         uid = self.mention_list.current_uid
-        if uid is not None and press_thank(self, self.session, uid):
-            self._show_detail(uid)
+        if uid is None:
+            self.notify("No mention here.", severity="warning")
+            return
+        press_thank(self, self.session, uid, then=lambda _: self.show_queue(
+            self.queue, fallback=self.mention_list.cursor))
 
     def action_champion(self) -> None:
         """Mark the current mention's author a champion, or unmark them."""
@@ -555,7 +588,10 @@ class InboxScreen(Screen[None]):
     def _url(self) -> str | None:
         uid = self.mention_list.current_uid
         mention = self.session.store.mention(uid) if uid else None
-        if mention is None or not mention.get("url"):
+        if mention is None:
+            self.notify("No mention here.", severity="warning")
+            return None
+        if not mention.get("url"):
             self.notify("This mention has no link.", severity="warning")
             return None
         return str(mention["url"])

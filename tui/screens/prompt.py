@@ -18,14 +18,9 @@ from textual.widgets.option_list import Option
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; Enter returns it, Escape returns None.
 
-    With `check`, the dialog says what it understood while the agent types (`check` returns that
-    line, or raises ValueError with a message saying what is wrong), and Enter on text that does not
-    check out keeps the dialog open with that message instead of closing on a guess."""
-
-    DEFAULT_CSS = """
-    #prompt-preview { width: 100%; color: $text-muted; }
-    #prompt-preview.-error { color: $text-error; }
-    """
+    With `read`, the answer is read as it is typed and what was understood shows under it; an
+    answer `read` refuses (ValueError) keeps the dialog open with the reason, so nothing is lost.
+    Enter is a priority binding of the dialog so that its footer shows the dialog's own keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "confirm", "Confirm", priority=True, id="prompt.confirm"),
@@ -33,13 +28,13 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "",
-                 check: Callable[[str], str] | None = None) -> None:
+                 read: Callable[[str], str] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
         self.help_text = help
-        self.check = check
+        self.read = read
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -47,41 +42,32 @@ class PromptScreen(ModalScreen[str | None]):
             if self.help_text:
                 yield Label(Text(self.help_text), classes="dialog-help")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            if self.check is not None:
-                yield Label("", id="prompt-preview")
+            if self.read is not None:
+                yield Label(Text("Enter confirms, Esc cancels."), id="prompt-preview",
+                            classes="dialog-help")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self._preview(self.value)
+    def _understood(self, value: str) -> bool:
+        """Show what `read` makes of `value` (or why it cannot); True if it can be used."""
+        if self.read is None:
+            return True
+        label = self.query_one("#prompt-preview", Label)
+        try:
+            label.update(Text(f"→ {self.read(value)}   (Enter confirms, Esc cancels)"))
+        except ValueError as error:
+            label.update(Text(f"✗ {error}"))
+            return False
+        return True
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self._preview(event.value)
-
-    def _preview(self, value: str) -> str | None:
-        """Show what `check` makes of `value`; returns the error message, if any."""
-        if self.check is None:
-            return None
-        preview = self.query_one("#prompt-preview", Label)
-        if not value.strip():
-            preview.update(Text(""))
-            preview.set_class(False, "-error")
-            return None  # Enter on nothing closes, as Esc does
-        try:
-            understood = self.check(value)
-        except ValueError as error:
-            preview.update(Text(f"✗ {error}"))
-            preview.set_class(True, "-error")
-            return str(error)
-        preview.update(Text(f"→ {understood}"))
-        preview.set_class(False, "-error")
-        return None
+        if self.read is not None and event.value.strip():
+            self._understood(event.value)
 
     def action_confirm(self) -> None:
+        """Enter: return the answer, unless `read` refuses it (then the reason shows)."""
         value = self.query_one("#prompt-input", Input).value
-        if self._preview(value) is not None:
-            self.query_one("#prompt-input", Input).focus()
-            return  # stays open: the preview line says what is wrong
-        self.dismiss(value)
+        if self._understood(value):
+            self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

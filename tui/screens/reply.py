@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -15,6 +15,8 @@ from textual.widgets import Footer, Label, Static, TextArea
 
 from tui import paths
 from tui.hints import Hint, HintEngine, apply_suggestion
+from tui.lifecycle import TransitionError
+from tui.screens.sending import Step, not_ready, saved_step, send
 from tui.session import Session
 from tui.widgets.draft_area import DraftArea
 from tui.widgets.mention_detail import describe_mention
@@ -28,6 +30,17 @@ def hint_engine() -> HintEngine:
     if _ENGINE is None:
         _ENGINE = HintEngine.load(paths.rules_dir() if paths.rules_dir().exists() else None)
     return _ENGINE
+
+
+def review_banner(mention: dict[str, Any]) -> Text | None:
+    """A review reply is public and permanent: say so above the draft (None for other mentions)."""
+    extra = mention.get("extra") or {}
+    if not extra.get("review"):
+        return None
+    banner = Text("⚑ Public reply: visible to everyone who reads the review, and it stays.", "bold")
+    if mention.get("source") == "yelp":
+        banner.append(f" Yelp has no reply API: post it by hand at {mention.get('url') or 'the review'}.")
+    return banner
 
 
 class ReplyScreen(Screen[bool]):
@@ -48,10 +61,17 @@ class ReplyScreen(Screen[bool]):
     "Before you send": they judge a finished draft, so they wait for the agent to stop instead of
     flagging a reply from its first word. ctrl+s runs them at once."""
 
-    def __init__(self, session: Session, uid: str, *, hints_enabled: bool = True) -> None:
+    def __init__(self, session: Session, uid: str, *, hints_enabled: bool = True,
+                 prefill: str = "", step: Step | None = None) -> None:
+        """`prefill` starts an empty draft (a saved reply); `step` is what sending it also records
+        (thanked, feedback requested): nothing of it happens unless the agent sends."""
         super().__init__()
         self.session = session
         self.uid = uid
+        self.prefill = prefill
+        self.step = step or saved_step(session, uid)
+        self._early: list[str] | None = []
+        """Keys typed before the editor was mounted; None once it is."""
         self.mention: dict[str, Any] = session.store.mention(uid) or {}
         self.platform = self.mention.get("source")
         self.hints: list[Hint] = []
@@ -79,9 +99,11 @@ class ReplyScreen(Screen[bool]):
         with VerticalScroll(id="reply-context"):
             for part in context:
                 yield Static(part)
+        if banner := review_banner(self.mention):
+            yield Static(banner, id="reply-banner")
         with Horizontal(id="reply-main"):
             with Vertical(id="reply-editor"):
-                yield DraftArea(store.draft(self.uid) or "", id="draft")
+                yield DraftArea(store.draft(self.uid) or self.prefill, id="draft")
                 yield Label(Text(""), id="reply-meter")
             yield Static(Text(""), id="hint-panel")
         yield Footer()
@@ -93,6 +115,34 @@ class ReplyScreen(Screen[bool]):
         self.recompute()
         if draft.text.strip():
             self.check_before_send()  # a draft kept from earlier is a paused draft
+        self.call_later(self._take_early_keys)
+        if self.prefill and draft.text != self.prefill:
+            self.notify("Your earlier draft here is kept; the saved reply was not put in. "
+                        "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
+        if self.prefill:
+            self.save()  # the step waits with the draft from the start: Escape keeps both
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed in a burst right after `r` can reach the screen before the editor has focus:
+        they belong in the draft, not the void."""
+        if event.is_printable and event.character and not self.draft.has_focus:
+            event.stop()
+            event.prevent_default()
+            self.type_ahead(event.character)
+
+    def _take_early_keys(self) -> None:
+        """Once the editor is up and showing, the keys typed before it go in, in order."""
+        early, self._early = self._early, None
+        if early:
+            self.type_ahead("".join(early))
+
+    def type_ahead(self, text: str) -> None:
+        """Text typed before the editor could take it (the screen that opened us passes it on)."""
+        if self._early is not None:  # not mounted yet: on_mount puts it in
+            self._early.append(text)
+            return
+        self.draft.insert(text)
+        self.draft.focus()
 
     @property
     def draft(self) -> DraftArea:
@@ -100,7 +150,8 @@ class ReplyScreen(Screen[bool]):
 
     def save(self) -> None:
         """Drafts are saved as you type: a crash loses nothing."""
-        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform)
+        extra = {"step": self.step.as_dict()} if self.step is not None else {}
+        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform, **extra)
 
     @on(TextArea.Changed, "#draft")
     def _changed(self, event: TextArea.Changed) -> None:
@@ -251,9 +302,11 @@ class ReplyScreen(Screen[bool]):
             "brand": self.session.config.brand,
             "agent": self.session.config.agent,
         }
-        text = await self.app.push_screen_wait(TemplatePicker(values, self.mention.get("kind")))
+        kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
+        text = await self.app.push_screen_wait(TemplatePicker(values, kind))
         if text:
-            self.draft.insert(text)
+            before = self.draft.text[:self.draft.offset_of(self.draft.cursor_location)]
+            self.draft.insert(text if not before or before[-1].isspace() else f" {text}")
 
     def action_leave(self) -> None:
         self.save()
@@ -268,11 +321,25 @@ class ReplyScreen(Screen[bool]):
         if limit and count > limit:
             self.notify(f"Too long for {self.platform}: {count}/{limit}.", severity="error")
             return
+        if not self.ready(text):
+            return
         if self._checked != self.draft.text:  # the checks for this draft were never shown: show them first
             self.check_before_send()
             if self.checks:
                 names = ", ".join(h.category for h in self.checks)
                 self.notify(f"Before you send: {names}. ctrl+s again to send as it is.", timeout=5)
                 return
-        self.notify(self.session.send_reply(self.uid, text), timeout=4)
+        try:
+            line = send(self.session, self.uid, text, self.step)
+        except TransitionError as error:
+            self.notify(f"Not sent: {error}. The draft is kept.", severity="error", timeout=6)
+            return
+        self.notify(line, timeout=4)
         self.dismiss(True)
+
+    def ready(self, text: str) -> bool:
+        """Refuse, saying why, a draft with a placeholder or a rewrite's gap left in it."""
+        problem = not_ready(text, (rule.suggestion for rule in hint_engine().rules))
+        if problem is not None:
+            self.notify(problem, title="Not sent", severity="error", timeout=6)
+        return problem is None

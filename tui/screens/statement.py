@@ -50,6 +50,8 @@ class StatementScreen(ReplyScreen):
         if not text:
             self.notify("The statement is empty.", severity="warning")
             return
+        if not self.ready(text):
+            return
         changes = record_statement(self.session.lifecycle, text, self.spike.topic, self.spike.uids)
         self.session.store.drop_draft(self.draft_key)
         self.notify(f"Statement recorded and linked to {len(changes)} thread(s). Post it on your "

@@ -51,25 +51,20 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
         with Vertical(classes="dialog", id="walk-away"):
             yield Label(Text(f"Walk away from {self.mention.get('author', '')}'s thread?"),
                         classes="dialog-title")
-            yield Label(Text(self._summary(self.days)), id="walk-summary", classes="dialog-help")
-            yield Label(Text("Enter moves reason → note → days; Enter on the days (or ctrl+s "
-                             "anywhere) walks away. Esc cancels; u undoes."), classes="dialog-help")
+            help_text = Text("It leaves the active queues for walked-away, stays watched, and comes "
+                             "back to priority if the author writes again or it draws a crowd.")
+            yield Label(help_text, classes="dialog-help")
             if self.signs:
                 yield Label(Text("Signs seen: " + "; ".join(self.signs)), classes="dialog-help")
             yield OptionList(*(Option(Text(label), id=value) for value, label in REASONS),
                              id="walk-reason")
             yield Label(Text("Note"), classes="dialog-help")
             yield Input(placeholder="what happened, for whoever picks this up", id="walk-note", compact=True)
-            yield Label(Text("Watch for (days)"), classes="dialog-help")
+            # How to confirm, on a line the dialog has anyway (at 80x24 it has no room for another).
+            yield Label(Text("Watch for (days) · Enter here walks away · Esc cancels"), id="walk-how",
+                        classes="dialog-help")
             yield Input(str(self.days), id="walk-days", type="integer", compact=True)
         yield Footer()
-
-    @staticmethod
-    def _summary(days: int | None) -> str:
-        """What walking away does, with the watch window the agent has typed so far."""
-        window = f"{days} day{'s' if days != 1 else ''}" if days else "the days below"
-        return (f"It leaves the active queues for walked-away (6) and stays watched for {window}: "
-                "it comes back to priority if the author writes again or it draws a crowd.")
 
     def _days(self) -> int:
         try:
@@ -77,17 +72,14 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
         except ValueError:
             return self.days
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "walk-days":
-            self.query_one("#walk-summary", Label).update(Text(self._summary(self._days())))
-
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
         if options.has_focus:
             options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_next(self) -> None:
-        """Enter walks reason → note → days, and on the days confirms."""
+        """Enter walks reason → note → days, and on the days confirms (Enter is the dialog's own
+        priority binding, so the footer shows it)."""
         if self.query_one(OptionList).has_focus:
             self.query_one("#walk-note", Input).focus()
         elif self.query_one("#walk-note", Input).has_focus:

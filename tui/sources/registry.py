@@ -46,6 +46,9 @@ def from_config(table: dict[str, Any], index: int = 1) -> Source:
         "feed": ("tui.sources.feed", "FeedSource"),
         "hn": ("tui.sources.hn", "HackerNewsSource"),
         "reddit": ("tui.sources.reddit", "RedditSource"),
+        "google": ("tui.sources.google_reviews", "GoogleReviewsSource"),
+        "trustpilot": ("tui.sources.trustpilot", "TrustpilotSource"),
+        "yelp": ("tui.sources.yelp", "YelpSource"),
     }
     if kind in ("jsonl", "sse"):
         target = table.get("path") or table.get("url")

@@ -11,8 +11,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.model import maybe_time
-from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, wake_text
+from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
 from tui.sanitize import clean, one_line
+from tui.triage import describe_verdict
 
 
 def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True) -> Text:
@@ -26,8 +27,11 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     text.append(f"  · {reach(mention.get('followers'))} · {mention.get('source', '')} · {when}\n",
                 "dim")
     kind, label = mention.get("kind", "other"), mention.get("label", "neutral")
-    text.append(f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
-                f"({mention.get('sentiment', 0):+.2f})  priority {mention.get('priority', 0)}  "
+    verdict = (f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
+               f"({mention.get('sentiment', 0):+.2f})")
+    if (mention.get("lang") or "en") != "en":  # not read by triage: say so instead of a guess
+        verdict = describe_verdict(mention)
+    text.append(f"{verdict}  priority {mention.get('priority', 0)}  "
                 f"state {mention.get('state', 'open')}", "italic")
     if mention.get("tags"):
         text.append("  " + " ".join(f"#{t}" for t in mention["tags"]))
@@ -36,6 +40,8 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     text.append("\n")
     for line in state_lines(mention, now):
         text.append(line + "\n", "bold")
+    if note := review_note(mention):
+        text.append(f"{note}\n")
     if mention.get("banner"):
         text.append(f"⚑ {mention['banner']}\n", "bold reverse")
     if mention.get("deleted"):

@@ -7,6 +7,7 @@ visible row, caching the rendered strips until the row changes.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
@@ -25,7 +26,16 @@ from textual.strip import Strip
 from tui.followup import follow_up_state
 from tui.inbox import Clock
 from tui.model import parse_time
-from tui.rows import CLOCK_SYMBOL, KIND_SYMBOL, LABEL_SYMBOL, SOURCE_SHORT, age, clock_text, snoozed_left
+from tui.rows import (
+    CLOCK_SYMBOL,
+    KIND_SYMBOL,
+    LABEL_SYMBOL,
+    SOURCE_SHORT,
+    age,
+    clock_text,
+    snoozed_left,
+    stars,
+)
 from tui.sanitize import one_line
 
 Lookup = Callable[[str], dict[str, Any] | None]
@@ -210,9 +220,11 @@ class MentionList(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y
         base = self._base_style()
         if not self.uids:
-            if y == 1:
+            # Wrapped in whole words: what an empty queue is for is worth reading to the end.
+            lines = textwrap.wrap(self.empty_text, max(8, width - 3))
+            if 1 <= y <= len(lines):
                 style = self.get_component_rich_style("mention-list--empty")
-                return Strip([Segment(f"  {self.empty_text}"[:width], style)]).adjust_cell_length(
+                return Strip([Segment(f"  {lines[y - 1]}"[:width], style)]).adjust_cell_length(
                     width, base)
             return Strip.blank(width, base)
         if index >= len(self.uids):
@@ -280,6 +292,8 @@ class MentionList(ScrollView, can_focus=True):
                    self._style("dim"))
         author = one_line(mention.get("author", ""), 18)
         row.append(f"{author:<18} ", Style(bold=unread))
+        if rating := stars(mention):  # a review: its stars before its words
+            row.append(f"{rating} ", self._style("negative" if rating < "3" else "dim"))
         if mention.get("muted"):
             row.append("[muted] ", self._style("dim"))
         if mention.get("folded"):

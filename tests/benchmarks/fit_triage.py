@@ -1,0 +1,306 @@
+"""Fit the learned half of triage and measure it, rules alone, model alone and combined.
+
+Run (needs the dev extra: `pip install -e .[dev]`, for scikit-learn):
+    python tests/benchmarks/fit_triage.py            # cross-validate on the real dev set, then fit
+                                                     # on everything and write the model
+    python tests/benchmarks/fit_triage.py --cv-only  # measure, write nothing
+
+Training data (origins and licences: tui/data/MODEL-CARD.md):
+- real customer tweets labelled by us (tests/data/customer_dev.jsonl, and customer_extra.jsonl
+  if present), weighted `REAL_WEIGHT`;
+- our synthetic tuning sets (triage_labelled, triage_fresh_a), weight 1; their held-out twins
+  (triage_heldout, triage_fresh_b) are never trained on;
+- TweetEval sentiment (general tweets, label only), weight `TWEETEVAL_WEIGHT`: extra signal for
+  words, not a target. Found in ../shared/corpora/tweeteval-sentiment or --tweeteval DIR.
+Rows not in English are left out (triage routes them by language, not by model). The kind model
+never sees crisis rows: crisis patterns decide those.
+
+Cross-validation: the real dev rows are split in `FOLDS` stratified folds; each fold is scored by a
+model fitted on everything except that fold, so no dev row is scored by a model that saw it.
+The real blind set (tests/data/customer_blind.jsonl) is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tui.triage import Triager, _packaged_config, merge  # noqa: E402
+from tui.triage_model import LinearModel, TriageModel, dump_model, named_features  # noqa: E402
+
+DATA = ROOT / "tests" / "data"
+OUT = ROOT / "tui" / "data" / "triage_model.json.gz"
+LABELS = ("negative", "neutral", "positive")
+KINDS = ("complaint", "question", "praise", "other")
+FOLDS = 5
+SEED = 20261130
+REAL_WEIGHT = 3.0
+SYNTH_WEIGHT = 1.0
+TWEETEVAL_WEIGHT = 0.15
+C_LABEL = 0.5
+C_KIND = 0.5
+MIN_DF = 3  # a character n-gram or word pair seen in fewer training rows is dropped
+PRUNE = 0.02  # weights whose spread across classes is below this are not shipped
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def tweeteval_dir(given: str | None) -> Path:
+    candidates = [Path(given)] if given else [
+        ROOT.parent / "shared" / "corpora" / "tweeteval-sentiment",
+        ROOT.parent.parent / "shared" / "corpora" / "tweeteval-sentiment",
+    ]
+    for path in candidates:
+        if (path / "test_text.txt").exists():
+            return path
+    raise SystemExit(f"TweetEval sentiment not found (tried {', '.join(map(str, candidates))}); "
+                     "pass --tweeteval DIR")
+
+
+def tweeteval(directory: Path) -> list[dict[str, Any]]:
+    rows = []
+    for split in ("test", "val"):
+        texts = (directory / f"{split}_text.txt").read_text("utf-8").splitlines()
+        labels = (directory / f"{split}_labels.txt").read_text("utf-8").splitlines()
+        for text, label in zip(texts, labels, strict=True):
+            rows.append({"text": text, "label": LABELS[int(label)], "kind": None})
+    return rows
+
+
+def rules_only() -> Triager:
+    config = merge(_packaged_config(), {"model": {"enabled": False}}, "fit")
+    return Triager(config)
+
+
+class Featurizer:
+    """Features for every text once (the rules run ~0.3 ms a mention)."""
+
+    def __init__(self) -> None:
+        self.rules = rules_only()
+        self.cache: dict[str, dict[str, float]] = {}
+
+    def __call__(self, text: str) -> dict[str, float]:
+        found = self.cache.get(text)
+        if found is None:
+            found = named_features(*self.rules.features(text))
+            self.cache[text] = found
+        return found
+
+
+def fit_one(rows: Sequence[dict[str, Any]], target: str, classes: Sequence[str], c: float,
+            feats: Featurizer) -> LinearModel:
+    """One logistic regression on rows that have `target`, exported as a pure-Python model."""
+    use = [r for r in rows if r.get(target) in classes]
+    dicts = [feats(r["text"]) for r in use]
+    vec = DictVectorizer()
+    x = vec.fit_transform(dicts).tocsc()
+    names = vec.get_feature_names_out()
+    df = np.asarray((x != 0).sum(axis=0)).ravel()
+    keep = np.array([n.startswith(("w:", "r:")) or d >= MIN_DF for n, d in zip(names, df, strict=True)])
+    x = x[:, keep].tocsr()
+    names = names[keep]
+    y = np.array([classes.index(r[target]) for r in use])
+    weights = np.array([r["weight"] for r in use])
+    model = LogisticRegression(C=c, max_iter=500, solver="lbfgs")
+    model.fit(x, y, sample_weight=weights)
+    coef = model.coef_
+    bias = model.intercept_
+    if coef.shape[0] == 1:  # never happens with 3+ classes; kept for safety
+        raise SystemExit("binary target")
+    tables: dict[str, dict[str, list[float]]] = {"w": {}, "b": {}, "c": {}, "r": {}}
+    for j, name in enumerate(names):
+        column = coef[:, j]
+        if name[0] != "r" and float(column.max() - column.min()) < PRUNE:
+            continue
+        tables[name[0]][name[2:]] = [round(float(v), 4) for v in column]
+    return LinearModel.from_rows(classes, [round(float(b), 4) for b in bias], tables)
+
+
+def fit(rows: Sequence[dict[str, Any]], feats: Featurizer) -> TriageModel:
+    label = fit_one(rows, "label", LABELS, C_LABEL, feats)
+    kind = fit_one([r for r in rows if r.get("kind") in KINDS], "kind", KINDS, C_KIND, feats)
+    return TriageModel(label, kind, {})
+
+
+class Tally:
+    """Accuracy figures for one way of triaging a set of labelled rows."""
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.label = Counter[tuple[str, str]]()
+        self.kind = Counter[tuple[str, str]]()
+        self.negatives = 0
+        self.negatives_in_priority = 0
+        self.crises = 0
+        self.crises_caught = 0
+
+    def add(self, row: dict[str, Any], label: str, kind: str, queue: str) -> None:
+        self.rows += 1
+        self.label[(row["label"], label)] += 1
+        self.kind[(row["kind"], kind)] += 1
+        if row["label"] == "negative":
+            self.negatives += 1
+            self.negatives_in_priority += queue == "priority"
+        if row["kind"] == "crisis":
+            self.crises += 1
+            self.crises_caught += kind == "crisis"
+
+    def label_accuracy(self) -> float:
+        return sum(n for (want, got), n in self.label.items() if want == got) / max(1, self.rows)
+
+    def balanced(self) -> float:
+        """Mean per-class recall: the expected accuracy on a draw with as many of each label."""
+        recalls = []
+        for cls in LABELS:
+            total = sum(n for (want, _), n in self.label.items() if want == cls)
+            if total:
+                recalls.append(self.label[(cls, cls)] / total)
+        return sum(recalls) / len(recalls)
+
+    def kind_accuracy(self) -> float:
+        return sum(n for (want, got), n in self.kind.items() if want == got) / max(1, self.rows)
+
+    def line(self, name: str) -> str:
+        neg = self.negatives_in_priority / max(1, self.negatives)
+        crises = f"{self.crises_caught}/{self.crises}"
+        return (f"{name:<22} {self.rows:>4} {self.label_accuracy():>6.3f} {self.balanced():>9.3f} "
+                f"{self.kind_accuracy():>6.3f} {neg:>9.3f} {crises:>8}")
+
+    def confusion(self) -> str:
+        head = "      want \\ got " + " ".join(f"{c[:8]:>9}" for c in LABELS)
+        lines = [head]
+        for want in LABELS:
+            lines.append(f"      {want:<11}" + " ".join(f"{self.label[(want, got)]:>9}" for got in LABELS))
+        return "\n".join(lines)
+
+
+HEADER = f"{'':<22} {'n':>4} {'label':>6} {'balanced':>9} {'kind':>6} {'neg→prio':>9} {'crises':>8}"
+
+
+def model_alone(model: TriageModel, feats: Featurizer, text: str) -> tuple[str, str]:
+    """The model's own argmax, with no rule deciding over it (crisis from rules still, as kind
+    has no crisis class)."""
+    from tui.triage_model import softmax, text_features
+
+    rules = feats.rules
+    tf, signals = text_features(text), rules.features(text)[1]
+    probs = softmax(model.label.scores(tf, signals))
+    kz = model.kind.scores(tf, signals)
+    return model.label.classes[probs.index(max(probs))], model.kind.classes[kz.index(max(kz))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--no-cv", action="store_true", help="fit and write the model, measure nothing")
+    parser.add_argument("--tweeteval")
+    parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT)
+    parser.add_argument("--tweeteval-weight", type=float, default=TWEETEVAL_WEIGHT)
+    parser.add_argument("--explore", action="store_true", help="try decision variants on the CV")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    real = [r for r in load(DATA / "customer_dev.jsonl") if r.get("lang", "en") == "en"]
+    extra_path = DATA / "customer_extra.jsonl"
+    extra = [r for r in load(extra_path) if r.get("lang", "en") == "en"] if extra_path.exists() else []
+    synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
+    general = tweeteval(tweeteval_dir(args.tweeteval))
+    for rows, weight in ((real, args.real_weight), (extra, args.real_weight), (synthetic, SYNTH_WEIGHT),
+                         (general, args.tweeteval_weight)):
+        for row in rows:
+            row["weight"] = weight
+    print(f"training rows: real dev {len(real)}, real extra {len(extra)}, synthetic {len(synthetic)}, "
+          f"tweeteval {len(general)}")
+    feats = Featurizer()
+    rules = feats.rules
+    config = _packaged_config()
+    base = synthetic + general + extra
+
+    explore: list[Any] = []
+    tallies = {"rules alone": Tally(), "model alone": Tally(), "combined": Tally()}
+    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    splits = [] if args.no_cv else list(folds.split(real, [r["label"] for r in real]))
+    for fold, (train_idx, test_idx) in enumerate(splits, 1):
+        model = fit(base + [real[i] for i in train_idx], feats)
+        combined = Triager(config, model=model)
+        for i in test_idx:
+            row = real[i]
+            r = rules.triage(row["text"])
+            tallies["rules alone"].add(row, r.label, r.kind, r.queue)
+            label, kind = model_alone(model, feats, row["text"])
+            kind = "crisis" if r.kind == "crisis" else kind
+            tallies["model alone"].add(row, label, kind, rules.queue(kind, label))
+            c = combined.triage(row["text"])
+            tallies["combined"].add(row, c.label, c.kind, c.queue)
+            if args.explore:
+                from tui.triage_model import softmax, text_features
+                tf, signals = text_features(row["text"]), rules.features(row["text"])[1]
+                probs = softmax(model.label.scores(tf, signals))
+                kz = model.kind.scores(tf, signals)
+                explore.append((row, probs, softmax(kz), r.kind, "sarcasm" in signals))
+        print(f"  fold {fold}/{FOLDS} done ({time.perf_counter() - started:.0f} s)", flush=True)
+    if args.no_cv:
+        tallies = {}
+    print(f"\nReal dev set, {FOLDS}-fold cross-validation (English rows; each scored by a model "
+          "that never saw it)")
+    print(HEADER)
+    for name, tally in tallies.items():
+        print(tally.line(name))
+    if tallies:
+        print("  label confusion, combined:")
+        print(tallies["combined"].confusion())
+        kinds = Counter(tallies["combined"].kind)
+        print("  kind confusion, combined (want -> got: n, misses only):")
+        print("      " + ", ".join(f"{w}->{g}: {n}" for (w, g), n in kinds.most_common() if w != g))
+    if args.explore:
+        import math
+        for negative_bias in (0.0, 0.2, 0.4, 0.6):
+            t = Tally()
+            for row, probs, kprobs, rkind, sarcastic in explore:
+                z = [math.log(p) for p in probs]
+                z[0] += negative_bias
+                label = LABELS[z.index(max(z))]
+                kind = "crisis" if rkind == "crisis" else KINDS[kprobs.index(max(kprobs))]
+                if kind == "crisis":
+                    label = "negative"
+                elif sarcastic and (label == "positive" or kind == "praise"):
+                    label, kind = "negative", "complaint"
+                elif kind == "praise" and label != "positive":
+                    kind = "complaint" if label == "negative" else "other"
+                elif kind == "complaint" and label == "neutral":
+                    label = "negative"
+                t.add(row, label, kind, rules.queue(kind, label))
+            print(t.line(f"negative_bias={negative_bias}"))
+    if args.cv_only:
+        return
+    final = fit(base + real, feats)
+    meta = {"trained_on": {"customer_dev": len(real), "customer_extra": len(extra),
+                           "synthetic": len(synthetic), "tweeteval": len(general)},
+            "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT,
+                        "tweeteval": args.tweeteval_weight},
+            "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE}
+    blob = dump_model(TriageModel(final.label, final.kind, meta))
+    OUT.write_bytes(blob)
+    sizes = {n: sum(len(t) for t in (m.words, m.bigrams, m.chars, m.rules))
+             for n, m in (("label", final.label), ("kind", final.kind))}
+    print(f"\nwrote {OUT.relative_to(ROOT)}: {len(blob) / 1e6:.2f} MB, features {sizes}"
+          f" ({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Yelp: reviews come in from an export shaped like Yelp Fusion's answer; replies are posted by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.servers import Reply, TestServer
+from tui.config import Config
+from tui.pipeline import Pipeline
+from tui.session import Session
+from tui.sources.registry import SourceSpecError, from_config
+from tui.sources.yelp import YelpSource
+from tui.store import Store
+from tui.triage import Triager
+
+EXPORT = Path(__file__).parent / "data" / "reviews" / "yelp_reviews.json"
+
+
+async def test_an_export_comes_in_with_stars_and_local_times() -> None:
+    source = from_config({"type": "yelp", "path": str(EXPORT), "timezone": "America/Los_Angeles"}, 1)
+    assert isinstance(source, YelpSource) and not source.can_reply
+    source.once = True
+    mentions = [item.data async for item in source.items(None)]
+    assert [m["rating"] for m in mentions if m] == [2, 5]
+    first = mentions[0]
+    assert first is not None and first["created_at"] == "2026-11-29T18:20:05-08:00"
+    assert first["url"].startswith("https://www.yelp.com/biz/") and first["author"] == "Ella A."
+
+
+async def test_a_reply_to_a_yelp_review_is_marked_post_by_hand(tmp_path: Path) -> None:
+    db = tmp_path / "s.json"
+    with Store(db) as store:
+        source = YelpSource(path=str(EXPORT), once=True)
+        counts = await Pipeline(store, Triager.load()).run(source)
+        assert counts.new == 2
+    session = Session.open(Config(), db)
+    try:
+        said = session.send_reply("yelp:xAG4O7l-t1ubbwVAlPnDKg", "Sorry Ella, oat milk is back. Sam")
+        assert "post it by hand" in said
+        row = session.outbox.for_mention("yelp:xAG4O7l-t1ubbwVAlPnDKg")[0]
+        assert row["status"] == "manual"
+        mention = session.store.mention("yelp:xAG4O7l-t1ubbwVAlPnDKg")
+        assert mention is not None and mention["label"] == "negative" and mention["url"].startswith("https://")
+    finally:
+        session.close()
+
+
+def test_config_errors_name_the_key() -> None:
+    with pytest.raises(SourceSpecError, match="needs 'path'"):
+        from_config({"type": "yelp"}, 1)
+    with pytest.raises(SourceSpecError, match="'timezone'"):
+        from_config({"type": "yelp", "path": "x.json", "timezone": "Mars/Olympus"}, 1)
+
+
+async def test_a_feed_url_is_read_over_http(server: TestServer) -> None:
+    server.route("GET", "/yelp.json", Reply(body=EXPORT.read_bytes(),
+                                            headers={"Content-Type": "application/json"}))
+    source = YelpSource(url=f"{server.url}/yelp.json", once=True)
+    ids = [item.data["id"] async for item in source.items(None) if item.data]
+    assert ids == ["xAG4O7l-t1ubbwVAlPnDKg", "1JNmYjJgMoJtpL8ZDsUxDQ"] and source.health.healthy
+    await source.aclose()
+
+
+async def test_a_broken_export_is_reported_not_raised(tmp_path: Path) -> None:
+    broken = tmp_path / "yelp.json"
+    broken.write_text('{"reviews": [')
+    source = YelpSource(path=str(broken), once=True)
+    assert [item async for item in source.items(None)] == []
+    assert not source.health.healthy and "not valid JSON" in (source.health.last_error or "")
