@@ -108,6 +108,58 @@ async def show_walk_away(pilot: Any) -> None:
     no_blink(pilot.app)
 
 
+async def show_snooze(pilot: Any) -> None:
+    """`s` with a time typed: the dialog says the time it understood."""
+    await settle(pilot)
+    await pilot.press("s")
+    await pilot.pause(0.1)
+    await pilot.press(*"tomorrow 9am")
+    await pilot.pause(0.1)
+    no_blink(pilot.app)
+
+
+async def show_snooze_error(pilot: Any) -> None:
+    """`s` with nonsense and Enter: the dialog stays open and says what it could not read."""
+    await settle(pilot)
+    await pilot.press("s")
+    await pilot.pause(0.1)
+    await pilot.press(*"whenever", "enter")
+    await pilot.pause(0.1)
+    no_blink(pilot.app)
+
+
+async def show_escalate(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("e")
+    await pilot.pause(0.2)
+    no_blink(pilot.app)
+
+
+async def show_tag(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.press("number_sign")
+    await pilot.pause(0.1)
+    no_blink(pilot.app)
+
+
+async def show_answered(pilot: Any) -> None:
+    """Escalate the cursor's mention with a note, find it in the escalated queue, then `a`."""
+    await settle(pilot)
+    uid = pilot.app.screen.mention_list.current_uid
+    await pilot.press("e")
+    await pilot.pause(0.1)
+    await pilot.press("enter", *"double charge on the Orbit order", "enter")
+    await pilot.pause(0.1)
+    await pilot.press("5")
+    await pilot.pause(0.1)
+    lst = pilot.app.screen.mention_list
+    while lst.current_uid != uid:
+        await pilot.press("j")
+    await pilot.press("a")
+    await pilot.pause(0.2)
+    no_blink(pilot.app)
+
+
 async def show_report(pilot: Any) -> None:
     await settle(pilot)
     await pilot.press("R")
@@ -140,6 +192,11 @@ SCREENS = {
     "thread": show_thread,
     "reply": show_reply,
     "walk-away": show_walk_away,
+    "snooze": show_snooze,
+    "snooze-error": show_snooze_error,
+    "escalate": show_escalate,
+    "tag": show_tag,
+    "answered": show_answered,
     "report": show_report,
     "help": show_help,
     "help-legend": show_help_legend,

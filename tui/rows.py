@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tui.model import effective_time
+from tui.model import effective_time, maybe_time
 
 KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "♥", "other": "·"}
 LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
@@ -77,3 +77,22 @@ def reach(followers: int | None) -> str:
     if followers >= 1_000:
         return f"{followers / 1_000:.1f}k followers"
     return f"{followers} followers"
+
+
+def wake_text(when: datetime, now: datetime) -> str:
+    """When a snooze ends, said both ways: "until Tue 1 Dec 09:00 (in 15h)"."""
+    left = (when - now).total_seconds()
+    said = span(left)
+    minutes = int(abs(left) // 60) % 60
+    if 3600 <= abs(left) < 10 * 3600 and minutes:  # "1h" for 1h 59m would mislead
+        said += f" {minutes:02d}m"
+    relative = f"in {said}" if left >= 0 else f"{said} ago"
+    return f"until {when:%a} {when.day} {when:%b %H:%M} ({relative})"
+
+
+def snoozed_left(mention: dict[str, Any], now: datetime) -> float | None:
+    """Seconds until a snoozed mention wakes; None when it is not snoozed."""
+    if mention.get("state") != "snoozed":
+        return None
+    until = maybe_time(mention.get("snooze_until"))
+    return None if until is None else (until - now).total_seconds()

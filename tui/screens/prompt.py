@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 
@@ -19,9 +19,13 @@ class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; Enter returns it, Escape returns None.
 
     With `read`, the answer is read as it is typed and what was understood shows under it; an
-    answer `read` refuses (ValueError) keeps the dialog open with the reason, so nothing is lost."""
+    answer `read` refuses (ValueError) keeps the dialog open with the reason, so nothing is lost.
+    Enter is a priority binding of the dialog so that its footer shows the dialog's own keys."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", "Confirm", priority=True, id="prompt.confirm"),
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
+    ]
 
     def __init__(self, title: str, *, placeholder: str = "", value: str = "", help: str = "",
                  read: Callable[[str], str] | None = None) -> None:
@@ -41,6 +45,7 @@ class PromptScreen(ModalScreen[str | None]):
             if self.read is not None:
                 yield Label(Text("Enter confirms, Esc cancels."), id="prompt-preview",
                             classes="dialog-help")
+        yield Footer()
 
     def _understood(self, value: str) -> bool:
         """Show what `read` makes of `value` (or why it cannot); True if it can be used."""
@@ -58,9 +63,11 @@ class PromptScreen(ModalScreen[str | None]):
         if self.read is not None and event.value.strip():
             self._understood(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self._understood(event.value):
-            self.dismiss(event.value)
+    def action_confirm(self) -> None:
+        """Enter: return the answer, unless `read` refuses it (then the reason shows)."""
+        value = self.query_one("#prompt-input", Input).value
+        if self._understood(value):
+            self.dismiss(value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -76,6 +83,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
     """Pick one option (j/k or arrows), then write an optional note; Enter confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", "Next · Confirm", priority=True, id="choice.confirm"),
         Binding("escape", "cancel", "Cancel", id="choice.cancel"),
         Binding("j", "move(1)", "Down", show=False, id="choice.down"),
         Binding("k", "move(-1)", "Up", show=False, id="choice.up"),
@@ -105,6 +113,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
                              id="choice-options")
             yield Label(Text(f"{self.note_label} (Enter to confirm, Esc to cancel)"), classes="dialog-help")
             yield Input(value=self.note, id="choice-note")
+        yield Footer()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -113,14 +122,18 @@ class ChoiceScreen(ModalScreen[Choice | None]):
         options.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#choice-note", Input).focus()
+        self.query_one("#choice-note", Input).focus()  # a click on an option
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def action_confirm(self) -> None:
+        """Enter on the options moves to the note; Enter in the note confirms."""
         options = self.query_one(OptionList)
+        if options.has_focus:
+            self.query_one("#choice-note", Input).focus()
+            return
         if options.highlighted is None:
             return
         value = self.options[options.highlighted][0]
-        self.dismiss(Choice(value, event.value.strip()))
+        self.dismiss(Choice(value, self.query_one("#choice-note", Input).value.strip()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

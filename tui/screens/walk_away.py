@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 REASONS = [
@@ -33,7 +33,13 @@ class WalkAway:
 class WalkAwayScreen(ModalScreen[WalkAway | None]):
     """Reason, note and watch window; Enter in the last field confirms, Esc cancels."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="walk.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Next field", priority=True, id="walk.next"),
+        Binding("ctrl+s", "confirm", "Walk away", id="walk.confirm"),
+        Binding("escape", "cancel", "Cancel", id="walk.cancel"),
+        Binding("j", "move(1)", "Down", show=False, id="walk.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="walk.up"),
+    ]
 
     def __init__(self, mention: dict[str, Any], signs: list[str], days: int = 7) -> None:
         super().__init__(classes="dialog-screen")
@@ -53,11 +59,33 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
             yield OptionList(*(Option(Text(label), id=value) for value, label in REASONS),
                              id="walk-reason")
             yield Label(Text("Note"), classes="dialog-help")
-            yield Input(placeholder="what happened, for whoever picks this up", id="walk-note")
+            yield Input(placeholder="what happened, for whoever picks this up", id="walk-note", compact=True)
             # How to confirm, on a line the dialog has anyway (at 80x24 it has no room for another).
             yield Label(Text("Watch for (days) · Enter here walks away · Esc cancels"), id="walk-how",
                         classes="dialog-help")
-            yield Input(str(self.days), id="walk-days", type="integer")
+            yield Input(str(self.days), id="walk-days", type="integer", compact=True)
+        yield Footer()
+
+    def _days(self) -> int:
+        try:
+            return max(1, int(self.query_one("#walk-days", Input).value or self.days))
+        except ValueError:
+            return self.days
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.has_focus:
+            options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+    def action_next(self) -> None:
+        """Enter walks reason → note → days, and on the days confirms (Enter is the dialog's own
+        priority binding, so the footer shows it)."""
+        if self.query_one(OptionList).has_focus:
+            self.query_one("#walk-note", Input).focus()
+        elif self.query_one("#walk-note", Input).has_focus:
+            self.query_one("#walk-days", Input).focus()
+        else:
+            self.action_confirm()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -67,18 +95,11 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.query_one("#walk-note", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "walk-note":
-            self.query_one("#walk-days", Input).focus()
-            return
+    def action_confirm(self) -> None:
         options = self.query_one(OptionList)
         reason = REASONS[options.highlighted or 0][0]
-        try:
-            days = max(1, int(self.query_one("#walk-days", Input).value or self.days))
-        except ValueError:
-            days = self.days
         note = self.query_one("#walk-note", Input).value.strip()
-        self.dismiss(WalkAway(reason, note, timedelta(days=days)))
+        self.dismiss(WalkAway(reason, note, timedelta(days=self._days())))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,8 +10,9 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note
-from tui.sanitize import one_line
+from tui.model import maybe_time
+from tui.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
+from tui.sanitize import clean, one_line
 from tui.triage import describe_verdict
 
 
@@ -37,6 +38,8 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     if mention.get("folded"):
         text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
     text.append("\n")
+    for line in state_lines(mention, now):
+        text.append(line + "\n", "bold")
     if note := review_note(mention):
         text.append(f"{note}\n")
     if mention.get("banner"):
@@ -48,6 +51,28 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     if mention.get("url"):
         text.append(f"\n{mention['url']}", "dim underline")
     return text
+
+
+def state_lines(mention: dict[str, Any], now: datetime) -> list[str]:
+    """What the state hides: when a snooze or a watch ends, where an escalation went and what it
+    carried, so the agent need not open the thread to learn it."""
+    lines: list[str] = []
+    state = mention.get("state")
+    until = maybe_time(mention.get("snooze_until"))
+    if state == "snoozed" and until is not None:
+        lines.append(f"◷ Snoozed {wake_text(until, now)}")
+    watch = maybe_time(mention.get("watch_until"))
+    if state == "walked-away" and watch is not None:
+        lines.append(f"◷ Walked away; watched {wake_text(watch, now)}")
+    team = mention.get("escalated_to")
+    if team and (state == "escalated" or mention.get("escalation_answer")):
+        note = one_line(clean(str(mention.get("escalation_note") or "")), 200)
+        status = "Escalated to" if state == "escalated" else "Was escalated to"
+        lines.append(f"⇡ {status} {one_line(clean(str(team)), 40)}" + (f": '{note}'" if note else ""))
+        answer = one_line(clean(str(mention.get("escalation_answer") or "")), 200)
+        if answer and state != "escalated":  # an answer to an earlier escalation is not this one's
+            lines.append(f"  answered: '{answer}'")
+    return lines
 
 
 class MentionDetail(VerticalScroll, can_focus=True):

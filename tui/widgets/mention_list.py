@@ -26,7 +26,16 @@ from textual.strip import Strip
 from tui.followup import follow_up_state
 from tui.inbox import Clock
 from tui.model import parse_time
-from tui.rows import CLOCK_SYMBOL, KIND_SYMBOL, LABEL_SYMBOL, SOURCE_SHORT, age, clock_text, stars
+from tui.rows import (
+    CLOCK_SYMBOL,
+    KIND_SYMBOL,
+    LABEL_SYMBOL,
+    SOURCE_SHORT,
+    age,
+    clock_text,
+    snoozed_left,
+    stars,
+)
 from tui.sanitize import one_line
 
 Lookup = Callable[[str], dict[str, Any] | None]
@@ -274,6 +283,8 @@ class MentionList(ScrollView, can_focus=True):
             symbol = {"pending": "↻", "due-soon": "◔", "overdue": "⚠"}[follow]
             style = self._style({"pending": "dim", "due-soon": "due-soon", "overdue": "breached"}[follow])
             row.append(f" {symbol}{clock_text(left):>4}", style)
+        elif (wakes := snoozed_left(mention, now)) is not None:  # ◷ and the time left to wake
+            row.append(f" ◷{clock_text(wakes):>4}", self._style("dim"))
         else:
             row.append("      ")
         row.append(f" {age(mention, now):>3} ", self._style("dim"))
