@@ -21,6 +21,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from tui.screens.scrolling import ScrollKeys
+
 
 @dataclass(frozen=True)
 class HelpData:
@@ -132,7 +134,7 @@ def help_parts(screen: Screen[Any]) -> tuple[list[RenderableType], str]:
     return parts, "\n".join(plain)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ScrollKeys, ModalScreen[None]):
     """Modal over the screen it explains; j/k scroll it, esc/q/? close it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -166,20 +168,3 @@ class HelpScreen(ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    def action_scroll_down(self) -> None:
-        self.view.scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.view.scroll_up(animate=False)
-
-    def action_scroll_top(self) -> None:
-        self.view.scroll_home(animate=False)
-
-    def action_scroll_bottom(self) -> None:
-        self.view.scroll_end(animate=False)
-
-    def action_page_down(self) -> None:
-        self.view.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.view.scroll_page_up(animate=False)

@@ -18,6 +18,7 @@ from textual.worker import Worker
 
 from tui.rows import age
 from tui.screens.inbox import InboxScreen
+from tui.screens.scrolling import ScrollKeys
 from tui.session import Session
 from tui.widgets.mention_detail import describe_mention
 
@@ -42,7 +43,7 @@ INBOX_ACTIONS = {
 """Inbox actions the thread offers; each runs `InboxScreen.action_<name>` on the thread's mention."""
 
 
-class ThreadScreen(Screen[None]):
+class ThreadScreen(ScrollKeys, Screen[None]):
     HELP_TITLE = "thread"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "back", "Back", id="thread.back"),
@@ -178,24 +179,6 @@ class ThreadScreen(Screen[None]):
     @property
     def view(self) -> VerticalScroll:
         return self.query_one("#thread-view", VerticalScroll)
-
-    def action_scroll_down(self) -> None:
-        self.view.scroll_down(animate=False)
-
-    def action_scroll_up(self) -> None:
-        self.view.scroll_up(animate=False)
-
-    def action_scroll_top(self) -> None:
-        self.view.scroll_home(animate=False)
-
-    def action_scroll_bottom(self) -> None:
-        self.view.scroll_end(animate=False)
-
-    def action_page_down(self) -> None:
-        self.view.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.view.scroll_page_up(animate=False)
 
     def action_reply(self) -> None:
         from tui.screens.reply import ReplyScreen
