@@ -164,7 +164,10 @@ class InboxScreen(Screen[None]):
         return lambda uid: self.inbox.position(queue, uid)
 
     def _update_counts(self) -> None:
-        bar = self.query_one(QueueBar)
+        bars = self.query(QueueBar)
+        if not bars:
+            return  # the screen is being torn down (app exit): an arrival or tick came too late
+        bar = bars.first()
         bar.counts = {q.id: (self.inbox.count(q.id), self.inbox.unread(q.id)) for q in ALL_VIEWS}
         bar.active = self.queue
         self.query_one("#status", Label).update(Text(self._status_text()))
@@ -183,13 +186,15 @@ class InboxScreen(Screen[None]):
     def _apply_arrivals(self) -> None:
         """Batch everything that arrived since the last frame into one refresh."""
         arrivals = self.app.arrivals  # type: ignore[attr-defined]
-        if arrivals.is_set():
+        if arrivals.is_set() and self.query(MentionList):
             arrivals.clear()
             lst = self.mention_list
             lst.set_uids(self.inbox.uids(self.queue), position=self._position(self.queue))
             self._update_counts()
 
     def _tick(self) -> None:
+        if not self.query(MentionList):
+            return  # torn down between the timer firing and this call
         self.mention_list.redraw()
         self._update_counts()
 
