@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tui.core.triage import TriageResult
 from tui.sources.base import Item, Source
-from tui.triage import TriageResult
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -100,7 +100,7 @@ async def take(source: Source, count: int, cursor: Any = None) -> list[Item]:
 
 async def settle(pilot: Any, app: Any, count: int) -> Any:
     """Wait until `count` mentions are stored and the inbox has caught up; returns its MentionList."""
-    from tui.widgets.mention_list import MentionList
+    from tui.ui.widgets.mention_list import MentionList
 
     for _ in range(100):
         await pilot.pause(0.05)

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import NOW, FeedSource, fixed_clock
-from tui.app import TurnaroundApp, make_app
-from tui.config import demo_config
-from tui.model import parse_time
+from tui.core.model import parse_time
+from tui.rules.config import demo_config
 from tui.sources.demo import demo_lines
+from tui.ui.app import TurnaroundApp, make_app
 
 LINES = 56
 """Sunday morning to the start of the Orbit overheating crisis: praise, questions, complaints, trolls,
@@ -91,7 +91,7 @@ async def show_thread(pilot: Any) -> None:
 
 async def show_reply(pilot: Any) -> None:
     """`r`, then the draft typed in one edit, then past the hint debounce."""
-    from tui.widgets.draft_area import DraftArea
+    from tui.ui.widgets.draft_area import DraftArea
 
     await settle(pilot)
     await pilot.press("r")

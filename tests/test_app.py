@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.screens.reply import ReplyScreen
-from tui.widgets.draft_area import DraftArea
-from tui.widgets.mention_list import MentionList
-from tui.widgets.queue_bar import QueueBar
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.reply import ReplyScreen
+from tui.ui.widgets.draft_area import DraftArea
+from tui.ui.widgets.mention_list import MentionList
+from tui.ui.widgets.queue_bar import QueueBar
 
 
 def app_with(tmp_path: Path, mentions: list[dict], source: FeedSource | None = None) -> TurnaroundApp:
@@ -181,8 +181,8 @@ async def test_broken_user_rule_file_exits_with_one_clear_line(tmp_path: Path, i
 async def test_thread_shows_a_failed_reply_and_p_posts_it_again(tmp_path: Path) -> None:
     from textual.widgets import Static
 
-    from tui.screens.thread import ThreadScreen
     from tui.sources.http import PermanentError
+    from tui.ui.screens.thread import ThreadScreen
 
     calls: list[str] = []
 

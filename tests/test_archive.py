@@ -13,9 +13,9 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tui.archive import ArchiveError, ArchivePolicy, default_policy, load_policy
-from tui.cli import main
-from tui.store import Store
+from tui.cli.main import main
+from tui.storage.archive import ArchiveError, ArchivePolicy, default_policy, load_policy
+from tui.storage.store import Store
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 POLICY = ArchivePolicy(timedelta(days=30), frozenset({"done", "closed", "resolved"}))
@@ -85,7 +85,7 @@ def test_author_history_counts_and_reads_archives(tmp_path: Path) -> None:
 
 
 def test_export_and_report_cover_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.report import build_report
+    from tui.core.report import build_report
 
     path = tmp_path / "s.json"
     fill(path)
@@ -142,8 +142,8 @@ def test_policy_is_data_and_bad_values_are_named(tmp_path: Path) -> None:
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from datetime import datetime, timedelta, timezone
-    from tui.archive import ArchivePolicy, move_settled
-    from tui.store import Store
+    from tui.storage.archive import ArchivePolicy, move_settled
+    from tui.storage.store import Store
 
     path, step = sys.argv[1], sys.argv[2]
     policy = ArchivePolicy(timedelta(days=30), frozenset({"done", "closed", "resolved"}))
@@ -190,8 +190,8 @@ def test_read_only_reader_during_an_unfinished_move_counts_each_once(tmp_path: P
 
 
 def test_an_archived_mention_sent_again_is_a_duplicate(tmp_path: Path) -> None:
-    from tui.pipeline import Pipeline
-    from tui.triage import Triager
+    from tui.core.triage import Triager
+    from tui.services.pipeline import Pipeline
 
     path = tmp_path / "s.json"
     fill(path)

@@ -10,13 +10,13 @@ from rich.console import Group
 from rich.text import Text
 
 from tests.helpers import NOW, FeedSource, fixed_clock, make_mention, settle
-from tui.app import make_app
-from tui.archive import ArchivePolicy
-from tui.config import Config
-from tui.pipeline import Pipeline
-from tui.store import Store
-from tui.triage import Triager
-from tui.widgets.mention_list import MentionList
+from tui.core.triage import Triager
+from tui.rules.config import Config
+from tui.services.pipeline import Pipeline
+from tui.storage.archive import ArchivePolicy
+from tui.storage.store import Store
+from tui.ui.app import make_app
+from tui.ui.widgets.mention_list import MentionList
 
 POLICY = ArchivePolicy(timedelta(days=30), frozenset({"done", "closed", "resolved"}))
 AUTHOR = "@longtime@example.social"

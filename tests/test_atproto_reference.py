@@ -27,10 +27,10 @@ import httpx
 import pytest
 
 from tests.helpers import QuietTriager
-from tui.outbox import Outbox
-from tui.pipeline import Pipeline
+from tui.services.outbox import Outbox
+from tui.services.pipeline import Pipeline
 from tui.sources.bluesky import BlueskySource
-from tui.store import Store
+from tui.storage.store import Store
 
 START = "tests/atproto/start_devnet.sh run /tmp/devnet.env (then: set -a; . /tmp/devnet.env; set +a)"
 PDS_URL = os.environ.get("ATPROTO_PDS_URL", "")

@@ -12,8 +12,8 @@ import pytest
 
 from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
-from tui.model import parse_mention, parse_time
-from tui.pipeline import Pipeline
+from tui.core.model import parse_mention, parse_time
+from tui.services.pipeline import Pipeline
 from tui.sources.base import Item
 from tui.sources.bluesky import (
     LOGIN_INTERVAL,
@@ -25,7 +25,7 @@ from tui.sources.bluesky import (
     tid_rkey,
 )
 from tui.sources.http import AuthError, HttpClient, PermanentError
-from tui.store import Store
+from tui.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "bluesky"
 PASSWORD = "abcd-efgh-ijkl-mnop"

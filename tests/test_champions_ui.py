@@ -12,15 +12,15 @@ from rich.text import Text
 from textual.widgets import OptionList
 
 from tests.helpers import FeedSource, fixed_clock, make_mention, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.champions import ChampionsScreen
-from tui.screens.inbox import InboxScreen
-from tui.screens.reply import ReplyScreen
-from tui.templates import load_templates
-from tui.widgets.draft_area import DraftArea
-from tui.widgets.mention_detail import MentionDetail
-from tui.widgets.mention_list import MentionList
+from tui.core.templates import load_templates
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.champions import ChampionsScreen
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.reply import ReplyScreen
+from tui.ui.widgets.draft_area import DraftArea
+from tui.ui.widgets.mention_detail import MentionDetail
+from tui.ui.widgets.mention_list import MentionList
 
 FAN = "@fan@example.social"
 OTHER = "@latte@example.social"
@@ -263,7 +263,7 @@ async def test_champions_screen_fits_80x24(tmp_path: Path) -> None:
 
 
 def test_our_own_posts_never_make_a_champion(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tui.champions import is_praise
+    from tui.core.champions import is_praise
 
     assert is_praise({"kind": "praise", "triage_queue": "champions"})
     assert not is_praise({"kind": "praise", "triage_queue": "champions", "ours": True})

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
-from tui.store import Store
+from tui.cli.main import main
+from tui.storage.store import Store
 
 GOOD = [
     {"id": "1", "source": "mastodon", "author": "@ann@x.social", "text": "My order arrived cold again",

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from tests.servers import Reply, TestServer
-from tui import paths
-from tui.cli import main
-from tui.store import Store
+from tui.cli.main import main
+from tui.storage import paths
+from tui.storage.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 MENTION = {"id": "1", "source": "mastodon", "author": "@ann@x.social", "text": "My order arrived cold",
@@ -82,7 +82,7 @@ def test_sources_export_report_honour_them_in_either_position(tmp_path: Path, be
 
 
 def test_the_inbox_opens_the_named_store_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui.app
+    import tui.ui.app
 
     opened: list[Path] = []
 
@@ -96,7 +96,7 @@ def test_the_inbox_opens_the_named_store_either_way(tmp_path: Path, monkeypatch:
         opened.append(db)
         return FakeApp()
 
-    monkeypatch.setattr(tui.app, "make_app", make_app)
+    monkeypatch.setattr(tui.ui.app, "make_app", make_app)
     config = tmp_path / "c.toml"
     config.write_text('[brand]\nname = "Acme"\n')
     assert main(["--db", str(tmp_path / "a.json"), "--config", str(config)]) == 0
@@ -280,7 +280,7 @@ def _keys_read_by(module_path: Path) -> set[str]:
 
 
 def test_every_config_key_the_code_reads_is_in_the_readme(tmp_path: Path) -> None:
-    from tui.config import SECTION_KEYS, ConfigError, load_config
+    from tui.rules.config import SECTION_KEYS, ConfigError, load_config
     from tui.sources.registry import SourceSpecError, from_config
 
     section = _configuration_section()

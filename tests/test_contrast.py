@@ -21,9 +21,9 @@ from textual.widget import Widget
 from textual.widgets import Footer
 
 from tests.snapshot_app import DRAFT, make_snapshot_app, no_blink, settle
-from tui.themes import AA_CONTRAST, contrast_ratio
-from tui.widgets.draft_area import DraftArea
-from tui.widgets.mention_list import MentionList
+from tui.ui.themes import AA_CONTRAST, contrast_ratio
+from tui.ui.widgets.draft_area import DraftArea
+from tui.ui.widgets.mention_list import MentionList
 
 MARKERS = "‼✗?♥◔⚠●✓"
 SHIPPED = {"brightside-dark", "brightside-light", "high-contrast", "colour-blind-safe", "sixteen",

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import NOW, fixed_clock, make_mention
-from tui.config import Config
-from tui.corrections import (
+from tui.core.corrections import (
     Correction,
     CorrectionsConfigError,
     agreement,
@@ -19,8 +18,9 @@ from tui.corrections import (
     normalise,
     rebanded,
 )
-from tui.report import build_report, render_text, rows
-from tui.session import Session
+from tui.core.report import build_report, render_text, rows
+from tui.rules.config import Config
+from tui.services.session import Session
 
 # A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel
 # warped", is now caught by triage itself, so it no longer shows a correction at work).
@@ -207,7 +207,7 @@ def test_a_bad_settings_file_names_the_key() -> None:
 def test_the_index_of_corrections_agrees_with_a_full_pass(tmp_path: Path) -> None:
     """The store keeps the ids of its corrections so a start reads only the events added since; a
     missing or stale index (a store reset under it) falls back to one full pass."""
-    from tui.corrections import INDEX, correction_ids
+    from tui.core.corrections import INDEX, correction_ids
 
     session = Session.open(Config(), tmp_path / "s.json", clock=fixed_clock)
     first = arrive(session, WARPED)
@@ -226,7 +226,7 @@ def test_the_index_of_corrections_agrees_with_a_full_pass(tmp_path: Path) -> Non
 def test_lessons_kept_up_to_date_match_lessons_read_afresh(session: Session) -> None:
     """Each correction and undo re-checks only the phrases it touched; the result is the same as
     reading every correction again."""
-    from tui.corrections import Lessons
+    from tui.core.corrections import Lessons
 
     texts = ["my orbit side panel warped after a week on standby lol",
              "the side panel warped on mine too, wow",

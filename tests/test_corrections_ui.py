@@ -8,8 +8,8 @@ from pathlib import Path
 from tests.helpers import FeedSource, make_mention, settle
 from tests.test_app import app_with
 from tests.test_champions_ui import plain
-from tui.screens.correct import CorrectScreen
-from tui.screens.inbox import InboxScreen
+from tui.ui.screens.correct import CorrectScreen
+from tui.ui.screens.inbox import InboxScreen
 
 # A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel
 # warped", is now caught by triage itself, so it no longer shows a correction at work).

@@ -33,7 +33,7 @@ END = datetime.fromisoformat("2026-11-24T09:00:00+00:00")
 
 @pytest.fixture(scope="module")
 def raw_lines() -> list[str]:
-    text = resources.files("tui").joinpath("data/demo/mentions.jsonl").read_text("utf-8")
+    text = resources.files("tui.rules").joinpath("data/demo/mentions.jsonl").read_text("utf-8")
     return text.splitlines()
 
 

@@ -13,11 +13,11 @@ from textual.widgets import Label, Static
 from textual.widgets._footer import FooterKey
 
 from tests.helpers import MIXED, NOW, FeedSource, settle
-from tui.app import make_app
-from tui.config import Config
-from tui.screens.prompt import ChoiceScreen, PromptScreen
-from tui.screens.walk_away import WalkAwayScreen
-from tui.widgets.mention_list import MentionList
+from tui.rules.config import Config
+from tui.ui.app import make_app
+from tui.ui.screens.prompt import ChoiceScreen, PromptScreen
+from tui.ui.screens.walk_away import WalkAwayScreen
+from tui.ui.widgets.mention_list import MentionList
 
 
 def escalating_app(tmp_path: Path) -> Any:

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.queues import ALL_VIEWS
-from tui.screens.inbox import EMPTY_QUEUE
-from tui.widgets.mention_list import MentionList
+from tui.core.queues import ALL_VIEWS
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import EMPTY_QUEUE
+from tui.ui.widgets.mention_list import MentionList
 
 
 def app_with(tmp_path: Path) -> TurnaroundApp:

@@ -10,13 +10,13 @@ import pytest
 
 from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Reply, TestServer
-from tui.model import parse_mention
-from tui.pipeline import Pipeline
+from tui.core.model import parse_mention
+from tui.services.pipeline import Pipeline
 from tui.sources.base import Item
 from tui.sources.feed import SEEN_LIMIT, FeedSource, SeenIds, entry_to_mention
 from tui.sources.http import HttpClient
 from tui.sources.registry import SourceSpecError, from_config
-from tui.store import Store
+from tui.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "feeds"
 ALERTS = (FIXTURES / "google_alerts.atom.xml").read_bytes()

@@ -9,12 +9,12 @@ from typing import Any
 from rich.text import Text
 
 from tests.helpers import FeedSource, fixed_clock, make_mention, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.screens.reply import ReplyScreen
-from tui.widgets.mention_list import MentionList
-from tui.widgets.queue_bar import QueueBar
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.reply import ReplyScreen
+from tui.ui.widgets.mention_list import MentionList
+from tui.ui.widgets.queue_bar import QueueBar
 
 SIZE = (130, 40)
 COMPLAINTS = (

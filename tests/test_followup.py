@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.helpers import ManualClock
-from tui.champions import can_thank, champions, mark_champion, thank
-from tui.followup import (
+from tui.core.champions import can_thank, champions, mark_champion, thank
+from tui.core.followup import (
     follow_up_due,
     follow_up_state,
     offer_feedback,
@@ -21,9 +21,9 @@ from tui.followup import (
     request_feedback,
     turnaround_outcome,
 )
-from tui.lifecycle import Lifecycle, TransitionError
-from tui.queues import queue_of
-from tui.store import Store
+from tui.core.lifecycle import Lifecycle, TransitionError
+from tui.core.queues import queue_of
+from tui.storage.store import Store
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # a Wednesday
 

@@ -10,13 +10,13 @@ from typing import Any
 from textual.binding import Binding
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.rows import CLOCK_SYMBOL, KIND_SYMBOL
-from tui.screens.help import HelpScreen, help_data, key_rows
-from tui.screens.inbox import InboxScreen
-from tui.screens.thread import ThreadScreen
-from tui.widgets.mention_list import MentionList
+from tui.core.rows import CLOCK_SYMBOL, KIND_SYMBOL
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.help import HelpScreen, help_data, key_rows
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.thread import ThreadScreen
+from tui.ui.widgets.mention_list import MentionList
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -154,7 +154,7 @@ def readme_keys() -> set[str]:
 
 
 def test_readme_key_table_lists_every_inbox_binding() -> None:
-    from tui.app import TurnaroundApp
+    from tui.ui.app import TurnaroundApp
 
     listed = readme_keys()
     bindings = [*InboxScreen.BINDINGS, *MentionList.BINDINGS, *TurnaroundApp.BINDINGS]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.hints import (
+from tui.core.hints import (
     CATEGORIES,
     Hint,
     HintEngine,
@@ -731,7 +731,7 @@ def test_accuracy_floor_on_real_dev_replies(engine: HintEngine) -> None:
 def test_lint_says_once_that_hints_check_english_only(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui import lint
+    from tui.core import lint
 
     draft = write(tmp_path / "es.txt", "Hola, por favor revisa tus mensajes directos para asistencia.\n")
     lint.main([str(draft), "--rules", str(tmp_path)])

@@ -13,12 +13,12 @@ import pytest
 
 from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
-from tui.model import parse_mention
-from tui.pipeline import Pipeline
+from tui.core.model import parse_mention
+from tui.services.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item
 from tui.sources.hn import HackerNewsSource, hit_to_mention
 from tui.sources.http import HttpClient
-from tui.store import Store
+from tui.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "hn"
 PATH = "/api/v1/search_by_date"

@@ -9,13 +9,15 @@ import sys
 
 import pytest
 
-CORE = ["tui.model", "tui.sanitize", "tui.jsonio", "tui.store", "tui.config", "tui.paths", "tui.queues",
-        "tui.triage", "tui.hints", "tui.templates", "tui.lint", "tui.lifecycle", "tui.followup", "tui.spikes",
-        "tui.champions", "tui.report", "tui.inbox", "tui.pipeline", "tui.outbox", "tui.session",
-        "tui.cli", "tui.sources.base", "tui.sources.http", "tui.sources.html", "tui.sources.jsonl",
+CORE = ["tui.core.model", "tui.core.sanitize", "tui.storage.jsonio", "tui.storage.store",
+        "tui.rules.config", "tui.storage.paths", "tui.core.queues", "tui.core.triage", "tui.core.hints",
+        "tui.core.templates", "tui.core.lint", "tui.core.lifecycle", "tui.core.followup",
+        "tui.core.spikes", "tui.core.champions", "tui.core.report", "tui.core.inbox",
+        "tui.services.pipeline", "tui.services.outbox", "tui.services.session", "tui.cli.main",
+        "tui.sources.base", "tui.sources.http", "tui.sources.html", "tui.sources.jsonl",
         "tui.sources.relay", "tui.sources.mastodon", "tui.sources.bluesky", "tui.sources.feed",
         "tui.sources.hn", "tui.sources.reddit", "tui.sources.demo", "tui.sources.registry",
-        "tui.corrections"]
+        "tui.core.corrections"]
 
 
 @pytest.mark.parametrize("module", CORE)
@@ -30,7 +32,7 @@ def test_core_module_imports_no_ui(module: str) -> None:
 FAST_COMMANDS = {
     "lint": ("asyncio", "httpx", "tinydb", "textual", "rich"),
     "triage": ("asyncio", "httpx", "tinydb", "textual", "rich"),
-    "--help": ("asyncio", "httpx", "tinydb", "textual", "rich", "tui.store", "tui.config"),
+    "--help": ("asyncio", "httpx", "tinydb", "textual", "rich", "tui.storage.store", "tui.rules.config"),
 }
 """Issue 17: these start from editor hooks and scripts, so each loads only what it needs."""
 
@@ -44,7 +46,7 @@ def test_fast_commands_load_only_what_they_need(command: str, tmp_path) -> None:
                        '"created_at": "2026-11-20T10:00:00Z"}\n')
     argv = {"lint": ["lint", str(draft)], "triage": ["triage", str(mention)], "--help": ["--help"]}[command]
     forbidden = FAST_COMMANDS[command]
-    code = (f"import sys, contextlib\nfrom tui.cli import main\nwith contextlib.suppress(SystemExit):\n"
+    code = (f"import sys, contextlib\nfrom tui.cli.main import main\nwith contextlib.suppress(SystemExit):\n"
             f"    main({argv!r})\n"
             f"print('LOADED=' + ','.join(m for m in {forbidden!r} if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -55,11 +57,11 @@ def test_fast_commands_load_only_what_they_need(command: str, tmp_path) -> None:
 
 def test_warm_lint_does_not_parse_its_rules(tmp_path) -> None:
     """Issue 17: after the first run, lint reads its compiled patterns and parsed rules from the cache
-    (tui/regexcache.py) instead of running the TOML and regex parsers, and skips typing."""
+    (tui/rules/regexcache.py) instead of running the TOML and regex parsers, and skips typing."""
     draft = tmp_path / "draft.txt"
     draft.write_text("Unfortunately we can't refund that.\n")
     forbidden = ("tomllib", "typing", "json", "glob", "importlib.resources")
-    code = (f"import sys, contextlib\nfrom tui.cli import main\nwith contextlib.suppress(SystemExit):\n"
+    code = (f"import sys, contextlib\nfrom tui.cli.main import main\nwith contextlib.suppress(SystemExit):\n"
             f"    main(['lint', {str(draft)!r}])\n"
             f"print('LOADED=' + ','.join(m for m in {forbidden!r} if m in sys.modules))")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}

@@ -19,11 +19,11 @@ from textual.screen import Screen
 
 from tests.helpers import FeedSource, fixed_clock
 from tests.snapshot_app import make_snapshot_app, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import demo_config
-from tui.screens.help import HelpScreen
-from tui.screens.inbox import InboxScreen
-from tui.widgets.queue_bar import QueueBar
+from tui.rules.config import demo_config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.help import HelpScreen
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.widgets.queue_bar import QueueBar
 
 LINES = 120
 """Enough of the demo to be in the middle of its crisis: a spike is on, so `P` opens a statement."""

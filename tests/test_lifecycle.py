@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import ManualClock
-from tui.lifecycle import (
+from tui.core.lifecycle import (
     IN_PLACE,
     TRANSITIONS,
     Change,
@@ -24,9 +24,9 @@ from tui.lifecycle import (
     read_when,
     suggest_team,
 )
-from tui.pipeline import Pipeline
-from tui.queues import queue_of
-from tui.store import Store
+from tui.core.queues import queue_of
+from tui.services.pipeline import Pipeline
+from tui.storage.store import Store
 
 T0 = datetime(2024, 5, 3, 10, 42, tzinfo=UTC)  # a Friday
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from tests.helpers import MIXED, NOW, FeedSource, make_mention, settle
 from tests.test_app import app_with
-from tui.app import make_app
-from tui.config import Config
-from tui.store import Store
-from tui.widgets.mention_list import MentionList
+from tui.rules.config import Config
+from tui.storage.store import Store
+from tui.ui.app import make_app
+from tui.ui.widgets.mention_list import MentionList
 
 
 async def test_walk_away_then_the_author_writes_again(tmp_path: Path) -> None:

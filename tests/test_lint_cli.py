@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.lint import main
+from tui.core.lint import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,21 +185,21 @@ def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_python_m_tui_lint_reads_stdin() -> None:
-    done = run(["-m", "tui.lint", "--json"], stdin="We can't refund that.")
+    done = run(["-m", "tui.core.lint", "--json"], stdin="We can't refund that.")
     assert done.returncode == 1, done.stderr
     assert json.loads(done.stdout)["hints"][0]["rule"] == "cant"
-    assert run(["-m", "tui.lint", "-"], stdin="Thanks! I've refunded you.").returncode == 0
-    missing = run(["-m", "tui.lint", "nope.txt"])
+    assert run(["-m", "tui.core.lint", "-"], stdin="Thanks! I've refunded you.").returncode == 0
+    missing = run(["-m", "tui.core.lint", "nope.txt"])
     assert missing.returncode == 2
     assert missing.stderr.strip() == "turnaround lint: no such file: nope.txt"
 
 
 def test_lint_path_imports_no_textual_or_rich() -> None:
-    code = "import tui.lint, sys; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
+    code = "import tui.core.lint, sys; assert 'textual' not in sys.modules and 'rich' not in sys.modules"
     done = run(["-c", code])
     assert done.returncode == 0, done.stderr
     code = (
-        "import sys, tui.lint; tui.lint.main(['--json', '-']); "
+        "import sys, tui.core.lint; tui.core.lint.main(['--json', '-']); "
         "assert 'textual' not in sys.modules and 'rich' not in sys.modules"
     )
     done = run(["-c", code], stdin="We can't.")
@@ -251,7 +251,7 @@ def test_lint_globs_and_many_paths_and_one_bad_file(tmp_path: Path, capsys: pyte
 
 
 def test_lint_templates_shipped_and_saved(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.templates import load_templates
+    from tui.core.templates import load_templates
 
     shipped = load_templates(None)
     user_file = tmp_path / "config" / "turnaround" / "templates.toml"

@@ -21,12 +21,12 @@ import pytest
 
 from tests.helpers import QuietTriager
 from tests.servers import Recorded, Reply, TestServer
-from tui.cli import main
-from tui.jsonio import SURROGATE_WARNING, decode_line, loads
-from tui.pipeline import Pipeline
-from tui.sanitize import clean, repair_surrogate_refs
+from tui.cli.main import main
+from tui.core.sanitize import clean, repair_surrogate_refs
+from tui.services.pipeline import Pipeline
 from tui.sources.base import Source
-from tui.store import Store
+from tui.storage.jsonio import SURROGATE_WARNING, decode_line, loads
+from tui.storage.store import Store
 
 CUT = "CUT-EMOJI-HERE"
 """A marker put into a recorded payload, then replaced by a lone surrogate escape in the JSON bytes."""

@@ -19,12 +19,12 @@ import pytest
 
 from tests.helpers import QuietTriager, take
 from tests.servers import Recorded, Reply, TestServer
-from tui.pipeline import Pipeline
+from tui.services.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item, SourceHealth
 from tui.sources.http import HttpClient, PermanentError
 from tui.sources.mastodon import SLOW_INTERVAL, MastodonSource
 from tui.sources.registry import SourceSpecError, from_config
-from tui.store import Store
+from tui.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "mastodon"
 TOKEN = "tok-Sup3rSecret-value-42"

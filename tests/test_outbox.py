@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from tests.servers import Recorded, Reply, TestServer
-from tui.outbox import IDEMPOTENCY_WINDOW, MAX_ATTEMPTS, Outbox
+from tui.services.outbox import IDEMPOTENCY_WINDOW, MAX_ATTEMPTS, Outbox
 from tui.sources.http import HttpClient, PermanentError, TransientError
 from tui.sources.mastodon import MastodonSource
-from tui.store import Store
+from tui.storage.store import Store
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 MENTION = {"uid": "mastodon:117024236635443611", "id": "117024236635443611", "source": "mastodon",

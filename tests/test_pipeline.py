@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import QuietTriager, make_mention
-from tui.pipeline import Pipeline
-from tui.store import Store
+from tui.services.pipeline import Pipeline
+from tui.storage.store import Store
 
 
 def pipeline(tmp_path: Path, ours: tuple[str, ...] = ()) -> Pipeline:
@@ -41,7 +41,7 @@ def test_a_repeat_outside_the_window_is_not_folded(tmp_path: Path) -> None:
 
 def test_collect_counts_repeats_as_new_and_export_has_every_record(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tui import cli
+    from tui.cli import main as cli
 
     feed = tmp_path / "in.jsonl"
     rows = [make_mention(n, "Refund please", author="@a@x.social", minutes_ago=10 - n) for n in (1, 2, 3)]
@@ -90,11 +90,11 @@ def test_the_same_id_twice_is_a_duplicate(tmp_path: Path) -> None:
 def test_a_future_dated_mention_is_kept_with_one_warning_per_source_and_aged_from_arrival(
         tmp_path: Path) -> None:
     from tests.helpers import NOW, fixed_clock
-    from tui.inbox import Inbox
-    from tui.lifecycle import Lifecycle
-    from tui.rows import age
-    from tui.triage import Triager
-    from tui.widgets.mention_detail import describe_mention
+    from tui.core.inbox import Inbox
+    from tui.core.lifecycle import Lifecycle
+    from tui.core.rows import age
+    from tui.core.triage import Triager
+    from tui.ui.widgets.mention_detail import describe_mention
 
     store = Store(tmp_path / "s.json")
     p = Pipeline(store, Triager.load(), clock=fixed_clock)
@@ -126,8 +126,8 @@ def test_a_future_dated_mention_is_kept_with_one_warning_per_source_and_aged_fro
 
 def test_a_future_dated_mention_sorts_by_its_arrival(tmp_path: Path) -> None:
     from tests.helpers import ManualClock
-    from tui.inbox import Inbox
-    from tui.lifecycle import Lifecycle
+    from tui.core.inbox import Inbox
+    from tui.core.lifecycle import Lifecycle
 
     clock = ManualClock()
     store = Store(tmp_path / "s.json")
@@ -146,9 +146,9 @@ def test_a_future_dated_mention_sorts_by_its_arrival(tmp_path: Path) -> None:
 
 def test_a_repeat_neither_brings_back_a_walked_away_thread_nor_makes_a_spike(tmp_path: Path) -> None:
     from tests.helpers import ManualClock
-    from tui.config import Config
-    from tui.session import Session
-    from tui.triage import Triager
+    from tui.core.triage import Triager
+    from tui.rules.config import Config
+    from tui.services.session import Session
 
     clock = ManualClock()
     session = Session.open(Config(), tmp_path / "s.json", clock=clock, triager=Triager.load())

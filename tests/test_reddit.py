@@ -12,12 +12,12 @@ import pytest
 
 from tests.helpers import QuietTriager, Sleeps
 from tests.servers import Recorded, Reply, TestServer
-from tui.model import parse_mention
-from tui.pipeline import Pipeline
+from tui.core.model import parse_mention
+from tui.services.pipeline import Pipeline
 from tui.sources.base import Item
 from tui.sources.http import HttpClient, PermanentError, RateLimitError
 from tui.sources.reddit import RedditReplyError, RedditSource, link_to_mention
-from tui.store import Store
+from tui.storage.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures_net" / "reddit"
 SECRET, PASSWORD = "app-secret-123", "hunter2-password"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.hints import HintEngine
-from tui.regexcache import RegexCache
+from tui.core.hints import HintEngine
+from tui.rules.regexcache import RegexCache
 
 PATTERNS = [
     (r"(?P<word>\bcan(?:no|')t\b)\s+(\w+)", re.IGNORECASE),
@@ -100,7 +100,7 @@ def test_rules_come_out_the_same_every_run(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    code = ("from tui.hints import HintEngine; e = HintEngine.load(); "
+    code = ("from tui.core.hints import HintEngine; e = HintEngine.load(); "
             "print(repr([s.pattern for s in e._scanners]))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin",

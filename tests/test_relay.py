@@ -9,12 +9,12 @@ import orjson
 
 from tests.helpers import QuietTriager, Sleeps, take
 from tests.servers import Recorded, Reply, TestServer
-from tui.pipeline import Pipeline
+from tui.services.pipeline import Pipeline
 from tui.sources.base import NO_CURSOR, Item
 from tui.sources.http import HttpClient
 from tui.sources.registry import from_spec
 from tui.sources.relay import JsonlUrlSource, SseSource
-from tui.store import Store
+from tui.storage.store import Store
 
 
 def mention(n: int, text: str = "hello") -> dict[str, Any]:
@@ -208,9 +208,9 @@ def test_registry_builds_relays() -> None:
 
 def test_a_relayed_delete_finds_the_mention_by_its_own_source(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.helpers import make_mention
-    from tui.pipeline import Pipeline
+    from tui.services.pipeline import Pipeline
     from tui.sources.base import Source
-    from tui.store import Store
+    from tui.storage.store import Store
 
     relay = Source("relay")
     relay.platform = "sse"

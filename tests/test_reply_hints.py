@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import FeedSource, fixed_clock, make_mention, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.screens.reply import ReplyScreen
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.reply import ReplyScreen
 
 SIZE = (130, 40)
 UID = "mastodon:1"

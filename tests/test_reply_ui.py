@@ -9,12 +9,12 @@ from typing import Any
 from textual import events
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.reply import ReplyScreen
-from tui.screens.sending import not_ready
-from tui.screens.templates import TemplatePicker
-from tui.widgets.draft_area import DraftArea
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.reply import ReplyScreen
+from tui.ui.screens.sending import not_ready
+from tui.ui.screens.templates import TemplatePicker
+from tui.ui.widgets.draft_area import DraftArea
 
 
 def app_with(tmp_path: Path) -> TurnaroundApp:

@@ -16,11 +16,11 @@ from typing import Any
 import orjson
 import pytest
 
-from tui.cli import build_parser
-from tui.cli import main as cli_main
-from tui.queues import queue_of
-from tui.report import build_report, main, parse_since, render_text, rows, sparkline
-from tui.store import Store
+from tui.cli.main import build_parser
+from tui.cli.main import main as cli_main
+from tui.core.queues import queue_of
+from tui.core.report import build_report, main, parse_since, render_text, rows, sparkline
+from tui.storage.store import Store
 
 DATA = Path(__file__).parent / "data" / "report_set.jsonl"
 NOW = datetime(2024, 5, 8, 12, 0, tzinfo=UTC)

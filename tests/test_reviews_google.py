@@ -12,13 +12,13 @@ import orjson
 import pytest
 
 from tests.servers import Recorded, Reply, TestServer
-from tui.outbox import Outbox
-from tui.pipeline import Pipeline
+from tui.core.triage import Triager
+from tui.services.outbox import Outbox
+from tui.services.pipeline import Pipeline
 from tui.sources.google_reviews import GoogleReviewsSource
 from tui.sources.http import HttpClient
 from tui.sources.registry import SourceSpecError, from_config
-from tui.store import Store
-from tui.triage import Triager
+from tui.storage.store import Store
 
 DATA = Path(__file__).parent / "data" / "reviews"
 LIST = "/v4/accounts/1234567890/locations/9876543210/reviews"

@@ -13,10 +13,10 @@ from tests.test_reviews_google import NAME, FakeGoogle
 from tests.test_reviews_google import source_for as google_source
 from tests.test_reviews_trustpilot import LATE, FakeTrustpilot
 from tests.test_reviews_trustpilot import source_for as trustpilot_source
-from tui.app import make_app
-from tui.config import Config
-from tui.screens.reply import ReplyScreen
-from tui.widgets.mention_list import MentionList
+from tui.rules.config import Config
+from tui.ui.app import make_app
+from tui.ui.screens.reply import ReplyScreen
+from tui.ui.widgets.mention_list import MentionList
 
 
 async def reply_from_the_editor(tmp_path: Path, source: Any, uid: str, done: Any) -> dict[str, Any]:

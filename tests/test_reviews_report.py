@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.pipeline import Pipeline
-from tui.report import build_report, render_text, rows
-from tui.store import Store
-from tui.triage import Triager
+from tui.core.report import build_report, render_text, rows
+from tui.core.triage import Triager
+from tui.services.pipeline import Pipeline
+from tui.storage.store import Store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 

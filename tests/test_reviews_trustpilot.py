@@ -12,13 +12,13 @@ import orjson
 import pytest
 
 from tests.servers import Recorded, Reply, TestServer
-from tui.outbox import Outbox
-from tui.pipeline import Pipeline
+from tui.core.triage import Triager
+from tui.services.outbox import Outbox
+from tui.services.pipeline import Pipeline
 from tui.sources.http import HttpClient
 from tui.sources.registry import SourceSpecError, from_config
 from tui.sources.trustpilot import TrustpilotSource
-from tui.store import Store
-from tui.triage import Triager
+from tui.storage.store import Store
 
 DATA = Path(__file__).parent / "data" / "reviews"
 UNIT = "507f191e810c19729de860ea"

@@ -6,12 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import FeedSource, fixed_clock, make_mention, settle
-from tui.app import make_app
-from tui.config import Config
-from tui.reviews import apply_rating
-from tui.screens.reply import ReplyScreen, review_banner
-from tui.screens.templates import TemplatePicker
-from tui.triage import Triager
+from tui.core.reviews import apply_rating
+from tui.core.triage import Triager
+from tui.rules.config import Config
+from tui.ui.app import make_app
+from tui.ui.screens.reply import ReplyScreen, review_banner
+from tui.ui.screens.templates import TemplatePicker
 
 NAME = "accounts/1/locations/2/reviews/r1"
 ONE_STAR = make_mention(1, "Waited a while and the flat white was lukewarm. Staff were apologetic.",
@@ -79,7 +79,7 @@ def test_one_star_with_mild_words_is_negative_and_ranks_higher() -> None:
 def test_the_detail_shows_the_stars_and_what_an_edited_review_said_before() -> None:
     from datetime import UTC, datetime
 
-    from tui.widgets.mention_detail import describe_mention
+    from tui.ui.widgets.mention_detail import describe_mention
 
     mention = {"author": "Priya N.", "source": "google", "text": "Update: they made it right.",
                "created_at": "2026-11-23T08:10:41+00:00", "extra": {"rating": 4, "review": True},

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from tests.servers import Reply, TestServer
-from tui.config import Config
-from tui.pipeline import Pipeline
-from tui.session import Session
+from tui.core.triage import Triager
+from tui.rules.config import Config
+from tui.services.pipeline import Pipeline
+from tui.services.session import Session
 from tui.sources.registry import SourceSpecError, from_config
 from tui.sources.yelp import YelpSource
-from tui.store import Store
-from tui.triage import Triager
+from tui.storage.store import Store
 
 EXPORT = Path(__file__).parent / "data" / "reviews" / "yelp_reviews.json"
 

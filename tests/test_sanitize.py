@@ -1,7 +1,7 @@
 import pytest
 
-from tui.model import MentionError, parse_mention
-from tui.sanitize import clean
+from tui.core.model import MentionError, parse_mention
+from tui.core.sanitize import clean
 
 
 def test_escape_sequences_controls_and_bidi_are_removed() -> None:

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 from tests.snapshot_app import SCREENS, make_snapshot_app, settle
-from tui.screens.inbox import InboxScreen
-from tui.screens.reply import ReplyScreen
-from tui.screens.report import ReportScreen
-from tui.screens.thread import ThreadScreen
-from tui.screens.walk_away import WalkAwayScreen
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.reply import ReplyScreen
+from tui.ui.screens.report import ReportScreen
+from tui.ui.screens.thread import ThreadScreen
+from tui.ui.screens.walk_away import WalkAwayScreen
 
 THEMES = ["brightside-dark", "brightside-light"]
 SIZES = [(80, 24), (160, 48)]

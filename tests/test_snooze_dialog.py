@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
-from tui.app import make_app
-from tui.config import Config
-from tui.screens.prompt import PromptScreen
+from tui.rules.config import Config
+from tui.ui.app import make_app
+from tui.ui.screens.prompt import PromptScreen
 
 
 def preview(screen: PromptScreen) -> str:

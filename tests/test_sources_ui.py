@@ -11,11 +11,11 @@ from rich.text import Text
 from textual.widgets import DataTable, Label, Static
 
 from tests.helpers import MIXED, FeedSource, fixed_clock
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.screens.sources import SourcesScreen, detail_text, health_state, row_cells, split_error
+from tui.rules.config import Config
 from tui.sources.base import Item, Source, SourceHealth
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.sources import SourcesScreen, detail_text, health_state, row_cells, split_error
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from tests.helpers import ManualClock
-from tui.lifecycle import Lifecycle, default_rules
-from tui.queues import queue_of
-from tui.spikes import Spike, SpikeDetector, record_statement
-from tui.store import Store
+from tui.core.lifecycle import Lifecycle, default_rules
+from tui.core.queues import queue_of
+from tui.core.spikes import Spike, SpikeDetector, record_statement
+from tui.storage.store import Store
 
 T = datetime(2024, 5, 8, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

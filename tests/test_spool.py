@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FeedSource, QuietTriager, fixed_clock, make_mention
-from tui.cli import main
-from tui.config import Config
-from tui.pipeline import Pipeline
-from tui.session import Session
-from tui.store import SPOOL_OFFSET, Store
+from tui.cli.main import main
+from tui.rules.config import Config
+from tui.services.pipeline import Pipeline
+from tui.services.session import Session
+from tui.storage.store import SPOOL_OFFSET, Store
 
 TEXTS = ("Order {n} arrived cold, refund please", "Where is parcel {n}?", "Love the new cup {n}!")
 
@@ -140,8 +140,8 @@ def test_collect_killed_mid_way_then_run_again_loses_and_doubles_nothing(tmp_pat
 HOLDER = textwrap.dedent("""
     import os, signal, sys
     from tests.helpers import QuietTriager
-    from tui.pipeline import Pipeline
-    from tui.store import Store
+    from tui.services.pipeline import Pipeline
+    from tui.storage.store import Store
 
     store = Store(sys.argv[1])
     pipeline = Pipeline(store, QuietTriager())
@@ -186,8 +186,8 @@ async def test_the_app_shows_what_collect_hands_over_while_it_runs(tmp_path: Pat
     """The inbox holds the store; a collect in another process hands it two mentions, which show
     in the list within a few checks, with nothing blocked."""
     from tests.helpers import settle
-    from tui.app import make_app
-    from tui.widgets.mention_list import MentionList
+    from tui.ui.app import make_app
+    from tui.ui.widgets.mention_list import MentionList
 
     db = tmp_path / "store.json"
     source = feed(tmp_path / "in.jsonl", 1, 2)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import Store, StoreLocked
+from tui.storage.store import Store, StoreLocked
 
 
 def mention(n: int, thread: str | None = None) -> dict:
@@ -100,7 +100,7 @@ def test_mentions_survive_kill_9(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     script = textwrap.dedent(f"""
         import sys, time
-        from tui.store import Store
+        from tui.storage.store import Store
         store = Store({str(path)!r})
         for n in range(200):
             store.add_mention({{"uid": f"k:{{n}}", "author": "a", "thread_uid": f"k:{{n}}",
@@ -132,7 +132,7 @@ def test_events_and_outbox(tmp_path: Path) -> None:
 
 HOLDER = textwrap.dedent("""
     import sys
-    from tui.store import Store
+    from tui.storage.store import Store
     store = Store(sys.argv[1])
     for n in range(20):
         store.add_mention({"uid": f"demo:{n}", "author": "a", "thread_uid": f"demo:{n}",
@@ -148,8 +148,9 @@ def test_a_second_demo_leaves_the_running_demos_store_alone(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Another process holds the demo store: a second `turnaround --demo` says "in use" and
     touches no file; the first one then quits cleanly with all its data."""
-    import tui.app
-    from tui import cli, paths
+    import tui.ui.app
+    from tui.cli import main as cli
+    from tui.storage import paths
 
     demo = paths.demo_store()
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(demo)], stdin=subprocess.PIPE,
@@ -163,7 +164,7 @@ def test_a_second_demo_leaves_the_running_demos_store_alone(
         def no_app(*args: object, **kwargs: object) -> None:
             raise AssertionError("the second demo must stop before its app starts")
 
-        monkeypatch.setattr(tui.app, "make_app", no_app)
+        monkeypatch.setattr(tui.ui.app, "make_app", no_app)
         assert cli.main(["--demo"]) == 2
         assert "in use by another turnaround" in capsys.readouterr().err
         assert log.read_bytes() == before, "the running demo's journal is untouched"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
-from tui.app import make_app
-from tui.config import Config
-from tui.tags import parse_tags
+from tui.core.tags import parse_tags
+from tui.rules.config import Config
+from tui.ui.app import make_app
 
 
 @pytest.mark.parametrize(("typed", "add", "remove"), [

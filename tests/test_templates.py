@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.hints import HintEngine
-from tui.templates import PLACEHOLDERS, Template, TemplateError, for_kind, load_templates
+from tui.core.hints import HintEngine
+from tui.core.templates import PLACEHOLDERS, Template, TemplateError, for_kind, load_templates
 
 SAMPLE = {"name": "Priya", "handle": "@priya", "brand": "Brightside", "agent": "Sam"}
 SHIPPED = load_templates()

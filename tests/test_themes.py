@@ -12,7 +12,7 @@ from textual.color import Color
 from textual.theme import Theme
 from textual.widgets import Static
 
-from tui.themes import (
+from tui.ui.themes import (
     DEFAULT_DARK,
     DEFAULT_LIGHT,
     REQUIRED_VARIABLES,
@@ -285,7 +285,7 @@ async def _started(app: Any) -> Any:
 
 async def test_a_broken_user_theme_gives_one_notice_naming_file_and_fields(tmp_path: Path) -> None:
     from tests.snapshot_app import make_snapshot_app
-    from tui import paths
+    from tui.storage import paths
 
     folder = paths.user_themes_dir()
     folder.mkdir(parents=True)
@@ -308,7 +308,7 @@ async def test_the_chosen_theme_is_remembered_per_user_across_stores(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.snapshot_app import make_snapshot_app, settle
-    from tui import paths
+    from tui.storage import paths
 
     monkeypatch.setenv("COLORTERM", "truecolor")  # else TERM=xterm picks the 16-colour theme
     app = make_snapshot_app(tmp_path / "one.json", theme="")
@@ -329,7 +329,7 @@ async def test_the_chosen_theme_is_remembered_per_user_across_stores(
 
 async def test_an_unwritable_state_folder_is_said_not_fatal(tmp_path: Path) -> None:
     from tests.snapshot_app import make_snapshot_app
-    from tui import paths
+    from tui.storage import paths
 
     paths.state_dir().parent.mkdir(parents=True, exist_ok=True)
     paths.state_dir().write_text("not a folder", encoding="utf-8")
@@ -347,7 +347,7 @@ async def test_a_theme_chosen_by_itself_is_not_remembered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.snapshot_app import make_snapshot_app, settle
-    from tui import paths
+    from tui.storage import paths
 
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_snapshot_app(tmp_path / "one.json", theme="")

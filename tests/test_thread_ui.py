@@ -9,10 +9,10 @@ from typing import Any
 from textual.widgets import Static
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, settle
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.screens.thread import INBOX_ACTIONS, ThreadScreen
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.thread import INBOX_ACTIONS, ThreadScreen
 
 
 def app_with(tmp_path: Path, **config: Any) -> TurnaroundApp:
@@ -68,7 +68,7 @@ async def test_resolve_then_feedback_from_the_thread(tmp_path: Path) -> None:
         assert app.session.store.mention(uid)["state"] == "resolved"
         await pilot.press("f")
         await pilot.pause(0.2)
-        from tui.screens.reply import ReplyScreen
+        from tui.ui.screens.reply import ReplyScreen
 
         assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid, \
             "f opens the feedback request in the editor, for the thread's mention"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-import tui.triage as triage_module
-from tui.triage import (
+import tui.core.triage as triage_module
+from tui.core.triage import (
     Correction,
     TriageConfigError,
     Triager,
@@ -515,7 +515,7 @@ def test_fast_enough(triager: Triager) -> None:
 
 def test_core_imports_no_ui() -> None:
     code = (
-        "import sys, tui.triage\n"
+        "import sys, tui.core.triage\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
         "assert not bad, bad\n"
     )
@@ -704,7 +704,7 @@ def test_cli_triage_explain(tmp_path: Path) -> None:
 
 
 def test_model_loads_from_package_data() -> None:
-    from tui.triage_model import ModelError, load_model, packaged_model
+    from tui.core.triage_model import ModelError, load_model, packaged_model
 
     model = packaged_model()
     assert model.label.classes == ("negative", "neutral", "positive")

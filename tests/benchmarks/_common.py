@@ -30,10 +30,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from tests.helpers import NOW  # noqa: E402
-from tui.model import parse_mention, uid_of  # noqa: E402
-from tui.queues import queue_of  # noqa: E402
-from tui.store import Store  # noqa: E402
-from tui.triage import Triager, TriageResult  # noqa: E402
+from tui.core.model import parse_mention, uid_of  # noqa: E402
+from tui.core.queues import queue_of  # noqa: E402
+from tui.core.triage import Triager, TriageResult  # noqa: E402
+from tui.storage.store import Store  # noqa: E402
 
 SEED = 20261124
 SOURCES = ("mastodon", "bluesky", "mastodon", "reddit", "bluesky", "hn", "rss", "mastodon")
@@ -56,7 +56,7 @@ def _corpus() -> list[tuple[str, int | None]]:
     texts: list[tuple[str, int | None]] = []
     data = ROOT / "tests" / "data"
     files = [data / "triage_labelled.jsonl", data / "triage_heldout.jsonl",
-             ROOT / "tui" / "data" / "demo" / "mentions.jsonl"]
+             ROOT / "tui" / "rules" / "data" / "demo" / "mentions.jsonl"]
     for path in files:
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
@@ -290,7 +290,7 @@ def fill_history(path: Path, stored: int, pre: Pretriager, *, open_work: int = O
     an hour after arrival) over the year before the archive age, then archived the way compaction
     does (`Store.archive_settled`, a chunk at a time; `archive=False`: all kept live, as before
     issue 16). Returns seconds taken."""
-    from tui.archive import default_policy
+    from tui.storage.archive import default_policy
 
     policy = default_policy()
     history = max(0, stored - open_work)
@@ -322,10 +322,10 @@ def child_first_screen(path: str) -> dict[str, Any]:
     import asyncio
 
     from tests.helpers import FeedSource, fixed_clock
-    from tui.app import make_app
-    from tui.config import Config
-    from tui.screens.inbox import InboxScreen
-    from tui.widgets.mention_list import MentionList
+    from tui.rules.config import Config
+    from tui.ui.app import make_app
+    from tui.ui.screens.inbox import InboxScreen
+    from tui.ui.widgets.mention_list import MentionList
 
     base = peak_rss_mb()
 
@@ -357,8 +357,8 @@ def history_ingest_us(path: Path, pre: Pretriager, count: int) -> tuple[float, f
     filing in the inbox), and through `Store.add_mention` alone (pre-triaged), on this store; the
     streamed mentions are removed again by putting the files back."""
     from tests.helpers import fixed_clock
-    from tui.config import Config
-    from tui.session import Session
+    from tui.rules.config import Config
+    from tui.services.session import Session
 
     saved = {s: path.with_name(path.name + s) for s in ("", ".log")}
     backup = {s: p.read_bytes() if p.exists() else None for s, p in saved.items()}

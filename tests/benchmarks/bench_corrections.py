@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tui.config import Config  # noqa: E402
-from tui.corrections import Correction, Lessons  # noqa: E402
-from tui.session import Session  # noqa: E402
-from tui.triage import KINDS, LABELS  # noqa: E402
+from tui.core.corrections import Correction, Lessons  # noqa: E402
+from tui.core.triage import KINDS, LABELS  # noqa: E402
+from tui.rules.config import Config  # noqa: E402
+from tui.services.session import Session  # noqa: E402
 
 CORPUS = Path("/work/shared/corpora/customer-support-twitter.jsonl")
 NOW = datetime(2017, 11, 1, tzinfo=UTC)

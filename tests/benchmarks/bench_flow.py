@@ -42,10 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import Pretriager, figure, isolate_env, median, ratio_line, raw_mentions, strip_private
 
 from tests.helpers import NOW, FeedSource, fixed_clock
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.widgets.mention_list import MentionList
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.widgets.mention_list import MentionList
 
 QUEUE = "priority"
 SIZE = (120, 40)

@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import figure, ratio_line  # noqa: E402
 
-from tui.hints import CATEGORIES, HintEngine  # noqa: E402
+from tui.core.hints import CATEGORIES, HintEngine  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 REAL_SETS = (("dev", "tuned on"), ("pool", "tuned on"), ("heldout", "never tuned on"))
@@ -257,12 +257,12 @@ def main(argv: list[str] | None = None) -> int:
                  hints=dense_hints, proselint_ms=theirs * 1e3 if theirs else "none"))
     print(f"  (load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores while timing)")
 
-    env_code = "import time; t=time.perf_counter(); import tui.lint; print(time.perf_counter()-t)"
+    env_code = "import time; t=time.perf_counter(); import tui.core.lint; print(time.perf_counter()-t)"
     done = subprocess.run(
         [sys.executable, "-c", env_code], capture_output=True, text=True, cwd=ROOT, check=False
     )
     if done.returncode == 0:
-        print(f"\n`import tui.lint` in a fresh interpreter: {float(done.stdout) * 1e3:.0f} ms")
+        print(f"\n`import tui.core.lint` in a fresh interpreter: {float(done.stdout) * 1e3:.0f} ms")
 
     print("\n# summary")
     print(ratio_line("lint_ms_per_1k_chars", per_k, target="<=1", draft="dense-50k"))

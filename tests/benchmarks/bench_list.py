@@ -62,10 +62,10 @@ from _common import (
 )
 
 from tests.helpers import FeedSource, fixed_clock
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.widgets.mention_list import MentionList
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.widgets.mention_list import MentionList
 
 QUEUE = "priority"
 SIZE = (120, 40)

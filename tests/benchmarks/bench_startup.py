@@ -12,7 +12,7 @@ the bare interpreter (`startup_over_bare_ms ... target<=150 PASS|MISS`) and the 
 (`startup_ratio ... ratio=R`). `--help` is measured too (no target: it should not pay for the commands).
 `startup_phase_ms` splits lint and triage into imports, building their rules, and one check, timed
 inside one interpreter, to show where the time goes. lint keeps its compiled patterns in a cache file
-(tui/regexcache.py), filled by the warm-up run: `lint` is that warm start, `lint_cold` starts with an
+(tui/rules/regexcache.py), filled by the warm-up run: `lint` is that warm start, `lint_cold` starts with an
 empty cache every time (the first run after an install or a rule edit), and the lint phases show
 `rules_load` (warm) beside `rules_load_cold`.
 """
@@ -56,17 +56,17 @@ def commands(work: Path) -> dict[str, list[str]]:
 PHASES = """
 import sys, time
 t0 = time.perf_counter()
-import tui.cli, tui.lint
-from tui.hints import HintEngine
+import tui.cli.main, tui.core.lint
+from tui.core.hints import HintEngine
 t1 = time.perf_counter()
-from tui import paths
+from tui.storage import paths
 engine = HintEngine.load(None, cache_file=paths.cache_dir() / "bench-phases.marshal")
 t2 = time.perf_counter()
 engine.check(sys.argv[1])
 t3 = time.perf_counter()
 HintEngine.load(None)
 t3a = time.perf_counter()
-from tui.triage import Triager
+from tui.core.triage import Triager
 t4 = time.perf_counter()
 triager = Triager.load(None)
 t5 = time.perf_counter()

@@ -52,10 +52,10 @@ from _common import (
 )
 
 from tests.helpers import fixed_clock
-from tui.config import Config
-from tui.pipeline import Pipeline
-from tui.session import Session
-from tui.store import Store
+from tui.rules.config import Config
+from tui.services.pipeline import Pipeline
+from tui.services.session import Session
+from tui.storage.store import Store
 
 SCRIPT = Path(__file__).resolve()
 STREAM_START = 1_000_000
@@ -81,9 +81,9 @@ def child_open(path: str, mode: str) -> dict[str, Any]:
 
 def child_app(path: str) -> dict[str, Any]:
     from tests.helpers import FeedSource
-    from tui.app import make_app
-    from tui.screens.inbox import InboxScreen
-    from tui.widgets.mention_list import MentionList
+    from tui.ui.app import make_app
+    from tui.ui.screens.inbox import InboxScreen
+    from tui.ui.widgets.mention_list import MentionList
 
     base = peak_rss_mb()
 

@@ -9,7 +9,7 @@ Sets (origins: tests/data/README.md):
   fit_triage.py (each row scored by a model that never saw it).
 - real extra (customer_extra.jsonl): model training rows, in-sample too.
 - real blind (customer_blind.jsonl): never tuned or trained on; printed only with --blind, marked
-  "blind", and run once when the model and rules were final (figures in tui/data/MODEL-CARD.md).
+  "blind", and run once when the model and rules were final (figures in tui/rules/data/MODEL-CARD.md).
 - synthetic: labelled and fresh-a were tuned on and are training rows; held-out and fresh-b never.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -38,7 +38,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tui.triage import Triager, _packaged_config, merge  # noqa: E402
+from tui.core.triage import Triager, _packaged_config, merge  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LABELS = ("negative", "neutral", "positive")
@@ -180,7 +180,7 @@ def main() -> None:
 
 
 def speed(combined: Triager, rules: Triager, texts: list[str], now: datetime, created: datetime) -> None:
-    from tui.triage_lang import LanguageDetector
+    from tui.core.triage_lang import LanguageDetector
 
     for text in texts:  # warm up
         combined.triage(text, followers=100, created_at=created, now=now)
@@ -207,7 +207,7 @@ def speed(combined: Triager, rules: Triager, texts: list[str], now: datetime, cr
     print(f"\nper mention (best of {rounds} over {len(texts)} texts): triage {ours:.0f} us "
           f"[target <= {TARGET_US:.0f}: {flag}]; rules alone {alone:.0f} us (language detection "
           f"included in both: {lang:.0f} us); with explain {explain:.0f} us; plain VADER {plain:.0f} us")
-    code = ("import time; t = time.perf_counter(); from tui.triage_lang import LanguageDetector; "
+    code = ("import time; t = time.perf_counter(); from tui.core.triage_lang import LanguageDetector; "
             "LanguageDetector().detect('hola que tal amigos mios, esto es una prueba'); "
             "print(round((time.perf_counter() - t) * 1000))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
@@ -221,8 +221,8 @@ def speed(combined: Triager, rules: Triager, texts: list[str], now: datetime, cr
 
 def collect_rate(texts: list[str], now: datetime) -> float:
     """Mentions per second through the real pipeline (validate, dedupe, triage, store)."""
-    from tui.pipeline import Pipeline
-    from tui.store import Store
+    from tui.services.pipeline import Pipeline
+    from tui.storage.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "s.json")

@@ -39,11 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import figure, isolate_env, median, ratio_line
 
 from tests.helpers import FeedSource, fixed_clock, make_mention
-from tui.app import TurnaroundApp, make_app
-from tui.config import Config
-from tui.screens.inbox import InboxScreen
-from tui.screens.reply import ReplyScreen, hint_engine
-from tui.widgets.mention_list import MentionList
+from tui.rules.config import Config
+from tui.ui.app import TurnaroundApp, make_app
+from tui.ui.screens.inbox import InboxScreen
+from tui.ui.screens.reply import ReplyScreen, hint_engine
+from tui.ui.widgets.mention_list import MentionList
 
 SIZE = (120, 40)
 UID = "mastodon:1"

@@ -5,7 +5,7 @@ Run (needs the dev extra: `pip install -e .[dev]`, for scikit-learn):
                                                      # on everything and write the model
     python tests/benchmarks/fit_triage.py --cv-only  # measure, write nothing
 
-Training data (origins and licences: tui/data/MODEL-CARD.md):
+Training data (origins and licences: tui/rules/data/MODEL-CARD.md):
 - real customer tweets labelled by us (tests/data/customer_dev.jsonl, and customer_extra.jsonl
   if present), weighted `REAL_WEIGHT`;
 - our synthetic tuning sets (triage_labelled, triage_fresh_a), weight 1; their held-out twins
@@ -39,11 +39,11 @@ from sklearn.model_selection import StratifiedKFold
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tui.triage import Triager, _packaged_config, merge  # noqa: E402
-from tui.triage_model import LinearModel, TriageModel, dump_model, named_features  # noqa: E402
+from tui.core.triage import Triager, _packaged_config, merge  # noqa: E402
+from tui.core.triage_model import LinearModel, TriageModel, dump_model, named_features  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-OUT = ROOT / "tui" / "data" / "triage_model.json.gz"
+OUT = ROOT / "tui" / "rules" / "data" / "triage_model.json.gz"
 LABELS = ("negative", "neutral", "positive")
 KINDS = ("complaint", "question", "praise", "other")
 FOLDS = 5
@@ -196,7 +196,7 @@ HEADER = f"{'':<22} {'n':>4} {'label':>6} {'balanced':>9} {'kind':>6} {'neg→pr
 def model_alone(model: TriageModel, feats: Featurizer, text: str) -> tuple[str, str]:
     """The model's own argmax, with no rule deciding over it (crisis from rules still, as kind
     has no crisis class)."""
-    from tui.triage_model import softmax, text_features
+    from tui.core.triage_model import softmax, text_features
 
     rules = feats.rules
     tf, signals = text_features(text), rules.features(text)[1]
@@ -248,7 +248,7 @@ def main() -> None:
             c = combined.triage(row["text"])
             tallies["combined"].add(row, c.label, c.kind, c.queue)
             if args.explore:
-                from tui.triage_model import softmax, text_features
+                from tui.core.triage_model import softmax, text_features
                 tf, signals = text_features(row["text"]), rules.features(row["text"])[1]
                 probs = softmax(model.label.scores(tf, signals))
                 kz = model.kind.scores(tf, signals)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tui.jsonio import SURROGATE_WARNING
+from tui.storage.jsonio import SURROGATE_WARNING
 
 NO_CURSOR: Any = object()
 """Marks an item that does not move the cursor."""

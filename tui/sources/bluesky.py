@@ -30,8 +30,8 @@ from typing import Any
 
 import grapheme
 
-from tui.config import secret
-from tui.model import MentionError, parse_time
+from tui.core.model import MentionError, parse_time
+from tui.rules.config import secret
 from tui.sources.base import Item
 from tui.sources.feed import PolledSource, SeenIds, Sleep, check_keys, poll_seconds_of, str_list
 from tui.sources.http import AuthError, HttpClient, HttpError, PermanentError, RateLimitError

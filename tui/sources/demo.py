@@ -15,12 +15,12 @@ from typing import Any
 
 import orjson
 
-from tui.model import parse_time
+from tui.core.model import parse_time
 from tui.sources.base import Item, Source
 
 
 def demo_lines() -> list[dict[str, Any]]:
-    text = resources.files("tui.data").joinpath("demo/mentions.jsonl").read_text("utf-8")
+    text = resources.files("tui.rules.data").joinpath("demo/mentions.jsonl").read_text("utf-8")
     return [orjson.loads(line) for line in text.splitlines() if line.strip()]
 
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 
-from tui.sanitize import repair_surrogate_refs
+from tui.core.sanitize import repair_surrogate_refs
 from tui.sources.base import Item, Source, backoff
 from tui.sources.html import html_to_text, unwrap_google_redirect
 from tui.sources.http import HttpClient, HttpError, PermanentError, TransientError

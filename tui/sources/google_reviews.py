@@ -10,7 +10,7 @@ Listing: `GET {api}/v4/accounts/{a}/locations/{l}/reviews?pageSize=50&orderBy=up
 `nextPageToken` until the reviews are older than the cursor (the newest `updateTime` stored). Each review
 becomes a mention (`source = "google"`, id = `reviewId`) with `extra.rating` (1..5 from `starRating`),
 `extra.update_time` and `extra.review_name`. An edited review comes back with a newer `updateTime` and
-updates the stored mention in place (tui/reviews.py keeps the earlier text). A `reviewReply` (ours, made
+updates the stored mention in place (tui/core/reviews.py keeps the earlier text). A `reviewReply` (ours, made
 here or in Google's own tools) becomes a mention of its own in the review's thread, marked as ours.
 
 Replying: `PUT {api}/v4/{review name}/reply {"comment": text}` creates or replaces the location's one reply
@@ -22,8 +22,8 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from tui.config import secret
-from tui.model import MentionError, parse_time
+from tui.core.model import MentionError, parse_time
+from tui.rules.config import secret
 from tui.sources.http import PayloadError, PermanentError
 from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
 from tui.sources.review_base import ReviewSource, number

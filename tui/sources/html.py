@@ -4,9 +4,9 @@ API (kept stable; other sources import it):
 
     html_to_text(markup: str, *, limit: int = MAX_TEXT) -> str
         Tags dropped (script/style/head/template contents too), entities decoded, line breaks kept for
-        <br>, <p>, <div>, <li>, headings and the like, runs of blank lines folded, then `tui.sanitize.clean`
-        strips escape sequences, control characters and bidi overrides. Rich markup such as `[bold]` stays
-        literal text: we never render markup from mention text.
+        <br>, <p>, <div>, <li>, headings and the like, runs of blank lines folded, then
+        `tui.core.sanitize.clean` strips escape sequences, control characters and bidi overrides. Rich
+        markup such as `[bold]` stays literal text: we never render markup from mention text.
     unwrap_google_redirect(url: str) -> str
         `https://www.google.com/url?...&q=TARGET` (or `url=TARGET`) -> TARGET; anything else unchanged.
 
@@ -21,7 +21,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-from tui.sanitize import MAX_TEXT, clean
+from tui.core.sanitize import MAX_TEXT, clean
 
 _BLOCK = {
     "p", "div", "li", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",

@@ -64,9 +64,9 @@ import orjson
 from httpx_sse import EventSource, ServerSentEvent, SSEError
 
 from tui import __version__
-from tui.jsonio import JSONDecodeError, loads
-from tui.sanitize import one_line
+from tui.core.sanitize import one_line
 from tui.sources.base import backoff
+from tui.storage.jsonio import JSONDecodeError, loads
 
 USER_AGENT = f"turnaround/{__version__}"
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from tui.jsonio import MAX_LINE, decode_line
 from tui.sources.base import Item, Source
+from tui.storage.jsonio import MAX_LINE, decode_line
 
 __all__ = ["MAX_LINE", "JsonlSource", "decode_line"]
 

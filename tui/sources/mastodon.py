@@ -35,8 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from tui import jsonio
-from tui.config import secret
+from tui.rules.config import secret
 from tui.sources.base import NO_CURSOR, Item
 from tui.sources.html import html_to_text
 from tui.sources.http import (
@@ -48,6 +47,7 @@ from tui.sources.http import (
     TransientError,
 )
 from tui.sources.relay import NetworkSource, Sleep
+from tui.storage import jsonio
 
 CONFIG_KEYS = {"type", "name", "instance", "token", "token_env", "account", "hashtags", "search", "stream",
                "poll_seconds"}

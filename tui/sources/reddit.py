@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from tui.config import secret
+from tui.rules.config import secret
 from tui.sources.base import Item
 from tui.sources.feed import (
     PolledSource,

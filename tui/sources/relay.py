@@ -22,7 +22,6 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from tui.jsonio import decode_line
 from tui.sources.base import NO_CURSOR, Item, Source, backoff
 from tui.sources.http import (
     STREAM_TIMEOUT,
@@ -32,6 +31,7 @@ from tui.sources.http import (
     RateLimitError,
     TransientError,
 )
+from tui.storage.jsonio import decode_line
 
 log = logging.getLogger(__name__)
 

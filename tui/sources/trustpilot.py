@@ -11,8 +11,8 @@ Config (`[[sources]]`): `type = "trustpilot"`, `business_unit_id`, `client_id` (
 Listing: `GET {api}/v1/private/business-units/{id}/reviews?perPage=100&orderBy=createdat.desc`, following
 the `next-page` link until the reviews were written before the cursor less `lookback_days`. Each review
 becomes a mention (`source = "trustpilot"`) with `extra.rating` (`stars`) and `extra.update_time`; an edited
-one (newer `updatedAt`) updates the stored mention in place (tui/reviews.py). A `companyReply` becomes our
-own mention in the review's thread.
+one (newer `updatedAt`) updates the stored mention in place (tui/core/reviews.py). A `companyReply` becomes
+our own mention in the review's thread.
 
 Replying: `POST {api}/v1/private/reviews/{reviewId}/reply {"message", "authorBusinessUserId"}` answers 201.
 A POST is not idempotent, so before every send the review is read again: if it already carries our reply
@@ -27,8 +27,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from tui.config import secret
-from tui.model import MentionError, parse_time
+from tui.core.model import MentionError, parse_time
+from tui.rules.config import secret
 from tui.sources.google_reviews import utc
 from tui.sources.http import PayloadError, PermanentError
 from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS

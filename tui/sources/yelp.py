@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from tui.jsonio import JSONDecodeError, loads
 from tui.sources.base import Item
 from tui.sources.http import HttpClient, PayloadError
 from tui.sources.relay import NetworkSource
 from tui.sources.review_base import number
+from tui.storage.jsonio import JSONDecodeError, loads
 
 CONFIG_KEYS = {"type", "name", "path", "url", "timezone", "poll_seconds"}
 

@@ -1,0 +1,151 @@
+"""The canonical mention: one shape every source converts to.
+
+A mention is a plain dict so it stores and exports as JSON unchanged. `parse_mention` checks the
+required fields and types, keeps unknown fields under `extra`, and neutralises the text once, on entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tui.core.sanitize import clean
+
+REQUIRED: dict[str, type] = {
+    "id": str,
+    "source": str,
+    "author": str,
+    "text": str,
+    "created_at": str,
+}
+OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "author_name": str,
+    "followers": int,
+    "url": str,
+    "in_reply_to": str,
+    "thread": str,
+}
+# Fields the inbox adds to a stored mention; an incoming field with one of these names goes to `extra`.
+STATE_FIELDS = (
+    "uid",
+    "thread_uid",
+    "received_at",
+    "label",
+    "sentiment",
+    "kind",
+    "priority",
+    "topics",
+    "queue",
+    "triage_queue",
+    "state",
+    "read",
+    "tags",
+    "muted",
+    "folded",
+    "boosts",
+    "repeat_of",
+    "future_dated",
+    "extra",
+)
+
+
+class MentionError(ValueError):
+    """A mention that breaks the canonical shape; the message names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One rejected input line, reported as `where:line: message`."""
+
+    where: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}:{self.line}: {self.message}"
+
+
+def parse_time(value: str) -> datetime:
+    """Parse ISO 8601 with an offset (a trailing Z is accepted); naive times are refused."""
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as error:
+        raise MentionError(f"created_at: not an ISO 8601 time: {value!r}") from error
+    if when.tzinfo is None:
+        raise MentionError(f"created_at: no UTC offset in {value!r}")
+    return when
+
+
+def maybe_time(value: Any) -> datetime | None:
+    """A stored time (ISO text or a datetime) as an aware datetime; None when empty or unreadable."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if not value:
+        return None
+    try:
+        return parse_time(str(value))
+    except MentionError:
+        return None
+
+
+def effective_time(mention: dict[str, Any]) -> datetime:
+    """When a mention counts as posted: its `created_at`, or when it arrived if that lies in the
+    future (a wrong clock somewhere): ages, response clocks and sorting use this, never 2030."""
+    if mention.get("future_dated") and mention.get("received_at"):
+        return parse_time(mention["received_at"])
+    return parse_time(mention["created_at"])
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def uid_of(source: str, mention_id: str) -> str:
+    """Ids are unique within a source, so the store keys on both."""
+    return f"{source}:{mention_id}"
+
+
+def parse_mention(data: Any) -> dict[str, Any]:
+    """Check one decoded JSON value and return a clean mention dict, or raise MentionError."""
+    if not isinstance(data, dict):
+        raise MentionError(f"not a JSON object (got {type(data).__name__})")
+    mention: dict[str, Any] = {}
+    for field, kind in REQUIRED.items():
+        if field not in data:
+            raise MentionError(f"missing required field {field!r}")
+        value = data[field]
+        if not isinstance(value, kind) or (field != "text" and not value.strip()):
+            raise MentionError(f"field {field!r} must be a non-empty {kind.__name__}")
+        mention[field] = value
+    for field, kind in OPTIONAL.items():
+        value = data.get(field)
+        if value is None:
+            continue
+        if field == "followers" and (isinstance(value, bool) or not isinstance(value, int)):
+            raise MentionError("field 'followers' must be an integer")
+        if not isinstance(value, kind):
+            raise MentionError(f"field {field!r} must be a {getattr(kind, '__name__', kind)}")
+        mention[field] = value
+    created = parse_time(mention["created_at"])
+    mention["created_at"] = created.isoformat()
+    for field in ("id", "source", "author", "author_name", "in_reply_to", "thread"):
+        if field in mention:
+            mention[field] = clean(mention[field], limit=300)
+    mention["text"] = clean(mention["text"])
+    if "url" in mention:
+        mention["url"] = clean(mention["url"], limit=2000)
+    extra = {k: v for k, v in data.items() if k not in REQUIRED and k not in OPTIONAL}
+    if extra:
+        mention["extra"] = extra
+    mention["uid"] = uid_of(mention["source"], mention["id"])
+    root = mention.get("thread") or mention.get("in_reply_to") or mention["id"]
+    mention["thread_uid"] = uid_of(mention["source"], root)
+    return mention
+
+
+def canonical(mention: dict[str, Any]) -> dict[str, Any]:
+    """The canonical fields of a stored mention, unknown fields restored, for export and relays."""
+    out = {k: mention[k] for k in (*REQUIRED, *OPTIONAL) if k in mention}
+    out.update(mention.get("extra") or {})
+    return out

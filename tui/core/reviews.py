@@ -1,0 +1,165 @@
+"""Reviews in the inbox: the star rating weighs in triage, and an edited review updates in place.
+
+Triage (tui/core/triage.py) reads words only. A review also carries a rating the customer chose to show
+everyone, so after the words are triaged `apply_rating` corrects the result by the rules in
+tui/rules/data/reviews.toml: a one-star review with mild words is still negative, a five-star review with a
+complaint inside is a mixed review (a complaint to answer, not praise), and the rating moves the priority.
+
+A review platform lets its author edit a review. `revise` takes the new version of a stored review
+(a newer `update_time`), keeps the earlier text and rating in the mention's `edits`, and triages the
+new text again, so the agent sees what changed and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tomllib
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from tui.core.model import parse_time
+from tui.core.queues import queue_of
+from tui.core.triage import Triager
+from tui.storage.store import Store
+
+RULES_FILE = "reviews.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRules:
+    negative_at_most: int
+    mixed_at_least: int
+    contrast: re.Pattern[str]
+    priority: dict[int, int]
+
+
+@cache
+def rules() -> ReviewRules:
+    """The shipped rules; a broken file is a ValueError naming it and the key."""
+    data = tomllib.loads(resources.files("tui.rules.data").joinpath(RULES_FILE).read_text("utf-8"))
+    try:
+        words = [str(w) for w in data["contrast"]]
+        return ReviewRules(
+            negative_at_most=int(data["negative_at_most"]),
+            mixed_at_least=int(data["mixed_at_least"]),
+            contrast=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE),
+            priority={int(k): int(v) for k, v in data["priority"].items()},
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"tui/rules/data/{RULES_FILE}: missing or wrong key: {error}") from None
+
+
+def rating_of(mention: dict[str, Any]) -> int | None:
+    """The review's stars (1..5), or None for a mention that is not a rated review."""
+    value = (mention.get("extra") or {}).get("rating")
+    return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5 else None
+
+
+def apply_rating(mention: dict[str, Any], triager: Triager, *, now: datetime | None = None) -> None:
+    """Correct a triaged review by its rating (see the module docstring); mark our own reply as ours.
+
+    Mentions that are not reviews pass through untouched."""
+    extra = mention.get("extra") or {}
+    if extra.get("owner_reply"):
+        # Our reply to a review, even one written in the platform's own tools: context, not work.
+        mention.update(ours=True, state="ours", read=True)
+        return
+    stars = rating_of(mention)
+    if stars is None:
+        return
+    rule = rules()
+    kind, label = mention.get("kind", "other"), mention.get("label", "neutral")
+    if stars <= rule.negative_at_most:
+        label = "negative"
+        if kind in ("praise", "other", "question"):
+            kind = "complaint"
+        mention["sentiment"] = min(float(mention.get("sentiment", 0.0)), -0.5)
+    elif stars >= rule.mixed_at_least:
+        if kind not in ("complaint", "crisis"):
+            found = rule.contrast.search(mention.get("text", ""))
+            tail = mention["text"][found.end():] if found else ""
+            if tail.strip() and triager.triage(tail, now=now).kind in ("complaint", "crisis"):
+                kind = "complaint"
+        if kind in ("complaint", "crisis"):
+            mention["review_mixed"] = True
+            label = "neutral" if label == "positive" else label
+    mention["kind"], mention["label"] = kind, label
+    mention["priority"] = max(0, min(100, int(mention.get("priority", 0)) + rule.priority.get(stars, 0)))
+    mention["triage_queue"] = triager.queue(kind, label)
+
+
+def revise(store: Store, mention: dict[str, Any], triager: Triager, now: datetime) -> dict[str, Any] | None:
+    """Update a stored review from a newer version of it; None when it is not newer (a plain repeat).
+
+    The earlier text, rating and time go to `edits` (oldest first); the new text is triaged again and
+    the mention is marked unread so the agent notices."""
+    stored = store.mention(mention["uid"])
+    new_time = (mention.get("extra") or {}).get("update_time")
+    old_extra = (stored or {}).get("extra") or {}
+    old_time = old_extra.get("update_time")
+    if stored is None or not isinstance(new_time, str) or not isinstance(old_time, str):
+        return None
+    try:
+        if parse_time(new_time) <= parse_time(old_time):
+            return None
+    except ValueError:
+        return None
+    edits = [*stored.get("edits", []), {"text": stored.get("text", ""), "rating": old_extra.get("rating"),
+                                        "update_time": old_time}]
+    fields: dict[str, Any] = {"text": mention["text"], "extra": mention.get("extra") or {}, "edits": edits}
+    if not old_extra.get("owner_reply"):
+        updated = {**stored, **fields}
+        updated.update(triager.triage(mention["text"], followers=stored.get("followers"),
+                                      created_at=parse_time(stored["created_at"]), now=now).as_dict())
+        updated["triage_queue"] = updated.pop("queue")
+        updated.pop("review_mixed", None)
+        apply_rating(updated, triager, now=now)
+        for key in ("label", "sentiment", "kind", "priority", "topics", "triage_queue"):
+            fields[key] = updated[key]
+        fields["review_mixed"] = bool(updated.get("review_mixed"))
+        fields["read"] = False
+        fields["queue"] = queue_of({**stored, **fields})
+    store.update_mention(mention["uid"], fields)
+    return store.mention(mention["uid"])
+
+
+def review_figures(store: Store, mentions: list[tuple[datetime, dict[str, Any]]]) -> dict[str, Any]:
+    """The report's review figures: the mean rating per day, and how many one- and two-star reviews got
+    a reply and how fast (minutes; our reply from the inbox, or one made in the platform's own tools)."""
+    reply_at: dict[str, datetime] = {}
+    for mention in store.mentions():
+        extra = mention.get("extra") or {}
+        if extra.get("owner_reply") and mention.get("in_reply_to"):
+            target = f"{mention['source']}:{mention['in_reply_to']}"
+            when = parse_time(mention["created_at"])
+            reply_at[target] = min(when, reply_at.get(target, when))
+    per_day: dict[str, list[int]] = {}
+    low = answered = 0
+    minutes: list[float] = []
+    for created, mention in mentions:
+        stars = rating_of(mention)
+        if stars is None:
+            continue
+        per_day.setdefault(created.date().isoformat(), []).append(stars)
+        if stars > rules().negative_at_most:
+            continue
+        low += 1
+        first = mention.get("first_response_at")
+        when = parse_time(first) if isinstance(first, str) else reply_at.get(mention["uid"])
+        if when is not None:
+            answered += 1
+            minutes.append(max(0.0, (when - created).total_seconds() / 60))
+    days = [{"day": day, "count": len(values), "mean": round(sum(values) / len(values), 2)}
+            for day, values in sorted(per_day.items())]
+    every = [s for values in per_day.values() for s in values]
+    return {
+        "reviews": len(every),
+        "mean_rating": round(sum(every) / len(every), 2) if every else None,
+        "days": days,
+        "low_star": {"reviews": low, "answered": answered,
+                     "median_minutes": round(statistics.median(minutes), 1) if minutes else None},
+    }

@@ -1,0 +1,98 @@
+"""How a mention reads in one list row: symbols and short forms, shared by the list and the detail.
+
+Every marker that carries meaning has a symbol, so nothing is told by colour alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tui.core.model import effective_time, maybe_time
+
+KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "♥", "other": "·"}
+LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
+CLOCK_SYMBOL = {"breached": "⚠", "due-soon": "◔", "ok": " "}
+SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "hn", "rss": "rss",
+                "x": "x", "demo": "demo", "jsonl": "jsonl", "sse": "sse", "google": "goog",
+                "trustpilot": "tpil", "yelp": "yelp"}
+
+
+def stars(mention: dict[str, Any]) -> str:
+    """A review's rating as a count and a star ("2★"); empty for anything that is not a rated review."""
+    rating = (mention.get("extra") or {}).get("rating")
+    if isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5:
+        return f"{rating}★"
+    return ""
+
+
+def review_note(mention: dict[str, Any]) -> str:
+    """What the detail says about a review: its stars, a mixed verdict, and what it said before edits."""
+    rating = stars(mention)
+    if not rating:
+        return ""
+    parts = [f"{rating} review" + ("  (mixed: praise with a complaint inside)" if mention.get("review_mixed")
+                                   else "")]
+    for edit in mention.get("edits") or ():
+        before = f"{edit['rating']}★ " if isinstance(edit.get("rating"), int) else ""
+        text = " ".join(str(edit.get("text", "")).split())
+        parts.append(f"edited; before: {before}“{text[:200]}”")
+    return "\n".join(parts)
+
+
+def span(seconds: float) -> str:
+    """A compact duration: 45s, 12m, 3h, 2d."""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400 * 2:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+def age(mention: dict[str, Any], now: datetime) -> str:
+    """How long ago it was posted; never negative (a post dated ahead of our clock is 0s old)."""
+    return span(max(0.0, (now - effective_time(mention)).total_seconds()))
+
+
+def dated(mention: dict[str, Any]) -> str:
+    """The raw `created_at` of a mention dated in the future, said as such; else empty."""
+    if not mention.get("future_dated"):
+        return ""
+    return f"dated {mention['created_at']}, ahead of our clock"
+
+
+def clock_text(left: float) -> str:
+    """Time left on a response clock, or how late it is."""
+    return span(left) if left >= 0 else f"-{span(left)}"
+
+
+def reach(followers: int | None) -> str:
+    if followers is None:
+        return "reach unknown"
+    if followers >= 1_000_000:
+        return f"{followers / 1_000_000:.1f}M followers"
+    if followers >= 1_000:
+        return f"{followers / 1_000:.1f}k followers"
+    return f"{followers} followers"
+
+
+def wake_text(when: datetime, now: datetime) -> str:
+    """When a snooze ends, said both ways: "until Tue 1 Dec 09:00 (in 15h)"."""
+    left = (when - now).total_seconds()
+    said = span(left)
+    minutes = int(abs(left) // 60) % 60
+    if 3600 <= abs(left) < 10 * 3600 and minutes:  # "1h" for 1h 59m would mislead
+        said += f" {minutes:02d}m"
+    relative = f"in {said}" if left >= 0 else f"{said} ago"
+    return f"until {when:%a} {when.day} {when:%b %H:%M} ({relative})"
+
+
+def snoozed_left(mention: dict[str, Any], now: datetime) -> float | None:
+    """Seconds until a snoozed mention wakes; None when it is not snoozed."""
+    if mention.get("state") != "snoozed":
+        return None
+    until = maybe_time(mention.get("snooze_until"))
+    return None if until is None else (until - now).total_seconds()

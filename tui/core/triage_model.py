@@ -1,0 +1,311 @@
+"""The learned half of triage: features of a mention and a small linear model over them.
+
+Two multinomial logistic regressions (label: negative/neutral/positive; kind: complaint/question/
+praise/other) are fitted offline by ``tests/benchmarks/fit_triage.py`` and shipped as gzipped JSON in
+``tui/rules/data/triage_model.json.gz``. Inference is pure Python: a mention's features are word unigrams
+and bigrams, character 3- and 4-grams inside words, and the rule engine's own signals (its VADER-based
+score, phrase groups, question/problem/sarcasm flags); each class's score is the bias plus the
+weights of the features present. The same `text_features` runs when fitting and here, so the two
+cannot drift apart. Nothing here imports numpy, scikit-learn, Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import itertools
+import json
+import math
+import re
+import sys
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+MODEL_FILE = "triage_model.json.gz"
+FORMAT = 2
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"[@＠][\w.@-]*\w")
+_DIGITS = re.compile(r"\d+")
+# Words (with inner apostrophes), runs of ! or ?, and any other single symbol or emoji; plain
+# punctuation that carries no feeling (. , : ; quotes, brackets, dashes) is skipped.
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[!?]+|[^\w\s.,:;\"'()\[\]/\\|-]")
+_LETTERS = re.compile(r"[a-z]{2,}")
+_SPELLING_CACHE = 50_000  # words whose n-gram sums a model keeps (a few MB at most)
+
+
+@dataclass(frozen=True, slots=True)
+class TextFeatures:
+    """The text's features, each kind in its own namespace (so no prefixes are built per mention)."""
+
+    words: frozenset[str]
+    bigrams: frozenset[str]
+    spelled: frozenset[str]  # the words whose character n-grams count (letters only, 2+)
+    tokens: tuple[str, ...]  # in order, for explanations
+
+
+def normalise(text: str) -> str:
+    """Lowercase, straight quotes, and placeholders for what varies but means the same."""
+    low = text.translate(_QUOTES).lower()
+    low = _URL.sub(" xxurl ", low)
+    low = _HANDLE.sub(" xxuser ", low)
+    return _DIGITS.sub("0", low)
+
+
+def text_features(text: str) -> TextFeatures:
+    """Word unigrams and bigrams, and which words' character n-grams count."""
+    tokens = tuple(_TOKEN.findall(normalise(text)))
+    words = frozenset(tokens)
+    padded = ("<s>", *tokens, "</s>")
+    bigrams = frozenset(f"{a} {b}" for a, b in itertools.pairwise(padded))
+    spelled = frozenset(w for w in words if _LETTERS.fullmatch(w))
+    return TextFeatures(words, bigrams, spelled, tokens)
+
+
+def char_grams(word: str) -> list[str]:
+    """Character 3- and 4-grams of a word padded with < and > (with repeats: they count)."""
+    w = f"<{word}>"
+    return [w[i:i + 3] for i in range(len(w) - 2)] + [w[i:i + 4] for i in range(len(w) - 3)]
+
+
+def named_features(text: TextFeatures, signals: Mapping[str, float]) -> dict[str, float]:
+    """All features under one name space (for fitting): w:, b:, c: and r: prefixes.
+
+    A character n-gram's value is how often it occurs across the distinct words, so a word's
+    n-grams add up to one fixed vector per word, which inference caches per word.
+    """
+    out: dict[str, float] = {f"w:{w}": 1.0 for w in text.words}
+    out.update((f"b:{b}", 1.0) for b in text.bigrams)
+    for word in text.spelled:
+        for gram in char_grams(word):
+            key = f"c:{gram}"
+            out[key] = out.get(key, 0.0) + 1.0
+    out.update((f"r:{k}", float(v)) for k, v in signals.items())
+    return out
+
+
+class ModelError(ValueError):
+    """The packaged model file is missing or not in the expected shape."""
+
+
+@dataclass(frozen=True, slots=True)
+class Weighed:
+    """One reason a class won: a feature's name, what it is (word, rule...) and its pull."""
+
+    name: str
+    source: str  # "word" | "rule"
+    weight: float  # + pushes toward the chosen class, - away from it
+
+
+class _Table:
+    """Weights of one feature family: name -> offset into one flat float32 array (n per name).
+
+    Packed this way the file loads in a few milliseconds (no JSON number parsing per weight) and
+    holds ~50k features in a few hundred kB.
+    """
+
+    __slots__ = ("columns", "flat", "index", "n", "zero")
+
+    def __init__(self, names: Sequence[str], flat: array[float], n: int) -> None:
+        if len(flat) != len(names) * n:
+            raise ValueError(f"{len(names)} names but {len(flat)} weights for {n} classes")
+        self.index = {name: i for i, name in enumerate(names)}
+        self.flat = flat
+        self.n = n
+        # One plain list per class with a zero row at the end: scoring is then a C-level
+        # sum(map(column.__getitem__, rows)) per class, ~5x faster than a Python loop.
+        self.zero = len(names)
+        self.columns = [[*flat[i::n], 0.0] for i in range(n)]
+
+    @classmethod
+    def from_rows(cls, rows: Mapping[str, Sequence[float]], n: int) -> _Table:
+        names = list(rows)
+        return cls(names, array("f", [float(v) for name in names for v in rows[name]]), n)
+
+    @classmethod
+    def unpack(cls, data: Mapping[str, str], n: int) -> _Table:
+        names = data["names"].split("\n") if data["names"] else []
+        flat = array("f")
+        flat.frombytes(base64.b64decode(data["weights"]))
+        if sys.byteorder != "little":
+            flat.byteswap()
+        return cls(names, flat, n)
+
+    def pack(self) -> dict[str, str]:
+        names = sorted(self.index, key=self.index.__getitem__)  # row order
+        if any("\n" in name for name in names):
+            raise ValueError("a feature name holds a newline")
+        flat = array("f", self.flat)
+        if sys.byteorder != "little":
+            flat.byteswap()
+        return {"names": "\n".join(names), "weights": base64.b64encode(flat.tobytes()).decode()}
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.index
+
+    def get(self, name: str) -> tuple[float, ...] | None:
+        row = self.index.get(name)
+        return None if row is None else tuple(self.flat[row * self.n:(row + 1) * self.n])
+
+    def add_to(self, z: list[float], keys: Iterable[str]) -> None:
+        """Add the weights of every key present to the class scores `z`."""
+        rows = list(map(self.index.get, keys, itertools.repeat(self.zero)))
+        for i, column in enumerate(self.columns):
+            z[i] += sum(map(column.__getitem__, rows))
+
+
+TABLES = ("w", "b", "c", "r")  # words, word pairs, character n-grams, rule signals
+
+
+class LinearModel:
+    """One multinomial logistic regression: per-class bias and per-feature weights."""
+
+    def __init__(self, classes: Sequence[str], bias: Sequence[float],
+                 tables: Mapping[str, _Table]) -> None:
+        self.classes = tuple(classes)
+        self.bias = tuple(float(b) for b in bias)
+        self.words, self.bigrams, self.chars, self.rules = (tables[t] for t in TABLES)
+        self._spelling: dict[str, tuple[float, ...]] = {}
+
+    def _spell(self, word: str) -> tuple[float, ...]:
+        """The summed weights of a word's character n-grams (cached: words recur)."""
+        z = [0.0] * len(self.classes)
+        self.chars.add_to(z, char_grams(word))
+        if len(self._spelling) >= _SPELLING_CACHE:
+            self._spelling.clear()
+        found = self._spelling[word] = tuple(z)
+        return found
+
+    @classmethod
+    def from_rows(cls, classes: Sequence[str], bias: Sequence[float],
+                  rows: Mapping[str, Mapping[str, Sequence[float]]]) -> LinearModel:
+        """From {table: {feature: [weight per class]}} (the fitting script's output)."""
+        return cls(classes, bias, {t: _Table.from_rows(rows.get(t, {}), len(classes)) for t in TABLES})
+
+    @classmethod
+    def unpack(cls, data: Mapping[str, Any], where: str) -> LinearModel:
+        try:
+            classes = tuple(data["classes"])
+            bias = [float(b) for b in data["bias"]]
+            if len(bias) != len(classes) or len(classes) < 2:
+                raise ValueError(f"{len(bias)} biases for {len(classes)} classes")
+            tables = {t: _Table.unpack(data["tables"][t], len(classes)) for t in TABLES}
+        except (KeyError, TypeError, ValueError, binascii.Error) as error:
+            raise ModelError(f"{where}: not a triage model ({error})") from None
+        return cls(classes, bias, tables)
+
+    def pack(self) -> dict[str, Any]:
+        tables = dict(zip(TABLES, (self.words, self.bigrams, self.chars, self.rules), strict=True))
+        return {"classes": list(self.classes), "bias": list(self.bias),
+                "tables": {t: table.pack() for t, table in tables.items()}}
+
+    def scores(self, text: TextFeatures, signals: Mapping[str, float],
+               extra: Mapping[str, Sequence[float]] | None = None) -> list[float]:
+        """The raw class scores (logits). `extra` holds per-store nudges keyed like the words."""
+        z = list(self.bias)
+        n = len(z)
+        self.words.add_to(z, text.words)
+        self.bigrams.add_to(z, text.bigrams)
+        spelling = self._spelling
+        for word in text.spelled:
+            w = spelling.get(word)
+            if w is None:
+                w = self._spell(word)
+            for i in range(n):
+                z[i] += w[i]
+        rules = self.rules
+        for key, value in signals.items():
+            w = rules.get(key)
+            if w is not None and value:
+                for i in range(n):
+                    z[i] += w[i] * value
+        if extra:
+            for key in text.words | text.bigrams:
+                w = extra.get(key)
+                if w is not None:
+                    for i in range(n):
+                        z[i] += w[i]
+        return z
+
+    def explain(self, text: TextFeatures, signals: Mapping[str, float], chosen: str,
+                top: int = 6) -> list[Weighed]:
+        """The words and rule signals that pulled hardest toward (or away from) `chosen`.
+
+        A feature's pull is its weight for `chosen` minus its mean weight over the classes; the
+        character n-grams and bigrams of a word are credited to the word itself, so the agent
+        reads words, not fragments.
+        """
+        c = self.classes.index(chosen)
+        n = len(self.classes)
+
+        def pull(w: tuple[float, ...] | None) -> float:
+            return 0.0 if w is None else w[c] - sum(w) / n
+
+        per_word: dict[str, float] = {}
+        for word in text.words:
+            total = pull(self.words.get(word))
+            if word in text.spelled:
+                total += pull(self._spell(word))
+            per_word[word] = total
+        for bigram in text.bigrams:
+            share = pull(self.bigrams.get(bigram))
+            if share:
+                per_word[bigram] = per_word.get(bigram, 0.0) + share
+        out = [Weighed(k, "word", v) for k, v in per_word.items() if k not in ("xxuser", "xxurl")]
+        out += [Weighed(k, "rule", pull(self.rules.get(k)) * v) for k, v in signals.items() if v]
+        out.sort(key=lambda r: -abs(r.weight))
+        return [r for r in out[:top] if abs(r.weight) >= 0.05]
+
+
+def softmax(z: Iterable[float]) -> list[float]:
+    values = list(z)
+    top = max(values)
+    exps = [math.exp(v - top) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+@dataclass(frozen=True, slots=True)
+class TriageModel:
+    """The label and kind models and where they came from (the fitting script's summary)."""
+
+    label: LinearModel
+    kind: LinearModel
+    meta: Mapping[str, Any]
+
+
+def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageModel:
+    """The packaged model (or one given as gzipped JSON bytes)."""
+    if data is None:
+        data = resources.files("tui.rules.data").joinpath(MODEL_FILE).read_bytes()
+    try:
+        raw = json.loads(gzip.decompress(data))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{where}: cannot read ({error})") from None
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise ModelError(f"{where}: format {raw.get('format') if isinstance(raw, dict) else '?'}, "
+                         f"expected {FORMAT}")
+    return TriageModel(LinearModel.unpack(raw.get("label", {}), f"{where}: label"),
+                       LinearModel.unpack(raw.get("kind", {}), f"{where}: kind"), raw.get("meta", {}))
+
+
+def dump_model(model: TriageModel) -> bytes:
+    """The model as the packaged file holds it (gzipped JSON; weights packed as float32)."""
+    payload = {"format": FORMAT, "meta": dict(model.meta), "label": model.label.pack(),
+               "kind": model.kind.pack()}
+    return gzip.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode(), 9, mtime=0)
+
+
+@cache
+def packaged_model() -> TriageModel:
+    """Loaded once per process: every Triager shares it (read-only)."""
+    return load_model()

@@ -1,0 +1,1 @@
+"""The rules layer (see README, Design)."""

@@ -1,0 +1,107 @@
+"""`L`: correct triage (label, kind and/or queue), keyboard only. The choice goes back to the inbox,
+which records it as an undoable `correct` event (tui/core/corrections.py) that also teaches this store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Label, Static
+
+from tui.core.corrections import CHOICES, FIELDS, MENTION_FIELD, Correction
+from tui.core.sanitize import clean, one_line
+
+TITLES = {"label": "Label", "kind": "Kind", "queue": "Queue"}
+
+
+class CorrectScreen(ModalScreen[Correction | None]):
+    """Three rows, one per field, each showing every value with the current one marked. Only the
+    rows the agent changes are corrected; until the queue is changed by hand it follows the
+    label and kind, as triage would route them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "row(-1)", "Field", key_display="↑↓", show=False, id="correct.up"),
+        Binding("down,j,tab", "row(1)", "Field", key_display="↑↓", id="correct.down"),
+        Binding("left,h", "value(-1)", "Value", key_display="←→", show=False, id="correct.left"),
+        Binding("right,l", "value(1)", "Value", key_display="←→", id="correct.right"),
+        Binding("enter", "apply", "Apply", id="correct.apply"),
+        Binding("escape", "cancel", "Cancel", id="correct.cancel"),
+    ]
+
+    def __init__(self, mention: dict[str, Any], queue_for: Callable[[str, str], str], *,
+                 count: int = 1) -> None:
+        super().__init__(classes="dialog-screen")
+        self.queue_for = queue_for
+        self.count = count
+        self.author = one_line(clean(str(mention.get("author") or "this")), 40)
+        self.original = {name: str(mention.get(MENTION_FIELD[name]) or CHOICES[name][0]) for name in FIELDS}
+        self.values = dict(self.original)
+        self.touched: set[str] = set()
+        self.row = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="correct"):
+            what = f"{self.author}'s mention" if self.count == 1 else f"{self.count} selected mentions"
+            yield Label(Text(f"Correct triage of {what}"), classes="dialog-title")
+            said = " · ".join(self.original[name] for name in FIELDS)
+            yield Label(Text(f"Now: {said} (underlined). Only the rows you change are corrected; "
+                             "the queue follows label and kind unless you change it. This store "
+                             "learns from it; u undoes."), classes="dialog-help")
+            for name in FIELDS:
+                yield Static(id=f"correct-{name}", classes="correct-row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_rows()
+
+    def _implied_queue(self) -> str:
+        if (self.values["label"], self.values["kind"]) == (self.original["label"], self.original["kind"]):
+            return self.original["queue"]
+        return self.queue_for(self.values["kind"], self.values["label"])
+
+    def _render_rows(self) -> None:
+        if "queue" not in self.touched:
+            self.values["queue"] = self._implied_queue()
+        for index, name in enumerate(FIELDS):
+            line = Text("▸ " if index == self.row else "  ", style="bold")
+            line.append(f"{TITLES[name]:<6}", style="bold" if index == self.row else "")
+            for value in CHOICES[name]:
+                line.append(" ")
+                style = "reverse bold" if value == self.values[name] else "dim"
+                if value == self.original[name]:
+                    style += " underline"
+                line.append(f" {value} ", style=style)
+            if self.values[name] != self.original[name]:
+                line.append(" *", style="bold")
+            self.query_one(f"#correct-{name}", Static).update(line)
+
+    def action_row(self, step: int) -> None:
+        self.row = (self.row + step) % len(FIELDS)
+        self._render_rows()
+
+    def action_value(self, step: int) -> None:
+        name = FIELDS[self.row]
+        options = CHOICES[name]
+        # A value triage no longer offers (an older store) starts the cycle at either end.
+        at = options.index(self.values[name]) if self.values[name] in options else (-1 if step > 0 else 0)
+        self.values[name] = options[(at + step) % len(options)]
+        self.touched.add(name)
+        self._render_rows()
+
+    def result(self) -> Correction | None:
+        """The rows the agent changed, or None when nothing was."""
+        chosen = {name: self.values[name] for name in FIELDS if name in self.touched}
+        if self.count == 1:
+            chosen = {name: value for name, value in chosen.items() if value != self.original[name]}
+        return Correction(**chosen) if chosen else None
+
+    def action_apply(self) -> None:
+        self.dismiss(self.result())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

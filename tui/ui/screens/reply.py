@@ -1,0 +1,345 @@
+"""The reply editor: the mention and its thread above, the draft below, live hints beside it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Label, Static, TextArea
+
+from tui.core.hints import Hint, HintEngine, apply_suggestion
+from tui.core.lifecycle import TransitionError
+from tui.services.session import Session
+from tui.storage import paths
+from tui.ui.screens.sending import Step, not_ready, saved_step, send
+from tui.ui.widgets.draft_area import DraftArea
+from tui.ui.widgets.mention_detail import describe_mention
+
+_ENGINE: HintEngine | None = None
+
+
+def hint_engine() -> HintEngine:
+    """One engine per process: its rules are compiled once."""
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = HintEngine.load(paths.rules_dir() if paths.rules_dir().exists() else None)
+    return _ENGINE
+
+
+def review_banner(mention: dict[str, Any]) -> Text | None:
+    """A review reply is public and permanent: say so above the draft (None for other mentions)."""
+    extra = mention.get("extra") or {}
+    if not extra.get("review"):
+        return None
+    banner = Text("⚑ Public reply: visible to everyone who reads the review, and it stays.", "bold")
+    if mention.get("source") == "yelp":
+        banner.append(f" Yelp has no reply API: post it by hand at {mention.get('url') or 'the review'}.")
+    return banner
+
+
+class ReplyScreen(Screen[bool]):
+    """Escape keeps the draft (saved as you type); ctrl+s sends it through the outbox."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back (keeps draft)", id="reply.leave"),
+        Binding("ctrl+s", "send", "Send", id="reply.send"),
+        Binding("ctrl+n", "next_hint", "Next hint", id="reply.next_hint"),
+        Binding("ctrl+b", "previous_hint", "Prev hint", id="reply.previous_hint"),
+        Binding("ctrl+r", "apply", "Apply fix", id="reply.apply"),
+        Binding("ctrl+t", "templates", "Templates", id="reply.templates"),
+    ]
+    DEBOUNCE = 0.05
+    """Seconds after a keystroke before hints are recomputed: typing never waits for them."""
+    PAUSE = 1.5
+    """Seconds without typing before the whole-draft checks (no-empathy, no-next-step) show, under
+    "Before you send": they judge a finished draft, so they wait for the agent to stop instead of
+    flagging a reply from its first word. ctrl+s runs them at once."""
+
+    def __init__(self, session: Session, uid: str, *, hints_enabled: bool = True,
+                 prefill: str = "", step: Step | None = None) -> None:
+        """`prefill` starts an empty draft (a saved reply); `step` is what sending it also records
+        (thanked, feedback requested): nothing of it happens unless the agent sends."""
+        super().__init__()
+        self.session = session
+        self.uid = uid
+        self.prefill = prefill
+        self.step = step or saved_step(session, uid)
+        self._early: list[str] | None = []
+        """Keys typed before the editor was mounted; None once it is."""
+        self.mention: dict[str, Any] = session.store.mention(uid) or {}
+        self.platform = self.mention.get("source")
+        self.hints: list[Hint] = []
+        self.current: int | None = None
+        self.hints_enabled = hints_enabled
+        self._timer: Timer | None = None
+        self._pause_timer: Timer | None = None
+        self.checks: list[Hint] = []
+        """Whole-draft hints for `_checked`, shown under "Before you send"."""
+        self._checked: str | None = None
+        self._panel: Text | None = None
+
+    def compose(self) -> ComposeResult:
+        # Chosen once, before layout: the text area wraps to the width it is first given.
+        self.set_class(self.app.size.width < 110, "-narrow")
+        store = self.session.store
+        now = self.session.clock()
+        context = [describe_mention(self.mention, now)]
+        thread = store.thread(self.mention.get("thread_uid", self.uid))
+        for item in thread:
+            if item["uid"] != self.uid:
+                line = Text(f"  {item.get('author', '')}: ", "dim")
+                line.append(" ".join(item.get("text", "").split())[:240])
+                context.append(line)
+        with VerticalScroll(id="reply-context"):
+            for part in context:
+                yield Static(part)
+        if banner := review_banner(self.mention):
+            yield Static(banner, id="reply-banner")
+        with Horizontal(id="reply-main"):
+            with Vertical(id="reply-editor"):
+                yield DraftArea(store.draft(self.uid) or self.prefill, id="draft")
+                yield Label(Text(""), id="reply-meter")
+            yield Static(Text(""), id="hint-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        draft = self.query_one(DraftArea)
+        draft.focus()
+        draft.move_cursor(draft.document.end)
+        self.recompute()
+        if draft.text.strip():
+            self.check_before_send()  # a draft kept from earlier is a paused draft
+        self.call_later(self._take_early_keys)
+        if self.prefill and draft.text != self.prefill:
+            self.notify("Your earlier draft here is kept; the saved reply was not put in. "
+                        "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
+        if self.prefill:
+            self.save()  # the step waits with the draft from the start: Escape keeps both
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed in a burst right after `r` can reach the screen before the editor has focus:
+        they belong in the draft, not the void."""
+        if event.is_printable and event.character and not self.draft.has_focus:
+            event.stop()
+            event.prevent_default()
+            self.type_ahead(event.character)
+
+    def _take_early_keys(self) -> None:
+        """Once the editor is up and showing, the keys typed before it go in, in order."""
+        early, self._early = self._early, None
+        if early:
+            self.type_ahead("".join(early))
+
+    def type_ahead(self, text: str) -> None:
+        """Text typed before the editor could take it (the screen that opened us passes it on)."""
+        if self._early is not None:  # not mounted yet: on_mount puts it in
+            self._early.append(text)
+            return
+        self.draft.insert(text)
+        self.draft.focus()
+
+    @property
+    def draft(self) -> DraftArea:
+        return self.query_one(DraftArea)
+
+    def save(self) -> None:
+        """Drafts are saved as you type: a crash loses nothing."""
+        extra = {"step": self.step.as_dict()} if self.step is not None else {}
+        self.session.store.save_draft(self.uid, self.draft.text, platform=self.platform, **extra)
+
+    @on(TextArea.Changed, "#draft")
+    def _changed(self, event: TextArea.Changed) -> None:
+        self.save()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(self.DEBOUNCE, self.recompute)
+        if self._pause_timer is not None:
+            self._pause_timer.stop()
+        self._pause_timer = self.set_timer(self.PAUSE, self.check_before_send)
+
+    @on(TextArea.SelectionChanged, "#draft")
+    def _moved(self, event: TextArea.SelectionChanged) -> None:
+        index = self._hint_at_cursor()
+        if index is not None and index != self.current:
+            self.current = index
+            self._render_hints()
+
+    def _hint_at_cursor(self) -> int | None:
+        offset = self.draft.offset_of(self.draft.cursor_location)
+        for index, hint in enumerate(self.hints):
+            if hint.start is not None and hint.end is not None and hint.start <= offset <= hint.end:
+                return index
+        return None
+
+    def recompute(self) -> None:
+        """Lint the draft as typed and repaint highlights, the hint panel and the meter.
+
+        Only the hints with a place in the text run here; the whole-draft checks wait for a pause
+        (`check_before_send`) and are dropped as soon as the draft changes again."""
+        engine = hint_engine()
+        text = self.draft.text
+        self.hints = engine.check(text, self.platform, whole_draft=False) if self.hints_enabled else []
+        if self._checked != text:
+            self.checks, self._checked = [], None
+        if self.current is not None and self.current >= len(self.hints):
+            self.current = None
+        self._render_meter()
+        self._render_hints()
+
+    def check_before_send(self) -> None:
+        """Run the whole-draft checks on the draft as it is now and show them."""
+        text = self.draft.text
+        if self.hints_enabled and text.strip():
+            self.checks = [h for h in hint_engine().check(text, self.platform) if h.start is None]
+        else:
+            self.checks = []
+        self._checked = text
+        self._render_meter()
+        self._render_hints()
+
+    def _render_meter(self) -> None:
+        engine = hint_engine()
+        text = self.draft.text
+        shown = self.hints + self.checks
+        score = engine.score(text, shown)
+        count, limit = engine.length(text, self.platform)
+        meter = Text()
+        meter.append(f"tone {score}/100", "bold")
+        meter.append(f"   length {count}" + (f"/{limit}" if limit else ""))
+        if limit and count > limit:
+            meter.append(f"  ({count - limit} over)", "bold")
+        meter.append(f"   {len(shown)} hint{'s' if len(shown) != 1 else ''}")
+        self.query_one("#reply-meter", Label).update(meter)
+
+    def _render_hints(self) -> None:
+        self.draft.set_hints(self.hints, self.current)
+        text = self.draft.text
+        panel = Text()
+        english = not (self.hints_enabled and text.strip()) or hint_engine().is_english(text)
+        if not english:
+            panel.append("Hints check English only: this draft does not look like English.\n", "italic")
+        if not self.hints and not self.checks and english:
+            if not text.strip():
+                panel.append("Write your reply. Hints appear as you type.", "dim")
+            elif self._checked == text:
+                panel.append("No hints: this reads well.", "dim")
+            else:
+                panel.append("No hints so far. Pause to check the whole reply.", "dim")
+        for index, hint in enumerate(self.hints):
+            marker = "▶ " if index == self.current else "  "
+            panel.append(marker)
+            panel.append(hint.category, "bold")
+            panel.append(f" “{text[hint.start:hint.end]}”", "italic")
+            panel.append(f"\n    {hint.message}\n")
+            if hint.suggestion is not None:
+                panel.append(f"    → {hint.suggestion}\n", "dim")
+        if self.checks:
+            panel.append("Before you send:\n", "bold")
+            for hint in self.checks:
+                panel.append(f"  {hint.category}", "italic")
+                panel.append(f"\n    {hint.message}\n", "dim")
+        if panel != self._panel:  # an update re-lays the screen out (~2 ms a keystroke): skip it if unchanged
+            self._panel = panel
+            self.query_one("#hint-panel", Static).update(panel)
+
+    def _spans(self) -> list[int]:
+        return [i for i, h in enumerate(self.hints) if h.start is not None]
+
+    def _go(self, step: int) -> None:
+        spans = self._spans()
+        if not spans:
+            self.notify("No hint with a place in the text.", timeout=2)
+            return
+        if self.current not in spans:
+            self.current = spans[0] if step > 0 else spans[-1]
+        else:
+            self.current = spans[(spans.index(self.current) + step) % len(spans)]
+        hint = self.hints[self.current]
+        assert hint.start is not None and hint.end is not None
+        self.draft.selection = type(self.draft.selection)(
+            self.draft.location_of(hint.start), self.draft.location_of(hint.end))
+        self._render_hints()
+
+    def action_next_hint(self) -> None:
+        self._go(1)
+
+    def action_previous_hint(self) -> None:
+        self._go(-1)
+
+    def action_apply(self) -> None:
+        """Apply the suggested rewrite of the hint at the cursor (or the current one)."""
+        self.recompute()  # offsets must match the text as it is now, not as of the last debounce
+        if self.current is None:
+            self.current = self._hint_at_cursor()
+        if self.current is None or self.hints[self.current].suggestion is None:
+            self.notify("No rewrite to apply here: move to a hint with ctrl+n.", timeout=3)
+            return
+        hint = self.hints[self.current]
+        assert hint.start is not None and hint.end is not None and hint.suggestion is not None
+        expected = apply_suggestion(self.draft.text, hint)
+        # An edit, not a reload: ctrl+z in the editor takes the rewrite back.
+        self.draft.replace(hint.suggestion, self.draft.location_of(hint.start),
+                           self.draft.location_of(hint.end))
+        if self.draft.text != expected:
+            self.draft.load_text(expected)
+        self.current = None
+        self.save()
+        self.recompute()
+
+    @work
+    async def action_templates(self) -> None:
+        from tui.ui.screens.templates import TemplatePicker
+
+        values = {
+            "name": self.mention.get("author_name") or self.mention.get("author", "").lstrip("@"),
+            "handle": self.mention.get("author", ""),
+            "brand": self.session.config.brand,
+            "agent": self.session.config.agent,
+        }
+        kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
+        text = await self.app.push_screen_wait(TemplatePicker(values, kind))
+        if text:
+            before = self.draft.text[:self.draft.offset_of(self.draft.cursor_location)]
+            self.draft.insert(text if not before or before[-1].isspace() else f" {text}")
+
+    def action_leave(self) -> None:
+        self.save()
+        self.dismiss(False)
+
+    def action_send(self) -> None:
+        text = self.draft.text.strip()
+        if not text:
+            self.notify("The reply is empty.", severity="warning")
+            return
+        count, limit = hint_engine().length(text, self.platform)
+        if limit and count > limit:
+            self.notify(f"Too long for {self.platform}: {count}/{limit}.", severity="error")
+            return
+        if not self.ready(text):
+            return
+        if self._checked != self.draft.text:  # the checks for this draft were never shown: show them first
+            self.check_before_send()
+            if self.checks:
+                names = ", ".join(h.category for h in self.checks)
+                self.notify(f"Before you send: {names}. ctrl+s again to send as it is.", timeout=5)
+                return
+        try:
+            line = send(self.session, self.uid, text, self.step)
+        except TransitionError as error:
+            self.notify(f"Not sent: {error}. The draft is kept.", severity="error", timeout=6)
+            return
+        self.notify(line, timeout=4)
+        self.dismiss(True)
+
+    def ready(self, text: str) -> bool:
+        """Refuse, saying why, a draft with a placeholder or a rewrite's gap left in it."""
+        problem = not_ready(text, (rule.suggestion for rule in hint_engine().rules))
+        if problem is not None:
+            self.notify(problem, title="Not sent", severity="error", timeout=6)
+        return problem is None

@@ -1,0 +1,122 @@
+"""The detail pane: the whole mention, its thread, the author's history with us and their reach."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.core.model import maybe_time
+from tui.core.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
+from tui.core.sanitize import clean, one_line
+from tui.core.triage import describe_verdict
+
+
+def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True) -> Text:
+    """Header and text of one mention, built from plain Text: mention text is never markup."""
+    text = Text()
+    name = mention.get("author_name")
+    text.append(mention.get("author", ""), "bold")
+    if name:
+        text.append(f"  {one_line(name, 60)}")
+    when = f"{age(mention, now)} ago" + (f" · {dated(mention)}" if mention.get("future_dated") else "")
+    text.append(f"  · {reach(mention.get('followers'))} · {mention.get('source', '')} · {when}\n",
+                "dim")
+    kind, label = mention.get("kind", "other"), mention.get("label", "neutral")
+    verdict = (f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
+               f"({mention.get('sentiment', 0):+.2f})")
+    if (mention.get("lang") or "en") != "en":  # not read by triage: say so instead of a guess
+        verdict = describe_verdict(mention)
+    text.append(f"{verdict}  priority {mention.get('priority', 0)}  "
+                f"state {mention.get('state', 'open')}", "italic")
+    if mention.get("tags"):
+        text.append("  " + " ".join(f"#{t}" for t in mention["tags"]))
+    if mention.get("folded"):
+        text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
+    text.append("\n")
+    for line in state_lines(mention, now):
+        text.append(line + "\n", "bold")
+    if note := review_note(mention):
+        text.append(f"{note}\n")
+    if mention.get("banner"):
+        text.append(f"⚑ {mention['banner']}\n", "bold reverse")
+    if mention.get("deleted"):
+        text.append("(deleted by its author; kept here)\n", "dim")
+    body = mention.get("text", "")
+    text.append(body if full else one_line(body, 400))
+    if mention.get("url"):
+        text.append(f"\n{mention['url']}", "dim underline")
+    return text
+
+
+def state_lines(mention: dict[str, Any], now: datetime) -> list[str]:
+    """What the state hides: when a snooze or a watch ends, where an escalation went and what it
+    carried, so the agent need not open the thread to learn it."""
+    lines: list[str] = []
+    state = mention.get("state")
+    until = maybe_time(mention.get("snooze_until"))
+    if state == "snoozed" and until is not None:
+        lines.append(f"◷ Snoozed {wake_text(until, now)}")
+    watch = maybe_time(mention.get("watch_until"))
+    if state == "walked-away" and watch is not None:
+        lines.append(f"◷ Walked away; watched {wake_text(watch, now)}")
+    team = mention.get("escalated_to")
+    if team and (state == "escalated" or mention.get("escalation_answer")):
+        note = one_line(clean(str(mention.get("escalation_note") or "")), 200)
+        status = "Escalated to" if state == "escalated" else "Was escalated to"
+        lines.append(f"⇡ {status} {one_line(clean(str(team)), 40)}" + (f": '{note}'" if note else ""))
+        answer = one_line(clean(str(mention.get("escalation_answer") or "")), 200)
+        if answer and state != "escalated":  # an answer to an earlier escalation is not this one's
+            lines.append(f"  answered: '{answer}'")
+    return lines
+
+
+class MentionDetail(VerticalScroll, can_focus=True):
+    """Scrolls when the text is long; filled by the screen with `show()`."""
+
+    DEFAULT_CSS = """
+    MentionDetail > Static { width: 1fr; }
+    """
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="detail-body")
+
+    def show(self, mention: dict[str, Any] | None, thread: list[dict[str, Any]],
+             history: list[dict[str, Any]], events: list[str], now: datetime,
+             author: dict[str, Any] | None = None, history_total: int | None = None) -> None:
+        """`history` is the author's newest mentions; `history_total` how many they have in all."""
+        body = self.query_one("#detail-body", Static)
+        if mention is None:
+            body.update(Text("No mention selected.", "dim"))
+            return
+        parts: list[Any] = [describe_mention(mention, now)]
+        if len(thread) > 1:
+            parts.append(Text(f"\n── Thread ({len(thread)} messages) ──", "bold"))
+            for item in thread:
+                marker = "▶ " if item["uid"] == mention["uid"] else "  "
+                line = Text(marker)
+                line.append(item.get("author", ""), "bold")
+                line.append(f" {age(item, now)} ago: ", "dim")
+                line.append(one_line(item.get("text", ""), 240))
+                parts.append(line)
+        others = [m for m in history if m["uid"] != mention["uid"]]
+        total = len(others) if history_total is None else max(0, history_total - 1)
+        header = f"\n── {mention.get('author', '')} with us: {total} other mention(s)"
+        if author and author.get("champion"):
+            header += " · ★ champion"
+        if author and author.get("muted"):
+            header += f" · muted: {author.get('muted_count', 0)} mention(s) set aside (m unmutes)"
+        parts.append(Text(header + " ──", "bold"))
+        for item in others[-5:]:
+            line = Text(f"  {LABEL_SYMBOL.get(item.get('label', ''), '·')} {age(item, now)} ago: ")
+            line.append(one_line(item.get("text", ""), 200))
+            parts.append(line)
+        if events:
+            parts.append(Text("\n── History ──", "bold"))
+            parts.extend(Text(f"  {e}") for e in events)
+        body.update(Group(*parts))
+        self.scroll_home(animate=False)
