@@ -111,12 +111,12 @@ def parse_mention(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise MentionError(f"not a JSON object (got {type(data).__name__})")
     mention: dict[str, Any] = {}
-    for field, kind in REQUIRED.items():
+    for field, required in REQUIRED.items():
         if field not in data:
             raise MentionError(f"missing required field {field!r}")
         value = data[field]
-        if not isinstance(value, kind) or (field != "text" and not value.strip()):
-            raise MentionError(f"field {field!r} must be a non-empty {kind.__name__}")
+        if not isinstance(value, required) or (field != "text" and not str(value).strip()):
+            raise MentionError(f"field {field!r} must be a non-empty {required.__name__}")
         mention[field] = value
     for field, kind in OPTIONAL.items():
         value = data.get(field)

@@ -149,10 +149,11 @@ def review_figures(store: Store, mentions: list[tuple[datetime, dict[str, Any]]]
             continue
         low += 1
         first = mention.get("first_response_at")
-        when = parse_time(first) if isinstance(first, str) else reply_at.get(mention["uid"])
-        if when is not None:
+        replied: datetime | None = (parse_time(first) if isinstance(first, str)
+                                    else reply_at.get(mention["uid"]))
+        if replied is not None:
             answered += 1
-            minutes.append(max(0.0, (when - created).total_seconds() / 60))
+            minutes.append(max(0.0, (replied - created).total_seconds() / 60))
     days = [{"day": day, "count": len(values), "mean": round(sum(values) / len(values), 2)}
             for day, values in sorted(per_day.items())]
     every = [s for values in per_day.values() for s in values]

@@ -33,7 +33,7 @@ MAX_ENTRIES = 400
 
 try:  # pragma: no branch - the guard is for other Python implementations
     import _sre
-    from re import _compiler, _parser
+    from re import _compiler, _parser  # type: ignore[attr-defined]
 
     _ENGINE = f"{sys.implementation.name}-{sys.version_info[0]}.{sys.version_info[1]}-{_sre.MAGIC}"
     _USABLE = (sys.implementation.name == "cpython" and hasattr(_compiler, "_code")
@@ -70,9 +70,9 @@ class RegexCache:
         entry = self._entries.get(key)
         if entry is not None:
             with contextlib.suppress(Exception):
-                final_flags, code, groups, groupindex, indexgroup = entry
-                code = array("I", code).tolist()  # stored as bytes: loads far faster than a list
-                compiled = _sre.compile(pattern, final_flags, code, groups, groupindex, indexgroup)
+                final_flags, stored, groups, groupindex, stored_index = entry
+                code = array("I", stored).tolist()  # stored as bytes: loads far faster than a list
+                compiled = _sre.compile(pattern, final_flags, code, groups, groupindex, stored_index)
                 self._used.add(key)
                 return compiled
             del self._entries[key]  # damaged: compile afresh and store the good code

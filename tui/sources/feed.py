@@ -208,7 +208,8 @@ def _struct_to_iso(value: Any) -> str | None:
     if not value:
         return None
     try:
-        return datetime(*value[:6], tzinfo=UTC).isoformat()
+        year, month, day, hour, minute, second = (int(part) for part in value[:6])
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
     except (TypeError, ValueError):
         return None
 

@@ -404,10 +404,10 @@ class HttpClient:
                 self._note_limits(response)
                 if response.status_code < 400:
                     return response
-                error = self._status_error(response, response.content[:MAX_ERROR_BODY])
-                error.code = _server_code(response.content[:MAX_ERROR_BODY])
-                error.server_message = self.redact(_server_message(response.content[:MAX_ERROR_BODY]))
-                raise error
+                failure = self._status_error(response, response.content[:MAX_ERROR_BODY])
+                failure.code = _server_code(response.content[:MAX_ERROR_BODY])
+                failure.server_message = self.redact(_server_message(response.content[:MAX_ERROR_BODY]))
+                raise failure
             except TransientError as error:
                 if attempt >= retries:
                     raise

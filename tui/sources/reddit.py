@@ -79,7 +79,8 @@ def reply_errors(payload: Any) -> list[list[str]]:
     """The `errors` of an `api_type=json` answer: `[[CODE, message, field], ...]`."""
     if not isinstance(payload, dict):
         return [["BAD_RESPONSE", "Reddit sent an unexpected answer", ""]]
-    body = payload.get("json") if isinstance(payload.get("json"), dict) else payload
+    inner = payload.get("json")
+    body: dict[str, Any] = inner if isinstance(inner, dict) else payload
     errors = body.get("errors") or []
     return [[str(part) for part in error] for error in errors if isinstance(error, list) and error]
 
@@ -196,7 +197,8 @@ class RedditSource(PolledSource):
         queries = queries if isinstance(queries, dict) else {}
         self.marks = {}
         for query in self.queries:
-            stored = queries.get(query) if isinstance(queries.get(query), dict) else {}
+            found = queries.get(query)
+            stored: dict[str, Any] = found if isinstance(found, dict) else {}
             self.marks[query] = {"newest": stored.get("newest"), "seen": SeenIds(stored.get("seen") or ())}
 
     def cursor(self) -> dict[str, Any]:

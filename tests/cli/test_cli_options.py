@@ -21,7 +21,7 @@ from tui.cli.main import main
 from tui.storage import paths
 from tui.storage.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MENTION = {"id": "1", "source": "mastodon", "author": "@ann@x.social", "text": "My order arrived cold",
            "created_at": "2026-11-20T10:00:00Z"}
 

@@ -13,7 +13,7 @@ import pytest
 
 from tui.core.lint import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)

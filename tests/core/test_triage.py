@@ -24,7 +24,7 @@ from tui.core.triage import (
     queue_for,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 PACKAGED = triage_module._packaged_config()
 # A user's first crisis / other pattern lands after the packaged ones (lists extend).
@@ -519,7 +519,7 @@ def test_core_imports_no_ui() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]\n"
         "assert not bad, bad\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
 # --- accuracy regression ----------------------------------------------------------------------
@@ -698,7 +698,7 @@ def test_cli_triage_explain(tmp_path: Path) -> None:
                                     "2025-03-01T12:00:00+00:00",
                                     "text": "my kettle exploded and burned my hand"}) + "\n")
     out = subprocess.run([sys.executable, "-m", "tui", "triage", "--explain", str(mentions)],
-                         capture_output=True, text=True, cwd=Path(__file__).parents[1], check=True)
+                         capture_output=True, text=True, cwd=Path(__file__).parents[2], check=True)
     assert "crisis" in out.stdout and "burned my hand" in out.stdout
     assert "negative crisis (-" in out.stdout
 

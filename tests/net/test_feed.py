@@ -18,7 +18,7 @@ from tui.sources.http import HttpClient
 from tui.sources.registry import SourceSpecError, from_config
 from tui.storage.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures_net" / "feeds"
+FIXTURES = Path(__file__).parents[1] / "fixtures_net" / "feeds"
 ALERTS = (FIXTURES / "google_alerts.atom.xml").read_bytes()
 HN_RSS = (FIXTURES / "hacker_news.rss.xml").read_bytes()
 ATOM = {"Content-Type": "application/atom+xml; charset=utf-8"}

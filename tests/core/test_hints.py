@@ -16,7 +16,7 @@ from tui.core.hints import (
     validate_rule_file,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from tui.core.queues import queue_of
 from tui.core.report import build_report, main, parse_since, render_text, rows, sparkline
 from tui.storage.store import Store
 
-DATA = Path(__file__).parent / "data" / "report_set.jsonl"
+DATA = Path(__file__).parents[1] / "data" / "report_set.jsonl"
 NOW = datetime(2024, 5, 8, 12, 0, tzinfo=UTC)
 SINCE = datetime(2024, 5, 6, tzinfo=UTC)
 

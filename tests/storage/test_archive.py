@@ -163,7 +163,7 @@ KILLER = textwrap.dedent("""
 def test_kill_9_mid_move_neither_loses_nor_doubles(tmp_path: Path, step: str) -> None:
     path = tmp_path / "s.json"
     fill(path)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     run = subprocess.run([sys.executable, "-c", KILLER, str(path), step], env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == -9, run.stderr
@@ -180,7 +180,7 @@ def test_kill_9_mid_move_neither_loses_nor_doubles(tmp_path: Path, step: str) ->
 def test_read_only_reader_during_an_unfinished_move_counts_each_once(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     fill(path)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     run = subprocess.run([sys.executable, "-c", KILLER, str(path), "index"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == -9

@@ -20,7 +20,7 @@ from tui.sources.hn import HackerNewsSource, hit_to_mention
 from tui.sources.http import HttpClient
 from tui.storage.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures_net" / "hn"
+FIXTURES = Path(__file__).parents[1] / "fixtures_net" / "hn"
 PATH = "/api/v1/search_by_date"
 
 

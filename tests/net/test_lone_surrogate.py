@@ -128,8 +128,8 @@ async def test_sse_relay(tmp_path: Path, http_server: TestServer) -> None:
 
 
 async def test_mastodon_rest(tmp_path: Path, http_server: TestServer) -> None:
-    from tests.test_mastodon import FakeMastodon
-    from tests.test_mastodon import make as make_mastodon
+    from tests.net.test_mastodon import FakeMastodon
+    from tests.net.test_mastodon import make as make_mastodon
 
     fake = FakeMastodon(http_server)
     fake.notifications[0]["status"]["content"] = f"<p>coffee {CUT} please</p>"
@@ -141,9 +141,9 @@ async def test_mastodon_rest(tmp_path: Path, http_server: TestServer) -> None:
 
 
 async def test_mastodon_stream(tmp_path: Path, http_server: TestServer) -> None:
-    from tests.test_mastodon import FIXTURES as MASTODON
-    from tests.test_mastodon import FakeMastodon
-    from tests.test_mastodon import make as make_mastodon
+    from tests.net.test_mastodon import FIXTURES as MASTODON
+    from tests.net.test_mastodon import FakeMastodon
+    from tests.net.test_mastodon import make as make_mastodon
 
     with TestServer() as streaming:
         FakeMastodon(http_server, streaming)
@@ -168,9 +168,9 @@ async def test_mastodon_stream(tmp_path: Path, http_server: TestServer) -> None:
 
 
 async def test_bluesky(tmp_path: Path, http_server: TestServer) -> None:
-    from tests.test_bluesky import X, route_reading
-    from tests.test_bluesky import fixture as bluesky_fixture
-    from tests.test_bluesky import make as make_bluesky
+    from tests.net.test_bluesky import X, route_reading
+    from tests.net.test_bluesky import fixture as bluesky_fixture
+    from tests.net.test_bluesky import make as make_bluesky
 
     route_reading(http_server)
     posts = copy.deepcopy(bluesky_fixture("search_posts"))
@@ -182,9 +182,9 @@ async def test_bluesky(tmp_path: Path, http_server: TestServer) -> None:
 
 
 async def test_reddit(tmp_path: Path, http_server: TestServer) -> None:
-    from tests.test_reddit import fixture as reddit_fixture
-    from tests.test_reddit import make as make_reddit
-    from tests.test_reddit import route_token
+    from tests.net.test_reddit import fixture as reddit_fixture
+    from tests.net.test_reddit import make as make_reddit
+    from tests.net.test_reddit import route_token
 
     route_token(http_server)
     listing = copy.deepcopy(reddit_fixture("search_listing"))
@@ -197,8 +197,8 @@ async def test_reddit(tmp_path: Path, http_server: TestServer) -> None:
 
 
 async def test_hacker_news(tmp_path: Path, http_server: TestServer) -> None:
-    from tests.test_hn import PATH, Algolia
-    from tests.test_hn import make as make_hn
+    from tests.net.test_hn import PATH, Algolia
+    from tests.net.test_hn import make as make_hn
 
     index = Algolia()
     index.add("search_by_date_story", 100, 1_403_235_346)
@@ -213,8 +213,8 @@ async def test_hacker_news(tmp_path: Path, http_server: TestServer) -> None:
 async def test_rss_feed_with_a_surrogate_reference(tmp_path: Path, http_server: TestServer) -> None:
     """A feed is XML, not JSON: the same cut arrives as `&#55357;`, which made feedparser raise and the
     whole feed fail (every entry lost)."""
-    from tests.test_feed import HN_RSS, RSS
-    from tests.test_feed import make as make_feed
+    from tests.net.test_feed import HN_RSS, RSS
+    from tests.net.test_feed import make as make_feed
 
     first_title = HN_RSS.index(b"<title>", HN_RSS.index(b"<item>")) + len(b"<title>")
     body = HN_RSS[:first_title] + b"half &#55357; emoji " + HN_RSS[first_title:]

@@ -18,7 +18,7 @@ from tui.ui.screens.inbox import InboxScreen
 from tui.ui.screens.thread import ThreadScreen
 from tui.ui.widgets.mention_list import MentionList
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def app_with(tmp_path: Path, **config: Any) -> TurnaroundApp:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from tests.helpers import fixed_clock
+from tests.net.test_reviews_google import NAME, FakeGoogle
+from tests.net.test_reviews_google import source_for as google_source
+from tests.net.test_reviews_trustpilot import LATE, FakeTrustpilot
+from tests.net.test_reviews_trustpilot import source_for as trustpilot_source
 from tests.servers import TestServer
-from tests.test_reviews_google import NAME, FakeGoogle
-from tests.test_reviews_google import source_for as google_source
-from tests.test_reviews_trustpilot import LATE, FakeTrustpilot
-from tests.test_reviews_trustpilot import source_for as trustpilot_source
 from tui.rules.config import Config
 from tui.ui.app import make_app
 from tui.ui.screens.reply import ReplyScreen

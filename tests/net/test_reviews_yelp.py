@@ -15,7 +15,7 @@ from tui.sources.registry import SourceSpecError, from_config
 from tui.sources.yelp import YelpSource
 from tui.storage.store import Store
 
-EXPORT = Path(__file__).parent / "data" / "reviews" / "yelp_reviews.json"
+EXPORT = Path(__file__).parents[1] / "data" / "reviews" / "yelp_reviews.json"
 
 
 async def test_an_export_comes_in_with_stars_and_local_times() -> None:

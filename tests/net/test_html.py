@@ -8,7 +8,7 @@ import orjson
 
 from tui.sources.html import html_to_text, unwrap_google_redirect
 
-FIXTURES = Path(__file__).parent / "fixtures_net" / "mastodon"
+FIXTURES = Path(__file__).parents[1] / "fixtures_net" / "mastodon"
 
 
 def test_paragraphs_and_breaks_become_lines() -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.helpers import MIXED, NOW, FeedSource, make_mention, settle
-from tests.test_app import app_with
+from tests.ui.test_app import app_with
 from tui.rules.config import Config
 from tui.storage.store import Store
 from tui.ui.app import make_app

@@ -19,7 +19,7 @@ from tui.sources.http import HttpClient, PermanentError, RateLimitError
 from tui.sources.reddit import RedditReplyError, RedditSource, link_to_mention
 from tui.storage.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures_net" / "reddit"
+FIXTURES = Path(__file__).parents[1] / "fixtures_net" / "reddit"
 SECRET, PASSWORD = "app-secret-123", "hunter2-password"
 
 

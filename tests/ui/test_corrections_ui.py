@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import FeedSource, make_mention, settle
-from tests.test_app import app_with
-from tests.test_champions_ui import plain
+from tests.ui.test_app import app_with
+from tests.ui.test_champions_ui import plain
 from tui.ui.screens.correct import CorrectScreen
 from tui.ui.screens.inbox import InboxScreen
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parent / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parent
 FIGURES = {
     "bench_store.py": ["history_prefill_s", "history_first_screen_s", "prefill_s", "ingest_us_per_mention",
                        "first_write_ms", "stock_tinydb_us_per_insert", "open_s", "open_ratio",

@@ -27,7 +27,7 @@ from tui.sources.bluesky import (
 from tui.sources.http import AuthError, HttpClient, PermanentError
 from tui.storage.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures_net" / "bluesky"
+FIXTURES = Path(__file__).parents[1] / "fixtures_net" / "bluesky"
 PASSWORD = "abcd-efgh-ijkl-mnop"
 X = "/xrpc/"
 TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")

@@ -20,7 +20,7 @@ from tui.sources.http import HttpClient
 from tui.sources.registry import SourceSpecError, from_config
 from tui.storage.store import Store
 
-DATA = Path(__file__).parent / "data" / "reviews"
+DATA = Path(__file__).parents[1] / "data" / "reviews"
 LIST = "/v4/accounts/1234567890/locations/9876543210/reviews"
 NAME = "accounts/1234567890/locations/9876543210/reviews/AbFvOqnlq4m8aR1"
 

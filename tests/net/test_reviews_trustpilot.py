@@ -20,7 +20,7 @@ from tui.sources.registry import SourceSpecError, from_config
 from tui.sources.trustpilot import TrustpilotSource
 from tui.storage.store import Store
 
-DATA = Path(__file__).parent / "data" / "reviews"
+DATA = Path(__file__).parents[1] / "data" / "reviews"
 UNIT = "507f191e810c19729de860ea"
 LIST = f"/v1/private/business-units/{UNIT}/reviews"
 TOKEN = "/v1/oauth/oauth-business-users-for-applications/refresh"

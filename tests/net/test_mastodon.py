@@ -26,7 +26,7 @@ from tui.sources.mastodon import SLOW_INTERVAL, MastodonSource
 from tui.sources.registry import SourceSpecError, from_config
 from tui.storage.store import Store
 
-FIXTURES = Path(__file__).parent / "fixtures_net" / "mastodon"
+FIXTURES = Path(__file__).parents[1] / "fixtures_net" / "mastodon"
 TOKEN = "tok-Sup3rSecret-value-42"
 
 

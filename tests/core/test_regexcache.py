@@ -104,6 +104,6 @@ def test_rules_come_out_the_same_every_run(tmp_path: Path) -> None:
             "print(repr([s.pattern for s in e._scanners]))")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin",
-                                "PYTHONPATH": str(Path(__file__).resolve().parents[1])}).stdout
+                                "PYTHONPATH": str(Path(__file__).resolve().parents[2])}).stdout
             for seed in (1, 2, 3)}
     assert len(runs) == 1
