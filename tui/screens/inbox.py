@@ -20,7 +20,8 @@ from tui.queues import ALL_VIEWS, QUEUES
 from tui.screens.inbox_actions import InboxActions
 from tui.session import Session
 from tui.tags import tag_name
-from tui.widgets.mention_detail import MentionDetail
+from tui.triage import explain
+from tui.widgets.mention_detail import MentionDetail, why_lines
 from tui.widgets.mention_list import MentionList
 from tui.widgets.queue_bar import QueueBar
 
@@ -232,8 +233,10 @@ class InboxScreen(InboxActions, Screen[None]):
         if profile.get("muted"):
             profile["muted_count"] = sum(1 for m in store.by_author(author) if m.get("muted"))
         history = store.by_author(author, last=6, archived=True)  # archived: one small shard read
+        why = why_lines(explain(mention.get("text", ""), followers=mention.get("followers"),
+                                triager=self.session.pipeline.triager), mention.get("queue", ""))
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
-                    self.session.clock(), profile, history_total=store.author_count(author))
+                    self.session.clock(), profile, history_total=store.author_count(author), why=why)
 
     @on(MentionList.Opened)
     def _opened(self, event: MentionList.Opened) -> None:
