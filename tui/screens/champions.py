@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui import paths
@@ -30,6 +30,7 @@ from tui.sanitize import clean, one_line
 from tui.screens.sending import Step
 from tui.session import Session
 from tui.templates import Template, load_templates
+from tui.widgets.footer import FittingFooter
 
 THANKS_KIND = "praise"
 """Without a `thanks` template, the first saved reply suiting this kind is the thanks."""
@@ -155,7 +156,7 @@ class ChampionsScreen(Screen[None]):
         yield OptionList(id="champion-list")
         with VerticalScroll(id="champion-history"):
             yield Static(id="champion-body")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.reload()

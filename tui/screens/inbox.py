@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
@@ -21,6 +21,7 @@ from tui.screens.inbox_actions import InboxActions
 from tui.session import Session
 from tui.tags import tag_name
 from tui.triage import explain
+from tui.widgets.footer import FittingFooter
 from tui.widgets.mention_detail import MentionDetail, why_lines
 from tui.widgets.mention_list import MentionList
 from tui.widgets.queue_bar import QueueBar
@@ -103,7 +104,7 @@ class InboxScreen(InboxActions, Screen[None]):
             yield MentionDetail(id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
                     id="filter")
-        yield Footer()
+        yield FittingFooter()
 
     def _status_text(self) -> str:
         """A failing source leads the line (symbol and words), so it shows even beside a spike."""
