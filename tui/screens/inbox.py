@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label
 
@@ -18,33 +18,28 @@ from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
 from tui.screens.inbox_actions import InboxActions
+from tui.screens.inbox_status import (
+    EMPTY_QUEUE,
+    SORT_LABELS,
+    failing_piece,
+    filter_piece,
+    fit_status,
+    selection_piece,
+    sort_piece,
+    spike_piece,
+)
 from tui.session import Session
 from tui.tags import tag_name
 from tui.triage import explain
 from tui.widgets.footer import FittingFooter
 from tui.widgets.mention_detail import MentionDetail, why_lines
-from tui.widgets.mention_list import MentionList
+from tui.widgets.mention_list import HEADER, MentionList
 from tui.widgets.queue_bar import QueueBar
 
 QUEUE_BINDINGS = [
     Binding(q.key, f"queue('{q.id}')", q.title, show=False, id=f"queue.{q.id}") for q in ALL_VIEWS
 ]
-SORT_LABELS = {"priority": "priority", "time-left": "time left", "newest": "newest"}
-EMPTY_QUEUE = {
-    "priority": "Nothing urgent. Crises, upset customers with reach and replies near their target "
-                "land here first.",
-    "needs-reply": "Nobody is waiting on us. Questions and complaints that need an answer land here.",
-    "champions": "No praise to answer. People who praise us land here: h thanks them, C lists them all.",
-    "waiting": "Nothing waiting. Threads we replied to (r) or asked for feedback (f) wait here for "
-               "the customer.",
-    "escalated": "Nothing escalated. e hands a thread to a team with a note; a brings it back answered.",
-    "walked-away": "Nothing walked away from. w sets a lose-lose thread aside here and watches it "
-                   "for a while.",
-    "done": "Nothing done yet. d marks a mention done and c resolves a thread; both land here.",
-    "muted": "Nobody muted. m mutes an author: their mentions (crises aside) land here.",
-    "snoozed": "Nothing snoozed. s snoozes a thread until a time; it comes back to its queue by itself.",
-}
-"""What an empty queue says: what the queue is for and how a mention gets there."""
+DEMO_HINT = "Fictional brand · your own: add sources to ~/.config/turnaround/config.toml"
 
 
 class InboxScreen(InboxActions, Screen[None]):
@@ -97,37 +92,41 @@ class InboxScreen(InboxActions, Screen[None]):
             if self.demo:
                 yield Label(Text(" DEMO "), id="demo-badge")
             yield Label(Text(self._status_text()), id="status")
+        if self.demo:  # stays on screen: a spike or a filter takes the line above, not this one
+            yield Label(Text(DEMO_HINT), id="demo-hint")
         yield QueueBar(id="queues")
         with Horizontal(id="main"):
-            yield MentionList(self.inbox.row, self.inbox.response_clock,
-                              self.session.clock, id="mentions")
+            with Vertical(id="list-pane"):
+                yield Label(Text(HEADER), id="list-header")
+                yield MentionList(self.inbox.row, self.inbox.response_clock,
+                                  self.session.clock, id="mentions")
             yield MentionDetail(id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
                     id="filter")
         yield FittingFooter()
 
     def _status_text(self) -> str:
-        """A failing source leads the line (symbol and words), so it shows even beside a spike."""
+        """A failing source leads the line, then a spike, the selection, the filter and the sort:
+        all side by side, the least important dropped first when the terminal is narrow."""
         failing = sum(not source.health.healthy for source in getattr(self.app, "sources", ()))
-        rest = self._main_status_text()
-        if not failing:
-            return rest
-        return f"⚠ {failing} source{'' if failing == 1 else 's'} failing (S) · {rest}"
-
-    def _main_status_text(self) -> str:
+        pieces = [failing_piece(failing)] if failing else []
         spikes = self.session.spikes.spikes(self.session.clock())
         if spikes:
             top = spikes[0]
-            return (f"⚠ spike: “{top.topic}” {top.count} negative in the last hour "
-                    f"(usually {top.baseline_rate:.1f}) · P public statement")
-        if self.demo:
-            return "fictional brand · add sources in ~/.config/turnaround/config.toml"
-        sort = SORT_LABELS[self.inbox.sort]
-        parts = [f"sorted by {sort}"]
+            pieces.append(spike_piece(top.topic, top.count, top.baseline_rate))
+        lists = self.query(MentionList)
+        if lists and lists.first().selected:
+            pieces.append(selection_piece(len(lists.first().selected)))
         if self.inbox.filter_text or self.inbox.filter_tag:
-            parts.append(f"filter: {self.inbox.filter_text or ''}"
-                         f"{' #' + self.inbox.filter_tag if self.inbox.filter_tag else ''}")
-        return " · ".join(parts)
+            pieces.append(filter_piece(self.inbox.filter_text, self.inbox.filter_tag))
+        pieces.append(sort_piece(self.inbox.sort))
+        badge = 7 if self.demo else 0
+        return fit_status(pieces, max(20, (self.size.width or 200) - badge - 1))
+
+    def update_status(self) -> None:
+        """Redraw the top line (the selection, filter or sort changed)."""
+        if labels := self.query("#status"):
+            labels.first(Label).update(Text(self._status_text()))
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -139,6 +138,7 @@ class InboxScreen(InboxActions, Screen[None]):
 
     def on_resize(self, event: Any = None) -> None:
         self.set_class(self.size.width < 110, "-narrow")
+        self.update_status()
 
     # -- data flow ---------------------------------------------------------------------------
     @property
@@ -170,7 +170,7 @@ class InboxScreen(InboxActions, Screen[None]):
         bar = bars.first()
         bar.counts = {q.id: (self.inbox.count(q.id), self.inbox.unread(q.id)) for q in ALL_VIEWS}
         bar.active = self.queue
-        self.query_one("#status", Label).update(Text(self._status_text()))
+        self.update_status()
 
     async def _watch_arrivals(self) -> None:
         """Sleep until something arrives, then let a frame's worth gather: no polling when idle."""
@@ -301,18 +301,20 @@ class InboxScreen(InboxActions, Screen[None]):
     def action_select(self) -> None:
         self.mention_list.toggle_selected()
         self.mention_list.action_cursor_down()
+        self.update_status()
 
     def action_select_all(self) -> None:
         lst = self.mention_list
         lst.selected = set(lst.uids) if len(lst.selected) < len(lst.uids) else set()
         lst.redraw()
-        self.notify(f"{len(lst.selected)} selected", timeout=2)
+        self.update_status()
 
     def action_clear(self) -> None:
         lst = self.mention_list
         if lst.selected:
             lst.selected.clear()
             lst.redraw()
+            self.update_status()
         elif self.inbox.filter_text or self.inbox.filter_tag:
             self.inbox.set_filter()
             self.show_queue(self.queue)
@@ -389,4 +391,4 @@ class InboxScreen(InboxActions, Screen[None]):
         self.show_queue(self.queue)
 
 
-__all__ = ["QUEUES", "InboxScreen"]
+__all__ = ["EMPTY_QUEUE", "QUEUES", "InboxScreen"]
