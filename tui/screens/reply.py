@@ -304,8 +304,9 @@ class ReplyScreen(Screen[bool]):
             "brand": self.session.config.brand,
             "agent": self.session.config.agent,
         }
-        kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
-        text = await self.app.push_screen_wait(TemplatePicker(values, kind))
+        review = bool(review_banner(self.mention))  # review replies first for a review, last otherwise
+        text = await self.app.push_screen_wait(
+            TemplatePicker(values, self.mention.get("kind"), review=review))
         if text:
             before = self.draft.text[:self.draft.offset_of(self.draft.cursor_location)]
             self.draft.insert(text if not before or before[-1].isspace() else f" {text}")
