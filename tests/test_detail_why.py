@@ -31,6 +31,11 @@ def test_words_that_pulled_toward_the_verdict_are_named_and_nothing_else() -> No
     assert all(len(line) <= 160 for line in lines)
 
 
+def test_a_phrase_rule_is_named_without_its_inner_workings() -> None:
+    lines = why_lines(explain("why is my order late again??"), "priority")
+    assert lines[0] == "Why priority: phrase 'why is my order late'"
+
+
 def test_a_language_triage_does_not_read_is_said_so() -> None:
     lines = why_lines(["untriaged (language: ja)", "language: written in ja; triage reads English only"])
     assert lines == ["Why: written in ja; triage reads English only"]
@@ -57,7 +62,11 @@ async def test_the_detail_pane_shows_why_and_never_reads_markup(tmp_path: Path) 
             await pilot.press("j")
         await pilot.pause()
         body = detail.query_one("#detail-body").content
-        why = next(part for part in body.renderables
-                   if isinstance(part, Text) and part.plain.startswith("Why "))
-        assert not why.spans or all(span.style == "" for span in why.spans), "words are not markup"
-        assert "'bold'" in why.plain or "'why'" in why.plain
+        first = body.renderables[0]
+        assert isinstance(first, Text)
+        why = next(line for line in first.plain.splitlines() if line.startswith("Why "))
+        verdict = next(i for i, line in enumerate(first.plain.splitlines()) if "priority " in line)
+        assert first.plain.splitlines()[verdict + 1] == why, "right under the verdict it explains"
+        assert "[bold red]" in first.plain, "the mention's text is shown as typed, not as markup"
+        assert all(span.style in ("bold", "dim", "italic", "dim italic", "dim underline")
+                   for span in first.spans), "no style came from the mention's words"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.geometry import Region
+
 from tests.snapshot_app import make_snapshot_app, settle
 from tui.screens.inbox import DEMO_HINT
 from tui.screens.inbox_status import Piece, fit_status, selection_piece, sort_piece, spike_piece
@@ -62,6 +64,8 @@ async def test_the_header_names_the_columns_above_them(tmp_path: Path) -> None:
         header = app.screen.query_one("#list-header")
         lst = app.screen.mention_list
         assert str(header.content) == HEADER
+        [drawn] = header.render_lines(Region(0, 0, header.size.width, 1))
+        assert "".join(segment.text for segment in drawn).rstrip() == HEADER, "drawn as aligned"
         assert header.region.x == lst.region.x and header.region.bottom == lst.region.y
         row = "".join(segment.text for segment in lst.render_line(0))
         mention = app.session.store.mention(lst.uids[0])

@@ -234,8 +234,10 @@ class InboxScreen(InboxActions, Screen[None]):
         if profile.get("muted"):
             profile["muted_count"] = sum(1 for m in store.by_author(author) if m.get("muted"))
         history = store.by_author(author, last=6, archived=True)  # archived: one small shard read
+        triager = self.session.pipeline.triager  # the queue triage chose, not where it is now
         why = why_lines(explain(mention.get("text", ""), followers=mention.get("followers"),
-                                triager=self.session.pipeline.triager), mention.get("queue", ""))
+                                triager=triager),
+                        triager.queue(mention.get("kind", "other"), mention.get("label", "neutral")))
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
                     self.session.clock(), profile, history_total=store.author_count(author), why=why)
 

@@ -17,8 +17,10 @@ from tui.sanitize import clean, one_line
 from tui.triage import describe_verdict
 
 
-def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True) -> Text:
-    """Header and text of one mention, built from plain Text: mention text is never markup."""
+def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True,
+                     why: list[str] | None = None) -> Text:
+    """Header and text of one mention, built from plain Text: mention text is never markup. `why`
+    (lines of `why_lines()`) goes under the verdict it explains."""
     text = Text()
     name = mention.get("author_name")
     text.append(mention.get("author", ""), "bold")
@@ -39,6 +41,8 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     if mention.get("folded"):
         text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
     text.append("\n")
+    for line in why or ():
+        text.append(line + "\n", "dim italic")
     for line in state_lines(mention, now):
         text.append(line + "\n", "bold")
     if note := review_note(mention):
@@ -77,6 +81,7 @@ def state_lines(mention: dict[str, Any], now: datetime) -> list[str]:
 
 
 _WEIGHTED = re.compile(r"^([+-]\d+\.\d+) (?:word|rule): (.*) -> (\w[\w-]*)$")
+_RULE_DETAIL = re.compile(r" \([^()]*\)$")
 WHY_WORDS = 4
 """How many words or signals a "why" line names: the ones that weighed most."""
 
@@ -95,6 +100,7 @@ def why_lines(explanation: list[str], queue: str = "") -> list[str]:
         match = _WEIGHTED.match(reason)
         if match is None:
             source, _, text = reason.partition(": ")
+            text = _RULE_DETAIL.sub("", text)  # "(waiting, valence -1.6)": the rule's inner workings
             fired.append(f"{source} {text}" if source in ("crisis", "phrase") else text or source)
         elif "<s>" in match[2] or "</s>" in match[2]:
             continue  # the model's start/end-of-text marker: no help to an agent
@@ -129,9 +135,7 @@ class MentionDetail(VerticalScroll, can_focus=True):
         if mention is None:
             body.update(Text("No mention selected.", "dim"))
             return
-        parts: list[Any] = [describe_mention(mention, now)]
-        if why:
-            parts.append(Text("\n".join(why), "dim italic"))
+        parts: list[Any] = [describe_mention(mention, now, why=why)]
         if len(thread) > 1:
             parts.append(Text(f"\n── Thread ({len(thread)} messages) ──", "bold"))
             for item in thread:
