@@ -176,3 +176,89 @@ async def test_a_theme_the_user_chose_wins_on_a_limited_terminal(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.theme == "high-contrast"
+
+
+HINT_CATEGORIES = ["negative-language", "excuse", "blame", "shouting", "other"]
+DISTINCT = 10.0
+"""The least CIE76 colour difference (ΔE*ab) between two hint categories: about 2.3 is the smallest
+difference an eye can see side by side; 10 reads as another colour at a glance."""
+
+
+def _lab(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
+    """sRGB (D65) to CIELAB."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in rgb)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def colour_difference(one: tuple[int, int, int], other: tuple[int, int, int]) -> float:
+    return sum((p - q) ** 2 for p, q in zip(_lab(one), _lab(other), strict=True)) ** 0.5
+
+
+Shown = tuple[int, int, int] | int
+"""A colour as the terminal shows it: RGB, or one of the 8 ANSI hues (the terminal's own palette
+decides its RGB, and a bright variant is not another hue: Monokai draws both reds alike)."""
+
+
+def hint_colours(app: Any, draft: DraftArea) -> dict[str, Shown]:
+    """Each hint category's colour as the terminal shows it (after the colour system's downgrade)."""
+    shown: dict[str, Shown] = {}
+    for name in HINT_CATEGORIES:
+        color = draft.get_component_rich_style(f"draft-area--hint-{name}").color
+        if color is not None and color.number is not None and color.number < 16 and (
+                app.console.color_system == "standard" or color.type.name == "STANDARD"):
+            shown[name] = color.number % 8
+        else:
+            shown[name] = _rgb(app, color, True)
+    return shown
+
+
+def difference(one: Shown, other: Shown) -> float:
+    if isinstance(one, int) or isinstance(other, int):
+        return 0.0 if one == other else 100.0
+    return colour_difference(one, other)
+
+
+def too_close(colours: dict[str, Shown]) -> list[tuple[float, str, str]]:
+    return [(round(difference(colours[a], colours[b]), 1), a, b)
+            for i, a in enumerate(HINT_CATEGORIES) for b in HINT_CATEGORIES[i + 1:]
+            if difference(colours[a], colours[b]) < DISTINCT]
+
+
+@pytest.mark.parametrize("colours", ["truecolor", "256", "standard"])
+async def test_every_hint_category_has_a_colour_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, colours: str
+) -> None:
+    """brightside-light at 256 colours drew shouting and excuse in the same colour (issue 15). On a
+    16-colour terminal the app picks `sixteen` by itself, so that depth is checked in that theme."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if colours == "truecolor":
+        monkeypatch.setenv("COLORTERM", "truecolor")
+    else:
+        monkeypatch.setenv("TERM", "xterm-256color" if colours == "256" else "screen")
+        monkeypatch.delenv("COLORTERM", raising=False)
+    app = make_snapshot_app(tmp_path / "store.json")
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert app.console.color_system == colours
+        await settle(pilot)
+        await pilot.press("r")
+        await pilot.pause(0.1)
+        draft = app.screen.query_one(DraftArea)
+        themes = ["sixteen"] if colours == "standard" else sorted(SHIPPED)
+        found = {}
+        for name in themes:
+            app.theme = name
+            await pilot.pause()
+            if close := too_close(hint_colours(app, draft)):
+                found[name] = close
+    assert found == {}, found

@@ -110,3 +110,22 @@ async def test_xterm_256color_renders_every_screen(tmp_path: Path, monkeypatch: 
         shots = await visit_every_screen(pilot)
         assert app.is_running
     assert any(not GREY.match(c) for c in painted_colours(shots[0])), "the theme's colours are drawn"
+
+
+SPIKE_LINES = 120
+"""Enough of the demo to be in its crisis: a spike is on."""
+
+
+async def show_spike_filtered(pilot: Any) -> None:
+    """During the spike: two rows selected, then a filter typed: all three show side by side."""
+    await settle(pilot)
+    await pilot.press("x", "x", "slash", *"app", "enter")
+    await pilot.pause(0.2)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_filtered_view_during_a_spike(
+    snap_compare: Callable[..., bool], tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = make_snapshot_app(tmp_path / "store.json", lines=SPIKE_LINES)
+    assert snap_compare(app, terminal_size=size, run_before=show_spike_filtered)

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.champions import THANKS_TEMPLATE, can_thank, champions, is_praise, mark_champion
@@ -30,6 +30,7 @@ from tui.core.templates import Template, load_templates
 from tui.services.session import Session
 from tui.storage import paths
 from tui.ui.screens.sending import Step
+from tui.ui.widgets.footer import FittingFooter
 
 THANKS_KIND = "praise"
 """Without a `thanks` template, the first saved reply suiting this kind is the thanks."""
@@ -155,7 +156,7 @@ class ChampionsScreen(Screen[None]):
         yield OptionList(id="champion-list")
         with VerticalScroll(id="champion-history"):
             yield Static(id="champion-body")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.reload()

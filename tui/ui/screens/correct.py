@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui.core.corrections import CHOICES, FIELDS, MENTION_FIELD, Correction
 from tui.core.sanitize import clean, one_line
+from tui.ui.widgets.footer import FittingFooter
 
 TITLES = {"label": "Label", "kind": "Kind", "queue": "Queue"}
 
@@ -54,7 +55,7 @@ class CorrectScreen(ModalScreen[Correction | None]):
                              "learns from it; u undoes."), classes="dialog-help")
             for name in FIELDS:
                 yield Static(id=f"correct-{name}", classes="correct-row")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._render_rows()

@@ -3,51 +3,46 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import webbrowser
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 
 from tui.core.corrections import learned_line
 from tui.core.lifecycle import TransitionError
 from tui.core.queues import ALL_VIEWS, QUEUES
-from tui.core.rows import span
-from tui.core.tags import parse_tags, tag_name
+from tui.core.tags import tag_name
+from tui.core.triage import explain
 from tui.services.session import Session
-from tui.ui.widgets.mention_detail import MentionDetail
-from tui.ui.widgets.mention_list import MentionList
+from tui.ui.screens.inbox_actions import InboxActions
+from tui.ui.screens.inbox_status import (
+    EMPTY_QUEUE,
+    SORT_LABELS,
+    failing_piece,
+    filter_piece,
+    fit_status,
+    selection_piece,
+    sort_piece,
+    spike_piece,
+)
+from tui.ui.widgets.footer import FittingFooter
+from tui.ui.widgets.mention_detail import MentionDetail, why_lines
+from tui.ui.widgets.mention_list import HEADER, MentionList
 from tui.ui.widgets.queue_bar import QueueBar
 
 QUEUE_BINDINGS = [
     Binding(q.key, f"queue('{q.id}')", q.title, show=False, id=f"queue.{q.id}") for q in ALL_VIEWS
 ]
-SORT_LABELS = {"priority": "priority", "time-left": "time left", "newest": "newest"}
-EMPTY_QUEUE = {
-    "priority": "Nothing urgent. Crises, upset customers with reach and replies near their target "
-                "land here first.",
-    "needs-reply": "Nobody is waiting on us. Questions and complaints that need an answer land here.",
-    "champions": "No praise to answer. People who praise us land here: h thanks them, C lists them all.",
-    "waiting": "Nothing waiting. Threads we replied to (r) or asked for feedback (f) wait here for "
-               "the customer.",
-    "escalated": "Nothing escalated. e hands a thread to a team with a note; a brings it back answered.",
-    "walked-away": "Nothing walked away from. w sets a lose-lose thread aside here and watches it "
-                   "for a while.",
-    "done": "Nothing done yet. d marks a mention done and c resolves a thread; both land here.",
-    "muted": "Nobody muted. m mutes an author: their mentions (crises aside) land here.",
-    "snoozed": "Nothing snoozed. s snoozes a thread until a time; it comes back to its queue by itself.",
-}
-"""What an empty queue says: what the queue is for and how a mention gets there."""
+DEMO_HINT = "Fictional brand · your own: add sources to ~/.config/turnaround/config.toml"
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(InboxActions, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *QUEUE_BINDINGS,
         Binding("slash", "filter", "Filter", id="inbox.filter"),
@@ -97,37 +92,41 @@ class InboxScreen(Screen[None]):
             if self.demo:
                 yield Label(Text(" DEMO "), id="demo-badge")
             yield Label(Text(self._status_text()), id="status")
+        if self.demo:  # stays on screen: a spike or a filter takes the line above, not this one
+            yield Label(Text(DEMO_HINT), id="demo-hint")
         yield QueueBar(id="queues")
         with Horizontal(id="main"):
-            yield MentionList(self.inbox.row, self.inbox.response_clock,
-                              self.session.clock, id="mentions")
+            with Vertical(id="list-pane"):
+                yield Label(Text(HEADER), id="list-header")
+                yield MentionList(self.inbox.row, self.inbox.response_clock,
+                                  self.session.clock, id="mentions")
             yield MentionDetail(id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
                     id="filter")
-        yield Footer()
+        yield FittingFooter()
 
     def _status_text(self) -> str:
-        """A failing source leads the line (symbol and words), so it shows even beside a spike."""
+        """A failing source leads the line, then a spike, the selection, the filter and the sort:
+        all side by side, the least important dropped first when the terminal is narrow."""
         failing = sum(not source.health.healthy for source in getattr(self.app, "sources", ()))
-        rest = self._main_status_text()
-        if not failing:
-            return rest
-        return f"⚠ {failing} source{'' if failing == 1 else 's'} failing (S) · {rest}"
-
-    def _main_status_text(self) -> str:
+        pieces = [failing_piece(failing)] if failing else []
         spikes = self.session.spikes.spikes(self.session.clock())
         if spikes:
             top = spikes[0]
-            return (f"⚠ spike: “{top.topic}” {top.count} negative in the last hour "
-                    f"(usually {top.baseline_rate:.1f}) · P public statement")
-        if self.demo:
-            return "fictional brand · add sources in ~/.config/turnaround/config.toml"
-        sort = SORT_LABELS[self.inbox.sort]
-        parts = [f"sorted by {sort}"]
+            pieces.append(spike_piece(top.topic, top.count, top.baseline_rate))
+        lists = self.query(MentionList)
+        if lists and lists.first().selected:
+            pieces.append(selection_piece(len(lists.first().selected)))
         if self.inbox.filter_text or self.inbox.filter_tag:
-            parts.append(f"filter: {self.inbox.filter_text or ''}"
-                         f"{' #' + self.inbox.filter_tag if self.inbox.filter_tag else ''}")
-        return " · ".join(parts)
+            pieces.append(filter_piece(self.inbox.filter_text, self.inbox.filter_tag))
+        pieces.append(sort_piece(self.inbox.sort))
+        badge = 7 if self.demo else 0
+        return fit_status(pieces, max(20, (self.size.width or 200) - badge - 1))
+
+    def update_status(self) -> None:
+        """Redraw the top line (the selection, filter or sort changed)."""
+        if labels := self.query("#status"):
+            labels.first(Label).update(Text(self._status_text()))
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -139,6 +138,7 @@ class InboxScreen(Screen[None]):
 
     def on_resize(self, event: Any = None) -> None:
         self.set_class(self.size.width < 110, "-narrow")
+        self.update_status()
 
     # -- data flow ---------------------------------------------------------------------------
     @property
@@ -170,7 +170,7 @@ class InboxScreen(Screen[None]):
         bar = bars.first()
         bar.counts = {q.id: (self.inbox.count(q.id), self.inbox.unread(q.id)) for q in ALL_VIEWS}
         bar.active = self.queue
-        self.query_one("#status", Label).update(Text(self._status_text()))
+        self.update_status()
 
     async def _watch_arrivals(self) -> None:
         """Sleep until something arrives, then let a frame's worth gather: no polling when idle."""
@@ -197,15 +197,6 @@ class InboxScreen(Screen[None]):
             return  # torn down between the timer firing and this call
         self.mention_list.redraw()
         self._update_counts()
-
-    def action_statement(self) -> None:
-        from tui.ui.screens.statement import StatementScreen
-
-        spikes = self.session.spikes.spikes(self.session.clock())
-        if not spikes:
-            self.notify("No spike right now: a statement is for a problem that is spreading.", timeout=4)
-            return
-        self.app.push_screen(StatementScreen(self.session, spikes[0]))
 
     @on(MentionList.Highlighted)
     def _highlighted(self, event: MentionList.Highlighted) -> None:
@@ -243,8 +234,12 @@ class InboxScreen(Screen[None]):
         if profile.get("muted"):
             profile["muted_count"] = sum(1 for m in store.by_author(author) if m.get("muted"))
         history = store.by_author(author, last=6, archived=True)  # archived: one small shard read
+        triager = self.session.pipeline.triager  # the queue triage chose, not where it is now
+        why = why_lines(explain(mention.get("text", ""), followers=mention.get("followers"),
+                                triager=triager),
+                        triager.queue(mention.get("kind", "other"), mention.get("label", "neutral")))
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
-                    self.session.clock(), profile, history_total=store.author_count(author))
+                    self.session.clock(), profile, history_total=store.author_count(author), why=why)
 
     @on(MentionList.Opened)
     def _opened(self, event: MentionList.Opened) -> None:
@@ -308,18 +303,20 @@ class InboxScreen(Screen[None]):
     def action_select(self) -> None:
         self.mention_list.toggle_selected()
         self.mention_list.action_cursor_down()
+        self.update_status()
 
     def action_select_all(self) -> None:
         lst = self.mention_list
         lst.selected = set(lst.uids) if len(lst.selected) < len(lst.uids) else set()
         lst.redraw()
-        self.notify(f"{len(lst.selected)} selected", timeout=2)
+        self.update_status()
 
     def action_clear(self) -> None:
         lst = self.mention_list
         if lst.selected:
             lst.selected.clear()
             lst.redraw()
+            self.update_status()
         elif self.inbox.filter_text or self.inbox.filter_tag:
             self.inbox.set_filter()
             self.show_queue(self.queue)
@@ -369,148 +366,6 @@ class InboxScreen(Screen[None]):
         self.show_queue(self.queue)
         self.notify(f"Sorted by {SORT_LABELS[self.inbox.sort]}", timeout=2)
 
-    @work
-    async def action_tag(self) -> None:
-        from tui.ui.screens.prompt import PromptScreen
-
-        if not self._targets():
-            return
-        answer = await self.app.push_screen_wait(PromptScreen(
-            "Tag", placeholder="billing, urgent   (-billing removes it)",
-            help="Tags show in the list and the export; filter with /#tag"))
-        add, remove = parse_tags(answer or "")
-        # Each of add and remove is one action (one undo); the tag names read "a #b #c".
-        if add:
-            self.act("tag", thread=False, tag=" #".join(add), tags=add)
-        if remove:
-            self.act("untag", thread=False, tag=" #".join(remove), tags=remove)
-
-    @work
-    async def action_escalate(self) -> None:
-        from tui.ui.screens.prompt import ChoiceScreen
-
-        targets = self._targets()
-        if not targets:
-            return
-        mention = self.session.store.mention(targets[0]) or {}
-        teams = list(self.session.config.routing) or ["support-lead", "billing", "tech", "legal", "pr"]
-        suggested = self.session.lifecycle.suggest_team(mention, self.session.config.routing)
-        choice = await self.app.push_screen_wait(ChoiceScreen(
-            "Escalate to", [(t, t) for t in teams], note_label="Note for the team",
-            default=suggested, help=f"Suggested: {suggested}" if suggested else ""))
-        if choice is not None:
-            self.act("escalate", why=choice.note, team=choice.value, note=choice.note)
-
-    @work
-    async def action_snooze(self) -> None:
-        from tui.ui.screens.prompt import PromptScreen
-
-        if not self._targets():
-            return
-        answer = await self.app.push_screen_wait(PromptScreen(
-            "Snooze until", placeholder="2h, tomorrow 9am, next monday",
-            help="It comes back to its queue by itself.", read=self._snooze_time))
-        if not answer:
-            return
-        from tui.core.lifecycle import WhenError
-
-        try:
-            when = self.session.lifecycle.read_when(answer, self.session.clock())
-        except WhenError as error:
-            self.notify(str(error), severity="error")
-            return
-        self.act("snooze", why=answer, until=when.isoformat(timespec="minutes"))
-
-    def _snooze_time(self, answer: str) -> str:
-        """What the snooze dialog understood, as the agent types: "Tue 25 Nov 11:00 (in 2h)"."""
-        now = self.session.clock()
-        when = self.session.lifecycle.read_when(answer, now)
-        return f"{when:%a %d %b %H:%M} (in {span((when - now).total_seconds())})"
-
-    @work
-    async def action_walk_away(self) -> None:
-        from tui.ui.screens.walk_away import WalkAwayScreen
-
-        targets = self._targets()
-        if not targets:
-            return
-        mention = self.session.store.mention(targets[0]) or {}
-        result = await self.app.push_screen_wait(WalkAwayScreen(
-            mention, self.session.lifecycle.walk_away_signs(mention["thread_uid"]),
-            self.session.config.walk_away_days))
-        if result is not None:
-            until = self.session.clock() + result.window
-            self.act("walk-away", why=result.note, reason=result.reason,
-                     until=until.isoformat(timespec="minutes"))
-
-    def action_resolve(self) -> None:
-        if self.act("resolve"):
-            self.notify("Resolved. Press f (in the done queue, 7) to ask for feedback.", timeout=4)
-
-    @work
-    async def action_answered(self) -> None:
-        """The team answered an escalation: ask what they said, so it sits beside the note."""
-        from tui.ui.screens.prompt import PromptScreen
-
-        targets = self._targets()
-        if not targets:
-            self.notify("No mention here.", severity="warning")
-            return
-        if not any((self.session.store.mention(u) or {}).get("state") == "escalated" for u in targets):
-            self.notify("Not escalated: a is for an escalation the team has answered (e escalates).",
-                        severity="warning", timeout=4)
-            return
-        answer = await self.app.push_screen_wait(PromptScreen(
-            "What did the team answer?", placeholder="refund approved, reply with the apology",
-            help="It goes back to its queue with the answer beside the note. Enter confirms (an "
-                 "empty answer too), Esc cancels."))
-        if answer is None:
-            return
-        answer = answer.strip()
-        self.act("answer-escalation", why=answer or "answered by the team", note=answer)
-
-    def action_feedback(self) -> None:
-        """After a resolution: open the reply editor with the feedback request filled in. Nothing is
-        posted, and the thread does not wait for feedback, until the agent sends it."""
-        from tui.core.followup import offer_feedback
-        from tui.core.templates import load_templates
-        from tui.ui.screens.reply import ReplyScreen
-        from tui.ui.screens.sending import Step
-
-        uid = self._current()
-        mention = self.session.store.mention(uid) if uid else None
-        if uid is None or mention is None:
-            self.notify("No mention here.", severity="warning")
-            return
-        template_id = offer_feedback(self.session.store, mention["thread_uid"],
-                                     rules=self.session.lifecycle.rules)
-        if template_id is None:
-            self.notify("Feedback is asked once, after a resolution, and never of a muted author.",
-                        severity="warning", timeout=4)
-            return
-        template = next((t for t in load_templates() if t.id == template_id), None)
-        text = template.render(name=mention.get("author_name") or mention.get("author", ""),
-                               handle=mention.get("author", ""), brand=self.session.config.brand,
-                               agent=self.session.config.agent) if template else ""
-        uids = tuple(m["uid"] for m in self.session.store.thread(mention["thread_uid"])
-                     if m.get("state") == "resolved")
-        step = Step("request-feedback", uids, {"template": template_id},
-                    done="Feedback requested; the thread waits for the answer")
-        self.app.push_screen(ReplyScreen(self.session, uid, prefill=text, step=step), callback=lambda _:
-                             self.show_queue(self.queue, fallback=self.mention_list.cursor))
-
-    def action_mute(self) -> None:
-        targets = self._targets()
-        if not targets:
-            return
-        authors = sorted({(self.session.store.mention(u) or {}).get("author", "") for u in targets})
-        muted = all(self.session.store.author(a).get("muted") for a in authors)
-        change = self.inbox.set_muted(authors, not muted)
-        self.mention_list.selected.clear()
-        self.show_queue(self.queue, fallback=self.mention_list.cursor)
-        verb = "Unmuted" if muted else "Muted"
-        self.notify(f"{verb} {', '.join(authors)} ({len(change.uids)} mentions) · u undoes", timeout=4)
-
     def action_thread(self) -> None:
         from tui.ui.screens.thread import ThreadScreen
 
@@ -532,107 +387,10 @@ class InboxScreen(Screen[None]):
         self.app.push_screen(ReplyScreen(self.session, uid), callback=lambda _: self.show_queue(
             self.queue, fallback=self.mention_list.cursor))
 
-    def action_report(self) -> None:
-        from tui.ui.screens.report import ReportScreen
-
-        self.app.push_screen(ReportScreen(self.session))
-
-    def action_sources(self) -> None:
-        from tui.ui.screens.sources import SourcesScreen
-
-        app: Any = self.app
-        self.app.push_screen(SourcesScreen(app.sources, delivered=app.delivered))
-
-    def action_champions(self) -> None:
-        from tui.ui.screens.champions import ChampionsScreen
-
-        self.app.push_screen(ChampionsScreen(self.session))
-
-    def action_thank(self) -> None:
-        """Thank the current mention's author: the saved thanks opens in the editor (never for a muted
-        author); it is posted and recorded only when sent."""
-        from tui.ui.screens.champions import press_thank
-
-        uid = self._current()
-        if uid is None:
-            self.notify("No mention here.", severity="warning")
-            return
-        press_thank(self, self.session, uid, then=lambda _: self.show_queue(
-            self.queue, fallback=self.mention_list.cursor))
-
-    def action_champion(self) -> None:
-        """Mark the current mention's author a champion, or unmark them."""
-        from tui.ui.screens.champions import press_mark
-
-        uid = self._current()
-        mention = self.session.store.mention(uid) if uid else None
-        if mention is not None:
-            press_mark(self, self.session, mention["author"])
-            self._show_detail(uid)
-
-    @work
-    async def action_correct(self) -> None:
-        """Correct label, kind or queue of the targets: one undoable event; the store learns it."""
-        from tui.ui.screens.correct import CorrectScreen
-
-        targets = self._targets()
-        mention = self.session.store.mention(targets[0]) if targets else None
-        if mention is None:
-            self.notify("No mention here.", severity="warning")
-            return
-        lessons = self.session.pipeline.lessons
-        correction = await self.app.push_screen_wait(
-            CorrectScreen(mention, lessons.queue_for, count=len(targets)))
-        if correction is None:
-            return
-        lst = self.mention_list
-        cursor_uid, index = lst.current_uid, lst.cursor
-        change = self.session.correct(targets, correction, cursor=cursor_uid)
-        if change is None:
-            self.notify("Triage already says that: nothing changed.", timeout=3)
-            return
-        lst.selected.clear()
-        self.show_queue(self.queue, fallback=index, keep="" if cursor_uid not in
-                        self.inbox.uids(self.queue) else cursor_uid)
-        moved = self.session.store.mention(change.uids[0]) or {}
-        n = len(change.uids)
-        where = "" if correction.queue else f", now in {moved.get('queue', '?')}"
-        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()}{where} · "
-                    "u undoes · this store learns it", timeout=4)
-
-    def _url(self) -> str | None:
-        uid = self._current()
-        mention = self.session.store.mention(uid) if uid else None
-        if mention is None:
-            self.notify("No mention here.", severity="warning")
-            return None
-        if not mention.get("url"):
-            self.notify("This mention has no link.", severity="warning")
-            return None
-        return str(mention["url"])
-
-    def action_open_url(self) -> None:
-        url = self._url()
-        if url is None:
-            return
-        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) or os.environ.get(
-                "SSH_CONNECTION"):
-            self.app.copy_to_clipboard(url)
-            self.notify(f"No display here (SSH?): copied the link instead.\n{url}", timeout=6)
-            return
-        opened = webbrowser.open(url)
-        self.notify(f"Opened {url}" if opened else f"Could not open a browser; link: {url}")
-
-    def action_copy_url(self) -> None:
-        url = self._url()
-        if url is not None:
-            self.app.copy_to_clipboard(url)
-            self.notify(f"Copied {url}", timeout=3)
-
     def on_screen_resume(self) -> None:
         if not self.is_mounted:
             return  # resumed before its widgets exist (keys racing a push or a quit)
         self.show_queue(self.queue)
 
 
-__all__ = ["QUEUES", "InboxScreen"]
+__all__ = ["EMPTY_QUEUE", "QUEUES", "InboxScreen"]

@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from tui.ui.widgets.footer import FittingFooter
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -45,7 +47,7 @@ class PromptScreen(ModalScreen[str | None]):
             if self.read is not None:
                 yield Label(Text("Enter confirms, Esc cancels."), id="prompt-preview",
                             classes="dialog-help")
-        yield Footer()
+        yield FittingFooter()
 
     def _understood(self, value: str) -> bool:
         """Show what `read` makes of `value` (or why it cannot); True if it can be used."""
@@ -113,7 +115,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
                              id="choice-options")
             yield Label(Text(f"{self.note_label} (Enter to confirm, Esc to cancel)"), classes="dialog-help")
             yield Input(value=self.note, id="choice-note")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

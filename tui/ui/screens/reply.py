@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Label, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from tui.core.hints import Hint, HintEngine, apply_suggestion
 from tui.core.lifecycle import TransitionError
@@ -19,6 +19,7 @@ from tui.services.session import Session
 from tui.storage import paths
 from tui.ui.screens.sending import Step, not_ready, saved_step, send
 from tui.ui.widgets.draft_area import DraftArea
+from tui.ui.widgets.footer import FittingFooter
 from tui.ui.widgets.mention_detail import describe_mention
 
 _ENGINE: HintEngine | None = None
@@ -53,6 +54,7 @@ class ReplyScreen(Screen[bool]):
         Binding("ctrl+b", "previous_hint", "Prev hint", id="reply.previous_hint"),
         Binding("ctrl+r", "apply", "Apply fix", id="reply.apply"),
         Binding("ctrl+t", "templates", "Templates", id="reply.templates"),
+        Binding("f1", "app.help", "Help", id="reply.help"),  # `?` is typed into the draft here
     ]
     DEBOUNCE = 0.05
     """Seconds after a keystroke before hints are recomputed: typing never waits for them."""
@@ -106,7 +108,7 @@ class ReplyScreen(Screen[bool]):
                 yield DraftArea(store.draft(self.uid) or self.prefill, id="draft")
                 yield Label(Text(""), id="reply-meter")
             yield Static(Text(""), id="hint-panel")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         draft = self.query_one(DraftArea)
@@ -302,8 +304,9 @@ class ReplyScreen(Screen[bool]):
             "brand": self.session.config.brand,
             "agent": self.session.config.agent,
         }
-        kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
-        text = await self.app.push_screen_wait(TemplatePicker(values, kind))
+        review = bool(review_banner(self.mention))  # review replies first for a review, last otherwise
+        text = await self.app.push_screen_wait(
+            TemplatePicker(values, self.mention.get("kind"), review=review))
         if text:
             before = self.draft.text[:self.draft.offset_of(self.draft.cursor_location)]
             self.draft.insert(text if not before or before[-1].isspace() else f" {text}")

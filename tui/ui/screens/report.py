@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.core.report import build_report, render_text, rows
 from tui.services.session import Session
+from tui.ui.widgets.footer import FittingFooter
 
 
 class ReportScreen(Screen[None]):
@@ -38,7 +39,7 @@ class ReportScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-view"):
             yield Static(Text(render_text(self.report)), id="report-body")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#report-view").focus()

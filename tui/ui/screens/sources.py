@@ -15,12 +15,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from tui.core.model import parse_time
 from tui.core.rows import span
 from tui.core.sanitize import clean, one_line
 from tui.sources.base import Source, SourceHealth
+from tui.ui.widgets.footer import FittingFooter
 
 COLUMNS = [("name", "Source"), ("platform", "Type"), ("health", "Health"), ("success", "Success"),
            ("next", "Next try"), ("warnings", "Warn"), ("error", "Last error")]
@@ -139,7 +140,7 @@ class SourcesScreen(Screen[None]):
         yield Label(id="sources-title")
         yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="source-detail")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -6,12 +6,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from tui.core.spikes import Spike, record_statement
 from tui.services.session import Session
 from tui.ui.screens.reply import ReplyScreen
 from tui.ui.widgets.draft_area import DraftArea
+from tui.ui.widgets.footer import FittingFooter
 
 
 class StatementScreen(ReplyScreen):
@@ -40,7 +41,7 @@ class StatementScreen(ReplyScreen):
                 yield DraftArea(store.draft(self.draft_key) or "", id="draft")
                 yield Label(Text(""), id="reply-meter")
             yield Static(Text(""), id="hint-panel")
-        yield Footer()
+        yield FittingFooter()
 
     def save(self) -> None:
         self.session.store.save_draft(self.draft_key, self.draft.text, platform=self.platform)

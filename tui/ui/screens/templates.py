@@ -16,24 +16,47 @@ from tui.core.templates import Template, load_templates
 from tui.storage import paths
 
 
+def fit_rank(template: Template, kind: str | None, review: bool) -> int:
+    """How well a saved reply fits the mention (0 best). A review gets review replies, the ones for
+    its kind first; any other mention gets replies for its kind, then replies for any kind, then
+    the rest, and review replies last: they point to a review site's profile, not a DM."""
+    for_kind = kind is not None and kind in template.kinds
+    if review:
+        return (0 if "review" in template.kinds else 2) + (0 if for_kind else 1)
+    if "review" in template.kinds:
+        return 3
+    return 0 if for_kind else 1 if not template.kinds else 2
+
+
+def fit_order(templates: list[Template], kind: str | None, review: bool = False) -> list[Template]:
+    """The templates, those that fit the mention first; the data file's order within a rank."""
+    return sorted(templates, key=lambda t: fit_rank(t, kind, review))
+
+
 class TemplatePicker(ModalScreen[str | None]):
-    """Templates for the mention's kind first; Enter inserts the filled text, Esc cancels."""
+    """Saved replies that fit the mention first (its kind; review replies first for a review, last
+    otherwise), the others dimmed; Enter inserts the filled text, Esc cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="templates.cancel")]
 
-    def __init__(self, values: dict[str, str], kind: str | None = None) -> None:
+    def __init__(self, values: dict[str, str], kind: str | None = None, *, review: bool = False) -> None:
         super().__init__(classes="dialog-screen")
         self.values = values
+        self.kind, self.review = kind, review
         user = paths.templates_file()
-        templates = load_templates(user if user.exists() else None)
-        self.templates: list[Template] = sorted(
-            templates, key=lambda t: (kind not in (getattr(t, "kinds", ()) or ()), t.title))
+        self.templates: list[Template] = fit_order(
+            load_templates(user if user.exists() else None), kind, review)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(Text("Saved replies"), classes="dialog-title")
-            yield OptionList(*(Option(Text(t.title), id=t.id) for t in self.templates), id="templates")
+            yield OptionList(*(Option(self._title(t), id=t.id) for t in self.templates), id="templates")
             yield Static(id="template-preview")
+
+    def _title(self, template: Template) -> Text:
+        """A reply that does not fit this mention is listed dimmed, after the ones that do."""
+        fits = fit_rank(template, self.kind, self.review) <= 1
+        return Text(template.title, "" if fits else "dim")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

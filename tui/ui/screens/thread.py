@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker
 
 from tui.core.rows import age
 from tui.services.session import Session
 from tui.ui.screens.inbox import InboxScreen
 from tui.ui.screens.scrolling import ScrollKeys
+from tui.ui.widgets.footer import FittingFooter
 from tui.ui.widgets.mention_detail import describe_mention
 
 INBOX_ACTIONS = {
@@ -67,7 +68,7 @@ class ThreadScreen(ScrollKeys, Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="thread-view"):
             yield Static(id="thread-body")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         # Nothing focused: the screen's keys are the live ones (help lists them, not the view's).

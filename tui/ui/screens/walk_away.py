@@ -11,8 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+
+from tui.ui.widgets.footer import FittingFooter
 
 REASONS = [
     ("abusive", "Abusive: insults or threats aimed at staff"),
@@ -64,7 +66,7 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
             yield Label(Text("Watch for (days) · Enter here walks away · Esc cancels"), id="walk-how",
                         classes="dialog-help")
             yield Input(str(self.days), id="walk-days", type="integer", compact=True)
-        yield Footer()
+        yield FittingFooter()
 
     def _days(self) -> int:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +17,10 @@ from tui.core.sanitize import clean, one_line
 from tui.core.triage import describe_verdict
 
 
-def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True) -> Text:
-    """Header and text of one mention, built from plain Text: mention text is never markup."""
+def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True,
+                     why: list[str] | None = None) -> Text:
+    """Header and text of one mention, built from plain Text: mention text is never markup. `why`
+    (lines of `why_lines()`) goes under the verdict it explains."""
     text = Text()
     name = mention.get("author_name")
     text.append(mention.get("author", ""), "bold")
@@ -38,6 +41,8 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     if mention.get("folded"):
         text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
     text.append("\n")
+    for line in why or ():
+        text.append(line + "\n", "dim italic")
     for line in state_lines(mention, now):
         text.append(line + "\n", "bold")
     if note := review_note(mention):
@@ -75,6 +80,41 @@ def state_lines(mention: dict[str, Any], now: datetime) -> list[str]:
     return lines
 
 
+_WEIGHTED = re.compile(r"^([+-]\d+\.\d+) (?:word|rule): (.*) -> (\w[\w-]*)$")
+_RULE_DETAIL = re.compile(r" \([^()]*\)$")
+WHY_WORDS = 4
+"""How many words or signals a "why" line names: the ones that weighed most."""
+
+
+def why_lines(explanation: list[str], queue: str = "") -> list[str]:
+    """One to three short lines saying why triage gave its verdict, from `triage.explain()`'s
+    lines: the rules that fired, then what pulled toward the label and toward the kind. Words that
+    pulled away, or toward a class triage did not pick, are left out: they explain nothing."""
+    if not explanation:
+        return []
+    verdict, *reasons = (one_line(clean(line), 300) for line in explanation)
+    picked = verdict.split(" (")[0].split()
+    fired: list[str] = []
+    toward: dict[str, list[tuple[float, str]]] = {name: [] for name in picked}
+    for reason in reasons:
+        match = _WEIGHTED.match(reason)
+        if match is None:
+            source, _, text = reason.partition(": ")
+            text = _RULE_DETAIL.sub("", text)  # "(waiting, valence -1.6)": the rule's inner workings
+            fired.append(f"{source} {text}" if source in ("crisis", "phrase") else text or source)
+        elif "<s>" in match[2] or "</s>" in match[2]:
+            continue  # the model's start/end-of-text marker: no help to an agent
+        elif (weight := float(match[1])) > 0 and match[3] in toward:
+            toward[match[3]].append((weight, match[2]))
+    head = f"Why {queue}: " if queue else "Why: "
+    lines = [head + (" · ".join(fired) if fired else verdict.split(" (")[0])]
+    for name, pulls in toward.items():
+        if pulls:
+            top = sorted(pulls, key=lambda pull: -pull[0])[:WHY_WORDS]
+            lines.append(f"  {name} ← " + " · ".join(text for _, text in top))
+    return [one_line(line, 160) for line in lines[:3]]
+
+
 class MentionDetail(VerticalScroll, can_focus=True):
     """Scrolls when the text is long; filled by the screen with `show()`."""
 
@@ -87,13 +127,15 @@ class MentionDetail(VerticalScroll, can_focus=True):
 
     def show(self, mention: dict[str, Any] | None, thread: list[dict[str, Any]],
              history: list[dict[str, Any]], events: list[str], now: datetime,
-             author: dict[str, Any] | None = None, history_total: int | None = None) -> None:
-        """`history` is the author's newest mentions; `history_total` how many they have in all."""
+             author: dict[str, Any] | None = None, history_total: int | None = None,
+             why: list[str] | None = None) -> None:
+        """`history` is the author's newest mentions; `history_total` how many they have in all;
+        `why` the lines of `why_lines()`, shown under the verdict."""
         body = self.query_one("#detail-body", Static)
         if mention is None:
             body.update(Text("No mention selected.", "dim"))
             return
-        parts: list[Any] = [describe_mention(mention, now)]
+        parts: list[Any] = [describe_mention(mention, now, why=why)]
         if len(thread) > 1:
             parts.append(Text(f"\n── Thread ({len(thread)} messages) ──", "bold"))
             for item in thread:

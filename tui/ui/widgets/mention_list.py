@@ -43,6 +43,12 @@ Position = Callable[[str], int | None]
 ClockOf = Callable[[dict[str, Any]], Clock | None]
 
 
+HEADER = f"{'':2}{'':2}{'left':>6} {'age':>3} {'from':<5}{'author':<18} mention"
+"""The list's column names, aligned with `_render_row`: unread and selected marks, kind and label
+symbols, the response clock (time left to the target), age, source, author, text. `?` explains
+the symbols."""
+
+
 class MentionList(ScrollView, can_focus=True):
     """One row per mention: unread dot, markers, response clock, age, source, author, text."""
 

@@ -1,0 +1,72 @@
+"""The detail pane says why a mention got its label, kind and queue (issue 12 item 6): the rules
+that fired and the words that weighed most, from `triage.explain()`, in 1-3 plain lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+
+from tests.helpers import make_mention, settle
+from tests.ui.test_app import app_with
+from tests.ui.test_champions_ui import plain
+from tui.core.triage import explain
+from tui.ui.widgets.mention_detail import MentionDetail, why_lines
+
+CRISIS = "your loyalty app just showed me someone else's card number and address"
+HOSTILE = "[bold red]why[/] is my order \x1b[31mlate\u202e again?? [link=http://x]click[/link]"
+
+
+def test_a_crisis_names_the_pattern_that_fired() -> None:
+    lines = why_lines(explain(CRISIS), "priority")
+    assert 1 <= len(lines) <= 3
+    assert lines[0].startswith("Why priority: crisis")
+    assert "card number" in lines[0]
+
+
+def test_words_that_pulled_toward_the_verdict_are_named_and_nothing_else() -> None:
+    lines = why_lines(explain("love the new orbit, thanks team!"), "champions")
+    assert any(line.startswith("positive ←") and "'thanks'" in line for line in lines)
+    assert all("neutral ←" not in line and "negative ←" not in line for line in lines)
+    assert all(len(line) <= 160 for line in lines)
+
+
+def test_a_phrase_rule_is_named_without_its_inner_workings() -> None:
+    lines = why_lines(explain("why is my order late again??"), "priority")
+    assert lines[0] == "Why priority: phrase 'why is my order late'"
+
+
+def test_a_language_triage_does_not_read_is_said_so() -> None:
+    lines = why_lines(["untriaged (language: ja)", "language: written in ja; triage reads English only"])
+    assert lines == ["Why: written in ja; triage reads English only"]
+
+
+def test_hostile_words_carry_no_control_or_bidi_characters() -> None:
+    lines = why_lines(explain(HOSTILE), "priority")
+    assert lines
+    assert not any(ch in line for line in lines for ch in "\x1b\u202e")
+
+
+async def test_the_detail_pane_shows_why_and_never_reads_markup(tmp_path: Path) -> None:
+    app = app_with(tmp_path, [make_mention(1, CRISIS, minutes_ago=5),
+                              make_mention(2, HOSTILE, minutes_ago=9)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        lst = await settle(pilot, app, 2)
+        detail = app.screen.query_one(MentionDetail)
+        while lst.current_uid != "mastodon:1":
+            await pilot.press("j")
+        await pilot.pause()
+        shown = plain(detail.query_one("#detail-body"))
+        assert "Why priority: crisis" in shown and "card number" in shown
+        while lst.current_uid != "mastodon:2":
+            await pilot.press("j")
+        await pilot.pause()
+        body = detail.query_one("#detail-body").content
+        first = body.renderables[0]
+        assert isinstance(first, Text)
+        why = next(line for line in first.plain.splitlines() if line.startswith("Why "))
+        verdict = next(i for i, line in enumerate(first.plain.splitlines()) if "priority " in line)
+        assert first.plain.splitlines()[verdict + 1] == why, "right under the verdict it explains"
+        assert "[bold red]" in first.plain, "the mention's text is shown as typed, not as markup"
+        assert all(span.style in ("bold", "dim", "italic", "dim italic", "dim underline")
+                   for span in first.spans), "no style came from the mention's words"
