@@ -35,6 +35,7 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from tui.datafile import UserFileError
 from tui.triage_lang import LanguageDetector, LanguageRules
 from tui.triage_learn import Correction, LearnRules, StoreAdjustment, learn
 from tui.triage_model import (
@@ -75,13 +76,13 @@ _SENTENCE_BREAK = r"\1 xxbreak xxbreak xxbreak "
 _MORE_SENTENCES = re.compile(r"[.!?]+\s+\S")
 
 
-class TriageConfigError(ValueError):
-    """A triage rules file that cannot be used; the message names the file and the key."""
+class TriageConfigError(UserFileError):
+    """A triage rules file that cannot be used: the one user-file error, built from (file, key, problem)."""
 
     def __init__(self, path: str, key: str, message: str) -> None:
         self.path = path
         self.key = key
-        super().__init__(f"{path}: {key}: {message}")
+        super().__init__(path, None, key, message)
 
 
 @dataclass(frozen=True, slots=True)
