@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.datafile import UserFileError
 from tui.hints import HintEngine
 from tui.templates import PLACEHOLDERS, Template, TemplateError, for_kind, load_templates
 
@@ -144,7 +145,7 @@ def test_broken_user_templates_name_file_template_and_field(tmp_path: Path, text
 
 def test_broken_toml_is_reported_and_good_templates_survive(tmp_path: Path) -> None:
     user = write(tmp_path / "templates.toml", "[templates.x\n")
-    with pytest.raises(TemplateError, match=r"templates\.toml"):
+    with pytest.raises(UserFileError, match=r"templates\.toml:1: not valid TOML"):
         load_templates(user)
     errors: list[str] = []
     assert load_templates(user, errors) == SHIPPED and errors

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.datafile import UserFileError, check, read_toml
+from tui.datafile import UserFileError
 from tui.datafile_models import BrandTable, ConfigFile, ConfigLifecycleTable, TargetsTable, UiTable
+from tui.datafile_schema import check, read_toml
 
 DEFAULT_TARGETS = {"crisis": 15, "complaint": 60, "question": 240, "praise": 1440, "other": 1440}
 SECRET_KEYS = ("token", "password", "app_password", "client_secret", "secret", "access_token")

@@ -23,8 +23,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui.datafile import UserFileError, check, line_of, merge, read_toml
+from tui.datafile import UserFileError, line_of
 from tui.datafile_models import LifecycleFile
+from tui.datafile_schema import check, merge, read_toml
 from tui.model import maybe_time, now_utc, parse_time
 from tui.queues import queue_of
 from tui.sanitize import clean, one_line

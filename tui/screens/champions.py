@@ -29,7 +29,7 @@ from tui.rows import span
 from tui.sanitize import clean, one_line
 from tui.screens.sending import Step
 from tui.session import Session
-from tui.templates import Template, load_templates
+from tui.templates import Template, fill, saved_replies
 
 THANKS_KIND = "praise"
 """Without a `thanks` template, the first saved reply suiting this kind is the thanks."""
@@ -67,15 +67,12 @@ def thanks_reply(session: Session, uid: str) -> tuple[str, Step]:
     if not can_thank(store, author):
         raise TransitionError(f"{one_line(author, 60)} is muted: no templated thanks")
     user = paths.templates_file()
-    errors: list[str] = []
-    template = thanks_template(load_templates(user if user.exists() else None, errors),
-                               session.lifecycle.rules.thanks_template)
+    template = thanks_template(saved_replies(), session.lifecycle.rules.thanks_template)
     if template is None:
         raise TransitionError(f"No thanks template: add one with kinds = [\"{THANKS_KIND}\"] "
                               f"to {user}")
     config = session.config
-    text = template.render(name=mention.get("author_name") or author, handle=author,
-                           brand=config.brand, agent=config.agent)
+    text = fill(template, mention, config.brand, config.agent)
     step = Step("thank", (uid,), {"template": template.id, "author": author},
                 done=f"Thanked {one_line(author, 60)}")
     return text, step

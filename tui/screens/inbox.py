@@ -475,7 +475,7 @@ class InboxScreen(Screen[None]):
         from tui.followup import offer_feedback
         from tui.screens.reply import ReplyScreen
         from tui.screens.sending import Step
-        from tui.templates import load_templates
+        from tui.templates import fill, saved_replies
 
         uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
@@ -488,10 +488,9 @@ class InboxScreen(Screen[None]):
             self.notify("Feedback is asked once, after a resolution, and never of a muted author.",
                         severity="warning", timeout=4)
             return
-        template = next((t for t in load_templates() if t.id == template_id), None)
-        text = template.render(name=mention.get("author_name") or mention.get("author", ""),
-                               handle=mention.get("author", ""), brand=self.session.config.brand,
-                               agent=self.session.config.agent) if template else ""
+        template = next((t for t in saved_replies() if t.id == template_id), None)
+        config = self.session.config
+        text = fill(template, mention, config.brand, config.agent) if template else ""
         uids = tuple(m["uid"] for m in self.session.store.thread(mention["thread_uid"])
                      if m.get("state") == "resolved")
         step = Step("request-feedback", uids, {"template": template_id},
@@ -541,7 +540,8 @@ class InboxScreen(Screen[None]):
         from tui.screens.sources import SourcesScreen
 
         app: Any = self.app
-        self.app.push_screen(SourcesScreen(app.sources, delivered=app.delivered))
+        self.app.push_screen(SourcesScreen(app.sources, delivered=app.delivered,
+                                           problems=getattr(app, "file_problems", ())))
 
     def action_champions(self) -> None:
         from tui.screens.champions import ChampionsScreen

@@ -295,13 +295,9 @@ class ReplyScreen(Screen[bool]):
     @work
     async def action_templates(self) -> None:
         from tui.screens.templates import TemplatePicker
+        from tui.templates import values_for
 
-        values = {
-            "name": self.mention.get("author_name") or self.mention.get("author", "").lstrip("@"),
-            "handle": self.mention.get("author", ""),
-            "brand": self.session.config.brand,
-            "agent": self.session.config.agent,
-        }
+        values = values_for(self.mention, self.session.config.brand, self.session.config.agent)
         kind = "review" if review_banner(self.mention) else self.mention.get("kind")  # review replies first
         text = await self.app.push_screen_wait(TemplatePicker(values, kind))
         if text:

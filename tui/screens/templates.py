@@ -12,8 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui import paths
-from tui.templates import Template, load_templates
+from tui.templates import Template, saved_replies
 
 
 class TemplatePicker(ModalScreen[str | None]):
@@ -22,10 +21,10 @@ class TemplatePicker(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="templates.cancel")]
 
     def __init__(self, values: dict[str, str], kind: str | None = None) -> None:
+        """`values` from `tui.templates.values_for`: the one fill `f` and `h` use too."""
         super().__init__(classes="dialog-screen")
         self.values = values
-        user = paths.templates_file()
-        templates = load_templates(user if user.exists() else None)
+        templates = saved_replies()  # a bad user file was listed at start; its good templates load
         self.templates: list[Template] = sorted(
             templates, key=lambda t: (kind not in (getattr(t, "kinds", ()) or ()), t.title))
 
