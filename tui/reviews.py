@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import re
 import statistics
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from tui.datafile import UserFileError
+from tui.datafile_models import ReviewsFile
+from tui.datafile_schema import check, parse_toml
 from tui.model import parse_time
 from tui.queues import queue_of
 from tui.store import Store
@@ -39,18 +41,21 @@ class ReviewRules:
 
 @cache
 def rules() -> ReviewRules:
-    """The shipped rules; a broken file is a ValueError naming it and the key."""
-    data = tomllib.loads(resources.files("tui.data").joinpath(RULES_FILE).read_text("utf-8"))
+    """The shipped rules, checked against the schema (ReviewsFile): a broken file is a
+    `UserFileError` naming it, the line and the key."""
+    where = f"tui/data/{RULES_FILE}"
+    text = resources.files("tui.data").joinpath(RULES_FILE).read_text("utf-8")
+    data = check(parse_toml(text, where), ReviewsFile, where, text)
     try:
-        words = [str(w) for w in data["contrast"]]
-        return ReviewRules(
-            negative_at_most=int(data["negative_at_most"]),
-            mixed_at_least=int(data["mixed_at_least"]),
-            contrast=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE),
-            priority={int(k): int(v) for k, v in data["priority"].items()},
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"tui/data/{RULES_FILE}: missing or wrong key: {error}") from None
+        priority = {int(k): v for k, v in data.priority.items()}
+    except ValueError as error:
+        raise UserFileError(where, None, "priority", f"keys are star counts 1-5 ({error})") from None
+    return ReviewRules(
+        negative_at_most=data.negative_at_most,
+        mixed_at_least=data.mixed_at_least,
+        contrast=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data.contrast) + r")\b", re.IGNORECASE),
+        priority=priority,
+    )
 
 
 def rating_of(mention: dict[str, Any]) -> int | None:
