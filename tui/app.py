@@ -141,9 +141,11 @@ class TurnaroundApp(App[int]):
             if name and name in (remembered, self.config.theme):  # asked for, but not here: say so
                 source = "the theme you last picked" if name == remembered else "ui.theme in the config"
                 why = " (not offered: not checked for contrast)" if name in hidden else ""
-                where = f"{self.config.path}: [ui] theme: " if name == self.config.theme else ""
-                self.file_problems.append(f"{where}{source}, {name!r}, is not a theme here{why}; "
-                                          "T lists those there are")
+                if name == self.config.theme and self.config.path is not None:
+                    source = f"{self.config.path}: [ui] theme: {name!r}"
+                else:
+                    source = f"{source}, {name!r},"
+                self.file_problems.append(f"{source} is not a theme here{why}; T lists those there are")
         self._startup_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
