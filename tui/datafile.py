@@ -56,3 +56,19 @@ def line_of(text: str | None, table: str, key: str | None) -> int | None:
     return None
 
 
+
+
+def located(error: UserFileError, text: str | None, entries: str = "") -> UserFileError:
+    """`error` with its line found in `text` (the file it names), when it has none yet. `entries`
+    is the table that holds named entries (`rules` in a tone-rule file, so rule 'x' is [rules.x])."""
+    if error.line or not text or not error.field:
+        return error
+    table, key = error.table or "", error.field
+    if error.entry:
+        table = f"{entries}.{error.entry}" if entries else error.entry
+    elif not table and "." in key:
+        table, key = key.rsplit(".", 1)
+    line = line_of(text, table, key)
+    if line is None:
+        return error
+    return type(error)(error.source, error.entry, error.field, error.problem, line=line, table=error.table)
