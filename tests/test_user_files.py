@@ -94,6 +94,13 @@ def test_the_cli_says_one_line_with_file_line_and_key_and_exits_2(tmp_path: Path
     err = capsys.readouterr().err
     lifecycle = paths.config_dir() / "lifecycle.toml"
     assert err.strip() == f"turnaround: {lifecycle}:5: [snooze] defualt_days: unknown key"
+    triage = user_file("triage.toml", "[lexicon]\nfoo = 1.0\n\n[phrases]\nbar = 2\n")
+    mentions = tmp_path / "m.jsonl"
+    mentions.write_text('{"id": "1", "source": "x", "author": "@a", "text": "hi", '
+                        '"created_at": "2026-11-20T10:00:00Z"}\n')
+    assert main(["triage", str(mentions)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"turnaround: {triage}:5: phrases.bar: must be a table"
     config = tmp_path / "config.toml"
     config.write_text("[lifecycle]\nwalk_away_dayz = 3\n")
     assert main(["sources", "--config", str(config)]) == 2

@@ -63,12 +63,16 @@ def located(error: UserFileError, text: str | None, entries: str = "") -> UserFi
     is the table that holds named entries (`rules` in a tone-rule file, so rule 'x' is [rules.x])."""
     if error.line or not text or not error.field:
         return error
-    table, key = error.table or "", error.field
+    table, key, field_name = error.table or "", error.field, error.field
     if error.entry:
         table = f"{entries}.{error.entry}" if entries else error.entry
-    elif not table and "." in key:
+    elif not table and "." in key:  # "shouting.loud_words": found as loud_words in [shouting]
         table, key = key.rsplit(".", 1)
     line = line_of(text, table, key)
     if line is None:
         return error
-    return type(error)(error.source, error.entry, error.field, error.problem, line=line, table=error.table)
+    found = type(error).__new__(type(error))  # the same class (a labelled one keeps its label)
+    found.__dict__.update(error.__dict__)
+    UserFileError.__init__(found, error.source, error.entry, field_name, error.problem, line=line,
+                           table=error.table)
+    return found

@@ -35,7 +35,7 @@ from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from tui.datafile import UserFileError
+from tui.datafile import UserFileError, located
 from tui.triage_lang import LanguageDetector, LanguageRules
 from tui.triage_learn import Correction, LearnRules, StoreAdjustment, learn
 from tui.triage_model import (
@@ -462,10 +462,14 @@ class Triager:
         except OSError as error:
             raise TriageConfigError(where, "-", f"cannot read ({error.strerror})") from None
         try:
-            user = tomllib.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            user = tomllib.loads(text)
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise TriageConfigError(where, "-", f"not valid TOML: {error}") from None
-        return cls(merge(config, user, where), where=where)
+        try:
+            return cls(merge(config, user, where), where=where)
+        except TriageConfigError as error:
+            raise located(error, text) from None
 
     # -- building --
 
