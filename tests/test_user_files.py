@@ -72,6 +72,18 @@ def test_a_lifecycle_typo_is_an_error_naming_file_line_table_and_key(tmp_path: P
     assert load_rules(path).default_days == 5, "a user file sets only the keys it changes"
 
 
+def test_the_documented_config_keys_are_the_schemas() -> None:
+    from tui.config import SECTION_KEYS
+    from tui.datafile_models import ConfigFile
+
+    assert set(SECTION_KEYS) == set(ConfigFile.__struct_fields__)
+    for name, keys in SECTION_KEYS.items():
+        kind = ConfigFile.__annotations__[name]
+        model = getattr(__import__("tui.datafile_models", fromlist=[kind]), kind, None)
+        fields = getattr(model, "__struct_fields__", None)
+        assert keys == fields, name
+
+
 def test_the_config_schema_names_line_and_key(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('[brand]\nname = "x"\n\n[ui]\ntheme = "nord"\ncolour = "red"\n')

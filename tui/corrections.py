@@ -24,8 +24,6 @@ from importlib import resources
 from typing import Any
 
 from tui.datafile import UserFileError, line_of
-from tui.datafile_models import CorrectionsFile
-from tui.datafile_schema import check, parse_toml
 from tui.sanitize import clean, one_line
 from tui.triage import KINDS, LABELS, NEW_QUEUES
 
@@ -91,6 +89,10 @@ class Settings:
 def load_settings(text: str | None = None, where: str = "tui/data/corrections.toml") -> Settings:
     """The packaged settings (or `text`), checked against the schema (CorrectionsFile) and the
     ranges below: a bad value names the file, the line and the key."""
+    # Imported here, not at the top: `turnaround triage` imports this module but never learns.
+    from tui.datafile_models import CorrectionsFile
+    from tui.datafile_schema import check, parse_toml
+
     if text is None:
         text = resources.files("tui.data").joinpath("corrections.toml").read_text("utf-8")
     checked = check(parse_toml(text, where), CorrectionsFile, where, text)

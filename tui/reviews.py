@@ -21,8 +21,6 @@ from importlib import resources
 from typing import Any
 
 from tui.datafile import UserFileError
-from tui.datafile_models import ReviewsFile
-from tui.datafile_schema import check, parse_toml
 from tui.model import parse_time
 from tui.queues import queue_of
 from tui.store import Store
@@ -43,6 +41,11 @@ class ReviewRules:
 def rules() -> ReviewRules:
     """The shipped rules, checked against the schema (ReviewsFile): a broken file is a
     `UserFileError` naming it, the line and the key."""
+    # Imported here, not at the top: `turnaround triage` imports this module, and only a rated review
+    # needs these rules; msgspec (with typing_extensions) would add ~10-30 ms to every start.
+    from tui.datafile_models import ReviewsFile
+    from tui.datafile_schema import check, parse_toml
+
     where = f"tui/data/{RULES_FILE}"
     text = resources.files("tui.data").joinpath(RULES_FILE).read_text("utf-8")
     data = check(parse_toml(text, where), ReviewsFile, where, text)
