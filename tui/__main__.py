@@ -1,5 +1,5 @@
 import sys
 
-from tui.cli.main import main
+from tui.cli.command import main
 
 sys.exit(main())

@@ -56,7 +56,7 @@ def commands(work: Path) -> dict[str, list[str]]:
 PHASES = """
 import sys, time
 t0 = time.perf_counter()
-import tui.cli.main, tui.core.lint
+import tui.cli.command, tui.core.lint
 from tui.core.hints import HintEngine
 t1 = time.perf_counter()
 from tui.storage import paths

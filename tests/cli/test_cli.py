@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli.main import main
+from tui.cli.command import main
 from tui.storage.store import Store
 
 GOOD = [
@@ -162,7 +162,7 @@ def test_bad_config_is_one_clear_line(tmp_path: Path, capsys) -> None:
     config.write_text("[brand]\nname = 'x'\ncolour = 'red'\n")
     assert main(["sources", "--config", str(config)]) == 2
     err = capsys.readouterr().err
-    assert "config.toml: brand.colour: unknown key" in err and "Traceback" not in err
+    assert "config.toml:3: [brand] colour: unknown key" in err and "Traceback" not in err
 
 
 def test_collect_stops_cleanly_on_sigterm(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.servers import Reply, TestServer
-from tui.cli.main import main
+from tui.cli.command import main
 from tui.storage import paths
 from tui.storage.store import Store
 

@@ -33,7 +33,7 @@ def test_core_storage_and_rules_import_no_ui_and_no_network(module: str) -> None
     assert _imported(module, ("textual", "rich", "httpx")) == ""
 
 
-@pytest.mark.parametrize("module", [*_modules("services", "sources"), "tui.cli.main"])
+@pytest.mark.parametrize("module", [*_modules("services", "sources"), "tui.cli.command"])
 def test_services_sources_and_cli_main_import_no_textual(module: str) -> None:
     assert _imported(module, ("textual",)) == ""
 
@@ -55,7 +55,7 @@ def test_fast_commands_load_only_what_they_need(command: str, tmp_path) -> None:
                        '"created_at": "2026-11-20T10:00:00Z"}\n')
     argv = {"lint": ["lint", str(draft)], "triage": ["triage", str(mention)], "--help": ["--help"]}[command]
     forbidden = FAST_COMMANDS[command]
-    code = (f"import sys, contextlib\nfrom tui.cli.main import main\nwith contextlib.suppress(SystemExit):\n"
+    code = (f"import sys, contextlib\nfrom tui.cli import main\nwith contextlib.suppress(SystemExit):\n"
             f"    main({argv!r})\n"
             f"print('LOADED=' + ','.join(m for m in {forbidden!r} if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -70,7 +70,7 @@ def test_warm_lint_does_not_parse_its_rules(tmp_path) -> None:
     draft = tmp_path / "draft.txt"
     draft.write_text("Unfortunately we can't refund that.\n")
     forbidden = ("tomllib", "typing", "json", "glob", "importlib.resources")
-    code = (f"import sys, contextlib\nfrom tui.cli.main import main\nwith contextlib.suppress(SystemExit):\n"
+    code = (f"import sys, contextlib\nfrom tui.cli import main\nwith contextlib.suppress(SystemExit):\n"
             f"    main(['lint', {str(draft)!r}])\n"
             f"print('LOADED=' + ','.join(m for m in {forbidden!r} if m in sys.modules))")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}

@@ -198,7 +198,8 @@ def test_rebanded_keeps_the_place_within_the_band() -> None:
 def test_a_bad_settings_file_names_the_key() -> None:
     with pytest.raises(CorrectionsConfigError, match="phrase_min_support"):
         load_settings("[phrases]\nphrase_min_support = 1\n", "corrections.toml")
-    with pytest.raises(CorrectionsConfigError, match=r"'same_wording\.near_similiarity': unknown key"):
+    typo = r"corrections\.toml:2: \[same_wording\] near_similiarity: unknown key"
+    with pytest.raises(CorrectionsConfigError, match=typo):
         load_settings("[same_wording]\nnear_similiarity = 0.9\n", "corrections.toml")
     with pytest.raises(ValueError, match="unknown kind"):
         Correction(kind="rant")

@@ -547,8 +547,8 @@ def test_user_rules_merge_over_the_packaged_ones(tmp_path: Path, store: Store, c
     store.add_mention(stored(1, text="what a numpty"))
     assert make(store, clock, rules=rules).walk_away_signs("x:1") == ["abusive language"]
     user.write_text("[promises]\nend_of_day = 'late'\n")
-    with pytest.raises(RulesError, match=r"promises\.end_of_day"):
+    with pytest.raises(RulesError, match=r"lifecycle\.toml:2: \[promises\] end_of_day"):
         load_rules(user)
     user.write_text("[[promises.pattern]]\nregex = '('\nwhen = 'x'\n")
-    with pytest.raises(RulesError, match=r"promises.pattern\[\d+\].regex"):
+    with pytest.raises(RulesError, match=r"\[promises.pattern\[\d+\]\] regex"):
         load_rules(user)

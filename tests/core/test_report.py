@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 import pytest
 
-from tui.cli.main import build_parser
-from tui.cli.main import main as cli_main
+from tui.cli.command import build_parser
+from tui.cli.command import main as cli_main
 from tui.core.queues import queue_of
 from tui.core.report import build_report, main, parse_since, render_text, rows, sparkline
 from tui.storage.store import Store

@@ -8,6 +8,7 @@ import pytest
 
 from tui.core.hints import HintEngine
 from tui.core.templates import PLACEHOLDERS, Template, TemplateError, for_kind, load_templates
+from tui.rules.datafile import UserFileError
 
 SAMPLE = {"name": "Priya", "handle": "@priya", "brand": "Brightside", "agent": "Sam"}
 SHIPPED = load_templates()
@@ -144,7 +145,7 @@ def test_broken_user_templates_name_file_template_and_field(tmp_path: Path, text
 
 def test_broken_toml_is_reported_and_good_templates_survive(tmp_path: Path) -> None:
     user = write(tmp_path / "templates.toml", "[templates.x\n")
-    with pytest.raises(TemplateError, match=r"templates\.toml"):
+    with pytest.raises(UserFileError, match=r"templates\.toml:1: not valid TOML"):
         load_templates(user)
     errors: list[str] = []
     assert load_templates(user, errors) == SHIPPED and errors

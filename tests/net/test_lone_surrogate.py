@@ -21,7 +21,7 @@ import pytest
 
 from tests.helpers import QuietTriager
 from tests.servers import Recorded, Reply, TestServer
-from tui.cli.main import main
+from tui.cli.command import main
 from tui.core.sanitize import clean, repair_surrogate_refs
 from tui.services.pipeline import Pipeline
 from tui.sources.base import Source

@@ -41,7 +41,7 @@ def test_a_repeat_outside_the_window_is_not_folded(tmp_path: Path) -> None:
 
 def test_collect_counts_repeats_as_new_and_export_has_every_record(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.cli import main as cli
+    from tui import cli
 
     feed = tmp_path / "in.jsonl"
     rows = [make_mention(n, "Refund please", author="@a@x.social", minutes_ago=10 - n) for n in (1, 2, 3)]

@@ -13,7 +13,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tui.cli.main import main
+from tui.cli.command import main
 from tui.storage.archive import ArchiveError, ArchivePolicy, default_policy, load_policy
 from tui.storage.store import Store
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import FeedSource, QuietTriager, fixed_clock, make_mention
-from tui.cli.main import main
+from tui.cli.command import main
 from tui.rules.config import Config
 from tui.services.pipeline import Pipeline
 from tui.services.session import Session

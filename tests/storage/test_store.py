@@ -149,7 +149,7 @@ def test_a_second_demo_leaves_the_running_demos_store_alone(
     """Another process holds the demo store: a second `turnaround --demo` says "in use" and
     touches no file; the first one then quits cleanly with all its data."""
     import tui.ui.app
-    from tui.cli import main as cli
+    from tui import cli
     from tui.storage import paths
 
     demo = paths.demo_store()

@@ -296,7 +296,7 @@ async def test_a_broken_user_theme_gives_one_notice_naming_file_and_fields(tmp_p
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.current_theme.variables["unread"] == "#FFFFFF"
-    theme_notices = [n for n in notices if "theme" in n[0].lower()]
+    theme_notices = [n for n in notices if "in your files" in n[0]]
     assert len(theme_notices) == 1, notices
     message = theme_notices[0][1]
     assert str(broken) in message

@@ -1,1 +1,6 @@
-"""The cli layer (see README, Design)."""
+"""The `turnaround` command: the parser and dispatch in `command`, one module per subcommand beside it.
+With no subcommand it starts the inbox."""
+
+from tui.cli.command import main
+
+__all__ = ["main"]

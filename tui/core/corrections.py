@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from typing import Any
 
 from tui.core.sanitize import clean, one_line
 from tui.core.triage import KINDS, LABELS, NEW_QUEUES
-from tui.rules.datafile import DataFileError
+from tui.rules.datafile import UserFileError, line_of
 
 ACTION = "correct"
 FIELDS = ("label", "kind", "queue")
@@ -46,8 +45,8 @@ _NUMBER = re.compile(r"[#$£€]?\d[\d.,:/-]*\w*")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s\x00-\x7f]")
 
 
-class CorrectionsConfigError(DataFileError):
-    entry_kind = "setting"
+CorrectionsConfigError = UserFileError
+"""A bad corrections.toml: the one user-file error."""
 
 
 # -- reading text --------------------------------------------------------------------------------
@@ -88,53 +87,37 @@ class Settings:
 
 
 def load_settings(text: str | None = None, where: str = "tui/rules/data/corrections.toml") -> Settings:
-    """The packaged settings (or `text`), checked: a bad value names the file and the key."""
+    """The packaged settings (or `text`), checked against the schema (CorrectionsFile) and the
+    ranges below: a bad value names the file, the line and the key."""
+    # Imported here, not at the top: `turnaround triage` imports this module but never learns.
+    from tui.rules.datafile_models import CorrectionsFile
+    from tui.rules.datafile_schema import check, parse_toml
+
     if text is None:
         text = resources.files("tui.rules.data").joinpath("corrections.toml").read_text("utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise CorrectionsConfigError(where, None, None, f"not valid TOML: {error}") from None
-    known = {"same_wording": {"min_words", "near_similarity", "near_min_words"},
-             "phrases": {"phrase_words", "phrase_min_support", "phrase_min_precision",
-                         "background_size", "demote_crisis", "stopwords"}}
-    flat: dict[str, Any] = {}
-    for table, values in data.items():
-        if table not in known or not isinstance(values, dict):
-            raise CorrectionsConfigError(where, table, None, "unknown table")
-        for key, value in values.items():
-            if key not in known[table]:
-                raise CorrectionsConfigError(where, f"{table}.{key}", None, "unknown key")
-            flat[key] = value
+    checked = check(parse_toml(text, where), CorrectionsFile, where, text)
+    same, phrase = checked.same_wording, checked.phrases
 
-    def number(key: str, low: float, high: float, kind: type = float) -> Any:
-        value = flat.get(key, getattr(Settings(), key))
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high \
-                or (kind is int and not isinstance(value, int)):
-            raise CorrectionsConfigError(where, key, None, f"expected a {kind.__name__} in [{low}, {high}], "
-                                         f"got {value!r}")
+    def number(table: str, key: str, low: float, high: float, kind: type = float) -> Any:
+        value = getattr(same if table == "same_wording" else phrase, key)
+        if not low <= value <= high or (kind is int and not isinstance(value, int)):
+            raise CorrectionsConfigError(where, None, key, f"expected a {kind.__name__} in [{low}, {high}], "
+                                         f"got {value!r}", table=table, line=line_of(text, table, key))
         return kind(value)
 
-    sizes = flat.get("phrase_words", [2, 3])
-    if not isinstance(sizes, list) or not sizes or not all(
-            isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 6 for n in sizes):
-        raise CorrectionsConfigError(where, "phrase_words", None, "expected a list of word counts 1..6")
-    stop = flat.get("stopwords", [])
-    if not isinstance(stop, list) or not all(isinstance(w, str) for w in stop):
-        raise CorrectionsConfigError(where, "stopwords", None, "expected a list of words")
-    demote = flat.get("demote_crisis", False)
-    if not isinstance(demote, bool):
-        raise CorrectionsConfigError(where, "demote_crisis", None, "expected true or false")
+    if not phrase.phrase_words or not all(1 <= n <= 6 for n in phrase.phrase_words):
+        raise CorrectionsConfigError(where, None, "phrase_words", "expected a list of word counts 1..6",
+                                     table="phrases", line=line_of(text, "phrases", "phrase_words"))
     return Settings(
-        min_words=number("min_words", 1, 100, int),
-        near_similarity=number("near_similarity", 0.5, 1.0),
-        near_min_words=number("near_min_words", 1, 100, int),
-        phrase_words=tuple(sorted(set(sizes))),
-        phrase_min_support=number("phrase_min_support", 2, 1000, int),
-        phrase_min_precision=number("phrase_min_precision", 0.5, 1.0),
-        background_size=number("background_size", 0, 1_000_000, int),
-        demote_crisis=demote,
-        stopwords=frozenset(w.lower() for w in stop),
+        min_words=number("same_wording", "min_words", 1, 100, int),
+        near_similarity=number("same_wording", "near_similarity", 0.5, 1.0),
+        near_min_words=number("same_wording", "near_min_words", 1, 100, int),
+        phrase_words=tuple(sorted(set(phrase.phrase_words))),
+        phrase_min_support=number("phrases", "phrase_min_support", 2, 1000, int),
+        phrase_min_precision=number("phrases", "phrase_min_precision", 0.5, 1.0),
+        background_size=number("phrases", "background_size", 0, 1_000_000, int),
+        demote_crisis=phrase.demote_crisis,
+        stopwords=frozenset(w.lower() for w in phrase.stopwords),
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.rules.datafile import DataFileError
+from tui.rules.datafile import DataFileError, located
 from tui.rules.regexcache import RegexCache
 
 TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
@@ -621,14 +621,17 @@ def _parse_toml(text: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def _read_user_file(path: Path) -> dict[str, Any]:
+def _read_user_file(path: Path) -> tuple[dict[str, Any], str]:
+    """A user rule file's table and its text (to find the line of a bad key)."""
     import tomllib
 
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:
         raise HintRuleError(str(path), None, None, f"not valid TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise HintRuleError(str(path), None, None, f"not UTF-8 text ({error.reason})") from None
     except OSError as error:
         raise HintRuleError(str(path), None, None, f"cannot read: {error.strerror}") from None
 
@@ -641,7 +644,12 @@ def validate_rule_file(path: Path) -> None:
     """
     settings = _Settings()
     _merge_file(settings, _parse_toml(_builtin_text()), "tui/rules/data/hints.toml", _raise)
-    _merge_file(settings, _read_user_file(Path(path)), str(path), _raise)
+    data, text = _read_user_file(Path(path))
+
+    def raise_located(error: HintRuleError) -> None:
+        raise located(error, text, "rules")
+
+    _merge_file(settings, data, str(path), raise_located)
 
 
 def _raise(error: HintRuleError) -> None:
@@ -777,11 +785,12 @@ class HintEngine:
         if user_rules_dir is not None and Path(user_rules_dir).is_dir():
             for path in sorted(Path(user_rules_dir).glob("*.toml")):
                 try:
-                    data = _read_user_file(path)
+                    data, text = _read_user_file(path)
                 except HintRuleError as error:
                     errors.append(str(error))
                     continue
-                _merge_file(settings, data, str(path), lambda e: errors.append(str(e)))
+                _merge_file(settings, data, str(path),
+                            lambda e, text=text: errors.append(str(located(e, text, "rules"))))
         return cls(settings, errors)
 
     # -- checking -------------------------------------------------------------------------------

@@ -26,6 +26,9 @@ from typing import Any
 from tui.core.model import maybe_time, now_utc, parse_time
 from tui.core.queues import queue_of
 from tui.core.sanitize import clean, one_line
+from tui.rules.datafile import UserFileError, line_of
+from tui.rules.datafile_models import LifecycleFile
+from tui.rules.datafile_schema import check, merge, read_toml
 from tui.storage.store import Store
 
 # action -> (states it may start from, state it leads to). None: any state / state unchanged.
@@ -72,8 +75,8 @@ class WhenError(ValueError):
     """A snooze time that cannot be read, or that has already passed; the message says which."""
 
 
-class RulesError(ValueError):
-    """A lifecycle rules file that is broken; the message names the file and the key."""
+RulesError = UserFileError
+"""A lifecycle rules file that is broken; the message names the file, the line and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,17 +144,8 @@ class Rules:
     future_tolerance: timedelta = timedelta(minutes=5)
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key, lists extend, other values replace."""
-    out = dict(base)
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        elif isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = [*out[key], *value]
-        else:
-            out[key] = value
-    return out
+_merge = merge
+"""The one merge policy (tui.rules.datafile.merge): tables merge key by key, lists extend, others replace."""
 
 
 def _abusive_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -165,19 +159,22 @@ def _abusive_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
                       re.IGNORECASE)
 
 
-def _clock_time(value: str, where: str) -> time:
+def _clock_time(value: str, where: str, table: str, key: str, text: str | None = None) -> time:
     try:
         return time.fromisoformat(value)
     except (TypeError, ValueError):
-        raise RulesError(f"{where}: expected a time of day like 17:00, got {value!r}") from None
+        raise RulesError(where, None, key, f"expected a time of day like 17:00, got {value!r}",
+                         table=table, line=line_of(text, table, key)) from None
 
 
-def _build_rules(data: dict[str, Any], where: str) -> Rules:
+def _build_rules(data: dict[str, Any], where: str, text: str | None = None) -> Rules:
+    """The merged tables checked against the schema (tui.rules.datafile_models.LifecycleFile): an unknown
+    or missing key, or a wrong type, is an error naming `where`, the line in `text` and the key."""
+    check(data, LifecycleFile, where, text)
+
     def get(path: str) -> Any:
         node: Any = data
         for part in path.split("."):
-            if not isinstance(node, dict) or part not in node:
-                raise RulesError(f"{where}: missing key {path!r}")
             node = node[part]
         return node
 
@@ -187,10 +184,11 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             try:
                 regex = re.compile(entry["regex"], re.IGNORECASE)
             except re.error as error:
-                raise RulesError(f"{where}: promises.pattern[{index}].regex: {error}") from None
+                raise RulesError(where, None, "regex", str(error),
+                                 table=f"promises.pattern[{index}]") from None
             at = entry.get("at")
             if at not in (None, "end_of_day"):
-                _clock_time(at, f"{where}: promises.pattern[{index}].at")
+                _clock_time(at, where, f"promises.pattern[{index}]", "at")
             promises.append(PromisePattern(regex, str(entry["when"]), at))
         signs = get("walk_away.signs")
         return Rules(
@@ -209,7 +207,7 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
             sign_reason=dict(get("walk_away.sign_reason")),
             presets=tuple(dict(p) for p in get("snooze.presets")),
             short_units={k.lower(): v for k, v in get("snooze.short_units").items()},
-            end_of_day=_clock_time(get("promises.end_of_day"), f"{where}: promises.end_of_day"),
+            end_of_day=_clock_time(get("promises.end_of_day"), where, "promises", "end_of_day", text),
             late_grace=timedelta(minutes=float(get("promises.late_grace_minutes"))),
             numbers={k.lower(): int(v) for k, v in get("promises.numbers").items()},
             promise_patterns=tuple(promises),
@@ -231,16 +229,11 @@ def _build_rules(data: dict[str, Any], where: str) -> Rules:
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         if isinstance(error, RulesError):
             raise
-        raise RulesError(f"{where}: {error!r}") from None
+        raise RulesError(where, problem=repr(error)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except OSError as error:
-        raise RulesError(f"{path}: cannot read ({error.strerror})") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise RulesError(f"{path}: not valid TOML: {error}") from None
+    return read_toml(path)[0]
 
 
 @functools.cache
@@ -257,11 +250,13 @@ def user_rules_file() -> Path:
 
 
 def load_rules(user: Path | None = None) -> Rules:
-    """The packaged rules with a user file merged over them (tables merge, lists extend)."""
+    """The packaged rules with a user file merged over them (tables merge, lists extend); a problem
+    in the user file is a `RulesError` naming it, the line and the key."""
     if user is None:
         return default_rules()
     text = resources.files("tui.rules").joinpath("data/lifecycle.toml").read_text("utf-8")
-    return _build_rules(_merge(tomllib.loads(text), _read_toml(user)), str(user))
+    mine, user_text = read_toml(user)
+    return _build_rules(_merge(tomllib.loads(text), mine), str(user), user_text)
 
 
 def load_user_rules() -> Rules:

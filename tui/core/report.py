@@ -421,7 +421,7 @@ def parse_since(text: str, now: datetime) -> datetime:
 
 def main(args: argparse.Namespace, *, clock: Callable[[], datetime] = now_utc) -> int:
     """`turnaround report [--since DATE] [--json] [--csv] [--db PATH] [--config PATH]`."""
-    from tui.cli.main import read_config, store_path
+    from tui.cli.command import read_config, store_path
 
     now = clock()
     since = None

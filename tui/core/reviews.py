@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -24,6 +23,7 @@ from typing import Any
 from tui.core.model import parse_time
 from tui.core.queues import queue_of
 from tui.core.triage import Triager
+from tui.rules.datafile import UserFileError
 from tui.storage.store import Store
 
 RULES_FILE = "reviews.toml"
@@ -39,18 +39,26 @@ class ReviewRules:
 
 @cache
 def rules() -> ReviewRules:
-    """The shipped rules; a broken file is a ValueError naming it and the key."""
-    data = tomllib.loads(resources.files("tui.rules.data").joinpath(RULES_FILE).read_text("utf-8"))
+    """The shipped rules, checked against the schema (ReviewsFile): a broken file is a
+    `UserFileError` naming it, the line and the key."""
+    # Imported here, not at the top: `turnaround triage` imports this module, and only a rated review
+    # needs these rules; msgspec (with typing_extensions) would add ~10-30 ms to every start.
+    from tui.rules.datafile_models import ReviewsFile
+    from tui.rules.datafile_schema import check, parse_toml
+
+    where = f"tui/rules/data/{RULES_FILE}"
+    text = resources.files("tui.rules.data").joinpath(RULES_FILE).read_text("utf-8")
+    data = check(parse_toml(text, where), ReviewsFile, where, text)
     try:
-        words = [str(w) for w in data["contrast"]]
-        return ReviewRules(
-            negative_at_most=int(data["negative_at_most"]),
-            mixed_at_least=int(data["mixed_at_least"]),
-            contrast=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE),
-            priority={int(k): int(v) for k, v in data["priority"].items()},
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"tui/rules/data/{RULES_FILE}: missing or wrong key: {error}") from None
+        priority = {int(k): v for k, v in data.priority.items()}
+    except ValueError as error:
+        raise UserFileError(where, None, "priority", f"keys are star counts 1-5 ({error})") from None
+    return ReviewRules(
+        negative_at_most=data.negative_at_most,
+        mixed_at_least=data.mixed_at_least,
+        contrast=re.compile(r"\b(?:" + "|".join(re.escape(w) for w in data.contrast) + r")\b", re.IGNORECASE),
+        priority=priority,
+    )
 
 
 def rating_of(mention: dict[str, Any]) -> int | None:

@@ -8,16 +8,22 @@ placeholder with no value stays visible as `{x}` for the agent to fill in.
 from __future__ import annotations
 
 import re
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from tui.rules.datafile import DataFileError
+import msgspec
+
+from tui.core.sanitize import clean, one_line
+from tui.rules.datafile import DataFileError, UserFileError, line_of
+from tui.rules.datafile_models import TemplateEntry
+from tui.rules.datafile_schema import as_user_error, merge, parse_toml, read_toml
+from tui.storage import paths
 
 PLACEHOLDERS = ("name", "handle", "brand", "agent")
-FIELDS = frozenset({"title", "kinds", "body", "enabled"})
+FIELDS = frozenset(TemplateEntry.__struct_fields__)
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -69,24 +75,44 @@ def for_kind(templates: list[Template], kind: str | None) -> list[Template]:
     return sorted(templates, key=lambda t: not (kind is not None and kind in t.kinds))
 
 
-def _validate(template_id: str, fields: Any, earlier: dict[str, Any] | None, source: str) -> dict[str, Any]:
+def values_for(mention: Mapping[str, Any], brand: str, agent: str) -> dict[str, str]:
+    """What the placeholders mean for one mention: the one fill every key (f, h, ctrl+t) uses.
+
+    `{name}` is the author's display name, else their handle without the leading "@"; mention
+    fields come from strangers, so control and bidi characters are stripped and lines folded.
+    """
+    handle = one_line(clean(str(mention.get("author") or "")), 120)
+    name = one_line(clean(str(mention.get("author_name") or "")), 120) or handle.lstrip("@")
+    return {"name": name, "handle": handle, "brand": brand, "agent": agent}
+
+
+def fill(template: Template, mention: Mapping[str, Any], brand: str, agent: str) -> str:
+    """`template`'s body filled for `mention` (see `values_for`)."""
+    return template.render(**values_for(mention, brand, agent))
+
+
+def _validate(template_id: str, fields: Any, earlier: dict[str, Any] | None, source: str,
+              text: str | None) -> dict[str, Any]:
+    """One template merged over the earlier one of that id (one merge policy: tui.rules.datafile.merge,
+    so `kinds` extends the shipped list) and checked against `TemplateEntry`."""
     if not isinstance(fields, dict):
         raise TemplateError(source, template_id, None, "must be a table")
-    unknown = sorted(set(fields) - FIELDS)
-    if unknown:
-        raise TemplateError(source, template_id, unknown[0], "unknown field")
-    merged = {**(earlier or {}), **fields}
-    if "enabled" in merged and not isinstance(merged["enabled"], bool):
-        raise TemplateError(source, template_id, "enabled", "must be true or false")
-    if merged.get("enabled", True) is False:
+    merged = merge(earlier or {}, fields)
+    try:
+        entry = msgspec.convert(merged, TemplateEntry, strict=True)
+    except msgspec.ValidationError as error:
+        found = as_user_error(error, source, text, prefix=f"templates.{template_id}")
+        raise TemplateError(source, template_id, found.field, found.problem, line=found.line) from None
+    if not entry.enabled:
         return merged
     for name in ("title", "body"):
-        value = merged.get(name)
-        if not isinstance(value, str) or not value.strip():
-            raise TemplateError(source, template_id, name, "must be a non-empty string")
-    kinds = merged.get("kinds", [])
-    if not isinstance(kinds, list) or not all(isinstance(k, str) and k for k in kinds):
-        raise TemplateError(source, template_id, "kinds", "must be a list of strings")
+        value = getattr(entry, name)
+        if value is None or not value.strip():
+            raise TemplateError(source, template_id, name, "must be a non-empty string",
+                                line=line_of(text, f"templates.{template_id}", name))
+    if not all(entry.kinds):
+        raise TemplateError(source, template_id, "kinds", "must be a list of non-empty strings",
+                            line=line_of(text, f"templates.{template_id}", "kinds"))
     return merged
 
 
@@ -96,18 +122,19 @@ def _merge(
     data: dict[str, Any],
     source: str,
     errors: list[str] | None,
+    text: str | None = None,
 ) -> None:
     templates = data.get("templates", {})
-    problems: list[TemplateError] = []
+    problems: list[UserFileError] = []
     if not isinstance(templates, dict):
         problems.append(TemplateError(source, None, "templates", "must be a table of templates"))
         templates = {}
     for key in data:
         if key != "templates":
-            problems.append(TemplateError(source, None, key, "unknown section"))
+            problems.append(UserFileError(source, None, key, "unknown key", line=line_of(text, "", key)))
     for template_id, fields in templates.items():
         try:
-            table[template_id] = _validate(template_id, fields, table.get(template_id), source)
+            table[template_id] = _validate(template_id, fields, table.get(template_id), source, text)
             sources[template_id] = source
         except TemplateError as error:
             problems.append(error)
@@ -121,23 +148,21 @@ def load_templates(user_file: Path | None = None, errors: list[str] | None = Non
     """Shipped templates merged with `user_file` (missing file: shipped ones only).
 
     With an `errors` list, problems in the user file are appended there and every valid template
-    still loads; without one, the first problem raises `TemplateError`.
+    still loads; without one, the first problem raises a `UserFileError` (`TemplateError`).
     """
     table: dict[str, dict[str, Any]] = {}
     sources: dict[str, str] = {}
     text = resources.files("tui.rules").joinpath("data/templates.toml").read_text(encoding="utf-8")
-    _merge(table, sources, tomllib.loads(text), "builtin", None)
+    _merge(table, sources, parse_toml(text, "tui/rules/data/templates.toml"), "builtin", None)
     if user_file is not None and Path(user_file).is_file():
         try:
-            with Path(user_file).open("rb") as handle:
-                data = tomllib.load(handle)
-        except (tomllib.TOMLDecodeError, OSError) as error:
-            problem = TemplateError(str(user_file), None, None, f"cannot load: {error}")
+            data, user_text = read_toml(Path(user_file))
+        except UserFileError as problem:
             if errors is None:
-                raise problem from None
+                raise
             errors.append(str(problem))
-            data = {}
-        _merge(table, sources, data, str(user_file), errors)
+            data, user_text = {}, None
+        _merge(table, sources, data, str(user_file), errors, user_text)
     return [
         Template(
             id=template_id,
@@ -149,3 +174,11 @@ def load_templates(user_file: Path | None = None, errors: list[str] | None = Non
         for template_id, fields in table.items()
         if fields.get("enabled", True) is not False and "body" in fields
     ]
+
+
+def saved_replies(errors: list[str] | None = None) -> list[Template]:
+    """What `f`, `h` and `ctrl+t` offer: the shipped templates with the user's templates.toml merged
+    over them. Never raises: a problem in the user's file goes to `errors` (the app lists those once
+    at start) and every valid template still loads."""
+    user = paths.templates_file()
+    return load_templates(user if user.exists() else None, errors if errors is not None else [])

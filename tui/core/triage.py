@@ -45,6 +45,7 @@ from tui.core.triage_model import (
     softmax,
     text_features,
 )
+from tui.rules.datafile import UserFileError, located
 
 __all__ = [
     "Correction", "Reason", "StoreAdjustment", "TriageConfigError", "TriageResult", "Triager",
@@ -75,13 +76,13 @@ _SENTENCE_BREAK = r"\1 xxbreak xxbreak xxbreak "
 _MORE_SENTENCES = re.compile(r"[.!?]+\s+\S")
 
 
-class TriageConfigError(ValueError):
-    """A triage rules file that cannot be used; the message names the file and the key."""
+class TriageConfigError(UserFileError):
+    """A triage rules file that cannot be used: the one user-file error, built from (file, key, problem)."""
 
     def __init__(self, path: str, key: str, message: str) -> None:
         self.path = path
         self.key = key
-        super().__init__(f"{path}: {key}: {message}")
+        super().__init__(path, None, key, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,10 +462,14 @@ class Triager:
         except OSError as error:
             raise TriageConfigError(where, "-", f"cannot read ({error.strerror})") from None
         try:
-            user = tomllib.loads(raw.decode("utf-8"))
+            text = raw.decode("utf-8")
+            user = tomllib.loads(text)
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise TriageConfigError(where, "-", f"not valid TOML: {error}") from None
-        return cls(merge(config, user, where), where=where)
+        try:
+            return cls(merge(config, user, where), where=where)
+        except TriageConfigError as error:
+            raise located(error, text) from None
 
     # -- building --
 

@@ -1,4 +1,4 @@
-"""The user's TOML config, read with tomllib and checked into typed settings.
+"""The user's TOML config, read and checked against its schema (tui/datafile_models.ConfigFile).
 
 An unknown key or a wrong type is an error naming the file and the key, so a typo never silently
 does nothing. Secrets may live here, so a config readable by others is refused.
@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tui.rules.datafile import UserFileError
 
 DEFAULT_TARGETS = {"crisis": 15, "complaint": 60, "question": 240, "praise": 1440, "other": 1440}
 SECRET_KEYS = ("token", "password", "app_password", "client_secret", "secret", "access_token")
 
 
-class ConfigError(Exception):
-    """A config the user must fix; the message names the file and the key."""
+ConfigError = UserFileError
+"""A config the user must fix; the message names the file, the line and the key."""
 
 
 @dataclass
@@ -50,15 +51,8 @@ SECTION_KEYS: dict[str, tuple[str, ...] | None] = {
     "ui": ("theme",),
     "lifecycle": ("walk_away_days",),
 }
-"""Every key the reader accepts, per section (README's Configuration documents each; a test checks)."""
-_SECTIONS = set(SECTION_KEYS)
-
-
-def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        name = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise ConfigError(f"{where}: expected {name}, got {type(value).__name__}")
-    return value
+"""Every key the schema (tui/datafile_models.ConfigFile) accepts, per section: README's Configuration
+documents each, and a test checks both against the schema."""
 
 
 def _has_secret(data: Any) -> bool:
@@ -71,68 +65,40 @@ def _has_secret(data: Any) -> bool:
 
 def load_config(path: Path) -> Config:
     """Read and check a config file. An empty file means: no sources, just the store."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the config ({error.strerror})") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    # Imported here: most modules need `Config` only, and `turnaround triage` imports this module
+    # without reading a config; msgspec (with typing_extensions) would add ~10-30 ms to its start.
+    from tui.rules.datafile_models import ConfigFile
+    from tui.rules.datafile_schema import check, read_toml
+
+    data, text = read_toml(path)
     if _has_secret(data):
         mode = path.stat().st_mode
         if mode & (stat.S_IRGRP | stat.S_IROTH):
-            raise ConfigError(
-                f"{path}: holds secrets but others can read it; fix with: chmod 600 {path}"
-            )
-    config = Config(path=path)
-    for key in data:
-        if key not in _SECTIONS:
-            known = ", ".join(sorted(_SECTIONS))
-            raise ConfigError(f"{path}: unknown section or key {key!r} (known: {known})")
-    brand = _expect(data.get("brand", {}), dict, f"{path}: [brand]")
-    for key, value in brand.items():
-        where = f"{path}: brand.{key}"
-        if key in ("name", "agent"):
-            setattr(config, "brand" if key == "name" else "agent", _expect(value, str, where))
-        elif key in ("watch", "handles"):
-            setattr(config, key, [_expect(v, str, where) for v in _expect(value, list, where)])
-        else:
-            raise ConfigError(f"{where}: unknown key (known: {', '.join(SECTION_KEYS['brand'] or ())})")
-    sources = _expect(data.get("sources", []), list, f"{path}: sources")
-    for index, source in enumerate(sources, 1):
-        where = f"{path}: sources[{index}]"
-        _expect(source, dict, where)
+            raise ConfigError(str(path), problem=f"holds secrets but others can read it; "
+                              f"fix with: chmod 600 {path}")
+    checked = check(data, ConfigFile, str(path), text)
+    for index, source in enumerate(checked.sources, 1):
         if "type" not in source:
-            raise ConfigError(f"{where}: missing key 'type'")
-        config.sources.append(dict(source))
-    targets = _expect(data.get("targets", {}), dict, f"{path}: [targets]")
-    for key, value in targets.items():
-        where = f"{path}: targets.{key}"
-        if key == "queues":
-            for queue, minutes in _expect(value, dict, where).items():
-                config.queue_targets[queue] = _expect(minutes, int, f"{where}.{queue}")
-        elif key in DEFAULT_TARGETS:
-            config.targets[key] = _expect(value, int, where)
-        else:
-            raise ConfigError(f"{where}: unknown kind (known: {', '.join(DEFAULT_TARGETS)})")
-    routing = _expect(data.get("routing", {}), dict, f"{path}: [routing]")
-    for team, words in routing.items():
-        where = f"{path}: routing.{team}"
-        config.routing[team] = [_expect(w, str, where) for w in _expect(words, list, where)]
-    keys = _expect(data.get("keys", {}), dict, f"{path}: [keys]")
-    config.keys = {k: _expect(v, str, f"{path}: keys.{k}") for k, v in keys.items()}
-    ui = _expect(data.get("ui", {}), dict, f"{path}: [ui]")
-    for key, value in ui.items():
-        if key != "theme":
-            raise ConfigError(f"{path}: ui.{key}: unknown key")
-        config.theme = _expect(value, str, f"{path}: ui.theme")
-    lifecycle = _expect(data.get("lifecycle", {}), dict, f"{path}: [lifecycle]")
-    for key, value in lifecycle.items():
-        if key != "walk_away_days":
-            raise ConfigError(f"{path}: lifecycle.{key}: unknown key")
-        config.walk_away_days = _expect(value, int, f"{path}: lifecycle.walk_away_days")
-    return config
+            raise ConfigError(str(path), None, "type", "missing", table=f"sources[{index}]",
+                              line=_sources_line(text, index))
+    targets = checked.targets
+    return Config(
+        path=path, brand=checked.brand.name, agent=checked.brand.agent, watch=checked.brand.watch,
+        handles=checked.brand.handles, sources=[dict(s) for s in checked.sources],
+        targets={kind: getattr(targets, kind) for kind in DEFAULT_TARGETS},
+        queue_targets=dict(targets.queues), routing=checked.routing, keys=checked.keys,
+        theme=checked.ui.theme, walk_away_days=checked.lifecycle.walk_away_days)
+
+
+def _sources_line(text: str, index: int) -> int | None:
+    """The line of the `index`-th `[[sources]]` header."""
+    seen = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip().startswith("[[sources]]"):
+            seen += 1
+            if seen == index:
+                return number
+    return None
 
 
 def demo_config() -> Config:

@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import Correction, corrected_fields
 from tui.core.inbox import Inbox
-from tui.core.lifecycle import Change, Lifecycle, load_user_rules
+from tui.core.lifecycle import Change, Lifecycle, default_rules, load_user_rules
 from tui.core.model import now_utc
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import Triager
@@ -24,7 +24,7 @@ from tui.rules.config import Config
 from tui.services.outbox import Outbox
 from tui.services.pipeline import Counts, Pipeline
 from tui.storage import paths
-from tui.storage.archive import load_policy
+from tui.storage.archive import default_policy, load_policy
 from tui.storage.store import Store, gc_paused
 
 
@@ -35,6 +35,19 @@ def _first_say(hook: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, An
         if mention.get("repeat_of") is None:
             hook(mention)
     return hook_first_say
+
+
+T = TypeVar("T")
+
+
+def _or_shipped(load: Callable[[], T], shipped: Callable[[], T], problems: list[str]) -> T:
+    """The user's rules, or the shipped ones and the reason in `problems`: a typo in a user file
+    never stops the inbox, and never goes unsaid (the app lists `problems` once at start)."""
+    try:
+        return load()
+    except ValueError as error:  # UserFileError (and ArchiveError): names the file, line and key
+        problems.append(str(error))
+        return shipped()
 
 
 @dataclass
@@ -48,6 +61,8 @@ class Session:
     outbox: Outbox
     clock: Callable[[], datetime] = now_utc
     warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """What is wrong with the user's rule files (each once); the shipped rules stand in meanwhile."""
     _draining: bool = field(default=False, init=False, repr=False)
     _spool_seen: int = field(default=-1, init=False, repr=False)
 
@@ -65,11 +80,13 @@ class Session:
     @classmethod
     def _open(cls, config: Config, db: Path, *, clock: Callable[[], datetime],
               triager: Triager | None) -> Session:
-        store = Store(db, archive=load_policy(), clock=clock)
+        problems: list[str] = []
+        store = Store(db, archive=_or_shipped(load_policy, default_policy, problems), clock=clock)
         if triager is None:
             user = paths.triage_file()
-            triager = Triager.load(user if user.exists() else None)
-        rules = load_user_rules()
+            triager = _or_shipped(lambda: Triager.load(user if user.exists() else None), Triager.load,
+                                  problems)
+        rules = _or_shipped(load_user_rules, default_rules, problems)
         pipeline = Pipeline(store, triager, clock=clock, ours=config.handles, rules=rules)
         lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
                               walk_away_days=config.walk_away_days, ours=config.handles)
@@ -86,7 +103,7 @@ class Session:
         lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)
         session = cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
-                      list(store.warnings))
+                      list(store.warnings), list(dict.fromkeys(problems)))
         # What `collect` handed over while another process held the store, hooks and all.
         pipeline.warning_hooks.append(session.warnings.append)
         pipeline.drain_spool()

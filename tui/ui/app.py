@@ -84,6 +84,8 @@ class TurnaroundApp(App[int]):
         self.delivered: dict[str, int] = {}
         """Items each source delivered this session: one that delivered has worked, even if quiet."""
         self._failing: set[str] = set()
+        self.file_problems: list[str] = []
+        """Every problem with the user's files, each once: one notice at start, and the S panel."""
 
     def compose(self) -> ComposeResult:
         """Shown while the store opens in a thread (a second or two at 100k mentions)."""
@@ -122,8 +124,7 @@ class TurnaroundApp(App[int]):
         for theme in self._themes:
             self.register_theme(theme)
         self._themes_loaded = True
-        for error in [*errors, *([problem] if problem else [])]:
-            self.notify(error, title="Theme file not loaded", severity="warning", timeout=12, markup=False)
+        self.file_problems += [*errors, *([problem] if problem else [])]
         self._choose_theme(remembered)
         # Only themes checked for contrast are offered (T and the palette list what is registered).
         for name in textual_themes_to_hide(self._themes):
@@ -140,8 +141,11 @@ class TurnaroundApp(App[int]):
             if name and name in (remembered, self.config.theme):  # asked for, but not here: say so
                 source = "the theme you last picked" if name == remembered else "ui.theme in the config"
                 why = " (not offered: not checked for contrast)" if name in hidden else ""
-                self.notify(f"{source}, {name!r}, is not a theme here{why}; T lists those there are",
-                            title="Theme not found", severity="warning", timeout=10, markup=False)
+                if name == self.config.theme and self.config.path is not None:
+                    source = f"{self.config.path}: [ui] theme: {name!r}"
+                else:
+                    source = f"{source}, {name!r},"
+                self.file_problems.append(f"{source} is not a theme here{why}; T lists those there are")
         self._startup_theme = self.theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
 
@@ -172,9 +176,11 @@ class TurnaroundApp(App[int]):
         try:
             self.session = await asyncio.to_thread(Session.open, self.config, self.db, clock=self.clock)
         except (StoreError, ValueError) as error:
-            # A locked or unreadable store, or a broken user rule file: one clear line, no traceback.
+            # A locked or unreadable store: one clear line, no traceback. (A broken user rule file
+            # is not fatal: the session uses the shipped rules and lists it in `problems`.)
             self.exit(return_code=2, message=f"turnaround: {error}")
             return
+        self.file_problems += self.session.problems
         if self.config.keys:
             self.set_keymap(self.config.keys)
         for warning in self.session.warnings:
@@ -191,6 +197,7 @@ class TurnaroundApp(App[int]):
             if source.can_reply and hasattr(source, "post_reply"):
                 self.session.outbox.senders[source.platform] = source.post_reply
             self.run_worker(self._run_source(source), group="sources", name=source.name)
+        self.run_worker(self._check_user_files(), group="user-files", name="user-files")
         self._stop_outbox = asyncio.Event()
         self.run_worker(self.session.outbox.run(self._stop_outbox), group="outbox", name="outbox")
 
@@ -208,8 +215,32 @@ class TurnaroundApp(App[int]):
             try:
                 sources.append(from_config(table, index))
             except SourceSpecError as error:
-                self.notify(str(error), severity="error", timeout=10)
+                self.file_problems.append(str(error))
         return sources
+
+    async def _check_user_files(self) -> None:
+        """Templates and tone rules are read when a key needs them: check them now, off the UI
+        thread, so their problems join the one notice (and the editor's rules are ready)."""
+        from tui.services.session_files import user_file_problems, user_rule_files_exist
+        from tui.ui.screens.reply import hint_engine
+
+        def check() -> list[str]:
+            return user_file_problems(hint_engine() if user_rule_files_exist() else None)
+
+        try:
+            self.file_problems += await asyncio.to_thread(check)
+        except Exception as error:  # a checker's own fault must not take the inbox down either
+            self.file_problems.append(f"could not check your files: {error!r}")
+        self._tell_file_problems()
+
+    def _tell_file_problems(self) -> None:
+        """Every problem with the user's files in one notice (the S panel keeps the list)."""
+        self.file_problems = list(dict.fromkeys(self.file_problems))
+        if self.file_problems:
+            count = len(self.file_problems)
+            self.notify("\n".join(f"• {problem}" for problem in self.file_problems),
+                        title=f"{count} problem{'' if count == 1 else 's'} in your files (S lists them)",
+                        severity="error", timeout=20, markup=False)
 
     async def _run_source(self, source: Source) -> None:
         assert self.session is not None

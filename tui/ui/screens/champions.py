@@ -26,7 +26,7 @@ from tui.core.lifecycle import TransitionError
 from tui.core.model import parse_time
 from tui.core.rows import span
 from tui.core.sanitize import clean, one_line
-from tui.core.templates import Template, load_templates
+from tui.core.templates import Template, fill, saved_replies
 from tui.services.session import Session
 from tui.storage import paths
 from tui.ui.screens.sending import Step
@@ -68,15 +68,12 @@ def thanks_reply(session: Session, uid: str) -> tuple[str, Step]:
     if not can_thank(store, author):
         raise TransitionError(f"{one_line(author, 60)} is muted: no templated thanks")
     user = paths.templates_file()
-    errors: list[str] = []
-    template = thanks_template(load_templates(user if user.exists() else None, errors),
-                               session.lifecycle.rules.thanks_template)
+    template = thanks_template(saved_replies(), session.lifecycle.rules.thanks_template)
     if template is None:
         raise TransitionError(f"No thanks template: add one with kinds = [\"{THANKS_KIND}\"] "
                               f"to {user}")
     config = session.config
-    text = template.render(name=mention.get("author_name") or author, handle=author,
-                           brand=config.brand, agent=config.agent)
+    text = fill(template, mention, config.brand, config.agent)
     step = Step("thank", (uid,), {"template": template.id, "author": author},
                 done=f"Thanked {one_line(author, 60)}")
     return text, step

@@ -153,7 +153,7 @@ class InboxActions:
         """After a resolution: open the reply editor with the feedback request filled in. Nothing is
         posted, and the thread does not wait for feedback, until the agent sends it."""
         from tui.core.followup import offer_feedback
-        from tui.core.templates import load_templates
+        from tui.core.templates import fill, saved_replies
         from tui.ui.screens.reply import ReplyScreen
         from tui.ui.screens.sending import Step
 
@@ -168,10 +168,9 @@ class InboxActions:
             self.notify("Feedback is asked once, after a resolution, and never of a muted author.",
                         severity="warning", timeout=4)
             return
-        template = next((t for t in load_templates() if t.id == template_id), None)
-        text = template.render(name=mention.get("author_name") or mention.get("author", ""),
-                               handle=mention.get("author", ""), brand=self.session.config.brand,
-                               agent=self.session.config.agent) if template else ""
+        template = next((t for t in saved_replies() if t.id == template_id), None)
+        config = self.session.config
+        text = fill(template, mention, config.brand, config.agent) if template else ""
         uids = tuple(m["uid"] for m in self.session.store.thread(mention["thread_uid"])
                      if m.get("state") == "resolved")
         step = Step("request-feedback", uids, {"template": template_id},
@@ -281,7 +280,8 @@ class InboxActions:
         from tui.ui.screens.sources import SourcesScreen
 
         app: Any = self.app
-        self.app.push_screen(SourcesScreen(app.sources, delivered=app.delivered))
+        self.app.push_screen(SourcesScreen(app.sources, delivered=app.delivered,
+                                           problems=getattr(app, "file_problems", ())))
 
     def action_champions(self) -> None:
         from tui.ui.screens.champions import ChampionsScreen

@@ -296,14 +296,10 @@ class ReplyScreen(Screen[bool]):
 
     @work
     async def action_templates(self) -> None:
+        from tui.core.templates import values_for
         from tui.ui.screens.templates import TemplatePicker
 
-        values = {
-            "name": self.mention.get("author_name") or self.mention.get("author", "").lstrip("@"),
-            "handle": self.mention.get("author", ""),
-            "brand": self.session.config.brand,
-            "agent": self.session.config.agent,
-        }
+        values = values_for(self.mention, self.session.config.brand, self.session.config.agent)
         review = bool(review_banner(self.mention))  # review replies first for a review, last otherwise
         text = await self.app.push_screen_wait(
             TemplatePicker(values, self.mention.get("kind"), review=review))

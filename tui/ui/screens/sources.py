@@ -120,6 +120,19 @@ def detail_text(source: Source, now: datetime, delivered: int = 0) -> Text:
     return text
 
 
+def problems_text(problems: Sequence[str]) -> Text:
+    """The problems with the user's files, one per line, as plain text (a path may hold `[`)."""
+    if not problems:
+        return Text()
+    count = len(problems)
+    text = Text(f"{count} problem{'' if count == 1 else 's'} in your files:\n", "bold")
+    for problem in problems:
+        text.append("✗ ", "bold")
+        text.append(clean(problem, limit=1000))
+        text.append("\n")
+    return text
+
+
 class SourcesScreen(Screen[None]):
     """Which sources are feeding the inbox, and why one is not."""
 
@@ -130,9 +143,12 @@ class SourcesScreen(Screen[None]):
     ]
 
     def __init__(self, sources: Sequence[Source], *, delivered: Mapping[str, int] | None = None,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 problems: Sequence[str] = ()) -> None:
         super().__init__()
         self.sources = list(sources)
+        self.problems = list(problems)
+        """Problems with the user's files (config, rules, templates, themes), as the start notice."""
         self.delivered = delivered if delivered is not None else {}
         self.now = now
 
@@ -140,6 +156,7 @@ class SourcesScreen(Screen[None]):
         yield Label(id="sources-title")
         yield DataTable(id="sources-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="source-detail")
+        yield Static(problems_text(self.problems), id="file-problems")
         yield FittingFooter()
 
     def on_mount(self) -> None:

@@ -12,8 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.templates import Template, load_templates
-from tui.storage import paths
+from tui.core.templates import Template, saved_replies
 
 
 def fit_rank(template: Template, kind: str | None, review: bool) -> int:
@@ -40,12 +39,12 @@ class TemplatePicker(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="templates.cancel")]
 
     def __init__(self, values: dict[str, str], kind: str | None = None, *, review: bool = False) -> None:
+        """`values` from `tui.core.templates.values_for`: the one fill `f` and `h` use too."""
         super().__init__(classes="dialog-screen")
         self.values = values
         self.kind, self.review = kind, review
-        user = paths.templates_file()
-        self.templates: list[Template] = fit_order(
-            load_templates(user if user.exists() else None), kind, review)
+        # a bad user file was listed at start; its good templates load
+        self.templates: list[Template] = fit_order(saved_replies(), kind, review)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):

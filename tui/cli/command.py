@@ -159,7 +159,7 @@ def _merge_globals(args: argparse.Namespace) -> None:
 def _users_to_fix(error: Exception) -> bool:
     """A bad config or an unusable store: one line, no traceback. Checked against the modules only if
     they were loaded (if not, the error cannot be theirs), so a fast command never imports them."""
-    for module, name in (("tui.rules.config", "ConfigError"), ("tui.storage.store", "StoreError"),
+    for module, name in (("tui.rules.datafile", "UserFileError"), ("tui.storage.store", "StoreError"),
                          ("tui.storage.archive", "ArchiveError")):
         loaded = sys.modules.get(module)
         if loaded is not None and isinstance(error, getattr(loaded, name)):
@@ -343,7 +343,7 @@ def _read_lines(path: str) -> tuple[str, Any]:
     try:
         return Path(path).name, open(path, "rb")
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
+        raise ConfigError(path, problem=f"cannot read ({error.strerror})") from None
 
 
 def cmd_triage(args: argparse.Namespace) -> int:
