@@ -172,10 +172,15 @@ def test_collect_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     db = tmp_path / "store.json"
     proc = subprocess.Popen([sys.executable, "-m", "tui", "collect", "--source", f"jsonl:{source}",
                              "--db", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
     with source.open("a") as handle:
         handle.write(json.dumps(GOOD[0]) + "\n")
-    time.sleep(1.0)
+    # Signal only once the mention is stored: by then the handler is in place, however slowly a loaded
+    # machine started the process (a fixed sleep killed it before it could catch the signal).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+            GOOD[0]["text"] in path.read_text(errors="replace") for path in tmp_path.rglob("*")
+            if path.is_file() and path != source):
+        time.sleep(0.1)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=10)
     assert proc.returncode == 0, err
