@@ -19,7 +19,8 @@ from tui.corrections import (
     normalise,
     rebanded,
 )
-from tui.report import build_report, render_text, rows
+from tui.report import build_report
+from tui.report_text import render_text, rows
 from tui.session import Session
 
 # A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel

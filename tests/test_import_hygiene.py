@@ -11,8 +11,10 @@ import pytest
 
 CORE = ["tui.model", "tui.sanitize", "tui.jsonio", "tui.store", "tui.config", "tui.paths", "tui.queues",
         "tui.triage", "tui.hints", "tui.templates", "tui.lint", "tui.lifecycle", "tui.followup", "tui.spikes",
-        "tui.champions", "tui.report", "tui.inbox", "tui.pipeline", "tui.outbox", "tui.session",
-        "tui.cli", "tui.sources.base", "tui.sources.http", "tui.sources.html", "tui.sources.jsonl",
+        "tui.champions", "tui.report", "tui.report_text", "tui.inbox", "tui.pipeline", "tui.outbox",
+        "tui.session", "tui.session_health", "tui.cli", "tui.cli_common", "tui.cli_collect",
+        "tui.cli_triage", "tui.cli_export", "tui.cli_archive", "tui.cli_report", "tui.cli_sources",
+        "tui.sources.base", "tui.sources.http", "tui.sources.html", "tui.sources.jsonl",
         "tui.sources.relay", "tui.sources.mastodon", "tui.sources.bluesky", "tui.sources.feed",
         "tui.sources.hn", "tui.sources.reddit", "tui.sources.demo", "tui.sources.registry",
         "tui.corrections"]

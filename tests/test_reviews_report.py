@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.pipeline import Pipeline
-from tui.report import build_report, render_text, rows
+from tui.report import build_report
+from tui.report_text import render_text, rows
 from tui.store import Store
 from tui.triage import Triager
 

@@ -354,6 +354,14 @@ def _iso(when: datetime) -> str:
 
 
 
+def brand_handles(handles: Iterable[str], watch: Iterable[str] = ()) -> list[str]:
+    """The brand's own handles, from one place for every reader (inbox, report screen, `report`,
+    `collect`): the config's `[brand] handles`; when those are not set, the "@"-words of `watch`
+    (how older configs named them)."""
+    listed = [handle for handle in handles if handle.strip()]
+    return listed or [word for word in watch if word.startswith("@")]
+
+
 def our_handles(handles: Iterable[str]) -> frozenset[str]:
     return frozenset(h.strip().lstrip("@").lower() for h in handles if h.strip())
 

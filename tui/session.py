@@ -19,9 +19,9 @@ from tui.config import Config
 from tui.corrections import ACTION as CORRECT
 from tui.corrections import Correction, corrected_fields
 from tui.inbox import Inbox
-from tui.lifecycle import Change, Lifecycle, load_user_rules
+from tui.lifecycle import Change, Lifecycle, brand_handles, load_user_rules
 from tui.model import now_utc
-from tui.outbox import Outbox
+from tui.outbox import Outbox, Sender
 from tui.pipeline import Counts, Pipeline
 from tui.spikes import SpikeDetector
 from tui.store import Store, gc_paused
@@ -48,15 +48,21 @@ class Session:
     outbox: Outbox
     clock: Callable[[], datetime] = now_utc
     warnings: list[str] = field(default_factory=list)
+    drained: Counts = field(default_factory=Counts)
+    """What opening ingested from the spool (an earlier `collect` handed it over): `collect` counts it."""
     _draining: bool = field(default=False, init=False, repr=False)
     _spool_seen: int = field(default=-1, init=False, repr=False)
 
     @classmethod
     def open(cls, config: Config, db: Path, *, clock: Callable[[], datetime] = now_utc,
-             triager: Triager | None = None) -> Session:
-        """Blocking (reads the store): call it in a thread from the UI."""
+             triager: Triager | None = None, headless: bool = False) -> Session:
+        """Blocking (reads the store): call it in a thread from the UI.
+
+        `headless` (`collect`): when another turnaround holds the store, open a read-only copy whose
+        spool hands new records to the holder (whose own session runs the hooks and the outbox)
+        instead of failing."""
         with gc_paused():
-            session = cls._open(config, db, clock=clock, triager=triager)
+            session = cls._open(config, db, clock=clock, triager=triager, headless=headless)
         # What the session loaded lives as long as it does: keep it out of the cyclic GC's sight,
         # or each full collection rescans every stored mention (about 1 s at 100k).
         gc.freeze()
@@ -64,15 +70,22 @@ class Session:
 
     @classmethod
     def _open(cls, config: Config, db: Path, *, clock: Callable[[], datetime],
-              triager: Triager | None) -> Session:
-        store = Store(db, archive=load_policy(), clock=clock)
+              triager: Triager | None, headless: bool) -> Session:
+        if headless:
+            store = Store.open_or_spool(db)
+            store.clock = clock
+            if store.spool is None:
+                store.archive_policy = load_policy()
+        else:
+            store = Store(db, archive=load_policy(), clock=clock)
         if triager is None:
             user = paths.triage_file()
             triager = Triager.load(user if user.exists() else None)
         rules = load_user_rules()
-        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles, rules=rules)
+        ours = brand_handles(config.handles, config.watch)
+        pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules)
         lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
-                              walk_away_days=config.walk_away_days, ours=config.handles)
+                              walk_away_days=config.walk_away_days, ours=ours)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)
         spikes = SpikeDetector.from_rules(lifecycle.rules, clock=clock)
@@ -89,7 +102,7 @@ class Session:
                       list(store.warnings))
         # What `collect` handed over while another process held the store, hooks and all.
         pipeline.warning_hooks.append(session.warnings.append)
-        pipeline.drain_spool()
+        session.drained = pipeline.drain_spool()
         pipeline.warning_hooks.remove(session.warnings.append)
         return session
 
@@ -117,6 +130,26 @@ class Session:
             return counts.new
         finally:
             self._draining = False
+
+    @property
+    def ours(self) -> list[str]:
+        """The brand's own handles, as every reader of this session counts them."""
+        return brand_handles(self.config.handles, self.config.watch)
+
+    @property
+    def holds_store(self) -> bool:
+        """Whether this session writes the store itself (else it spools to the one that does): only
+        the holder delivers the outbox, so no reply is ever sent by two processes."""
+        return self.store.spool is None and not self.store.readonly
+
+    async def deliver(self, senders: dict[str, Sender]) -> int:
+        """Headless delivery (`collect`): send what the agent already queued (and resend, with the
+        same key, what a crash left half-sent) on the platforms we have a sender for; rows for any
+        other platform stay queued for a process that has one. Returns how many were sent."""
+        if not self.holds_store or not senders:
+            return 0
+        self.outbox.senders.update(senders)
+        return await self.outbox.process_once(keep_unsendable=True)
 
     def tick(self) -> list[str]:
         """Timers: snoozes wake, watch windows end. Returns what the agent should hear about."""
