@@ -89,9 +89,8 @@ def source_statuses(tables: Sequence[Mapping[str, Any]], *, live: Sequence[Sourc
             continue
         try:
             from_config(dict(table), index)
-        except SourceSpecError as error:
-            reason = "; ".join([*secrets, str(error)]) if secrets else str(error)
-            rows.append(SourceStatus(name, platform, "not started", False, last_error=reason,
+        except SourceSpecError as error:  # says which secret is unset, or which key is wrong
+            rows.append(SourceStatus(name, platform, "not started", False, last_error=str(error),
                                      started=False))
             continue
         rows.append(_saved(name, platform, saved(name) if saved else {}, secrets))
