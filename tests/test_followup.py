@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import ManualClock
-from tui.champions import can_thank, champions, mark_champion, thank
+from tui.champions import can_thank, champions, mark_champion
 from tui.followup import (
     follow_up_due,
     follow_up_state,
@@ -18,14 +18,26 @@ from tui.followup import (
     overdue_follow_ups,
     promise_times,
     promises,
-    request_feedback,
     turnaround_outcome,
 )
-from tui.lifecycle import Lifecycle, TransitionError
+from tui.lifecycle import Change, Lifecycle, TransitionError
 from tui.queues import queue_of
 from tui.store import Store
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # a Wednesday
+
+
+def request_feedback(life: Lifecycle, thread_uid: str) -> Change:
+    """What the inbox's feedback step does: the thread's resolved mentions, with the rules' template."""
+    return life.apply("request-feedback", life.thread_uids(thread_uid, ["resolved"]),
+                      template=life.rules.feedback_template)
+
+
+def thank(life: Lifecycle, uid: str, *, template: str | None = "thanks", why: str = "") -> Change:
+    """What the champions screen's thanks step does."""
+    author = (life.store.mention(uid) or {}).get("author", "")
+    details = {"author": author, **({"template": template} if template else {})}
+    return life.apply("thank", [uid], why=why, **details)
 
 
 class Clock(ManualClock):
@@ -184,7 +196,7 @@ def test_feedback_is_offered_after_resolution_but_never_to_the_muted(store: Stor
     assert offer_feedback(store, "x:2") is None
     with pytest.raises(TransitionError, match="@kim is muted: no feedback requests"):
         request_feedback(life, "x:2")
-    with pytest.raises(TransitionError, match="nothing resolved"):
+    with pytest.raises(TransitionError, match="nothing to request-feedback"):
         request_feedback(life, "x:1")
 
 

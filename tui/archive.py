@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from tui.lifecycle_rules import RulesError, _merge, _read_toml, user_rules_file
+
 if TYPE_CHECKING:
     from tui.store import Store
 
@@ -93,8 +95,6 @@ def default_policy() -> ArchivePolicy:
 
 def load_policy(user: Path | None = None) -> ArchivePolicy:
     """The packaged `[archive]` table with the user's lifecycle.toml merged over it."""
-    from tui.lifecycle import RulesError, _merge, _read_toml, user_rules_file
-
     user = user if user is not None else user_rules_file()
     if not user.exists():
         return default_policy()
