@@ -40,7 +40,7 @@ def parse_since(text: str, now: datetime) -> datetime:
     elif text:
         when = maybe_time(text)
         if when is None:
-            import dateparser  # ~150 ms to import: only for a phrase, never for an ISO date
+            import dateparser  # ~100 ms to import: only for a phrase, never for an ISO date
 
             when = dateparser.parse(text, languages=["en"], settings={
                 "PREFER_DATES_FROM": "past", "RELATIVE_BASE": now.astimezone(UTC).replace(tzinfo=None),

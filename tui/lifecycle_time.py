@@ -18,7 +18,7 @@ def _tz_of(now: datetime) -> tzinfo:
 
 def dateparse(phrase: str, now: datetime) -> datetime | None:
     """dateparser, preferring the future, relative to `now` and in `now`'s zone."""
-    import dateparser  # lazy: ~150 ms to import, and only a snooze or a promise needs it
+    import dateparser  # lazy: ~100 ms to import, and only a snooze or a promise needs it
 
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)

@@ -230,7 +230,7 @@ class Pipeline:
                   counts: Counts | None = None, where: str | None = None) -> Counts:
         """Drain one source into the store, saving its cursor after each stored item."""
         counts = counts or Counts()
-        where = where or getattr(source, "where", source.name)
+        where = where or str(getattr(source, "where", None) or source.name)
         cursor = self.store.cursor(source.name)
         spool = self.store.spool
 

@@ -95,7 +95,11 @@ class Session:
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
         pipeline.update_hooks.append(lambda mention: inbox.refresh(mention["uid"]))
-        lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
+        def refile(change: Change) -> None:
+            for uid in change.uids:
+                inbox.refresh(uid)
+
+        lifecycle.listeners.append(refile)
         lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)
         session = cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
