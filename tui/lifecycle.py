@@ -90,8 +90,7 @@ class Lifecycle:
         self.walk_away_days = walk_away_days if walk_away_days is not None else self.rules.default_days
         self.listeners: list[Callable[[Change], None]] = []
         # field -> {uid: due timestamp}; only pending timers, so a tick costs what is pending.
-        self._pending: dict[str, dict[str, float]] = {"snooze_until": {}, "watch_until": {},
-                                                      "follow_up_at": {}}
+        self._pending: dict[str, dict[str, float]] = {"snooze_until": {}, "watch_until": {}}
         self._watched: dict[str, set[str]] = {}  # walked-away thread -> authors it waits on
         self._attention: dict[str, deque[float]] = {}  # watched thread -> times others spoke
         self._folds: dict[str, int] = {}  # watched thread -> reposts counted so far
@@ -213,11 +212,10 @@ class Lifecycle:
 
     # -- the index of timers and watched threads ---------------------------------------------
     def _track_timers(self, uid: str, mention: dict[str, Any] | None) -> None:
-        for field, state in (("snooze_until", "snoozed"), ("watch_until", "walked-away"),
-                             ("follow_up_at", None)):
+        for field, state in (("snooze_until", "snoozed"), ("watch_until", "walked-away")):
             pending = self._pending[field]
             when = maybe_time(mention.get(field)) if mention else None
-            if when is not None and (state is None or mention.get("state") == state):  # type: ignore[union-attr]
+            if when is not None and mention is not None and mention.get("state") == state:
                 pending[uid] = when.timestamp()
             else:
                 pending.pop(uid, None)
@@ -277,15 +275,6 @@ class Lifecycle:
         """Close, quietly, walked-away threads whose watch window has ended."""
         return [self.apply("expire-watch", uids, who=AUTO, why="the watch window ended")
                 for uids in self._by_thread(self._due("watch_until", now)).values()]
-
-    def due_follow_ups(self, now: datetime | None = None) -> list[dict[str, Any]]:
-        """Mentions whose promised follow-up time has come, oldest promise first."""
-        return [m for uid in self._due("follow_up_at", now) if (m := self.store.mention(uid))]
-
-    def pending_follow_ups(self) -> list[dict[str, Any]]:
-        """Every follow-up still owed, soonest first."""
-        order = sorted(self._pending["follow_up_at"].items(), key=lambda item: item[1])
-        return [m for uid, _ in order if (m := self.store.mention(uid))]
 
     def tick(self, now: datetime | None = None) -> list[Change]:
         """Run the timers: wake snoozes, notice repost bursts, end watch windows. Call it every
@@ -361,9 +350,6 @@ class Lifecycle:
     def escalate(self, uids: Iterable[str], team: str, note: str = "") -> Change:
         return self.apply("escalate", uids, why=note, team=team, note=note)
 
-    def answer_escalation(self, uids: Iterable[str], note: str = "") -> Change:
-        return self.apply("answer-escalation", uids, why=note, note=note)
-
     def snooze(self, uids: Iterable[str], when: str | datetime) -> Change:
         """Snooze until a time or a phrase ("2h", "tomorrow 9am"); WhenError says what was wrong."""
         until = when if isinstance(when, datetime) else self.read_when(when)
@@ -382,9 +368,6 @@ class Lifecycle:
         if at is not None:
             details["at"] = iso(at)
         return self.apply("reply", uids, **details)
-
-    def follow_up_done(self, uids: Iterable[str], why: str = "") -> Change:
-        return self.apply("follow-up-done", uids, why=why)
 
     # -- reading -----------------------------------------------------------------------------
     def history(self, thread_uid: str) -> list[dict[str, Any]]:

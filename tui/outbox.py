@@ -90,9 +90,6 @@ class Outbox:
         doc = self.store.outbox_item(item_id)
         return None if doc is None else {**doc, "item_id": doc.doc_id}
 
-    def for_mention(self, uid: str) -> list[dict[str, Any]]:
-        return [row for row in self.items() if row.get("uid") == uid]
-
     # -- writing -----------------------------------------------------------------------------
     def _now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
