@@ -17,8 +17,8 @@ from tui.app import TurnaroundApp, make_app
 from tui.cli import main
 from tui.config import Config
 from tui.screens.inbox import InboxScreen
-from tui.screens.sources import SourcesScreen, detail_text, row_cells, split_error
-from tui.session_health import SourceStatus, health_state
+from tui.screens.sources import SourcesScreen, detail_text, row_cells
+from tui.session_health import SourceStatus, health_state, split_error
 from tui.sources.base import Item, Source
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

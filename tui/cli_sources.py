@@ -7,7 +7,7 @@ import argparse
 
 from tui import paths
 from tui.cli_common import EXIT_OK, read_config, store_path, stranger_line
-from tui.session_health import source_statuses
+from tui.session_health import error_reason, source_statuses
 from tui.store import Store
 
 
@@ -22,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
     statuses = source_statuses(config.sources, saved=store.source_state if store else None)
     print(f"{'NAME':<28} {'TYPE':<10} {'HEALTH':<11} {'LAST SUCCESS':<26} {'NEXT TRY':<26} LAST ERROR")
     for status in statuses:
-        problems = [status.last_error or "", *status.warnings]
+        problems = [error_reason(status.last_error), *status.warnings]
         error = stranger_line("; ".join(problem for problem in problems if problem)) or "-"
         print(f"{status.name[:28]:<28} {status.platform:<10} {status.state:<11} "
               f"{status.last_success or '-':<26} {status.next_try or '-':<26} {error}")

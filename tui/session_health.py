@@ -12,12 +12,38 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from tui.model import parse_time
 from tui.sources.base import Source
 from tui.sources.registry import SourceSpecError, from_config, source_name
 
 STATES = ("ok", "failing", "never", "not started")
+
+
+def parse_stamp(stamp: str | None) -> datetime | None:
+    """A saved time, or None when there is none or it is unreadable (a panel never fails on it)."""
+    if not stamp:
+        return None
+    try:
+        return parse_time(stamp)
+    except (TypeError, ValueError):
+        return None
+
+
+def split_error(last_error: str | None) -> tuple[datetime | None, str]:
+    """`SourceHealth.fail` stores "TIMESTAMP reason": the time and the reason, apart."""
+    if not last_error:
+        return None, ""
+    stamp, _, reason = last_error.partition(" ")
+    when = parse_stamp(stamp)
+    return (when, reason) if when is not None else (None, last_error)
+
+
+def error_reason(last_error: str | None) -> str:
+    """The reason alone, without the time it happened."""
+    return split_error(last_error)[1]
 
 
 @dataclass(frozen=True)

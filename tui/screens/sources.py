@@ -19,10 +19,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from tui.model import parse_time
 from tui.rows import span
 from tui.sanitize import clean, one_line
-from tui.session_health import SourceStatus, source_statuses
+from tui.session_health import SourceStatus, parse_stamp, source_statuses, split_error
 from tui.sources.base import Source, SourceHealth
 
 COLUMNS = [("name", "Source"), ("platform", "Type"), ("health", "Health"), ("success", "Success"),
@@ -32,31 +31,13 @@ ERROR_CELL = 60
 """The table shows the start of an error; the detail below the table shows all of it, wrapped."""
 
 
-def _time(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    try:
-        return parse_time(stamp)
-    except (TypeError, ValueError):
-        return None
-
-
-def split_error(last_error: str | None) -> tuple[datetime | None, str]:
-    """`SourceHealth.fail` stores "TIMESTAMP reason": the time and the reason, apart."""
-    if not last_error:
-        return None, ""
-    stamp, _, reason = last_error.partition(" ")
-    when = _time(stamp)
-    return (when, reason) if when is not None else (None, last_error)
-
-
 def error_reason(health: SourceHealth) -> str:
     """The last error without its timestamp, safe for a terminal (one line)."""
     return one_line(clean(split_error(health.last_error)[1]), 300)
 
 
 def ago(stamp: str | datetime | None, now: datetime, *, none: str = "never") -> str:
-    when = stamp if isinstance(stamp, datetime) or stamp is None else _time(stamp)
+    when = stamp if isinstance(stamp, datetime) or stamp is None else parse_stamp(stamp)
     if when is None:
         return none
     seconds = (now - when).total_seconds()
@@ -67,7 +48,7 @@ def ago(stamp: str | datetime | None, now: datetime, *, none: str = "never") -> 
 
 def until(stamp: str | None, now: datetime, *, healthy: bool) -> str:
     """When the source tries again: only a failing source is waiting for a next try."""
-    when = _time(stamp)
+    when = parse_stamp(stamp)
     if when is None or healthy:
         return "-"
     seconds = (when - now).total_seconds()
