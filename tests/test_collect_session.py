@@ -48,6 +48,21 @@ def test_collect_resurfaces_a_walked_away_thread_whose_author_writes_again(tmp_p
         assert any(event["action"] == "resurface" for event in store.events())
 
 
+def test_collect_records_how_a_thread_asked_for_feedback_turned_out(tmp_path: Path) -> None:
+    db = tmp_path / "store.json"
+    assert collect(tmp_path, db, "--source", f"jsonl:{jsonl(tmp_path / 'a.jsonl', ANN)}") == 0
+    session = Session.open(Config(), db)
+    session.store.update_mention("mastodon:1", {"label": "negative", "sentiment": -0.6})
+    session.lifecycle.reply(["mastodon:1"], "So sorry, a fresh one is on its way")
+    session.lifecycle.apply("resolve", ["mastodon:1"])
+    session.lifecycle.apply("request-feedback", ["mastodon:1"], template="feedback-after-fix")
+    session.close()
+    thanks = {**AGAIN, "text": "It arrived hot and it is delicious, thank you so much!"}
+    assert collect(tmp_path, db, "--source", f"jsonl:{jsonl(tmp_path / 'b.jsonl', thanks)}") == 0
+    with Store(db, readonly=True) as store:
+        assert (store.mention("mastodon:1") or {}).get("outcome") == "turned-around"
+
+
 def _config(tmp_path: Path, server: TestServer) -> Path:
     path = tmp_path / "config.toml"
     path.write_text(f'[brand]\nname = "Acme"\n\n[[sources]]\ntype = "mastodon"\ninstance = "{server.url}"\n'
