@@ -5,6 +5,7 @@ the brand's handles and the sources' health read from one place by the CLI and t
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,19 @@ def test_collect_records_how_a_thread_asked_for_feedback_turned_out(tmp_path: Pa
     assert collect(tmp_path, db, "--source", f"jsonl:{jsonl(tmp_path / 'b.jsonl', thanks)}") == 0
     with Store(db, readonly=True) as store:
         assert (store.mention("mastodon:1") or {}).get("outcome") == "turned-around"
+
+
+def test_collect_runs_the_timers_a_snooze_that_ended_wakes(tmp_path: Path) -> None:
+    db = tmp_path / "store.json"
+    assert collect(tmp_path, db, "--source", f"jsonl:{jsonl(tmp_path / 'a.jsonl', ANN)}") == 0
+    then = datetime(2026, 11, 20, 11, 0, tzinfo=UTC)
+    session = Session.open(Config(), db, clock=lambda: then)
+    session.lifecycle.snooze(["mastodon:1"], then + timedelta(hours=1))
+    session.close()
+    assert collect(tmp_path, db, "--source", f"jsonl:{jsonl(tmp_path / 'b.jsonl', ANN)}") == 0
+    with Store(db, readonly=True) as store:
+        assert (store.mention("mastodon:1") or {})["state"] == "open"
+        assert any(event["action"] == "wake" for event in store.events())
 
 
 def _config(tmp_path: Path, server: TestServer) -> Path:

@@ -24,6 +24,9 @@ from tui.sources.base import Source
 from tui.sources.http import redact
 from tui.sources.registry import SourceSpecError, from_config, from_spec
 
+TICK_SECONDS = 5.0
+"""How often a long-running collect runs the lifecycle's timers (the inbox's interval)."""
+
 
 def _sources(args: argparse.Namespace, config: Config) -> list[Source]:
     if args.source:
@@ -97,12 +100,20 @@ async def _collect(args: argparse.Namespace, session: Session, sources: list[Sou
             await asyncio.sleep(0.1)
             await asyncio.to_thread(store.sync)
 
+    async def ticker() -> None:
+        while True:  # snoozes wake and watch windows end, as in the inbox (every 5 s there too)
+            await asyncio.sleep(TICK_SECONDS)
+            session.tick()
+
     senders = _senders(sources) if session.holds_store else {}
     session.outbox.senders.update(senders)
     stop_outbox = asyncio.Event()
     tasks = [asyncio.create_task(syncer())]
+    if session.holds_store:
+        tasks.append(asyncio.create_task(ticker()))
     if senders:
-        tasks.append(asyncio.create_task(session.outbox.run(stop_outbox, keep_unsendable=True)))
+        delivering = asyncio.create_task(session.outbox.run(stop_outbox, keep_unsendable=True))
+        tasks.append(delivering)
     # systemd stops with SIGTERM, a tmux pane with ctrl+c: either one ends the run cleanly, with
     # the store compacted and the counts printed.
     main_task = asyncio.current_task()
@@ -125,7 +136,8 @@ async def _collect(args: argparse.Namespace, session: Session, sources: list[Sou
                 _say(f"{label}: {stranger_line(str(reason))}")
         if session.holds_store:
             stop_outbox.set()
-            await asyncio.gather(*tasks[1:])
+            if senders:
+                await delivering  # finishes the send it is in, then stops
             await session.deliver(senders)  # what became due while the sources ran, once more
             session.tick()  # snoozes wake and watch windows end, as in the inbox
     except asyncio.CancelledError:
