@@ -18,7 +18,8 @@ from tui.core.corrections import (
     normalise,
     rebanded,
 )
-from tui.core.report import build_report, render_text, rows
+from tui.core.report import build_report
+from tui.core.report_text import render_text, rows
 from tui.rules.config import Config
 from tui.services.session import Session
 

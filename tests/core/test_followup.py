@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import ManualClock
-from tui.core.champions import can_thank, champions, mark_champion, thank
+from tui.core.champions import can_thank, champions, mark_champion
 from tui.core.followup import (
     follow_up_due,
     follow_up_state,
@@ -18,14 +18,26 @@ from tui.core.followup import (
     overdue_follow_ups,
     promise_times,
     promises,
-    request_feedback,
     turnaround_outcome,
 )
-from tui.core.lifecycle import Lifecycle, TransitionError
+from tui.core.lifecycle import Change, Lifecycle, TransitionError
 from tui.core.queues import queue_of
 from tui.storage.store import Store
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # a Wednesday
+
+
+def request_feedback(life: Lifecycle, thread_uid: str) -> Change:
+    """What the inbox's feedback step does: the thread's resolved mentions, with the rules' template."""
+    return life.apply("request-feedback", life.thread_uids(thread_uid, ["resolved"]),
+                      template=life.rules.feedback_template)
+
+
+def thank(life: Lifecycle, uid: str, *, template: str | None = "thanks", why: str = "") -> Change:
+    """What the champions screen's thanks step does."""
+    author = (life.store.mention(uid) or {}).get("author", "")
+    details = {"author": author, **({"template": template} if template else {})}
+    return life.apply("thank", [uid], why=why, **details)
 
 
 class Clock(ManualClock):
@@ -124,13 +136,13 @@ def test_a_reply_with_a_promise_owes_a_follow_up(store: Store, clock: Clock, lif
     assert follow_up_state(mention, datetime(2024, 5, 1, 16, 40, tzinfo=UTC)) == "due-soon"
     assert follow_up_state(mention, datetime(2024, 5, 1, 17, 0, tzinfo=UTC)) == "overdue"
     assert follow_up_state(store.mention("x:2") or {}, clock()) is None
-    assert [m["uid"] for m in life.pending_follow_ups()] == ["x:1"]
-    assert life.due_follow_ups() == []
+    assert [m["uid"] for m in store.mentions() if m.get("follow_up_at")] == ["x:1"]
+    assert overdue_follow_ups(store, clock()) == []
     clock.now = datetime(2024, 5, 1, 17, 1, tzinfo=UTC)
-    assert [m["uid"] for m in life.due_follow_ups()] == ["x:1"]
+    assert [m["uid"] for m in overdue_follow_ups(store, clock())] == ["x:1"]
     assert [m["uid"] for m in overdue_follow_ups(store, clock())] == ["x:1"]
     life.undo(change.event_id)
-    assert life.due_follow_ups() == []
+    assert overdue_follow_ups(store, clock()) == []
     assert (store.mention("x:1") or {}).get("follow_up_at") is None
 
 
@@ -141,15 +153,15 @@ def test_following_up_or_replying_again_settles_the_promise(store: Store, clock:
     life.reply(["x:1"], "Back to you within the hour")
     life.reply(["x:2"], "Back to you within the hour")
     clock.advance(hours=2)
-    assert len(life.due_follow_ups()) == 2
-    done = life.follow_up_done(["x:1"])
+    assert len(overdue_follow_ups(store, clock())) == 2
+    done = life.apply("follow-up-done", ["x:1"])
     assert (store.mention("x:1") or {})["follow_up_kept_at"] == clock().isoformat()
     life.reply(["x:2"], "Here is the answer.")
-    assert life.due_follow_ups() == []
+    assert overdue_follow_ups(store, clock()) == []
     life.reply(["x:2"], "One more thing: the invoice follows tomorrow")
     assert (store.mention("x:2") or {})["follow_up_at"] == "2024-05-02T17:00:00+00:00"
     life.undo(done.event_id)
-    assert [m["uid"] for m in life.due_follow_ups()] == ["x:1"]
+    assert [m["uid"] for m in overdue_follow_ups(store, clock())] == ["x:1"]
 
 
 def test_resolving_ends_the_follow_up_and_the_timer_survives_restarts(tmp_path: Path, clock: Clock) -> None:
@@ -162,7 +174,7 @@ def test_resolving_ends_the_follow_up_and_the_timer_survives_restarts(tmp_path: 
     store.close()
     store = Store(tmp_path / "db.json")
     life = Lifecycle(store, clock=clock, tz=UTC)
-    assert [m["uid"] for m in life.due_follow_ups(T0 + timedelta(days=3))] == ["x:1"]
+    assert [m["uid"] for m in overdue_follow_ups(store, T0 + timedelta(days=3))] == ["x:1"]
     store.close()
 
 
@@ -184,7 +196,7 @@ def test_feedback_is_offered_after_resolution_but_never_to_the_muted(store: Stor
     assert offer_feedback(store, "x:2") is None
     with pytest.raises(TransitionError, match="@kim is muted: no feedback requests"):
         request_feedback(life, "x:2")
-    with pytest.raises(TransitionError, match="nothing resolved"):
+    with pytest.raises(TransitionError, match="nothing to request-feedback"):
         request_feedback(life, "x:1")
 
 

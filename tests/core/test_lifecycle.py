@@ -177,7 +177,7 @@ def test_escalation_returns_to_its_queue_with_the_note_kept(store: Store, clock:
     mention = store.mention("x:1") or {}
     assert (mention["state"], mention["queue"]) == ("escalated", "escalated")
     assert mention["escalated_to"] == "billing"
-    life.answer_escalation(["x:1"], "refund issued")
+    life.apply("answer-escalation", ["x:1"], why="refund issued", note="refund issued")
     mention = store.mention("x:1") or {}
     assert (mention["state"], mention["queue"]) == ("open", "priority")
     assert mention["escalation_note"] == "double charge"
@@ -514,7 +514,7 @@ def test_describe(store: Store, clock: Clock) -> None:
     life = make(store, clock, agent="sam")
     life.escalate(["x:1"], "billing", "double charge")
     clock.advance(days=1)
-    life.answer_escalation(["x:1"])
+    life.apply("answer-escalation", ["x:1"], note="")
     change = life.walk_away(["x:1"], "troll", "\x1b[31mbait\x1b[0m  again\nand again")
     life.undo(change.event_id)
     lines = [life.describe(e) for e in life.history("x:1")]

@@ -16,10 +16,13 @@ from typing import Any
 import orjson
 import pytest
 
+from tui.cli import main as cli_main
 from tui.cli.command import build_parser
-from tui.cli.command import main as cli_main
+from tui.cli.report import parse_since
+from tui.cli.report import run as main
 from tui.core.queues import queue_of
-from tui.core.report import build_report, main, parse_since, render_text, rows, sparkline
+from tui.core.report import build_report, sparkline
+from tui.core.report_text import render_text, rows
 from tui.storage.store import Store
 
 DATA = Path(__file__).parents[1] / "data" / "report_set.jsonl"
@@ -339,3 +342,22 @@ async def test_the_report_screen_keeps_columns_at_80_columns(tmp_path: Path) -> 
     assert "Busiest topics" in lines and not any(line.startswith("  brightside ") for line in lines)
     assert all(line.startswith("  ") for line in champions), "indented like the CLI's"
     assert [line for line in lines if line] == [line for line in expected if line], "no line wraps"
+
+
+def test_the_report_screen_and_the_command_count_the_same_handles_as_ours(
+        db: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 14: the command took our handles from `watch`, the screen from `[brand] handles`: with a
+    config that names them the old way, the screen counted our replies as customers'."""
+    from tui.rules.config import load_config
+    from tui.services.session import Session
+    from tui.ui.screens.report import ReportScreen
+
+    code, out, _ = run(["--db", str(db), "--config", str(config), "--json"], capsys)
+    assert code == 0
+    session = Session.open(load_config(config), db, clock=lambda: NOW)
+    try:
+        shown = ReportScreen(session).report
+    finally:
+        session.close()
+    assert shown == orjson.loads(out)
+    assert "@acme" not in {row["author"] for row in shown["champions"]}

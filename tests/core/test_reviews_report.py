@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.core.report import build_report, render_text, rows
+from tui.core.report import build_report
+from tui.core.report_text import render_text, rows
 from tui.core.triage import Triager
 from tui.services.pipeline import Pipeline
 from tui.storage.store import Store

@@ -39,7 +39,7 @@ async def test_a_reply_to_a_yelp_review_is_marked_post_by_hand(tmp_path: Path) -
     try:
         said = session.send_reply("yelp:xAG4O7l-t1ubbwVAlPnDKg", "Sorry Ella, oat milk is back. Sam")
         assert "post it by hand" in said
-        row = session.outbox.for_mention("yelp:xAG4O7l-t1ubbwVAlPnDKg")[0]
+        [row] = [row for row in session.outbox.items() if row.get("uid") == "yelp:xAG4O7l-t1ubbwVAlPnDKg"]
         assert row["status"] == "manual"
         mention = session.store.mention("yelp:xAG4O7l-t1ubbwVAlPnDKg")
         assert mention is not None and mention["label"] == "negative" and mention["url"].startswith("https://")

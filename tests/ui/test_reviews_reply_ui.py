@@ -46,13 +46,13 @@ async def reply_from_the_editor(tmp_path: Path, source: Any, uid: str, done: Any
             await pilot.pause(0.05)
             if done():
                 break
-        rows = app.session.outbox.for_mention(uid)
+        rows = [row for row in app.session.outbox.items() if row.get("uid") == uid]
         assert len(rows) == 1
         for _ in range(40):
             if rows[0]["status"] == "sent":
                 break
             await pilot.pause(0.05)
-            rows = app.session.outbox.for_mention(uid)
+            rows = [row for row in app.session.outbox.items() if row.get("uid") == uid]
         return rows[0]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,11 +13,13 @@ from rich.text import Text
 from textual.widgets import DataTable, Label, Static
 
 from tests.helpers import MIXED, FeedSource, fixed_clock
+from tui.cli import main
 from tui.rules.config import Config
-from tui.sources.base import Item, Source, SourceHealth
+from tui.services.session_health import SourceStatus, health_state, split_error
+from tui.sources.base import Item, Source
 from tui.ui.app import TurnaroundApp, make_app
 from tui.ui.screens.inbox import InboxScreen
-from tui.ui.screens.sources import SourcesScreen, detail_text, health_state, row_cells, split_error
+from tui.ui.screens.sources import SourcesScreen, detail_text, row_cells
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -141,13 +145,12 @@ async def test_demo_shows_the_demo_source(tmp_path: Path) -> None:
 
 
 def test_rows_are_plain_and_relative() -> None:
-    source = Source("bsky-brand")
-    source.platform = "bluesky"
-    source.health = SourceHealth(last_success=(NOW - timedelta(minutes=5)).isoformat(),
-                                 last_error=f"{(NOW - timedelta(seconds=30)).isoformat()} HTTP 401 "
-                                            "\x1b[31mred\x1b[0m [link=x]y[/link]",
-                                 next_try=(NOW + timedelta(seconds=45)).isoformat(), healthy=False,
-                                 warnings=["follower counts unavailable: HTTP 429"])
+    source = SourceStatus("bsky-brand", "bluesky", "failing", healthy=False,
+                          last_success=(NOW - timedelta(minutes=5)).isoformat(),
+                          last_error=f"{(NOW - timedelta(seconds=30)).isoformat()} HTTP 401 "
+                                     "\x1b[31mred\x1b[0m [link=x]y[/link]",
+                          next_try=(NOW + timedelta(seconds=45)).isoformat(),
+                          warnings=("follower counts unavailable: HTTP 429",))
     cells = row_cells(source, NOW)
     assert all(isinstance(cell, Text) and not cell.spans for key, cell in cells.items() if key != "health")
     assert str(cells["success"]) == "5m ago"
@@ -158,5 +161,71 @@ def test_rows_are_plain_and_relative() -> None:
     assert "last error (30s ago): HTTP 401" in detail
     assert "⚠ follower counts unavailable: HTTP 429" in detail
     assert split_error("no timestamp here") == (None, "no timestamp here")
-    assert health_state(SourceHealth()) == "never"
-    assert health_state(SourceHealth(), delivered=3) == "ok"
+    assert health_state(True, None) == "never"
+    assert health_state(True, None, delivered=3) == "ok"
+    assert health_state(False, None) == "failing"
+
+
+UNSTARTABLE = [{"type": "bluesky", "handle": "brand.bsky.social",
+                "app_password_env": "TURNAROUND_TEST_UNSET"},
+               {"type": "mastodon", "name": "half-done"}]
+"""Issue 14: one source whose secret is unset, one incomplete table: the app cannot start either."""
+
+
+def _config_file(tmp_path: Path, tables: list[dict[str, Any]]) -> Path:
+    lines = []
+    for table in tables:
+        lines.append("[[sources]]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+async def test_sources_that_could_not_start_are_listed_with_why(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.delenv("TURNAROUND_TEST_UNSET", raising=False)
+    app = make_app(Config(sources=UNSTARTABLE), tmp_path / "store.json", clock=fixed_clock)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("S")
+        screen = app.screen
+        assert isinstance(screen, SourcesScreen)
+        bluesky, mastodon = table_rows(screen)
+        assert bluesky[:3] == ["bluesky-1", "bluesky", "⊘ not started"]
+        assert bluesky[-1].startswith("sources[1] (bluesky): needs an app")
+        detail = str(screen.query_one("#source-detail", Static).content)
+        assert "not started: " in detail and "$TURNAROUND_TEST_UNSET is empty" in detail
+        assert mastodon[:3] == ["half-done", "mastodon", "⊘ not started"]
+        await pilot.press("j")
+        assert "'instance' must be" in str(screen.query_one("#source-detail", Static).content)
+        title = str(screen.query_one("#sources-title", Label).content)
+        assert "No sources running" not in title and "⊘ 2 not started" in title
+    config = _config_file(tmp_path, UNSTARTABLE)
+    assert main(["sources", "--config", str(config), "--db", str(tmp_path / "store.json")]) == 0
+    out = capsys.readouterr().out
+    [bluesky_line] = [line for line in out.splitlines() if line.startswith("bluesky-1")]
+    [mastodon_line] = [line for line in out.splitlines() if line.startswith("half-done")]
+    assert "not started" in bluesky_line and "TURNAROUND_TEST_UNSET" in bluesky_line
+    assert "not started" in mastodon_line and "instance" in mastodon_line
+
+
+class StuckFeed(Source):
+    """Fails and then waits for its next try, as the HTTP sources do: it never ends by itself."""
+
+    platform = "rss"
+
+    async def items(self, cursor: Any) -> AsyncIterator[Item]:
+        self.health.fail("HTTP 503 from https://status.example", retry_in=600)
+        await asyncio.sleep(3600)
+        yield Item()  # pragma: no cover
+
+
+async def test_the_failure_the_app_saw_is_what_the_sources_command_shows(tmp_path: Path, capsys) -> None:
+    tables = [{"type": "rss", "name": "status-feed", "url": "https://status.example/feed"}]
+    db = tmp_path / "store.json"
+    app = make_app(Config(sources=tables), db, sources=[StuckFeed("status-feed")], clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "⚠ 1 source failing (S)" in status_line(app))
+    assert main(["sources", "--config", str(_config_file(tmp_path, tables)), "--db", str(db)]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("status-feed")]
+    assert "failing" in line and "HTTP 503 from https://status.example" in line

@@ -1,7 +1,8 @@
-"""The `turnaround` command: the inbox, plus headless subcommands that share its pipeline.
+"""The `turnaround` command: its argument parser and `main()`; each subcommand is a module of its
+own (tui/cli/<command>.py), sharing the inbox's session.
 
 Start-up matters (`lint` and `triage` run from editor hooks and scripts), so this module imports only
-argparse at the top and each command imports what it needs when it runs: `lint` never loads asyncio,
+argparse at the top and imports a command's module only when it runs: `lint` never loads asyncio,
 httpx, TinyDB, Textual or Rich. tests/test_import_hygiene.py holds us to it.
 """
 
@@ -15,16 +16,9 @@ from tui import __version__
 
 TYPE_CHECKING = False  # not `from typing`: importing typing costs `lint` ~10 ms of start-up
 if TYPE_CHECKING:
-    from pathlib import Path
     from typing import Any
 
-    from tui.rules.config import Config
-
-EXPORT_FIELDS = ("uid", "id", "source", "author", "author_name", "followers", "created_at", "url",
-                 "in_reply_to", "thread", "text", "label", "sentiment", "kind", "priority", "queue",
-                 "state", "read", "tags", "first_response_at", "closed_at")
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_SOURCE = 0, 1, 2, 3
+EXIT_USAGE = 2  # the others are in tui/cli/common.py, which this module does not import (start-up)
 EXIT_STATUS = """\
 exit status:
   0    success
@@ -47,19 +41,6 @@ class UsageError(Exception):
 def _die(message: str, code: int = EXIT_USAGE) -> int:
     print(f"turnaround: {message}", file=sys.stderr)
     return code
-
-
-def read_config(path: str | None) -> Config | None:
-    """The config named on the command line, else the user's file if there is one, else None."""
-    from pathlib import Path
-
-    from tui.rules.config import load_config
-    from tui.storage import paths
-
-    if path is not None:
-        return load_config(Path(path))
-    default = paths.config_file()
-    return load_config(default) if default.exists() else None
 
 
 def _add_store_args(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -179,23 +160,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         _merge_globals(args)
+        # Each command's module is imported only when it runs: `lint`, `triage` and --help start
+        # from editor hooks and scripts, and must not pay for asyncio, TinyDB or Textual.
         if args.command == "collect":
             import asyncio
 
-            return asyncio.run(cmd_collect(args))
-        if args.command == "triage":
-            return cmd_triage(args)
-        if args.command == "export":
-            return cmd_export(args)
-        if args.command == "sources":
-            return cmd_sources(args)
-        if args.command == "archive":
-            return cmd_archive(args)
-        if args.command == "report":
-            from tui.core.report import main as report_main
+            from tui.cli import collect as cli_collect
 
-            return report_main(args)
-        return cmd_app(args)
+            return asyncio.run(cli_collect.run(args))
+        if args.command == "triage":
+            from tui.cli import triage as cli_triage
+
+            return cli_triage.run(args)
+        if args.command == "export":
+            from tui.cli import export as cli_export
+
+            return cli_export.run(args)
+        if args.command == "sources":
+            from tui.cli import sources as cli_sources
+
+            return cli_sources.run(args)
+        if args.command == "archive":
+            from tui.cli import archive as cli_archive
+
+            return cli_archive.run(args)
+        if args.command == "report":
+            from tui.cli import report as cli_report
+
+            return cli_report.run(args)
+        from tui.cli import app as cli_app
+
+        return cli_app.run(args)
     except UsageError as error:
         return _die(str(error))
     except Exception as error:
@@ -206,289 +201,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-
-
-def store_path(args: argparse.Namespace, *, demo: bool = False) -> Path:
-    from pathlib import Path
-
-    from tui.storage import paths
-
-    if getattr(args, "db", None):
-        return Path(args.db)
-    return paths.demo_store() if demo else paths.default_store()
-
-
-def cmd_app(args: argparse.Namespace) -> int:
-    from tui.rules.config import Config, demo_config
-    from tui.storage import paths
-    from tui.storage.store import Store
-
-    config = read_config(args.config)
-    demo = args.demo or config is None
-    if demo and not args.db:
-        # The demo replays into a fresh store of its own each time, unless another demo holds it.
-        Store.reset(paths.demo_store())
-    from tui.ui.app import make_app
-
-    app = make_app(config=demo_config() if demo else config or Config(),
-                   db=store_path(args, demo=demo), demo=demo)
-    app.run()
-    return app.return_code or 0
-
-
-def _one_line(text: str) -> str:
-    from tui.core.sanitize import clean, one_line
-
-    return one_line(clean(text), 300)
-
-
-async def cmd_collect(args: argparse.Namespace) -> int:
-    import asyncio
-    import contextlib
-    import signal
-
-    from tui.core.triage import Triager
-    from tui.rules.config import Config
-    from tui.services.pipeline import Pipeline
-    from tui.sources.http import redact
-    from tui.sources.registry import SourceSpecError, from_config, from_spec
-    from tui.storage import paths
-    from tui.storage.store import Store
-
-    config = read_config(args.config)
-    try:
-        if args.source:
-            sources = [from_spec(spec, once=args.once) for spec in args.source]
-        else:
-            sources = [from_config(t, i) for i, t in enumerate((config or Config()).sources, 1)]
-            for source in sources:
-                if hasattr(source, "once"):
-                    source.once = args.once  # one pass and stop, for cron
-    except SourceSpecError as error:
-        return _die(str(error))
-    if not sources:
-        return _die("no sources: pass --source SPEC or configure [[sources]] in the config")
-    # Each source's errors and warnings go to stderr as they happen (its SourceHealth tells us), one
-    # line naming the source; names can hold a URL, so they are redacted like the reasons are.
-    failed: set[str] = set()
-    for source in sources:
-        label = redact(source.name)
-
-        def tell(level: str, text: str, label: str = label) -> None:
-            if level == "error":
-                failed.add(label)
-            prefix = "warning: " if level == "warning" else ""
-            print(f"turnaround: {label}: {prefix}{_one_line(text)}", file=sys.stderr, flush=True)
-
-        source.health.listeners.append(tell)
-    triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
-    store = Store.open_or_spool(store_path(args))  # held by the inbox: hand mentions to it
-    for warning in store.warnings:
-        print(f"turnaround: {warning}", file=sys.stderr)
-    pipeline = Pipeline(store, triager, ours=(config or Config()).handles)
-    pipeline.warning_hooks.append(lambda line: print(f"turnaround: {line}", file=sys.stderr, flush=True))
-    counts = pipeline.drain_spool()  # what an earlier collect handed to an inbox since closed
-
-    def report(outcome: Any) -> None:
-        if outcome.status == "invalid":
-            print(counts.problems[-1], file=sys.stderr, flush=True)
-
-    async def syncer() -> None:
-        while True:
-            await asyncio.sleep(0.1)
-            await asyncio.to_thread(store.sync)
-
-    sync_task = asyncio.create_task(syncer())
-    # systemd stops with SIGTERM, a tmux pane with ctrl+c: either one ends the run cleanly, with
-    # the store compacted and the counts printed.
-    main_task = asyncio.current_task()
-    loop = asyncio.get_running_loop()
-    if main_task is not None:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(signum, main_task.cancel)
-    try:
-        results = await asyncio.gather(
-            *(pipeline.run(source, on_outcome=report, counts=counts) for source in sources),
-            return_exceptions=True,
-        )
-        for source, result in zip(sources, results, strict=True):
-            label = redact(source.name)
-            if isinstance(result, BaseException) and label not in failed:
-                # Not reported through its health: say what, never the details (they may hold secrets).
-                reason = getattr(result, "strerror", None) or type(result).__name__
-                failed.add(label)
-                print(f"turnaround: {label}: {_one_line(str(reason))}", file=sys.stderr)
-    except asyncio.CancelledError:
-        pass
-    finally:
-        sync_task.cancel()
-        for source in sources:
-            await source.aclose()
-        store.close()
-        print(counts)
-    unhealthy = {redact(s.name) for s in sources if not s.health.healthy}
-    if unhealthy or (failed and args.once):
-        return EXIT_SOURCE
-    return EXIT_INVALID if counts.invalid else EXIT_OK
-
-
-def _read_lines(path: str) -> tuple[str, Any]:
-    from pathlib import Path
-
-    from tui.rules.config import ConfigError
-
-    if path == "-":
-        return "<stdin>", sys.stdin.buffer
-    try:
-        return Path(path).name, open(path, "rb")
-    except OSError as error:
-        raise ConfigError(path, problem=f"cannot read ({error.strerror})") from None
-
-
-def cmd_triage(args: argparse.Namespace) -> int:
-    import orjson
-
-    from tui.core.model import MentionError, parse_mention, parse_time
-    from tui.core.sanitize import one_line
-    from tui.core.triage import Triager
-    from tui.storage import paths
-    from tui.storage.jsonio import SURROGATE_WARNING, decode_line
-
-    where, handle = _read_lines(args.path)
-    triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
-    invalid = 0
-    warned = False
-    rows: list[dict[str, Any]] = []
-    for number, line in enumerate(handle, 1):
-        if not line.strip():
-            continue
-        data, problem, repaired = decode_line(line)
-        if repaired and not warned:
-            warned = True
-            print(f"{where}:{number}: warning: {SURROGATE_WARNING}", file=sys.stderr)
-        try:
-            if problem:
-                raise MentionError(problem)
-            mention = parse_mention(data)
-        except MentionError as error:
-            invalid += 1
-            print(f"{where}:{number}: {error}", file=sys.stderr)
-            continue
-        result = triager.triage(mention["text"], followers=mention.get("followers"),
-                                created_at=parse_time(mention["created_at"]), explain=args.explain)
-        row = {"id": mention["id"], "label": result.label, "sentiment": result.sentiment,
-               "kind": result.kind, "priority": result.priority, "queue": result.queue,
-               "lang": result.lang}
-        if args.explain:
-            row["why"] = [result.describe(), *map(str, result.why)]
-        if args.json:
-            sys.stdout.write(orjson.dumps(row).decode() + "\n")
-        else:
-            row["text"] = mention["text"]
-            rows.append(row)
-    if not args.json and rows:
-        print(f"{'ID':<14} {'QUEUE':<12} {'KIND':<10} {'LABEL':<9} {'SENT':>6} {'PRI':>4}  TEXT")
-        for row in rows:
-            text = " ".join(row["text"].split())[:60]
-            label = row["label"] if row["lang"] == "en" else f"?({row['lang']})"
-            print(f"{row['id'][:14]:<14} {row['queue']:<12} {row['kind']:<10} {label:<9} "
-                  f"{row['sentiment']:>6.2f} {row['priority']:>4}  {text}")
-            for line in row.get("why", ()):
-                print(f"{'':<14}   {one_line(line, 200)}")
-    return EXIT_INVALID if invalid else EXIT_OK
-
-
-def export_row(mention: dict[str, Any]) -> dict[str, Any]:
-    from tui.core.model import canonical
-
-    row = canonical(mention)
-    for field in EXPORT_FIELDS:
-        if field in mention and field not in row:
-            row[field] = mention[field]
-    return row
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    import orjson
-
-    from tui.storage.store import Store
-
-    path = store_path(args)
-    if not path.exists() and not Path(str(path) + ".log").exists():
-        return _die(f"{path}: no store here yet (run the app or `turnaround collect` first)")
-    store = Store(path, readonly=True)
-    out = sys.stdout
-    if args.format == "jsonl":
-        for mention in store.all_mentions():
-            out.write(orjson.dumps(export_row(mention)).decode() + "\n")
-    else:
-        import csv
-
-        from tui.core.sanitize import csv_cell
-
-        # Mention text is a stranger's: a cell a spreadsheet would run as a formula gets a leading
-        # quote, and every text cell is quoted (OWASP, CSV injection).
-        writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore",
-                                quoting=csv.QUOTE_NONNUMERIC)
-        writer.writeheader()
-        for mention in store.all_mentions():
-            row = export_row(mention)
-            row["tags"] = " ".join(row.get("tags") or ())
-            writer.writerow({field: csv_cell(row.get(field)) for field in EXPORT_FIELDS})
-    return 0
-
-
-def cmd_archive(args: argparse.Namespace) -> int:
-    """What compaction does on its own, by hand: settled threads past the age in lifecycle.toml's
-    `[archive]` move to the archive beside the store."""
-    from pathlib import Path
-
-    from tui.storage.archive import load_policy
-    from tui.storage.store import Store
-
-    path = store_path(args)
-    if not path.exists() and not Path(str(path) + ".log").exists():
-        return _die(f"{path}: no store here yet (run the app or `turnaround collect` first)")
-    policy = load_policy()
-    with Store(path) as store:
-        for warning in store.warnings:
-            print(f"turnaround: {warning}", file=sys.stderr)
-        if args.reindex:
-            store.archive.reindex()
-        moved = store.archive_settled(policy=policy)
-        left = store.mention_count()
-        where = store.archive.dir
-    days = policy.after.total_seconds() / 86400
-    print(f"Archived {moved} mention(s) settled more than {days:g} days ago to {where}; "
-          f"{left} stay in the store.")
-    return EXIT_OK
-
-
-def cmd_sources(args: argparse.Namespace) -> int:
-    from tui.sources.registry import source_name
-    from tui.storage import paths
-    from tui.storage.store import Store
-
-    config = read_config(args.config)
-    if config is None or not config.sources:
-        print("No sources configured. Add [[sources]] tables to "
-              f"{args.config or paths.config_file()} (see README: Configuration).")
-        return 0
-    path = store_path(args)
-    store = Store(path, readonly=True) if path.exists() else None
-    print(f"{'NAME':<28} {'TYPE':<10} {'HEALTH':<8} {'LAST SUCCESS':<26} {'NEXT TRY':<26} LAST ERROR")
-    for index, table in enumerate(config.sources, 1):
-        name = source_name(table, index)
-        state = store.source_state(name) if store else {}
-        health = "ok" if state.get("healthy", True) else "failing"
-        if not state:
-            health = "never"
-        print(f"{name[:28]:<28} {table['type']:<10} {health:<8} {state.get('last_success') or '-':<26} "
-              f"{state.get('next_try') or '-':<26} {state.get('last_error') or '-'}")
-    return 0
 
 
 if __name__ == "__main__":

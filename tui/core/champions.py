@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.core.lifecycle import Change, Lifecycle, TransitionError
 from tui.core.model import now_utc, parse_time
 from tui.storage.store import Store
 
@@ -37,18 +36,6 @@ def mark_champion(store: Store, author: str, *, champion: bool = True,
 def can_thank(store: Store, author: str) -> bool:
     """Whether a templated thanks may go to this author (not to muted ones)."""
     return not store.author(author).get("muted")
-
-
-def thank(lifecycle: Lifecycle, uid: str, *, template: str | None = THANKS_TEMPLATE, why: str = "") -> Change:
-    """Record that we thanked the author of a mention (an undoable event). With a template, refused
-    for a muted author."""
-    mention = lifecycle.store.mention(uid)
-    if mention is None:
-        raise TransitionError("nothing to thank")
-    details: dict[str, Any] = {"author": mention.get("author", "")}
-    if template:
-        details["template"] = template
-    return lifecycle.apply("thank", [uid], why=why, **details)
 
 
 def champions(store: Store, *, since: datetime | None = None,

@@ -12,16 +12,9 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.core.lifecycle import (
-    Change,
-    Lifecycle,
-    Rules,
-    TransitionError,
-    customer_of,
-    dateparse,
-    default_rules,
-    is_negative,
-)
+from tui.core.lifecycle_rules import Rules, default_rules
+from tui.core.lifecycle_signs import customer_of, is_negative
+from tui.core.lifecycle_time import dateparse
 from tui.core.model import maybe_time
 from tui.storage.store import Store
 
@@ -134,14 +127,6 @@ def offer_feedback(store: Store, thread_uid: str, *, rules: Rules | None = None,
     if _muted(store, customer_of(thread, ours), thread):
         return None
     return rules.feedback_template
-
-
-def request_feedback(lifecycle: Lifecycle, thread_uid: str, template: str | None = None) -> Change:
-    """Ask a resolved thread's author for feedback (recorded, undoable); refused for muted authors."""
-    uids = lifecycle.thread_uids(thread_uid, ["resolved"])
-    if not uids:
-        raise TransitionError("nothing resolved to ask feedback on")
-    return lifecycle.apply("request-feedback", uids, template=template or lifecycle.rules.feedback_template)
 
 
 def turnaround_outcome(store: Store, thread_uid: str, *, rules: Rules | None = None,

@@ -6,77 +6,59 @@ Transitions are stored as `events` in the store; nothing here knows about the UI
 
 Steps the inbox takes by itself (a snooze ending, a walked-away thread resurfacing or closing when its
 watch window ends) are events too, by `auto`, so they show in the history and undo like any other.
-The rules (reasons, presets, thresholds, word lists, the history's verbs) are data:
-`tui/rules/data/lifecycle.toml`, merged with the user's own `lifecycle.toml`.
+
+This module keeps the `Lifecycle` (applying, undoing, timers, watched threads) and the API; the jobs
+it relies on live beside it: `lifecycle_transitions` (the state machine as tables), `lifecycle_rules`
+(the rules as data: tui/rules/data/lifecycle.toml merged with the user's), `lifecycle_time` (snooze times),
+`lifecycle_history` (events as text), `lifecycle_signs` (who a thread is with, lose-lose signs) and
+`lifecycle_routing` (escalation teams).
 """
 
 from __future__ import annotations
 
-import functools
-import re
-import tomllib
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
-from importlib import resources
-from pathlib import Path
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
+from tui.core.followup import turnaround_outcome
+from tui.core.lifecycle_history import describe
+from tui.core.lifecycle_routing import suggest_team
+from tui.core.lifecycle_rules import (
+    PromisePattern,
+    Rules,
+    RulesError,
+    _merge,
+    _read_toml,
+    default_rules,
+    load_rules,
+    load_user_rules,
+    user_rules_file,
+)
+from tui.core.lifecycle_signs import Sign, brand_handles, customer_of, is_negative, lose_lose, our_handles
+from tui.core.lifecycle_time import WhenError, dateparse, iso, parse_when, read_when
+from tui.core.lifecycle_transitions import (
+    ENDS_FOLLOW_UP,
+    IN_PLACE,
+    TRANSITIONS,
+    Step,
+    TransitionError,
+    fields_for,
+)
 from tui.core.model import maybe_time, now_utc, parse_time
 from tui.core.queues import queue_of
-from tui.core.sanitize import clean, one_line
-from tui.rules.datafile import UserFileError, line_of
-from tui.rules.datafile_models import LifecycleFile
-from tui.rules.datafile_schema import check, merge, read_toml
 from tui.storage.store import Store
 
-# action -> (states it may start from, state it leads to). None: any state / state unchanged.
-TRANSITIONS: dict[str, tuple[frozenset[str] | None, str | None]] = {
-    "done": (None, "done"),
-    "reopen": (None, "open"),
-    "reply": (None, "replied"),
-    "resolve": (frozenset({"open", "replied", "escalated"}), "resolved"),
-    "request-feedback": (frozenset({"resolved"}), "feedback-requested"),
-    "close": (None, "closed"),
-    "escalate": (None, "escalated"),
-    "answer-escalation": (frozenset({"escalated"}), "open"),
-    "snooze": (None, "snoozed"),
-    "wake": (frozenset({"snoozed"}), "open"),
-    "walk-away": (None, "walked-away"),
-    # `open` too: the new message that brings a watched thread back comes up to priority with it.
-    "resurface": (frozenset({"walked-away", "open"}), "open"),
-    "expire-watch": (frozenset({"walked-away"}), "closed"),
-    "read": (None, None),
-    "unread": (None, None),
-    "tag": (None, None),
-    "untag": (None, None),
-    "thank": (None, None),
-    "statement": (None, None),
-    "follow-up-done": (None, None),
-    "record-outcome": (None, None),
-    # Triage corrected by an agent (tui/core/corrections.py): label, kind, queue; the state stays.
-    "correct": (None, None),
-}
-# Actions that leave the mention where it is in the queues.
-IN_PLACE = frozenset({"read", "unread", "tag", "untag", "thank", "statement", "follow-up-done",
-                      "record-outcome"})
-# Actions after which a promised follow-up no longer stands.
-ENDS_FOLLOW_UP = frozenset({"done", "resolve", "close", "walk-away", "expire-watch", "follow-up-done"})
+__all__ = [
+    "AUTO", "ENDS_FOLLOW_UP", "IN_PLACE", "TRANSITIONS", "Change", "Lifecycle", "PromisePattern", "Rules",
+    "RulesError", "Sign", "TransitionError", "WhenError", "_merge", "_read_toml", "brand_handles",
+    "customer_of", "dateparse", "default_rules", "is_negative", "load_rules", "load_user_rules",
+    "our_handles", "parse_when", "read_when", "suggest_team", "user_rules_file",
+]
+
 AUTO = "auto"
 """Who the inbox's own steps are recorded as."""
-
-
-class TransitionError(ValueError):
-    """An action that does not apply to a mention's current state."""
-
-
-class WhenError(ValueError):
-    """A snooze time that cannot be read, or that has already passed; the message says which."""
-
-
-RulesError = UserFileError
-"""A lifecycle rules file that is broken; the message names the file, the line and the key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,304 +68,6 @@ class Change:
     event_id: int
     action: str
     uids: tuple[str, ...]
-
-
-# -- rules (data) --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class PromisePattern:
-    regex: re.Pattern[str]
-    when: str
-    at: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Sign:
-    """One lose-lose sign seen in a thread: a stable id, the line to show, the reason it suggests."""
-
-    id: str
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The lifecycle's tunables, read once from TOML and checked."""
-
-    positive: float
-    negative: float
-    reasons: tuple[str, ...]
-    default_days: int
-    burst_count: int
-    burst_window: timedelta
-    min_replies: int
-    improve_margin: float
-    repeat_similarity: float
-    ignore_words: frozenset[str]
-    abusive: re.Pattern[str] | None
-    sign_text: dict[str, str]
-    sign_reason: dict[str, str]
-    presets: tuple[dict[str, str], ...]
-    short_units: dict[str, str]
-    end_of_day: time
-    late_grace: timedelta
-    numbers: dict[str, int]
-    promise_patterns: tuple[PromisePattern, ...]
-    due_soon: timedelta
-    feedback_template: str
-    thanks_template: str
-    ended_at_least: float
-    spike_window: timedelta
-    spike_baseline: timedelta
-    spike_ratio: float
-    spike_min_count: int
-    busiest_topics: int
-    ignore_topics: frozenset[str]
-    top_champions: int
-    verbs: dict[str, str]
-    repeat_window: timedelta = timedelta(hours=24)
-    future_tolerance: timedelta = timedelta(minutes=5)
-
-
-_merge = merge
-"""The one merge policy (tui.rules.datafile.merge): tables merge key by key, lists extend, others replace."""
-
-
-def _abusive_pattern(words: Iterable[str]) -> re.Pattern[str] | None:
-    parts = []
-    for word in words:
-        pieces = [re.escape(p) for p in word.lower().split("*")]
-        parts.append(r"[a-z*]{0,2}".join(pieces).replace(r"\ ", r"\s+"))
-    if not parts:
-        return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(sorted(parts, key=len, reverse=True)) + r")(?!\w)",
-                      re.IGNORECASE)
-
-
-def _clock_time(value: str, where: str, table: str, key: str, text: str | None = None) -> time:
-    try:
-        return time.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise RulesError(where, None, key, f"expected a time of day like 17:00, got {value!r}",
-                         table=table, line=line_of(text, table, key)) from None
-
-
-def _build_rules(data: dict[str, Any], where: str, text: str | None = None) -> Rules:
-    """The merged tables checked against the schema (tui.rules.datafile_models.LifecycleFile): an unknown
-    or missing key, or a wrong type, is an error naming `where`, the line in `text` and the key."""
-    check(data, LifecycleFile, where, text)
-
-    def get(path: str) -> Any:
-        node: Any = data
-        for part in path.split("."):
-            node = node[part]
-        return node
-
-    try:
-        promises = []
-        for index, entry in enumerate(get("promises.pattern"), 1):
-            try:
-                regex = re.compile(entry["regex"], re.IGNORECASE)
-            except re.error as error:
-                raise RulesError(where, None, "regex", str(error),
-                                 table=f"promises.pattern[{index}]") from None
-            at = entry.get("at")
-            if at not in (None, "end_of_day"):
-                _clock_time(at, where, f"promises.pattern[{index}]", "at")
-            promises.append(PromisePattern(regex, str(entry["when"]), at))
-        signs = get("walk_away.signs")
-        return Rules(
-            positive=float(get("sentiment.positive")),
-            negative=float(get("sentiment.negative")),
-            reasons=tuple(dict.fromkeys(get("walk_away.reasons"))),
-            default_days=int(get("walk_away.default_days")),
-            burst_count=int(get("walk_away.resurface.burst_count")),
-            burst_window=timedelta(minutes=float(get("walk_away.resurface.burst_minutes"))),
-            min_replies=int(signs["min_replies"]),
-            improve_margin=float(signs["improve_margin"]),
-            repeat_similarity=float(signs["repeat_similarity"]),
-            ignore_words=frozenset(w.lower() for w in signs["ignore_words"]),
-            abusive=_abusive_pattern(signs["abusive_words"]),
-            sign_text=dict(get("walk_away.sign_text")),
-            sign_reason=dict(get("walk_away.sign_reason")),
-            presets=tuple(dict(p) for p in get("snooze.presets")),
-            short_units={k.lower(): v for k, v in get("snooze.short_units").items()},
-            end_of_day=_clock_time(get("promises.end_of_day"), where, "promises", "end_of_day", text),
-            late_grace=timedelta(minutes=float(get("promises.late_grace_minutes"))),
-            numbers={k.lower(): int(v) for k, v in get("promises.numbers").items()},
-            promise_patterns=tuple(promises),
-            due_soon=timedelta(minutes=float(get("followup.due_soon_minutes"))),
-            feedback_template=str(get("followup.feedback_template")),
-            thanks_template=str(get("followup.thanks_template")),
-            ended_at_least=float(get("turnaround.ended_at_least")),
-            spike_window=timedelta(minutes=float(get("spikes.window_minutes"))),
-            spike_baseline=timedelta(hours=float(get("spikes.baseline_hours"))),
-            spike_ratio=float(get("spikes.ratio")),
-            spike_min_count=int(get("spikes.min_count")),
-            busiest_topics=int(get("report.busiest_topics")),
-            ignore_topics=frozenset(str(w).lower() for w in get("report.ignore_topics")),
-            top_champions=int(get("report.top_champions")),
-            verbs={k: str(v) for k, v in get("describe").items()},
-            repeat_window=timedelta(hours=float(get("arrivals.repeat_fold_hours"))),
-            future_tolerance=timedelta(minutes=float(get("arrivals.future_tolerance_minutes"))),
-        )
-    except (KeyError, TypeError, ValueError, AttributeError) as error:
-        if isinstance(error, RulesError):
-            raise
-        raise RulesError(where, problem=repr(error)) from None
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    return read_toml(path)[0]
-
-
-@functools.cache
-def default_rules() -> Rules:
-    """The packaged rules alone (what tests and a user with no rules file get)."""
-    text = resources.files("tui.rules").joinpath("data/lifecycle.toml").read_text("utf-8")
-    return _build_rules(tomllib.loads(text), "tui/rules/data/lifecycle.toml")
-
-
-def user_rules_file() -> Path:
-    from tui.storage import paths
-
-    return paths.config_dir() / "lifecycle.toml"
-
-
-def load_rules(user: Path | None = None) -> Rules:
-    """The packaged rules with a user file merged over them (tables merge, lists extend); a problem
-    in the user file is a `RulesError` naming it, the line and the key."""
-    if user is None:
-        return default_rules()
-    text = resources.files("tui.rules").joinpath("data/lifecycle.toml").read_text("utf-8")
-    mine, user_text = read_toml(user)
-    return _build_rules(_merge(tomllib.loads(text), mine), str(user), user_text)
-
-
-def load_user_rules() -> Rules:
-    """What the app uses: the user's `lifecycle.toml` over the packaged one, when there is one."""
-    user = user_rules_file()
-    return load_rules(user if user.exists() else None)
-
-
-# -- small pure helpers --------------------------------------------------------------------------
-def _word_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(word.strip()).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
-
-
-def suggest_team(mention: dict[str, Any], routing: dict[str, list[str]]) -> str | None:
-    """The team whose routing keywords the mention hits most (text and topics); ties go to the team
-    listed first; None when no keyword matches."""
-    text = mention.get("text") or ""
-    topics = {str(t).lower() for t in mention.get("topics") or ()}
-    best, best_hits = None, 0
-    for team, words in routing.items():
-        hits = sum(1 for w in words if w.strip() and (w.lower() in topics or _word_pattern(w).search(text)))
-        if hits > best_hits:
-            best, best_hits = team, hits
-    return best
-
-
-def _tz_of(now: datetime) -> tzinfo:
-    return now.tzinfo or UTC
-
-
-def dateparse(phrase: str, now: datetime) -> datetime | None:
-    """dateparser, preferring the future, relative to `now` and in `now`'s zone."""
-    import dateparser
-
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    # dateparser reads wall-clock times in the zone of its base most reliably when the base is
-    # naive: give it `now` as local wall time, then put `now`'s zone back on an unzoned answer
-    # (a zone named in the text is kept, then converted).
-    settings = {
-        "PREFER_DATES_FROM": "future",
-        "RELATIVE_BASE": now.replace(tzinfo=None),
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "TIMEZONE": "UTC",
-    }
-    when = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
-    if when is None:
-        return None
-    if when.utcoffset() == timedelta(0):
-        return when.replace(tzinfo=_tz_of(now))
-    return when.astimezone(_tz_of(now))
-
-
-def read_when(text: str, now: datetime, rules: Rules | None = None) -> datetime:
-    """A snooze time from a preset or free text ("2h", "tomorrow 9am", "in 3 days", "next monday"),
-    read relative to `now` and in `now`'s time zone. Raises WhenError saying what was wrong."""
-    rules = rules or default_rules()
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    phrase = " ".join(text.strip().lower().split())
-    if not phrase:
-        raise WhenError("no time given: try 30m, 2h, tomorrow 9am, next monday or in 3 days")
-    for preset in rules.presets:
-        if phrase in (preset.get("key", "").lower(), preset.get("label", "").lower()):
-            phrase = preset["when"]
-            break
-    short = re.fullmatch(r"(in\s+)?(\d+)\s*([a-z]+)", phrase)
-    if short and short.group(3) in rules.short_units:
-        phrase = f"in {short.group(2)} {rules.short_units[short.group(3)]}"
-    when = dateparse(phrase, now)
-    if when is None:
-        raise WhenError(f"could not read a time from {text.strip()!r}: "
-                        "try 30m, 2h, tomorrow 9am, next monday or in 3 days")
-    if when <= now:
-        raise WhenError(f"{text.strip()!r} is {when:%a %d %b %H:%M}, which has already passed")
-    return when
-
-
-def parse_when(text: str, now: datetime, rules: Rules | None = None) -> datetime | None:
-    """`read_when`, or None when the text is not a future time."""
-    try:
-        return read_when(text, now, rules)
-    except WhenError:
-        return None
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat(timespec="seconds")
-
-
-
-
-def our_handles(handles: Iterable[str]) -> frozenset[str]:
-    return frozenset(h.strip().lstrip("@").lower() for h in handles if h.strip())
-
-
-def is_negative(mention: dict[str, Any], rules: Rules) -> bool:
-    label = mention.get("label")
-    if label:
-        return label == "negative"
-    return float(mention.get("sentiment") or 0.0) <= rules.negative
-
-
-def customer_of(thread: list[dict[str, Any]], ours: frozenset[str]) -> str | None:
-    """The person a thread is with: the author of its oldest mention that is not ours."""
-    for mention in thread:
-        if str(mention.get("author", "")).lstrip("@").lower() not in ours:
-            return mention.get("author")
-    return None
-
-
-_WORD = re.compile(r"[a-z0-9']{3,}")
-
-
-def _words(text: str, ignore: frozenset[str]) -> frozenset[str]:
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in ignore)
-
-
-def _similar(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
-
-
-class _Blank(dict):
-    """format_map that leaves an unknown field as a question mark rather than failing."""
-
-    def __missing__(self, key: str) -> str:
-        return "?"
 
 
 # -- the state machine ---------------------------------------------------------------------------
@@ -406,8 +90,7 @@ class Lifecycle:
         self.walk_away_days = walk_away_days if walk_away_days is not None else self.rules.default_days
         self.listeners: list[Callable[[Change], None]] = []
         # field -> {uid: due timestamp}; only pending timers, so a tick costs what is pending.
-        self._pending: dict[str, dict[str, float]] = {"snooze_until": {}, "watch_until": {},
-                                                      "follow_up_at": {}}
+        self._pending: dict[str, dict[str, float]] = {"snooze_until": {}, "watch_until": {}}
         self._watched: dict[str, set[str]] = {}  # walked-away thread -> authors it waits on
         self._attention: dict[str, deque[float]] = {}  # watched thread -> times others spoke
         self._folds: dict[str, int] = {}  # watched thread -> reposts counted so far
@@ -435,7 +118,7 @@ class Lifecycle:
     def read_when(self, text: str, now: datetime | None = None) -> datetime:
         return read_when(text, self._zoned(now), self.rules)
 
-    def _zoned(self, now: datetime | None) -> datetime:
+    def _zoned(self, now: datetime | None = None) -> datetime:
         if now is None:
             return self.now()
         if now.tzinfo is None:
@@ -451,88 +134,9 @@ class Lifecycle:
         return bool(mention.get("muted") or self.store.author(mention.get("author", "")).get("muted"))
 
     def _fields_for(self, action: str, mention: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
-        allowed, target = TRANSITIONS[action]
-        state = mention.get("state", "open")
-        if allowed is not None and state not in allowed:
-            raise TransitionError(f"cannot {action} a mention that is {state}")
-        now = _iso(self.clock())
-        fields: dict[str, Any] = {}
-        if target is not None:
-            fields["state"] = target
-        if action == "read":
-            fields["read"] = True
-        elif action == "unread":
-            fields["read"] = False
-        elif action in ("tag", "untag"):
-            tags = list(mention.get("tags") or [])
-            for tag in details.get("tags") or [details["tag"]]:  # several at once: one undo
-                if action == "tag" and tag not in tags:
-                    tags.append(tag)
-                elif action == "untag" and tag in tags:
-                    tags.remove(tag)
-            fields["tags"] = tags
-        elif action == "escalate":
-            fields["escalated_to"] = details.get("team") or details.get("to")
-            fields["escalation_note"] = details.get("note", "")
-            fields["escalated_at"] = now
-        elif action == "answer-escalation":
-            # The note stays; the answer sits beside it.
-            fields["escalation_answer"] = details.get("note", "")
-        elif action == "snooze":
-            until = maybe_time(details.get("until"))
-            if until is None:
-                raise TransitionError("snooze needs a time to wake up")
-            fields["snooze_until"] = _iso(until)
-        elif action == "walk-away":
-            reason = details.get("reason", "other")
-            if reason not in self.rules.reasons:
-                raise TransitionError(f"unknown walk-away reason {reason!r} "
-                                      f"(known: {', '.join(self.rules.reasons)})")
-            until = maybe_time(details.get("until")) or self.clock() + timedelta(days=self.walk_away_days)
-            fields["watch_until"] = _iso(until)
-            fields["walk_reason"] = reason
-            fields["walked_at"] = now
-            fields["banner"] = None
-        elif action == "resurface":
-            fields["banner"] = details.get("why") or details.get("banner") or ""
-            fields["triage_queue"] = "priority"
-            fields["resurfaced_at"] = now
-        elif action == "reply":
-            from tui.core.followup import follow_up_due, promises
-
-            sent = maybe_time(details.get("at")) or self.clock()
-            fields["replied_at"] = _iso(sent)
-            if not mention.get("first_response_at"):
-                fields["first_response_at"] = fields["replied_at"]
-            text = str(details.get("text") or "")
-            due = follow_up_due(text, self._zoned(sent), self.rules)
-            if due is not None or mention.get("follow_up_at"):
-                # A new reply keeps or replaces an earlier promise.
-                fields["follow_up_at"] = _iso(due) if due else None
-                fields["promise"] = promises(text, self.rules) if due else None
-        elif action == "request-feedback":
-            if self._muted(mention):
-                who = mention.get("author", "this author")
-                raise TransitionError(f"{who} is muted: no feedback requests")
-            fields["feedback_requested_at"] = now
-            fields["feedback_template"] = details.get("template") or self.rules.feedback_template
-        elif action == "thank":
-            if details.get("template") and self._muted(mention):
-                raise TransitionError(f"{mention.get('author', 'this author')} is muted: no templated thanks")
-            fields["thanked_at"] = now
-        elif action == "statement":
-            fields["statement_id"] = details.get("statement_id")
-        elif action == "record-outcome":
-            fields["outcome"] = details.get("outcome")
-        elif action == "correct":
-            fields.update((details.get("to") or {}).get(mention["uid"]) or {})
-        if action in ENDS_FOLLOW_UP and mention.get("follow_up_at"):
-            fields["follow_up_at"] = None
-            if action == "follow-up-done":
-                fields["follow_up_kept_at"] = now
-        if action in ("done", "resolve", "close", "expire-watch") and not mention.get("closed_at"):
-            fields["closed_at"] = now
-        return fields
+        step = Step(action, mention, details, self.clock(), self.rules, self.walk_away_days, self._zoned,
+                    lambda: self._muted(mention))
+        return fields_for(step)
 
     def apply(self, action: str, uids: Iterable[str], *, why: str = "", who: str | None = None,
               **details: Any) -> Change:
@@ -562,7 +166,7 @@ class Lifecycle:
             "thread_uid": first["thread_uid"] if first else "",
             "before": before,
             "who": who or self.agent,
-            "at": _iso(self.clock()),
+            "at": iso(self.clock()),
             "why": why,
             "details": details,
         }
@@ -586,7 +190,7 @@ class Lifecycle:
             "uids": event["uids"],
             "thread_uid": event.get("thread_uid", ""),
             "who": self.agent,
-            "at": _iso(self.clock()),
+            "at": iso(self.clock()),
             "why": "",
             "details": {"undid": event["action"]},
         }
@@ -608,11 +212,10 @@ class Lifecycle:
 
     # -- the index of timers and watched threads ---------------------------------------------
     def _track_timers(self, uid: str, mention: dict[str, Any] | None) -> None:
-        for field, state in (("snooze_until", "snoozed"), ("watch_until", "walked-away"),
-                             ("follow_up_at", None)):
+        for field, state in (("snooze_until", "snoozed"), ("watch_until", "walked-away")):
             pending = self._pending[field]
             when = maybe_time(mention.get(field)) if mention else None
-            if when is not None and (state is None or mention.get("state") == state):  # type: ignore[union-attr]
+            if when is not None and mention is not None and mention.get("state") == state:
                 pending[uid] = when.timestamp()
             else:
                 pending.pop(uid, None)
@@ -672,15 +275,6 @@ class Lifecycle:
         """Close, quietly, walked-away threads whose watch window has ended."""
         return [self.apply("expire-watch", uids, who=AUTO, why="the watch window ended")
                 for uids in self._by_thread(self._due("watch_until", now)).values()]
-
-    def due_follow_ups(self, now: datetime | None = None) -> list[dict[str, Any]]:
-        """Mentions whose promised follow-up time has come, oldest promise first."""
-        return [m for uid in self._due("follow_up_at", now) if (m := self.store.mention(uid))]
-
-    def pending_follow_ups(self) -> list[dict[str, Any]]:
-        """Every follow-up still owed, soonest first."""
-        order = sorted(self._pending["follow_up_at"].items(), key=lambda item: item[1])
-        return [m for uid, _ in order if (m := self.store.mention(uid))]
 
     def tick(self, now: datetime | None = None) -> list[Change]:
         """Run the timers: wake snoozes, notice repost bursts, end watch windows. Call it every
@@ -756,30 +350,24 @@ class Lifecycle:
     def escalate(self, uids: Iterable[str], team: str, note: str = "") -> Change:
         return self.apply("escalate", uids, why=note, team=team, note=note)
 
-    def answer_escalation(self, uids: Iterable[str], note: str = "") -> Change:
-        return self.apply("answer-escalation", uids, why=note, note=note)
-
     def snooze(self, uids: Iterable[str], when: str | datetime) -> Change:
         """Snooze until a time or a phrase ("2h", "tomorrow 9am"); WhenError says what was wrong."""
         until = when if isinstance(when, datetime) else self.read_when(when)
         return self.apply("snooze", uids, why=when if isinstance(when, str) else "",
-                          until=_iso(until))
+                          until=iso(until))
 
     def walk_away(self, uids: Iterable[str], reason: str, note: str = "",
                   days: float | None = None) -> Change:
         """Leave the active queues for `walked-away`, watched for `days` (the config's default)."""
         until = self.clock() + timedelta(days=self.walk_away_days if days is None else days)
-        return self.apply("walk-away", uids, why=note, reason=reason, until=_iso(until))
+        return self.apply("walk-away", uids, why=note, reason=reason, until=iso(until))
 
     def reply(self, uids: Iterable[str], text: str = "", at: datetime | None = None) -> Change:
         """Record a sent reply; a time promise in it ("by 5pm") sets a follow-up."""
         details: dict[str, Any] = {"text": text}
         if at is not None:
-            details["at"] = _iso(at)
+            details["at"] = iso(at)
         return self.apply("reply", uids, **details)
-
-    def follow_up_done(self, uids: Iterable[str], why: str = "") -> Change:
-        return self.apply("follow-up-done", uids, why=why)
 
     # -- reading -----------------------------------------------------------------------------
     def history(self, thread_uid: str) -> list[dict[str, Any]]:
@@ -789,79 +377,20 @@ class Lifecycle:
     def describe(self, event: dict[str, Any], now: datetime | None = None) -> str:
         """One plain-text line for the thread view, e.g. "10:42 me escalated to billing: 'double
         charge'". Plain text: show it as such, never as markup."""
-        action = str(event.get("action", ""))
-        details = dict(event.get("details") or {})
-        values = _Blank({k: one_line(clean(str(v)), 60) for k, v in details.items() if v is not None})
-        values.setdefault("team", one_line(clean(str(details.get("to") or "?")), 60))
-        if event.get("undid"):
-            values["undid"] = str(event["undid"])
-        for key in ("until",):
-            when = maybe_time(details.get(key))
-            if when is not None:
-                values[key] = self._zoned(when).strftime("%a %d %b %H:%M")
-        verb = self.rules.verbs.get(action, action.replace("-", " ")).format_map(values)
-        at = maybe_time(event.get("at"))
-        stamp = ""
-        if at is not None:
-            at = self._zoned(at)
-            today = self._zoned(now).date() if now is not None else self.now().date()
-            stamp = at.strftime("%H:%M") if at.date() == today else at.strftime("%d %b %H:%M")
-        who = one_line(clean(str(event.get("who") or "?")), 40)
-        line = f"{stamp} {who} {verb}".strip()
-        why = str(event.get("why") or "")
-        if not why and action == "reply":
-            why = str(details.get("text") or "")
-        if why:
-            line += f": '{one_line(clean(why), 80)}'"
-        if event.get("undone"):
-            line += " (undone)"
-        return line
+        today = self._zoned(now).date() if now is not None else self.now().date()
+        return describe(event, self.rules.verbs, self._zoned, today)
 
     def suggest_team(self, mention: dict[str, Any], routing: dict[str, list[str]]) -> str | None:
         return suggest_team(mention, routing)
 
     def lose_lose(self, thread_uid: str) -> list[Sign]:
         """The signs that a thread cannot be won (never acted on: the agent decides)."""
-        rules = self.rules
-        thread = self.store.thread(thread_uid)
-        customer = customer_of(thread, self.ours)
-        if customer is None:
-            return []
-        theirs = [m for m in thread if m.get("author") == customer]
-        events = [e for e in self.store.events_for(thread_uid) if not e.get("undone")]
-        signs: list[Sign] = []
-
-        def sign(sign_id: str, **values: Any) -> Sign:
-            text = rules.sign_text.get(sign_id, sign_id).format_map(_Blank(values))
-            return Sign(sign_id, text, rules.sign_reason.get(sign_id, "other"))
-
-        replies = max(sum(1 for e in events if e.get("action") == "reply"),
-                      sum(1 for m in thread if self._is_ours(m)))
-        if replies >= rules.min_replies and theirs:
-            first = float(theirs[0].get("sentiment") or 0.0)
-            last = float(theirs[-1].get("sentiment") or 0.0)
-            if last <= first + rules.improve_margin:
-                signs.append(sign("replies-without-improvement", n=replies, first=first, last=last))
-        if rules.abusive is not None and any(rules.abusive.search(m.get("text") or "") for m in theirs):
-            signs.append(sign("abusive-language"))
-        offered = [t for e in events if e.get("action") in ("resolve", "request-feedback")
-                   and (t := maybe_time(e.get("at"))) is not None]
-        if offered:
-            since = min(offered)
-            everything = self.store.by_author(customer)
-            earlier = [_words(m.get("text") or "", rules.ignore_words) for m in everything
-                       if parse_time(m["created_at"]) <= since]
-            later = [_words(m.get("text") or "", rules.ignore_words) for m in everything
-                     if parse_time(m["created_at"]) > since]
-            if any(_similar(a, b) >= rules.repeat_similarity for a in later for b in earlier):
-                signs.append(sign("repeated-after-resolution"))
-        return signs
+        return lose_lose(self.store, thread_uid, self.rules, self.ours)
 
     def walk_away_signs(self, thread_uid: str) -> list[str]:
         """Which lose-lose signs the thread shows, as lines to show; empty when none."""
         return [s.text for s in self.lose_lose(thread_uid)]
 
     def turnaround_outcome(self, thread_uid: str) -> str | None:
-        from tui.core.followup import turnaround_outcome
 
         return turnaround_outcome(self.store, thread_uid, rules=self.rules, ours=self.ours)

@@ -90,9 +90,6 @@ class Outbox:
         doc = self.store.outbox_item(item_id)
         return None if doc is None else {**doc, "item_id": doc.doc_id}
 
-    def for_mention(self, uid: str) -> list[dict[str, Any]]:
-        return [row for row in self.items() if row.get("uid") == uid]
-
     # -- writing -----------------------------------------------------------------------------
     def _now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -172,18 +169,24 @@ class Outbox:
             rows.append(row)
         return rows
 
-    def next_due_in(self) -> float | None:
-        """Seconds until the earliest queued row may be tried, or None when nothing is queued."""
+    def next_due_in(self, *, keep_unsendable: bool = False) -> float | None:
+        """Seconds until the earliest queued row may be tried, or None when nothing is queued (that
+        we can send, with `keep_unsendable`)."""
         now = self.clock()
         waits = [max(0.0, (parse_time(r["next_try"]) - now).total_seconds()) if r.get("next_try") else 0.0
-                 for r in self.items() if r.get("status") == "queued"]
+                 for r in self.items() if r.get("status") == "queued"
+                 and (not keep_unsendable or r.get("platform") in self.senders)]
         return min(waits) if waits else None
 
     # -- sending -----------------------------------------------------------------------------
-    async def process_once(self) -> int:
-        """Try every due row once; returns how many were sent."""
+    async def process_once(self, *, keep_unsendable: bool = False) -> int:
+        """Try every due row once; returns how many were sent. `keep_unsendable` leaves a row whose
+        platform has no sender here queued (a headless run that does not post there) instead of
+        handing it to the agent to post by hand."""
         sent = 0
         for row in self.due():
+            if keep_unsendable and row["platform"] not in self.senders:
+                continue
             if await self._send(row):
                 sent += 1
         return sent
@@ -226,12 +229,12 @@ class Outbox:
         self._update(item_id, sent_fields(result, self._now()), durable=True)
         return True
 
-    async def run(self, stop_event: asyncio.Event) -> None:
+    async def run(self, stop_event: asyncio.Event, *, keep_unsendable: bool = False) -> None:
         """Send whatever is due, then sleep until the next row is due, something is enqueued, or stop."""
         while not stop_event.is_set():
             self._wake.clear()
-            await self.process_once()
-            wait = self.next_due_in()
+            await self.process_once(keep_unsendable=keep_unsendable)
+            wait = self.next_due_in(keep_unsendable=keep_unsendable)
             wait = IDLE_POLL if wait is None else min(max(wait, 0.05), IDLE_POLL)
             stopper = asyncio.ensure_future(stop_event.wait())
             waker = asyncio.ensure_future(self._wake.wait())

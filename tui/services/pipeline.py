@@ -230,9 +230,15 @@ class Pipeline:
                   counts: Counts | None = None, where: str | None = None) -> Counts:
         """Drain one source into the store, saving its cursor after each stored item."""
         counts = counts or Counts()
-        where = where or getattr(source, "where", source.name)
+        where = where or str(getattr(source, "where", None) or source.name)
         cursor = self.store.cursor(source.name)
         spool = self.store.spool
+
+        def save_failure(level: str, _text: str) -> None:
+            if level == "error":
+                self._save_health(source)
+
+        source.health.listeners.append(save_failure)
         async for item in source.items(cursor):
             outcome = self.handle(source, item)
             if outcome is not None:
@@ -251,11 +257,16 @@ class Pipeline:
                 if spool is not None:  # after the item's own record: the holder never skips one
                     spool.add({"k": "cursor", "name": source.name, "value": item.cursor,
                                "health": source.health.as_dict()})
-        self.store.update_source_state(source.name, **source.health.as_dict())
-        if spool is not None:
-            spool.add({"k": "state", "name": source.name, "fields": source.health.as_dict()})
+        self._save_health(source)
         await asyncio.sleep(0)
         return counts
+
+    def _save_health(self, source: Source) -> None:
+        """Keep a source's health in the store (through the spool when another process holds it), so
+        `turnaround sources` shows the failure this process saw, not an older state."""
+        self.store.update_source_state(source.name, **source.health.as_dict())
+        if self.store.spool is not None:
+            self.store.spool.add({"k": "state", "name": source.name, "fields": source.health.as_dict()})
 
     def handle(self, source: Source, item: Item) -> Outcome | None:
         if item.deleted_id is not None:

@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import Correction, corrected_fields
 from tui.core.inbox import Inbox
-from tui.core.lifecycle import Change, Lifecycle, default_rules, load_user_rules
+from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
 from tui.core.model import now_utc
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import Triager
 from tui.rules.config import Config
-from tui.services.outbox import Outbox
+from tui.services.outbox import Outbox, Sender
 from tui.services.pipeline import Counts, Pipeline
 from tui.storage import paths
 from tui.storage.archive import default_policy, load_policy
@@ -63,15 +63,21 @@ class Session:
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     """What is wrong with the user's rule files (each once); the shipped rules stand in meanwhile."""
+    drained: Counts = field(default_factory=Counts)
+    """What opening ingested from the spool (an earlier `collect` handed it over): `collect` counts it."""
     _draining: bool = field(default=False, init=False, repr=False)
     _spool_seen: int = field(default=-1, init=False, repr=False)
 
     @classmethod
     def open(cls, config: Config, db: Path, *, clock: Callable[[], datetime] = now_utc,
-             triager: Triager | None = None) -> Session:
-        """Blocking (reads the store): call it in a thread from the UI."""
+             triager: Triager | None = None, headless: bool = False) -> Session:
+        """Blocking (reads the store): call it in a thread from the UI.
+
+        `headless` (`collect`): when another turnaround holds the store, open a read-only copy whose
+        spool hands new records to the holder (whose own session runs the hooks and the outbox)
+        instead of failing."""
         with gc_paused():
-            session = cls._open(config, db, clock=clock, triager=triager)
+            session = cls._open(config, db, clock=clock, triager=triager, headless=headless)
         # What the session loaded lives as long as it does: keep it out of the cyclic GC's sight,
         # or each full collection rescans every stored mention (about 1 s at 100k).
         gc.freeze()
@@ -79,17 +85,25 @@ class Session:
 
     @classmethod
     def _open(cls, config: Config, db: Path, *, clock: Callable[[], datetime],
-              triager: Triager | None) -> Session:
+              triager: Triager | None, headless: bool) -> Session:
         problems: list[str] = []
-        store = Store(db, archive=_or_shipped(load_policy, default_policy, problems), clock=clock)
+        policy = _or_shipped(load_policy, default_policy, problems)
+        if headless:
+            store = Store.open_or_spool(db)
+            store.clock = clock
+            if store.spool is None:
+                store.archive_policy = policy
+        else:
+            store = Store(db, archive=policy, clock=clock)
         if triager is None:
             user = paths.triage_file()
             triager = _or_shipped(lambda: Triager.load(user if user.exists() else None), Triager.load,
                                   problems)
         rules = _or_shipped(load_user_rules, default_rules, problems)
-        pipeline = Pipeline(store, triager, clock=clock, ours=config.handles, rules=rules)
+        ours = brand_handles(config.handles, config.watch)
+        pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules)
         lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
-                              walk_away_days=config.walk_away_days, ours=config.handles)
+                              walk_away_days=config.walk_away_days, ours=ours)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)
         spikes = SpikeDetector.from_rules(lifecycle.rules, clock=clock)
@@ -99,14 +113,18 @@ class Session:
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
         pipeline.update_hooks.append(lambda mention: inbox.refresh(mention["uid"]))
-        lifecycle.listeners.append(lambda change: [inbox.refresh(uid) for uid in change.uids])
+        def refile(change: Change) -> None:
+            for uid in change.uids:
+                inbox.refresh(uid)
+
+        lifecycle.listeners.append(refile)
         lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)
         session = cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
                       list(store.warnings), list(dict.fromkeys(problems)))
         # What `collect` handed over while another process held the store, hooks and all.
         pipeline.warning_hooks.append(session.warnings.append)
-        pipeline.drain_spool()
+        session.drained = pipeline.drain_spool()
         pipeline.warning_hooks.remove(session.warnings.append)
         return session
 
@@ -134,6 +152,26 @@ class Session:
             return counts.new
         finally:
             self._draining = False
+
+    @property
+    def ours(self) -> list[str]:
+        """The brand's own handles, as every reader of this session counts them."""
+        return brand_handles(self.config.handles, self.config.watch)
+
+    @property
+    def holds_store(self) -> bool:
+        """Whether this session writes the store itself (else it spools to the one that does): only
+        the holder delivers the outbox, so no reply is ever sent by two processes."""
+        return self.store.spool is None and not self.store.readonly
+
+    async def deliver(self, senders: dict[str, Sender]) -> int:
+        """Headless delivery (`collect`): send what the agent already queued (and resend, with the
+        same key, what a crash left half-sent) on the platforms we have a sender for; rows for any
+        other platform stay queued for a process that has one. Returns how many were sent."""
+        if not self.holds_store or not senders:
+            return 0
+        self.outbox.senders.update(senders)
+        return await self.outbox.process_once(keep_unsendable=True)
 
     def tick(self) -> list[str]:
         """Timers: snoozes wake, watch windows end. Returns what the agent should hear about."""

@@ -11,7 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.core.report import build_report, render_text, rows
+from tui.core.report import build_report
+from tui.core.report_text import render_text, rows
 from tui.services.session import Session
 from tui.ui.widgets.footer import FittingFooter
 
@@ -33,7 +34,7 @@ class ReportScreen(Screen[None]):
         self.session = session
         config = session.config
         self.report = build_report(session.store, None, session.clock(), config.targets,
-                                   queue_targets=config.queue_targets, ours=config.handles,
+                                   queue_targets=config.queue_targets, ours=session.ours,
                                    rules=session.lifecycle.rules, brand=config.brand)
 
     def compose(self) -> ComposeResult:

@@ -1,4 +1,6 @@
-"""`S`: the source panel: each running source with its health, as `turnaround sources` prints it.
+"""`S`: the source panel: each source with its health, as `turnaround sources` prints it (both read
+`source_statuses` in tui/services/session_health.py): every configured source, also one that could not start
+(an unset secret, an incomplete table: "not started", with why), then any other running one.
 
 Rows are read from the live `SourceHealth` objects every second, so a source that starts failing, or
 recovers, shows it while the panel is open. Error text comes from servers: it is shown as plain `Text`
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,35 +19,17 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from tui.core.model import parse_time
 from tui.core.rows import span
 from tui.core.sanitize import clean, one_line
+from tui.services.session_health import SourceStatus, parse_stamp, source_statuses, split_error
 from tui.sources.base import Source, SourceHealth
 from tui.ui.widgets.footer import FittingFooter
 
 COLUMNS = [("name", "Source"), ("platform", "Type"), ("health", "Health"), ("success", "Success"),
            ("next", "Next try"), ("warnings", "Warn"), ("error", "Last error")]
-HEALTH_SYMBOL = {"ok": "✓", "failing": "✗", "never": "○"}
+HEALTH_SYMBOL = {"ok": "✓", "failing": "✗", "never": "○", "not started": "⊘"}
 ERROR_CELL = 60
 """The table shows the start of an error; the detail below the table shows all of it, wrapped."""
-
-
-def _time(stamp: str | None) -> datetime | None:
-    if not stamp:
-        return None
-    try:
-        return parse_time(stamp)
-    except (TypeError, ValueError):
-        return None
-
-
-def split_error(last_error: str | None) -> tuple[datetime | None, str]:
-    """`SourceHealth.fail` stores "TIMESTAMP reason": the time and the reason, apart."""
-    if not last_error:
-        return None, ""
-    stamp, _, reason = last_error.partition(" ")
-    when = _time(stamp)
-    return (when, reason) if when is not None else (None, last_error)
 
 
 def error_reason(health: SourceHealth) -> str:
@@ -53,17 +37,8 @@ def error_reason(health: SourceHealth) -> str:
     return one_line(clean(split_error(health.last_error)[1]), 300)
 
 
-def health_state(health: SourceHealth, delivered: int = 0) -> str:
-    """ok / failing / never: "never" is a source that has neither worked nor failed yet."""
-    if not health.healthy:
-        return "failing"
-    if health.last_success or delivered:
-        return "ok"
-    return "never"
-
-
 def ago(stamp: str | datetime | None, now: datetime, *, none: str = "never") -> str:
-    when = stamp if isinstance(stamp, datetime) or stamp is None else _time(stamp)
+    when = stamp if isinstance(stamp, datetime) or stamp is None else parse_stamp(stamp)
     if when is None:
         return none
     seconds = (now - when).total_seconds()
@@ -74,46 +49,51 @@ def ago(stamp: str | datetime | None, now: datetime, *, none: str = "never") -> 
 
 def until(stamp: str | None, now: datetime, *, healthy: bool) -> str:
     """When the source tries again: only a failing source is waiting for a next try."""
-    when = _time(stamp)
+    when = parse_stamp(stamp)
     if when is None or healthy:
         return "-"
     seconds = (when - now).total_seconds()
     return f"in {span(seconds)}" if seconds >= 1 else "now"
 
 
-def row_cells(source: Source, now: datetime, delivered: int = 0, *,
-              error_width: int = ERROR_CELL) -> dict[str, Text]:
+def _reason(status: SourceStatus) -> str:
+    """The last error without its timestamp (or why the source did not start), one safe line."""
+    return one_line(clean(split_error(status.last_error)[1]), 300)
+
+
+def row_cells(status: SourceStatus, now: datetime, *, error_width: int = ERROR_CELL) -> dict[str, Text]:
     """One table row as plain `Text` cells, keyed by column."""
-    health = source.health
-    state = health_state(health, delivered)
-    reason = error_reason(health)
+    state = status.state
+    reason = _reason(status)
     return {
-        "name": Text(one_line(clean(source.name), 24)),
-        "platform": Text(one_line(clean(source.platform), 12)),
-        "health": Text(f"{HEALTH_SYMBOL[state]} {state}", style="bold" if state == "failing" else ""),
-        "success": Text(ago(health.last_success, now)),
-        "next": Text(until(health.next_try, now, healthy=health.healthy)),
-        "warnings": Text(f"⚠ {len(health.warnings)}" if health.warnings else "-"),
+        "name": Text(one_line(clean(status.name), 24)),
+        "platform": Text(one_line(clean(status.platform), 12)),
+        "health": Text(f"{HEALTH_SYMBOL[state]} {state}", style="" if status.healthy else "bold"),
+        "success": Text(ago(status.last_success, now) if status.started else "-"),
+        "next": Text(until(status.next_try, now, healthy=status.healthy)),
+        "warnings": Text(f"⚠ {len(status.warnings)}" if status.warnings else "-"),
         "error": Text(one_line(reason, max(error_width, 8)) if reason else "-"),
     }
 
 
-def detail_text(source: Source, now: datetime, delivered: int = 0) -> Text:
+def detail_text(status: SourceStatus, now: datetime) -> Text:
     """Everything the panel knows about one source, wrapped: the full error and each warning."""
-    health = source.health
-    state = health_state(health, delivered)
+    state = status.state
     text = Text()
-    text.append(clean(source.name), "bold")
-    text.append(f" ({clean(source.platform)}) · {HEALTH_SYMBOL[state]} {state}\n")
-    text.append(f"last success {ago(health.last_success, now)} · "
-                f"next try {until(health.next_try, now, healthy=health.healthy)} · "
-                f"{delivered} item{'' if delivered == 1 else 's'} this session\n")
-    when, reason = split_error(health.last_error)
+    text.append(clean(status.name), "bold")
+    text.append(f" ({clean(status.platform)}) · {HEALTH_SYMBOL[state]} {state}\n")
+    if status.started:
+        text.append(f"last success {ago(status.last_success, now)} · "
+                    f"next try {until(status.next_try, now, healthy=status.healthy)} · "
+                    f"{status.delivered} item{'' if status.delivered == 1 else 's'} this session\n")
+    when, reason = split_error(status.last_error)
     if reason:
-        text.append(f"last error ({ago(when, now, none='time unknown')}): ", "bold")
+        label = (f"last error ({ago(when, now, none='time unknown')}): " if status.started
+                 else "not started: ")
+        text.append(label, "bold")
         text.append(clean(reason, limit=2000))
         text.append("\n")
-    for warning in health.warnings:
+    for warning in status.warnings:
         text.append("⚠ ", "bold")
         text.append(clean(warning, limit=500))
         text.append("\n")
@@ -144,13 +124,33 @@ class SourcesScreen(Screen[None]):
 
     def __init__(self, sources: Sequence[Source], *, delivered: Mapping[str, int] | None = None,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 problems: Sequence[str] = ()) -> None:
+                 problems: Sequence[str] = (),
+                 tables: Sequence[Mapping[str, Any]] | None = None,
+                 saved: Callable[[str], Mapping[str, Any]] | None = None) -> None:
+        """`problems`: with the user's files, as the start notice listed them; `tables`: the config's
+        `[[sources]]` (default: the app's); `saved`: a source's last saved health (default: the app's
+        store)."""
         super().__init__()
         self.sources = list(sources)
         self.problems = list(problems)
         """Problems with the user's files (config, rules, templates, themes), as the start notice."""
         self.delivered = delivered if delivered is not None else {}
         self.now = now
+        self.tables = tables
+        self.saved = saved
+        self.statuses: list[SourceStatus] = []
+
+    def _read(self) -> list[SourceStatus]:
+        if self.tables is None:
+            config = None if getattr(self.app, "demo", False) else getattr(self.app, "config", None)
+            self.tables = list(getattr(config, "sources", None) or ())
+        if self.saved is None:
+            session = getattr(self.app, "session", None)
+            if session is not None:
+                self.saved = session.store.source_state
+        self.statuses = source_statuses(self.tables, live=self.sources, saved=self.saved,
+                                        delivered=self.delivered)
+        return self.statuses
 
     def compose(self) -> ComposeResult:
         yield Label(id="sources-title")
@@ -164,8 +164,8 @@ class SourcesScreen(Screen[None]):
         for key, label in COLUMNS:
             table.add_column(label, key=key)
         now = self.now()
-        for index, source in enumerate(self.sources):
-            cells = row_cells(source, now, self.delivered.get(source.name, 0))
+        for index, status in enumerate(self._read()):
+            cells = row_cells(status, now)
             table.add_row(*(cells[key] for key, _ in COLUMNS), key=str(index))
         self.refresh_rows()
         self.set_interval(1, self.refresh_rows)
@@ -176,15 +176,20 @@ class SourcesScreen(Screen[None]):
         table = self.query_one(DataTable)
         now = self.now()
         width = self._error_width(table)
-        for index, source in enumerate(self.sources):
-            cells = row_cells(source, now, self.delivered.get(source.name, 0), error_width=width)
+        statuses = self._read()
+        for index, status in enumerate(statuses):
+            cells = row_cells(status, now, error_width=width)
             for key, _ in COLUMNS:
                 table.update_cell(str(index), key, cells[key], update_width=True)
-        failing = sum(not source.health.healthy for source in self.sources)
-        title = (f"Sources · {len(self.sources)} running" if self.sources
+        running = sum(status.started for status in statuses)
+        failing = sum(status.state == "failing" for status in statuses)
+        stopped = len(statuses) - running
+        title = (f"Sources · {running} running" if statuses
                  else "No sources running: add [[sources]] tables to the config (see README)")
         if failing:
             title += f" · ⚠ {failing} failing"
+        if stopped:
+            title += f" · ⊘ {stopped} not started"
         self.query_one("#sources-title", Label).update(Text(title))
         self._show_detail()
 
@@ -203,11 +208,11 @@ class SourcesScreen(Screen[None]):
     def _show_detail(self) -> None:
         table = self.query_one(DataTable)
         detail = self.query_one("#source-detail", Static)
-        if not self.sources:
+        if not self.statuses:
             detail.update(Text())
             return
-        source = self.sources[min(max(table.cursor_row, 0), len(self.sources) - 1)]
-        detail.update(detail_text(source, self.now(), self.delivered.get(source.name, 0)))
+        status = self.statuses[min(max(table.cursor_row, 0), len(self.statuses) - 1)]
+        detail.update(detail_text(status, self.now()))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_detail()

@@ -1,0 +1,23 @@
+"""`turnaround` with no subcommand: the inbox (the demo when nothing is configured)."""
+
+from __future__ import annotations
+
+import argparse
+
+from tui.cli.common import read_config, store_path
+from tui.rules.config import Config, demo_config
+from tui.storage import paths
+from tui.storage.store import Store
+from tui.ui.app import make_app
+
+
+def run(args: argparse.Namespace) -> int:
+    config = read_config(args.config)
+    demo = args.demo or config is None
+    if demo and not args.db:
+        # The demo replays into a fresh store of its own each time, unless another demo holds it.
+        Store.reset(paths.demo_store())
+    app = make_app(config=demo_config() if demo else config or Config(),
+                   db=store_path(args, demo=demo), demo=demo)
+    app.run()
+    return app.return_code or 0

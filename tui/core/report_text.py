@@ -1,0 +1,159 @@
+"""The report as text: aligned plain lines for a terminal (`turnaround report`, the report screen) and
+(metric, group, value) rows for --csv. No markup: handles and topics are strangers' words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wcwidth import wcswidth
+
+from tui.core.corrections import describe_agreement
+
+
+def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """The report as (metric, group, value) rows, for --csv."""
+    out: list[tuple[str, str, Any]] = [("mentions", "", report["mentions"]),
+                                       ("answered", "", report["answered"])]
+    for by in ("by_queue", "by_kind"):
+        prefix = by[3:]
+        for name, stats in report["first_response"][by].items():
+            out.append(("first_response_median_minutes", f"{prefix}:{name}", stats["median"]))
+            out.append(("first_response_p90_minutes", f"{prefix}:{name}", stats["p90"]))
+            out.append(("first_response_count", f"{prefix}:{name}", stats["count"]))
+    for by in ("by_kind", "by_queue"):
+        prefix = by[3:]
+        for name, share in report["within_target"][by].items():
+            out.append(("within_target_share", f"{prefix}:{name}", share["share"]))
+    out.append(("within_target_share", "all", report["within_target"]["all"]["share"]))
+    out.append(("follow_ups_owed", "", report["follow_ups"]["owed"]))
+    out.append(("follow_ups_overdue", "", report["follow_ups"]["overdue"]))
+    turnaround = report["turnaround"]
+    out.append(("negative_threads", "", turnaround["negative_threads"]))
+    out.append(("turned_around", "", turnaround["turned_around"]))
+    out.append(("turnaround_rate", "", turnaround["rate"]))
+    out.append(("negative_threads_unanswered", "", turnaround["unanswered_negative_threads"]))
+    for key in ("threads", "resurfaced", "watching"):
+        out.append((f"walked_away_{key}", "", report["walked_away"][key]))
+    for day in report["sentiment_trend"]["days"]:
+        out.append(("sentiment_mean", day["day"], day["mean"]))
+    for topic in report["busiest_topics"]:
+        out.append(("topic_mentions", topic["topic"], topic["count"]))
+    for champion in report["champions"]:
+        out.append(("champion_praise", champion["author"], champion["praise"]))
+    reviews = report["reviews"]
+    for day in reviews["days"]:
+        out.append(("rating_mean", day["day"], day["mean"]))
+    out.append(("low_star_reviews", "", reviews["low_star"]["reviews"]))
+    out.append(("low_star_answered", "", reviews["low_star"]["answered"]))
+    out.append(("low_star_median_minutes", "", reviews["low_star"]["median_minutes"]))
+    corrections = report["corrections"]
+    out.append(("triage_corrected", "", corrections["corrected"]))
+    out.append(("triage_agreed_share", "", corrections["agreed"]))
+    for name, count in corrections["fields"].items():
+        out.append(("triage_corrected", f"field:{name}", count))
+    out.append(("triage_by_lessons", "", corrections["learned"]))
+    return out
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+LABEL_MAX = 42
+"""The widest a label or handle column grows (indent included): a longer handle is cut with "…", so
+the columns after it stay put and a report line fits in 80 columns."""
+
+
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: a CJK character or an emoji takes two."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, the cut marked with an ellipsis."""
+    if _cells(text) <= width:
+        return text
+    kept, used = [], 1
+    for char in text:
+        used += max(0, _cells(char))
+        if used > width:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _columns(rows: list[list[str]], minimum: list[int], right: list[bool], gaps: list[str]) -> list[str]:
+    """Rows of cells as aligned lines: each column as wide as its widest cell (at least `minimum`),
+    measured in terminal cells; the first column cut at LABEL_MAX."""
+    rows = [[_fit(row[0], LABEL_MAX), *row[1:]] for row in rows]
+    widths = [max([least, *(_cells(row[i]) for row in rows)]) for i, least in enumerate(minimum)]
+    lines = []
+    for row in rows:
+        parts = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - _cells(cell))
+            parts.append(pad + cell if right[i] else cell + pad)
+        rest = "".join(gap + part for gap, part in zip(gaps, parts[1:], strict=True))
+        lines.append((parts[0] + rest).rstrip())
+    return lines
+
+
+def render_text(report: dict[str, Any]) -> str:
+    """The report for a terminal: plain text, no markup, its columns aligned whatever the names."""
+    lines = [f"Turnaround report · {report['mentions']} mentions"
+             + (f" since {report['since'][:10]}" if report["since"] else "")
+             + f" · {report['answered']} answered", ""]
+    table = [["First response (minutes)", "count", "median", "p90"]]
+    for by, label in (("by_queue", "queue"), ("by_kind", "kind")):
+        for name, stats in report["first_response"][by].items():
+            table.append([f"  {label} {name}", str(stats["count"]), f"{stats['median']:.1f}",
+                          f"{stats['p90']:.1f}"])
+    lines += _columns(table, [32, 5, 8, 8], [False, True, True, True], [" ", " ", " "])
+    if not report["answered"]:
+        lines.append("  (nothing answered yet)")
+    table = [["Answered within target", "due", "within"]]
+    for by, label in (("by_kind", "kind"), ("by_queue", "queue")):
+        for name, share in report["within_target"][by].items():
+            table.append([f"  {label} {name}", str(share["due"]), _pct(share["share"])])
+    table.append(["  all", str(report["within_target"]["all"]["due"]),
+                  _pct(report["within_target"]["all"]["share"])])
+    lines += ["", *_columns(table, [32, 5, 6], [False, True, True], [" ", "   "])]
+    follow = report["follow_ups"]
+    turnaround = report["turnaround"]
+    walked = report["walked_away"]
+    unanswered = turnaround.get("unanswered_negative_threads", 0)
+    lines += [
+        "",
+        f"Follow-ups: {follow['owed']} owed, {follow['overdue']} overdue",
+        f"Turnaround: {turnaround['turned_around']} of {turnaround['negative_threads']} answered negative "
+        f"threads turned around ({_pct(turnaround['rate'])})",
+        *([f"  not counted: {unanswered} negative threads nobody answered"] if unanswered else []),
+        f"Walked away: {walked['threads']} threads ({walked['resurfaced']} resurfaced, "
+        f"{walked['watching']} still watched)",
+        describe_agreement(report["corrections"]),
+    ]
+    trend = report["sentiment_trend"]
+    if trend["days"]:
+        first, last = trend["days"][0]["day"], trend["days"][-1]["day"]
+        means = [d["mean"] for d in trend["days"] if d["mean"] is not None]
+        lines.append(f"Sentiment {first} → {last}: {trend['sparkline']}  "
+                     f"(daily mean {min(means):+.2f} to {max(means):+.2f})")
+    reviews = report["reviews"]
+    if reviews["reviews"]:
+        low = reviews["low_star"]
+        median = low["median_minutes"]
+        fast = f", median {median:.0f} min to reply" if median is not None else ""
+        lines.append(f"Reviews: {reviews['reviews']}, mean {reviews['mean_rating']:.1f}★ "
+                     f"{reviews['days'][0]['day']} → {reviews['days'][-1]['day']}: {reviews['sparkline']}; "
+                     f"1-2★: {low['answered']} of {low['reviews']} answered{fast}")
+    if report["busiest_topics"]:
+        lines += ["", "Busiest topics"]
+        lines += _columns([[f"  {t['topic']}", str(t["count"]), f"({t['negative']} negative)"]
+                           for t in report["busiest_topics"]], [26, 5, 0], [False, True, False], [" ", "  "])
+    if report["champions"]:
+        lines += ["", "Champions"]
+        lines += _columns([[f"  {row['author']}", str(row["praise"]),
+                            "praise  " + ("thanked" if row["thanked"] else "not thanked yet")]
+                           for row in report["champions"]], [26, 3, 0], [False, True, False], [" ", " "])
+    return "\n".join(lines)
