@@ -19,18 +19,19 @@ to the review, so a resend after a crash replaces the reply with the same text: 
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
-from tui.core.model import MentionError, parse_time
-from tui.rules.config import secret
+from tui.core.model import MentionError
 from tui.sources.http import PayloadError, PermanentError
 from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
-from tui.sources.review_base import ReviewSource, number
+from tui.sources.review_base import ReviewSource, utc
+
+__all__ = ["API_URL", "CONFIG_KEYS", "MAX_PAGES", "PAGE_SIZE", "REPLY_LIMIT", "STARS", "TOKEN_URL",
+           "GoogleReviewsSource", "utc"]
 
 API_URL = "https://mybusiness.googleapis.com"
 TOKEN_URL = "https://oauth2.googleapis.com/token"
-CONFIG_KEYS = REVIEW_KEYS | {"account", "location", "owner_name"}
+CONFIG_KEYS = REVIEW_KEYS | {"account", "location"}
 PAGE_SIZE = 50
 """The largest page the reviews list serves."""
 MAX_PAGES = 40
@@ -39,32 +40,23 @@ REPLY_LIMIT = 4096
 """Google takes at most 4,096 bytes (UTF-8) in a review reply."""
 
 
-def utc(value: str) -> str:
-    """A platform time as ISO UTC seconds, so cursors compare as text; MentionError if unreadable."""
-    return parse_time(value).astimezone(UTC).isoformat(timespec="microseconds")
-
-
 class GoogleReviewsSource(ReviewSource):
     platform = "google"
     token_url = TOKEN_URL
+    api_url = API_URL
+    config_keys = CONFIG_KEYS
     reply_limit = REPLY_LIMIT
 
-    def __init__(self, account: str, location: str, *, owner_name: str = "owner",
-                 api_url: str = API_URL, page_size: int = PAGE_SIZE, **kw: Any) -> None:
+    def __init__(self, account: str, location: str, *, page_size: int = PAGE_SIZE, **kw: Any) -> None:
         super().__init__(kw.pop("name", None) or f"google:{location}", **kw)
         self.account = account
         self.location = location
-        self.owner_name = owner_name
-        self.api_url = api_url.rstrip("/")
         self.page_size = page_size
         self.where = f"Google reviews of location {location}"
 
     @classmethod
-    def from_config(cls, table: dict[str, Any]) -> GoogleReviewsSource:
-        """Build from a `[[sources]]` table; a wrong key or type is a ValueError naming it."""
-        unknown = sorted(set(table) - CONFIG_KEYS)
-        if unknown:
-            raise ValueError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(CONFIG_KEYS))})")
+    def platform_options(cls, table: dict[str, Any]) -> dict[str, Any]:
+        """`account` and `location`, the numeric ids (TOML may give them as integers)."""
         ids = {}
         for key in ("account", "location"):
             value = table.get(key)
@@ -74,22 +66,7 @@ class GoogleReviewsSource(ReviewSource):
                 raise ValueError(f"{key!r} must be the numeric id from accounts/{{account}}/locations/"
                                  "{location}")
             ids[key] = value.strip()
-        refresh = secret(table, "refresh_token")
-        access = secret(table, "access_token")
-        if not refresh and not access:
-            hint = (f"the environment variable {table['refresh_token_env']} is not set"
-                    if table.get("refresh_token_env") else "set 'refresh_token_env'")
-            raise ValueError(f"no OAuth refresh token: {hint}")
-        client_secret = secret(table, "client_secret")
-        if refresh and not (isinstance(table.get("client_id"), str) and client_secret):
-            raise ValueError("refreshing the token needs 'client_id' and 'client_secret_env'")
-        owner = table.get("owner_name", "owner")
-        if not isinstance(owner, str) or not owner.strip():
-            raise ValueError("'owner_name' must be a non-empty string")
-        return cls(ids["account"], ids["location"], owner_name=owner.strip(),
-                   api_url=str(table.get("api_url") or API_URL), token_url=table.get("token_url"),
-                   access_token=access, refresh_token=refresh, client_id=table.get("client_id"),
-                   client_secret=client_secret, poll_seconds=number(table, "poll_seconds", 300, 30))
+        return ids
 
     # -- conversion --------------------------------------------------------------------------
     def review_mentions(self, review: dict[str, Any]) -> list[dict[str, Any]]:

@@ -23,6 +23,9 @@ A status becomes a canonical mention: author `@acct@host` (local accts qualified
 domain), text from the content HTML (after any content warning), `in_reply_to`, and under `extra` the
 `visibility` (a reply matches it), `spoiler_text`, `language`, and `repost_of` for a boost, which the
 pipeline folds into the original. Edits (`status.update`) are not re-imported: the inbox keeps what it saw.
+
+Feeds, their requests and the conversion of statuses live in `tui.sources.mastodon_feed` (pure data
+code); this module keeps the connections (REST catch-up, streams, pacing, replies) and re-exports them.
 """
 
 from __future__ import annotations
@@ -31,13 +34,11 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from tui.rules.config import secret
 from tui.sources.base import NO_CURSOR, Item
-from tui.sources.html import html_to_text
 from tui.sources.http import (
     AuthError,
     HttpClient,
@@ -46,8 +47,14 @@ from tui.sources.http import (
     PermanentError,
     TransientError,
 )
+from tui.sources.mastodon_feed import Feed, id_key, newer, qualify, status_to_mention, with_mention
 from tui.sources.relay import NetworkSource, Sleep
 from tui.storage import jsonio
+
+__all__ = [
+    "CONFIG_KEYS", "LOW_BUDGET", "MAX_PAGES", "MIN_INTERVAL", "PAGE_LIMIT", "QUEUE_SIZE", "SLOW_INTERVAL",
+    "Feed", "MastodonSource", "id_key", "newer",
+]
 
 CONFIG_KEYS = {"type", "name", "instance", "token", "token_env", "account", "hashtags", "search", "stream",
                "poll_seconds"}
@@ -61,37 +68,6 @@ LOW_BUDGET = 20
 """Below this many requests left in the window, paginated requests slow to `SLOW_INTERVAL`."""
 SLOW_INTERVAL = 30.0
 QUEUE_SIZE = 500
-
-
-def id_key(value: str) -> tuple[int, str]:
-    """Mastodon ids are numeric strings of growing length: compare by length, then text."""
-    return len(value), value
-
-
-def newer(a: str | None, b: str | None) -> str | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if id_key(a) >= id_key(b) else b
-
-
-@dataclass
-class Feed:
-    """One thing we watch: its cursor key, how it is fetched, and whether it is streamed."""
-
-    kind: str  # notifications | tag | search
-    value: str = ""
-    streamed: bool = False
-
-    @property
-    def key(self) -> str:
-        return "notifications" if self.kind == "notifications" else f"{self.kind}:{self.value}"
-
-    @property
-    def label(self) -> str:
-        return {"notifications": "mentions", "tag": f"#{self.value}", "search": f"search {self.value!r}"}[
-            self.kind]
 
 
 class MastodonSource(NetworkSource):
@@ -172,8 +148,7 @@ class MastodonSource(NetworkSource):
     # -- helpers -----------------------------------------------------------------------------
     def qualify(self, acct: str) -> str:
         """`@user@host` for any acct; local accounts get the instance's domain."""
-        acct = acct.strip().lstrip("@")
-        return f"@{acct}" if "@" in acct else f"@{acct}@{self.domain}"
+        return qualify(acct, self.domain)
 
     def is_ours(self, acct: str) -> bool:
         return bool(self.account) and self.qualify(acct).lower() == self.qualify(self.account or "").lower()
@@ -225,38 +200,7 @@ class MastodonSource(NetworkSource):
     # -- conversion --------------------------------------------------------------------------
     def status_to_mention(self, status: dict[str, Any]) -> dict[str, Any]:
         """A Mastodon status as a canonical mention (see the module docstring)."""
-        account = status["account"]
-        original = status.get("reblog") or status
-        text = html_to_text(original.get("content") or "")
-        spoiler = html_to_text(original.get("spoiler_text") or "")
-        if spoiler:
-            text = f"CW: {spoiler}\n\n{text}" if text else f"CW: {spoiler}"
-        if not text and original.get("media_attachments"):
-            text = f"({len(original['media_attachments'])} attachment(s), no text)"
-        mention: dict[str, Any] = {
-            "id": str(status["id"]),
-            "source": "mastodon",
-            "author": self.qualify(str(account["acct"])),
-            "author_name": account.get("display_name") or account.get("username") or account["acct"],
-            "text": text,
-            "created_at": status["created_at"],
-        }
-        followers = account.get("followers_count")
-        if isinstance(followers, int) and not isinstance(followers, bool):
-            mention["followers"] = followers
-        url = status.get("url") or original.get("url") or status.get("uri")
-        if isinstance(url, str) and url:
-            mention["url"] = url
-        if status.get("in_reply_to_id"):
-            mention["in_reply_to"] = str(status["in_reply_to_id"])
-        if status.get("reblog"):
-            mention["repost_of"] = str(original["id"])
-        for field in ("visibility", "language"):
-            if isinstance(status.get(field), str):
-                mention[field] = status[field]
-        if original.get("spoiler_text"):
-            mention["spoiler_text"] = original["spoiler_text"]
-        return mention
+        return status_to_mention(status, self.domain)
 
     def _status_item(self, status: Any, where: str) -> Item:
         if not isinstance(status, dict):
@@ -277,23 +221,12 @@ class MastodonSource(NetworkSource):
 
     # -- REST --------------------------------------------------------------------------------
     async def _fetch(self, feed: Feed, since: str | None) -> list[dict[str, Any]]:
-        params: list[tuple[str, str | int]] = [("limit", self.page_limit)]
-        if since is not None:
-            params.append(("min_id", since))
-        if feed.kind == "notifications":
-            url = f"{self.instance}/api/v1/notifications"
-            params.append(("types[]", "mention"))
-        elif feed.kind == "tag":
-            url = f"{self.instance}/api/v1/timelines/tag/{quote(feed.value, safe='')}"
-        else:
-            url = f"{self.instance}/api/v2/search"
-            params += [("q", feed.value), ("type", "statuses"), ("resolve", "false")]
+        url, params = feed.request(self.instance, self.page_limit, since)
         data = await self.http.get_json(url, params=params)
-        if feed.kind == "search":
-            data = data.get("statuses") if isinstance(data, dict) else None
-        if not isinstance(data, list):
+        entries = feed.entries(data)
+        if entries is None:
             raise PayloadError(f"{self.domain}: {feed.label}: expected a list, got {type(data).__name__}")
-        return [e for e in data if isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"]]
+        return entries
 
     async def _backfill(self, feed: Feed, positions: dict[str, str]) -> AsyncIterator[
             tuple[str, str | None, Item]]:
@@ -440,16 +373,6 @@ class MastodonSource(NetworkSource):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- replies -----------------------------------------------------------------------------
-    def _with_mention(self, author: str, text: str) -> str:
-        """The reply text, starting with the author's @acct unless it already names them."""
-        user, _, host = author.lstrip("@").partition("@")
-        forms = [re.escape(f"@{user}@{host}")] if host else []
-        if not host or host.lower() == self.domain.lower():
-            forms.append(re.escape(f"@{user}") + r"(?![\w@.-])")
-        if any(re.search(rf"(?<![\w@]){form}", text, re.IGNORECASE) for form in forms):
-            return text
-        return f"{author} {text}"
-
     async def post_reply(self, in_reply_to: dict[str, Any], text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """Post `text` as a reply to a stored mention; the Idempotency-Key makes a resend harmless.
@@ -460,7 +383,7 @@ class MastodonSource(NetworkSource):
             raise AuthError("posting a reply needs an access token ('token' or 'token_env' in the config)")
         extra = in_reply_to.get("extra") or {}
         target = str(extra.get("repost_of") or in_reply_to["id"])
-        form = {"status": self._with_mention(in_reply_to["author"], text), "in_reply_to_id": target}
+        form = {"status": with_mention(in_reply_to["author"], text, self.domain), "in_reply_to_id": target}
         visibility = extra.get("visibility") or in_reply_to.get("visibility")
         if visibility in ("public", "unlisted", "private", "direct"):
             form["visibility"] = visibility
@@ -472,4 +395,3 @@ class MastodonSource(NetworkSource):
         if not isinstance(status, dict) or not status.get("id"):
             raise PayloadError(f"{self.domain}: the reply was sent but the answer has no status id")
         return {"id": str(status["id"]), "url": status.get("url") or status.get("uri")}
-

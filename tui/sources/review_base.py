@@ -8,25 +8,39 @@ credentials problem and is reported as such.
 Reviews are collected by polling: every `poll_seconds` the source fetches what changed since its cursor
 (an update time), hands the reviews over oldest first, each carrying the cursor up to itself, so a
 restart resumes without a gap and an edited review (a newer update time) comes back as an update.
+
+Configuration: `ReviewSource.from_config` reads what every platform shares (unknown keys, the OAuth
+secrets, `owner_name`, `api_url`, `token_url`, `poll_seconds`), so each platform only names its own keys
+in `config_keys` and reads them in `platform_options`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from datetime import UTC
+from typing import Any, Self
 
+from tui.core.model import parse_time
+from tui.rules.config import secret
 from tui.sources.base import NO_CURSOR, Item
 from tui.sources.http import AuthError, HttpClient, PayloadError
 from tui.sources.relay import NetworkSource
 
-CONFIG_KEYS = {"type", "name", "poll_seconds", "client_id", "client_secret", "client_secret_env",
-                    "refresh_token", "refresh_token_env", "access_token", "access_token_env", "token_url",
-                    "api_url"}
+CONFIG_KEYS = frozenset({
+    "type", "name", "poll_seconds", "client_id", "client_secret", "client_secret_env", "refresh_token",
+    "refresh_token_env", "access_token", "access_token_env", "token_url", "api_url", "owner_name",
+})
 """Keys every review source accepts; each platform adds its own."""
 
 
+def utc(value: str) -> str:
+    """A platform time as ISO UTC seconds, so cursors compare as text; MentionError if unreadable."""
+    return parse_time(value).astimezone(UTC).isoformat(timespec="microseconds")
+
+
 def number(table: Mapping[str, Any], key: str, default: float, least: float) -> float:
+    """A number from the config, at least `least`; a ValueError naming the key otherwise."""
     value = table.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < least:
         raise ValueError(f"{key!r} must be a number, at least {least:g}")
@@ -37,12 +51,20 @@ class ReviewSource(NetworkSource):
     """A polled review platform with OAuth. Subclasses implement `fetch(since)` and `post_reply`."""
 
     token_url = ""
+    api_url = ""
+    config_keys: frozenset[str] = CONFIG_KEYS
+    """Every key the platform's `[[sources]]` table may hold: CONFIG_KEYS and its own."""
+    client_id_hint = ""
+    """What the platform calls its client id, for the message when it is missing."""
 
     def __init__(self, name: str, *, access_token: str | None = None, refresh_token: str | None = None,
                  client_id: str | None = None, client_secret: str | None = None,
-                 token_url: str | None = None, poll_seconds: float = 300.0, once: bool = False,
-                 http: HttpClient | None = None, **kw: Any) -> None:
+                 token_url: str | None = None, api_url: str | None = None, owner_name: str = "owner",
+                 poll_seconds: float = 300.0, once: bool = False, http: HttpClient | None = None,
+                 **kw: Any) -> None:
         super().__init__(name, http=http or HttpClient(), **kw)
+        self.api_url = (api_url or self.api_url).rstrip("/")
+        self.owner_name = owner_name
         self.access_token = access_token
         self.refresh_token = refresh_token
         self.client_id = client_id
@@ -53,6 +75,37 @@ class ReviewSource(NetworkSource):
         self.can_reply = bool(access_token or refresh_token)
         for value in (access_token, refresh_token, client_secret):
             self.http.add_secret(value)
+
+    # -- configuration -----------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, table: dict[str, Any]) -> Self:
+        """Build from a `[[sources]]` table; a wrong key or type, a missing secret: a ValueError naming it."""
+        unknown = sorted(set(table) - cls.config_keys)
+        if unknown:
+            raise ValueError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(cls.config_keys))})")
+        options = cls.platform_options(table)
+        refresh = secret(table, "refresh_token")
+        access = secret(table, "access_token")
+        if not refresh and not access:
+            hint = (f"the environment variable {table['refresh_token_env']} is not set"
+                    if table.get("refresh_token_env") else "set 'refresh_token_env'")
+            raise ValueError(f"no OAuth refresh token: {hint}")
+        client_secret = secret(table, "client_secret")
+        if refresh and not (isinstance(table.get("client_id"), str) and client_secret):
+            raise ValueError(f"refreshing the token needs 'client_id'{cls.client_id_hint} and "
+                             "'client_secret_env'")
+        owner = table.get("owner_name", "owner")
+        if not isinstance(owner, str) or not owner.strip():
+            raise ValueError("'owner_name' must be a non-empty string")
+        return cls(**options, owner_name=owner.strip(), api_url=str(table.get("api_url") or cls.api_url),
+                   token_url=table.get("token_url"), access_token=access, refresh_token=refresh,
+                   client_id=table.get("client_id"), client_secret=client_secret,
+                   poll_seconds=number(table, "poll_seconds", 300, 30))
+
+    @classmethod
+    def platform_options(cls, table: dict[str, Any]) -> dict[str, Any]:
+        """The platform's own keyword arguments, read from its own keys; a ValueError names a bad one."""
+        raise NotImplementedError
 
     # -- OAuth -------------------------------------------------------------------------------
     def refresh_form(self) -> tuple[dict[str, str], Mapping[str, str] | None]:

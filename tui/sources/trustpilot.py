@@ -25,19 +25,16 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, Self
 
 from tui.core.model import MentionError, parse_time
-from tui.rules.config import secret
-from tui.sources.google_reviews import utc
 from tui.sources.http import PayloadError, PermanentError
 from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
-from tui.sources.review_base import ReviewSource, number
+from tui.sources.review_base import ReviewSource, number, utc
 
 API_URL = "https://api.trustpilot.com"
 TOKEN_URL = f"{API_URL}/v1/oauth/oauth-business-users-for-applications/refresh"
-CONFIG_KEYS = REVIEW_KEYS | {"business_unit_id", "author_business_user_id", "owner_name",
-                                  "lookback_days"}
+CONFIG_KEYS = REVIEW_KEYS | {"business_unit_id", "author_business_user_id", "lookback_days"}
 PER_PAGE = 100
 MAX_PAGES = 40
 
@@ -45,50 +42,37 @@ MAX_PAGES = 40
 class TrustpilotSource(ReviewSource):
     platform = "trustpilot"
     token_url = TOKEN_URL
+    api_url = API_URL
+    config_keys = CONFIG_KEYS
+    client_id_hint = " (the API key)"
 
     def __init__(self, business_unit_id: str, *, author_business_user_id: str | None = None,
-                 owner_name: str = "owner", lookback_days: float = 14, api_url: str = API_URL,
-                 per_page: int = PER_PAGE, **kw: Any) -> None:
+                 lookback_days: float = 14, per_page: int = PER_PAGE, **kw: Any) -> None:
         super().__init__(kw.pop("name", None) or f"trustpilot:{business_unit_id}", **kw)
         self.business_unit_id = business_unit_id
         self.author_business_user_id = author_business_user_id
         self.can_reply = self.can_reply and bool(author_business_user_id)
-        self.owner_name = owner_name
         self.lookback = timedelta(days=lookback_days)
-        self.api_url = api_url.rstrip("/")
         self.per_page = per_page
         self.where = f"Trustpilot reviews of business unit {business_unit_id}"
 
     @classmethod
-    def from_config(cls, table: dict[str, Any]) -> TrustpilotSource:
-        """Build from a `[[sources]]` table; a wrong key or type is a ValueError naming it."""
-        unknown = sorted(set(table) - CONFIG_KEYS)
-        if unknown:
-            raise ValueError(f"unknown key {unknown[0]!r} (known: {', '.join(sorted(CONFIG_KEYS))})")
+    def platform_options(cls, table: dict[str, Any]) -> dict[str, Any]:
+        """The business unit, the business user replies are posted as, and the look back for edits."""
         unit = table.get("business_unit_id")
         if not isinstance(unit, str) or not unit.strip():
             raise ValueError("'business_unit_id' is required (find it with GET /v1/business-units/find)")
-        refresh = secret(table, "refresh_token")
-        access = secret(table, "access_token")
-        if not refresh and not access:
-            hint = (f"the environment variable {table['refresh_token_env']} is not set"
-                    if table.get("refresh_token_env") else "set 'refresh_token_env'")
-            raise ValueError(f"no OAuth refresh token: {hint}")
-        client_secret = secret(table, "client_secret")
-        if refresh and not (isinstance(table.get("client_id"), str) and client_secret):
-            raise ValueError("refreshing the token needs 'client_id' (the API key) and 'client_secret_env'")
         author = table.get("author_business_user_id")
         if author is not None and not isinstance(author, str):
             raise ValueError("'author_business_user_id' must be a string")
-        owner = table.get("owner_name", "owner")
-        if not isinstance(owner, str) or not owner.strip():
-            raise ValueError("'owner_name' must be a non-empty string")
-        source = cls(unit.strip(), author_business_user_id=author, owner_name=owner.strip(),
-                     lookback_days=number(table, "lookback_days", 14, 0),
-                     api_url=str(table.get("api_url") or API_URL), token_url=table.get("token_url"),
-                     access_token=access, refresh_token=refresh, client_id=table.get("client_id"),
-                     client_secret=client_secret, poll_seconds=number(table, "poll_seconds", 300, 30))
-        if not author:
+        return {"business_unit_id": unit.strip(), "author_business_user_id": author,
+                "lookback_days": number(table, "lookback_days", 14, 0)}
+
+    @classmethod
+    def from_config(cls, table: dict[str, Any]) -> Self:
+        """As every review source; without `author_business_user_id` it collects but cannot reply."""
+        source = super().from_config(table)
+        if not source.author_business_user_id:
             source.health.warnings.append("no 'author_business_user_id': replies cannot be posted")
         return source
 
