@@ -2,8 +2,9 @@
 
 Each picture comes from the deterministic demo app of the snapshot tests (`tests/snapshot_app.py`):
 the same mentions, the same fixed clock, a fresh store in a temporary directory, and no user config
-(XDG dirs point to a temporary directory), so running it twice gives the same files. Re-run it after a
-visible UI change; docs/SCREENSHOTS.md lists what each file shows.
+or remembered theme (XDG config, data, state and cache dirs point to a temporary directory), so
+running it twice gives the same files. Re-run it after a visible UI change; docs/SCREENSHOTS.md
+lists what each file shows.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ async def main() -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     home = Path(tempfile.mkdtemp(prefix="turnaround-shots-"))
-    os.environ.update(XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
+    # State too: a theme remembered by an earlier session (T) would otherwise paint every shot.
+    os.environ.update(XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"),
+                      XDG_STATE_HOME=str(home / "state"), XDG_CACHE_HOME=str(home / "cache"))
     os.environ.pop("NO_COLOR", None)
     asyncio.run(main())

@@ -131,7 +131,7 @@ async def test_help_scrolls_with_j_and_k(tmp_path: Path) -> None:
 def test_legend_explains_every_row_symbol() -> None:
     legend = " ".join(symbol for symbol, _ in help_data().legend)
     symbols = {*KIND_SYMBOL.values(), *(s for s in CLOCK_SYMBOL.values() if s.strip()),
-               "●", "✓", "×N", "★", "↻", "59•58", "clocks"}
+               "●", "✓", "×N", "★", "↻", "59•58", "left", "age", "Why"}
     assert [s for s in symbols if s not in legend] == []
 
 

@@ -1,5 +1,5 @@
 """The `turnaround` command: its argument parser and `main()`; each subcommand is a module of its
-own (tui/cli/<command>.py), sharing the inbox's session.
+own (tui/cli/command/<command>.py), sharing the inbox's session.
 
 Start-up matters (`lint` and `triage` run from editor hooks and scripts), so this module imports only
 argparse at the top and imports a command's module only when it runs: `lint` never loads asyncio,

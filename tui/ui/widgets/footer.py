@@ -9,8 +9,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from textual.widget import Widget
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # the keys Footer composes; no public name exists
 
 
 @cache
@@ -51,6 +51,11 @@ def fit(widths: list[int], ids: list[str], room: int) -> set[int]:
 class FittingFooter(Footer):
     """Textual's Footer, refitted after every recompose (bindings changed) and every resize."""
 
+    def keys(self) -> list[Widget]:
+        """The footer's keys (Textual's FooterKey, matched by its CSS type name: it has no public
+        import path)."""
+        return list(self.query("FooterKey"))
+
     async def recompose(self) -> None:
         await super().recompose()
         self._fit()
@@ -58,7 +63,7 @@ class FittingFooter(Footer):
     def on_resize(self, event: Any = None) -> None:
         self._fit()
 
-    def _binding_id(self, key: FooterKey) -> str:
+    def _binding_id(self, key: Any) -> str:
         """The binding's id; Textual's own bindings (no id) read as `<class>.<action>`."""
         found = self.screen.active_bindings.get(key.key)
         if found is None:
@@ -67,7 +72,7 @@ class FittingFooter(Footer):
         return binding.id or f"{type(node).__name__.lower()}.{binding.action}"
 
     def _fit(self) -> None:
-        keys = list(self.query(FooterKey))
+        keys: list[Any] = list(self.keys())
         if not keys or not self.size.width:
             return
         widths = [key.render().cell_len + key.styles.gutter.width + key.styles.margin.width
