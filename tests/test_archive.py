@@ -13,8 +13,9 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tui.archive import ArchiveError, ArchivePolicy, default_policy, load_policy
+from tui.archive import ArchiveError, ArchivePolicy, default_policy
 from tui.cli import main
+from tui.lifecycle_archive import load_policy
 from tui.store import Store
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -142,7 +143,8 @@ def test_policy_is_data_and_bad_values_are_named(tmp_path: Path) -> None:
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from datetime import datetime, timedelta, timezone
-    from tui.archive import ArchivePolicy, move_settled
+    from tui.archive import ArchivePolicy
+    from tui.archive_move import move_settled
     from tui.store import Store
 
     path, step = sys.argv[1], sys.argv[2]
@@ -212,9 +214,9 @@ def test_reindex_rebuilds_the_index_and_history(tmp_path: Path) -> None:
     with Store(path) as store:
         store.archive_settled(NOW, POLICY)
     archive_dir = tmp_path / "s.json.archive"
-    (archive_dir / "authors.json").write_text("{}")
-    for shard in (archive_dir / "history").iterdir():
-        shard.unlink()
+    for index in ("authors", "uids", "history"):
+        for shard in (archive_dir / index).iterdir():
+            shard.write_text("{}")
     assert main(["archive", "--reindex", "--db", str(path)]) == 0
     with Store(path) as store:
         assert store.author_count("@old") == 4

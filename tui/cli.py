@@ -446,7 +446,7 @@ def cmd_archive(args: argparse.Namespace) -> int:
     `[archive]` move to the archive beside the store."""
     from pathlib import Path
 
-    from tui.archive import load_policy
+    from tui.lifecycle_archive import load_policy
     from tui.store import Store
 
     path = store_path(args)

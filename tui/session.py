@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from tui import paths
-from tui.archive import load_policy
 from tui.config import Config
 from tui.corrections import ACTION as CORRECT
 from tui.corrections import Correction, corrected_fields
 from tui.inbox import Inbox
 from tui.lifecycle import Change, Lifecycle, load_user_rules
+from tui.lifecycle_archive import load_policy
 from tui.model import now_utc
 from tui.outbox import Outbox
 from tui.pipeline import Counts, Pipeline

@@ -32,7 +32,8 @@ from typing import Any
 
 from tinydb.table import Document
 
-from tui.archive import Archive, ArchivePolicy, move_settled, recover
+from tui.archive import Archive, ArchivePolicy
+from tui.archive_move import move_settled, recover
 from tui.store_files import COMPACT_AFTER, StoreFiles
 from tui.store_journal import Journal, JournaledDB, JournaledTable, gc_paused
 from tui.store_lock import StoreError, StoreLocked, take_lock
