@@ -20,6 +20,7 @@ from tui.corrections import learned_line
 from tui.lifecycle import TransitionError
 from tui.queues import ALL_VIEWS, QUEUES
 from tui.rows import span
+from tui.screens.inbox_search import ArchiveSearch
 from tui.session import Session
 from tui.tags import parse_tags, tag_name
 from tui.widgets.mention_detail import MentionDetail
@@ -47,7 +48,7 @@ EMPTY_QUEUE = {
 """What an empty queue says: what the queue is for and how a mention gets there."""
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(ArchiveSearch, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *QUEUE_BINDINGS,
         Binding("slash", "filter", "Filter", id="inbox.filter"),
@@ -149,9 +150,10 @@ class InboxScreen(Screen[None]):
         same = queue == self.queue
         self.queue = queue
         lst = self.mention_list
-        lst.empty_text = ("Nothing matches the filter (Esc clears it)."
-                          if self.inbox.filter_text or self.inbox.filter_tag
-                          else EMPTY_QUEUE.get(queue, f"Nothing in {queue}."))
+        lst.empty_text = (EMPTY_QUEUE.get(queue, f"Nothing in {queue}.")
+                          if not (self.inbox.filter_text or self.inbox.filter_tag)
+                          else "Nothing here matches yet; searching the archive…"
+                          if self.inbox.archive_pending else "Nothing matches the filter (Esc clears it).")
         if not same:
             lst.selected.clear()
             lst.set_reactive(MentionList.cursor, 0)
@@ -337,6 +339,7 @@ class InboxScreen(Screen[None]):
         text = " ".join(w for w in words if w not in tags)
         self.inbox.set_filter(text, tag_name(tags[0]) if tags else "")
         self.show_queue(self.queue)
+        self.search_archive()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
