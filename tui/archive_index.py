@@ -33,8 +33,24 @@ def write_atomic(path: Path, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+    _sync_dir(path.parent)
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Many files, each replaced whole: all written to temporary files, one `os.sync()` for all of
+    them (an fsync each cost 13 ms here, 768 of them per archive move), then renamed."""
+    for path, data in files.items():
+        path.with_name(path.name + ".tmp").write_bytes(data)
+    os.sync()
+    for path in files:
+        os.replace(path.with_name(path.name + ".tmp"), path)
+    for folder in {path.parent for path in files}:
+        _sync_dir(folder)
+
+
+def _sync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         os.fsync(dir_fd)
         os.close(dir_fd)
 
@@ -58,9 +74,11 @@ class ShardedIndex:
         self.hint = hint
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
+    def shard_of(self, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+
     def path_of(self, key: str) -> Path:
-        shard = zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
-        return self.dir / f"{shard:02x}.json"
+        return self.dir / f"{self.shard_of(key):02x}.json"
 
     def exists(self) -> bool:
         return self.dir.is_dir()
@@ -89,6 +107,7 @@ class ShardedIndex:
         for key in changes:
             by_shard.setdefault(self.path_of(key), []).append(key)
         self.dir.mkdir(parents=True, exist_ok=True)
+        written: dict[Path, bytes] = {}
         for path, keys in by_shard.items():
             shard = read_json_map(path, self.hint)
             for key in keys:
@@ -97,5 +116,16 @@ class ShardedIndex:
                     shard.pop(key, None)
                 else:
                     shard[key] = value
-            write_atomic(path, orjson.dumps(shard))
+            written[path] = orjson.dumps(shard)
+        write_all_atomic(written)
+        self.forget_cached()
+
+    def replace_all(self, mapping: dict[str, Any], shards_of: range = range(SHARDS)) -> None:
+        """The index from scratch (a rebuild): every shard in `shards_of` written once, with the
+        keys of `mapping` (which must hold only keys of those shards)."""
+        shards: dict[Path, dict[str, Any]] = {self.dir / f"{n:02x}.json": {} for n in shards_of}
+        for key, value in mapping.items():
+            shards[self.path_of(key)][key] = value
+        self.dir.mkdir(parents=True, exist_ok=True)
+        write_all_atomic({path: orjson.dumps(shard) for path, shard in shards.items()})
         self.forget_cached()

@@ -54,15 +54,19 @@ def thank(lifecycle: Lifecycle, uid: str, *, template: str | None = THANKS_TEMPL
 def champions(store: Store, *, since: datetime | None = None,
               now: datetime | None = None) -> list[dict[str, Any]]:
     """Every champion (praised us, or marked one) with their history: praise count, first and last
-    praise, thanked or not. Most praise first."""
+    praise, thanked or not. Most praise first. Archived history counts too: one pass over every
+    mention, streamed a month at a time, so call it off the UI thread (on `Store.frozen()`)."""
     rows: dict[str, dict[str, Any]] = {}
-    for mention in store.mentions():
+    thanked_at: dict[str, list[str]] = {}
+    for mention in store.all_mentions():
+        author = mention.get("author", "")
+        if mention.get("thanked_at"):
+            thanked_at.setdefault(author, []).append(mention["thanked_at"])
         if not is_praise(mention):
             continue
         created = parse_time(mention["created_at"])
         if (since is not None and created < since) or (now is not None and created > now):
             continue
-        author = mention.get("author", "")
         row = rows.setdefault(author, {"author": author, "praise": 0, "first_seen": None,
                                        "last_seen": None, "thanked": False, "last_thanked": None})
         row["praise"] += 1
@@ -78,7 +82,7 @@ def champions(store: Store, *, since: datetime | None = None,
                             "thanked": False, "last_thanked": None}
     for handle, row in rows.items():
         record = store.author(handle)
-        thanked = sorted(m["thanked_at"] for m in store.by_author(handle) if m.get("thanked_at"))
+        thanked = sorted(thanked_at.get(handle, ()))
         row["thanked"] = bool(thanked)
         row["last_thanked"] = thanked[-1] if thanked else None
         row["marked"] = bool(record.get("champion"))

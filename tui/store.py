@@ -35,7 +35,7 @@ from tinydb.table import Document
 from tui.archive import Archive, ArchivePolicy
 from tui.archive_move import move_settled, recover
 from tui.store_files import COMPACT_AFTER, StoreFiles
-from tui.store_journal import Journal, JournaledDB, JournaledTable, gc_paused
+from tui.store_journal import FrozenTable, Journal, JournaledDB, JournaledTable, gc_paused
 from tui.store_lock import StoreError, StoreLocked, take_lock
 from tui.store_spool import SPOOL_OFFSET, SPOOL_READ, SPOOL_SUFFIX, SpoolBatch, SpoolWriter, StoreSpool
 
@@ -176,6 +176,22 @@ class Store(StoreFiles, StoreSpool):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def frozen(self) -> Store:
+        """A read-only copy of the live state, for a reader in a thread (the report, champions) while
+        the UI goes on writing: the tables and indexes are copied (pointers only: milliseconds for
+        open work), the documents shared, the archive read as it is."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone.readonly, clone.journal, clone.spool, clone._lock_file = True, None, None, None
+        clone.archive = Archive(self.path)
+        clone._tables = {name: FrozenTable(dict(table._docs)) for name, table in self._tables.items()}
+        clone._uid = dict(self._uid)
+        clone._threads = defaultdict(list, {k: list(v) for k, v in self._threads.items()})
+        clone._authors = defaultdict(list, {k: list(v) for k, v in self._authors.items()})
+        clone._keys = {name: dict(keys) for name, keys in self._keys.items()}
+        clone._events_by_thread = defaultdict(list, {k: list(v) for k, v in self._events_by_thread.items()})
+        return clone
 
     # -- indexes -----------------------------------------------------------------------------
     def _index(self) -> None:

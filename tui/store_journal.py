@@ -125,6 +125,22 @@ class JournaledTable(Table):
         return None if raw is None else Document(raw, doc_id)
 
 
+class FrozenTable:
+    """A copy of a table's documents for `Store.frozen`: reads like a `JournaledTable`, never writes."""
+
+    __slots__ = ("_docs",)
+
+    def __init__(self, docs: dict[int, dict]) -> None:
+        self._docs = docs
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def doc(self, doc_id: int) -> Document | None:
+        raw = self._docs.get(doc_id)
+        return None if raw is None else Document(raw, doc_id)
+
+
 class Journal:
     """Append-only JSON lines, one per write, flushed to the OS at once and fsynced on `sync()`."""
 
