@@ -239,3 +239,23 @@ def test_an_unreadable_month_is_named_and_search_goes_on(tmp_path: Path,
     assert main(["export", "--db", str(path)]) == 2, "an export never skips history silently"
     err = capsys.readouterr().err
     assert "2026-09.json: not valid JSON" in err and "Traceback" not in err
+
+
+def test_champions_count_archived_praise(tmp_path: Path) -> None:
+    """Praise that moved to the archive still makes a champion, whether the archive is streamed
+    (report, CLI) or counted once in a thread (the champions screen)."""
+    from tui.champions import archived_praise, champions, praise_history
+
+    path = tmp_path / "s.json"
+    with Store(path) as store:
+        old = {**mention(1, days_ago=90, state="done", author="@fan"), "kind": "praise",
+               "thanked_at": (NOW - timedelta(days=89)).isoformat()}
+        store.add_mention(old)
+        store.add_mention({**mention(2, days_ago=1, state="open", author="@fan"), "kind": "praise"})
+        assert store.archive_settled(NOW, POLICY) == 1
+    with Store(path) as store:
+        assert store.mention_count() == 1
+        for rows in (champions(store), champions(store, archived=archived_praise(store))):
+            assert [(r["author"], r["praise"], r["thanked"]) for r in rows] == [("@fan", 2, True)]
+            assert rows[0]["first_seen"] == old["created_at"]
+        assert [m["uid"] for m in praise_history(store, "@fan")] == ["test:2", "test:1"]

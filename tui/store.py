@@ -261,10 +261,14 @@ class Store(StoreFiles, StoreSpool):
 
     def all_mentions(self) -> Iterator[dict[str, Any]]:
         """Every mention, archived ones first (oldest month first), streamed a month at a time."""
-        for doc in self.archive.mentions():
-            if doc.get("uid") not in self._uid:  # a move cut short, seen read-only: count it once
-                yield doc
+        yield from self.archived_mentions()
         yield from self.mentions()
+
+    def archived_mentions(self) -> Iterator[dict[str, Any]]:
+        """Archived mentions not live again (restored, or a move cut short seen read-only)."""
+        for doc in self.archive.mentions():
+            if doc.get("uid") not in self._uid:
+                yield doc
 
     def all_events(self) -> Iterator[Document]:
         """Every lifecycle event, archived ones included."""

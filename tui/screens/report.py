@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +15,9 @@ from textual.widgets import Footer, Static
 
 from tui.report import build_report, render_text, rows
 from tui.session import Session
-from tui.store import Store
+
+if TYPE_CHECKING:
+    from tui.store import Store
 
 
 class ReportReady(Message):
