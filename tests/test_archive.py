@@ -259,3 +259,39 @@ def test_champions_count_archived_praise(tmp_path: Path) -> None:
             assert [(r["author"], r["praise"], r["thanked"]) for r in rows] == [("@fan", 2, True)]
             assert rows[0]["first_seen"] == old["created_at"]
         assert [m["uid"] for m in praise_history(store, "@fan")] == ["test:2", "test:1"]
+
+
+def test_index_is_read_a_shard_at_a_time_and_the_old_whole_index_still_reads(tmp_path: Path) -> None:
+    """Memory follows open work: an author lookup reads one small shard of the index, never the
+    whole map. An archive indexed the first way (whole authors.json, uids.json) still answers, and
+    the next move rewrites it as shards."""
+    import shutil
+
+    from tui.archive_index import CACHED_SHARDS
+
+    path = tmp_path / "s.json"
+    fill(path)
+    with Store(path) as store:
+        store.archive_settled(NOW, POLICY)
+    archive_dir = tmp_path / "s.json.archive"
+    with Store(path) as store:
+        assert store.author_count("@old") == 4
+        assert store.archive.author_index._cache and len(store.archive.author_index._cache) <= CACHED_SHARDS
+        assert not store.archive._legacy
+        authors = {"@old": store.archive.author_months("@old"), "@a2": store.archive.author_months("@a2")}
+        uids = {u: store.archive.month_of_uid(u) for u in ("test:1", "test:2", "test:5")}
+    (archive_dir / "authors.json").write_bytes(orjson.dumps(authors))
+    (archive_dir / "uids.json").write_bytes(orjson.dumps(uids))
+    for index in ("authors", "uids"):
+        shutil.rmtree(archive_dir / index)
+    with Store(path) as store:
+        assert store.author_count("@old") == 4, "read from the old whole index"
+        assert not store.add_mention(mention(1, days_ago=90, state="open")), "still a duplicate"
+        store.update_mention("test:4", {"created_at": (NOW - timedelta(days=40)).isoformat(),
+                                        "closed_at": (NOW - timedelta(days=40)).isoformat()})
+        assert store.archive_settled(NOW, POLICY) == 1
+    assert not (archive_dir / "authors.json").exists() and (archive_dir / "authors").is_dir()
+    with Store(path) as store:
+        assert store.author_count("@old") == 4 and store.mention_count() == 3
+        assert store.archive.author_months("@old") == {"2026-09": 2, "2026-10": 2}
+        assert store.archive.month_of_uid("test:1") == "2026-09"
