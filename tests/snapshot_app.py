@@ -161,8 +161,13 @@ async def show_answered(pilot: Any) -> None:
 
 
 async def show_report(pilot: Any) -> None:
+    """`R`, once the report (built in a thread: it reads archived history) is shown."""
     await settle(pilot)
     await pilot.press("R")
+    for _ in range(100):
+        await pilot.pause(0.05)
+        if getattr(pilot.app.screen, "report", None) is not None:
+            break
     await pilot.pause(0.1)
 
 

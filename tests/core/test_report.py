@@ -329,7 +329,11 @@ async def test_the_report_screen_keeps_columns_at_80_columns(tmp_path: Path) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("R")
-        await pilot.pause(0.2)
+        for _ in range(100):  # built in a thread
+            await pilot.pause(0.05)
+            if app.screen.report is not None:  # type: ignore[attr-defined]
+                break
+        await pilot.pause(0.1)
         body = app.screen.query_one("#report-body", Static)
         width, height = body.size
         lines = ["".join(segment.text for segment in strip).rstrip()
@@ -356,7 +360,7 @@ def test_the_report_screen_and_the_command_count_the_same_handles_as_ours(
     assert code == 0
     session = Session.open(load_config(config), db, clock=lambda: NOW)
     try:
-        shown = ReportScreen(session).report
+        shown = ReportScreen(session).build(session.store.frozen(), NOW)
     finally:
         session.close()
     assert shown == orjson.loads(out)

@@ -13,8 +13,9 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
-from tui.cli.command import main
-from tui.storage.archive import ArchiveError, ArchivePolicy, default_policy, load_policy
+from tui.cli import main
+from tui.core.lifecycle_archive import load_policy
+from tui.storage.archive import ArchiveError, ArchivePolicy, default_policy
 from tui.storage.store import Store
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -142,7 +143,8 @@ def test_policy_is_data_and_bad_values_are_named(tmp_path: Path) -> None:
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from datetime import datetime, timedelta, timezone
-    from tui.storage.archive import ArchivePolicy, move_settled
+    from tui.storage.archive import ArchivePolicy
+    from tui.storage.archive_move import move_settled
     from tui.storage.store import Store
 
     path, step = sys.argv[1], sys.argv[2]
@@ -212,9 +214,9 @@ def test_reindex_rebuilds_the_index_and_history(tmp_path: Path) -> None:
     with Store(path) as store:
         store.archive_settled(NOW, POLICY)
     archive_dir = tmp_path / "s.json.archive"
-    (archive_dir / "authors.json").write_text("{}")
-    for shard in (archive_dir / "history").iterdir():
-        shard.unlink()
+    for index in ("authors", "uids", "history"):
+        for shard in (archive_dir / index).iterdir():
+            shard.write_text("{}")
     assert main(["archive", "--reindex", "--db", str(path)]) == 0
     with Store(path) as store:
         assert store.author_count("@old") == 4
@@ -237,3 +239,59 @@ def test_an_unreadable_month_is_named_and_search_goes_on(tmp_path: Path,
     assert main(["export", "--db", str(path)]) == 2, "an export never skips history silently"
     err = capsys.readouterr().err
     assert "2026-09.json: not valid JSON" in err and "Traceback" not in err
+
+
+def test_champions_count_archived_praise(tmp_path: Path) -> None:
+    """Praise that moved to the archive still makes a champion, whether the archive is streamed
+    (report, CLI) or counted once in a thread (the champions screen)."""
+    from tui.core.champions import archived_praise, champions, praise_history
+
+    path = tmp_path / "s.json"
+    with Store(path) as store:
+        old = {**mention(1, days_ago=90, state="done", author="@fan"), "kind": "praise",
+               "thanked_at": (NOW - timedelta(days=89)).isoformat()}
+        store.add_mention(old)
+        store.add_mention({**mention(2, days_ago=1, state="open", author="@fan"), "kind": "praise"})
+        assert store.archive_settled(NOW, POLICY) == 1
+    with Store(path) as store:
+        assert store.mention_count() == 1
+        for rows in (champions(store), champions(store, archived=archived_praise(store))):
+            assert [(r["author"], r["praise"], r["thanked"]) for r in rows] == [("@fan", 2, True)]
+            assert rows[0]["first_seen"] == old["created_at"]
+        assert [m["uid"] for m in praise_history(store, "@fan")] == ["test:2", "test:1"]
+
+
+def test_index_is_read_a_shard_at_a_time_and_the_old_whole_index_still_reads(tmp_path: Path) -> None:
+    """Memory follows open work: an author lookup reads one small shard of the index, never the
+    whole map. An archive indexed the first way (whole authors.json, uids.json) still answers, and
+    the next move rewrites it as shards."""
+    import shutil
+
+    from tui.storage.archive_index import CACHED_SHARDS
+
+    path = tmp_path / "s.json"
+    fill(path)
+    with Store(path) as store:
+        store.archive_settled(NOW, POLICY)
+    archive_dir = tmp_path / "s.json.archive"
+    with Store(path) as store:
+        assert store.author_count("@old") == 4
+        assert store.archive.author_index._cache and len(store.archive.author_index._cache) <= CACHED_SHARDS
+        assert not store.archive._legacy
+        authors = {"@old": store.archive.author_months("@old"), "@a2": store.archive.author_months("@a2")}
+        uids = {u: store.archive.month_of_uid(u) for u in ("test:1", "test:2", "test:5")}
+    (archive_dir / "authors.json").write_bytes(orjson.dumps(authors))
+    (archive_dir / "uids.json").write_bytes(orjson.dumps(uids))
+    for index in ("authors", "uids"):
+        shutil.rmtree(archive_dir / index)
+    with Store(path) as store:
+        assert store.author_count("@old") == 4, "read from the old whole index"
+        assert not store.add_mention(mention(1, days_ago=90, state="open")), "still a duplicate"
+        store.update_mention("test:4", {"created_at": (NOW - timedelta(days=40)).isoformat(),
+                                        "closed_at": (NOW - timedelta(days=40)).isoformat()})
+        assert store.archive_settled(NOW, POLICY) == 1
+    assert not (archive_dir / "authors.json").exists() and (archive_dir / "authors").is_dir()
+    with Store(path) as store:
+        assert store.author_count("@old") == 4 and store.mention_count() == 3
+        assert store.archive.author_months("@old") == {"2026-09": 2, "2026-10": 2}
+        assert store.archive.month_of_uid("test:1") == "2026-09"

@@ -1,7 +1,9 @@
-"""Archived history in the inbox: `/` finds it under Done, the detail pane shows it, acting restores it."""
+"""Archived history in the inbox: `/` finds it in any view, in a thread; the detail pane shows it; acting
+restores it."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,15 @@ def plain(widget: Any) -> str:
     shown = widget.content
     parts = shown.renderables if isinstance(shown, Group) else [shown]
     return "\n".join(part.plain if isinstance(part, Text) else str(part) for part in parts)
+
+
+async def until(pilot: Any, check: Any, seconds: float = 5.0) -> None:
+    """Let the app run until `check()` holds (an archive search reports from its thread)."""
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await pilot.pause(0.05)
+    assert check()
 
 
 def archived_store(path: Path) -> None:
@@ -58,8 +69,7 @@ async def test_filter_finds_archived_and_history_shows_it(tmp_path: Path) -> Non
         assert "with us: 1 other mention(s)" in detail and "zebra-striped parcel" in detail, detail
 
         await pilot.press("7", "slash", *"zebra", "enter")
-        await pilot.pause(0.1)
-        assert lst.uids == ["mastodon:1"], "the archived mention is found by /"
+        await until(pilot, lambda: list(lst.uids) == ["mastodon:1"])  # the archived mention, found by /
         row = "".join(seg.text for seg in lst.render_line(0))
         assert "zebra-striped" in row
         assert "mastodon:1" not in [m["uid"] for m in app.session.store.mentions()]
@@ -78,3 +88,55 @@ async def test_filter_finds_archived_and_history_shows_it(tmp_path: Path) -> Non
         copies = [m for m in store.all_mentions() if m["uid"] == "mastodon:1"]
         assert len(copies) == 1 and copies[0]["state"] == "done", "the new copy replaced the old"
         assert [e["action"] for e in store.all_events()] == ["done"]
+
+
+async def test_filter_finds_archived_in_any_view(tmp_path: Path) -> None:
+    """The agent searches from where they are: an archived match is listed in every view, after the
+    live ones, not only under Done."""
+    path = tmp_path / "store.json"
+    archived_store(path)
+    app = make_app(Config(), path, sources=[FeedSource([])], clock=fixed_clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        lst = await settle(pilot, app, 1)
+        await pilot.press("1", "slash", *"parcel", "enter")
+        await until(pilot, lambda: list(lst.uids) == ["mastodon:1"])
+        await pilot.press("escape", "slash", *"order", "enter")
+        await until(pilot, lambda: not app.session.inbox.archive_pending)
+        assert "mastodon:1" not in lst.uids, "a new filter drops the old archive hits"
+
+
+async def test_archive_search_runs_off_the_ui_thread(tmp_path: Path, monkeypatch: Any) -> None:
+    """While a slow archive search runs, keys are still handled at once: the filter box takes the
+    next letters and the status line follows; the hits arrive when the search ends."""
+    from textual.widgets import Input
+
+    from tui.storage.archive import Archive
+
+    path = tmp_path / "store.json"
+    archived_store(path)
+    release = threading.Event()
+    waited: list[bool] = []
+    threads: list[str] = []
+    read_month = Archive.read_month
+
+    def slow_read_month(self: Archive, month: str) -> Any:
+        threads.append(threading.current_thread().name)
+        # Not released within the time: the UI was blocked (the test releases it from there).
+        waited.append(release.wait(timeout=3))
+        return read_month(self, month)
+
+    monkeypatch.setattr(Archive, "read_month", slow_read_month)
+    app = make_app(Config(), path, sources=[FeedSource([])], clock=fixed_clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        lst = await settle(pilot, app, 1)
+        box = app.screen.query_one("#filter", Input)
+        await pilot.press("7", "slash", *"zebra")
+        await until(pilot, lambda: bool(threads))  # the search is under way, and stuck
+        assert "searching the archive" in lst.empty_text
+        await pilot.press(*"-str")
+        assert box.value == "zebra-str", "keys are handled while the archive search runs"
+        assert app.session.inbox.filter_text == "zebra-str"
+        release.set()
+        await until(pilot, lambda: list(lst.uids) == ["mastodon:1"])
+        assert waited and all(waited), "the search never had to wait for the UI"
+        assert not any(name == "MainThread" for name in threads)

@@ -8,7 +8,6 @@ from tui.cli.common import read_config, store_path
 from tui.rules.config import Config, demo_config
 from tui.storage import paths
 from tui.storage.store import Store
-from tui.ui.app import make_app
 
 
 def run(args: argparse.Namespace) -> int:
@@ -17,6 +16,9 @@ def run(args: argparse.Namespace) -> int:
     if demo and not args.db:
         # The demo replays into a fresh store of its own each time, unless another demo holds it.
         Store.reset(paths.demo_store())
+    # Imported here, after the store is known to be ours: a second demo stops before Textual loads.
+    from tui.ui.app import make_app
+
     app = make_app(config=demo_config() if demo else config or Config(),
                    db=store_path(args, demo=demo), demo=demo)
     app.run()

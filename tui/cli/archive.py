@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from tui.cli.common import EXIT_OK, NO_STORE, die, no_store_yet, store_path
-from tui.storage.archive import load_policy
+from tui.core.lifecycle_archive import load_policy
 from tui.storage.store import Store
 
 

@@ -7,11 +7,13 @@ no templated thanks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from tui.core.model import now_utc, parse_time
+from tui.storage.archive import HISTORY_KEEP
 from tui.storage.store import Store
 
 THANKS_TEMPLATE = "thanks"
@@ -38,26 +40,70 @@ def can_thank(store: Store, author: str) -> bool:
     return not store.author(author).get("muted")
 
 
-def champions(store: Store, *, since: datetime | None = None,
-              now: datetime | None = None) -> list[dict[str, Any]]:
+@dataclass(slots=True)
+class PraiseTally:
+    """Praise per author (count, first and last) and when each author was thanked, over some mentions."""
+
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
+    thanked_at: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, mentions: Iterable[dict[str, Any]], since: datetime | None = None,
+            now: datetime | None = None) -> PraiseTally:
+        for mention in mentions:
+            author = mention.get("author", "")
+            if mention.get("thanked_at"):
+                self.thanked_at.setdefault(author, []).append(mention["thanked_at"])
+            if not is_praise(mention):
+                continue
+            created = parse_time(mention["created_at"])
+            if (since is not None and created < since) or (now is not None and created > now):
+                continue
+            self._count(author, 1, created, created)
+        return self
+
+    def _count(self, author: str, praise: int, first: datetime, last: datetime) -> None:
+        row = self.rows.setdefault(author, {"author": author, "praise": 0, "first_seen": None,
+                                            "last_seen": None, "thanked": False, "last_thanked": None})
+        row["praise"] += praise
+        if row["first_seen"] is None or first < parse_time(row["first_seen"]):
+            row["first_seen"] = first.isoformat()
+        if row["last_seen"] is None or last > parse_time(row["last_seen"]):
+            row["last_seen"] = last.isoformat()
+
+    def merged(self, other: PraiseTally) -> PraiseTally:
+        out = PraiseTally({a: dict(r) for a, r in self.rows.items()},
+                          {a: list(t) for a, t in self.thanked_at.items()})
+        for author, row in other.rows.items():
+            out._count(author, row["praise"], parse_time(row["first_seen"]), parse_time(row["last_seen"]))
+        for author, stamps in other.thanked_at.items():
+            out.thanked_at.setdefault(author, []).extend(stamps)
+        return out
+
+
+def archived_praise(store: Store) -> PraiseTally:
+    """Praise in the archive alone (reads every archived month: call it in a thread, once; the
+    archive only grows at compaction)."""
+    return PraiseTally().add(store.archived_mentions())
+
+
+def praise_history(store: Store, author: str) -> list[dict[str, Any]]:
+    """An author's praise, newest first: all of it live, and the newest archived (one small index
+    read, so the champions screen can ask on every move; `champions` counts all of it)."""
+    mentions = store.archive.by_author(author, last=HISTORY_KEEP) + store.by_author(author)
+    unique = {m["uid"]: m for m in mentions if is_praise(m)}
+    return sorted(unique.values(), key=lambda m: parse_time(m["created_at"]), reverse=True)
+
+
+def champions(store: Store, *, since: datetime | None = None, now: datetime | None = None,
+              archived: PraiseTally | None = None) -> list[dict[str, Any]]:
     """Every champion (praised us, or marked one) with their history: praise count, first and last
-    praise, thanked or not. Most praise first."""
-    rows: dict[str, dict[str, Any]] = {}
-    for mention in store.mentions():
-        if not is_praise(mention):
-            continue
-        created = parse_time(mention["created_at"])
-        if (since is not None and created < since) or (now is not None and created > now):
-            continue
-        author = mention.get("author", "")
-        row = rows.setdefault(author, {"author": author, "praise": 0, "first_seen": None,
-                                       "last_seen": None, "thanked": False, "last_thanked": None})
-        row["praise"] += 1
-        stamp = created.isoformat()
-        if row["first_seen"] is None or created < parse_time(row["first_seen"]):
-            row["first_seen"] = stamp
-        if row["last_seen"] is None or created > parse_time(row["last_seen"]):
-            row["last_seen"] = stamp
+    praise, thanked or not. Most praise first. Archived history counts too: streamed here, a month
+    at a time (off the UI thread), unless `archived` brings it counted already (`archived_praise`)."""
+    if archived is None:
+        tally = PraiseTally().add(store.all_mentions(), since, now)
+    else:
+        tally = PraiseTally().add(store.mentions(), since, now).merged(archived)
+    rows = tally.rows
     for record in store.authors():
         if record.get("champion") and record.get("handle") not in rows:
             handle = record["handle"]
@@ -65,7 +111,7 @@ def champions(store: Store, *, since: datetime | None = None,
                             "thanked": False, "last_thanked": None}
     for handle, row in rows.items():
         record = store.author(handle)
-        thanked = sorted(m["thanked_at"] for m in store.by_author(handle) if m.get("thanked_at"))
+        thanked = sorted(tally.thanked_at.get(handle, ()))
         row["thanked"] = bool(thanked)
         row["last_thanked"] = thanked[-1] if thanked else None
         row["marked"] = bool(record.get("champion"))

@@ -36,10 +36,24 @@ class Clock:
         return "breached" if self.left < 0 else "due-soon" if used >= 0.75 else "ok"
 
 
-ARCHIVE_VIEW = "done"
-"""The view whose filtered list also shows archived matches: everything archived is settled."""
 ARCHIVE_HITS = 200
 """At most this many archived matches per filter (newest months first): a search, not an export."""
+
+MATCHED_FIELDS = ("text", "author", "author_name", "source", "kind")
+
+
+def matcher(text: str, tag: str) -> Callable[[dict[str, Any]], bool]:
+    """Whether a mention matches a filter: `tag` among its tags and `text` in one of its fields
+    (case-insensitive). A plain function of its arguments, so a search thread can hold one while
+    the agent goes on typing."""
+    needle = text.lower()
+
+    def match(mention: dict[str, Any]) -> bool:
+        if tag and tag not in (mention.get("tags") or ()):
+            return False
+        return not needle or any(needle in str(mention.get(f, "")).lower() for f in MATCHED_FIELDS)
+
+    return match
 
 
 class Inbox:
@@ -57,7 +71,8 @@ class Inbox:
         self.filter_tag = ""
         self.undo_stack: list[tuple[Change, str | None]] = []
         self._archived: dict[str, dict[str, Any]] | None = None
-        """Archived mentions the current filter matched (listed under Done after the live ones)."""
+        """Archived mentions the current filter matched (listed in every view after the live ones);
+        None until the archive search for this filter has reported (`set_archive_hits`)."""
         self._keys: dict[str, tuple] = {}
         self._rebuild()
 
@@ -189,20 +204,39 @@ class Inbox:
     def _filtered_view(self, queue: str) -> tuple[list[str], dict[str, int]]:
         cached = self._filtered.get(queue)
         if cached is None:
-            shown = [uid for uid in self._uid_lists[queue]
-                     if self.matches(self.store.mention(uid) or {})]
-            if queue == ARCHIVE_VIEW:
-                shown += [uid for uid in self._archive_hits() if uid not in self._keys]
+            match = matcher(self.filter_text, self.filter_tag)
+            shown = [uid for uid in self._uid_lists[queue] if match(self.store.mention(uid) or {})]
+            shown += [uid for uid in self._archived or () if uid not in self._keys]
             cached = (shown, {uid: i for i, uid in enumerate(shown)})
             self._filtered[queue] = cached
         return cached
 
-    def _archive_hits(self) -> dict[str, dict[str, Any]]:
-        """Search the archive once per filter: settled history is found too, newest first."""
-        if self._archived is None:
-            found = self.store.archive.search(self.matches, limit=ARCHIVE_HITS)
-            self._archived = {doc["uid"]: doc for doc in found}
-        return self._archived
+    def archive_query(self) -> tuple[str, str] | None:
+        """What the archive search for the current filter looks for (None: no filter, no search).
+        The search itself reads every archived month, so the UI runs it in a thread
+        (`search_archive`) and hands the result back with `set_archive_hits`."""
+        if not self.filter_text and not self.filter_tag:
+            return None
+        return (self.filter_text, self.filter_tag)
+
+    def search_archive(self, query: tuple[str, str],
+                       stop: Callable[[], bool] = lambda: False) -> list[dict[str, Any]]:
+        """Archived mentions matching `query`, newest first: safe to call from a thread (it reads
+        archive files, never the live store)."""
+        return self.store.archive.search(matcher(*query), limit=ARCHIVE_HITS, stop=stop)
+
+    @property
+    def archive_pending(self) -> bool:
+        """A filter is set and its archive search has not reported yet."""
+        return self.archive_query() is not None and self._archived is None
+
+    def set_archive_hits(self, query: tuple[str, str], found: list[dict[str, Any]]) -> bool:
+        """The archive search's result for `query`; ignored (False) when the filter has changed since."""
+        if query != self.archive_query():
+            return False
+        self._archived = {doc["uid"]: doc for doc in found}
+        self._filtered.clear()
+        return True
 
     def position(self, queue: str, uid: str) -> int | None:
         """Where `uid` stands in `uids(queue)`: a bisect, not a scan."""
@@ -240,13 +274,7 @@ class Inbox:
         return entry[0] if entry else None
 
     def matches(self, mention: dict[str, Any]) -> bool:
-        if self.filter_tag and self.filter_tag not in (mention.get("tags") or ()):
-            return False
-        if not self.filter_text:
-            return True
-        needle = self.filter_text.lower()
-        return any(needle in str(mention.get(f, "")).lower()
-                   for f in ("text", "author", "author_name", "source", "kind"))
+        return matcher(self.filter_text, self.filter_tag)(mention)
 
     def set_filter(self, text: str = "", tag: str = "") -> None:
         self.filter_text = text.strip()

@@ -17,6 +17,7 @@ from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import Correction, corrected_fields
 from tui.core.inbox import Inbox
 from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
+from tui.core.lifecycle_archive import load_policy
 from tui.core.model import now_utc
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import Triager
@@ -24,7 +25,7 @@ from tui.rules.config import Config
 from tui.services.outbox import Outbox, Sender
 from tui.services.pipeline import Counts, Pipeline
 from tui.storage import paths
-from tui.storage.archive import default_policy, load_policy
+from tui.storage.archive import default_policy
 from tui.storage.store import Store, gc_paused
 
 

@@ -17,11 +17,21 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.core.champions import THANKS_TEMPLATE, can_thank, champions, is_praise, mark_champion
+from tui.core.champions import (
+    THANKS_TEMPLATE,
+    PraiseTally,
+    archived_praise,
+    can_thank,
+    champions,
+    is_praise,
+    mark_champion,
+    praise_history,
+)
 from tui.core.lifecycle import TransitionError
 from tui.core.model import parse_time
 from tui.core.rows import span
@@ -36,6 +46,14 @@ THANKS_KIND = "praise"
 """Without a `thanks` template, the first saved reply suiting this kind is the thanks."""
 HISTORY_LIMIT = 20
 """Praise mentions shown for the selected champion, newest first."""
+
+class PraiseCounted(Message):
+    """Archived praise, counted in a thread."""
+
+    def __init__(self, tally: PraiseTally) -> None:
+        super().__init__()
+        self.tally = tally
+
 
 def thanks_template(templates: list[Template], wanted: str = THANKS_TEMPLATE) -> Template | None:
     """The saved reply used to thank someone (the rules' `followup.thanks_template`), or None."""
@@ -147,6 +165,8 @@ class ChampionsScreen(Screen[None]):
         self.session = session
         self.rows: list[dict[str, Any]] = []
         self._seen = -1
+        self.archived: PraiseTally | None = None
+        """Archived praise, counted once in a thread on opening; None until then."""
 
     def compose(self) -> ComposeResult:
         yield Label(id="champions-title")
@@ -159,6 +179,13 @@ class ChampionsScreen(Screen[None]):
         self.reload()
         self.query_one(OptionList).focus()
         self.set_interval(5, self._maybe_reload)
+        store = self.session.store
+        self.run_worker(lambda: self.post_message(PraiseCounted(archived_praise(store))),
+                        thread=True, exit_on_error=False, name="archived praise")
+
+    def on_praise_counted(self, message: PraiseCounted) -> None:
+        self.archived = message.tally
+        self.reload()
 
     def on_screen_resume(self) -> None:
         if not self.is_mounted:
@@ -179,7 +206,7 @@ class ChampionsScreen(Screen[None]):
         now = self.session.clock()
         keep = (self.current or {}).get("author")
         self._seen = self.session.store.mention_count()
-        self.rows = champions(self.session.store)
+        self.rows = champions(self.session.store, archived=self.archived or PraiseTally())
         options = self.query_one(OptionList)
         old = options.highlighted
         options.clear_options()
@@ -190,7 +217,8 @@ class ChampionsScreen(Screen[None]):
             options.highlighted = index
         n = len(self.rows)
         self.query_one("#champions-title", Label).update(Text(
-            f"Champions · {n} {'person' if n == 1 else 'people'} who praise us, most praise first"))
+            f"Champions · {n} {'person' if n == 1 else 'people'} who praise us, most praise first"
+            + ("" if self.archived is not None else " · counting archived praise…")))
         self.show_history()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -219,9 +247,9 @@ class ChampionsScreen(Screen[None]):
             head.append("  · muted: no templated thanks", "dim")
         thanked = last_thanked(self.session, author)
         head.append(f"  · thanked {_ago(thanked, now)}" if thanked else "  · not thanked yet")
-        praise = sorted((m for m in self.session.store.by_author(author) if is_praise(m)),
-                        key=lambda m: parse_time(m["created_at"]), reverse=True)
-        parts: list[Text] = [head, Text(f"── {len(praise)} praise mention(s), newest first ──", "bold")]
+        praise = praise_history(self.session.store, author)
+        total = max(len(praise), int(row.get("praise", 0)))
+        parts: list[Text] = [head, Text(f"── {total} praise mention(s), newest first ──", "bold")]
         if not praise:
             parts.append(Text("No praise on record: marked a champion by hand.", "dim"))
         for mention in praise[:HISTORY_LIMIT]:
@@ -231,8 +259,8 @@ class ChampionsScreen(Screen[None]):
             line.append("\n")
             line.append(one_line(clean(mention.get("text", "")), 320))
             parts += [line, Text("")]
-        if len(praise) > HISTORY_LIMIT:
-            parts.append(Text(f"… and {len(praise) - HISTORY_LIMIT} older", "dim"))
+        if total > min(len(praise), HISTORY_LIMIT):
+            parts.append(Text(f"… and {total - min(len(praise), HISTORY_LIMIT)} older", "dim"))
         body.update(Group(*parts))
         self.query_one("#champion-history", VerticalScroll).scroll_home(animate=False)
 

@@ -21,6 +21,7 @@ from tui.core.tags import tag_name
 from tui.core.triage import explain
 from tui.services.session import Session
 from tui.ui.screens.inbox_actions import InboxActions
+from tui.ui.screens.inbox_search import ArchiveSearch
 from tui.ui.screens.inbox_status import (
     EMPTY_QUEUE,
     SORT_LABELS,
@@ -42,7 +43,7 @@ QUEUE_BINDINGS = [
 DEMO_HINT = "Fictional brand · your own: add sources to ~/.config/turnaround/config.toml"
 
 
-class InboxScreen(InboxActions, Screen[None]):
+class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *QUEUE_BINDINGS,
         Binding("slash", "filter", "Filter", id="inbox.filter"),
@@ -149,9 +150,10 @@ class InboxScreen(InboxActions, Screen[None]):
         same = queue == self.queue
         self.queue = queue
         lst = self.mention_list
-        lst.empty_text = ("Nothing matches the filter (Esc clears it)."
-                          if self.inbox.filter_text or self.inbox.filter_tag
-                          else EMPTY_QUEUE.get(queue, f"Nothing in {queue}."))
+        lst.empty_text = (EMPTY_QUEUE.get(queue, f"Nothing in {queue}.")
+                          if not (self.inbox.filter_text or self.inbox.filter_tag)
+                          else "Nothing here matches yet; searching the archive…"
+                          if self.inbox.archive_pending else "Nothing matches the filter (Esc clears it).")
         if not same:
             lst.selected.clear()
             lst.set_reactive(MentionList.cursor, 0)
@@ -334,6 +336,7 @@ class InboxScreen(InboxActions, Screen[None]):
         text = " ".join(w for w in words if w not in tags)
         self.inbox.set_filter(text, tag_name(tags[0]) if tags else "")
         self.show_queue(self.queue)
+        self.search_archive()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:

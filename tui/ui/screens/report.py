@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -15,6 +17,18 @@ from tui.core.report import build_report
 from tui.core.report_text import render_text, rows
 from tui.services.session import Session
 from tui.ui.widgets.footer import FittingFooter
+
+if TYPE_CHECKING:
+    from tui.storage.store import Store
+
+
+class ReportReady(Message):
+    """The report, built in a thread (or why it could not be)."""
+
+    def __init__(self, report: dict[str, Any] | None, error: str = "") -> None:
+        super().__init__()
+        self.report = report
+        self.error = error
 
 
 class ReportScreen(Screen[None]):
@@ -32,18 +46,42 @@ class ReportScreen(Screen[None]):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        config = session.config
-        self.report = build_report(session.store, None, session.clock(), config.targets,
-                                   queue_targets=config.queue_targets, ours=session.ours,
-                                   rules=session.lifecycle.rules, brand=config.brand)
+        self.report: dict[str, Any] | None = None
+        """None until built: the report reads all archived history, in a thread."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="report-view"):
-            yield Static(Text(render_text(self.report)), id="report-body")
+            yield Static(Text("Building the report over all history, archived months included…", "dim"),
+                         id="report-body")
         yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#report-view").focus()
+        store, now = self.session.store.frozen(), self.session.clock()
+        self.run_worker(lambda: self._build(store, now), thread=True, exit_on_error=False,
+                        name="report")
+
+    def build(self, store: Store, now: datetime) -> dict[str, Any]:
+        """The report this screen shows: the session's handles and rules, as `turnaround report`."""
+        config = self.session.config
+        return build_report(store, None, now, config.targets, queue_targets=config.queue_targets,
+                            ours=self.session.ours, rules=self.session.lifecycle.rules, brand=config.brand)
+
+    def _build(self, store: Store, now: datetime) -> None:
+        try:
+            report = self.build(store, now)
+        except ValueError as error:  # an unreadable archive month: named, never a traceback
+            self.post_message(ReportReady(None, str(error)))
+            return
+        self.post_message(ReportReady(report))
+
+    def on_report_ready(self, message: ReportReady) -> None:
+        body = self.query_one("#report-body", Static)
+        if message.report is None:
+            body.update(Text(f"No report: {message.error}", "red"))
+            return
+        self.report = message.report
+        body.update(Text(render_text(message.report)))
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -56,9 +94,12 @@ class ReportScreen(Screen[None]):
 
     def action_export_csv(self) -> None:
         import csv
-        from datetime import datetime
 
         from tui.storage import paths
+
+        if self.report is None:
+            self.notify("The report is still being built.", severity="warning", timeout=3)
+            return
 
         target = paths.data_dir() / f"report-{datetime.now():%Y%m%d-%H%M%S}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
