@@ -574,6 +574,53 @@ def test_accuracy_on_heldout_set(triager: Triager) -> None:
 REAL_DEV = "customer_dev.jsonl"
 
 
+# Real customers' wording (tweets to brands' support accounts, Customer Support on Twitter corpus,
+# rows outside every labelled set): the crisis patterns once caught only our own phrasing.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@SpotifyCares hi! I've got an issue where my account is like hijacked with an app/device "
+        "that I don't even know",
+        "@Uber_Support My wife account got charged w 2 uber eats orders we never placed.",
+        "@116276 my debit card is being charged fraudulently from another Uber account",
+        "@British_Airways my Executive Club account has been hacked. Please pm me.",
+        "@ChipotleTweets so I'm enjoying my burrito bowl and I find plastic in my food",
+        "I was just assaulted by an Amazon delivery person.",
+        "this guy picked my cousin up on Friday for @115873 and tried sexually assaulting her",
+        "@CoxHelp hello, curious when the outage is expected to be resolved for the 02919 area code",
+        "@116655 having trouble connecting from central jersey on fios, saw that others are having "
+        "issues as well?",
+        "@Tesco label products not suitable for people with nut allergies! I nearly died.",
+        "@Uber_Support I'm ready 2 file a complaint with Better Business Bureau & FTC over "
+        "misleading info",
+        "@MedMart told me it was fine to take with my blood thinners. could have killed me",
+        "@IronHouseGym your staff refused my friend entry because she wears a hijab",
+    ],
+)
+def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).kind == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why has @Tesco started putting the price on the shelves in such a big font? It's like an "
+        "assault on your eyes!",
+        "Damn Wells Fargo fraud protection stopped me from getting a size 12 yeezy",
+        "Amazon delivery guy refused to give his ID and suddenly started sounding like an attorney",
+        "@comcastcares give him full gig. Even my local telephone co-op (FTC) gives me this.",
+        "@115911 People who get the new iPhone every year pay more then everyone else because of "
+        "the down payment",
+        "@sainsburys They are aware, a quick scroll down the timeline shows how many people have "
+        "made them aware",
+        "@AppleSupport do you have any apps for epilepsy so I can detect my seizures",
+        "@comcastcares no internet all day again, third day with issues",
+    ],
+)
+def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).kind != "crisis"
+
+
 @pytest.mark.parametrize(
     "text",
     [
