@@ -15,7 +15,6 @@ import pytest
 
 import tui.triage as triage_module
 from tui.triage import (
-    Correction,
     TriageConfigError,
     Triager,
     TriageResult,
@@ -790,50 +789,3 @@ def test_accuracy_floor_on_the_real_dev_set(triager: Triager) -> None:
     assert label >= LABEL_FLOOR, label
     assert kind >= KIND_FLOOR, kind
     assert negatives >= NEGATIVES_FLOOR, negatives
-
-
-# --- learning from the agent ---------------------------------------------------------------------
-
-
-def test_a_correction_teaches_the_same_wording_and_nothing_else(triager: Triager) -> None:
-    text = "@Telvio the engineer is coming tomorrow between 8 and 12"
-    before = triager.triage(text, now=NOW)
-    assert before.kind != "complaint"
-    adjustment = triager.learn([Correction(text, label="negative", kind="complaint")])
-    taught = triager.with_adjustment(adjustment)
-    again = taught.triage(text, now=NOW)
-    assert (again.label, again.kind, again.queue) == ("negative", "complaint", "priority")
-    # the same wording from someone else, other numbers, other case and spacing
-    same = taught.triage("@telvio  The engineer is coming tomorrow between 9 and 1", now=NOW)
-    assert (same.label, same.kind) == ("negative", "complaint")
-    # nearly the same wording
-    near = taught.triage("the engineer is coming tomorrow between 8 and 12 apparently", now=NOW)
-    assert near.kind == "complaint"
-    # one correction moves nothing else: not even mentions sharing its words
-    for other in ("@Telvio the engineer was brilliant, thank you", "@Telvio is the engineer coming?",
-                  "@Dashbite where is my order?"):
-        assert taught.triage(other, now=NOW) == triager.triage(other, now=NOW)
-    assert triager.triage(text, now=NOW) == before  # the original triager is untouched
-    why = taught.triage(text, explain=True).why
-    assert why[0].source == "store"
-
-
-def test_several_corrections_teach_their_shared_words(triager: Triager) -> None:
-    texts = ["@Bankly my zelle transfer is stuck", "@Bankly zelle transfer stuck since Monday",
-             "@Bankly zelle transfer to my landlord stuck again"]
-    adjustment = triager.learn([Correction(t, label="negative", kind="complaint") for t in texts])
-    assert "zelle" in adjustment.label_nudges and "my" not in adjustment.label_nudges
-    assert max(adjustment.label_nudges["zelle"]) <= 3.0
-    taught = triager.with_adjustment(adjustment)
-    fresh = "@Bankly my zelle transfer to mum"
-    assert taught.triage(fresh).sentiment <= triager.triage(fresh).sentiment
-    # mixed corrections of a word teach nothing about it
-    mixed = triager.learn([Correction("zelle is great", label="positive"),
-                           Correction("zelle is slow", label="negative")])
-    assert "zelle" not in mixed.label_nudges
-
-
-def test_corrections_are_checked() -> None:
-    with pytest.raises(ValueError, match="label 'angry'"):
-        Correction("x", label="angry")
-    assert not triage_module.StoreAdjustment()

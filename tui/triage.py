@@ -21,7 +21,6 @@ merged over it by `Triager.load`. Nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 import tomllib
@@ -36,7 +35,6 @@ from typing import Any
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from tui.triage_lang import LanguageDetector, LanguageRules
-from tui.triage_learn import Correction, LearnRules, StoreAdjustment, learn
 from tui.triage_model import (
     TextFeatures,
     TriageModel,
@@ -47,7 +45,7 @@ from tui.triage_model import (
 )
 
 __all__ = [
-    "Correction", "Reason", "StoreAdjustment", "TriageConfigError", "TriageResult", "Triager",
+    "Reason", "TriageConfigError", "TriageResult", "Triager",
     "describe_verdict", "explain", "queue_for",
 ]
 
@@ -441,8 +439,6 @@ class Triager:
         """`model` replaces the packaged one (the fitting script scores its folds this way)."""
         self.config = config
         self._analyzer = SentimentIntensityAnalyzer()
-        self._adjustment = StoreAdjustment()
-        self._kind_nudges: dict[str, tuple[float, ...]] = {}
         self._build(_Reader(config, where))
         if self._use_model:
             self._model: TriageModel | None = model or packaged_model()
@@ -493,14 +489,6 @@ class Triager:
             min_english_words=int(cfg.number("language.min_english_words", 1, 100)),
         )
         self._language = LanguageDetector(rules) if use_language else None
-        self._learn_rules = LearnRules(
-            near_duplicate=cfg.number("learn.near_duplicate", 0.5, 1),
-            min_support=int(cfg.number("learn.min_support", 1, 1000)),
-            min_purity=cfg.number("learn.min_purity", 0.5, 1),
-            step=cfg.number("learn.step", 0, 10),
-            max_nudge=cfg.number("learn.max_nudge", 0, 20),
-            stopwords=self._stopwords,
-        )
 
     def _build_labels(self, cfg: _Reader) -> None:
         self._pos = cfg.number("labels.positive", -1, 1)
@@ -807,26 +795,6 @@ class Triager:
             signals[f"phrase={name}"] = 1.0
         return signals
 
-    def with_adjustment(self, adjustment: StoreAdjustment) -> Triager:
-        """A triager that also applies this store's corrections (this one is left as it is).
-
-        Cheap: the rules, the VADER analyzer and the model are shared, not rebuilt.
-        """
-        twin = copy.copy(self)
-        twin._adjustment = adjustment
-        kinds = self._model.kind.classes if self._model else ()
-        twin._kind_nudges = {word: tuple(by_kind.get(k, 0.0) for k in kinds)
-                             for word, by_kind in adjustment.kind_nudges.items()}
-        return twin
-
-    def learn(self, corrections: Iterable[Correction]) -> StoreAdjustment:
-        """The adjustment these corrections teach, bounded by this triager's [learn] rules."""
-        return learn(corrections, self._learn_rules)
-
-    @property
-    def adjustment(self) -> StoreAdjustment:
-        return self._adjustment
-
     # -- the verdict --
 
     def triage(
@@ -862,15 +830,14 @@ class Triager:
         else:
             feats = text_features(text)
             signals = self._rule_signals(reading, rule_kind)
-            adjust = self._adjustment
-            logits = model.label.scores(feats, signals, adjust.label_nudges or None)
+            logits = model.label.scores(feats, signals)
             probs = softmax(logits)
             if self._negative_bias:
                 logits[model.label.classes.index("negative")] += self._negative_bias
             label = model.label.classes[logits.index(max(logits))]
             score = probs[model.label.classes.index("positive")] - probs[
                 model.label.classes.index("negative")]
-            kind_probs = softmax(model.kind.scores(feats, signals, self._kind_nudges or None))
+            kind_probs = softmax(model.kind.scores(feats, signals))
             kind = model.kind.classes[kind_probs.index(max(kind_probs))]
             if rule_kind == "crisis":
                 kind = "crisis"
@@ -885,11 +852,6 @@ class Triager:
             if explain:
                 why += self._model_reasons(model, feats, signals, label, kind)
         label, kind = self._reconcile(reading, label, kind, why if explain else None)
-        verdict = self._adjustment.match(text) if self._adjustment else None
-        if verdict is not None:
-            label, kind = verdict.label or label, verdict.kind or kind
-            if explain:
-                why.insert(0, Reason("store", f"an agent corrected this wording before: {label} {kind}"))
         if explain:
             why[:0] = self._rule_reasons(reading)
         score = _agree(label, score)
