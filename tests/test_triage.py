@@ -18,10 +18,9 @@ from tui.triage import (
     TriageConfigError,
     Triager,
     TriageResult,
-    _alternatives,
-    _join,
     queue_for,
 )
+from tui.triage_rules import _alternatives, _join
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
