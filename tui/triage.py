@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -46,7 +45,6 @@ from tui.triage_rules import (
 )
 from tui.triage_ruleset import RuleSet
 from tui.triage_text import (
-    _HANDLE,
     _HANDLE_ONLY,
     _LEADING_HANDLES,
     _MORE_SENTENCES,
@@ -54,8 +52,6 @@ from tui.triage_text import (
     _QUOTES,
     _SENTENCE_BREAK,
     _SENTENCE_END,
-    _URL,
-    _WORD,
     _found,
     _normalize,
     _Reading,
@@ -268,31 +264,6 @@ class Triager(RuleSet):
         """The queue a new mention starts in, by these rules' mapping."""
         return self._queues.queue(kind, label)
 
-    def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
-        """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
-        out: list[str] = []
-        for topic in rule_topics:
-            if topic not in out:
-                out.append(topic)
-        text = _HANDLE.sub(" ", _URL.sub(" ", text.translate(_QUOTES).lower()))
-        lexicon = self._analyzer.lexicon
-        for raw in _WORD.findall(text):
-            if len(out) >= self._topics_max:
-                break
-            word = raw.removesuffix("'s").strip("'-")
-            word = self._aliases.get(word, word)
-            if len(word) < self._topics_min_len or word in self._stopwords or word in out:
-                continue
-            if word not in self._keep:
-                if word.endswith(self._drop_suffixes) and len(word) > 4:
-                    continue
-                if word in lexicon:
-                    continue
-            if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
-                continue
-            out.append(word)
-        return tuple(out[: self._topics_max])
-
     # -- the learned half --
 
     def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
@@ -413,27 +384,6 @@ class Triager(RuleSet):
             label = "negative"
         return label, kind
 
-    def _rule_reasons(self, r: _Reading) -> list[Reason]:
-        """The crisis pattern and phrase rules that matched, with the words that matched them."""
-        out: list[Reason] = []
-        low = r.low
-        for pattern in (self._crisis, self._outage):
-            match = pattern.search(low) if pattern is not None else None
-            if match:
-                scale = self._scale.search(low) if pattern is self._outage and self._scale else None
-                if pattern is self._outage and scale is None:
-                    continue
-                extra = f" + {scale.group().strip()!r}" if scale else ""
-                out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
-        if r.sarcastic:
-            out.append(Reason("rule", "sarcasm: praise words read as irony"))
-        groups = {g.name: g for g in self._phrases}
-        for name in r.phrases:
-            group = groups[name]
-            match = group.pattern.search(low)
-            shown = repr(match.group().strip()) if match else "(ironic praise)"
-            out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
-        return out
 
 
 # Label/kind pairs that agree, for when the label model says positive and the kind model complaint.

@@ -5,10 +5,14 @@ the language detector. `RuleSet` is the first half of `tui.triage.Triager`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from tui.triage_lang import LanguageDetector, LanguageRules
 from tui.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
+from tui.triage_text import _HANDLE, _QUOTES, _URL, _WORD, _Reading
+from tui.triage_verdict import Reason
 
 
 class RuleSet:
@@ -150,3 +154,50 @@ class RuleSet:
         self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
         self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
         self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
+
+    def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
+        """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
+        out: list[str] = []
+        for topic in rule_topics:
+            if topic not in out:
+                out.append(topic)
+        text = _HANDLE.sub(" ", _URL.sub(" ", text.translate(_QUOTES).lower()))
+        lexicon = self._analyzer.lexicon
+        for raw in _WORD.findall(text):
+            if len(out) >= self._topics_max:
+                break
+            word = raw.removesuffix("'s").strip("'-")
+            word = self._aliases.get(word, word)
+            if len(word) < self._topics_min_len or word in self._stopwords or word in out:
+                continue
+            if word not in self._keep:
+                if word.endswith(self._drop_suffixes) and len(word) > 4:
+                    continue
+                if word in lexicon:
+                    continue
+            if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
+                continue
+            out.append(word)
+        return tuple(out[: self._topics_max])
+
+    def _rule_reasons(self, r: _Reading) -> list[Reason]:
+        """The crisis pattern and phrase rules that matched, with the words that matched them."""
+        out: list[Reason] = []
+        low = r.low
+        for pattern in (self._crisis, self._outage):
+            match = pattern.search(low) if pattern is not None else None
+            if match:
+                scale = self._scale.search(low) if pattern is self._outage and self._scale else None
+                if pattern is self._outage and scale is None:
+                    continue
+                extra = f" + {scale.group().strip()!r}" if scale else ""
+                out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
+        if r.sarcastic:
+            out.append(Reason("rule", "sarcasm: praise words read as irony"))
+        groups = {g.name: g for g in self._phrases}
+        for name in r.phrases:
+            group = groups[name]
+            match = group.pattern.search(low)
+            shown = repr(match.group().strip()) if match else "(ironic praise)"
+            out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
+        return out
