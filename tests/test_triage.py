@@ -593,6 +593,13 @@ REAL_DEV = "customer_dev.jsonl"
         "misleading info",
         "@MedMart told me it was fine to take with my blood thinners. could have killed me",
         "@IronHouseGym your staff refused my friend entry because she wears a hijab",
+        "@AskPlayStation someone got to my account and changed the email",
+        "@Tesco Bought a lasagne earlier - husband just opened it and it's got mould on it",
+        "a piece of bone in my chicken is a little too far @ChipotleTweets",
+        "@comcast I recorded everything i will go to court",
+        "@Uber_Support my driver crashed and I hit my head",
+        ".@VerizonSupport >All of VERIZON IS DOWN< When can we expect a fix ?",
+        "@MicrosoftHelps I got a phone call claiming to be you but I discovered they weren't",
     ],
 )
 def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
@@ -613,6 +620,8 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "made them aware",
         "@AppleSupport do you have any apps for epilepsy so I can detect my seizures",
         "@comcastcares no internet all day again, third day with issues",
+        "@ArgosHelpers I needed it urgently as I have to produce paperwork for a solicitor",
+        "@SpotifyCares Nothing, same problem seems to be happening to a lot of people.",
     ],
 )
 def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:

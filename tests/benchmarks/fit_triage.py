@@ -183,6 +183,14 @@ class Tally:
         return (f"{name:<22} {self.rows:>4} {self.label_accuracy():>6.3f} {self.balanced():>9.3f} "
                 f"{self.kind_accuracy():>6.3f} {neg:>9.3f} {crises:>8}")
 
+    def figures(self) -> dict[str, Any]:
+        """The figures as stored in the model's meta (bench_triage.py prints them)."""
+        return {"n": self.rows, "label": round(self.label_accuracy(), 3),
+                "balanced": round(self.balanced(), 3), "kind": round(self.kind_accuracy(), 3),
+                "negatives_in_priority": round(self.negatives_in_priority / max(1, self.negatives), 3),
+                "crises": f"{self.crises_caught}/{self.crises}",
+                "confusion": [[self.label[(w, g)] for g in LABELS] for w in LABELS]}
+
     def confusion(self) -> str:
         head = "      want \\ got " + " ".join(f"{c[:8]:>9}" for c in LABELS)
         lines = [head]
@@ -303,7 +311,9 @@ def main() -> None:
     meta = {"trained_on": {**counts, "synthetic": len(synthetic), "tweeteval": len(general)},
             "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT,
                         "tweeteval": args.tweeteval_weight},
-            "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE}
+            "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE,
+            "cv": {name: t.figures() for name, t in {**tallies, **{
+                f"combined, {source[9:]}": t for source, t in by_source.items()}}.items()}}
     blob = dump_model(TriageModel(final.label, final.kind, meta))
     OUT.write_bytes(blob)
     sizes = {n: sum(len(t) for t in (m.words, m.bigrams, m.chars, m.rules))
