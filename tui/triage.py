@@ -92,10 +92,17 @@ class Triager(RuleSet):
         self.config = config
         self._analyzer = SentimentIntensityAnalyzer()
         self._build(_Reader(config, where))
-        if self._use_model:
-            self._model: TriageModel | None = model or packaged_model()
-        else:
-            self._model = None
+        # The packaged model is read on first use, not here: start-up (the inbox's first paint,
+        # `turnaround --help`) does not wait for ~1 MB of weights.
+        self._given_model = model
+
+    def _learned(self) -> TriageModel | None:
+        """The model, loaded on first use (None with the model switched off)."""
+        if not self._use_model:
+            return None
+        if self._given_model is None:
+            self._given_model = packaged_model()
+        return self._given_model
 
     @classmethod
     def load(cls, user_file: Path | None = None) -> Triager:
@@ -315,7 +322,7 @@ class Triager(RuleSet):
                                 "needs-reply", self.topics(text), lang, tuple(why))
         reading = self._analyse(text)
         rule_kind = self._kind(reading)
-        model = self._model
+        model = self._learned()
         if model is None:
             label, kind, score = reading.label, rule_kind, reading.compound
             if kind == "complaint" and label == "neutral":
