@@ -190,7 +190,8 @@ def print_cv() -> None:
 
     cv = packaged_model().meta.get("cv")
     if not cv:
-        print("(no cross-validated figures in the shipped model: run fit_triage.py)")
+        print("(the shipped model stores no cross-validated figures: see tui/data/MODEL-CARD.md, "
+              "or refit with fit_triage.py, which stores them)")
         return
     print("\n== real rows, 5-fold cross-validation (fit_triage.py; each row scored by a model that "
           "never saw it) ==")
