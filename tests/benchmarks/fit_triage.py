@@ -47,6 +47,7 @@ OUT = ROOT / "tui" / "rules" / "data" / "triage_model.json.gz"
 LABELS = ("negative", "neutral", "positive")
 KINDS = ("complaint", "question", "praise", "other")
 FOLDS = 5
+REAL_SETS = ("customer_dev", "customer_extra", "customer_more")
 SEED = 20261130
 REAL_WEIGHT = 3.0
 SYNTH_WEIGHT = 1.0
@@ -182,6 +183,14 @@ class Tally:
         return (f"{name:<22} {self.rows:>4} {self.label_accuracy():>6.3f} {self.balanced():>9.3f} "
                 f"{self.kind_accuracy():>6.3f} {neg:>9.3f} {crises:>8}")
 
+    def figures(self) -> dict[str, Any]:
+        """The figures as stored in the model's meta (bench_triage.py prints them)."""
+        return {"n": self.rows, "label": round(self.label_accuracy(), 3),
+                "balanced": round(self.balanced(), 3), "kind": round(self.kind_accuracy(), 3),
+                "negatives_in_priority": round(self.negatives_in_priority / max(1, self.negatives), 3),
+                "crises": f"{self.crises_caught}/{self.crises}",
+                "confusion": [[self.label[(w, g)] for g in LABELS] for w in LABELS]}
+
     def confusion(self) -> str:
         head = "      want \\ got " + " ".join(f"{c[:8]:>9}" for c in LABELS)
         lines = [head]
@@ -213,26 +222,33 @@ def main() -> None:
     parser.add_argument("--real-weight", type=float, default=REAL_WEIGHT)
     parser.add_argument("--tweeteval-weight", type=float, default=TWEETEVAL_WEIGHT)
     parser.add_argument("--explore", action="store_true", help="try decision variants on the CV")
+    parser.add_argument("--more", help="customer_more.jsonl while it is being labelled "
+                        "(default tests/data/customer_more.jsonl)")
     args = parser.parse_args()
     started = time.perf_counter()
-    real = [r for r in load(DATA / "customer_dev.jsonl") if r.get("lang", "en") == "en"]
-    extra_path = DATA / "customer_extra.jsonl"
-    extra = [r for r in load(extra_path) if r.get("lang", "en") == "en"] if extra_path.exists() else []
+    real: list[dict[str, Any]] = []
+    counts = {}
+    for name in REAL_SETS:
+        path = Path(args.more) if name == "customer_more" and args.more else DATA / f"{name}.jsonl"
+        found = load(path) if path.exists() else []
+        rows = [dict(r, source=name) for r in found if r.get("lang", "en") == "en"]
+        counts[name] = len(rows)
+        real += rows
     synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
     general = tweeteval(tweeteval_dir(args.tweeteval))
-    for rows, weight in ((real, args.real_weight), (extra, args.real_weight), (synthetic, SYNTH_WEIGHT),
+    for rows, weight in ((real, args.real_weight), (synthetic, SYNTH_WEIGHT),
                          (general, args.tweeteval_weight)):
         for row in rows:
             row["weight"] = weight
-    print(f"training rows: real dev {len(real)}, real extra {len(extra)}, synthetic {len(synthetic)}, "
-          f"tweeteval {len(general)}")
+    print(f"training rows: real {counts}, synthetic {len(synthetic)}, tweeteval {len(general)}")
     feats = Featurizer()
     rules = feats.rules
     config = _packaged_config()
-    base = synthetic + general + extra
+    base = synthetic + general
 
     explore: list[Any] = []
     tallies = {"rules alone": Tally(), "model alone": Tally(), "combined": Tally()}
+    by_source: dict[str, Tally] = {}
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     splits = [] if args.no_cv else list(folds.split(real, [r["label"] for r in real]))
     for fold, (train_idx, test_idx) in enumerate(splits, 1):
@@ -247,6 +263,7 @@ def main() -> None:
             tallies["model alone"].add(row, label, kind, rules.queue(kind, label))
             c = combined.triage(row["text"])
             tallies["combined"].add(row, c.label, c.kind, c.queue)
+            by_source.setdefault(row["source"], Tally()).add(row, c.label, c.kind, c.queue)
             if args.explore:
                 from tui.core.triage_model import softmax, text_features
                 tf, signals = text_features(row["text"]), rules.features(row["text"])[1]
@@ -256,11 +273,13 @@ def main() -> None:
         print(f"  fold {fold}/{FOLDS} done ({time.perf_counter() - started:.0f} s)", flush=True)
     if args.no_cv:
         tallies = {}
-    print(f"\nReal dev set, {FOLDS}-fold cross-validation (English rows; each scored by a model "
-          "that never saw it)")
+    print(f"\nAll real training rows (dev + extra + more), {FOLDS}-fold cross-validation (English "
+          "rows; each scored by a model that never saw it)")
     print(HEADER)
     for name, tally in tallies.items():
         print(tally.line(name))
+    for name, tally in by_source.items():
+        print(tally.line(f"  combined, {name[9:]}"))
     if tallies:
         print("  label confusion, combined:")
         print(tallies["combined"].confusion())
@@ -289,11 +308,12 @@ def main() -> None:
     if args.cv_only:
         return
     final = fit(base + real, feats)
-    meta = {"trained_on": {"customer_dev": len(real), "customer_extra": len(extra),
-                           "synthetic": len(synthetic), "tweeteval": len(general)},
+    meta = {"trained_on": {**counts, "synthetic": len(synthetic), "tweeteval": len(general)},
             "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT,
                         "tweeteval": args.tweeteval_weight},
-            "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE}
+            "C": {"label": C_LABEL, "kind": C_KIND}, "min_df": MIN_DF, "prune": PRUNE,
+            "cv": {name: t.figures() for name, t in {**tallies, **{
+                f"combined, {source[9:]}": t for source, t in by_source.items()}}.items()}}
     blob = dump_model(TriageModel(final.label, final.kind, meta))
     OUT.write_bytes(blob)
     sizes = {n: sum(len(t) for t in (m.words, m.bigrams, m.chars, m.rules))

@@ -15,14 +15,12 @@ import pytest
 
 import tui.core.triage as triage_module
 from tui.core.triage import (
-    Correction,
     TriageConfigError,
     Triager,
     TriageResult,
-    _alternatives,
-    _join,
     queue_for,
 )
+from tui.core.triage_rules import _alternatives, _join
 
 DATA = Path(__file__).parents[1] / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -574,6 +572,62 @@ def test_accuracy_on_heldout_set(triager: Triager) -> None:
 REAL_DEV = "customer_dev.jsonl"
 
 
+# Real customers' wording (tweets to brands' support accounts, Customer Support on Twitter corpus,
+# rows outside every labelled set): the crisis patterns once caught only our own phrasing.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@SpotifyCares hi! I've got an issue where my account is like hijacked with an app/device "
+        "that I don't even know",
+        "@Uber_Support My wife account got charged w 2 uber eats orders we never placed.",
+        "@116276 my debit card is being charged fraudulently from another Uber account",
+        "@British_Airways my Executive Club account has been hacked. Please pm me.",
+        "@ChipotleTweets so I'm enjoying my burrito bowl and I find plastic in my food",
+        "I was just assaulted by an Amazon delivery person.",
+        "this guy picked my cousin up on Friday for @115873 and tried sexually assaulting her",
+        "@CoxHelp hello, curious when the outage is expected to be resolved for the 02919 area code",
+        "@116655 having trouble connecting from central jersey on fios, saw that others are having "
+        "issues as well?",
+        "@Tesco label products not suitable for people with nut allergies! I nearly died.",
+        "@Uber_Support I'm ready 2 file a complaint with Better Business Bureau & FTC over "
+        "misleading info",
+        "@MedMart told me it was fine to take with my blood thinners. could have killed me",
+        "@IronHouseGym your staff refused my friend entry because she wears a hijab",
+        "@AskPlayStation someone got to my account and changed the email",
+        "@Tesco Bought a lasagne earlier - husband just opened it and it's got mould on it",
+        "a piece of bone in my chicken is a little too far @ChipotleTweets",
+        "@comcast I recorded everything i will go to court",
+        "@Uber_Support my driver crashed and I hit my head",
+        ".@VerizonSupport >All of VERIZON IS DOWN< When can we expect a fix ?",
+        "@MicrosoftHelps I got a phone call claiming to be you but I discovered they weren't",
+    ],
+)
+def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).kind == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why has @Tesco started putting the price on the shelves in such a big font? It's like an "
+        "assault on your eyes!",
+        "Damn Wells Fargo fraud protection stopped me from getting a size 12 yeezy",
+        "Amazon delivery guy refused to give his ID and suddenly started sounding like an attorney",
+        "@comcastcares give him full gig. Even my local telephone co-op (FTC) gives me this.",
+        "@115911 People who get the new iPhone every year pay more then everyone else because of "
+        "the down payment",
+        "@sainsburys They are aware, a quick scroll down the timeline shows how many people have "
+        "made them aware",
+        "@AppleSupport do you have any apps for epilepsy so I can detect my seizures",
+        "@comcastcares no internet all day again, third day with issues",
+        "@ArgosHelpers I needed it urgently as I have to produce paperwork for a solicitor",
+        "@SpotifyCares Nothing, same problem seems to be happening to a lot of people.",
+    ],
+)
+def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).kind != "crisis"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -745,48 +799,12 @@ def test_accuracy_floor_on_the_real_dev_set(triager: Triager) -> None:
     assert negatives >= NEGATIVES_FLOOR, negatives
 
 
-# --- learning from the agent ---------------------------------------------------------------------
-
-
-def test_a_correction_teaches_the_same_wording_and_nothing_else(triager: Triager) -> None:
-    text = "@Telvio the engineer is coming tomorrow between 8 and 12"
-    before = triager.triage(text, now=NOW)
-    assert before.kind != "complaint"
-    adjustment = triager.learn([Correction(text, label="negative", kind="complaint")])
-    taught = triager.with_adjustment(adjustment)
-    again = taught.triage(text, now=NOW)
-    assert (again.label, again.kind, again.queue) == ("negative", "complaint", "priority")
-    # the same wording from someone else, other numbers, other case and spacing
-    same = taught.triage("@telvio  The engineer is coming tomorrow between 9 and 1", now=NOW)
-    assert (same.label, same.kind) == ("negative", "complaint")
-    # nearly the same wording
-    near = taught.triage("the engineer is coming tomorrow between 8 and 12 apparently", now=NOW)
-    assert near.kind == "complaint"
-    # one correction moves nothing else: not even mentions sharing its words
-    for other in ("@Telvio the engineer was brilliant, thank you", "@Telvio is the engineer coming?",
-                  "@Dashbite where is my order?"):
-        assert taught.triage(other, now=NOW) == triager.triage(other, now=NOW)
-    assert triager.triage(text, now=NOW) == before  # the original triager is untouched
-    why = taught.triage(text, explain=True).why
-    assert why[0].source == "store"
-
-
-def test_several_corrections_teach_their_shared_words(triager: Triager) -> None:
-    texts = ["@Bankly my zelle transfer is stuck", "@Bankly zelle transfer stuck since Monday",
-             "@Bankly zelle transfer to my landlord stuck again"]
-    adjustment = triager.learn([Correction(t, label="negative", kind="complaint") for t in texts])
-    assert "zelle" in adjustment.label_nudges and "my" not in adjustment.label_nudges
-    assert max(adjustment.label_nudges["zelle"]) <= 3.0
-    taught = triager.with_adjustment(adjustment)
-    fresh = "@Bankly my zelle transfer to mum"
-    assert taught.triage(fresh).sentiment <= triager.triage(fresh).sentiment
-    # mixed corrections of a word teach nothing about it
-    mixed = triager.learn([Correction("zelle is great", label="positive"),
-                           Correction("zelle is slow", label="negative")])
-    assert "zelle" not in mixed.label_nudges
-
-
-def test_corrections_are_checked() -> None:
-    with pytest.raises(ValueError, match="label 'angry'"):
-        Correction("x", label="angry")
-    assert not triage_module.StoreAdjustment()
+def test_expansion_news_is_not_a_complaint(triager: Triager) -> None:
+    # The demo's news item read as a negative complaint in `priority` once the model (fitted mostly
+    # on support complaints) weighed "stores", "orders" and "passed".
+    text = ("Brightside Coffee to open 12 new stores in the North West by spring - The Daily Grind\n"
+            "The Manchester-based chain says its app now handles more than half of all orders, and "
+            "that its Bean Club loyalty scheme has passed 1.2 million members.")
+    result = triager.triage(text, now=NOW)
+    assert (result.kind, result.queue) == ("other", "needs-reply")
+    assert result.label != "negative"

@@ -21,419 +21,69 @@ merged over it by `Triager.load`. Nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-import copy
 import math
-import re
 import tomllib
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from tui.core.triage_lang import LanguageDetector, LanguageRules
-from tui.core.triage_learn import Correction, LearnRules, StoreAdjustment, learn
-from tui.core.triage_model import (
-    TextFeatures,
-    TriageModel,
-    Weighed,
-    packaged_model,
-    softmax,
-    text_features,
+from tui.core.triage_model import TextFeatures, TriageModel, packaged_model, softmax, text_features
+from tui.core.triage_rules import (
+    KINDS,
+    LABELS,
+    NEW_QUEUES,
+    PACKAGED,
+    QUEUE_IDS,
+    TriageConfigError,
+    _packaged_config,
+    _Reader,
+    merge,
+    queue_for,
 )
-from tui.rules.datafile import UserFileError, located
+from tui.core.triage_ruleset import RuleSet
+from tui.core.triage_text import (
+    _HANDLE_ONLY,
+    _LEADING_HANDLES,
+    _MORE_SENTENCES,
+    _NEUTRAL_TOKEN,
+    _QUOTES,
+    _SENTENCE_BREAK,
+    _SENTENCE_END,
+    _found,
+    _normalize,
+    _Reading,
+    _Score,
+    _Text,
+    _unnormalize,
+)
+from tui.core.triage_verdict import Reason, TriageResult, _agree, describe_verdict, model_reasons
+from tui.rules.datafile import located
 
 __all__ = [
-    "Correction", "Reason", "StoreAdjustment", "TriageConfigError", "TriageResult", "Triager",
-    "describe_verdict", "explain", "queue_for",
+    "KINDS",
+    "LABELS",
+    "NEW_QUEUES",
+    "QUEUE_IDS",
+    "Reason",
+    "TriageConfigError",
+    "TriageResult",
+    "Triager",
+    "_packaged_config",
+    "describe_verdict",
+    "explain",
+    "merge",
+    "queue_for",
 ]
 
-LABELS = ("negative", "neutral", "positive")
-KINDS = ("complaint", "question", "praise", "crisis", "other")
-QUEUE_IDS = ("priority", "needs-reply", "champions", "waiting", "escalated", "walked-away", "done")
-NEW_QUEUES = ("priority", "needs-reply", "champions")
-
-PACKAGED = "triage.toml"
-# Rule patterns run on lowercased text without re.IGNORECASE, which is several times slower.
-_FLAGS = 0
-_ESCAPE = re.compile(r"\\.")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
-_LEADING_HANDLES = re.compile(r"^(?:\s*[@#]\w+[:,]?)+\s*")
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"[@#][\w.@-]*\w")  # @user@host.social, @user.bsky.social, #tag
-_HANDLE_ONLY = re.compile(r"@\w+")
-_WORD = re.compile(r"[a-z][a-z0-9'&-]*[a-z0-9]|[a-z]")
-_NEUTRAL_TOKEN = "xxneutral"
-_VADER_ALPHA = 15.0  # vaderSentiment.normalize's default
-# VADER looks up to three words back for a negation, across sentence ends too ("no water.
-# Unacceptable." reads as "not unacceptable"); three neutral tokens after each sentence stop it.
-_SENTENCE_END = re.compile(r"([.!?]+)\s+")
-_SENTENCE_BREAK = r"\1 xxbreak xxbreak xxbreak "
-_MORE_SENTENCES = re.compile(r"[.!?]+\s+\S")
-
-
-class TriageConfigError(UserFileError):
-    """A triage rules file that cannot be used: the one user-file error, built from (file, key, problem)."""
-
-    def __init__(self, path: str, key: str, message: str) -> None:
-        self.path = path
-        self.key = key
-        super().__init__(path, None, key, message)
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    """One thing that weighed in a verdict: a rule that fired or a word the model leant on.
-
-    `source` is "crisis" (a crisis pattern), "phrase" (a phrase rule), "rule" (another rule
-    signal, e.g. sarcasm or question form), "word" (the model's word or word pair), "language" or
-    "store" (this store's corrections); `weight` is signed: + pulled toward the verdict, - away.
-    """
-
-    source: str
-    text: str
-    weight: float = 0.0
-
-    def __str__(self) -> str:
-        sign = f"{self.weight:+.2f} " if self.weight else ""
-        return f"{sign}{self.source}: {self.text}"
-
-
-@dataclass(frozen=True, slots=True)
-class TriageResult:
-    label: str  # negative|neutral|positive
-    sentiment: float  # [-1, 1]; its sign always agrees with `label` (neutral: |s| < 0.05)
-    kind: str  # complaint|question|praise|crisis|other
-    priority: int  # 0..100
-    queue: str  # priority|needs-reply|champions
-    topics: tuple[str, ...]
-    lang: str = "en"  # ISO 639-1; anything but "en" means the mention was not triaged
-    why: tuple[Reason, ...] = ()  # filled when asked for (`explain=True`)
-
-    @property
-    def untriaged(self) -> bool:
-        """Not in English: label and kind are placeholders, not a judgement."""
-        return self.lang != "en"
-
-    def describe(self) -> str:
-        """The verdict in a few words, as the detail pane and the CLI show it."""
-        return describe_verdict(self.as_dict())
-
-    def as_dict(self) -> dict[str, Any]:
-        """The fields as stored on a mention (topics as a list, so it round-trips through JSON)."""
-        return {
-            "label": self.label,
-            "sentiment": self.sentiment,
-            "kind": self.kind,
-            "priority": self.priority,
-            "queue": self.queue,
-            "topics": list(self.topics),
-            "lang": self.lang,
-        }
-
-
-def describe_verdict(mention: dict[str, Any]) -> str:
-    """"negative complaint (-0.62)" or "untriaged (language: ja)", from a stored mention's fields."""
-    lang = mention.get("lang") or "en"
-    if lang != "en":
-        return f"untriaged (language: {lang})"
-    return (f"{mention.get('label', 'neutral')} {mention.get('kind', 'other')} "
-            f"({mention.get('sentiment', 0.0):+.2f})")
-
-
-# --- loading and merging ---------------------------------------------------------------------
-
-
-def _packaged_text() -> str:
-    return resources.files("tui.rules.data").joinpath(PACKAGED).read_text("utf-8")
-
-
-@cache
-def _packaged_config() -> dict[str, Any]:
-    return tomllib.loads(_packaged_text())
-
-
-# Tables a user may add new keys to; anywhere else an unknown key is a typo.
-OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases"})
-PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic"})
-
-
-def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
-    """Merge `over` onto `base`: tables recurse, lists extend, scalars replace.
-
-    An unknown key, or a value whose type differs from the packaged one, is refused with the key
-    named, so a typo in a user file fails loudly instead of silently disabling a rule.
-    """
-    out = dict(base)
-    for key, value in over.items():
-        path = f"{prefix}{key}"
-        if key not in base:
-            if prefix.rstrip(".") not in OPEN_TABLES:
-                raise TriageConfigError(where, path, "unknown key")
-            out[key] = value
-            continue
-        old = base[key]
-        if isinstance(old, dict):
-            if not isinstance(value, dict):
-                raise TriageConfigError(where, path, "must be a table")
-            out[key] = merge(old, value, where, f"{path}.")
-        elif isinstance(old, list):
-            if not isinstance(value, list):
-                raise TriageConfigError(where, path, "must be a list (it extends the packaged list)")
-            out[key] = [*old, *value]
-        elif isinstance(old, bool) or isinstance(value, bool):
-            if type(old) is not type(value):
-                raise TriageConfigError(where, path, f"must be {type(old).__name__}")
-            out[key] = value
-        elif isinstance(old, int | float):
-            if not isinstance(value, int | float):
-                raise TriageConfigError(where, path, "must be a number")
-            out[key] = value
-        elif type(old) is not type(value):
-            raise TriageConfigError(where, path, f"must be {type(old).__name__}")
-        else:
-            out[key] = value
-    return out
-
-
-class _Reader:
-    """Typed access to the merged config; every error names the file and the dotted key."""
-
-    def __init__(self, data: dict[str, Any], where: str) -> None:
-        self.data = data
-        self.where = where
-
-    def fail(self, key: str, message: str) -> TriageConfigError:
-        return TriageConfigError(self.where, key, message)
-
-    def get(self, key: str) -> Any:
-        node: Any = self.data
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                raise self.fail(key, "missing")
-            node = node[part]
-        return node
-
-    def table(self, key: str) -> dict[str, Any]:
-        value = self.get(key)
-        if not isinstance(value, dict):
-            raise self.fail(key, "must be a table")
-        return value
-
-    def number(self, key: str, low: float | None = None, high: float | None = None) -> float:
-        value = self.get(key)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(key, "must be a number")
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise self.fail(key, f"must be between {low} and {high}")
-        return float(value)
-
-    def strings(self, key: str) -> list[str]:
-        value = self.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(key, "must be a list of strings")
-        return value
-
-    def string(self, key: str) -> str:
-        value = self.get(key)
-        if not isinstance(value, str):
-            raise self.fail(key, "must be a string")
-        return value
-
-    def regex(self, key: str, patterns: Iterable[str] | None = None) -> re.Pattern[str] | None:
-        """Compile one pattern or a list of them into one alternation (one pass per mention)."""
-        items = [self.string(key)] if patterns is None else list(patterns)
-        for index, pattern in enumerate(items):
-            label = key if patterns is None else f"{key}[{index}]"
-            try:
-                re.compile(pattern)
-            except re.error as error:
-                raise self.fail(label, f"bad regular expression {pattern!r}: {error}") from None
-            if any(ch.isupper() for ch in _ESCAPE.sub("", pattern)):
-                raise self.fail(label, f"{pattern!r}: patterns match lowercased text; "
-                                "write them in lowercase")
-        if not items:
-            return None
-        try:
-            return re.compile(_join(items), _FLAGS)
-        except re.error:  # a construct the splitter misread: the plain join is always valid
-            return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
-
-    def regex_list(self, key: str) -> re.Pattern[str] | None:
-        return self.regex(key, self.strings(key))
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """The top-level `|` alternatives of a pattern (not those inside groups or [classes])."""
-    out: list[str] = []
-    depth = start = 0
-    i, n = 0, len(pattern)
-    while i < n:
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "[":
-            i += 1
-            if i < n and pattern[i] == "^":
-                i += 1
-            if i < n and pattern[i] == "]":  # a leading ] is a literal
-                i += 1
-            while i < n and pattern[i] != "]":
-                i += 2 if pattern[i] == "\\" else 1
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    out.append(pattern[start:])
-    return out
-
-
-def _join(patterns: list[str]) -> str:
-    """One alternation of `patterns` that matches exactly what `(?:p1)|(?:p2)|...` matches.
-
-    Runs of alternatives that start with a word boundary share one: `\\b(?:a|b)` is the same
-    ordered choice as `\\ba|\\bb`, but Python's engine then tests the boundary once per position
-    and can skip each branch on its first letter, about three times faster on these rule lists.
-    """
-    parts: list[str] = []
-    run: list[str] = []
-    for alternative in (a for p in patterns for a in _alternatives(p)):
-        if alternative.startswith(r"\b"):
-            run.append(f"(?:{alternative[2:]})")
-            continue
-        if run:
-            parts.append(r"\b(?:" + "|".join(run) + ")")
-            run = []
-        parts.append(f"(?:{alternative})")
-    if run:
-        parts.append(r"\b(?:" + "|".join(run) + ")")
-    return "|".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class _PhraseGroup:
-    name: str
-    pattern: re.Pattern[str]
-    valence: float
-    problem: bool
-    topic: str | None
-
-
-class _QueueRules:
-    """Kind -> starting queue, with negative mentions sent to one queue (bar listed kinds)."""
-
-    def __init__(self, cfg: _Reader) -> None:
-        self.by_kind: dict[str, str] = {}
-        for kind in KINDS:
-            self.by_kind[kind] = self._queue_id(cfg, f"queue.{kind}")
-        self.negative = self._queue_id(cfg, "queue.negative")
-        self.negative_except = frozenset(cfg.strings("queue.negative_except"))
-        for kind in self.negative_except:
-            if kind not in KINDS:
-                raise cfg.fail("queue.negative_except", f"unknown kind {kind!r}")
-
-    @staticmethod
-    def _queue_id(cfg: _Reader, key: str) -> str:
-        queue = cfg.string(key)
-        if queue not in NEW_QUEUES:
-            raise cfg.fail(key, f"must be one of {', '.join(NEW_QUEUES)}")
-        return queue
-
-    def queue(self, kind: str, label: str) -> str:
-        if label == "negative" and kind not in self.negative_except:
-            return self.negative
-        return self.by_kind.get(kind, "needs-reply")
-
-
-def _normalize(total: float) -> float:
-    """VADER's squashing of a raw valence sum into [-1, 1]."""
-    return total / math.sqrt(total * total + _VADER_ALPHA)
-
-
-def _unnormalize(compound: float) -> float:
-    """The raw valence sum behind a VADER compound score (the inverse of `_normalize`)."""
-    c = max(-0.9999, min(0.9999, compound))
-    return c * math.sqrt(_VADER_ALPHA / (1 - c * c))
-
-
-def _found(pattern: re.Pattern[str] | None, low: str) -> bool:
-    return pattern is not None and pattern.search(low) is not None
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    """Text in its own case (VADER reads CAPITALS as emphasis) and lowercased (rules match that)."""
-
-    cased: str
-    low: str
-
-    @classmethod
-    def of(cls, text: str) -> _Text:
-        low = text.lower()
-        # Lowercasing a few characters changes the length; then spans would not line up.
-        return cls(text if len(low) == len(text) else low, low)
-
-    def replace(self, pattern: re.Pattern[str], token: str) -> tuple[_Text, int]:
-        """Replace every match (found in the lowercase text) by ` token ` in both versions."""
-        cased: list[str] = []
-        low: list[str] = []
-        last = 0
-        for match in pattern.finditer(self.low):
-            start, end = match.span()
-            cased.append(self.cased[last:start])
-            low.append(self.low[last:start])
-            cased.append(f" {token} ")
-            low.append(f" {token} ")
-            last = end
-        if not cased:
-            return self, 0
-        cased.append(self.cased[last:])
-        low.append(self.low[last:])
-        return _Text("".join(cased), "".join(low)), len(cased) // 2
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """What the sentiment pass learnt about a mention, for the kind rules."""
-
-    low: str  # lowercased, quotes normalised
-    compound: float
-    label: str
-    is_question: bool
-    problem: bool  # a problem phrase matched
-    personal: bool  # first person, or addressed to someone
-    news: bool  # a news / jobs / events cue matched
-    topics: tuple[str, ...]  # from phrase rules
-    sarcastic: bool  # praise words read as irony
-    plain_question: bool  # one sentence that opens as a question
-    phrases: tuple[str, ...]  # names of the phrase groups that matched
-    pos: float  # VADER's share of positive words in what the phrase rules left
-    neg: float
-
-
-@dataclass(frozen=True, slots=True)
-class _Score:
-    compound: float
-    problem: bool
-    topics: list[str]
-    phrases: tuple[str, ...]
-    pos: float
-    neg: float
 
 
 # --- the engine --------------------------------------------------------------------------------
 
 
-class Triager:
+class Triager(RuleSet):
     """Turns mention text (+ reach and age) into a `TriageResult`. Build once, reuse: the VADER
     analyzer it owns is slow to construct."""
 
@@ -442,13 +92,18 @@ class Triager:
         """`model` replaces the packaged one (the fitting script scores its folds this way)."""
         self.config = config
         self._analyzer = SentimentIntensityAnalyzer()
-        self._adjustment = StoreAdjustment()
-        self._kind_nudges: dict[str, tuple[float, ...]] = {}
         self._build(_Reader(config, where))
-        if self._use_model:
-            self._model: TriageModel | None = model or packaged_model()
-        else:
-            self._model = None
+        # The packaged model is read on first use, not here: start-up (the inbox's first paint,
+        # `turnaround --help`) does not wait for ~1 MB of weights.
+        self._given_model = model
+
+    def _learned(self) -> TriageModel | None:
+        """The model, loaded on first use (None with the model switched off)."""
+        if not self._use_model:
+            return None
+        if self._given_model is None:
+            self._given_model = packaged_model()
+        return self._given_model
 
     @classmethod
     def load(cls, user_file: Path | None = None) -> Triager:
@@ -470,148 +125,6 @@ class Triager:
             return cls(merge(config, user, where), where=where)
         except TriageConfigError as error:
             raise located(error, text) from None
-
-    # -- building --
-
-    def _build(self, cfg: _Reader) -> None:
-        self._build_labels(cfg)
-        self._build_lexicon(cfg)
-        self._build_phrases(cfg)
-        self._build_sarcasm(cfg)
-        self._build_kind(cfg)
-        self._build_priority(cfg)
-        self._build_queue(cfg)
-        self._build_topics(cfg)
-        self._build_learned(cfg)
-
-    def _build_learned(self, cfg: _Reader) -> None:
-        self._use_model = cfg.get("model.enabled")
-        if not isinstance(self._use_model, bool):
-            raise cfg.fail("model.enabled", "must be true or false")
-        self._negative_bias = cfg.number("model.negative_bias", -5, 5)
-        use_language = cfg.get("language.enabled")
-        if not isinstance(use_language, bool):
-            raise cfg.fail("language.enabled", "must be true or false")
-        rules = LanguageRules(
-            min_letters=int(cfg.number("language.min_letters", 1, 1000)),
-            min_confidence=cfg.number("language.min_confidence", 0, 1),
-            min_english_words=int(cfg.number("language.min_english_words", 1, 100)),
-        )
-        self._language = LanguageDetector(rules) if use_language else None
-        self._learn_rules = LearnRules(
-            near_duplicate=cfg.number("learn.near_duplicate", 0.5, 1),
-            min_support=int(cfg.number("learn.min_support", 1, 1000)),
-            min_purity=cfg.number("learn.min_purity", 0.5, 1),
-            step=cfg.number("learn.step", 0, 10),
-            max_nudge=cfg.number("learn.max_nudge", 0, 20),
-            stopwords=self._stopwords,
-        )
-
-    def _build_labels(self, cfg: _Reader) -> None:
-        self._pos = cfg.number("labels.positive", -1, 1)
-        self._neg = cfg.number("labels.negative", -1, 1)
-        if self._neg >= self._pos:
-            raise cfg.fail("labels.negative", "must be below labels.positive")
-        self._question_pos = cfg.number("labels.question_positive", -1, 1)
-        self._question_neg = cfg.number("labels.question_negative", -1, 1)
-        self._problem_pos = cfg.number("labels.problem_positive", -1, 1)
-        self._news_pos = cfg.number("labels.news_positive", -1, 1)
-        self._crisis_neg_below = cfg.number("labels.crisis_negative_below", -1, 1)
-
-    def _build_lexicon(self, cfg: _Reader) -> None:
-        lexicon = self._analyzer.lexicon
-        for word in cfg.table("lexicon"):
-            key = f"lexicon.{word}"
-            if not word or word != word.lower() or any(c.isspace() for c in word):
-                raise cfg.fail(key, "must be one lowercase word (use [phrases] for phrases)")
-            value = cfg.number(key, -4, 4)
-            if value:
-                lexicon[word] = value
-            else:
-                # Dropped, not zeroed: VADER boosts a zero-valence word ("so many stairs lol").
-                lexicon.pop(word, None)
-        emojis = self._analyzer.emojis
-        for index, (char, _value) in enumerate(cfg.table("emoji").items()):
-            key = f"emoji.{char}"
-            if len(char) != 1:
-                raise cfg.fail(key, "must be a single character (one code point)")
-            token = f"xxemoji{index}"
-            emojis[char] = token
-            lexicon[token] = cfg.number(key, -4, 4)
-
-    def _build_phrases(self, cfg: _Reader) -> None:
-        groups: list[_PhraseGroup] = []
-        for name in cfg.table("phrases"):
-            base = f"phrases.{name}"
-            for key in cfg.table(base):
-                if key not in PHRASE_KEYS:
-                    expected = ", ".join(sorted(PHRASE_KEYS))
-                    raise cfg.fail(f"{base}.{key}", f"unknown key (expected {expected})")
-            valence = cfg.number(f"{base}.valence", -4, 4)
-            pattern = cfg.regex_list(f"{base}.patterns")
-            problem = cfg.table(base).get("problem", False)
-            if not isinstance(problem, bool):
-                raise cfg.fail(f"{base}.problem", "must be true or false")
-            topic = cfg.table(base).get("topic")
-            if topic is not None and not isinstance(topic, str):
-                raise cfg.fail(f"{base}.topic", "must be a string")
-            if pattern is None:
-                continue
-            groups.append(_PhraseGroup(name, pattern, valence, problem, topic))
-        self._phrases = tuple(groups)
-
-    def _build_sarcasm(self, cfg: _Reader) -> None:
-        self._sarcasm = cfg.number("sarcasm.valence", -4, 0)
-        self._markers = cfg.regex_list("sarcasm.markers")
-        self._signals = cfg.regex_list("sarcasm.signals")
-        self._repeat = cfg.regex_list("sarcasm.repeat_cues")
-
-    def _build_kind(self, cfg: _Reader) -> None:
-        self._first_person = cfg.regex("kind.first_person")
-        self._addressed = cfg.regex("kind.addressed")
-        self._question_start = cfg.regex("kind.question_start")
-        self._question = cfg.regex_list("kind.question_patterns")
-        self._crisis = cfg.regex_list("kind.crisis.patterns")
-        self._outage = cfg.regex_list("kind.crisis.outage.outage")
-        self._scale = cfg.regex_list("kind.crisis.outage.scale")
-        self._other = cfg.regex_list("kind.other.patterns")
-        self._not_praise = cfg.regex_list("kind.not_praise")
-
-    def _build_priority(self, cfg: _Reader) -> None:
-        weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
-        if abs(sum(weights) - 1.0) > 1e-6:
-            raise cfg.fail("priority", "sentiment_weight + reach_weight + age_weight must be 1")
-        self._w_sent, self._w_reach, self._w_age = weights
-        self._reach_full = cfg.number("priority.reach_full", 10)
-        self._unknown_followers = cfg.number("priority.unknown_followers", 0)
-        self._age_full = cfg.number("priority.age_full_hours", 0.01)
-        bands: dict[str, tuple[int, int]] = {}
-        for kind in KINDS:
-            key = f"priority.bands.{kind}"
-            band = [cfg.number(f"{key}.{end}", 0, 100) for end in ("low", "high")]
-            if band[0] > band[1]:
-                raise cfg.fail(key, "low must not be above high")
-            bands[kind] = (round(band[0]), round(band[1]))
-        top_other = max(high for kind, (_, high) in bands.items() if kind != "crisis")
-        if bands["crisis"][0] <= top_other:
-            raise cfg.fail("priority.bands.crisis", "its low must be above every other band's high")
-        self._bands = bands
-
-    def _build_queue(self, cfg: _Reader) -> None:
-        self._queues = _QueueRules(cfg)
-
-    def _build_topics(self, cfg: _Reader) -> None:
-        self._topics_max = int(cfg.number("topics.max", 0, 20))
-        self._topics_min_len = int(cfg.number("topics.min_length", 1, 20))
-        self._drop_suffixes = tuple(cfg.strings("topics.drop_suffixes"))
-        self._keep = frozenset(w.lower() for w in cfg.strings("topics.keep"))
-        aliases = cfg.table("topics.aliases")
-        for word, alias in aliases.items():
-            if not isinstance(alias, str):
-                raise cfg.fail(f"topics.aliases.{word}", "must be a string")
-        self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
-        self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
-        self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
 
     # -- scoring --
 
@@ -763,31 +276,6 @@ class Triager:
         """The queue a new mention starts in, by these rules' mapping."""
         return self._queues.queue(kind, label)
 
-    def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
-        """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
-        out: list[str] = []
-        for topic in rule_topics:
-            if topic not in out:
-                out.append(topic)
-        text = _HANDLE.sub(" ", _URL.sub(" ", text.translate(_QUOTES).lower()))
-        lexicon = self._analyzer.lexicon
-        for raw in _WORD.findall(text):
-            if len(out) >= self._topics_max:
-                break
-            word = raw.removesuffix("'s").strip("'-")
-            word = self._aliases.get(word, word)
-            if len(word) < self._topics_min_len or word in self._stopwords or word in out:
-                continue
-            if word not in self._keep:
-                if word.endswith(self._drop_suffixes) and len(word) > 4:
-                    continue
-                if word in lexicon:
-                    continue
-            if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
-                continue
-            out.append(word)
-        return tuple(out[: self._topics_max])
-
     # -- the learned half --
 
     def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
@@ -811,26 +299,6 @@ class Triager:
         for name in r.phrases:
             signals[f"phrase={name}"] = 1.0
         return signals
-
-    def with_adjustment(self, adjustment: StoreAdjustment) -> Triager:
-        """A triager that also applies this store's corrections (this one is left as it is).
-
-        Cheap: the rules, the VADER analyzer and the model are shared, not rebuilt.
-        """
-        twin = copy.copy(self)
-        twin._adjustment = adjustment
-        kinds = self._model.kind.classes if self._model else ()
-        twin._kind_nudges = {word: tuple(by_kind.get(k, 0.0) for k in kinds)
-                             for word, by_kind in adjustment.kind_nudges.items()}
-        return twin
-
-    def learn(self, corrections: Iterable[Correction]) -> StoreAdjustment:
-        """The adjustment these corrections teach, bounded by this triager's [learn] rules."""
-        return learn(corrections, self._learn_rules)
-
-    @property
-    def adjustment(self) -> StoreAdjustment:
-        return self._adjustment
 
     # -- the verdict --
 
@@ -859,7 +327,7 @@ class Triager:
                                 "needs-reply", self.topics(text), lang, tuple(why))
         reading = self._analyse(text)
         rule_kind = self._kind(reading)
-        model = self._model
+        model = self._learned()
         if model is None:
             label, kind, score = reading.label, rule_kind, reading.compound
             if kind == "complaint" and label == "neutral":
@@ -867,16 +335,21 @@ class Triager:
         else:
             feats = text_features(text)
             signals = self._rule_signals(reading, rule_kind)
-            adjust = self._adjustment
-            logits = model.label.scores(feats, signals, adjust.label_nudges or None)
+            logits = model.label.scores(feats, signals)
             probs = softmax(logits)
             if self._negative_bias:
                 logits[model.label.classes.index("negative")] += self._negative_bias
             label = model.label.classes[logits.index(max(logits))]
             score = probs[model.label.classes.index("positive")] - probs[
                 model.label.classes.index("negative")]
-            kind_probs = softmax(model.kind.scores(feats, signals, self._kind_nudges or None))
+            kind_probs = softmax(model.kind.scores(feats, signals))
             kind = model.kind.classes[kind_probs.index(max(kind_probs))]
+            # The model overrules the rules only when it is sure: on text unlike its training
+            # rows (news, a regular's chatter) its guesses lean to its commonest class.
+            if label != reading.label and probs[model.label.classes.index(label)] < self._label_confidence:
+                label, score = reading.label, reading.compound
+            if kind != rule_kind and kind_probs[model.kind.classes.index(kind)] < self._kind_confidence:
+                kind = rule_kind
             if rule_kind == "crisis":
                 kind = "crisis"
             elif rule_kind == "other" and reading.news:
@@ -888,13 +361,8 @@ class Triager:
                     probs[model.label.classes.index(pair[0])]
                     * kind_probs[model.kind.classes.index(pair[1])]))
             if explain:
-                why += self._model_reasons(model, feats, signals, label, kind)
+                why += model_reasons(model, feats, signals, label, kind)
         label, kind = self._reconcile(reading, label, kind, why if explain else None)
-        verdict = self._adjustment.match(text) if self._adjustment else None
-        if verdict is not None:
-            label, kind = verdict.label or label, verdict.kind or kind
-            if explain:
-                why.insert(0, Reason("store", f"an agent corrected this wording before: {label} {kind}"))
         if explain:
             why[:0] = self._rule_reasons(reading)
         score = _agree(label, score)
@@ -928,86 +396,14 @@ class Triager:
             label = "negative"
         return label, kind
 
-    def _rule_reasons(self, r: _Reading) -> list[Reason]:
-        """The crisis pattern and phrase rules that matched, with the words that matched them."""
-        out: list[Reason] = []
-        low = r.low
-        for pattern in (self._crisis, self._outage):
-            match = pattern.search(low) if pattern is not None else None
-            if match:
-                scale = self._scale.search(low) if pattern is self._outage and self._scale else None
-                if pattern is self._outage and scale is None:
-                    continue
-                extra = f" + {scale.group().strip()!r}" if scale else ""
-                out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
-        if r.sarcastic:
-            out.append(Reason("rule", "sarcasm: praise words read as irony"))
-        groups = {g.name: g for g in self._phrases}
-        for name in r.phrases:
-            group = groups[name]
-            match = group.pattern.search(low)
-            shown = repr(match.group().strip()) if match else "(ironic praise)"
-            out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
-        return out
-
-    @staticmethod
-    def _model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
-                       label: str, kind: str) -> list[Reason]:
-        def reason(w: Weighed, toward: str) -> Reason:
-            if w.source == "word":
-                return Reason("word", f"{w.name!r} -> {toward}", w.weight)
-            return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
-
-        out = [reason(w, label) for w in model.label.explain(feats, signals, label, top=5)]
-        if kind in model.kind.classes:
-            out += [reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=3)]
-        return out
-
-
-def _signal_name(signal: str) -> str:
-    """A rule signal as an agent reads it ("label=negative" -> "the rules read negative")."""
-    name, _, value = signal.partition("=")
-    named = {"label": f"the rules read {value}", "kind": f"the rules say {value}",
-             "phrase": f"phrase rule {value}", "cbin": f"rules' score band {value}",
-             "compound": "the rules' sentiment score", "pos": "VADER's positive share",
-             "neg": "VADER's negative share", "question": "question form",
-             "plain_question": "a plain one-sentence question", "problem": "a problem phrase",
-             "personal": "first person or addressed", "news": "news/jobs/events cue",
-             "sarcasm": "sarcasm"}
-    return named.get(name, signal)
 
 
 # Label/kind pairs that agree, for when the label model says positive and the kind model complaint.
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
 
 
-def _agree(label: str, score: float) -> float:
-    """The shown score, made to agree with the label: negative <= -0.05, positive >= 0.05, neutral
-    within +-0.04 (so "+0.04" never rounds to look like a positive)."""
-    score = max(-1.0, min(1.0, score))
-    if label == "negative":
-        return -max(abs(score), 0.05)
-    if label == "positive":
-        return max(abs(score), 0.05)
-    return max(-0.04, min(0.04, score))
-
-
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-@cache
-def _packaged_queues() -> _QueueRules:
-    return _QueueRules(_Reader(_packaged_config(), PACKAGED))
-
-
-def queue_for(kind: str, label: str) -> str:
-    """The queue a new mention of this kind and label starts in, by the packaged rules.
-
-    Crises and complaints go to `priority`, as does any other negative mention except `other`
-    (news and chatter); questions and `other` to `needs-reply`; praise to `champions`.
-    """
-    return _packaged_queues().queue(kind, label)
 
 
 @cache
@@ -1023,3 +419,4 @@ def explain(text: str, *, followers: int | None = None, triager: Triager | None 
     """
     result = (triager or _explainer()).triage(text, followers=followers, explain=True)
     return [result.describe(), *(str(reason) for reason in result.why)]
+

@@ -208,9 +208,8 @@ class LinearModel:
         return {"classes": list(self.classes), "bias": list(self.bias),
                 "tables": {t: table.pack() for t, table in tables.items()}}
 
-    def scores(self, text: TextFeatures, signals: Mapping[str, float],
-               extra: Mapping[str, Sequence[float]] | None = None) -> list[float]:
-        """The raw class scores (logits). `extra` holds per-store nudges keyed like the words."""
+    def scores(self, text: TextFeatures, signals: Mapping[str, float]) -> list[float]:
+        """The raw class scores (logits)."""
         z = list(self.bias)
         n = len(z)
         self.words.add_to(z, text.words)
@@ -228,12 +227,6 @@ class LinearModel:
             if w is not None and value:
                 for i in range(n):
                     z[i] += w[i] * value
-        if extra:
-            for key in text.words | text.bigrams:
-                w = extra.get(key)
-                if w is not None:
-                    for i in range(n):
-                        z[i] += w[i]
         return z
 
     def explain(self, text: TextFeatures, signals: Mapping[str, float], chosen: str,

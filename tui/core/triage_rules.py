@@ -1,0 +1,260 @@
+"""Triage rules: loading tui/rules/data/triage.toml (and a user file merged over it), checking every
+key, and compiling its word lists and patterns for the engine (tui/core/triage.py).
+
+A bad rules file fails with a `TriageConfigError` naming the file and the key, never a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from tui.rules.datafile import UserFileError
+
+LABELS = ("negative", "neutral", "positive")
+KINDS = ("complaint", "question", "praise", "crisis", "other")
+QUEUE_IDS = ("priority", "needs-reply", "champions", "waiting", "escalated", "walked-away", "done")
+NEW_QUEUES = ("priority", "needs-reply", "champions")
+
+PACKAGED = "triage.toml"
+# Rule patterns run on lowercased text without re.IGNORECASE, which is several times slower.
+_FLAGS = 0
+_ESCAPE = re.compile(r"\\.")
+
+
+
+class TriageConfigError(UserFileError):
+    """A triage rules file that cannot be used: the one user-file error, built from (file, key, problem)."""
+
+    def __init__(self, path: str, key: str, message: str) -> None:
+        self.path = path
+        self.key = key
+        super().__init__(path, None, key, message)
+
+
+# --- loading and merging ---------------------------------------------------------------------
+
+
+def _packaged_text() -> str:
+    return resources.files("tui.rules.data").joinpath(PACKAGED).read_text("utf-8")
+
+
+@cache
+def _packaged_config() -> dict[str, Any]:
+    return tomllib.loads(_packaged_text())
+
+
+# Tables a user may add new keys to; anywhere else an unknown key is a typo.
+OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases"})
+PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic"})
+
+
+def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
+    """Merge `over` onto `base`: tables recurse, lists extend, scalars replace.
+
+    An unknown key, or a value whose type differs from the packaged one, is refused with the key
+    named, so a typo in a user file fails loudly instead of silently disabling a rule.
+    """
+    out = dict(base)
+    for key, value in over.items():
+        path = f"{prefix}{key}"
+        if key not in base:
+            if prefix.rstrip(".") not in OPEN_TABLES:
+                raise TriageConfigError(where, path, "unknown key")
+            out[key] = value
+            continue
+        old = base[key]
+        if isinstance(old, dict):
+            if not isinstance(value, dict):
+                raise TriageConfigError(where, path, "must be a table")
+            out[key] = merge(old, value, where, f"{path}.")
+        elif isinstance(old, list):
+            if not isinstance(value, list):
+                raise TriageConfigError(where, path, "must be a list (it extends the packaged list)")
+            out[key] = [*old, *value]
+        elif isinstance(old, bool) or isinstance(value, bool):
+            if type(old) is not type(value):
+                raise TriageConfigError(where, path, f"must be {type(old).__name__}")
+            out[key] = value
+        elif isinstance(old, int | float):
+            if not isinstance(value, int | float):
+                raise TriageConfigError(where, path, "must be a number")
+            out[key] = value
+        elif type(old) is not type(value):
+            raise TriageConfigError(where, path, f"must be {type(old).__name__}")
+        else:
+            out[key] = value
+    return out
+
+
+class _Reader:
+    """Typed access to the merged config; every error names the file and the dotted key."""
+
+    def __init__(self, data: dict[str, Any], where: str) -> None:
+        self.data = data
+        self.where = where
+
+    def fail(self, key: str, message: str) -> TriageConfigError:
+        return TriageConfigError(self.where, key, message)
+
+    def get(self, key: str) -> Any:
+        node: Any = self.data
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise self.fail(key, "missing")
+            node = node[part]
+        return node
+
+    def table(self, key: str) -> dict[str, Any]:
+        value = self.get(key)
+        if not isinstance(value, dict):
+            raise self.fail(key, "must be a table")
+        return value
+
+    def number(self, key: str, low: float | None = None, high: float | None = None) -> float:
+        value = self.get(key)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(key, "must be a number")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise self.fail(key, f"must be between {low} and {high}")
+        return float(value)
+
+    def strings(self, key: str) -> list[str]:
+        value = self.get(key)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, "must be a list of strings")
+        return value
+
+    def string(self, key: str) -> str:
+        value = self.get(key)
+        if not isinstance(value, str):
+            raise self.fail(key, "must be a string")
+        return value
+
+    def regex(self, key: str, patterns: Iterable[str] | None = None) -> re.Pattern[str] | None:
+        """Compile one pattern or a list of them into one alternation (one pass per mention)."""
+        items = [self.string(key)] if patterns is None else list(patterns)
+        for index, pattern in enumerate(items):
+            label = key if patterns is None else f"{key}[{index}]"
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise self.fail(label, f"bad regular expression {pattern!r}: {error}") from None
+            if any(ch.isupper() for ch in _ESCAPE.sub("", pattern)):
+                raise self.fail(label, f"{pattern!r}: patterns match lowercased text; "
+                                "write them in lowercase")
+        if not items:
+            return None
+        try:
+            return re.compile(_join(items), _FLAGS)
+        except re.error:  # a construct the splitter misread: the plain join is always valid
+            return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
+
+    def regex_list(self, key: str) -> re.Pattern[str] | None:
+        return self.regex(key, self.strings(key))
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level `|` alternatives of a pattern (not those inside groups or [classes])."""
+    out: list[str] = []
+    depth = start = 0
+    i, n = 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":  # a leading ] is a literal
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _join(patterns: list[str]) -> str:
+    """One alternation of `patterns` that matches exactly what `(?:p1)|(?:p2)|...` matches.
+
+    Runs of alternatives that start with a word boundary share one: `\\b(?:a|b)` is the same
+    ordered choice as `\\ba|\\bb`, but Python's engine then tests the boundary once per position
+    and can skip each branch on its first letter, about three times faster on these rule lists.
+    """
+    parts: list[str] = []
+    run: list[str] = []
+    for alternative in (a for p in patterns for a in _alternatives(p)):
+        if alternative.startswith(r"\b"):
+            run.append(f"(?:{alternative[2:]})")
+            continue
+        if run:
+            parts.append(r"\b(?:" + "|".join(run) + ")")
+            run = []
+        parts.append(f"(?:{alternative})")
+    if run:
+        parts.append(r"\b(?:" + "|".join(run) + ")")
+    return "|".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseGroup:
+    name: str
+    pattern: re.Pattern[str]
+    valence: float
+    problem: bool
+    topic: str | None
+
+
+class _QueueRules:
+    """Kind -> starting queue, with negative mentions sent to one queue (bar listed kinds)."""
+
+    def __init__(self, cfg: _Reader) -> None:
+        self.by_kind: dict[str, str] = {}
+        for kind in KINDS:
+            self.by_kind[kind] = self._queue_id(cfg, f"queue.{kind}")
+        self.negative = self._queue_id(cfg, "queue.negative")
+        self.negative_except = frozenset(cfg.strings("queue.negative_except"))
+        for kind in self.negative_except:
+            if kind not in KINDS:
+                raise cfg.fail("queue.negative_except", f"unknown kind {kind!r}")
+
+    @staticmethod
+    def _queue_id(cfg: _Reader, key: str) -> str:
+        queue = cfg.string(key)
+        if queue not in NEW_QUEUES:
+            raise cfg.fail(key, f"must be one of {', '.join(NEW_QUEUES)}")
+        return queue
+
+    def queue(self, kind: str, label: str) -> str:
+        if label == "negative" and kind not in self.negative_except:
+            return self.negative
+        return self.by_kind.get(kind, "needs-reply")
+
+
+@cache
+def _packaged_queues() -> _QueueRules:
+    return _QueueRules(_Reader(_packaged_config(), PACKAGED))
+
+
+def queue_for(kind: str, label: str) -> str:
+    """The queue a new mention of this kind and label starts in, by the packaged rules.
+
+    Crises and complaints go to `priority`, as does any other negative mention except `other`
+    (news and chatter); questions and `other` to `needs-reply`; praise to `champions`.
+    """
+    return _packaged_queues().queue(kind, label)

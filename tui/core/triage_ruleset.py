@@ -1,0 +1,203 @@
+"""Compiling the checked rules into what the triage engine reads: thresholds, lexicon, phrase
+groups, sarcasm, kind and crisis patterns, priority bands, queues, topics, the model switch and
+the language detector. `RuleSet` is the first half of `tui.core.triage.Triager`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from tui.core.triage_lang import LanguageDetector, LanguageRules
+from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
+from tui.core.triage_text import _HANDLE, _QUOTES, _URL, _WORD, _Reading
+from tui.core.triage_verdict import Reason
+
+
+class RuleSet:
+    """The compiled rules; `Triager` adds reading and judging on top."""
+
+    _analyzer: SentimentIntensityAnalyzer
+
+
+    def _build(self, cfg: _Reader) -> None:
+        self._build_labels(cfg)
+        self._build_lexicon(cfg)
+        self._build_phrases(cfg)
+        self._build_sarcasm(cfg)
+        self._build_kind(cfg)
+        self._build_priority(cfg)
+        self._build_queue(cfg)
+        self._build_topics(cfg)
+        self._build_learned(cfg)
+
+    def _build_learned(self, cfg: _Reader) -> None:
+        self._use_model = cfg.get("model.enabled")
+        if not isinstance(self._use_model, bool):
+            raise cfg.fail("model.enabled", "must be true or false")
+        self._negative_bias = cfg.number("model.negative_bias", -5, 5)
+        self._label_confidence = cfg.number("model.label_confidence", 0, 1)
+        self._kind_confidence = cfg.number("model.kind_confidence", 0, 1)
+        use_language = cfg.get("language.enabled")
+        if not isinstance(use_language, bool):
+            raise cfg.fail("language.enabled", "must be true or false")
+        rules = LanguageRules(
+            min_letters=int(cfg.number("language.min_letters", 1, 1000)),
+            min_confidence=cfg.number("language.min_confidence", 0, 1),
+            min_english_words=int(cfg.number("language.min_english_words", 1, 100)),
+        )
+        self._language = LanguageDetector(rules) if use_language else None
+
+    def _build_labels(self, cfg: _Reader) -> None:
+        self._pos = cfg.number("labels.positive", -1, 1)
+        self._neg = cfg.number("labels.negative", -1, 1)
+        if self._neg >= self._pos:
+            raise cfg.fail("labels.negative", "must be below labels.positive")
+        self._question_pos = cfg.number("labels.question_positive", -1, 1)
+        self._question_neg = cfg.number("labels.question_negative", -1, 1)
+        self._problem_pos = cfg.number("labels.problem_positive", -1, 1)
+        self._news_pos = cfg.number("labels.news_positive", -1, 1)
+        self._crisis_neg_below = cfg.number("labels.crisis_negative_below", -1, 1)
+
+    def _build_lexicon(self, cfg: _Reader) -> None:
+        lexicon = self._analyzer.lexicon
+        for word in cfg.table("lexicon"):
+            key = f"lexicon.{word}"
+            if not word or word != word.lower() or any(c.isspace() for c in word):
+                raise cfg.fail(key, "must be one lowercase word (use [phrases] for phrases)")
+            value = cfg.number(key, -4, 4)
+            if value:
+                lexicon[word] = value
+            else:
+                # Dropped, not zeroed: VADER boosts a zero-valence word ("so many stairs lol").
+                lexicon.pop(word, None)
+        emojis = self._analyzer.emojis
+        for index, (char, _value) in enumerate(cfg.table("emoji").items()):
+            key = f"emoji.{char}"
+            if len(char) != 1:
+                raise cfg.fail(key, "must be a single character (one code point)")
+            token = f"xxemoji{index}"
+            emojis[char] = token
+            lexicon[token] = cfg.number(key, -4, 4)
+
+    def _build_phrases(self, cfg: _Reader) -> None:
+        groups: list[_PhraseGroup] = []
+        for name in cfg.table("phrases"):
+            base = f"phrases.{name}"
+            for key in cfg.table(base):
+                if key not in PHRASE_KEYS:
+                    expected = ", ".join(sorted(PHRASE_KEYS))
+                    raise cfg.fail(f"{base}.{key}", f"unknown key (expected {expected})")
+            valence = cfg.number(f"{base}.valence", -4, 4)
+            pattern = cfg.regex_list(f"{base}.patterns")
+            problem = cfg.table(base).get("problem", False)
+            if not isinstance(problem, bool):
+                raise cfg.fail(f"{base}.problem", "must be true or false")
+            topic = cfg.table(base).get("topic")
+            if topic is not None and not isinstance(topic, str):
+                raise cfg.fail(f"{base}.topic", "must be a string")
+            if pattern is None:
+                continue
+            groups.append(_PhraseGroup(name, pattern, valence, problem, topic))
+        self._phrases = tuple(groups)
+
+    def _build_sarcasm(self, cfg: _Reader) -> None:
+        self._sarcasm = cfg.number("sarcasm.valence", -4, 0)
+        self._markers = cfg.regex_list("sarcasm.markers")
+        self._signals = cfg.regex_list("sarcasm.signals")
+        self._repeat = cfg.regex_list("sarcasm.repeat_cues")
+
+    def _build_kind(self, cfg: _Reader) -> None:
+        self._first_person = cfg.regex("kind.first_person")
+        self._addressed = cfg.regex("kind.addressed")
+        self._question_start = cfg.regex("kind.question_start")
+        self._question = cfg.regex_list("kind.question_patterns")
+        self._crisis = cfg.regex_list("kind.crisis.patterns")
+        self._outage = cfg.regex_list("kind.crisis.outage.outage")
+        self._scale = cfg.regex_list("kind.crisis.outage.scale")
+        self._other = cfg.regex_list("kind.other.patterns")
+        self._not_praise = cfg.regex_list("kind.not_praise")
+
+    def _build_priority(self, cfg: _Reader) -> None:
+        weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
+        if abs(sum(weights) - 1.0) > 1e-6:
+            raise cfg.fail("priority", "sentiment_weight + reach_weight + age_weight must be 1")
+        self._w_sent, self._w_reach, self._w_age = weights
+        self._reach_full = cfg.number("priority.reach_full", 10)
+        self._unknown_followers = cfg.number("priority.unknown_followers", 0)
+        self._age_full = cfg.number("priority.age_full_hours", 0.01)
+        bands: dict[str, tuple[int, int]] = {}
+        for kind in KINDS:
+            key = f"priority.bands.{kind}"
+            band = [cfg.number(f"{key}.{end}", 0, 100) for end in ("low", "high")]
+            if band[0] > band[1]:
+                raise cfg.fail(key, "low must not be above high")
+            bands[kind] = (round(band[0]), round(band[1]))
+        top_other = max(high for kind, (_, high) in bands.items() if kind != "crisis")
+        if bands["crisis"][0] <= top_other:
+            raise cfg.fail("priority.bands.crisis", "its low must be above every other band's high")
+        self._bands = bands
+
+    def _build_queue(self, cfg: _Reader) -> None:
+        self._queues = _QueueRules(cfg)
+
+    def _build_topics(self, cfg: _Reader) -> None:
+        self._topics_max = int(cfg.number("topics.max", 0, 20))
+        self._topics_min_len = int(cfg.number("topics.min_length", 1, 20))
+        self._drop_suffixes = tuple(cfg.strings("topics.drop_suffixes"))
+        self._keep = frozenset(w.lower() for w in cfg.strings("topics.keep"))
+        aliases = cfg.table("topics.aliases")
+        for word, alias in aliases.items():
+            if not isinstance(alias, str):
+                raise cfg.fail(f"topics.aliases.{word}", "must be a string")
+        self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
+        self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
+        self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
+
+    def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
+        """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
+        out: list[str] = []
+        for topic in rule_topics:
+            if topic not in out:
+                out.append(topic)
+        text = _HANDLE.sub(" ", _URL.sub(" ", text.translate(_QUOTES).lower()))
+        lexicon = self._analyzer.lexicon
+        for raw in _WORD.findall(text):
+            if len(out) >= self._topics_max:
+                break
+            word = raw.removesuffix("'s").strip("'-")
+            word = self._aliases.get(word, word)
+            if len(word) < self._topics_min_len or word in self._stopwords or word in out:
+                continue
+            if word not in self._keep:
+                if word.endswith(self._drop_suffixes) and len(word) > 4:
+                    continue
+                if word in lexicon:
+                    continue
+            if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
+                continue
+            out.append(word)
+        return tuple(out[: self._topics_max])
+
+    def _rule_reasons(self, r: _Reading) -> list[Reason]:
+        """The crisis pattern and phrase rules that matched, with the words that matched them."""
+        out: list[Reason] = []
+        low = r.low
+        for pattern in (self._crisis, self._outage):
+            match = pattern.search(low) if pattern is not None else None
+            if match:
+                scale = self._scale.search(low) if pattern is self._outage and self._scale else None
+                if pattern is self._outage and scale is None:
+                    continue
+                extra = f" + {scale.group().strip()!r}" if scale else ""
+                out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
+        if r.sarcastic:
+            out.append(Reason("rule", "sarcasm: praise words read as irony"))
+        groups = {g.name: g for g in self._phrases}
+        for name in r.phrases:
+            group = groups[name]
+            match = group.pattern.search(low)
+            shown = repr(match.group().strip()) if match else "(ironic praise)"
+            out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
+        return out

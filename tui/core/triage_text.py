@@ -1,0 +1,99 @@
+"""What the triage engine reads off one mention: the cleaned text, VADER-scale scores and the
+rules' reading (label, problem, question form, news cues, sarcasm, phrases, topics).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+_LEADING_HANDLES = re.compile(r"^(?:\s*[@#]\w+[:,]?)+\s*")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"[@#][\w.@-]*\w")  # @user@host.social, @user.bsky.social, #tag
+_HANDLE_ONLY = re.compile(r"@\w+")
+_WORD = re.compile(r"[a-z][a-z0-9'&-]*[a-z0-9]|[a-z]")
+_NEUTRAL_TOKEN = "xxneutral"
+_VADER_ALPHA = 15.0  # vaderSentiment.normalize's default
+# VADER looks up to three words back for a negation, across sentence ends too ("no water.
+# Unacceptable." reads as "not unacceptable"); three neutral tokens after each sentence stop it.
+_SENTENCE_END = re.compile(r"([.!?]+)\s+")
+_SENTENCE_BREAK = r"\1 xxbreak xxbreak xxbreak "
+_MORE_SENTENCES = re.compile(r"[.!?]+\s+\S")
+
+
+def _normalize(total: float) -> float:
+    """VADER's squashing of a raw valence sum into [-1, 1]."""
+    return total / math.sqrt(total * total + _VADER_ALPHA)
+
+
+def _unnormalize(compound: float) -> float:
+    """The raw valence sum behind a VADER compound score (the inverse of `_normalize`)."""
+    c = max(-0.9999, min(0.9999, compound))
+    return c * math.sqrt(_VADER_ALPHA / (1 - c * c))
+
+
+def _found(pattern: re.Pattern[str] | None, low: str) -> bool:
+    return pattern is not None and pattern.search(low) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    """Text in its own case (VADER reads CAPITALS as emphasis) and lowercased (rules match that)."""
+
+    cased: str
+    low: str
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        low = text.lower()
+        # Lowercasing a few characters changes the length; then spans would not line up.
+        return cls(text if len(low) == len(text) else low, low)
+
+    def replace(self, pattern: re.Pattern[str], token: str) -> tuple[_Text, int]:
+        """Replace every match (found in the lowercase text) by ` token ` in both versions."""
+        cased: list[str] = []
+        low: list[str] = []
+        last = 0
+        for match in pattern.finditer(self.low):
+            start, end = match.span()
+            cased.append(self.cased[last:start])
+            low.append(self.low[last:start])
+            cased.append(f" {token} ")
+            low.append(f" {token} ")
+            last = end
+        if not cased:
+            return self, 0
+        cased.append(self.cased[last:])
+        low.append(self.low[last:])
+        return _Text("".join(cased), "".join(low)), len(cased) // 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What the sentiment pass learnt about a mention, for the kind rules."""
+
+    low: str  # lowercased, quotes normalised
+    compound: float
+    label: str
+    is_question: bool
+    problem: bool  # a problem phrase matched
+    personal: bool  # first person, or addressed to someone
+    news: bool  # a news / jobs / events cue matched
+    topics: tuple[str, ...]  # from phrase rules
+    sarcastic: bool  # praise words read as irony
+    plain_question: bool  # one sentence that opens as a question
+    phrases: tuple[str, ...]  # names of the phrase groups that matched
+    pos: float  # VADER's share of positive words in what the phrase rules left
+    neg: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Score:
+    compound: float
+    problem: bool
+    topics: list[str]
+    phrases: tuple[str, ...]
+    pos: float
+    neg: float

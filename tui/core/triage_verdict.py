@@ -1,0 +1,107 @@
+"""A triage verdict: `TriageResult` and the `Reason`s that explain it, as the detail pane, the
+CLI and the store show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tui.core.triage_model import TextFeatures, TriageModel, Weighed
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One thing that weighed in a verdict: a rule that fired or a word the model leant on.
+
+    `source` is "crisis" (a crisis pattern), "phrase" (a phrase rule), "rule" (another rule
+    signal, e.g. sarcasm or question form), "word" (the model's word or word pair), "language" or
+    "store" (this store's corrections); `weight` is signed: + pulled toward the verdict, - away.
+    """
+
+    source: str
+    text: str
+    weight: float = 0.0
+
+    def __str__(self) -> str:
+        sign = f"{self.weight:+.2f} " if self.weight else ""
+        return f"{sign}{self.source}: {self.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class TriageResult:
+    label: str  # negative|neutral|positive
+    sentiment: float  # [-1, 1]; its sign always agrees with `label` (neutral: |s| < 0.05)
+    kind: str  # complaint|question|praise|crisis|other
+    priority: int  # 0..100
+    queue: str  # priority|needs-reply|champions
+    topics: tuple[str, ...]
+    lang: str = "en"  # ISO 639-1; anything but "en" means the mention was not triaged
+    why: tuple[Reason, ...] = ()  # filled when asked for (`explain=True`)
+
+    @property
+    def untriaged(self) -> bool:
+        """Not in English: label and kind are placeholders, not a judgement."""
+        return self.lang != "en"
+
+    def describe(self) -> str:
+        """The verdict in a few words, as the detail pane and the CLI show it."""
+        return describe_verdict(self.as_dict())
+
+    def as_dict(self) -> dict[str, Any]:
+        """The fields as stored on a mention (topics as a list, so it round-trips through JSON)."""
+        return {
+            "label": self.label,
+            "sentiment": self.sentiment,
+            "kind": self.kind,
+            "priority": self.priority,
+            "queue": self.queue,
+            "topics": list(self.topics),
+            "lang": self.lang,
+        }
+
+
+def describe_verdict(mention: dict[str, Any]) -> str:
+    """"negative complaint (-0.62)" or "untriaged (language: ja)", from a stored mention's fields."""
+    lang = mention.get("lang") or "en"
+    if lang != "en":
+        return f"untriaged (language: {lang})"
+    return (f"{mention.get('label', 'neutral')} {mention.get('kind', 'other')} "
+            f"({mention.get('sentiment', 0.0):+.2f})")
+
+
+def _agree(label: str, score: float) -> float:
+    """The shown score, made to agree with the label: negative <= -0.05, positive >= 0.05, neutral
+    within +-0.04 (so "+0.04" never rounds to look like a positive)."""
+    score = max(-1.0, min(1.0, score))
+    if label == "negative":
+        return -max(abs(score), 0.05)
+    if label == "positive":
+        return max(abs(score), 0.05)
+    return max(-0.04, min(0.04, score))
+
+
+def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
+                   label: str, kind: str) -> list[Reason]:
+    def reason(w: Weighed, toward: str) -> Reason:
+        if w.source == "word":
+            return Reason("word", f"{w.name!r} -> {toward}", w.weight)
+        return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
+
+    out = [reason(w, label) for w in model.label.explain(feats, signals, label, top=5)]
+    if kind in model.kind.classes:
+        out += [reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=3)]
+    return out
+
+
+def _signal_name(signal: str) -> str:
+    """A rule signal as an agent reads it ("label=negative" -> "the rules read negative")."""
+    name, _, value = signal.partition("=")
+    named = {"label": f"the rules read {value}", "kind": f"the rules say {value}",
+             "phrase": f"phrase rule {value}", "cbin": f"rules' score band {value}",
+             "compound": "the rules' sentiment score", "pos": "VADER's positive share",
+             "neg": "VADER's negative share", "question": "question form",
+             "plain_question": "a plain one-sentence question", "problem": "a problem phrase",
+             "personal": "first person or addressed", "news": "news/jobs/events cue",
+             "sarcasm": "sarcasm"}
+    return named.get(name, signal)
