@@ -5,7 +5,7 @@ the same keys. The actions are the inbox's own (`InboxScreen` pinned to this men
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.console import Group
 from rich.text import Text
@@ -18,10 +18,12 @@ from textual.worker import Worker
 
 from tui.core.rows import age
 from tui.services.session import Session
-from tui.ui.screens.inbox import InboxScreen
 from tui.ui.screens.scrolling import ScrollKeys
 from tui.ui.widgets.footer import FittingFooter
 from tui.ui.widgets.mention_detail import describe_mention
+
+if TYPE_CHECKING:
+    from tui.ui.screens.inbox import InboxScreen
 
 INBOX_ACTIONS = {
     # binding id suffix: (keys, footer label, shown in the footer) -- the keys are the inbox's.
@@ -86,7 +88,10 @@ class ThreadScreen(ScrollKeys, Screen[None]):
     @property
     def inbox(self) -> InboxScreen | None:
         """The inbox under this thread (opened from it or from the champions list)."""
-        return next((s for s in self.app.screen_stack if isinstance(s, InboxScreen)), None)
+        # Found by what the thread uses of it (pinning), not by class: the inbox opens threads, so
+        # importing it here would make the two screens import each other.
+        found = next((s for s in self.app.screen_stack if hasattr(s, "pinned_uid")), None)
+        return cast("InboxScreen | None", found)
 
     def action_inbox(self, name: str) -> None:
         """Run the inbox's own action on this thread's mention, then show what it changed."""
