@@ -51,6 +51,7 @@ RULE_FIELDS = frozenset(
         "case_sensitive",
         "when",
         "when_hints",
+        "unless",
         "alternatives",
     }
 )
@@ -141,6 +142,9 @@ class Rule:
     # `when_hints` categories was found (both say the draft deals with a problem).
     when: re.Pattern[str] | None = None
     when_hints: frozenset[str] = frozenset()
+    # kind "absence" only: the draft passes when this matches (it asks a question, opens with a
+    # greeting, gives a link), unless a hint of one of `when_hints` categories was found in it.
+    unless: re.Pattern[str] | None = None
     source: str = ""
     # Whether the pattern can sit inside a combined alternation (no names, no backreferences).
     combinable: bool = True
@@ -592,15 +596,16 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         regex = _compile(settings.regexes, text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
-    for name in ("when", "when_hints"):
+    for name in ("when", "when_hints", "unless"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
     hints = merged.get("when_hints", [])
     if not isinstance(hints, list) or not all(isinstance(c, str) for c in hints):
         raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")
-    if "when" in merged:
-        when = _pattern_text(merged["when"], source, rule_id, "when")
-        _compile(settings.regexes, when, source, rule_id, False, "when")
+    for name in ("when", "unless"):
+        if name in merged:
+            text = _pattern_text(merged[name], source, rule_id, name)
+            _compile(settings.regexes, text, source, rule_id, False, name)
     return merged
 
 
@@ -679,7 +684,8 @@ class HintEngine:
         self._solo: list[Rule] = []
         self._absence = [
             (r, _Scanner(r.regex.pattern, r.regex.flags, {}, regexes),
-             _Scanner(r.when.pattern, r.when.flags, {}, regexes) if r.when is not None else None)
+             _Scanner(r.when.pattern, r.when.flags, {}, regexes) if r.when is not None else None,
+             _Scanner(r.unless.pattern, r.unless.flags, {}, regexes) if r.unless is not None else None)
             for r in self.rules
             if r.kind == "absence" and r.regex
         ]
@@ -697,8 +703,7 @@ class HintEngine:
             self._scanners.append(_Scanner(_prefiltered(regexes, combined), 0, names, regexes))
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
         patterns = [s.pattern for s in self._scanners] + [r.regex.pattern for r in self._solo]
-        patterns += [s.pattern for _, s, _ in self._absence]
-        patterns += [w.pattern for _, _, w in self._absence if w is not None]
+        patterns += [s.pattern for _, *scans in self._absence for s in scans if s is not None]
         patterns += [self._signatures.pattern] if self._signatures else []
         lookups = [s for s in (self._idioms, self._alternatives) if s is not None]
         patterns += [s.pattern for s in lookups]
@@ -706,7 +711,7 @@ class HintEngine:
         # Compile now what checks will use (ASCII mode only, when the stand-ins make every draft
         # ASCII), so the first keystroke does not pay for it and the cache file can be written.
         modes = (True,) if self._ascii_patterns else (True, False)
-        absence = [s for _, scan, when in self._absence for s in (scan, when) if s is not None]
+        absence = [s for _, *scans in self._absence for s in scans if s is not None]
         for scanner in self._scanners + absence + lookups:
             for ascii_mode in modes:
                 scanner.pick(ascii_mode)
@@ -734,10 +739,13 @@ class HintEngine:
         icase = not fields.get("case_sensitive", False)
         if kind == "absence" and regex is not None:
             regex = regexes.compile(_prefiltered(regexes, regex.pattern, icase), regex.flags)
-        when = None
+        when = unless = None
         if kind == "absence" and "when" in fields:
             text = _pattern_text(fields["when"], source, rule_id, "when")
             when = regexes.compile(_prefiltered(regexes, text, True), re.IGNORECASE)
+        if kind == "absence" and "unless" in fields:
+            text = _pattern_text(fields["unless"], source, rule_id, "unless")
+            unless = regexes.compile(_prefiltered(regexes, text, True), re.IGNORECASE)
         combinable = (
             regex is not None
             and not regex.groupindex
@@ -755,6 +763,7 @@ class HintEngine:
             alternatives=fields.get("alternatives", False),
             regex=regex,
             when=when,
+            unless=unless,
             when_hints=frozenset(fields.get("when_hints", ())),
             source=source,
             combinable=combinable,
@@ -832,11 +841,12 @@ class HintEngine:
         """Absence hints: only for English drafts, and only where the rule's condition holds."""
         out: list[Hint] = []
         english: bool | None = None
-        for rule, scanner, when in self._absence:
+        for rule, scanner, when, unless in self._absence:
+            warned = bool(rule.when_hints & found)
             gated = when is not None or rule.when_hints
-            if gated and not (rule.when_hints & found) and (
-                when is None or when.pick(ascii_text).search(folded) is None
-            ):
+            if gated and not warned and (when is None or when.pick(ascii_text).search(folded) is None):
+                continue
+            if unless is not None and not warned and unless.pick(ascii_text).search(folded):
                 continue
             if scanner.pick(ascii_text).search(folded) is not None:
                 continue
@@ -849,7 +859,7 @@ class HintEngine:
 
     def whole_draft_categories(self) -> frozenset[str]:
         """Categories that judge the finished draft as a whole (shown before sending)."""
-        return frozenset(rule.category for rule, _, _ in self._absence)
+        return frozenset(entry[0].category for entry in self._absence)
 
     def _in_signature(self, folded: str, span: tuple[int, int]) -> bool:
         """Whether a signature ("^JAY", "-AB", "TY - Eilish") holds the whole of `span`."""
