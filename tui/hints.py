@@ -47,7 +47,18 @@ TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lin
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["CATEGORIES", "Hint", "HintEngine", "HintRuleError", "apply_suggestion", "validate_rule_file"]
+__all__ = [
+    "CACHE_FILE_NAME",
+    "CATEGORIES",
+    "Hint",
+    "HintEngine",
+    "HintRuleError",
+    "apply_suggestion",
+    "validate_rule_file",
+]
+
+CACHE_FILE_NAME = "hint-patterns.marshal"
+"""The compiled-pattern cache in the user's cache dir, shared by `lint` and the reply editor."""
 
 
 class HintEngine:

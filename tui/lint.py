@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.hints import Hint, HintEngine
+from tui.hints import CACHE_FILE_NAME, Hint, HintEngine
 from tui.sanitize import clean, one_line
 
 DRAFT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if rules_dir is None:
         rules_dir = paths.rules_dir()
-    engine = HintEngine.load(rules_dir, cache_file=paths.cache_dir() / "hint-patterns.marshal")
+    engine = HintEngine.load(rules_dir, cache_file=paths.cache_dir() / CACHE_FILE_NAME)
     for problem in engine.errors:
         print(f"turnaround lint: skipped a rule: {clean(problem)}", file=sys.stderr)
     if args.platform is not None and args.platform.lower() not in engine.platforms:
