@@ -11,7 +11,6 @@ import bisect
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from tui.hints_types import Rule
 from tui.regexcache import RegexCache
@@ -45,7 +44,6 @@ def _ascii_probe(folded: str) -> str:
     return _NON_ASCII.sub(lambda m: _stand_in(m.group()), folded)
 
 
-@dataclass(slots=True)
 class _Scanner:
     """One alternation for the pattern rules of one category (or one absence rule's pattern).
 
@@ -54,12 +52,12 @@ class _Scanner:
     ASCII, drafts are always scanned in ASCII mode and the Unicode copy is never built.
     """
 
-    pattern: str
-    flags: int
-    rules: dict[str, Rule]
-    regexes: RegexCache
-    _unicode: re.Pattern[str] | None = None
-    _ascii: re.Pattern[str] | None = None
+    __slots__ = ("_ascii", "_unicode", "flags", "pattern", "regexes", "rules")
+
+    def __init__(self, pattern: str, flags: int, rules: dict[str, Rule], regexes: RegexCache) -> None:
+        self.pattern, self.flags, self.rules, self.regexes = pattern, flags, rules, regexes
+        self._unicode: re.Pattern[str] | None = None
+        self._ascii: re.Pattern[str] | None = None
 
     def pick(self, ascii_text: bool) -> re.Pattern[str]:
         if not ascii_text:
@@ -71,12 +69,14 @@ class _Scanner:
         return self._ascii
 
 
-@dataclass(slots=True)
 class _Spans:
     """Where the idioms are in one draft: found on the first hint that asks, once per check."""
 
-    regex: re.Pattern[str]
-    spans: list[tuple[int, int]] | None = None
+    __slots__ = ("regex", "spans")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.spans: list[tuple[int, int]] | None = None
 
     def get(self, folded: str) -> list[tuple[int, int]]:
         if self.spans is None:
@@ -84,12 +84,14 @@ class _Spans:
         return self.spans
 
 
-@dataclass(slots=True)
 class _Lazy:
     """Where the [alternatives] start in one draft: found on first need, once per check."""
 
-    regex: re.Pattern[str]
-    spans: list[int] | None = None
+    __slots__ = ("regex", "spans")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.spans: list[int] | None = None
 
     def find(self, folded: str) -> list[int]:
         return [m.start() for m in self.regex.finditer(folded)]

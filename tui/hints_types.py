@@ -6,7 +6,7 @@ Shared by the loader (`tui.hints_rules`), the matchers and the engine (`tui.hint
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections import namedtuple
 
 from tui.datafile import DataFileError
 from tui.regexcache import RegexCache
@@ -58,10 +58,14 @@ class HintRuleError(DataFileError):
         return self.entry
 
 
-@dataclass(frozen=True, slots=True)
-class Hint:
-    """One finding; `start`/`end` are None for whole-draft hints."""
+class Hint(namedtuple("Hint", "rule category start end message suggestion severity")):
+    """One finding; `start`/`end` are None for whole-draft hints.
 
+    Fields: rule, category, start, end, message, suggestion, severity. A named tuple rather than a
+    dataclass or `typing.NamedTuple`: those imports would cost `lint` start-up.
+    """
+
+    __slots__ = ()
     rule: str
     category: str
     start: int | None
@@ -82,63 +86,67 @@ class Hint:
         }
 
 
-@dataclass(slots=True)
 class Rule:
-    """A compiled rule. `regex` is None for kind "length"."""
+    """A compiled rule. `regex` is None for kind "length". Built with keywords only.
 
-    id: str
-    category: str
-    kind: str
-    message: str
-    severity: str
-    suggestion: str | None = None
-    case: str = "match"
-    idioms: bool = True
-    # Dropped when an [alternatives] pattern follows closely ("we can't ..., please call us").
-    alternatives: bool = False
-    regex: re.Pattern[str] | None = None
-    # kind "absence" only: the rule speaks only when this matches, or when a hint of one of
-    # `when_hints` categories was found (both say the draft deals with a problem).
-    when: re.Pattern[str] | None = None
-    when_hints: frozenset[str] = frozenset()
-    # kind "absence" only: the draft passes when this matches (it asks a question, opens with a
-    # greeting, gives a link), unless a hint of one of `when_hints` categories was found in it.
-    unless: re.Pattern[str] | None = None
-    source: str = ""
-    # Whether the pattern can sit inside a combined alternation (no names, no backreferences).
-    combinable: bool = True
-    # Words that keep their capitals when case = "sentence" lower-cases a suggestion.
-    keep_upper: frozenset[str] = frozenset()
-    # Whether the suggestion has group references or escapes to fill in (most are plain text).
-    template: bool = False
+    `alternatives`: dropped when an [alternatives] pattern follows closely ("we can't ..., please
+    call us"). `when` (kind "absence" only): the rule speaks only when this matches, or when a
+    hint of one of `when_hints` categories was found (both say the draft deals with a problem).
+    `unless` (kind "absence" only): the draft passes when this matches (it asks a question, opens
+    with a greeting, gives a link), unless a hint of one of `when_hints` categories was found.
+    `combinable`: whether the pattern can sit inside a combined alternation (no names, no
+    backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
+    lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
+    """
+
+    __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
+                 "message", "regex", "severity", "source", "suggestion", "template", "unless", "when",
+                 "when_hints")
+
+    def __init__(
+        self, *, id: str, category: str, kind: str, message: str, severity: str,
+        suggestion: str | None = None, case: str = "match", idioms: bool = True,
+        alternatives: bool = False, regex: re.Pattern[str] | None = None,
+        when: re.Pattern[str] | None = None, when_hints: frozenset[str] = frozenset(),
+        unless: re.Pattern[str] | None = None, source: str = "", combinable: bool = True,
+        keep_upper: frozenset[str] = frozenset(), template: bool = False,
+    ) -> None:
+        self.id, self.category, self.kind, self.message = id, category, kind, message
+        self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
+        self.alternatives, self.regex, self.when, self.when_hints = alternatives, regex, when, when_hints
+        self.unless, self.source, self.combinable = unless, source, combinable
+        self.keep_upper, self.template = keep_upper, template
+
+    def __repr__(self) -> str:
+        return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"
 
 
-
-@dataclass(slots=True)
 class _Platform:
-    limit: int | None
-    count: str = "characters"
+    __slots__ = ("count", "limit")
+
+    def __init__(self, limit: int | None, count: str = "characters") -> None:
+        self.limit, self.count = limit, count
 
 
-@dataclass(slots=True)
 class _Settings:
     """Everything merged from the built-in file and the user files, before compiling."""
 
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    idioms: dict[str, str] = field(default_factory=dict)
-    acronyms: set[str] = field(default_factory=set)
-    also_words: set[str] = field(default_factory=set)
-    min_letters: int = 2
-    loud_min_letters: int = 4
-    loud_words: set[str] = field(default_factory=set)
-    signatures: dict[str, str] = field(default_factory=dict)
-    alternatives: dict[str, str] = field(default_factory=dict)
-    alternatives_window: int = 120
-    english_words: set[str] = field(default_factory=set)
-    english_min_words: int = 4
-    english_min_share: float = 0.2
-    platforms: dict[str, _Platform] = field(default_factory=dict)
-    score: dict[str, int] = field(default_factory=dict)
-    # Every pattern is compiled through this; `HintEngine.load` gives it an on-disk file.
-    regexes: RegexCache = field(default_factory=RegexCache)
+    def __init__(self, regexes: RegexCache | None = None) -> None:
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.sources: dict[str, str] = {}
+        self.idioms: dict[str, str] = {}
+        self.acronyms: set[str] = set()
+        self.also_words: set[str] = set()
+        self.min_letters = 2
+        self.loud_min_letters = 4
+        self.loud_words: set[str] = set()
+        self.signatures: dict[str, str] = {}
+        self.alternatives: dict[str, str] = {}
+        self.alternatives_window = 120
+        self.english_words: set[str] = set()
+        self.english_min_words = 4
+        self.english_min_share = 0.2
+        self.platforms: dict[str, _Platform] = {}
+        self.score: dict[str, int] = {}
+        # Every pattern is compiled through this; `HintEngine.load` gives it an on-disk file.
+        self.regexes = regexes if regexes is not None else RegexCache()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from tui.hints import CACHE_FILE_NAME, Hint, HintEngine
@@ -61,13 +60,13 @@ def _error(message: str) -> int:
     return 2
 
 
-@dataclass(slots=True)
 class Draft:
-    """One text to lint and the name its hints are reported under."""
+    """One text to lint and the name its hints are reported under (no dataclass: start-up)."""
 
-    name: str
-    text: str | None = None
-    problem: str | None = None
+    __slots__ = ("name", "problem", "text")
+
+    def __init__(self, name: str, text: str | None = None, problem: str | None = None) -> None:
+        self.name, self.text, self.problem = name, text, problem
 
 
 def _read(path: str) -> Draft:
