@@ -108,13 +108,3 @@ def test_rules_come_out_the_same_every_run(tmp_path: Path) -> None:
             for seed in (1, 2, 3)}
     assert len(runs) == 1
 
-
-def test_reply_editor_uses_the_lint_pattern_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 12: the editor's engine compiles through the same on-disk cache as `turnaround lint`."""
-    from tui import paths
-    from tui.hints import CACHE_FILE_NAME
-    from tui.screens import reply
-
-    monkeypatch.setattr(reply, "_ENGINE", None)
-    reply.hint_engine()
-    assert (paths.cache_dir() / CACHE_FILE_NAME).is_file()

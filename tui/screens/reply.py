@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Label, Static, TextArea
 
 from tui import paths
-from tui.hints import CACHE_FILE_NAME, Hint, HintEngine, apply_suggestion
+from tui.hints import Hint, HintEngine, apply_suggestion
 from tui.lifecycle import TransitionError
 from tui.screens.sending import Step, not_ready, saved_step, send
 from tui.session import Session
@@ -25,12 +25,10 @@ _ENGINE: HintEngine | None = None
 
 
 def hint_engine() -> HintEngine:
-    """One engine per process: its rules are compiled once, through the same on-disk pattern cache
-    as `turnaround lint` (opening the first reply reads compiled code instead of compiling)."""
+    """One engine per process: its rules are compiled once."""
     global _ENGINE
     if _ENGINE is None:
-        rules = paths.rules_dir() if paths.rules_dir().exists() else None
-        _ENGINE = HintEngine.load(rules, cache_file=paths.cache_dir() / CACHE_FILE_NAME)
+        _ENGINE = HintEngine.load(paths.rules_dir() if paths.rules_dir().exists() else None)
     return _ENGINE
 
 
