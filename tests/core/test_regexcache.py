@@ -107,3 +107,4 @@ def test_rules_come_out_the_same_every_run(tmp_path: Path) -> None:
                                 "PYTHONPATH": str(Path(__file__).resolve().parents[2])}).stdout
             for seed in (1, 2, 3)}
     assert len(runs) == 1
+

@@ -19,8 +19,8 @@ from tui.ui.screens.reply import ReplyScreen
 
 SIZE = (130, 40)
 UID = "mastodon:1"
-COLD = "Please restart your router and run a speed test"
-"""Troubleshooting with no word for the person: the coaches flag it `no-empathy`."""
+COLD = "The router firmware is out of date so the connection drops"
+"""A cold explanation with no word for the person and no step offered: `no-empathy`."""
 REFUSAL = "We are unable to see the file you sent."
 """A refusal with no way forward: `negative-language` as typed, then `no-next-step` on a pause."""
 SHORT = 0.3
@@ -66,7 +66,8 @@ async def test_whole_draft_checks_show_once_the_draft_pauses(tmp_path: Path) -> 
         assert [h.category for h in screen.checks] == ["no-empathy"]
         text = panel(screen)
         assert "Before you send" in text and "no-empathy" in text
-        await pilot.press(*". Sorry about this!")  # typing again drops the stale check at once
+        # typing again drops the stale check at once
+        await pilot.press(*". Sorry, we will send a fix tonight!")
         await pilot.pause(ReplyScreen.DEBOUNCE * 4)
         assert screen.checks == [] and "Before you send" not in panel(screen)
         await pilot.pause(SHORT * 3)

@@ -11,10 +11,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from tui.core.hints import Hint, HintEngine
+from tui.core.hints import CACHE_FILE_NAME, Hint, HintEngine
 from tui.core.sanitize import clean, one_line
 
 DRAFT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -61,13 +60,13 @@ def _error(message: str) -> int:
     return 2
 
 
-@dataclass(slots=True)
 class Draft:
-    """One text to lint and the name its hints are reported under."""
+    """One text to lint and the name its hints are reported under (no dataclass: start-up)."""
 
-    name: str
-    text: str | None = None
-    problem: str | None = None
+    __slots__ = ("name", "problem", "text")
+
+    def __init__(self, name: str, text: str | None = None, problem: str | None = None) -> None:
+        self.name, self.text, self.problem = name, text, problem
 
 
 def _read(path: str) -> Draft:
@@ -165,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if rules_dir is None:
         rules_dir = paths.rules_dir()
-    engine = HintEngine.load(rules_dir, cache_file=paths.cache_dir() / "hint-patterns.marshal")
+    engine = HintEngine.load(rules_dir, cache_file=paths.cache_dir() / CACHE_FILE_NAME)
     for problem in engine.errors:
         print(f"turnaround lint: skipped a rule: {clean(problem)}", file=sys.stderr)
     if args.platform is not None and args.platform.lower() not in engine.platforms:

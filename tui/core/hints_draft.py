@@ -1,0 +1,119 @@
+"""Whole-draft checks: hints about what a finished draft lacks (`no-empathy`, `no-next-step`) or
+how long it is, and the cheap English guess that keeps them quiet on other languages.
+
+They judge the draft as a whole, so the editor asks for them only when the agent pauses or sends.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tui.core.hints_match import _Scanner
+from tui.core.hints_types import Hint, Rule, _Platform, _Settings
+
+_NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;")
+_PROSE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+class WholeDraftChecks:
+    """The kind = "absence" rules, each with its pattern, `when` and `unless` scanners."""
+
+    def __init__(self, rules: list[Rule], settings: _Settings) -> None:
+        regexes = settings.regexes
+
+        def scanner(regex: re.Pattern[str] | None) -> _Scanner | None:
+            return _Scanner(regex.pattern, regex.flags, {}, regexes) if regex is not None else None
+
+        self.entries = [
+            (rule, _Scanner(rule.regex.pattern, rule.regex.flags, {}, regexes),
+             scanner(rule.when), scanner(rule.unless))
+            for rule in rules
+            if rule.kind == "absence" and rule.regex
+        ]
+        self._english_words = frozenset(settings.english_words)
+        self._english_min_words = settings.english_min_words
+        self._english_min_share = settings.english_min_share
+
+    def scanners(self) -> list[_Scanner]:
+        return [s for _, *scans in self.entries for s in scans if s is not None]
+
+    def categories(self) -> frozenset[str]:
+        return frozenset(entry[0].category for entry in self.entries)
+
+    def check(self, text: str, folded: str, ascii_text: bool, found: set[str]) -> list[Hint]:
+        """Absence hints: only for English drafts, and only where the rule's condition holds.
+
+        A rule speaks when its `when` matches or a hint of a `when_hints` category was found; an
+        `unless` match (a question, a greeting, a link) lets the draft pass, except when such a
+        hint was found: a refusal with a friendly opening still lacks the warmth.
+        """
+        out: list[Hint] = []
+        english: bool | None = None
+        for rule, scanner, when, unless in self.entries:
+            warned = bool(rule.when_hints & found)
+            gated = when is not None or rule.when_hints
+            if gated and not warned and (when is None or when.pick(ascii_text).search(folded) is None):
+                continue
+            if unless is not None and not warned and unless.pick(ascii_text).search(folded):
+                continue
+            if scanner.pick(ascii_text).search(folded) is not None:
+                continue
+            if english is None:
+                english = self.is_english(text)
+            if not english:
+                break
+            out.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
+        return out
+
+    def is_english(self, text: str) -> bool:
+        """A cheap guess whether `text` is English, so hints can say when they do not apply.
+
+        Mostly non-Latin letters, or (given enough words) too few common English words, reads
+        as another language. Short drafts count as English: too little to tell.
+        """
+        body = _NOT_PROSE.sub(" ", text)
+        letters = [c for c in body if c.isalpha()]
+        if not letters:
+            return True
+        if sum(1 for c in letters if ord(c) > 0x24F) * 2 > len(letters):
+            return False
+        words = _PROSE_WORD.findall(body.lower())
+        if len(words) < self._english_min_words or not self._english_words:
+            return True
+        known = sum(1 for w in words if w in self._english_words)
+        return known >= self._english_min_share * len(words)
+
+
+def too_long(rule: Rule, text: str, platform: str | None, platforms: dict[str, _Platform]) -> Hint | None:
+    """The part past the platform's limit, counted the platform's way, or None."""
+    spec = platforms.get((platform or "").lower())
+    if spec is None or spec.limit is None or len(text) <= spec.limit:
+        return None  # graphemes never outnumber characters
+    count, _ = length(text, platform, platforms)
+    if count <= spec.limit:
+        return None
+    if spec.count == "graphemes":
+        import grapheme
+
+        cut = len(grapheme.slice(text, 0, spec.limit))
+    else:
+        cut = spec.limit
+    unit = spec.count
+    values = {"count": count, "limit": spec.limit, "platform": platform, "unit": unit}
+    try:
+        message = rule.message.format_map(values)
+    except (KeyError, ValueError, IndexError):
+        message = rule.message
+    return Hint(rule.id, rule.category, cut, len(text), message, None, rule.severity)
+
+
+def length(text: str, platform: str | None, platforms: dict[str, _Platform]) -> tuple[int, int | None]:
+    """(length counted the platform's way, its limit or None)."""
+    spec = platforms.get((platform or "").lower())
+    if spec is None:
+        return len(text), None
+    if spec.count == "graphemes" and not text.isascii():
+        import grapheme
+
+        return grapheme.length(text), spec.limit
+    return len(text), spec.limit

@@ -1,0 +1,234 @@
+"""Matching: drafts folded to ASCII stand-ins, one alternation per category, start guards.
+
+The editor re-lints on every keystroke, so each category's rules are compiled once into one
+alternation; a check is a handful of regex scans. Python's regex engine runs about a third faster
+in ASCII mode, hence the same-length ASCII stand-ins for non-ASCII characters.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Iterable
+
+from tui.core.hints_types import Rule
+from tui.rules.regexcache import RegexCache
+
+TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
+if TYPE_CHECKING:
+    from typing import Any
+
+# Same length in and out, so offsets found in the folded text are offsets in the draft.
+_CURLY = ("\u2019", "\u2018", "\u02bc", "\u2032")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_DASHES = frozenset("\u2012\u2013\u2014\u2015")
+
+
+@functools.lru_cache(maxsize=4096)
+def _stand_in(char: str) -> str:
+    """An ASCII character that plays the same part in a pattern as `char` does."""
+    if char in _DASHES:
+        return ","  # a dash is a pause, like a comma
+    if char.isspace():
+        return " "
+    if char.isalpha():
+        return "X" if char.isupper() else "x"
+    if char.isalnum():
+        return "0"
+    return "~"
+
+
+def _ascii_probe(folded: str) -> str:
+    """`folded` with every non-ASCII character replaced by its stand-in: same length, ASCII."""
+    return _NON_ASCII.sub(lambda m: _stand_in(m.group()), folded)
+
+
+class _Scanner:
+    """One alternation for the pattern rules of one category (or one absence rule's pattern).
+
+    On ASCII text an ASCII-mode copy of the pattern finds the same matches about a third faster
+    (no Unicode case folding). Each mode is compiled only when first needed: when every pattern is
+    ASCII, drafts are always scanned in ASCII mode and the Unicode copy is never built.
+    """
+
+    __slots__ = ("_ascii", "_unicode", "flags", "pattern", "regexes", "rules")
+
+    def __init__(self, pattern: str, flags: int, rules: dict[str, Rule], regexes: RegexCache) -> None:
+        self.pattern, self.flags, self.rules, self.regexes = pattern, flags, rules, regexes
+        self._unicode: re.Pattern[str] | None = None
+        self._ascii: re.Pattern[str] | None = None
+
+    def pick(self, ascii_text: bool) -> re.Pattern[str]:
+        if not ascii_text:
+            if self._unicode is None:
+                self._unicode = self.regexes.compile(self.pattern, self.flags)
+            return self._unicode
+        if self._ascii is None:
+            self._ascii = self.regexes.compile(self.pattern, (self.flags & ~re.UNICODE) | re.ASCII)
+        return self._ascii
+
+
+class _Spans:
+    """Where the idioms are in one draft: found on the first hint that asks, once per check."""
+
+    __slots__ = ("regex", "spans")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.spans: list[tuple[int, int]] | None = None
+
+    def get(self, folded: str) -> list[tuple[int, int]]:
+        if self.spans is None:
+            self.spans = [m.span() for m in self.regex.finditer(folded)]
+        return self.spans
+
+
+class _Lazy:
+    """Where the [alternatives] start in one draft: found on first need, once per check."""
+
+    __slots__ = ("regex", "spans")
+
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
+        self.spans: list[int] | None = None
+
+    def find(self, folded: str) -> list[int]:
+        return [m.start() for m in self.regex.finditer(folded)]
+
+
+
+def _caps_pattern(
+    acronyms: Iterable[str], min_letters: int, loud_words: Iterable[str] = (), loud_min_letters: int = 1
+) -> str:
+    """Runs of ALL-CAPS words with at least one loud word in them.
+
+    Words with digits, @handles, #tags and URL parts never count; acronyms may sit inside a run
+    ("PLEASE DM US NOW") but never make one on their own. A loud word is one that is not an
+    acronym and has at least `loud_min_letters` letters, or is listed in `loud_words` ("NOT",
+    "YOU"): two or three capitals on their own are initials far more often than a raised voice.
+    """
+    upper = r"A-Z\u00c0-\u00d6\u00d8-\u00de"  # escapes, so the pattern text stays ASCII
+    edge = r"(?<![\w#@/.:'&-])"
+    end = r"(?![\w'&-])"
+    token = edge + rf"(?=[{upper}'&]{{{max(min_letters, 1)},}}{end})[{upper}][{upper}'&]*{end}"
+    # Longest first, then by name: the same text every run (sets iterate in a per-run order), so
+    # the compiled pattern can be found in the cache.
+    skip = "|".join(re.escape(a) for a in sorted(acronyms, key=lambda w: (-len(w), w)) if a)
+    long_word = rf"(?=[{upper}'&]{{{max(loud_min_letters, min_letters, 1)},}}{end})"
+    listed = "|".join(re.escape(w) for w in sorted(loud_words, key=lambda w: (-len(w), w)) if w)
+    loud = f"(?:{long_word}|(?=(?:{listed}){end}))" if listed else long_word
+    word = (rf"(?!(?:{skip}){end})" if skip else "") + edge + loud + token
+    sep = r"[ \t,;:.\-]+"
+    return rf"(?:{token}{sep})*{word}(?:{sep}{token})*"
+
+
+def _start_filter(pattern: str, ignorecase: bool) -> str | None:
+    """A cheap guard for where a match can start, or None when it could start anywhere.
+
+    Python's regex engine tries every alternative at every position. Knowing the characters a
+    match can start with (and whether every alternative opens with a word boundary) lets a
+    leading `\\b(?=[...])` reject most positions with one test. It reads the parse tree of the
+    private `re._parser` module, so on any surprise it answers None and costs nothing.
+    """
+    try:
+        from re import _constants as c
+        from re import _parser as parser
+
+        tree = parser.parse(pattern, re.IGNORECASE if ignorecase else 0)
+    except Exception:
+        return None
+    boundaries = (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING)
+    Result = tuple[set[str] | None, bool, bool]  # (first chars, can be empty, anchored at \\b)
+
+    def seq(items: Any, icase: bool) -> Result:
+        out: set[str] = set()
+        anchored_here = False
+        all_anchored = True
+        for op, av in items:
+            if op is c.AT:
+                anchored_here = anchored_here or av in boundaries
+                continue
+            if op in (c.ASSERT, c.ASSERT_NOT):
+                continue
+            chars, nullable, anchored = item(op, av, icase)
+            if chars is None:
+                return None, False, False
+            out |= chars
+            all_anchored = all_anchored and (anchored_here or anchored)
+            if not nullable:
+                return out, False, all_anchored
+        return out, True, False
+
+    def item(op: Any, av: Any, icase: bool) -> Result:
+        if op is c.LITERAL:
+            ch = chr(av)
+            return ({ch, ch.lower(), ch.upper()} if icase else {ch}), False, False
+        if op is c.IN:
+            chars: set[str] = set()
+            for sub_op, sub_av in av:
+                if sub_op is c.LITERAL:
+                    chars.add(chr(sub_av))
+                elif sub_op is c.RANGE and sub_av[1] - sub_av[0] < 512:
+                    chars.update(chr(i) for i in range(sub_av[0], sub_av[1] + 1))
+                else:
+                    return None, False, False
+            if icase:
+                chars |= {ch.lower() for ch in chars} | {ch.upper() for ch in chars}
+            return chars, False, False
+        if op is c.SUBPATTERN:
+            _group, add, delete, sub = av
+            inner = (icase or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE
+            return seq(sub, inner)
+        if op is c.ATOMIC_GROUP:
+            return seq(av, icase)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            nullable, anchored = False, True
+            for branch in av[1]:
+                chars, n, a = seq(branch, icase)
+                if chars is None:
+                    return None, False, False
+                out |= chars
+                nullable, anchored = nullable or n, anchored and (a or n)
+            return out, nullable, anchored
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, n, a = seq(av[2], icase)
+            return chars, n or av[0] == 0, a
+        return None, False, False
+
+    try:
+        chars, nullable, anchored = seq(tree, ignorecase)
+    except Exception:
+        return None
+    chars = {ch for ch in chars or () if len(ch) == 1}
+    if nullable or not chars:
+        return None
+    guard = "".join(re.escape(ch) if ch.isascii() else f"\\U{ord(ch):08x}" for ch in sorted(chars))
+    words = all(ch.isalnum() or ch == "_" for ch in chars)
+    return ("\\b" if anchored and words else "") + f"(?=[{guard}])"
+
+
+def _prefiltered(regexes: RegexCache, pattern: str, ignorecase: bool = False) -> str:
+    """`pattern` behind its start guard (see `_start_filter`; remembered in the regex cache)."""
+    guard = regexes.memo("start", pattern, ignorecase, lambda: _start_filter(pattern, ignorecase))
+    return pattern if guard is None else f"{guard}(?:{pattern})"
+
+
+
+def _fold(text: str) -> str:
+    """`text` with curly apostrophes made straight (same length); a no-op copy-free for most text."""
+    if text.isascii():
+        return text
+    for curly in _CURLY:
+        if curly in text:
+            text = text.replace(curly, "'")
+    return text
+
+
+
+def _overlaps(span: tuple[int, int], zones: list[tuple[int, int]]) -> bool:
+    """Whether `span` overlaps any of `zones` (sorted, non-overlapping, as finditer gives them)."""
+    start, end = span
+    i = bisect.bisect_left(zones, (end, end))
+    return i > 0 and zones[i - 1][1] > start

@@ -1,0 +1,152 @@
+"""The hint engine's vocabulary: categories, rule fields, a finding, a compiled rule, settings.
+
+Shared by the loader (`tui.core.hints_rules`), the matchers and the engine (`tui.core.hints`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+
+from tui.rules.datafile import DataFileError
+from tui.rules.regexcache import RegexCache
+
+TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
+if TYPE_CHECKING:
+    from typing import Any
+
+CATEGORIES = (
+    "negative-language",
+    "excuse",
+    "blame",
+    "shouting",
+    "no-empathy",
+    "no-next-step",
+    "too-long",
+)
+SEVERITIES = ("suggestion", "warning", "error")
+KINDS = ("pattern", "absence", "caps", "length")
+CASES = ("match", "sentence", "keep")
+COUNTS = ("characters", "graphemes")
+RULE_FIELDS = frozenset(
+    {
+        "category",
+        "kind",
+        "pattern",
+        "message",
+        "suggestion",
+        "case",
+        "severity",
+        "idioms",
+        "enabled",
+        "case_sensitive",
+        "when",
+        "when_hints",
+        "unless",
+        "alternatives",
+    }
+)
+
+
+class HintRuleError(DataFileError):
+    """A user rule that cannot be used; the message names the file, the rule and the field."""
+
+    entry_kind = "rule"
+
+    @property
+    def rule(self) -> str | None:
+        return self.entry
+
+
+class Hint(namedtuple("Hint", "rule category start end message suggestion severity")):
+    """One finding; `start`/`end` are None for whole-draft hints.
+
+    Fields: rule, category, start, end, message, suggestion, severity. A named tuple rather than a
+    dataclass or `typing.NamedTuple`: those imports would cost `lint` start-up.
+    """
+
+    __slots__ = ()
+    rule: str
+    category: str
+    start: int | None
+    end: int | None
+    message: str
+    suggestion: str | None
+    severity: str
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "severity": self.severity,
+        }
+
+
+class Rule:
+    """A compiled rule. `regex` is None for kind "length". Built with keywords only.
+
+    `alternatives`: dropped when an [alternatives] pattern follows closely ("we can't ..., please
+    call us"). `when` (kind "absence" only): the rule speaks only when this matches, or when a
+    hint of one of `when_hints` categories was found (both say the draft deals with a problem).
+    `unless` (kind "absence" only): the draft passes when this matches (it asks a question, opens
+    with a greeting, gives a link), unless a hint of one of `when_hints` categories was found.
+    `combinable`: whether the pattern can sit inside a combined alternation (no names, no
+    backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
+    lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
+    """
+
+    __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
+                 "message", "regex", "severity", "source", "suggestion", "template", "unless", "when",
+                 "when_hints")
+
+    def __init__(
+        self, *, id: str, category: str, kind: str, message: str, severity: str,
+        suggestion: str | None = None, case: str = "match", idioms: bool = True,
+        alternatives: bool = False, regex: re.Pattern[str] | None = None,
+        when: re.Pattern[str] | None = None, when_hints: frozenset[str] = frozenset(),
+        unless: re.Pattern[str] | None = None, source: str = "", combinable: bool = True,
+        keep_upper: frozenset[str] = frozenset(), template: bool = False,
+    ) -> None:
+        self.id, self.category, self.kind, self.message = id, category, kind, message
+        self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
+        self.alternatives, self.regex, self.when, self.when_hints = alternatives, regex, when, when_hints
+        self.unless, self.source, self.combinable = unless, source, combinable
+        self.keep_upper, self.template = keep_upper, template
+
+    def __repr__(self) -> str:
+        return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"
+
+
+class _Platform:
+    __slots__ = ("count", "limit")
+
+    def __init__(self, limit: int | None, count: str = "characters") -> None:
+        self.limit, self.count = limit, count
+
+
+class _Settings:
+    """Everything merged from the built-in file and the user files, before compiling."""
+
+    def __init__(self, regexes: RegexCache | None = None) -> None:
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.sources: dict[str, str] = {}
+        self.idioms: dict[str, str] = {}
+        self.acronyms: set[str] = set()
+        self.also_words: set[str] = set()
+        self.min_letters = 2
+        self.loud_min_letters = 4
+        self.loud_words: set[str] = set()
+        self.signatures: dict[str, str] = {}
+        self.alternatives: dict[str, str] = {}
+        self.alternatives_window = 120
+        self.english_words: set[str] = set()
+        self.english_min_words = 4
+        self.english_min_share = 0.2
+        self.platforms: dict[str, _Platform] = {}
+        self.score: dict[str, int] = {}
+        # Every pattern is compiled through this; `HintEngine.load` gives it an on-disk file.
+        self.regexes = regexes if regexes is not None else RegexCache()
