@@ -258,9 +258,11 @@ def main(argv: list[str] | None = None) -> int:
                                tag="synthetic-labelled")
     p2, r2, _ = print_accuracy("Held-out set", engine, heldout, show_misses=show, tag="synthetic-heldout")
 
-    blind = load_real("blind") if args.blind else None
+    # The first blind set (replies_real_blind) was measured once in session 2 and is spent; the
+    # second (labelled in session 3, never read while tuning) was measured once at that session's end.
+    blind = load_real("blind2") if args.blind else None
     if blind is not None:
-        print("\n== BLIND real set (measured once, after the rules were final) ==")
+        print("\n== BLIND real set 2 (measured once, after the rules were final) ==")
         real["blind"] = print_accuracy("BLIND real set", engine, blind, platform=REAL_PLATFORM,
                                        show_misses=show, tag="blind")
 

@@ -67,7 +67,9 @@ def sets(blind: bool) -> dict[str, list[dict[str, Any]]]:
         "synth fresh-b (blind)": load("triage_fresh_b.jsonl"),
     }
     if blind:
-        out["REAL BLIND (blind)"] = load("customer_blind.jsonl")
+        # The first blind set was measured once (session 2) and is spent; the second, labelled in
+        # session 3 while the rules were being tuned without it, was measured once at its end.
+        out["REAL BLIND 2 (blind)"] = load("customer_blind2.jsonl")
     return out
 
 
