@@ -102,7 +102,8 @@ class HintEngine:
             combined = "|".join(f"(?P<{name}>{self._scoped(rule)})" for name, rule in names.items())
             self._scanners.append(_Scanner(_prefiltered(regexes, combined), 0, names, regexes))
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
-        patterns = [s.pattern for s in self._scanners] + [r.regex.pattern for r in self._solo]
+        patterns = [s.pattern for s in self._scanners]
+        patterns += [r.regex.pattern for r in self._solo if r.regex is not None]
         patterns += [s.pattern for s in self._drafts.scanners()]
         patterns += [self._signatures.pattern] if self._signatures else []
         lookups = [s for s in (self._idioms, self._alternatives) if s is not None]
@@ -190,8 +191,10 @@ class HintEngine:
                 except HintRuleError as error:
                     errors.append(str(error))
                     continue
-                _merge_file(settings, data, str(path),
-                            lambda e, text=text: errors.append(str(located(e, text, "rules"))))
+                def note(error: HintRuleError, text: str = text) -> None:
+                    errors.append(str(located(error, text, "rules")))
+
+                _merge_file(settings, data, str(path), note)
         return cls(settings, errors)
 
     # -- checking -------------------------------------------------------------------------------

@@ -132,8 +132,8 @@ def _start_filter(pattern: str, ignorecase: bool) -> str | None:
     private `re._parser` module, so on any surprise it answers None and costs nothing.
     """
     try:
-        from re import _constants as c
-        from re import _parser as parser
+        from re import _constants as c  # type: ignore[attr-defined]  # private, guarded
+        from re import _parser as parser  # type: ignore[attr-defined]
 
         tree = parser.parse(pattern, re.IGNORECASE if ignorecase else 0)
     except Exception:
@@ -186,15 +186,15 @@ def _start_filter(pattern: str, ignorecase: bool) -> str | None:
             out: set[str] = set()
             nullable, anchored = False, True
             for branch in av[1]:
-                chars, n, a = seq(branch, icase)
-                if chars is None:
+                found, n, a = seq(branch, icase)
+                if found is None:
                     return None, False, False
-                out |= chars
+                out |= found
                 nullable, anchored = nullable or n, anchored and (a or n)
             return out, nullable, anchored
         if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
-            chars, n, a = seq(av[2], icase)
-            return chars, n or av[0] == 0, a
+            found, n, a = seq(av[2], icase)
+            return found, n or av[0] == 0, a
         return None, False, False
 
     try:

@@ -316,7 +316,7 @@ class Inbox:
             return None
         change, cursor = self.undo_stack.pop()
         if change.action in ("mute", "unmute"):
-            event = self.store.event(change.event_id) or {}
+            event: dict[str, Any] = self.store.event(change.event_id) or {}
             for handle, muted in (event.get("details") or {}).get("authors_before", {}).items():
                 self.store.update_author(handle, muted=muted)
         self.lifecycle.undo(change.event_id)
@@ -351,7 +351,7 @@ class Inbox:
         for author in authors:
             self.store.update_author(author, muted=muted)
             for mention in self.store.by_author(author):
-                fields = {"muted": muted}
+                fields: dict[str, Any] = {"muted": muted}
                 fields["queue"] = queue_of({**mention, **fields})
                 before[mention["uid"]] = {k: mention.get(k) for k in fields}
                 self.store.update_mention(mention["uid"], fields)

@@ -31,7 +31,7 @@ def dateparse(phrase: str, now: datetime) -> datetime | None:
         "RETURN_AS_TIMEZONE_AWARE": True,
         "TIMEZONE": "UTC",
     }
-    when = dateparser.parse(phrase, languages=["en"], settings=settings)  # type: ignore[arg-type]
+    when = dateparser.parse(phrase, languages=["en"], settings=settings)
     if when is None:
         return None
     if when.utcoffset() == timedelta(0):

@@ -172,8 +172,8 @@ def main(argv: list[str] | None = None) -> int:
         return _error(f"unknown platform {args.platform!r} (known: {known})")
     if args.paths.count("-") > 1:
         return _error("standard input (-) can be read only once")
-    paths = args.paths or ([] if args.templates else ["-"])
-    drafts = list(expand(paths))
+    inputs = args.paths or ([] if args.templates else ["-"])
+    drafts = list(expand(inputs))
     if args.templates:
         drafts.extend(template_drafts())
     status = 0

@@ -146,12 +146,12 @@ class Store(StoreFiles, StoreSpool):
             mentions.remove(doc_ids=[doc_id])
         events = self._tables["events"]
         for event_id in event_ids:
-            doc = events._docs.get(event_id)
-            if doc is None:
+            event = events._docs.get(event_id)
+            if event is None:
                 continue
-            members = self._events_by_thread.get(doc.get("thread_uid", ""), [])
+            thread_events = self._events_by_thread.get(event.get("thread_uid", ""), [])
             with contextlib.suppress(ValueError):
-                members.remove(event_id)
+                thread_events.remove(event_id)
             events.remove(doc_ids=[event_id])
 
     def compact(self, *, archive: bool = True) -> None:
@@ -192,7 +192,9 @@ class Store(StoreFiles, StoreSpool):
         clone.__dict__.update(self.__dict__)
         clone.readonly, clone.journal, clone.spool, clone._lock_file = True, None, None, None
         clone.archive = Archive(self.path)
-        clone._tables = {name: FrozenTable(dict(table._docs)) for name, table in self._tables.items()}
+        # A read-only stand-in with the tables' reading API, not a JournaledTable.
+        clone._tables = {name: FrozenTable(dict(table._docs))  # type: ignore[misc]
+                         for name, table in self._tables.items()}
         clone._uid = dict(self._uid)
         clone._threads = defaultdict(list, {k: list(v) for k, v in self._threads.items()})
         clone._authors = defaultdict(list, {k: list(v) for k, v in self._authors.items()})

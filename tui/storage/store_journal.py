@@ -74,7 +74,7 @@ class JournaledTable(Table):
         # TinyDB finds the first free id by turning every key of the table back from str, on the
         # first write after opening (18 ms at 100k, bench_store.py); ours are ints already.
         if self._next_id is None:
-            self._next_id = max(self._docs, default=0) + 1
+            self._next_id = max(self._docs, default=0) + 1  # type: ignore[assignment]  # TinyDB types it None
         return super()._get_next_id()
 
     def _log_put(self, doc_ids: Iterable[int]) -> None:
@@ -175,13 +175,13 @@ class Journal:
 class JournaledDB(TinyDB):
     """TinyDB whose tables are `JournaledTable`s sharing one journal."""
 
-    table_class = JournaledTable
+    table_class = JournaledTable  # type: ignore[assignment]  # TinyDB's stub: type[Table], not subclasses
 
     def __init__(self, journal: Journal | None) -> None:
         self._journal = journal
         super().__init__(storage=MemoryStorage)
 
-    def table(self, name: str, **kwargs: Any) -> JournaledTable:  # type: ignore[override]
+    def table(self, name: str, **kwargs: Any) -> JournaledTable:
         if name not in self._tables:
             self._tables[name] = JournaledTable(self.storage, name, journal=self._journal, **kwargs)
         return self._tables[name]  # type: ignore[return-value]

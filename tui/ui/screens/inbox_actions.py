@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import webbrowser
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import work
 
@@ -15,6 +15,7 @@ from tui.core.tags import parse_tags
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
     from tui.core.inbox import Inbox
     from tui.services.session import Session
@@ -29,7 +30,9 @@ class InboxActions:
         inbox: Inbox
         queue: str
         app: App[Any]
-        mention_list: MentionList
+
+        @property
+        def mention_list(self) -> MentionList: ...
 
         def act(self, action: str, *, thread: bool = True, why: str = "", **details: Any) -> bool: ...
         def show_queue(self, queue: str, *, fallback: int | None = None,
@@ -199,7 +202,7 @@ class InboxActions:
         if uid is None:
             self.notify("No mention here.", severity="warning")
             return
-        press_thank(self, self.session, uid, then=lambda _: self.show_queue(
+        press_thank(cast("Screen[Any]", self), self.session, uid, then=lambda _: self.show_queue(
             self.queue, fallback=self.mention_list.cursor))
 
     def action_champion(self) -> None:
@@ -209,7 +212,7 @@ class InboxActions:
         uid = self._current()
         mention = self.session.store.mention(uid) if uid else None
         if mention is not None:
-            press_mark(self, self.session, mention["author"])
+            press_mark(cast("Screen[Any]", self), self.session, mention["author"])
             self._show_detail(uid)
 
     @work

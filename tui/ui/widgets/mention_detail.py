@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.console import Group
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -122,7 +123,7 @@ class MentionDetail(VerticalScroll, can_focus=True):
     MentionDetail > Static { width: 1fr; }
     """
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
     def show(self, mention: dict[str, Any] | None, thread: list[dict[str, Any]],
