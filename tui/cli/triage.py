@@ -15,7 +15,7 @@ import orjson
 from tui.cli.common import EXIT_INVALID, EXIT_OK
 from tui.core.model import MentionError, parse_mention, parse_time
 from tui.core.sanitize import one_line
-from tui.core.triage import Triager
+from tui.core.triage import CACHE_FILE_NAME, Triager
 from tui.rules.config import ConfigError
 from tui.storage import paths
 from tui.storage.jsonio import SURROGATE_WARNING, decode_line
@@ -32,7 +32,8 @@ def _read_lines(path: str) -> tuple[str, IO[bytes]]:
 
 def run(args: argparse.Namespace) -> int:
     where, handle = _read_lines(args.path)
-    triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None)
+    triager = Triager.load(paths.triage_file() if paths.triage_file().exists() else None,
+                           cache_file=paths.cache_dir() / CACHE_FILE_NAME)
     invalid = 0
     warned = False
     rows: list[dict[str, Any]] = []

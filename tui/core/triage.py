@@ -61,8 +61,13 @@ from tui.core.triage_text import (
 )
 from tui.core.triage_verdict import Reason, TriageResult, _agree, describe_verdict, model_reasons
 from tui.rules.datafile import located
+from tui.rules.regexcache import RegexCache
+
+CACHE_FILE_NAME = "triage-patterns.marshal"
+"""Where `turnaround triage` and the inbox keep the compiled rule patterns, in the user's cache dir."""
 
 __all__ = [
+    "CACHE_FILE_NAME",
     "KINDS",
     "LABELS",
     "NEW_QUEUES",
@@ -88,11 +93,14 @@ class Triager(RuleSet):
     analyzer it owns is slow to construct."""
 
     def __init__(self, config: dict[str, Any], *, where: str = PACKAGED,
-                 model: TriageModel | None = None) -> None:
-        """`model` replaces the packaged one (the fitting script scores its folds this way)."""
+                 model: TriageModel | None = None, regexes: RegexCache | None = None) -> None:
+        """`model` replaces the packaged one (the fitting script scores its folds this way);
+        `regexes` keeps the compiled rule patterns between runs (see `tui.rules.regexcache`)."""
         self.config = config
         self._analyzer = SentimentIntensityAnalyzer()
-        self._build(_Reader(config, where))
+        self._build(_Reader(config, where, regexes))
+        if regexes is not None:
+            regexes.save()
         # The packaged model is read on first use, not here: start-up (the inbox's first paint,
         # `turnaround --help`) does not wait for ~1 MB of weights.
         self._given_model = model
@@ -106,11 +114,13 @@ class Triager(RuleSet):
         return self._given_model
 
     @classmethod
-    def load(cls, user_file: Path | None = None) -> Triager:
-        """The packaged rules, with `user_file` (if given) merged over them."""
+    def load(cls, user_file: Path | None = None, cache_file: Path | None = None) -> Triager:
+        """The packaged rules, with `user_file` (if given) merged over them. `cache_file` keeps the
+        compiled patterns between runs: a command that loads the rules per run should pass one."""
         config = _packaged_config()
+        regexes = RegexCache(cache_file) if cache_file is not None else None
         if user_file is None:
-            return cls(config)
+            return cls(config, regexes=regexes)
         where = str(user_file)
         try:
             raw = Path(user_file).read_bytes()
@@ -122,7 +132,7 @@ class Triager(RuleSet):
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise TriageConfigError(where, "-", f"not valid TOML: {error}") from None
         try:
-            return cls(merge(config, user, where), where=where)
+            return cls(merge(config, user, where), where=where, regexes=regexes)
         except TriageConfigError as error:
             raise located(error, text) from None
 

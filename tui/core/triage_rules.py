@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from tui.rules.datafile import UserFileError
+from tui.rules.regexcache import RegexCache
 
 LABELS = ("negative", "neutral", "positive")
 KINDS = ("complaint", "question", "praise", "crisis", "other")
@@ -95,9 +96,11 @@ def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = 
 class _Reader:
     """Typed access to the merged config; every error names the file and the dotted key."""
 
-    def __init__(self, data: dict[str, Any], where: str) -> None:
+    def __init__(self, data: dict[str, Any], where: str, regexes: RegexCache | None = None) -> None:
         self.data = data
         self.where = where
+        # Compiling ~300 rule patterns is most of triage's start; the cache keeps their code on disk.
+        self.regexes = regexes if regexes is not None else RegexCache()
 
     def fail(self, key: str, message: str) -> TriageConfigError:
         return TriageConfigError(self.where, key, message)
@@ -142,7 +145,7 @@ class _Reader:
         for index, pattern in enumerate(items):
             label = key if patterns is None else f"{key}[{index}]"
             try:
-                re.compile(pattern)
+                self.regexes.compile(pattern)
             except re.error as error:
                 raise self.fail(label, f"bad regular expression {pattern!r}: {error}") from None
             if any(ch.isupper() for ch in _ESCAPE.sub("", pattern)):
@@ -151,9 +154,9 @@ class _Reader:
         if not items:
             return None
         try:
-            return re.compile(_join(items), _FLAGS)
+            return self.regexes.compile(_join(items), _FLAGS)
         except re.error:  # a construct the splitter misread: the plain join is always valid
-            return re.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
+            return self.regexes.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
 
     def regex_list(self, key: str) -> re.Pattern[str] | None:
         return self.regex(key, self.strings(key))

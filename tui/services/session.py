@@ -20,6 +20,7 @@ from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, 
 from tui.core.lifecycle_archive import load_policy
 from tui.core.model import now_utc
 from tui.core.spikes import SpikeDetector
+from tui.core.triage import CACHE_FILE_NAME as TRIAGE_CACHE
 from tui.core.triage import Triager
 from tui.rules.config import Config
 from tui.services.outbox import Outbox, Sender
@@ -98,8 +99,9 @@ class Session:
             store = Store(db, archive=policy, clock=clock)
         if triager is None:
             user = paths.triage_file()
-            triager = _or_shipped(lambda: Triager.load(user if user.exists() else None), Triager.load,
-                                  problems)
+            patterns = paths.cache_dir() / TRIAGE_CACHE
+            triager = _or_shipped(lambda: Triager.load(user if user.exists() else None, patterns),
+                                  lambda: Triager.load(None, patterns), problems)
         rules = _or_shipped(load_user_rules, default_rules, problems)
         ours = brand_handles(config.handles, config.watch)
         pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules)
