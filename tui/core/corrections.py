@@ -15,223 +15,36 @@ data: `tui/rules/data/corrections.toml` (its comments explain each threshold).
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
+from tui.core.corrections_fields import (
+    ACTION,
+    CHOICES,
+    FIELDS,
+    MENTION_FIELD,
+    Bands,
+    Correction,
+    QueueFor,
+    bands_of,
+    corrected_fields,
+    rebanded,
+)
+from tui.core.corrections_index import INDEX, _remember, correction_ids
+from tui.core.corrections_phrases import PhraseRule, _bump
+from tui.core.corrections_report import agreement, describe_agreement
+from tui.core.corrections_settings import CorrectionsConfigError, Settings, load_settings
+from tui.core.corrections_wording import _prefix_size, _rank, normalise, phrases, words
 from tui.core.sanitize import clean, one_line
-from tui.core.triage import KINDS, LABELS, NEW_QUEUES
-from tui.rules.datafile import UserFileError, line_of
 
-ACTION = "correct"
-FIELDS = ("label", "kind", "queue")
-CHOICES: dict[str, tuple[str, ...]] = {"label": LABELS, "kind": KINDS, "queue": NEW_QUEUES}
-"""The values an agent may pick for each field."""
-MENTION_FIELD = {"label": "label", "kind": "kind", "queue": "triage_queue"}
-"""Where each corrected field lives on a stored mention."""
-
-QueueFor = Callable[[str, str], str]
-"""(kind, label) -> the queue a new mention starts in, by the triage rules."""
-Bands = Mapping[str, tuple[float, float]]
-"""kind -> (low, high) of its priority band."""
-
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"@[\w.@-]*\w")
-_NUMBER = re.compile(r"[#$£€]?\d[\d.,:/-]*\w*")
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s\x00-\x7f]")
-
-
-CorrectionsConfigError = UserFileError
-"""A bad corrections.toml: the one user-file error."""
-
-
-# -- reading text --------------------------------------------------------------------------------
-def words(text: str) -> list[str]:
-    """The text's words for comparison: lowercase, without handles, URLs and numbers; emoji and
-    other symbols count as words (they carry sentiment), punctuation does not."""
-    low = _NUMBER.sub(" ", _HANDLE.sub(" ", _URL.sub(" ", text.lower())))
-    return [w.replace("’", "'") for w in _TOKEN.findall(low)]
-
-
-def normalise(text: str) -> str:
-    """The text as the same-wording lesson compares it: `words`, joined by single spaces."""
-    return " ".join(words(text))
-
-
-def phrases(tokens: list[str], sizes: Iterable[int], stopwords: frozenset[str]) -> set[str]:
-    """Runs of `sizes` words, leaving out those made only of stopwords."""
-    stops = [0]  # stopwords among the first i tokens: a run is all stopwords when its count is its size
-    for token in tokens:
-        stops.append(stops[-1] + (token in stopwords))
-    join = " ".join
-    return {join(tokens[i:i + size]) for size in sizes for i in range(len(tokens) - size + 1)
-            if stops[i + size] - stops[i] < size}
-
-
-# -- settings (data) -----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Settings:
-    min_words: int = 3
-    near_similarity: float = 0.8
-    near_min_words: int = 5
-    phrase_words: tuple[int, ...] = (2, 3)
-    phrase_min_support: int = 4
-    phrase_min_precision: float = 0.8
-    background_size: int = 2000
-    demote_crisis: bool = False
-    stopwords: frozenset[str] = frozenset()
-
-
-def load_settings(text: str | None = None, where: str = "tui/rules/data/corrections.toml") -> Settings:
-    """The packaged settings (or `text`), checked against the schema (CorrectionsFile) and the
-    ranges below: a bad value names the file, the line and the key."""
-    # Imported here, not at the top: `turnaround triage` imports this module but never learns.
-    from tui.rules.datafile_models import CorrectionsFile
-    from tui.rules.datafile_schema import check, parse_toml
-
-    if text is None:
-        text = resources.files("tui.rules.data").joinpath("corrections.toml").read_text("utf-8")
-    checked = check(parse_toml(text, where), CorrectionsFile, where, text)
-    same, phrase = checked.same_wording, checked.phrases
-
-    def number(table: str, key: str, low: float, high: float, kind: type = float) -> Any:
-        value = getattr(same if table == "same_wording" else phrase, key)
-        if not low <= value <= high or (kind is int and not isinstance(value, int)):
-            raise CorrectionsConfigError(where, None, key, f"expected a {kind.__name__} in [{low}, {high}], "
-                                         f"got {value!r}", table=table, line=line_of(text, table, key))
-        return kind(value)
-
-    if not phrase.phrase_words or not all(1 <= n <= 6 for n in phrase.phrase_words):
-        raise CorrectionsConfigError(where, None, "phrase_words", "expected a list of word counts 1..6",
-                                     table="phrases", line=line_of(text, "phrases", "phrase_words"))
-    return Settings(
-        min_words=number("same_wording", "min_words", 1, 100, int),
-        near_similarity=number("same_wording", "near_similarity", 0.5, 1.0),
-        near_min_words=number("same_wording", "near_min_words", 1, 100, int),
-        phrase_words=tuple(sorted(set(phrase.phrase_words))),
-        phrase_min_support=number("phrases", "phrase_min_support", 2, 1000, int),
-        phrase_min_precision=number("phrases", "phrase_min_precision", 0.5, 1.0),
-        background_size=number("phrases", "background_size", 0, 1_000_000, int),
-        demote_crisis=phrase.demote_crisis,
-        stopwords=frozenset(w.lower() for w in phrase.stopwords),
-    )
-
-
-# -- one correction ------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Correction:
-    """What the agent chose; None leaves that field as triage (or an earlier correction) set it."""
-
-    label: str | None = None
-    kind: str | None = None
-    queue: str | None = None
-
-    def __post_init__(self) -> None:
-        for name in FIELDS:
-            value = getattr(self, name)
-            if value is not None and value not in CHOICES[name]:
-                raise ValueError(f"unknown {name} {value!r} (known: {', '.join(CHOICES[name])})")
-
-    def as_dict(self) -> dict[str, str]:
-        return {name: value for name in FIELDS if (value := getattr(self, name)) is not None}
-
-    def summary(self) -> str:
-        """e.g. "label negative, kind complaint", for the history line and the notice."""
-        return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
-
-
-def rebanded(priority: float, old_kind: str, new_kind: str, bands: Bands) -> int:
-    """The priority at the same place in the new kind's band as it had in the old kind's, so a
-    mention corrected to crisis sorts among crises and one corrected to praise leaves them."""
-    if old_kind == new_kind or old_kind not in bands or new_kind not in bands:
-        return round(priority)
-    (low, high), (new_low, new_high) = bands[old_kind], bands[new_kind]
-    share = (priority - low) / (high - low) if high > low else 0.5
-    return round(new_low + max(0.0, min(1.0, share)) * (new_high - new_low))
-
-
-def bands_of(triager: Any) -> dict[str, tuple[float, float]]:
-    """The priority bands from a triager's (public) merged rules; {} when it has none."""
-    try:
-        raw = triager.config["priority"]["bands"]
-        return {kind: (float(band["low"]), float(band["high"])) for kind, band in raw.items()}
-    except (AttributeError, KeyError, TypeError, ValueError):
-        return {}
-
-
-def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mapping[str, str],
-                     queue_for: QueueFor, bands: Bands) -> dict[str, Any]:
-    """The stored fields a correction changes on one mention (empty: nothing to change).
-
-    Label and kind are the agent's where given; the queue is the agent's if given, else the one the
-    new label and kind imply; priority moves into the new kind's band; the sentiment score takes the
-    new label's sign (0 for neutral)."""
-    wanted = correction.as_dict() if isinstance(correction, Correction) else dict(correction)
-    old_label = mention.get("label") or "neutral"
-    old_kind = mention.get("kind") or "other"
-    label = wanted.get("label", old_label)
-    kind = wanted.get("kind", old_kind)
-    queue = wanted.get("queue")
-    if queue is None:
-        queue = queue_for(kind, label) if (label, kind) != (old_label, old_kind) else \
-            mention.get("triage_queue") or queue_for(kind, label)
-    fields: dict[str, Any] = {}
-    if label != old_label:
-        fields["label"] = label
-        score = mention.get("sentiment")
-        if isinstance(score, int | float):
-            # The score keeps its strength but takes the agent's side, so the pane never reads
-            # "negative (+0.77)" and the report's sentiment trend follows the correction.
-            fields["sentiment"] = {"negative": -abs(score), "positive": abs(score)}.get(label, 0.0)
-    if kind != old_kind:
-        fields["kind"] = kind
-        fields["priority"] = rebanded(float(mention.get("priority") or 0), old_kind, kind, bands)
-    if queue != mention.get("triage_queue"):
-        fields["triage_queue"] = queue
-    return fields
-
-
-# -- where the corrections are -------------------------------------------------------------------
-INDEX = "corrections.index"
-"""A store setting: {"ids": correction event ids, "upto": the last event id looked at}. The events
-stay the truth; the index only spares each start (the app's, each `collect`'s) a pass over every
-event (about 0.3 s at 100k events): it reads just the events added since."""
-
-
-def correction_ids(store: Any) -> list[int]:
-    """The ids of every `correct` event, undone or not, oldest first."""
-    state = store.setting(INDEX)
-    ok = (isinstance(state, dict) and isinstance(state.get("ids"), list)
-          and isinstance(state.get("upto"), int) and store.event(state["upto"]) is not None)
-    if ok:
-        ids = [i for i in state["ids"] if (store.event(i) or {}).get("action") == ACTION]
-        upto = state["upto"]
-        while (event := store.event(upto + 1)) is not None:
-            upto += 1
-            if event.get("action") == ACTION:
-                ids.append(upto)
-    else:  # no index yet, or a store reset under it: one full pass
-        ids, upto = [], 0
-        for event in store.events():
-            upto = max(upto, event.doc_id)
-            if event.get("action") == ACTION:
-                ids.append(event.doc_id)
-        ids.sort()
-    if not getattr(store, "readonly", False) and (not ok or state != {"ids": ids, "upto": upto}):
-        store.set_setting(INDEX, {"ids": ids, "upto": upto})
-    return ids
-
-
-def _remember(store: Any, event_id: int) -> None:
-    """Add a new correction to the index (events before it were looked at when the store opened)."""
-    state = store.setting(INDEX)
-    if isinstance(state, dict) and isinstance(state.get("ids"), list) and event_id not in state["ids"]:
-        store.set_setting(INDEX, {"ids": [*state["ids"], event_id],
-                                  "upto": max(int(state.get("upto") or 0), event_id)})
+__all__ = [
+    "ACTION", "CHOICES", "FIELDS", "INDEX", "MENTION_FIELD", "Bands", "Correction",
+    "CorrectionsConfigError", "Lessons", "PhraseRule", "QueueFor", "Settings", "agreement",
+    "bands_of", "corrected_fields", "correction_ids", "describe_agreement", "learned_line",
+    "load_settings", "normalise", "phrases", "rebanded", "words",
+]
 
 
 # -- what the store has learned ------------------------------------------------------------------
@@ -244,33 +57,6 @@ class _Taught:
     grams: set[str]
     values: dict[str, str]
     before: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class PhraseRule:
-    phrase: str
-    field: str
-    value: str
-    support: int
-    precision: float
-
-
-def _bump(counts: Counter[str], key: str, sign: int) -> None:
-    counts[key] += sign
-    if counts[key] <= 0:
-        del counts[key]
-
-
-def _rank(word: str) -> tuple[int, str]:
-    """The one order both sides of the prefix filter use: longer words first (they are the rarer,
-    so a lookup probes short lists), then alphabetical."""
-    return (-len(word), word)
-
-
-def _prefix_size(size: int, threshold: float) -> int:
-    """How many of a set's rarest words two sets with Jaccard >= threshold must have in common
-    among their prefixes (prefix filtering): probing only these keeps a lookup off the common words."""
-    return size - math.ceil(threshold * size - 1e-9) + 1
 
 
 @dataclass
@@ -554,41 +340,3 @@ def learned_line(note: Mapping[str, Any]) -> str:
     was = note.get("was") or {}
     said = ", ".join(str(was[k]) for k in ("kind", "label", "triage_queue") if k in was)
     return f"✎ Triaged as this store's agents corrected {how}" + (f" (triage said {said})" if said else "")
-
-
-# -- the report's figure -------------------------------------------------------------------------
-def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
-    """How often triage stood: of these mentions, how many an agent corrected (standing
-    corrections only), and which fields the agent chose; a mention corrected twice counts once.
-    `learned`: how many of them arrived triaged by this store's lessons rather than the rules alone."""
-    scope = set(uids)
-    fields_by_uid: dict[str, set[str]] = defaultdict(set)
-    for event in store.events():
-        if event.get("action") != ACTION or event.get("undone"):
-            continue
-        chosen = (event.get("details") or {}).get("set") or {}
-        for uid, before in (event.get("before") or {}).items():
-            if uid in scope:
-                # A queue that moved because the label or kind did is not a queue correction.
-                fields_by_uid[uid] |= {name for name in chosen if MENTION_FIELD.get(name) in before}
-    total = len(scope)
-    corrected = len(fields_by_uid)
-    per_field = {name: sum(name in f for f in fields_by_uid.values()) for name in FIELDS}
-    learned = sum(1 for uid in scope if (store.mention(uid) or {}).get("learned"))
-    return {"mentions": total, "corrected": corrected,
-            "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field,
-            "learned": learned}
-
-
-def describe_agreement(figure: Mapping[str, Any]) -> str:
-    """One line for the report, e.g. "Triage corrections: 12 of 840 mentions corrected (98.6%
-    agreed); label 7, kind 4, queue 1"."""
-    agreed = figure.get("agreed")
-    share = "—" if agreed is None else f"{agreed * 100:.1f}%"
-    line = (f"Triage corrections: {figure['corrected']} of {figure['mentions']} mentions corrected "
-            f"({share} agreed)")
-    if figure["corrected"]:
-        line += "; " + ", ".join(f"{name} {figure['fields'][name]}" for name in FIELDS)
-    if figure.get("learned"):
-        line += f"; {figure['learned']} triaged by this store's lessons"
-    return line

@@ -1,0 +1,47 @@
+"""Where the corrections are: a small index of the `correct` events kept as a store setting, so
+each start reads only the events added since rather than every event. Apart from `corrections.py`
+because it is storage bookkeeping, not learning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.core.corrections_fields import ACTION
+
+INDEX = "corrections.index"
+"""A store setting: {"ids": correction event ids, "upto": the last event id looked at}. The events
+stay the truth; the index only spares each start (the app's, each `collect`'s) a pass over every
+event (about 0.3 s at 100k events): it reads just the events added since."""
+
+
+def correction_ids(store: Any) -> list[int]:
+    """The ids of every `correct` event, undone or not, oldest first."""
+    state = store.setting(INDEX)
+    ok = (isinstance(state, dict) and isinstance(state.get("ids"), list)
+          and isinstance(state.get("upto"), int) and store.event(state["upto"]) is not None)
+    if ok:
+        ids = [i for i in state["ids"] if (store.event(i) or {}).get("action") == ACTION]
+        upto = state["upto"]
+        while (event := store.event(upto + 1)) is not None:
+            upto += 1
+            if event.get("action") == ACTION:
+                ids.append(upto)
+    else:  # no index yet, or a store reset under it: one full pass
+        ids, upto = [], 0
+        for event in store.events():
+            upto = max(upto, event.doc_id)
+            if event.get("action") == ACTION:
+                ids.append(event.doc_id)
+        ids.sort()
+    if not getattr(store, "readonly", False) and (not ok or state != {"ids": ids, "upto": upto}):
+        store.set_setting(INDEX, {"ids": ids, "upto": upto})
+    return ids
+
+
+def _remember(store: Any, event_id: int) -> None:
+    """Add a new correction to the index (events before it were looked at when the store opened)."""
+    state = store.setting(INDEX)
+    if isinstance(state, dict) and isinstance(state.get("ids"), list) and event_id not in state["ids"]:
+        store.set_setting(INDEX, {"ids": [*state["ids"], event_id],
+                                  "upto": max(int(state.get("upto") or 0), event_id)})

@@ -1,0 +1,48 @@
+"""The report's figure: how often the agents left triage as it was. Apart from `corrections.py`
+because the report reads the events directly and needs none of the lessons.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tui.core.corrections_fields import ACTION, FIELDS, MENTION_FIELD
+
+
+def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
+    """How often triage stood: of these mentions, how many an agent corrected (standing
+    corrections only), and which fields the agent chose; a mention corrected twice counts once.
+    `learned`: how many of them arrived triaged by this store's lessons rather than the rules alone."""
+    scope = set(uids)
+    fields_by_uid: dict[str, set[str]] = defaultdict(set)
+    for event in store.events():
+        if event.get("action") != ACTION or event.get("undone"):
+            continue
+        chosen = (event.get("details") or {}).get("set") or {}
+        for uid, before in (event.get("before") or {}).items():
+            if uid in scope:
+                # A queue that moved because the label or kind did is not a queue correction.
+                fields_by_uid[uid] |= {name for name in chosen if MENTION_FIELD.get(name) in before}
+    total = len(scope)
+    corrected = len(fields_by_uid)
+    per_field = {name: sum(name in f for f in fields_by_uid.values()) for name in FIELDS}
+    learned = sum(1 for uid in scope if (store.mention(uid) or {}).get("learned"))
+    return {"mentions": total, "corrected": corrected,
+            "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field,
+            "learned": learned}
+
+
+def describe_agreement(figure: Mapping[str, Any]) -> str:
+    """One line for the report, e.g. "Triage corrections: 12 of 840 mentions corrected (98.6%
+    agreed); label 7, kind 4, queue 1"."""
+    agreed = figure.get("agreed")
+    share = "—" if agreed is None else f"{agreed * 100:.1f}%"
+    line = (f"Triage corrections: {figure['corrected']} of {figure['mentions']} mentions corrected "
+            f"({share} agreed)")
+    if figure["corrected"]:
+        line += "; " + ", ".join(f"{name} {figure['fields'][name]}" for name in FIELDS)
+    if figure.get("learned"):
+        line += f"; {figure['learned']} triaged by this store's lessons"
+    return line
