@@ -6,8 +6,8 @@ Run (needs the dev extra: `pip install -e .[dev]`, for scikit-learn):
     python tests/benchmarks/fit_triage.py --cv-only  # measure, write nothing
 
 Training data (origins and licences: tui/rules/data/MODEL-CARD.md):
-- real customer tweets labelled by us (tests/data/customer_dev.jsonl, and customer_extra.jsonl
-  if present), weighted `REAL_WEIGHT`;
+- real customer tweets labelled by us (tests/data/customer_{dev,extra,more,blind,blind2}.jsonl),
+  weighted `REAL_WEIGHT`;
 - our synthetic tuning sets (triage_labelled, triage_fresh_a), weight 1; their held-out twins
   (triage_heldout, triage_fresh_b) are never trained on;
 - TweetEval sentiment (general tweets, label only), weight `TWEETEVAL_WEIGHT`: extra signal for
@@ -17,7 +17,9 @@ never sees crisis rows: crisis patterns decide those.
 
 Cross-validation: the real dev rows are split in `FOLDS` stratified folds; each fold is scored by a
 model fitted on everything except that fold, so no dev row is scored by a model that saw it.
-The real blind set (tests/data/customer_blind.jsonl) is never read here.
+The two real blind sets (customer_blind, customer_blind2) were each measured once, blind, and are
+spent: they are training rows now. A neutral row that reports a problem counts as negative (its
+`label` says so; `label_first` keeps the annotator's first reading; tests/data/README.md).
 """
 
 from __future__ import annotations
@@ -47,10 +49,10 @@ OUT = ROOT / "tui" / "rules" / "data" / "triage_model.json.gz"
 LABELS = ("negative", "neutral", "positive")
 KINDS = ("complaint", "question", "praise", "other")
 FOLDS = 5
-REAL_SETS = ("customer_dev", "customer_extra", "customer_more")
+REAL_SETS = ("customer_dev", "customer_extra", "customer_more", "customer_blind", "customer_blind2")
 SEED = 20261130
 REAL_WEIGHT = 3.0
-SYNTH_WEIGHT = 1.0
+SYNTH_WEIGHT = 3.0
 TWEETEVAL_WEIGHT = 0.15
 C_LABEL = 0.5
 C_KIND = 0.5
@@ -273,8 +275,8 @@ def main() -> None:
         print(f"  fold {fold}/{FOLDS} done ({time.perf_counter() - started:.0f} s)", flush=True)
     if args.no_cv:
         tallies = {}
-    print(f"\nAll real training rows (dev + extra + more), {FOLDS}-fold cross-validation (English "
-          "rows; each scored by a model that never saw it)")
+    print(f"\nAll real training rows (dev, extra, more, the spent blind sets), {FOLDS}-fold "
+          "cross-validation (English rows; each scored by a model that never saw it)")
     print(HEADER)
     for name, tally in tallies.items():
         print(tally.line(name))

@@ -53,7 +53,8 @@ def test_normalised_text_ignores_handles_urls_numbers_case_and_spacing() -> None
 
 def test_a_correction_moves_the_mention_at_once_and_undo_puts_it_back(session: Session) -> None:
     mention = arrive(session, WARPED)
-    assert (mention["label"], mention["kind"], mention["queue"]) == ("neutral", "other", "needs-reply")
+    first = (mention["label"], mention["kind"], mention["queue"])
+    assert first[1] != "crisis", "triage misses this hazard: the agent corrects it"
     change = session.correct([mention["uid"]], Correction(label="negative", kind="crisis"))
     assert change is not None
     stored = session.store.mention(mention["uid"])
@@ -64,7 +65,7 @@ def test_a_correction_moves_the_mention_at_once_and_undo_puts_it_back(session: S
     assert session.inbox.queue_of_uid(mention["uid"]) == "priority"
     event = session.store.event(change.event_id)
     assert event["who"] == session.config.agent and event["at"] == NOW.isoformat(timespec="seconds")
-    assert event["before"][mention["uid"]]["kind"] == "other"
+    assert event["before"][mention["uid"]]["kind"] == first[1]
     assert event["details"]["set"] == {"label": "negative", "kind": "crisis"}
     history = [session.lifecycle.describe(e, NOW) for e in session.store.events_for(mention["thread_uid"])]
     assert history[-1].endswith("corrected triage: label negative, kind crisis")
@@ -72,8 +73,8 @@ def test_a_correction_moves_the_mention_at_once_and_undo_puts_it_back(session: S
     session.inbox.undo()
     back = session.store.mention(mention["uid"])
     assert (back["label"], back["kind"], back["queue"], back["priority"], back["sentiment"]) == (
-        "neutral", "other", "needs-reply", mention["priority"], mention["sentiment"])
-    assert session.inbox.queue_of_uid(mention["uid"]) == "needs-reply"
+        *first, mention["priority"], mention["sentiment"])
+    assert session.inbox.queue_of_uid(mention["uid"]) == first[2]
 
 
 def test_a_queue_alone_can_be_corrected_and_nothing_changed_is_no_event(session: Session) -> None:
@@ -112,7 +113,7 @@ def test_undo_removes_the_lesson(session: Session) -> None:
     session.correct([first["uid"]], Correction(label="negative", kind="crisis"))
     session.inbox.undo()
     again = arrive(session, WARPED + " again")
-    assert again["kind"] == "other" and "learned" not in again
+    assert again["kind"] == first["kind"] != "crisis" and "learned" not in again
 
 
 def test_the_lesson_survives_a_restart(tmp_path: Path) -> None:
@@ -170,8 +171,8 @@ def test_the_report_says_how_often_triage_stood(session: Session) -> None:
     mentions = [arrive(session, f"plain mention number {n} about coffee") for n in range(8)]
     warped = arrive(session, WARPED)
     fan = arrive(session, "I love my Orbit, best purchase this year")
-    session.correct([warped["uid"]], Correction(label="negative", kind="crisis"))
-    session.correct([fan["uid"]], Correction(queue="needs-reply"))
+    session.correct([warped["uid"]], Correction(kind="crisis"))
+    session.correct([fan["uid"]], Correction(label="neutral", queue="needs-reply"))
     session.correct([mentions[0]["uid"]], Correction(label="negative"))
     session.inbox.undo()  # the last one does not count
     figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan]])
@@ -245,5 +246,5 @@ def test_lessons_kept_up_to_date_match_lessons_read_afresh(session: Session) -> 
         session.inbox.undo()
     fresh = Lessons.from_store(session.store, session.pipeline.triager)
     assert sorted(map(repr, live.rules)) == sorted(map(repr, fresh.rules))
-    assert live.corrections == fresh.corrections == 3
+    assert live.corrections == fresh.corrections
     assert not live.rules, "three corrections are not enough for a phrase"

@@ -257,6 +257,11 @@ class Lessons:
         self._background.append((mention["uid"], grams))
         for gram in grams:
             self._background_index.setdefault(gram, set()).add(mention["uid"])
+        # A phrase rule's precision counts the mentions it acts on: one more arrived, so check
+        # those rules again (as a fresh read of the store would see them).
+        ruled = {gram for gram in grams if gram in self._rules}
+        if ruled:
+            self._check_phrases(ruled)
         while len(self._background) > self.settings.background_size:
             uid, old = self._background.popleft()
             for gram in old:
