@@ -22,7 +22,6 @@ merged over it by `Triager.load`. Nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import math
-import tomllib
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -130,6 +129,8 @@ class Triager(RuleSet):
         model_cache = cache_file.with_name(MODEL_CACHE_NAME) if cache_file is not None else None
         if user_file is None:
             return cls(config, regexes=regexes, model_cache=model_cache)
+        import tomllib  # only for a user file: the packaged rules come parsed from the cache
+
         where = str(user_file)
         try:
             raw = Path(user_file).read_bytes()

@@ -19,11 +19,11 @@ import sys
 import zlib
 from array import array
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from tui.core.triage_model import FORMAT, MODEL_FILE, TABLES, LinearModel, TriageModel, _Table, load_model
+from tui.rules import data_file
 
 LAYOUT = 1
 """Bump when the cached payload's shape changes: older caches are then ignored."""
@@ -107,5 +107,5 @@ def load_with_cache(shipped: bytes, cache_file: Path | None, where: str) -> Tria
 def packaged_model(cache_file: Path | None = None) -> TriageModel:
     """The shipped model, loaded once per process (every Triager shares it, read-only); through
     `cache_file` when given (`turnaround triage` and the inbox pass one in the user's cache dir)."""
-    shipped = resources.files("tui.rules.data").joinpath(MODEL_FILE).read_bytes()
+    shipped = data_file(MODEL_FILE).read_bytes()
     return load_with_cache(shipped, cache_file, MODEL_FILE)
