@@ -111,3 +111,21 @@ def test_cached_model_scores_exactly_as_the_shipped_file(tmp_path: Path) -> None
         for a, b in ((cached.label, plain.label), (cached.kind, plain.kind)):
             assert a.classes == b.classes
             assert a.scores(features, {"vader": 0.5}) == b.scores(features, {"vader": 0.5})
+
+
+def test_english_with_emoji_or_symbols_does_not_load_the_language_model() -> None:
+    """The cheap English check covers texts whose letters are all ASCII: a "£" or an emoji no longer
+    costs the ~20 ms detector load, while other languages are still detected (issue 17)."""
+    from tui.core.triage_lang import LanguageDetector
+
+    class Refuse:
+        def predict(self, text: str, k: int = 1) -> object:
+            raise AssertionError(f"the detector ran on {text!r}")
+
+    detector = LanguageDetector()
+    detector._model = Refuse()
+    for text in ("Sorry for the wait! I've refunded the £12 to your card.",
+                 "thanks so much for the help today 🙏✨ you are the best",
+                 "“Please” can you check my order — it’s late"):
+        assert detector.detect(text) == "en"
+    assert LanguageDetector().detect("Mi pedido llegó roto otra vez y nadie responde en el chat") == "es"
