@@ -1,5 +1,3 @@
-import sys
+from tui.cli.command import run
 
-from tui.cli.command import main
-
-sys.exit(main())
+run()

@@ -14,7 +14,11 @@ the bare interpreter (`startup_over_bare_ms ... target<=150 PASS|MISS`) and the 
 inside one interpreter, to show where the time goes. lint keeps its compiled patterns in a cache file
 (tui/rules/regexcache.py), filled by the warm-up run: `lint` is that warm start, `lint_cold` starts with an
 empty cache every time (the first run after an install or a rule edit), and the lint phases show
-`rules_load` (warm) beside `rules_load_cold`.
+`rules_load` (warm) beside `rules_load_cold`. triage keeps its compiled patterns, parsed rule file and
+VADER lexicons in one cache file and the model's ready tables beside it (tui/core/triage_modelcache.py),
+loaded as `turnaround triage` loads them: its phases are `imports`, `rules_load` (Triager.load, warm),
+`model_load` (the model, warm) and `check` (one mention). The triage command also skips the interpreter's
+teardown (tui/cli/command.py `run`), which no phase shows.
 """
 
 from __future__ import annotations
@@ -66,24 +70,26 @@ engine.check(sys.argv[1])
 t3 = time.perf_counter()
 HintEngine.load(None)
 t3a = time.perf_counter()
-from tui.core.triage import Triager
+from tui.core.triage import CACHE_FILE_NAME, Triager
 t4 = time.perf_counter()
-triager = Triager.load(None)
+triager = Triager.load(None, cache_file=paths.cache_dir() / CACHE_FILE_NAME)
 t5 = time.perf_counter()
+triager._learned()
+t5a = time.perf_counter()
 triager.triage(sys.argv[1])
 t6 = time.perf_counter()
 ms = lambda a, b: f"{(b - a) * 1000:.1f}"
-print(ms(t0, t1), ms(t1, t2), ms(t3, t3a), ms(t2, t3), ms(t3a, t4), ms(t4, t5), ms(t5, t6))
+print(ms(t0, t1), ms(t1, t2), ms(t3, t3a), ms(t2, t3), ms(t3a, t4), ms(t4, t5), ms(t5, t5a), ms(t5a, t6))
 """
 """Where a command's time goes, timed inside one fresh interpreter: imports, building the rules, one check."""
 PHASE_NAMES = (("lint", "imports"), ("lint", "rules_load"), ("lint", "rules_load_cold"), ("lint", "check"),
-               ("triage", "imports"), ("triage", "rules_load"), ("triage", "check"))
+               ("triage", "imports"), ("triage", "rules_load"), ("triage", "model_load"), ("triage", "check"))
 
 
 def phases(env: dict[str, str], rounds: int) -> dict[tuple[str, str], float]:
     samples: list[list[float]] = []
     subprocess.run([sys.executable, "-c", PHASES, DRAFT], env=env, cwd=ROOT, capture_output=True,
-                   timeout=120, check=True)  # fills the pattern cache the warm `rules_load` reads
+                   timeout=120, check=True)  # fills the caches the warm `rules_load`/`model_load` read
     for _ in range(rounds):
         done = subprocess.run([sys.executable, "-c", PHASES, DRAFT], env=env, cwd=ROOT, capture_output=True,
                               text=True, timeout=120, check=True)
@@ -146,7 +152,7 @@ def main() -> int:
     for (command, phase), median in breakdown.items():
         print(f"startup_phase_ms command={command} phase={phase} median={median:.1f}")
     if missed:
-        print("# MISS: see `python -X importtime -m tui lint FILE` for where the time goes")
+        print("# MISS: see `python -X importtime -m tui lint|triage FILE` for where the time goes")
     return 0
 
 

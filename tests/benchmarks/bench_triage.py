@@ -192,7 +192,7 @@ def main() -> None:
 def print_cv() -> None:
     """The honest real-set figures: the cross-validation fit_triage.py ran on every real training
     row (dev + extra + more) before fitting the shipped model, as stored in the model."""
-    from tui.core.triage_model import packaged_model
+    from tui.core.triage_modelcache import packaged_model
 
     cv = packaged_model().meta.get("cv")
     if not cv:

@@ -122,6 +122,24 @@ def test_triage_json_in_input_order(tmp_path: Path, capsys) -> None:
     assert "mentions.jsonl:2: not valid JSON" in err
 
 
+def test_triage_process_ends_quickly_with_all_its_output_and_status(tmp_path: Path) -> None:
+    """`python -m tui triage` skips the interpreter's teardown (os._exit): nothing may be lost by it."""
+    many = [json.dumps({**GOOD[n % 3], "id": f"m{n}"}) for n in range(3000)]
+    source = write_jsonl(tmp_path / "many.jsonl", [*many[:1500], "{not json", *many[1500:]])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    for _ in range(2):  # a cold then a warm cache
+        done = subprocess.run([sys.executable, "-m", "tui", "triage", str(source), "--json"], env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1  # one invalid line
+        rows = [json.loads(line) for line in done.stdout.splitlines()]
+        assert [r["id"] for r in rows] == [f"m{n}" for n in range(3000)]
+        assert "many.jsonl:1501: not valid JSON" in done.stderr
+    assert (Path(os.environ["XDG_CACHE_HOME"]) / "turnaround" / "triage-model.marshal").is_file()
+    table = subprocess.run([sys.executable, "-m", "tui", "triage", str(write_jsonl(tmp_path / "one.jsonl",
+                           [json.dumps(GOOD[1])]))], env=env, capture_output=True, text=True, timeout=120)
+    assert table.returncode == 0 and "What time do you open" in table.stdout
+
+
 def test_triage_reads_stdin_and_prints_a_table(monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
         (json.dumps(GOOD[1]) + "\n").encode())))

@@ -497,7 +497,9 @@ def test_one_analyzer_per_triager(triager: Triager, monkeypatch: pytest.MonkeyPa
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a new VADER analyzer was built per mention")
 
-    monkeypatch.setattr(triage_module, "SentimentIntensityAnalyzer", refuse)
+    from tui.core import triage_vader
+
+    monkeypatch.setattr(triage_vader, "SentimentIntensityAnalyzer", refuse)
     triager.triage("@Telvio still no signal", now=NOW)
     triager.sentiment("fine")
 
@@ -758,7 +760,8 @@ def test_cli_triage_explain(tmp_path: Path) -> None:
 
 
 def test_model_loads_from_package_data() -> None:
-    from tui.core.triage_model import ModelError, load_model, packaged_model
+    from tui.core.triage_model import ModelError, load_model
+    from tui.core.triage_modelcache import packaged_model
 
     model = packaged_model()
     assert model.label.classes == ("negative", "neutral", "positive")

@@ -1,6 +1,6 @@
 """The `turnaround` command: the parser and dispatch in `command`, one module per subcommand beside it.
 With no subcommand it starts the inbox."""
 
-from tui.cli.command import main
+from tui.cli.command import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

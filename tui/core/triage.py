@@ -22,15 +22,13 @@ merged over it by `Triager.load`. Nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import math
-import tomllib
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-from tui.core.triage_model import TextFeatures, TriageModel, packaged_model, softmax, text_features
+from tui.core.triage_model import TextFeatures, TriageModel, softmax, text_features
+from tui.core.triage_modelcache import packaged_model
 from tui.core.triage_rules import (
     KINDS,
     LABELS,
@@ -41,6 +39,7 @@ from tui.core.triage_rules import (
     _packaged_config,
     _Reader,
     merge,
+    packaged_config,
     queue_for,
 )
 from tui.core.triage_ruleset import RuleSet
@@ -59,17 +58,21 @@ from tui.core.triage_text import (
     _Text,
     _unnormalize,
 )
+from tui.core.triage_vader import analyzer
 from tui.core.triage_verdict import Reason, TriageResult, _agree, describe_verdict, model_reasons
 from tui.rules.datafile import located
 from tui.rules.regexcache import RegexCache
 
 CACHE_FILE_NAME = "triage-patterns.marshal"
 """Where `turnaround triage` and the inbox keep the compiled rule patterns, in the user's cache dir."""
+MODEL_CACHE_NAME = "triage-model.marshal"
+"""Beside it, the packaged model's ready tables (see `tui.core.triage_modelcache`)."""
 
 __all__ = [
     "CACHE_FILE_NAME",
     "KINDS",
     "LABELS",
+    "MODEL_CACHE_NAME",
     "NEW_QUEUES",
     "QUEUE_IDS",
     "Reason",
@@ -93,34 +96,41 @@ class Triager(RuleSet):
     analyzer it owns is slow to construct."""
 
     def __init__(self, config: dict[str, Any], *, where: str = PACKAGED,
-                 model: TriageModel | None = None, regexes: RegexCache | None = None) -> None:
+                 model: TriageModel | None = None, regexes: RegexCache | None = None,
+                 model_cache: Path | None = None) -> None:
         """`model` replaces the packaged one (the fitting script scores its folds this way);
-        `regexes` keeps the compiled rule patterns between runs (see `tui.rules.regexcache`)."""
+        `regexes` keeps the compiled rule patterns between runs (see `tui.rules.regexcache`) and
+        `model_cache` the packaged model's ready tables (see `tui.core.triage_modelcache`)."""
         self.config = config
-        self._analyzer = SentimentIntensityAnalyzer()
+        self._analyzer = analyzer(regexes)
         self._build(_Reader(config, where, regexes))
         if regexes is not None:
             regexes.save()
         # The packaged model is read on first use, not here: start-up (the inbox's first paint,
         # `turnaround --help`) does not wait for ~1 MB of weights.
         self._given_model = model
+        self._model_cache = model_cache
 
     def _learned(self) -> TriageModel | None:
         """The model, loaded on first use (None with the model switched off)."""
         if not self._use_model:
             return None
         if self._given_model is None:
-            self._given_model = packaged_model()
+            self._given_model = packaged_model(self._model_cache)
         return self._given_model
 
     @classmethod
     def load(cls, user_file: Path | None = None, cache_file: Path | None = None) -> Triager:
         """The packaged rules, with `user_file` (if given) merged over them. `cache_file` keeps the
-        compiled patterns between runs: a command that loads the rules per run should pass one."""
-        config = _packaged_config()
+        compiled patterns and the parsed packaged rules (and, beside it, the model's ready tables)
+        between runs: a command that loads the rules per run should pass one."""
         regexes = RegexCache(cache_file) if cache_file is not None else None
+        config = packaged_config(regexes)
+        model_cache = cache_file.with_name(MODEL_CACHE_NAME) if cache_file is not None else None
         if user_file is None:
-            return cls(config, regexes=regexes)
+            return cls(config, regexes=regexes, model_cache=model_cache)
+        import tomllib  # only for a user file: the packaged rules come parsed from the cache
+
         where = str(user_file)
         try:
             raw = Path(user_file).read_bytes()
@@ -132,7 +142,7 @@ class Triager(RuleSet):
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
             raise TriageConfigError(where, "-", f"not valid TOML: {error}") from None
         try:
-            return cls(merge(config, user, where), where=where, regexes=regexes)
+            return cls(merge(config, user, where), where=where, regexes=regexes, model_cache=model_cache)
         except TriageConfigError as error:
             raise located(error, text) from None
 
