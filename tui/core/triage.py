@@ -385,12 +385,16 @@ class Triager(RuleSet):
         label, kind = self._reconcile(reading, label, kind, why if explain else None)
         if explain:
             why[:0] = self._rule_reasons(reading)
+        # How strongly it is felt, for the priority: the model's score says how sure it is of the
+        # label, not how hot the words are ("meh, the menu is a bit boring" is surely negative but
+        # mild), so the rules' VADER-based reading of the words weighs half.
+        strength = score if model is None else _agree(label, (score + reading.compound) / 2)
         score = _agree(label, score)
         return TriageResult(
             label=label,
             sentiment=round(score, 4),
             kind=kind,
-            priority=self._priority(kind, score, followers, created_at, now),
+            priority=self._priority(kind, strength, followers, created_at, now),
             queue=self.queue(kind, label),
             topics=self.topics(text, reading.topics),
             lang="en",

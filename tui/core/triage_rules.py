@@ -283,7 +283,7 @@ def _packaged_queues() -> _QueueRules:
 def queue_for(kind: str, label: str) -> str:
     """The queue a new mention of this kind and label starts in, by the packaged rules.
 
-    Crises and complaints go to `priority`, as does any other negative mention except `other`
-    (news and chatter); questions and `other` to `needs-reply`; praise to `champions`.
+    Crises, complaints and every negative mention go to `priority`; other questions and `other`
+    to `needs-reply`; praise to `champions`.
     """
     return _packaged_queues().queue(kind, label)
