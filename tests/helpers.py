@@ -1,14 +1,22 @@
-"""Test doubles shared by the UI tests: a fixed clock and a source fed by the test."""
+"""Test doubles and steps shared by the tests: a fixed clock, a source fed by the test, stored mentions
+and the crash-then-resend walk of the review sources."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from tui.core.triage import TriageResult
+import pytest
+
+from tui.core.queues import queue_of
+from tui.core.triage import Triager, TriageResult
+from tui.services.outbox import Outbox
+from tui.services.pipeline import Pipeline
 from tui.sources.base import Item, Source
+from tui.storage.store import Store
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -25,6 +33,22 @@ def make_mention(n: int, text: str, *, minutes_ago: int = 10, author: str | None
         "created_at": (NOW - timedelta(minutes=minutes_ago)).isoformat(),
         "url": f"https://example.social/@user{n}/{n}", **extra,
     }
+
+
+def stored_mention(n: int | str, *, at: datetime, author: str = "@ann", text: str = "text",
+                   thread: int | str | None = None, label: str = "negative", sentiment: float = -0.5,
+                   priority: int = 50, topics: list[str] | None = None, **fields: Any) -> dict[str, Any]:
+    """A triaged x mention as the store keeps it, with its queue worked out as the pipeline would."""
+    mention: dict[str, Any] = {
+        "uid": f"x:{n}", "id": str(n), "source": "x", "author": author, "text": text,
+        "created_at": at.isoformat(), "thread_uid": f"x:{thread if thread is not None else n}",
+        "label": label, "sentiment": sentiment, "kind": "complaint", "priority": priority,
+        "topics": list(topics or []), "triage_queue": "needs-reply", "state": "open", "read": False,
+        "tags": [],
+    }
+    mention.update(fields)
+    mention["queue"] = queue_of(mention)
+    return mention
 
 
 class FeedSource(Source):
@@ -109,3 +133,28 @@ async def settle(pilot: Any, app: Any, count: int) -> Any:
     await pilot.pause(0.2)
     assert app.session is not None and app.session.store.mention_count() >= count
     return app.screen.query_one(MentionList)
+
+
+async def crash_after_posting_then_resend(source: Any, db: Path, platform: str, uid: str,
+                                          text: str) -> dict[str, Any]:
+    """Fetch into a store at db, post a reply but die before the outbox records it, then start again
+    and let the outbox resend: the resent row (the platform's fake says what reached it)."""
+    store = Store(db)
+    await Pipeline(store, Triager.load()).run(source)
+
+    async def dies_after_posting(mention: dict[str, Any], body: str, key: str) -> dict[str, Any]:
+        await source.post_reply(mention, body, key)  # the platform has it...
+        raise asyncio.CancelledError  # ...and we die before recording it
+
+    outbox = Outbox(store, {platform: dies_after_posting})
+    item_id = outbox.enqueue(uid, text, platform)
+    with pytest.raises(asyncio.CancelledError):
+        await outbox.process_once()
+    store.close(compact=False)
+
+    with Store(db) as store:  # the next start resends
+        outbox = Outbox(store, {platform: source.post_reply})
+        assert await outbox.process_once() == 1
+        row = outbox.item(item_id)
+    assert row is not None
+    return row

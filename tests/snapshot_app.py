@@ -7,6 +7,7 @@ re-based onto the fixed clock of `tests.helpers`), a fresh store, a chosen theme
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +24,9 @@ LINES = 56
 threads with the brand's replies, and a crisis on top of the priority queue."""
 SQUEEZE = 8.0
 """The backlog's hours are squeezed as the live demo squeezes them, so clocks read as one shift."""
+
+ScreenSteps = Callable[[Any], Awaitable[None]]
+"""What brings a freshly started snapshot app to one screen, given the Pilot."""
 
 DRAFT = "We can't refund that, it's not available. You were supposed to read the FAQ!!!"
 """A reply full of dead ends, excuses and blame: the hint panel has plenty to say about it."""
@@ -101,45 +105,29 @@ async def show_reply(pilot: Any) -> None:
     no_blink(pilot.app)
 
 
-async def show_walk_away(pilot: Any) -> None:
-    await settle(pilot)
-    await pilot.press("w")
-    await pilot.pause(0.2)
-    no_blink(pilot.app)
+def keys_screen(*presses: tuple[str, ...], pause: float = 0.1, doc: str = "") -> ScreenSteps:
+    """The steps of a screen reached from the settled inbox by key presses, each group followed by
+    `pause` seconds; the cursors are then made steady."""
+
+    async def show(pilot: Any) -> None:
+        await settle(pilot)
+        for keys in presses:
+            await pilot.press(*keys)
+            await pilot.pause(pause)
+        no_blink(pilot.app)
+
+    show.__doc__ = doc
+    return show
 
 
-async def show_snooze(pilot: Any) -> None:
-    """`s` with a time typed: the dialog says the time it understood."""
-    await settle(pilot)
-    await pilot.press("s")
-    await pilot.pause(0.1)
-    await pilot.press(*"tomorrow 9am")
-    await pilot.pause(0.1)
-    no_blink(pilot.app)
-
-
-async def show_snooze_error(pilot: Any) -> None:
-    """`s` with nonsense and Enter: the dialog stays open and says what it could not read."""
-    await settle(pilot)
-    await pilot.press("s")
-    await pilot.pause(0.1)
-    await pilot.press(*"whenever", "enter")
-    await pilot.pause(0.1)
-    no_blink(pilot.app)
-
-
-async def show_escalate(pilot: Any) -> None:
-    await settle(pilot)
-    await pilot.press("e")
-    await pilot.pause(0.2)
-    no_blink(pilot.app)
-
-
-async def show_tag(pilot: Any) -> None:
-    await settle(pilot)
-    await pilot.press("number_sign")
-    await pilot.pause(0.1)
-    no_blink(pilot.app)
+show_walk_away = keys_screen(("w",), pause=0.2)
+show_snooze = keys_screen(("s",), tuple("tomorrow 9am"),
+                          doc="`s` with a time typed: the dialog says the time it understood.")
+show_snooze_error = keys_screen(("s",), (*"whenever", "enter"),
+                                doc="`s` with nonsense and Enter: the dialog stays open and says what it "
+                                    "could not read.")
+show_escalate = keys_screen(("e",), pause=0.2)
+show_tag = keys_screen(("number_sign",))
 
 
 async def show_answered(pilot: Any) -> None:

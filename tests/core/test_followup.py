@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, stored_mention
 from tui.core.champions import can_thank, champions, mark_champion
 from tui.core.followup import (
     follow_up_due,
@@ -21,7 +21,6 @@ from tui.core.followup import (
     turnaround_outcome,
 )
 from tui.core.lifecycle import Change, Lifecycle, TransitionError
-from tui.core.queues import queue_of
 from tui.storage.store import Store
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # a Wednesday
@@ -47,29 +46,15 @@ class Clock(ManualClock):
         super().__init__(now)
 
 
-def stored(n: int, *, author: str = "@ann", thread: int | None = None, at: datetime = T0 - timedelta(hours=1),
-           label: str = "negative", sentiment: float = -0.5, **fields: Any) -> dict[str, Any]:
-    mention = {
-        "uid": f"x:{n}", "id": str(n), "source": "x", "author": author, "text": "text",
-        "created_at": at.isoformat(), "thread_uid": f"x:{thread or n}", "label": label,
-        "sentiment": sentiment, "kind": "complaint", "priority": 50, "topics": [],
-        "triage_queue": "needs-reply", "state": "open", "read": False, "tags": [],
-    }
-    mention.update(fields)
-    mention["queue"] = queue_of(mention)
-    return mention
+def stored(n: int, *, thread: int | None = None, at: datetime = T0 - timedelta(hours=1),
+           **fields: Any) -> dict[str, Any]:
+    """This file's mention: thread 0 means the mention's own, as before."""
+    return stored_mention(n, at=at, thread=thread or n, **fields)
 
 
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "db.json")
-    yield s
-    s.close()
 
 
 @pytest.fixture

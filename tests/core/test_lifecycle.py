@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ManualClock
+from tests.helpers import ManualClock, stored_mention
 from tui.core.lifecycle import (
     IN_PLACE,
     TRANSITIONS,
@@ -38,29 +38,14 @@ class Clock(ManualClock):
         super().__init__(now)
 
 
-def stored(n: int | str, *, author: str = "@ann", text: str = "It broke", thread: int | str | None = None,
-           at: datetime = T0 - timedelta(minutes=30), **fields: Any) -> dict[str, Any]:
-    mention = {
-        "uid": f"x:{n}", "id": str(n), "source": "x", "author": author, "text": text,
-        "created_at": at.isoformat(), "thread_uid": f"x:{thread if thread is not None else n}",
-        "label": "negative", "sentiment": -0.5, "kind": "complaint", "priority": 60,
-        "topics": ["billing"], "triage_queue": "needs-reply", "state": "open", "read": False, "tags": [],
-    }
-    mention.update(fields)
-    mention["queue"] = queue_of(mention)
-    return mention
+def stored(n: int | str, *, text: str = "It broke", at: datetime = T0 - timedelta(minutes=30),
+           **fields: Any) -> dict[str, Any]:
+    return stored_mention(n, at=at, text=text, priority=60, topics=["billing"], **fields)
 
 
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    s = Store(tmp_path / "db.json")
-    yield s
-    s.close()
 
 
 def make(store: Store, clock: Clock, **kwargs: Any) -> Lifecycle:

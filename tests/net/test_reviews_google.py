@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,9 @@ from typing import Any
 import orjson
 import pytest
 
+from tests.helpers import crash_after_posting_then_resend
 from tests.servers import Recorded, Reply, TestServer
 from tui.core.triage import Triager
-from tui.services.outbox import Outbox
 from tui.services.pipeline import Pipeline
 from tui.sources.google_reviews import GoogleReviewsSource
 from tui.sources.http import HttpClient
@@ -154,30 +153,13 @@ async def test_reply_puts_the_one_reply_and_a_crash_before_recording_never_posts
         server: TestServer, tmp_path: Path) -> None:
     google = FakeGoogle(server)
     source = source_for(server)
-    db = tmp_path / "s.json"
-    store = Store(db)
-    await Pipeline(store, Triager.load()).run(source)
-
-    async def dies_after_sending(mention: dict[str, Any], text: str, key: str) -> dict[str, Any]:
-        await source.post_reply(mention, text, key)  # Google has it...
-        raise asyncio.CancelledError  # ...and we die before recording it
-
-    outbox = Outbox(store, {"google": dies_after_sending})
-    item_id = outbox.enqueue("google:AbFvOqnlq4m8aR1", "Sorry about the wait, Priya. Email hello@brightside"
-                             ".example and we will make it right.", "google")
-    with pytest.raises(asyncio.CancelledError):
-        await outbox.process_once()
-    store.close(compact=False)
-
-    store = Store(db)  # the next start resends
-    outbox = Outbox(store, {"google": source.post_reply})
-    assert await outbox.process_once() == 1
-    row = outbox.item(item_id)
+    row = await crash_after_posting_then_resend(
+        source, tmp_path / "s.json", "google", "google:AbFvOqnlq4m8aR1",
+        "Sorry about the wait, Priya. Email hello@brightside.example and we will make it right.")
     assert row is not None and row["status"] == "sent" and row["remote_id"] == f"{NAME}/reply"
     puts = server.requests_to(f"/v4/{NAME}/reply", "PUT")
     assert len(puts) == 2 and puts[0].json() == puts[1].json()
     assert len(google.replies) == 1  # PUT replaces: one reply on the review, not two
-    store.close()
     await source.aclose()
 
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import orjson
 import pytest
 
+from tests.helpers import crash_after_posting_then_resend
 from tests.servers import Recorded, Reply, TestServer
 from tui.core.triage import Triager
 from tui.services.outbox import Outbox
@@ -120,29 +120,13 @@ async def test_an_edited_review_updates_in_place(server: TestServer, tmp_path: P
 async def test_a_crash_after_posting_never_posts_twice(server: TestServer, tmp_path: Path) -> None:
     platform = FakeTrustpilot(server)
     source = source_for(server)
-    db = tmp_path / "s.json"
-    store = Store(db)
-    await Pipeline(store, Triager.load()).run(source)
-
-    async def dies_after_posting(mention: dict[str, Any], text: str, key: str) -> dict[str, Any]:
-        await source.post_reply(mention, text, key)
-        raise asyncio.CancelledError
-
-    outbox = Outbox(store, {"trustpilot": dies_after_posting})
-    item_id = outbox.enqueue(f"trustpilot:{LATE}", "Sorry Marta. Please write to hello@brightside.example "
-                             "with your order number and we will sort it today.", "trustpilot")
-    with pytest.raises(asyncio.CancelledError):
-        await outbox.process_once()
-    store.close(compact=False)
-
-    store = Store(db)
-    outbox = Outbox(store, {"trustpilot": source.post_reply})
-    assert await outbox.process_once() == 1
-    row = outbox.item(item_id)
+    row = await crash_after_posting_then_resend(
+        source, tmp_path / "s.json", "trustpilot", f"trustpilot:{LATE}",
+        "Sorry Marta. Please write to hello@brightside.example with your order number and we will sort it "
+        "today.")
     assert row is not None and row["status"] == "sent" and row.get("already_sent")
     assert len(platform.posted) == 1  # the resend found our reply there and posted nothing
     assert platform.posted[0] == {"message": row["text"], "authorBusinessUserId": "5a1b2c3d4e5f6a7b8c9d0e1f"}
-    store.close()
     await source.aclose()
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any
 
 from tui.core.sanitize import clean
+from tui.storage.records import Event as Event  # re-exported: the stored shapes live with the store
+from tui.storage.records import Mention as Mention
 
 REQUIRED: dict[str, type] = {
     "id": str,
@@ -52,83 +54,6 @@ STATE_FIELDS = (
 
 class MentionError(ValueError):
     """A mention that breaks the canonical shape; the message names the field."""
-
-
-class Mention(TypedDict, total=False):
-    """A stored mention's fields, for the type checker (at run time it is a plain dict, as stored):
-    what a source gives (`parse_mention`), what triage and the pipeline add, what the lifecycle writes.
-    `total=False`: a field a mention does not have yet is absent, not None."""
-
-    uid: str
-    id: str
-    source: str
-    author: str
-    author_name: str
-    text: str
-    created_at: str
-    followers: int
-    url: str
-    in_reply_to: str
-    thread: str
-    thread_uid: str
-    received_at: str
-    label: str
-    sentiment: float
-    kind: str
-    priority: int
-    topics: list[str]
-    lang: str
-    queue: str
-    triage_queue: str
-    state: str
-    read: bool
-    tags: list[str]
-    muted: bool
-    ours: bool
-    folded: int
-    boosts: list[str]
-    repeat_of: str | None
-    future_dated: bool
-    deleted: bool
-    extra: dict[str, Any]
-    banner: str | None
-    snooze_until: str | None
-    watch_until: str | None
-    walk_reason: str
-    walked_at: str
-    resurfaced_at: str
-    escalated_to: str | None
-    escalation_note: str
-    escalation_answer: str
-    escalated_at: str
-    replied_at: str
-    first_response_at: str
-    follow_up_at: str | None
-    follow_up_kept_at: str
-    promise: list[str] | None
-    feedback_requested_at: str
-    feedback_template: str
-    thanked_at: str
-    statement_id: str | None
-    outcome: str | None
-    closed_at: str
-
-
-class Event(TypedDict, total=False):
-    """One lifecycle event as stored (tui/core/lifecycle.py): an action on some mentions, undoable."""
-
-    id: int
-    action: str
-    uids: list[str]
-    thread_uid: str
-    before: dict[str, dict[str, Any]]
-    who: str
-    at: str
-    why: str
-    details: dict[str, Any]
-    undone: bool
-    of: int
-    undid: str
 
 
 @dataclass(frozen=True, slots=True)
