@@ -11,9 +11,9 @@ from tests.ui.test_champions_ui import plain
 from tui.ui.screens.correct import CorrectScreen
 from tui.ui.screens.inbox import InboxScreen
 
-# A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel
-# warped", is now caught by triage itself, so it no longer shows a correction at work).
-WARPED = "PSA: do not leave your Orbit on standby overnight. The side panel on mine bent out of shape"
+# A hazard that triage misses and reads as neutral chatter (the issue's own example, "...so hot the
+# side panel warped", is now caught by triage itself, so it no longer shows a correction at work).
+WARPED = "Note to everyone: Orbit on standby overnight = side panel bent out of shape"
 MENTIONS = [make_mention(1, WARPED, minutes_ago=5),
             make_mention(2, "What are your opening hours on Sunday?", minutes_ago=20)]
 
