@@ -753,11 +753,13 @@ def test_explain_names_the_rule_and_the_words_with_signs(triager: Triager) -> No
 
 
 def test_explain_function_for_the_detail_pane() -> None:
-    lines = triage_module.explain("@Dashbite still no refund after 3 weeks, useless")
+    from tui.core.triage_explain import explain
+
+    lines = explain("@Dashbite still no refund after 3 weeks, useless")
     assert lines[0].startswith("negative complaint (-")
     assert len(lines) >= 3
     japanese = "@AmazonHelp ありがとうございます。 今、電話で主人が対応していただいてます。"
-    assert triage_module.explain(japanese)[0] == "untriaged (language: ja)"
+    assert explain(japanese)[0] == "untriaged (language: ja)"
 
 
 def test_cli_triage_explain(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from rich.text import Text
 from tests.helpers import make_mention, settle
 from tests.ui.test_app import app_with
 from tests.ui.test_champions_ui import plain
-from tui.core.triage import explain
+from tui.core.triage_explain import explain
 from tui.ui.widgets.mention_detail import MentionDetail, why_lines
 
 CRISIS = "your loyalty app just showed me someone else's card number and address"

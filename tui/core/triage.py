@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +58,14 @@ from tui.core.triage_text import (
     _unnormalize,
 )
 from tui.core.triage_vader import analyzer
-from tui.core.triage_verdict import Reason, TriageResult, _agree, describe_verdict, model_reasons
+from tui.core.triage_verdict import (
+    Reason,
+    TriageResult,
+    _agree,
+    describe_verdict,
+    model_reasons,
+    reconcile,
+)
 from tui.rules.datafile import located
 from tui.rules.regexcache import RegexCache
 
@@ -81,7 +87,6 @@ __all__ = [
     "Triager",
     "_packaged_config",
     "describe_verdict",
-    "explain",
     "merge",
     "queue_for",
 ]
@@ -382,7 +387,7 @@ class Triager(RuleSet):
                     * kind_probs[model.kind.classes.index(pair[1])]))
             if explain:
                 why += model_reasons(model, feats, signals, label, kind)
-        label, kind = self._reconcile(reading, label, kind, why if explain else None)
+        label, kind = reconcile(reading, label, kind, self._not_praise, why if explain else None)
         if explain:
             why[:0] = self._rule_reasons(reading)
         # How strongly it is felt, for the priority: the model's score says how sure it is of the
@@ -401,26 +406,6 @@ class Triager(RuleSet):
             why=tuple(why),
         )
 
-    def _reconcile(self, r: _Reading, label: str, kind: str, why: list[Reason] | None) -> tuple[str, str]:
-        """Hard rules over the model: harm is never praise, irony is not thanks, and label and kind
-        agree with each other."""
-        if kind == "crisis":
-            return "negative", kind
-        if r.sarcastic and (label == "positive" or kind == "praise"):
-            if why is not None:
-                why.append(Reason("rule", "sarcasm: praise words read as irony, so not praise"))
-            return "negative", "complaint"
-        if kind == "praise" and _found(self._not_praise, r.low):
-            if why is not None:
-                why.append(Reason("rule", "mockery or harm words: never praise"))
-            return "negative", "other"
-        if kind == "praise" and label != "positive":
-            kind = "complaint" if label == "negative" else "other"
-        elif kind == "complaint" and label == "neutral":
-            label = "negative"
-        return label, kind
-
-
 
 # Label/kind pairs that agree, for when the label model says positive and the kind model complaint.
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
@@ -428,19 +413,3 @@ _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("p
 
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-
-
-@cache
-def _explainer() -> Triager:
-    return Triager.load()
-
-
-def explain(text: str, *, followers: int | None = None, triager: Triager | None = None) -> list[str]:
-    """Why this mention gets its verdict, one line per reason (for the detail pane and the CLI).
-
-    The first line is the verdict itself; then the crisis patterns and phrase rules that fired,
-    and the words and rule signals the model leant on most, each with its signed weight.
-    """
-    result = (triager or _explainer()).triage(text, followers=followers, explain=True)
-    return [result.describe(), *(str(reason) for reason in result.why)]
-

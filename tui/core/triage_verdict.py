@@ -4,10 +4,12 @@ CLI and the store show them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from tui.core.triage_model import TextFeatures, TriageModel, Weighed
+from tui.core.triage_text import _found, _Reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +107,24 @@ def _signal_name(signal: str) -> str:
              "personal": "first person or addressed", "news": "news/jobs/events cue",
              "sarcasm": "sarcasm"}
     return named.get(name, signal)
+
+
+def reconcile(r: _Reading, label: str, kind: str, not_praise: re.Pattern[str] | None,
+              why: list[Reason] | None) -> tuple[str, str]:
+    """Hard rules over the model: harm is never praise, irony is not thanks, and label and kind
+    agree with each other."""
+    if kind == "crisis":
+        return "negative", kind
+    if r.sarcastic and (label == "positive" or kind == "praise"):
+        if why is not None:
+            why.append(Reason("rule", "sarcasm: praise words read as irony, so not praise"))
+        return "negative", "complaint"
+    if kind == "praise" and _found(not_praise, r.low):
+        if why is not None:
+            why.append(Reason("rule", "mockery or harm words: never praise"))
+        return "negative", "other"
+    if kind == "praise" and label != "positive":
+        kind = "complaint" if label == "negative" else "other"
+    elif kind == "complaint" and label == "neutral":
+        label = "negative"
+    return label, kind

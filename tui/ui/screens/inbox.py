@@ -18,7 +18,7 @@ from tui.core.corrections import learned_line
 from tui.core.lifecycle import TransitionError
 from tui.core.queues import ALL_VIEWS, QUEUES
 from tui.core.tags import tag_name
-from tui.core.triage import explain
+from tui.core.triage_explain import explain
 from tui.services.session import Session
 from tui.ui.screens.inbox_actions import InboxActions
 from tui.ui.screens.inbox_search import ArchiveSearch
