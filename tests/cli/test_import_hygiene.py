@@ -40,7 +40,7 @@ def test_services_sources_and_cli_main_import_no_textual(module: str) -> None:
 
 FAST_COMMANDS = {
     "lint": ("asyncio", "httpx", "tinydb", "textual", "rich"),
-    "triage": ("asyncio", "httpx", "tinydb", "textual", "rich"),
+    "triage": ("asyncio", "httpx", "tinydb", "textual", "rich", "orjson"),
     "--help": ("asyncio", "httpx", "tinydb", "textual", "rich", "tui.storage.store", "tui.rules.config"),
 }
 """Issue 17: these start from editor hooks and scripts, so each loads only what it needs."""

@@ -25,7 +25,7 @@ from tui.cli.command import main
 from tui.core.sanitize import clean, repair_surrogate_refs
 from tui.services.pipeline import Pipeline
 from tui.sources.base import Source
-from tui.storage.jsonio import SURROGATE_WARNING, decode_line, loads
+from tui.storage.jsonio import SURROGATE_WARNING, decode_line, loads, loads_small
 from tui.storage.store import Store
 
 CUT = "CUT-EMOJI-HERE"
@@ -73,13 +73,16 @@ def assert_kept(store: Store, counts: Any, source: Source, expect: str) -> None:
 
 # -- the helpers ---------------------------------------------------------------------------------------
 
-def test_decoder_keeps_the_record_and_refuses_what_is_not_json() -> None:
-    assert loads(b'{"t": "cut \\ud83d"}') == ({"t": "cut \ufffd"}, True)
-    assert loads(b'{"t": "pair \\ud83d\\ude00"}') == ({"t": "pair \U0001F600"}, False)
-    assert loads(b'{"\\udc00": ["\\ud83d", 1]}') == ({"\ufffd": ["\ufffd", 1]}, True)
-    assert decode_line(b'{"t": "x\\\\ud83d"}') == ({"t": "x\\ud83d"}, None, False), "an escaped backslash"
-    assert decode_line(b'{"t": NaN, "u": "\\ud83d"}')[1] == "not valid JSON", "still refuses non-JSON"
-    assert decode_line(b'{"t": "\\ud83d"') == (None, "not valid JSON", False)
+@pytest.mark.parametrize("small", [False, True], ids=["orjson", "stdlib"])
+def test_decoder_keeps_the_record_and_refuses_what_is_not_json(small: bool) -> None:
+    decode = loads_small if small else loads
+    assert decode(b'{"t": "cut \\ud83d"}') == ({"t": "cut \ufffd"}, True)
+    assert decode(b'{"t": "pair \\ud83d\\ude00"}') == ({"t": "pair \U0001F600"}, False)
+    assert decode(b'{"\\udc00": ["\\ud83d", 1]}') == ({"\ufffd": ["\ufffd", 1]}, True)
+    assert decode_line(b'{"t": "x\\\\ud83d"}', small=small) == ({"t": "x\\ud83d"}, None, False), "escaped \\"
+    for not_json in (b'{"t": NaN, "u": "\\ud83d"}', b'{"t": Infinity}', b'{"t": "\\ud83d"',
+                     b'\xff{}', b"[1]"):
+        assert decode_line(not_json, small=small)[1] in ("not valid JSON", "not a JSON object (got list)")
 
 
 def test_sanitizer_replaces_lone_surrogates_and_feed_references() -> None:

@@ -6,11 +6,10 @@ Runs from editor hooks and scripts: imports nothing that starts slowly (no async
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import IO, Any
-
-import orjson
 
 from tui.cli.common import EXIT_INVALID, EXIT_OK
 from tui.core.model import MentionError, parse_mention, parse_time
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
-        data, problem, repaired = decode_line(line)
+        data, problem, repaired = decode_line(line, small=True)
         if repaired and not warned:
             warned = True
             print(f"{where}:{number}: warning: {SURROGATE_WARNING}", file=sys.stderr)
@@ -60,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         if args.explain:
             row["why"] = [result.describe(), *map(str, result.why)]
         if args.json:
-            sys.stdout.write(orjson.dumps(row).decode() + "\n")
+            sys.stdout.write(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n")
         else:
             row["text"] = mention["text"]
             rows.append(row)

@@ -4,8 +4,9 @@ Clients that cut a string mid-emoji send `"\\ud83d"` alone. That is valid JSON (
 `\\uXXXX`), but orjson refuses it and Python cannot encode it to UTF-8 later. `loads()` keeps orjson's
 speed for the normal case and, only when orjson refuses, retries with the standard library and puts
 U+FFFD in place of each lone half. Anything the standard library accepts but orjson does not for another
-reason (NaN, Infinity) is still refused, with orjson's message. Imports no asyncio or network code, so
-`turnaround triage` stays fast.
+reason (NaN, Infinity) is still refused, with orjson's message. orjson is imported on first use: its
+import pulls in uuid and platform, which `turnaround triage` on a few lines does not need
+(`loads_small` decodes those with the standard library alone).
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ import json
 import re
 from typing import Any
 
-import orjson
-
-JSONDecodeError = orjson.JSONDecodeError
+JSONDecodeError = json.JSONDecodeError
+"""What a refused text raises (orjson's own error is a subclass of it)."""
 
 MAX_LINE = 1_000_000
 """A longer line is refused rather than held in memory."""
@@ -58,10 +58,12 @@ def loads(raw: bytes | str) -> tuple[Any, bool]:
 
     Raises `JSONDecodeError` (a ValueError) with orjson's message for anything else that is not JSON.
     """
+    import orjson  # imported on first use: see the module docstring
+
     try:
         return orjson.loads(raw), False
     except orjson.JSONDecodeError as error:
-        refused = error
+        refused: ValueError = error
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     if not _ESCAPE.search(data):
         raise refused
@@ -75,13 +77,27 @@ def loads(raw: bytes | str) -> tuple[Any, bool]:
     return value, True
 
 
-def decode_line(raw: bytes) -> tuple[dict[str, Any] | None, str | None, bool]:
+def loads_small(raw: bytes | str) -> tuple[Any, bool]:
+    """`loads` with the standard library alone, for a command that reads a few lines and must start fast.
+
+    Refuses what `loads` refuses (NaN and Infinity too); the error message is the standard library's.
+    """
+    try:
+        value = json.loads(raw, parse_constant=_refuse_constant)
+    except JSONDecodeError:
+        raise
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise JSONDecodeError(str(error), raw if isinstance(raw, str) else "", 0) from None
+    return _repair(value)
+
+
+def decode_line(raw: bytes, *, small: bool = False) -> tuple[dict[str, Any] | None, str | None, bool]:
     """One JSON-lines record to a dict, or a problem saying what is wrong with it; and whether a lone
-    surrogate was repaired."""
+    surrogate was repaired. `small` decodes with the standard library (see `loads_small`)."""
     if len(raw) > MAX_LINE:
         return None, f"line longer than {MAX_LINE} bytes", False
     try:
-        value, repaired = loads(raw)
+        value, repaired = (loads_small if small else loads)(raw)
     except JSONDecodeError:
         return None, "not valid JSON", False
     if not isinstance(value, dict):
