@@ -752,6 +752,15 @@ def test_explain_names_the_rule_and_the_words_with_signs(triager: Triager) -> No
     assert triager.triage("@Dashbite the soup arrived lukewarm").why == ()  # only when asked
 
 
+def test_explain_names_placeholders_as_an_agent_reads_them() -> None:
+    from tui.core.triage_model import readable
+
+    assert readable("xxuser my") == "@someone my"
+    assert readable("? </s>") == "? (end)"
+    assert readable("<s> xxurl") == "(start) a link"
+    assert readable("refund") == "refund"
+
+
 def test_explain_function_for_the_detail_pane() -> None:
     from tui.core.triage_explain import explain
 

@@ -257,10 +257,18 @@ class LinearModel:
             share = pull(self.bigrams.get(bigram))
             if share:
                 per_word[bigram] = per_word.get(bigram, 0.0) + share
-        out = [Weighed(k, "word", v) for k, v in per_word.items() if k not in ("xxuser", "xxurl")]
+        out = [Weighed(readable(k), "word", v) for k, v in per_word.items() if k not in ("xxuser", "xxurl")]
         out += [Weighed(k, "rule", pull(self.rules.get(k)) * v) for k, v in signals.items() if v]
         out.sort(key=lambda r: -abs(r.weight))
         return [r for r in out[:top] if abs(r.weight) >= 0.05]
+
+
+_READABLE = {"xxuser": "@someone", "xxurl": "a link", "<s>": "(start)", "</s>": "(end)"}
+
+
+def readable(feature: str) -> str:
+    """A word or word pair as the agent reads it: the placeholders `normalise` put in are named."""
+    return " ".join(_READABLE.get(part, part) for part in feature.split(" "))
 
 
 def softmax(z: Iterable[float]) -> list[float]:
