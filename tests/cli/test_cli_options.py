@@ -341,3 +341,46 @@ def test_startup_benchmark_prints_every_figure() -> None:
         for phase in ("imports", "rules_load", "check"):
             prefix = f"startup_phase_ms command={command} phase={phase} "
             assert any(line.startswith(prefix) for line in lines)
+
+
+# -- the inbox: the demo only on a first start ----------------------------------------------------
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """What `turnaround` would open, recorded instead of starting Textual."""
+    import tui.ui.app
+
+    calls: list[dict] = []
+
+    class NoApp:
+        return_code = 0
+
+        def run(self) -> None:
+            pass
+
+    def record(config: object, db: Path, *, demo: bool = False) -> NoApp:
+        calls.append({"config": config, "db": db, "demo": demo})
+        return NoApp()
+
+    monkeypatch.setattr(tui.ui.app, "make_app", record)
+    return calls
+
+
+def test_the_demo_opens_on_a_first_start(opened: list[dict]) -> None:
+    assert main([]) == 0
+    assert opened[0]["demo"] and opened[0]["db"] == paths.demo_store()
+
+
+def test_mentions_collected_without_a_config_open_instead_of_the_demo(
+        tmp_path: Path, opened: list[dict]) -> None:
+    """`collect --source` then `turnaround`: the user's mentions, not a fictional coffee chain."""
+    assert main(["collect", "--once", "--source", f"jsonl:{jsonl(tmp_path, MENTION)}"]) == 0
+    assert main([]) == 0
+    assert not opened[0]["demo"] and opened[0]["db"] == paths.default_store()
+    assert main(["--demo"]) == 0
+    assert opened[1]["demo"], "--demo still forces it"
+
+
+def test_a_store_named_with_db_never_gets_demo_mentions(tmp_path: Path, opened: list[dict]) -> None:
+    assert main(["--db", str(tmp_path / "mine.json")]) == 0
+    assert not opened[0]["demo"] and opened[0]["db"] == tmp_path / "mine.json"
