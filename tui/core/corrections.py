@@ -37,6 +37,7 @@ from tui.core.corrections_phrases import PhraseRule, _bump
 from tui.core.corrections_report import agreement, describe_agreement
 from tui.core.corrections_settings import CorrectionsConfigError, Settings, load_settings
 from tui.core.corrections_wording import _prefix_size, _rank, normalise, phrases, words
+from tui.core.model import Mention
 from tui.core.sanitize import clean, one_line
 
 __all__ = [
@@ -312,7 +313,7 @@ class Lessons:
                     best, best_score = key, score
         return best if best_score >= threshold else None
 
-    def adjust(self, mention: dict[str, Any]) -> bool:
+    def adjust(self, mention: Mention) -> bool:
         """Apply what the store learned to a freshly triaged mention, in place; True if it changed.
 
         The mention keeps a `learned` note (how, the values triage had, the evidence) so the

@@ -214,8 +214,9 @@ class Event(TypedDict):
     """The mentions it changed."""
     thread_uid: str
     """The thread of the first of them (the thread view's history)."""
-    before: dict[str, dict[str, Any]]
-    """uid -> the changed fields as they were, None for one that was absent (what undo puts back)."""
+    before: NotRequired[dict[str, dict[str, Any]]]
+    """uid -> the changed fields as they were, None for one that was absent (what undo puts back);
+    every event but an undo has it."""
     who: str
     """The agent, or "auto" for the inbox's own steps."""
     at: str

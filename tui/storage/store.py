@@ -230,8 +230,8 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
             self._events_by_thread[doc.get("thread_uid", "")].append(doc_id)
 
     # -- mentions ----------------------------------------------------------------------------
-    # The tables and the archive hold what `add_mention` was given: reading a document back as a
-    # `Mention` is a cast (the checks were `parse_mention`'s, on the way in).
+    # The table holds what `add_mention` was given: reading a document back as a `Mention` is a
+    # cast (the checks were `parse_mention`'s, on the way in).
     def has_mention(self, uid: str) -> bool:
         """Whether the mention is live (archived ones are not: see `is_stored`)."""
         return uid in self._uid
@@ -279,7 +279,7 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
 
     def archived_mentions(self) -> Iterator[Mention]:
         """Archived mentions not live again (restored, or a move cut short seen read-only)."""
-        for doc in cast(Iterator[Mention], self.archive.mentions()):
+        for doc in self.archive.mentions():
             if doc.get("uid") not in self._uid:
                 yield doc
 
@@ -302,7 +302,7 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
         live = [d for uid in uids if (d := self.mention(uid))]
         if not archived or (last is not None and len(live) >= last):
             return live
-        older = cast(list[Mention], self.archive.by_author(author, last=None if last is None else last - len(live)))
+        older = self.archive.by_author(author, last=None if last is None else last - len(live))
         return [d for d in older if d.get("uid") not in self._uid] + live
 
     def author_count(self, author: str) -> int:
