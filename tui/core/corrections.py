@@ -37,7 +37,7 @@ from tui.core.corrections_phrases import PhraseRule, _bump
 from tui.core.corrections_report import agreement, describe_agreement
 from tui.core.corrections_settings import CorrectionsConfigError, Settings, load_settings
 from tui.core.corrections_wording import _prefix_size, _rank, normalise, phrases, words
-from tui.core.model import Mention
+from tui.core.model import Event, Mention
 from tui.core.sanitize import clean, one_line
 
 __all__ = [
@@ -106,7 +106,7 @@ class Lessons:
     def _phrases(self, tokens: list[str]) -> set[str]:
         return phrases(tokens, self.settings.phrase_words, self.settings.stopwords)
 
-    def _learn(self, event_id: int, event: Mapping[str, Any]) -> None:
+    def _learn(self, event_id: int, event: Event) -> None:
         wanted = {k: v for k, v in ((event.get("details") or {}).get("set") or {}).items()
                   if k in FIELDS and isinstance(v, str)}
         if not wanted:
@@ -250,7 +250,7 @@ class Lessons:
                 self.note_arrival(mention)
         return self._background_index
 
-    def note_arrival(self, mention: Mapping[str, Any]) -> None:
+    def note_arrival(self, mention: Mention) -> None:
         """Keep the background current as mentions arrive (the pipeline calls it for each)."""
         if self._background is None or mention.get("ours"):
             return
