@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tui.core.model import Mention, MentionFields
 
@@ -58,8 +58,9 @@ def queue_of(mention: Mention) -> str:
 
 
 def triage_fields(result: TriageResult) -> MentionFields:
-    """The fields a triage verdict writes on a mention. Its queue is where triage put it
-    (`triage_queue`); the shown `queue` follows from the whole mention (`queue_of`)."""
-    return {"label": result.label, "sentiment": result.sentiment, "kind": result.kind,
-            "priority": result.priority, "topics": list(result.topics), "lang": result.lang,
-            "triage_queue": result.queue}
+    """The fields a triage verdict writes on a mention (its `as_dict`). Its queue is where triage
+    put it (`triage_queue`); the shown `queue` follows from the whole mention (`queue_of`)."""
+    fields = result.as_dict()
+    fields["triage_queue"] = fields.pop("queue")
+    # A cast: `as_dict` (tui/core/triage_verdict.py) returns these stored fields, typed as a dict.
+    return cast(MentionFields, fields)
