@@ -323,8 +323,8 @@ class Lifecycle:
     def on_arrival(self, mention: Mention) -> None:
         """Pipeline arrival hook: a watched thread comes back when its author writes again or others
         pile in; a thread waiting for feedback records how it turned out."""
-        thread_uid = mention.get("thread_uid", "")
-        author = mention.get("author", "")
+        thread_uid = mention["thread_uid"]
+        author = mention["author"]
         authors = self._watched.get(thread_uid)
         if authors is not None and not self._is_ours(mention):
             if author in authors:

@@ -88,7 +88,7 @@ def apply_rating(mention: Mention, triager: Triager, *, now: datetime | None = N
         mention["sentiment"] = min(float(mention.get("sentiment", 0.0)), -0.5)
     elif stars >= rule.mixed_at_least:
         if kind not in ("complaint", "crisis"):
-            found = rule.contrast.search(mention.get("text", ""))
+            found = rule.contrast.search(mention["text"])
             tail = mention["text"][found.end():] if found else ""
             if tail.strip() and triager.triage(tail, now=now).kind in ("complaint", "crisis"):
                 kind = "complaint"

@@ -76,8 +76,8 @@ class Pipeline:
     def _earlier_repeat(self, mention: Mention) -> str | None:
         """The first post of a run of this author's identical texts, when the latest of them is
         within the repeat window (rules: arrivals.repeat_fold_hours); else None."""
-        text = self._normalised(mention.get("text", ""))
-        for earlier in reversed(self.store.by_author(mention.get("author", ""),
+        text = self._normalised(mention["text"])
+        for earlier in reversed(self.store.by_author(mention["author"],
                                                      last=self.REPEAT_LOOKBACK)):
             if self._normalised(earlier.get("text", "")) != text:
                 continue
