@@ -16,8 +16,9 @@ A headless writer (`collect`) that finds the store held opens it read-only inste
 collects to the holder through a spool (`PATH.spool`, see `SpoolWriter` and `Store.open_or_spool`).
 
 This module keeps the public API (`Store` and the names importers use); the parts live beside it:
-`store_journal` (tables and journal), `store_files` (snapshot, replay, compaction), `store_spool`
-(the hand-over spool) and `store_lock` (one process per store).
+`store_journal` (tables and journal), `store_files` (snapshot, replay, compaction), `store_events`
+(lifecycle events), `store_spool` (the hand-over spool) and `store_lock` (one process per store).
+What a mention and an event hold is written down in `records`.
 """
 
 from __future__ import annotations
