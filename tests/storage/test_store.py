@@ -124,7 +124,7 @@ def test_events_and_outbox(tmp_path: Path) -> None:
     with Store(tmp_path / "s.json") as store:
         store.add_mention(mention(1))
         event_id = store.add_event({"action": "done", "thread_uid": "test:1"})
-        assert store.events_for("test:1")[0].doc_id == event_id
+        assert store.events_for("test:1")[0]["id"] == event_id
         item = store.outbox_add({"uid": "test:1", "status": "queued"})
         store.outbox_update(item, {"status": "sent"})
         assert store.outbox()[0]["status"] == "sent"

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from tui.cli.common import EXIT_OK, NO_STORE, die, no_store_yet, store_path
-from tui.core.model import canonical
+from tui.core.model import Mention, canonical
 from tui.core.sanitize import csv_cell
 from tui.storage.store import Store
 
@@ -19,11 +19,12 @@ EXPORT_FIELDS = ("uid", "id", "source", "author", "author_name", "followers", "c
                  "state", "read", "tags", "first_response_at", "closed_at")
 
 
-def export_row(mention: dict[str, Any]) -> dict[str, Any]:
+def export_row(mention: Mention) -> dict[str, Any]:
     row = canonical(mention)
+    fields: dict[str, Any] = {**mention}
     for field in EXPORT_FIELDS:
-        if field in mention and field not in row:
-            row[field] = mention[field]
+        if field in fields and field not in row:
+            row[field] = fields[field]
     return row
 
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tui.core.model import now_utc, parse_time
+from tui.core.model import Mention, now_utc, parse_time
 from tui.storage.archive import HISTORY_KEEP
 from tui.storage.store import Store
 
 THANKS_TEMPLATE = "thanks"
 
 
-def is_praise(mention: dict[str, Any]) -> bool:
+def is_praise(mention: Mention) -> bool:
     """Praise from a customer: our own accounts' posts never make us our own champion."""
     if mention.get("ours"):
         return False
@@ -47,7 +47,7 @@ class PraiseTally:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     thanked_at: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, mentions: Iterable[dict[str, Any]], since: datetime | None = None,
+    def add(self, mentions: Iterable[Mention], since: datetime | None = None,
             now: datetime | None = None) -> PraiseTally:
         for mention in mentions:
             author = mention.get("author", "")
@@ -86,7 +86,7 @@ def archived_praise(store: Store) -> PraiseTally:
     return PraiseTally().add(store.archived_mentions())
 
 
-def praise_history(store: Store, author: str) -> list[dict[str, Any]]:
+def praise_history(store: Store, author: str) -> list[Mention]:
     """An author's praise, newest first: all of it live, and the newest archived (one small index
     read, so the champions screen can ask on every move; `champions` counts all of it)."""
     mentions = store.archive.by_author(author, last=HISTORY_KEEP) + store.by_author(author)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.corrections_fields import (
     ACTION,
@@ -37,7 +37,11 @@ from tui.core.corrections_phrases import PhraseRule, _bump
 from tui.core.corrections_report import agreement, describe_agreement
 from tui.core.corrections_settings import CorrectionsConfigError, Settings, load_settings
 from tui.core.corrections_wording import _prefix_size, _rank, normalise, phrases, words
+from tui.core.model import Event, Mention
 from tui.core.sanitize import clean, one_line
+
+if TYPE_CHECKING:
+    from tui.storage.store import Store
 
 __all__ = [
     "ACTION", "CHOICES", "FIELDS", "INDEX", "MENTION_FIELD", "Bands", "Correction",
@@ -63,7 +67,7 @@ class _Taught:
 class Lessons:
     """The store's corrections, ready to apply to new mentions. Build with `from_store`."""
 
-    store: Any
+    store: Store
     queue_for: QueueFor
     bands: Bands = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
@@ -78,7 +82,7 @@ class Lessons:
     _background_index: dict[str, set[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_store(cls, store: Any, triager: Any, settings: Settings | None = None) -> Lessons:
+    def from_store(cls, store: Store, triager: Any, settings: Settings | None = None) -> Lessons:
         """Read every standing correction (one pass over the events)."""
         queue_for = getattr(triager, "queue", None)
         if not callable(queue_for):
@@ -105,7 +109,7 @@ class Lessons:
     def _phrases(self, tokens: list[str]) -> set[str]:
         return phrases(tokens, self.settings.phrase_words, self.settings.stopwords)
 
-    def _learn(self, event_id: int, event: Mapping[str, Any]) -> None:
+    def _learn(self, event_id: int, event: Event) -> None:
         wanted = {k: v for k, v in ((event.get("details") or {}).get("set") or {}).items()
                   if k in FIELDS and isinstance(v, str)}
         if not wanted:
@@ -135,9 +139,9 @@ class Lessons:
                     self._count(item, 1)
                     self._index_wording(item, 1)
         elif change.action == "undo":
-            event = self.store.event(change.event_id) or {}
-            if event.get("undid") == ACTION:
-                items = self._taught.pop(int(event.get("of", -1)), [])
+            undo = self.store.event(change.event_id)
+            if undo is not None and undo.get("undid") == ACTION:
+                items = self._taught.pop(int(undo.get("of", -1)), [])
                 for item in items:
                     self._count(item, -1)
                     self._index_wording(item, -1)
@@ -227,7 +231,8 @@ class Lessons:
                     mention = self.store.mention(uid)
                     if mention is None:
                         continue
-                    said = ((mention.get("learned") or {}).get("was") or {}).get(stored)
+                    learned = mention.get("learned")
+                    said = learned["was"].get(stored) if learned else None
                     said = said or befores.get(uid, {}).get(stored) or mention.get(stored)
                     if said != value:  # where the rule would act: triage said otherwise
                         acting += 1
@@ -249,7 +254,7 @@ class Lessons:
                 self.note_arrival(mention)
         return self._background_index
 
-    def note_arrival(self, mention: Mapping[str, Any]) -> None:
+    def note_arrival(self, mention: Mention) -> None:
         """Keep the background current as mentions arrive (the pipeline calls it for each)."""
         if self._background is None or mention.get("ours"):
             return
@@ -312,7 +317,7 @@ class Lessons:
                     best, best_score = key, score
         return best if best_score >= threshold else None
 
-    def adjust(self, mention: dict[str, Any]) -> bool:
+    def adjust(self, mention: Mention) -> bool:
         """Apply what the store learned to a freshly triaged mention, in place; True if it changed.
 
         The mention keeps a `learned` note (how, the values triage had, the evidence) so the

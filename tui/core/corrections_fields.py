@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.model import Mention, MentionUpdate
 from tui.core.triage import KINDS, LABELS, NEW_QUEUES
 
 ACTION = "correct"
@@ -65,8 +66,8 @@ def bands_of(triager: Any) -> dict[str, tuple[float, float]]:
         return {}
 
 
-def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mapping[str, str],
-                     queue_for: QueueFor, bands: Bands) -> dict[str, Any]:
+def corrected_fields(mention: Mention, correction: Correction | Mapping[str, str],
+                     queue_for: QueueFor, bands: Bands) -> MentionUpdate:
     """The stored fields a correction changes on one mention (empty: nothing to change).
 
     Label and kind are the agent's where given; the queue is the agent's if given, else the one the
@@ -81,7 +82,7 @@ def corrected_fields(mention: Mapping[str, Any], correction: Correction | Mappin
     if queue is None:
         queue = queue_for(kind, label) if (label, kind) != (old_label, old_kind) else \
             mention.get("triage_queue") or queue_for(kind, label)
-    fields: dict[str, Any] = {}
+    fields: MentionUpdate = {}
     if label != old_label:
         fields["label"] = label
         score = mention.get("sentiment")

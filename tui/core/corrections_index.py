@@ -5,9 +5,12 @@ because it is storage bookkeeping, not learning.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.core.corrections_fields import ACTION
+
+if TYPE_CHECKING:
+    from tui.storage.store import Store
 
 INDEX = "corrections.index"
 """A store setting: {"ids": correction event ids, "upto": the last event id looked at}. The events
@@ -15,13 +18,14 @@ stay the truth; the index only spares each start (the app's, each `collect`'s) a
 event (about 0.3 s at 100k events): it reads just the events added since."""
 
 
-def correction_ids(store: Any) -> list[int]:
+def correction_ids(store: Store) -> list[int]:
     """The ids of every `correct` event, undone or not, oldest first."""
     state = store.setting(INDEX)
     ok = (isinstance(state, dict) and isinstance(state.get("ids"), list)
           and isinstance(state.get("upto"), int) and store.event(state["upto"]) is not None)
     if ok:
-        ids = [i for i in state["ids"] if (store.event(i) or {}).get("action") == ACTION]
+        ids = [i for i in state["ids"]
+               if (event := store.event(i)) is not None and event.get("action") == ACTION]
         upto = state["upto"]
         while (event := store.event(upto + 1)) is not None:
             upto += 1
@@ -30,16 +34,16 @@ def correction_ids(store: Any) -> list[int]:
     else:  # no index yet, or a store reset under it: one full pass
         ids, upto = [], 0
         for event in store.events():
-            upto = max(upto, event.doc_id)
+            upto = max(upto, event["id"])
             if event.get("action") == ACTION:
-                ids.append(event.doc_id)
+                ids.append(event["id"])
         ids.sort()
     if not getattr(store, "readonly", False) and (not ok or state != {"ids": ids, "upto": upto}):
         store.set_setting(INDEX, {"ids": ids, "upto": upto})
     return ids
 
 
-def _remember(store: Any, event_id: int) -> None:
+def _remember(store: Store, event_id: int) -> None:
     """Add a new correction to the index (events before it were looked at when the store opened)."""
     state = store.setting(INDEX)
     if isinstance(state, dict) and isinstance(state.get("ids"), list) and event_id not in state["ids"]:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.corrections_fields import ACTION, FIELDS, MENTION_FIELD
 
+if TYPE_CHECKING:
+    from tui.storage.store import Store
 
-def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
+
+def agreement(store: Store, uids: Iterable[str]) -> dict[str, Any]:
     """How often triage stood: of these mentions, how many an agent corrected (standing
     corrections only), and which fields the agent chose; a mention corrected twice counts once.
     `learned`: how many of them arrived triaged by this store's lessons rather than the rules alone."""
@@ -28,7 +31,8 @@ def agreement(store: Any, uids: Iterable[str]) -> dict[str, Any]:
     total = len(scope)
     corrected = len(fields_by_uid)
     per_field = {name: sum(name in f for f in fields_by_uid.values()) for name in FIELDS}
-    learned = sum(1 for uid in scope if (store.mention(uid) or {}).get("learned"))
+    learned = sum(1 for uid in scope
+                  if (mention := store.mention(uid)) is not None and mention.get("learned"))
     return {"mentions": total, "corrected": corrected,
             "agreed": round(1 - corrected / total, 4) if total else None, "fields": per_field,
             "learned": learned}

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 
 from tui.core.lifecycle_rules import Rules, default_rules
 from tui.core.lifecycle_signs import customer_of, is_negative
 from tui.core.lifecycle_time import dateparse
-from tui.core.model import maybe_time
+from tui.core.model import Mention, maybe_time
 from tui.storage.store import Store
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -84,7 +83,7 @@ def follow_up_due(text: str, sent_at: datetime, rules: Rules | None = None) -> d
 
 
 
-def follow_up_state(mention: dict[str, Any], now: datetime, rules: Rules | None = None) -> str | None:
+def follow_up_state(mention: Mention, now: datetime, rules: Rules | None = None) -> str | None:
     """`overdue` once the promised time has passed, `due-soon` shortly before, `pending` before
     that; None when nothing is owed."""
     rules = rules or default_rules()
@@ -96,7 +95,7 @@ def follow_up_state(mention: dict[str, Any], now: datetime, rules: Rules | None 
     return "due-soon" if due - rules.due_soon <= now else "pending"
 
 
-def overdue_follow_ups(store: Store, now: datetime) -> list[dict[str, Any]]:
+def overdue_follow_ups(store: Store, now: datetime) -> list[Mention]:
     """Every mention whose promised follow-up time has passed (a full scan: for reports)."""
     out = []
     for mention in store.mentions():
@@ -107,7 +106,7 @@ def overdue_follow_ups(store: Store, now: datetime) -> list[dict[str, Any]]:
 
 
 # -- feedback and turnaround ---------------------------------------------------------------------
-def _muted(store: Store, author: str | None, thread: list[dict[str, Any]]) -> bool:
+def _muted(store: Store, author: str | None, thread: list[Mention]) -> bool:
     if not author:
         return False
     return bool(store.author(author).get("muted")) or any(

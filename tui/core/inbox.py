@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tui.core.lifecycle import IN_PLACE, Change, Lifecycle
-from tui.core.model import effective_time, now_utc
+from tui.core.model import Mention, MentionUpdate, effective_time, now_utc
 from tui.core.queues import ALL_VIEWS, HIDDEN, queue_of
 from tui.rules.config import DEFAULT_TARGETS
 from tui.storage.store import Store
@@ -42,13 +42,13 @@ ARCHIVE_HITS = 200
 MATCHED_FIELDS = ("text", "author", "author_name", "source", "kind")
 
 
-def matcher(text: str, tag: str) -> Callable[[dict[str, Any]], bool]:
+def matcher(text: str, tag: str) -> Callable[[Mention], bool]:
     """Whether a mention matches a filter: `tag` among its tags and `text` in one of its fields
     (case-insensitive). A plain function of its arguments, so a search thread can hold one while
     the agent goes on typing."""
     needle = text.lower()
 
-    def match(mention: dict[str, Any]) -> bool:
+    def match(mention: Mention) -> bool:
         if tag and tag not in (mention.get("tags") or ()):
             return False
         return not needle or any(needle in str(mention.get(f, "")).lower() for f in MATCHED_FIELDS)
@@ -70,23 +70,23 @@ class Inbox:
         self.filter_text = ""
         self.filter_tag = ""
         self.undo_stack: list[tuple[Change, str | None]] = []
-        self._archived: dict[str, dict[str, Any]] | None = None
+        self._archived: dict[str, Mention] | None = None
         """Archived mentions the current filter matched (listed in every view after the live ones);
         None until the archive search for this filter has reported (`set_archive_hits`)."""
         self._keys: dict[str, tuple] = {}
         self._rebuild()
 
     # -- ordering ----------------------------------------------------------------------------
-    def target_minutes(self, mention: dict[str, Any]) -> int:
+    def target_minutes(self, mention: Mention) -> int:
         queue = mention.get("triage_queue", "")
         if queue in self.queue_targets:
             return self.queue_targets[queue]
         return self.targets.get(mention.get("kind", "other"), self.targets["other"])
 
-    def deadline(self, mention: dict[str, Any]) -> datetime:
+    def deadline(self, mention: Mention) -> datetime:
         return effective_time(mention) + timedelta(minutes=self.target_minutes(mention))
 
-    def response_clock(self, mention: dict[str, Any]) -> Clock | None:
+    def response_clock(self, mention: Mention) -> Clock | None:
         """The clock of a mention still waiting for its first response, else None."""
         if mention.get("state", "open") != "open" or mention.get("first_response_at"):
             return None
@@ -94,7 +94,7 @@ class Inbox:
         left = (self.deadline(mention) - self.clock()).total_seconds()
         return Clock(left, target)
 
-    def _key(self, mention: dict[str, Any]) -> tuple:
+    def _key(self, mention: Mention) -> tuple:
         uid = mention["uid"]
         if self.sort == "time-left":
             return (self.deadline(mention).timestamp(), uid)
@@ -123,7 +123,7 @@ class Inbox:
             rows.sort()
             self._uid_lists[queue] = [key[-1] for key in rows]
 
-    def _file(self, mention: dict[str, Any], *, rebuild: bool = False) -> None:
+    def _file(self, mention: Mention, *, rebuild: bool = False) -> None:
         queue = mention.get("queue") or queue_of(mention)
         key = self._key(mention)
         self._keys[mention["uid"]] = (queue, key)
@@ -170,7 +170,7 @@ class Inbox:
         self._rebuild()
 
     # -- reading -----------------------------------------------------------------------------
-    def add(self, mention: dict[str, Any]) -> None:
+    def add(self, mention: Mention) -> None:
         """File a newly stored mention (the pipeline's arrival hook)."""
         if mention["uid"] not in self._keys:
             self._file(mention)
@@ -205,7 +205,8 @@ class Inbox:
         cached = self._filtered.get(queue)
         if cached is None:
             match = matcher(self.filter_text, self.filter_tag)
-            shown = [uid for uid in self._uid_lists[queue] if match(self.store.mention(uid) or {})]
+            shown = [uid for uid in self._uid_lists[queue]
+                     if (mention := self.store.mention(uid)) is not None and match(mention)]
             shown += [uid for uid in self._archived or () if uid not in self._keys]
             cached = (shown, {uid: i for i, uid in enumerate(shown)})
             self._filtered[queue] = cached
@@ -220,7 +221,7 @@ class Inbox:
         return (self.filter_text, self.filter_tag)
 
     def search_archive(self, query: tuple[str, str],
-                       stop: Callable[[], bool] = lambda: False) -> list[dict[str, Any]]:
+                       stop: Callable[[], bool] = lambda: False) -> list[Mention]:
         """Archived mentions matching `query`, newest first: safe to call from a thread (it reads
         archive files, never the live store)."""
         return self.store.archive.search(matcher(*query), limit=ARCHIVE_HITS, stop=stop)
@@ -230,7 +231,7 @@ class Inbox:
         """A filter is set and its archive search has not reported yet."""
         return self.archive_query() is not None and self._archived is None
 
-    def set_archive_hits(self, query: tuple[str, str], found: list[dict[str, Any]]) -> bool:
+    def set_archive_hits(self, query: tuple[str, str], found: list[Mention]) -> bool:
         """The archive search's result for `query`; ignored (False) when the filter has changed since."""
         if query != self.archive_query():
             return False
@@ -253,7 +254,7 @@ class Inbox:
         """The exact repeats folded under `uid` in its queue's list."""
         return list(self._repeats.get(uid, ()))
 
-    def row(self, uid: str) -> dict[str, Any] | None:
+    def row(self, uid: str) -> Mention | None:
         """A mention as its list row shows it: `folded` also counts the repeats folded under it."""
         mention = self.store.mention(uid)
         if mention is None and self._archived:
@@ -273,7 +274,7 @@ class Inbox:
         entry = self._keys.get(uid)
         return entry[0] if entry else None
 
-    def matches(self, mention: dict[str, Any]) -> bool:
+    def matches(self, mention: Mention) -> bool:
         return matcher(self.filter_text, self.filter_tag)(mention)
 
     def set_filter(self, text: str = "", tag: str = "") -> None:
@@ -316,8 +317,9 @@ class Inbox:
             return None
         change, cursor = self.undo_stack.pop()
         if change.action in ("mute", "unmute"):
-            event: dict[str, Any] = self.store.event(change.event_id) or {}
-            for handle, muted in (event.get("details") or {}).get("authors_before", {}).items():
+            event = self.store.event(change.event_id)
+            details = event["details"] if event is not None else {}
+            for handle, muted in details.get("authors_before", {}).items():
                 self.store.update_author(handle, muted=muted)
         self.lifecycle.undo(change.event_id)
         for uid in change.uids:
@@ -351,15 +353,15 @@ class Inbox:
         for author in authors:
             self.store.update_author(author, muted=muted)
             for mention in self.store.by_author(author):
-                fields: dict[str, Any] = {"muted": muted}
+                fields: MentionUpdate = {"muted": muted}
                 fields["queue"] = queue_of({**mention, **fields})
                 before[mention["uid"]] = {k: mention.get(k) for k in fields}
                 self.store.update_mention(mention["uid"], fields)
         action = "mute" if muted else "unmute"
-        first = next(iter(before), "")
+        first = self.store.mention(next(iter(before), ""))
         event_id = self.store.add_event({
             "action": action, "uids": list(before), "before": before,
-            "thread_uid": (self.store.mention(first) or {}).get("thread_uid", ""),
+            "thread_uid": first["thread_uid"] if first else "",
             "who": self.lifecycle.agent, "at": self.clock().isoformat(timespec="seconds"),
             "why": "", "details": {"authors": authors, "authors_before": before_authors},
         })

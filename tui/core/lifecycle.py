@@ -20,7 +20,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from tui.core.followup import turnaround_outcome
 from tui.core.lifecycle_history import describe
@@ -46,7 +46,7 @@ from tui.core.lifecycle_transitions import (
     TransitionError,
     fields_for,
 )
-from tui.core.model import maybe_time, now_utc, parse_time
+from tui.core.model import Event, Mention, MentionUpdate, StoredEvent, maybe_time, now_utc, parse_time
 from tui.core.queues import queue_of
 from tui.storage.store import Store
 
@@ -68,6 +68,12 @@ class Change:
     event_id: int
     action: str
     uids: tuple[str, ...]
+
+
+def as_update(before: dict[str, Any]) -> MentionUpdate:
+    """One mention's `before` in an event, to put back on undo. A cast: these are the fields the
+    action changed, as they were, except that one that was absent reads None (and is written so)."""
+    return cast(MentionUpdate, before)
 
 
 # -- the state machine ---------------------------------------------------------------------------
@@ -130,10 +136,10 @@ class Lifecycle:
         return [(p.get("key", ""), p.get("label", p.get("key", ""))) for p in self.rules.presets]
 
     # -- applying ----------------------------------------------------------------------------
-    def _muted(self, mention: dict[str, Any]) -> bool:
+    def _muted(self, mention: Mention) -> bool:
         return bool(mention.get("muted") or self.store.author(mention.get("author", "")).get("muted"))
 
-    def _fields_for(self, action: str, mention: dict[str, Any], details: dict[str, Any]) -> dict[str, Any]:
+    def _fields_for(self, action: str, mention: Mention, details: dict[str, Any]) -> MentionUpdate:
         step = Step(action, mention, details, self.clock(), self.rules, self.walk_away_days, self._zoned,
                     lambda: self._muted(mention))
         return fields_for(step)
@@ -144,15 +150,14 @@ class Lifecycle:
         if action not in TRANSITIONS:
             raise TransitionError(f"unknown action {action!r}")
         before: dict[str, dict[str, Any]] = {}
-        after: dict[str, dict[str, Any]] = {}
+        after: dict[str, MentionUpdate] = {}
         for uid in dict.fromkeys(uids):
             mention = self.store.mention(uid)
             if mention is None:
                 continue
             fields = self._fields_for(action, mention, {**details, "why": why})
             if action not in IN_PLACE:
-                merged = {**mention, **fields}
-                fields["queue"] = queue_of(merged)
+                fields["queue"] = queue_of({**mention, **fields})
             before[uid] = {k: mention.get(k) for k in fields}
             after[uid] = fields
         if not after:
@@ -160,7 +165,7 @@ class Lifecycle:
         for uid, fields in after.items():
             self.store.update_mention(uid, fields)
         first = self.store.mention(next(iter(after)))
-        event = {
+        event: Event = {
             "action": action,
             "uids": list(after),
             "thread_uid": first["thread_uid"] if first else "",
@@ -181,9 +186,9 @@ class Lifecycle:
             raise TransitionError("nothing to undo")
         for uid, fields in event["before"].items():
             if self.store.has_mention(uid):
-                self.store.update_mention(uid, fields)
+                self.store.update_mention(uid, as_update(fields))
         self.store.update_event(event_id, {"undone": True})
-        undo_event = {
+        undo_event: Event = {
             "action": "undo",
             "of": event_id,
             "undid": event["action"],
@@ -211,7 +216,7 @@ class Lifecycle:
             listener(change)
 
     # -- the index of timers and watched threads ---------------------------------------------
-    def _track_timers(self, uid: str, mention: dict[str, Any] | None) -> None:
+    def _track_timers(self, uid: str, mention: Mention | None) -> None:
         for field, state in (("snooze_until", "snoozed"), ("watch_until", "walked-away")):
             pending = self._pending[field]
             when = maybe_time(mention.get(field)) if mention else None
@@ -245,7 +250,7 @@ class Lifecycle:
         else:
             self._awaiting.pop(thread_uid, None)
 
-    def _is_ours(self, mention: dict[str, Any]) -> bool:
+    def _is_ours(self, mention: Mention) -> bool:
         return str(mention.get("author", "")).lstrip("@").lower() in self.ours
 
     def watched(self) -> dict[str, set[str]]:
@@ -315,11 +320,11 @@ class Lifecycle:
             uids.append(extra)
         return self.apply("resurface", uids, who=who, why=why)
 
-    def on_arrival(self, mention: dict[str, Any]) -> None:
+    def on_arrival(self, mention: Mention) -> None:
         """Pipeline arrival hook: a watched thread comes back when its author writes again or others
         pile in; a thread waiting for feedback records how it turned out."""
-        thread_uid = mention.get("thread_uid", "")
-        author = mention.get("author", "")
+        thread_uid = mention["thread_uid"]
+        author = mention["author"]
         authors = self._watched.get(thread_uid)
         if authors is not None and not self._is_ours(mention):
             if author in authors:
@@ -370,17 +375,17 @@ class Lifecycle:
         return self.apply("reply", uids, **details)
 
     # -- reading -----------------------------------------------------------------------------
-    def history(self, thread_uid: str) -> list[dict[str, Any]]:
+    def history(self, thread_uid: str) -> list[StoredEvent]:
         """A thread's events, oldest first, each with its `id` (for undo)."""
-        return [{**dict(e), "id": e.doc_id} for e in self.store.events_for(thread_uid)]
+        return self.store.events_for(thread_uid)
 
-    def describe(self, event: dict[str, Any], now: datetime | None = None) -> str:
+    def describe(self, event: Event, now: datetime | None = None) -> str:
         """One plain-text line for the thread view, e.g. "10:42 me escalated to billing: 'double
         charge'". Plain text: show it as such, never as markup."""
         today = self._zoned(now).date() if now is not None else self.now().date()
         return describe(event, self.rules.verbs, self._zoned, today)
 
-    def suggest_team(self, mention: dict[str, Any], routing: dict[str, list[str]]) -> str | None:
+    def suggest_team(self, mention: Mention, routing: dict[str, list[str]]) -> str | None:
         return suggest_team(mention, routing)
 
     def lose_lose(self, thread_uid: str) -> list[Sign]:

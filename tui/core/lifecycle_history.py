@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
 
-from tui.core.model import maybe_time
+from tui.core.model import Event, maybe_time
 from tui.core.sanitize import clean, one_line
 
 
@@ -18,7 +17,7 @@ class Blank(dict[str, str]):
         return "?"
 
 
-def describe(event: Mapping[str, Any], verbs: Mapping[str, str], zoned: Callable[[datetime], datetime],
+def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime], datetime],
              today: date) -> str:
     """One plain-text line for an event (`zoned` puts a time in the agent's zone; `today` there
     decides whether the date is shown). Plain text: show it as such, never as markup."""

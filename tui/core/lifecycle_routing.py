@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from tui.core.model import Mention
 
 
 def _word_pattern(word: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(word.strip()).replace(r"\ ", r"\s+") + r"(?!\w)", re.IGNORECASE)
 
 
-def suggest_team(mention: dict[str, Any], routing: dict[str, list[str]]) -> str | None:
+def suggest_team(mention: Mention, routing: dict[str, list[str]]) -> str | None:
     """The team whose routing keywords the mention hits most (text and topics); ties go to the team
     listed first; None when no keyword matches."""
     text = mention.get("text") or ""

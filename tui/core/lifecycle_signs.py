@@ -11,7 +11,7 @@ from typing import Any
 
 from tui.core.lifecycle_history import Blank
 from tui.core.lifecycle_rules import Rules
-from tui.core.model import maybe_time, parse_time
+from tui.core.model import Mention, maybe_time, parse_time
 from tui.storage.store import Store
 
 
@@ -36,14 +36,14 @@ def our_handles(handles: Iterable[str]) -> frozenset[str]:
     return frozenset(h.strip().lstrip("@").lower() for h in handles if h.strip())
 
 
-def is_negative(mention: dict[str, Any], rules: Rules) -> bool:
+def is_negative(mention: Mention, rules: Rules) -> bool:
     label = mention.get("label")
     if label:
         return label == "negative"
     return float(mention.get("sentiment") or 0.0) <= rules.negative
 
 
-def customer_of(thread: list[dict[str, Any]], ours: frozenset[str]) -> str | None:
+def customer_of(thread: list[Mention], ours: frozenset[str]) -> str | None:
     """The person a thread is with: the author of its oldest mention that is not ours."""
     for mention in thread:
         if str(mention.get("author", "")).lstrip("@").lower() not in ours:

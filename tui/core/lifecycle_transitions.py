@@ -12,7 +12,7 @@ from typing import Any
 from tui.core.followup import follow_up_due, promises
 from tui.core.lifecycle_rules import Rules
 from tui.core.lifecycle_time import iso
-from tui.core.model import maybe_time
+from tui.core.model import Mention, MentionUpdate, maybe_time
 
 
 class TransitionError(ValueError):
@@ -60,7 +60,7 @@ class Step:
     """One action on one mention, with what its fields depend on."""
 
     action: str
-    mention: dict[str, Any]
+    mention: Mention
     details: dict[str, Any]
     at: datetime
     """The clock's time; `now` is it as stored."""
@@ -76,7 +76,7 @@ class Step:
         return iso(self.at)
 
 
-def _tags(step: Step) -> dict[str, Any]:
+def _tags(step: Step) -> MentionUpdate:
     tags = list(step.mention.get("tags") or [])
     for tag in step.details.get("tags") or [step.details["tag"]]:  # several at once: one undo
         if step.action == "tag" and tag not in tags:
@@ -86,19 +86,19 @@ def _tags(step: Step) -> dict[str, Any]:
     return {"tags": tags}
 
 
-def _escalate(step: Step) -> dict[str, Any]:
+def _escalate(step: Step) -> MentionUpdate:
     return {"escalated_to": step.details.get("team") or step.details.get("to"),
             "escalation_note": step.details.get("note", ""), "escalated_at": step.now}
 
 
-def _snooze(step: Step) -> dict[str, Any]:
+def _snooze(step: Step) -> MentionUpdate:
     until = maybe_time(step.details.get("until"))
     if until is None:
         raise TransitionError("snooze needs a time to wake up")
     return {"snooze_until": iso(until)}
 
 
-def _walk_away(step: Step) -> dict[str, Any]:
+def _walk_away(step: Step) -> MentionUpdate:
     reason = step.details.get("reason", "other")
     if reason not in step.rules.reasons:
         raise TransitionError(f"unknown walk-away reason {reason!r} (known: {', '.join(step.rules.reasons)})")
@@ -106,14 +106,14 @@ def _walk_away(step: Step) -> dict[str, Any]:
     return {"watch_until": iso(until), "walk_reason": reason, "walked_at": step.now, "banner": None}
 
 
-def _resurface(step: Step) -> dict[str, Any]:
+def _resurface(step: Step) -> MentionUpdate:
     return {"banner": step.details.get("why") or step.details.get("banner") or "",
             "triage_queue": "priority", "resurfaced_at": step.now}
 
 
-def _reply(step: Step) -> dict[str, Any]:
+def _reply(step: Step) -> MentionUpdate:
     sent = maybe_time(step.details.get("at")) or step.at
-    fields: dict[str, Any] = {"replied_at": iso(sent)}
+    fields: MentionUpdate = {"replied_at": iso(sent)}
     if not step.mention.get("first_response_at"):
         fields["first_response_at"] = fields["replied_at"]
     text = str(step.details.get("text") or "")
@@ -125,24 +125,27 @@ def _reply(step: Step) -> dict[str, Any]:
     return fields
 
 
-def _request_feedback(step: Step) -> dict[str, Any]:
+def _request_feedback(step: Step) -> MentionUpdate:
     if step.muted():
         raise TransitionError(f"{step.mention.get('author', 'this author')} is muted: no feedback requests")
     return {"feedback_requested_at": step.now,
             "feedback_template": step.details.get("template") or step.rules.feedback_template}
 
 
-def _thank(step: Step) -> dict[str, Any]:
+def _thank(step: Step) -> MentionUpdate:
     if step.details.get("template") and step.muted():
         raise TransitionError(f"{step.mention.get('author', 'this author')} is muted: no templated thanks")
     return {"thanked_at": step.now}
 
 
-def _correct(step: Step) -> dict[str, Any]:
-    return dict((step.details.get("to") or {}).get(step.mention["uid"]) or {})
+def _correct(step: Step) -> MentionUpdate:
+    # `to`: uid -> the fields `corrected_fields` gave for it (tui/services/session.py).
+    to: dict[str, MentionUpdate] = step.details.get("to") or {}
+    fields = to.get(step.mention["uid"])
+    return {} if fields is None else fields.copy()
 
 
-FIELDS: dict[str, Callable[[Step], dict[str, Any]]] = {
+FIELDS: dict[str, Callable[[Step], MentionUpdate]] = {
     "read": lambda step: {"read": True},
     "unread": lambda step: {"read": False},
     "tag": _tags,
@@ -163,13 +166,13 @@ FIELDS: dict[str, Callable[[Step], dict[str, Any]]] = {
 """The fields an action writes besides the state; an action not listed writes only its state."""
 
 
-def fields_for(step: Step) -> dict[str, Any]:
+def fields_for(step: Step) -> MentionUpdate:
     """Every field the step changes on its mention; TransitionError when it does not apply."""
     allowed, target = TRANSITIONS[step.action]
     state = step.mention.get("state", "open")
     if allowed is not None and state not in allowed:
         raise TransitionError(f"cannot {step.action} a mention that is {state}")
-    fields: dict[str, Any] = {} if target is None else {"state": target}
+    fields: MentionUpdate = {} if target is None else {"state": target}
     maker = FIELDS.get(step.action)
     if maker is not None:
         fields.update(maker(step))

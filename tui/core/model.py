@@ -6,13 +6,20 @@ required fields and types, keeps unknown fields under `extra`, and neutralises t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from tui.core.sanitize import clean
-from tui.storage.records import Event as Event  # re-exported: the stored shapes live with the store
+
+# Re-exported: the stored shapes live with the store (tui/storage/records.py).
+from tui.storage.records import Edit as Edit
+from tui.storage.records import Event as Event
 from tui.storage.records import Mention as Mention
+from tui.storage.records import MentionFields as MentionFields
+from tui.storage.records import MentionUpdate as MentionUpdate
+from tui.storage.records import StoredEvent as StoredEvent
 
 REQUIRED: dict[str, type] = {
     "id": str,
@@ -91,7 +98,7 @@ def maybe_time(value: Any) -> datetime | None:
         return None
 
 
-def effective_time(mention: dict[str, Any]) -> datetime:
+def effective_time(mention: Mention) -> datetime:
     """When a mention counts as posted: its `created_at`, or when it arrived if that lies in the
     future (a wrong clock somewhere): ages, response clocks and sorting use this, never 2030."""
     if mention.get("future_dated") and mention.get("received_at"):
@@ -108,7 +115,7 @@ def uid_of(source: str, mention_id: str) -> str:
     return f"{source}:{mention_id}"
 
 
-def parse_mention(data: Any) -> dict[str, Any]:
+def parse_mention(data: Any) -> Mention:
     """Check one decoded JSON value and return a clean mention dict, or raise MentionError."""
     if not isinstance(data, dict):
         raise MentionError(f"not a JSON object (got {type(data).__name__})")
@@ -143,11 +150,12 @@ def parse_mention(data: Any) -> dict[str, Any]:
     mention["uid"] = uid_of(mention["source"], mention["id"])
     root = mention.get("thread") or mention.get("in_reply_to") or mention["id"]
     mention["thread_uid"] = uid_of(mention["source"], root)
-    return mention
+    return cast(Mention, mention)  # every field checked above: a Mention, not yet triaged
 
 
-def canonical(mention: dict[str, Any]) -> dict[str, Any]:
+def canonical(mention: Mention) -> dict[str, Any]:
     """The canonical fields of a stored mention, unknown fields restored, for export and relays."""
-    out = {k: mention[k] for k in (*REQUIRED, *OPTIONAL) if k in mention}
+    fields: Mapping[str, Any] = mention
+    out = {k: fields[k] for k in (*REQUIRED, *OPTIONAL) if k in fields}
     out.update(mention.get("extra") or {})
     return out

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
+
+from tui.core.model import Mention, MentionFields
+
+if TYPE_CHECKING:
+    from tui.core.triage_verdict import TriageResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,7 @@ STATE_QUEUE = {
 }
 
 
-def queue_of(mention: dict[str, Any]) -> str:
+def queue_of(mention: Mention) -> str:
     """Where a mention belongs now. A muted author's mention is set aside unless it is a crisis."""
     state = mention.get("state", "open")
     if state != "open":
@@ -50,3 +55,12 @@ def queue_of(mention: dict[str, Any]) -> str:
     if mention.get("muted") and mention.get("kind") != "crisis":
         return "muted"
     return mention.get("triage_queue") or "needs-reply"
+
+
+def triage_fields(result: TriageResult) -> MentionFields:
+    """The fields a triage verdict writes on a mention (its `as_dict`). Its queue is where triage
+    put it (`triage_queue`); the shown `queue` follows from the whole mention (`queue_of`)."""
+    fields = result.as_dict()
+    fields["triage_queue"] = fields.pop("queue")
+    # A cast: `as_dict` (tui/core/triage_verdict.py) returns these stored fields, typed as a dict.
+    return cast(MentionFields, fields)

@@ -20,8 +20,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from tui.core.model import parse_time
-from tui.core.queues import queue_of
+from tui.core.model import Edit, Mention, MentionUpdate, parse_time
+from tui.core.queues import queue_of, triage_fields
 from tui.core.triage import Triager
 from tui.rules.datafile import UserFileError
 from tui.storage.store import Store
@@ -61,20 +61,20 @@ def rules() -> ReviewRules:
     )
 
 
-def rating_of(mention: dict[str, Any]) -> int | None:
+def rating_of(mention: Mention) -> int | None:
     """The review's stars (1..5), or None for a mention that is not a rated review."""
     value = (mention.get("extra") or {}).get("rating")
     return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5 else None
 
 
-def apply_rating(mention: dict[str, Any], triager: Triager, *, now: datetime | None = None) -> None:
+def apply_rating(mention: Mention, triager: Triager, *, now: datetime | None = None) -> None:
     """Correct a triaged review by its rating (see the module docstring); mark our own reply as ours.
 
     Mentions that are not reviews pass through untouched."""
     extra = mention.get("extra") or {}
     if extra.get("owner_reply"):
         # Our reply to a review, even one written in the platform's own tools: context, not work.
-        mention.update(ours=True, state="ours", read=True)
+        mention.update({"ours": True, "state": "ours", "read": True})
         return
     stars = rating_of(mention)
     if stars is None:
@@ -88,7 +88,7 @@ def apply_rating(mention: dict[str, Any], triager: Triager, *, now: datetime | N
         mention["sentiment"] = min(float(mention.get("sentiment", 0.0)), -0.5)
     elif stars >= rule.mixed_at_least:
         if kind not in ("complaint", "crisis"):
-            found = rule.contrast.search(mention.get("text", ""))
+            found = rule.contrast.search(mention["text"])
             tail = mention["text"][found.end():] if found else ""
             if tail.strip() and triager.triage(tail, now=now).kind in ("complaint", "crisis"):
                 kind = "complaint"
@@ -100,34 +100,36 @@ def apply_rating(mention: dict[str, Any], triager: Triager, *, now: datetime | N
     mention["triage_queue"] = triager.queue(kind, label)
 
 
-def revise(store: Store, mention: dict[str, Any], triager: Triager, now: datetime) -> dict[str, Any] | None:
+def revise(store: Store, mention: Mention, triager: Triager, now: datetime) -> Mention | None:
     """Update a stored review from a newer version of it; None when it is not newer (a plain repeat).
 
     The earlier text, rating and time go to `edits` (oldest first); the new text is triaged again and
     the mention is marked unread so the agent notices."""
     stored = store.mention(mention["uid"])
     new_time = (mention.get("extra") or {}).get("update_time")
-    old_extra = (stored or {}).get("extra") or {}
+    if stored is None:
+        return None
+    old_extra = stored.get("extra") or {}
     old_time = old_extra.get("update_time")
-    if stored is None or not isinstance(new_time, str) or not isinstance(old_time, str):
+    if not isinstance(new_time, str) or not isinstance(old_time, str):
         return None
     try:
         if parse_time(new_time) <= parse_time(old_time):
             return None
     except ValueError:
         return None
-    edits = [*stored.get("edits", []), {"text": stored.get("text", ""), "rating": old_extra.get("rating"),
-                                        "update_time": old_time}]
-    fields: dict[str, Any] = {"text": mention["text"], "extra": mention.get("extra") or {}, "edits": edits}
+    edits = [*stored.get("edits", []), Edit(text=stored.get("text", ""), rating=old_extra.get("rating"),
+                                            update_time=old_time)]
+    fields: MentionUpdate = {"text": mention["text"], "extra": mention.get("extra") or {}, "edits": edits}
     if not old_extra.get("owner_reply"):
-        updated = {**stored, **fields}
-        updated.update(triager.triage(mention["text"], followers=stored.get("followers"),
-                                      created_at=parse_time(stored["created_at"]), now=now).as_dict())
-        updated["triage_queue"] = updated.pop("queue")
+        result = triager.triage(mention["text"], followers=stored.get("followers"),
+                                created_at=parse_time(stored["created_at"]), now=now)
+        updated: Mention = {**stored, **fields, **triage_fields(result)}
         updated.pop("review_mixed", None)
         apply_rating(updated, triager, now=now)
-        for key in ("label", "sentiment", "kind", "priority", "topics", "triage_queue"):
-            fields[key] = updated[key]
+        fields.update({"label": updated["label"], "sentiment": updated["sentiment"], "kind": updated["kind"],
+                       "priority": updated["priority"], "topics": updated["topics"],
+                       "triage_queue": updated["triage_queue"]})
         fields["review_mixed"] = bool(updated.get("review_mixed"))
         fields["read"] = False
         fields["queue"] = queue_of({**stored, **fields})
@@ -135,7 +137,7 @@ def revise(store: Store, mention: dict[str, Any], triager: Triager, now: datetim
     return store.mention(mention["uid"])
 
 
-def review_figures(store: Store, mentions: list[tuple[datetime, dict[str, Any]]]) -> dict[str, Any]:
+def review_figures(store: Store, mentions: list[tuple[datetime, Mention]]) -> dict[str, Any]:
     """The report's review figures: the mean rating per day, and how many one- and two-star reviews got
     a reply and how fast (minutes; our reply from the inbox, or one made in the platform's own tools)."""
     reply_at: dict[str, datetime] = {}

@@ -6,9 +6,8 @@ Every marker that carries meaning has a symbol, so nothing is told by colour alo
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from tui.core.model import effective_time, maybe_time
+from tui.core.model import Mention, effective_time, maybe_time
 
 KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "♥", "other": "·"}
 LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
@@ -18,7 +17,7 @@ SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "
                 "trustpilot": "tpil", "yelp": "yelp"}
 
 
-def stars(mention: dict[str, Any]) -> str:
+def stars(mention: Mention) -> str:
     """A review's rating as a count and a star ("2★"); empty for anything that is not a rated review."""
     rating = (mention.get("extra") or {}).get("rating")
     if isinstance(rating, int) and not isinstance(rating, bool) and 1 <= rating <= 5:
@@ -26,7 +25,7 @@ def stars(mention: dict[str, Any]) -> str:
     return ""
 
 
-def review_note(mention: dict[str, Any]) -> str:
+def review_note(mention: Mention) -> str:
     """What the detail says about a review: its stars, a mixed verdict, and what it said before edits."""
     rating = stars(mention)
     if not rating:
@@ -52,12 +51,12 @@ def span(seconds: float) -> str:
     return f"{int(seconds // 86400)}d"
 
 
-def age(mention: dict[str, Any], now: datetime) -> str:
+def age(mention: Mention, now: datetime) -> str:
     """How long ago it was posted; never negative (a post dated ahead of our clock is 0s old)."""
     return span(max(0.0, (now - effective_time(mention)).total_seconds()))
 
 
-def dated(mention: dict[str, Any]) -> str:
+def dated(mention: Mention) -> str:
     """The raw `created_at` of a mention dated in the future, said as such; else empty."""
     if not mention.get("future_dated"):
         return ""
@@ -90,7 +89,7 @@ def wake_text(when: datetime, now: datetime) -> str:
     return f"until {when:%a} {when.day} {when:%b %H:%M} ({relative})"
 
 
-def snoozed_left(mention: dict[str, Any], now: datetime) -> float | None:
+def snoozed_left(mention: Mention, now: datetime) -> float | None:
     """Seconds until a snoozed mention wakes; None when it is not snoozed."""
     if mention.get("state") != "snoozed":
         return None

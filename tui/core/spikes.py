@@ -14,10 +14,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from tui.core.lifecycle import Change, Lifecycle, Rules, default_rules, is_negative
-from tui.core.model import MentionError, now_utc, parse_time
+from tui.core.model import Mention, MentionError, now_utc, parse_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +79,7 @@ class SpikeDetector:
         while topic.older and topic.older[0] <= edge - self.baseline:
             topic.older.popleft()
 
-    def observe(self, mention: dict[str, Any]) -> None:
+    def observe(self, mention: Mention) -> None:
         """Count one new mention (a pipeline arrival hook): negative ones, under each topic."""
         topics = mention.get("topics") or ()
         if not topics or not is_negative(mention, self.rules):
@@ -100,7 +99,7 @@ class SpikeDetector:
                 _insert(topic.older, at)
             self._advance(topic, now)
 
-    def seed(self, mentions: Iterable[dict[str, Any]]) -> None:
+    def seed(self, mentions: Iterable[Mention]) -> None:
         """Count stored history once at start-up, so the baseline is known at once."""
         for mention in sorted(mentions, key=lambda m: str(m.get("created_at", ""))):
             self.observe(mention)

@@ -8,7 +8,6 @@ placeholder with no value stays visible as `{x}` for the agent to fill in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import msgspec
 
+from tui.core.model import Mention
 from tui.core.sanitize import clean, one_line
 from tui.rules.datafile import DataFileError, UserFileError, line_of
 from tui.rules.datafile_models import TemplateEntry
@@ -75,7 +75,7 @@ def for_kind(templates: list[Template], kind: str | None) -> list[Template]:
     return sorted(templates, key=lambda t: not (kind is not None and kind in t.kinds))
 
 
-def values_for(mention: Mapping[str, Any], brand: str, agent: str) -> dict[str, str]:
+def values_for(mention: Mention, brand: str, agent: str) -> dict[str, str]:
     """What the placeholders mean for one mention: the one fill every key (f, h, ctrl+t) uses.
 
     `{name}` is the author's display name, else their handle without the leading "@"; mention
@@ -86,7 +86,7 @@ def values_for(mention: Mapping[str, Any], brand: str, agent: str) -> dict[str, 
     return {"name": name, "handle": handle, "brand": brand, "agent": agent}
 
 
-def fill(template: Template, mention: Mapping[str, Any], brand: str, agent: str) -> str:
+def fill(template: Template, mention: Mention, brand: str, agent: str) -> str:
     """`template`'s body filled for `mention` (see `values_for`)."""
     return template.render(**values_for(mention, brand, agent))
 

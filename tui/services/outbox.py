@@ -13,7 +13,7 @@ row still `sending` and sends it again WITH THE SAME KEY: the platform (Mastodon
 answers with the status it already made instead of posting a second one. A row interrupted longer ago than
 that is not resent blindly: it fails with a reason asking the agent to check the thread first.
 
-Senders are `async (mention: dict, text: str, idempotency_key: str) -> {"id", "url"}` per platform (for
+Senders are `async (mention: Mention, text: str, idempotency_key: str) -> {"id", "url"}` per platform (for
 instance `MastodonSource.post_reply`; Bluesky answers `{"uri", "cid", "url"}`, see `sent_fields`).
 A `TransientError` re-queues the row with backoff; a `PermanentError` fails it; after `MAX_ATTEMPTS`
 transient failures it fails too.
@@ -28,14 +28,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from tui.core.model import now_utc, parse_time
+from tui.core.model import Mention, now_utc, parse_time
 from tui.sources.base import backoff
 from tui.sources.http import HttpError, PermanentError
 from tui.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-Sender = Callable[[dict[str, Any], str, str], Awaitable[dict[str, Any]]]
+Sender = Callable[[Mention, str, str], Awaitable[dict[str, Any]]]
 Listener = Callable[[int, dict[str, Any]], None]
 
 MAX_ATTEMPTS = 8
@@ -206,7 +206,7 @@ class Outbox:
         self._update(item_id, {"status": "sending", "attempts": attempts, "sending_at": self._now()},
                      durable=True)
         try:
-            result = await sender(dict(mention), row["text"], row["idempotency_key"])
+            result = await sender(mention.copy(), row["text"], row["idempotency_key"])
         except asyncio.CancelledError:
             raise  # stays `sending`: the next start resends with the same key
         except PermanentError as error:

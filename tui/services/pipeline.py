@@ -10,15 +10,15 @@ from typing import Any
 
 from tui.core.corrections import Lessons
 from tui.core.lifecycle import Rules, default_rules
-from tui.core.model import MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
-from tui.core.queues import queue_of
+from tui.core.model import Mention, MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
+from tui.core.queues import queue_of, triage_fields
 from tui.core.reviews import apply_rating, revise
 from tui.core.rows import span
 from tui.core.triage import Triager
 from tui.sources.base import NO_CURSOR, Item, Source
 from tui.storage.store import SpoolBatch, Store
 
-ArrivalHook = Callable[[dict[str, Any]], None]
+ArrivalHook = Callable[[Mention], None]
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Counts:
 @dataclass(frozen=True, slots=True)
 class Outcome:
     status: str  # new | duplicate | folded | invalid
-    mention: dict[str, Any] | None = None
+    mention: Mention | None = None
     problem: str | None = None
 
 
@@ -73,11 +73,11 @@ class Pipeline:
     def _normalised(text: str) -> str:
         return " ".join(text.lower().split())
 
-    def _earlier_repeat(self, mention: dict[str, Any]) -> str | None:
+    def _earlier_repeat(self, mention: Mention) -> str | None:
         """The first post of a run of this author's identical texts, when the latest of them is
         within the repeat window (rules: arrivals.repeat_fold_hours); else None."""
-        text = self._normalised(mention.get("text", ""))
-        for earlier in reversed(self.store.by_author(mention.get("author", ""),
+        text = self._normalised(mention["text"])
+        for earlier in reversed(self.store.by_author(mention["author"],
                                                      last=self.REPEAT_LOOKBACK)):
             if self._normalised(earlier.get("text", "")) != text:
                 continue
@@ -92,7 +92,7 @@ class Pipeline:
         for hook in self.warning_hooks:
             hook(message)
 
-    def _check_future(self, mention: dict[str, Any], now: datetime, origin: str) -> datetime:
+    def _check_future(self, mention: Mention, now: datetime, origin: str) -> datetime:
         """A post dated ahead of our clock is kept, flagged, and aged from its arrival; the first
         one from each source is worth a warning (its clock, or ours, is wrong)."""
         created = parse_time(mention["created_at"])
@@ -141,9 +141,7 @@ class Pipeline:
             created_at=self._check_future(mention, now, origin or mention["source"]),
             now=now,
         )
-        mention.update(result.as_dict())
-        mention.pop("queue", None)
-        mention["triage_queue"] = result.queue
+        mention.update(triage_fields(result))
         self.lessons.adjust(mention)
         mention["received_at"] = now.isoformat(timespec="seconds")
         mention["state"] = "open"
@@ -165,7 +163,7 @@ class Pipeline:
             hook(mention)
         return Outcome("new", mention)
 
-    def _fold(self, mention: dict[str, Any]) -> dict[str, Any] | None:
+    def _fold(self, mention: Mention) -> Mention | None:
         """A boost of a stored mention counts, not lists, again: it carries no words of its own."""
         extra = mention.get("extra") or {}
         if not extra.get("repost_of"):
@@ -218,7 +216,7 @@ class Pipeline:
             self._warn(f"{where}: bytes {batch.start}-{batch.end}: skipped a torn or unknown record "
                        "(a collector killed mid-write; its next run collects that mention again)")
 
-    def delete(self, source: str, mention_id: str) -> dict[str, Any] | None:
+    def delete(self, source: str, mention_id: str) -> Mention | None:
         """A platform deletion: keep the record (nothing is lost) but mark it deleted."""
         uid = uid_of(source, mention_id)
         if not self.store.has_mention(uid):

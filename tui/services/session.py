@@ -11,14 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import Correction, corrected_fields
 from tui.core.inbox import Inbox
 from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
 from tui.core.lifecycle_archive import load_policy
-from tui.core.model import now_utc
+from tui.core.model import Mention, MentionUpdate, now_utc
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import CACHE_FILE_NAME as TRIAGE_CACHE
 from tui.core.triage import Triager
@@ -30,10 +30,10 @@ from tui.storage.archive import default_policy
 from tui.storage.store import Store, gc_paused
 
 
-def _first_say(hook: Callable[[dict[str, Any]], None]) -> Callable[[dict[str, Any]], None]:
+def _first_say(hook: Callable[[Mention], None]) -> Callable[[Mention], None]:
     """An arrival hook that ignores exact repeats: an author saying the same thing again is neither
     news in a watched thread (walked away from for repeating, say) nor a spike of complaints."""
-    def hook_first_say(mention: dict[str, Any]) -> None:
+    def hook_first_say(mention: Mention) -> None:
         if mention.get("repeat_of") is None:
             hook(mention)
     return hook_first_say
@@ -184,8 +184,8 @@ class Session:
     def send_reply(self, uid: str, text: str) -> str:
         """Record a reply: the thread moves to `waiting`, the draft goes, and the text is kept in
         the thread's history. Returns a line for the agent saying what happened."""
-        mention = self.store.mention(uid) or {}
-        platform = mention.get("source", "")
+        mention = self.store.mention(uid)
+        platform = mention["source"] if mention is not None else ""
         item_id = self.outbox.enqueue(uid, text, platform)
         uids = self.inbox.thread_open_uids(uid) or [uid]
         self.inbox.act("reply", uids, cursor=uid, text=text, outbox_id=item_id)
@@ -201,7 +201,7 @@ class Session:
         new triage implies, and a lesson this store applies to new mentions (undo takes it back).
         None when the correction changes nothing on these mentions."""
         lessons = self.pipeline.lessons
-        to: dict[str, dict[str, object]] = {}
+        to: dict[str, MentionUpdate] = {}
         for uid in uids:
             mention = self.store.mention(uid)
             if mention is not None:
@@ -216,12 +216,12 @@ class Session:
     def post_for(self, change: Change, uid: str, text: str) -> int:
         """Queue the text an action sends (thanks, a feedback request) and link it to the action's
         event, so the thread shows whether it was sent."""
-        mention = self.store.mention(uid) or {}
-        item_id = self.outbox.enqueue(uid, text, mention.get("source", ""))
+        mention = self.store.mention(uid)
+        item_id = self.outbox.enqueue(uid, text, mention["source"] if mention is not None else "")
         event = self.store.event(change.event_id)
         if event is not None:
             self.store.update_event(change.event_id,
-                                    {"details": {**(event.get("details") or {}), "outbox_id": item_id}})
+                                    {"details": {**event["details"], "outbox_id": item_id}})
         return item_id
 
     def close(self) -> None:

@@ -50,6 +50,7 @@ from tui.sources.bluesky_posts import (
 )
 from tui.sources.feed import PolledSource, Sleep, check_keys, poll_seconds_of, str_list
 from tui.sources.http import AuthError, HttpClient, HttpError, PermanentError, RateLimitError
+from tui.storage.records import Mention
 
 __all__ = [
     "LOGIN_HINTS", "LOGIN_INTERVAL", "LOOKBACK", "MAX_GRAPHEMES", "MAX_PAGES", "MENTION_REASONS", "PAGE",
@@ -345,7 +346,7 @@ class BlueskySource(PolledSource):
             return None
         return data if isinstance(data, dict) and data.get("uri") else None
 
-    async def post_reply(self, in_reply_to: dict[str, Any], text: str,
+    async def post_reply(self, in_reply_to: Mention, text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """Reply to a stored mention; the same idempotency key never makes a second post.
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -107,7 +108,7 @@ def link_facets(text: str) -> list[dict[str, Any]]:
     return facets
 
 
-def stored_field(mention: dict[str, Any], key: str) -> Any:
+def stored_field(mention: Mapping[str, Any], key: str) -> Any:
     """A field of a stored mention: converted extras live under `extra`."""
     if mention.get(key):
         return mention[key]

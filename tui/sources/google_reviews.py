@@ -25,6 +25,7 @@ from tui.core.model import MentionError
 from tui.sources.http import PayloadError, PermanentError
 from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
 from tui.sources.review_base import ReviewSource, utc
+from tui.storage.records import Mention
 
 __all__ = ["API_URL", "CONFIG_KEYS", "MAX_PAGES", "PAGE_SIZE", "REPLY_LIMIT", "STARS", "TOKEN_URL",
            "GoogleReviewsSource", "utc"]
@@ -125,7 +126,7 @@ class GoogleReviewsSource(ReviewSource):
         return found
 
     # -- replies -----------------------------------------------------------------------------
-    async def post_reply(self, in_reply_to: dict[str, Any], text: str,
+    async def post_reply(self, in_reply_to: Mention, text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """PUT the one reply to the review: creating or replacing it, so a resend never posts twice."""
         extra = in_reply_to.get("extra") or {}

@@ -50,6 +50,7 @@ from tui.sources.http import (
 from tui.sources.mastodon_feed import Feed, id_key, newer, qualify, status_to_mention, with_mention
 from tui.sources.relay import NetworkSource, Sleep
 from tui.storage import jsonio
+from tui.storage.records import Mention
 
 __all__ = [
     "CONFIG_KEYS", "LOW_BUDGET", "MAX_PAGES", "MIN_INTERVAL", "PAGE_LIMIT", "QUEUE_SIZE", "SLOW_INTERVAL",
@@ -373,7 +374,7 @@ class MastodonSource(NetworkSource):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- replies -----------------------------------------------------------------------------
-    async def post_reply(self, in_reply_to: dict[str, Any], text: str,
+    async def post_reply(self, in_reply_to: Mention, text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """Post `text` as a reply to a stored mention; the Idempotency-Key makes a resend harmless.
 

@@ -31,6 +31,7 @@ from tui.sources.feed import (
     str_list,
 )
 from tui.sources.http import USER_AGENT, AuthError, HttpClient, HttpError, PermanentError, RateLimitError
+from tui.storage.records import Mention
 
 WWW = "https://www.reddit.com"
 OAUTH = "https://oauth.reddit.com"
@@ -273,7 +274,7 @@ class RedditSource(PolledSource):
                 return data
         return None
 
-    async def post_reply(self, in_reply_to: dict[str, Any], text: str,
+    async def post_reply(self, in_reply_to: Mention, text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """Comment on the stored mention; a re-send finds the earlier comment instead of posting again.
 

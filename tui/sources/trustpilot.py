@@ -31,6 +31,7 @@ from tui.core.model import MentionError, parse_time
 from tui.sources.http import PayloadError, PermanentError
 from tui.sources.review_base import CONFIG_KEYS as REVIEW_KEYS
 from tui.sources.review_base import ReviewSource, number, utc
+from tui.storage.records import Mention
 
 API_URL = "https://api.trustpilot.com"
 TOKEN_URL = f"{API_URL}/v1/oauth/oauth-business-users-for-applications/refresh"
@@ -142,7 +143,7 @@ class TrustpilotSource(ReviewSource):
         return found
 
     # -- replies -----------------------------------------------------------------------------
-    async def post_reply(self, in_reply_to: dict[str, Any], text: str,
+    async def post_reply(self, in_reply_to: Mention, text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """Reply once: read the review first, and post only if our reply is not already on it."""
         extra = in_reply_to.get("extra") or {}

@@ -26,7 +26,7 @@ read-only reader that finds one skips archived copies of mentions still live (`S
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ import orjson
 
 from tui.storage.archive_index import SHARDS, ShardedIndex, read_json_map, write_atomic
 from tui.storage.archive_policy import ArchiveError, ArchivePolicy, default_policy
+from tui.storage.records import Mention
 
 __all__ = ["Archive", "ArchiveError", "ArchivePolicy", "default_policy", "month_of"]
 
@@ -51,7 +52,7 @@ HISTORY_KEEP = 8
 """Newest archived mentions kept per author in the history shards: the detail pane shows six."""
 
 
-def month_of(mention: dict[str, Any]) -> str:
+def month_of(mention: Mapping[str, Any]) -> str:
     """The archive month a mention belongs to: that of its `created_at` (YYYY-MM)."""
     created = str(mention.get("created_at") or "")
     return created[:7] if len(created) >= 7 and created[4] == "-" else "undated"
@@ -112,7 +113,7 @@ class Archive:
     def month_of_uid(self, uid: str) -> str | None:
         return self._lookup(self.uid_index, "uids.json", uid)
 
-    def holds(self, mention: dict[str, Any]) -> bool:
+    def holds(self, mention: Mapping[str, Any]) -> bool:
         """Whether this mention is archived already (a source sending an old one again). Reads the
         uid index only when the mention's month has an archive: new mentions never do."""
         return month_of(mention) in self.months() and self.month_of_uid(str(mention.get("uid"))) is not None
@@ -190,7 +191,8 @@ class Archive:
             self.history.replace_all(history, shards_of)
 
     # -- reading ---------------------------------------------------------------------------------
-    def mentions(self) -> Iterator[dict[str, Any]]:
+    # Mentions read back as `Mention`s: the archive holds what the live store held (tui/storage/records.py).
+    def mentions(self) -> Iterator[Mention]:
         """Every archived mention, month by month (one month in memory at a time)."""
         for month in self.months():
             yield from self.read_month(month).get("mentions", {}).values()
@@ -204,7 +206,7 @@ class Archive:
     def author_count(self, author: str) -> int:
         return sum(self.author_months(author).values())
 
-    def by_author(self, author: str, *, last: int | None = None) -> list[dict[str, Any]]:
+    def by_author(self, author: str, *, last: int | None = None) -> list[Mention]:
         """An author's archived mentions, oldest first. The newest few come from one small history
         shard (milliseconds, so the detail pane can ask on every move); more than that streams the
         months they were archived in."""
@@ -213,7 +215,7 @@ class Archive:
             return []
         if last is not None and last <= HISTORY_KEEP:
             return (self.history.get(author) or [])[-last:]
-        found: list[dict[str, Any]] = []
+        found: list[Mention] = []
         for month in sorted(months, reverse=True):
             docs = self.read_month(month).get("mentions", {}).values()
             found[:0] = [d for d in docs if d.get("author") == author]
@@ -221,7 +223,7 @@ class Archive:
                 return found[-last:]
         return found
 
-    def mention(self, uid: str) -> dict[str, Any] | None:
+    def mention(self, uid: str) -> Mention | None:
         month = self.month_of_uid(uid)
         if month is None:
             return None
@@ -230,12 +232,12 @@ class Archive:
                 return doc
         return None
 
-    def search(self, match: Callable[[dict[str, Any]], bool], *, limit: int = 200,
-               stop: Callable[[], bool] = lambda: False) -> list[dict[str, Any]]:
+    def search(self, match: Callable[[Mention], bool], *, limit: int = 200,
+               stop: Callable[[], bool] = lambda: False) -> list[Mention]:
         """Archived mentions `match` accepts, newest month first, at most `limit` of them. Slow on a
         big archive (it reads every month): run it off the UI thread; `stop` ends it early (checked
         between months) when the query it serves has changed."""
-        found: list[dict[str, Any]] = []
+        found: list[Mention] = []
         for month in reversed(self.months()):
             if stop():
                 break

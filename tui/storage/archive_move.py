@@ -15,6 +15,8 @@ import orjson
 from tui.storage.archive import MOVE_FILE, Archive, month_of, write_month
 from tui.storage.archive_index import write_atomic
 from tui.storage.archive_policy import ArchiveError, ArchivePolicy
+from tui.storage.records import Mention
+from tui.storage.store_events import record_of
 
 if TYPE_CHECKING:
     from tui.storage.store import Store
@@ -63,7 +65,7 @@ def _apply(archive: Archive, move: dict[str, Any], on_step: Callable[[str], None
     on_step("index")
 
 
-def _settled_at(mention: dict[str, Any]) -> datetime | None:
+def _settled_at(mention: Mention) -> datetime | None:
     times = [t for t in (_time(mention.get("closed_at")), _time(mention.get("created_at"))) if t]
     return max(times) if times else None
 
@@ -107,7 +109,7 @@ def move_settled(store: Store, policy: ArchivePolicy, now: datetime,
     if not threads:
         return 0
     serial = int(store.setting(MOVES_SETTING, 0) or 0) + 1
-    mentions: dict[str, list[dict[str, Any]]] = {}
+    mentions: dict[str, list[Mention]] = {}
     events: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     moved = 0
     for thread_uid in threads:
@@ -117,7 +119,7 @@ def move_settled(store: Store, policy: ArchivePolicy, now: datetime,
             moved += 1
         last_month = max(month_of(d) for d in docs)
         for event in store.events_for(thread_uid):
-            events.setdefault(last_month, []).append((event.doc_id, dict(event)))
+            events.setdefault(last_month, []).append((event["id"], record_of(event)))
     move = {"move": serial, "mentions": mentions, "events": events}
     archive.dir.mkdir(parents=True, exist_ok=True)
     write_atomic(archive.move_path, orjson.dumps(move))
@@ -146,7 +148,7 @@ def _finish(store: Store, move: dict[str, Any], on_step: Callable[[str], None]) 
     _apply(store.archive, move, on_step)
     uids = [doc["uid"] for docs in move["mentions"].values() for doc in docs]
     event_ids = [eid for pairs in move["events"].values() for eid, doc in pairs
-                 if (live := store.event(eid)) is not None and dict(live) == doc]
+                 if (live := store.event(eid)) is not None and record_of(live) == doc]
     store._forget(uids, event_ids)
     if int(store.setting(MOVES_SETTING, 0) or 0) < move["move"]:
         store.set_setting(MOVES_SETTING, move["move"])

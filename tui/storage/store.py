@@ -16,8 +16,9 @@ A headless writer (`collect`) that finds the store held opens it read-only inste
 collects to the holder through a spool (`PATH.spool`, see `SpoolWriter` and `Store.open_or_spool`).
 
 This module keeps the public API (`Store` and the names importers use); the parts live beside it:
-`store_journal` (tables and journal), `store_files` (snapshot, replay, compaction), `store_spool`
-(the hand-over spool) and `store_lock` (one process per store).
+`store_journal` (tables and journal), `store_files` (snapshot, replay, compaction), `store_events`
+(lifecycle events), `store_spool` (the hand-over spool) and `store_lock` (one process per store).
+What a mention and an event hold is written down in `records`.
 """
 
 from __future__ import annotations
@@ -28,12 +29,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb.table import Document
 
 from tui.storage.archive import Archive, ArchivePolicy
 from tui.storage.archive_move import move_settled, recover
+from tui.storage.records import Mention, MentionUpdate
+from tui.storage.store_events import StoreEvents
 from tui.storage.store_files import COMPACT_AFTER, StoreFiles
 from tui.storage.store_journal import FrozenTable, Journal, JournaledDB, JournaledTable, gc_paused
 from tui.storage.store_lock import StoreError, StoreLocked, take_lock
@@ -51,7 +54,7 @@ __all__ = ["COMPACT_AFTER", "SPOOL_OFFSET", "SPOOL_READ", "SPOOL_SUFFIX", "Journ
            "gc_paused"]
 
 
-class Store(StoreFiles, StoreSpool):
+class Store(StoreFiles, StoreSpool, StoreEvents):
     """Mentions, their lifecycle events, drafts, the outbox, source cursors, authors and settings.
 
     Keeps indexes (uid, thread, author) in memory so that no read or write scans the whole store.
@@ -228,15 +231,17 @@ class Store(StoreFiles, StoreSpool):
             self._events_by_thread[doc.get("thread_uid", "")].append(doc_id)
 
     # -- mentions ----------------------------------------------------------------------------
+    # The table holds what `add_mention` was given: reading a document back as a `Mention` is a
+    # cast (the checks were `parse_mention`'s, on the way in).
     def has_mention(self, uid: str) -> bool:
         """Whether the mention is live (archived ones are not: see `is_stored`)."""
         return uid in self._uid
 
-    def is_stored(self, mention: dict[str, Any]) -> bool:
+    def is_stored(self, mention: Mention) -> bool:
         """Live or archived: what dedupes an arrival (a source may send an old mention again)."""
         return mention["uid"] in self._uid or self.archive.holds(mention)
 
-    def add_mention(self, mention: dict[str, Any]) -> bool:
+    def add_mention(self, mention: Mention) -> bool:
         """Store a new mention; False (and nothing written) when its uid is already stored."""
         uid = mention["uid"]
         if uid in self._uid or self.archive.holds(mention):
@@ -244,57 +249,51 @@ class Store(StoreFiles, StoreSpool):
         self._insert(mention)
         return True
 
-    def restore(self, mention: dict[str, Any]) -> None:
+    def restore(self, mention: Mention) -> None:
         """Bring an archived mention back into the live store (an agent acts on it again). The
         archived copy stays until the next move replaces it; readers skip it while it is live."""
         if mention["uid"] not in self._uid:
-            self._insert(dict(mention))
+            self._insert(mention.copy())
 
-    def _insert(self, mention: dict[str, Any]) -> None:
+    def _insert(self, mention: Mention) -> None:
         uid = mention["uid"]
         self._uid[uid] = self._tables["mentions"].insert(mention)
         self._threads[mention.get("thread_uid", uid)].append(uid)
         self._authors[mention.get("author", "")].append(uid)
 
-    def mention(self, uid: str) -> dict[str, Any] | None:
+    def mention(self, uid: str) -> Mention | None:
         doc_id = self._uid.get(uid)
-        return None if doc_id is None else self._tables["mentions"]._docs.get(doc_id)
+        return None if doc_id is None else cast(Mention | None, self._tables["mentions"]._docs.get(doc_id))
 
-    def update_mention(self, uid: str, fields: dict[str, Any]) -> None:
+    def update_mention(self, uid: str, fields: MentionUpdate) -> None:
         doc_id = self._uid[uid]
         self._tables["mentions"].update(fields, doc_ids=[doc_id])
 
-    def mentions(self) -> Iterator[dict[str, Any]]:
+    def mentions(self) -> Iterator[Mention]:
         """Every mention in arrival order."""
-        return iter(self._tables["mentions"]._docs.values())
+        return cast(Iterator[Mention], iter(self._tables["mentions"]._docs.values()))
 
-    def all_mentions(self) -> Iterator[dict[str, Any]]:
+    def all_mentions(self) -> Iterator[Mention]:
         """Every mention, archived ones first (oldest month first), streamed a month at a time."""
         yield from self.archived_mentions()
         yield from self.mentions()
 
-    def archived_mentions(self) -> Iterator[dict[str, Any]]:
+    def archived_mentions(self) -> Iterator[Mention]:
         """Archived mentions not live again (restored, or a move cut short seen read-only)."""
         for doc in self.archive.mentions():
             if doc.get("uid") not in self._uid:
                 yield doc
 
-    def all_events(self) -> Iterator[Document]:
-        """Every lifecycle event, archived ones included."""
-        for event_id, doc in self.archive.events():
-            yield Document(doc, event_id)
-        yield from self.events()
-
     def mention_count(self) -> int:
         return len(self._uid)
 
-    def thread(self, thread_uid: str) -> list[dict[str, Any]]:
+    def thread(self, thread_uid: str) -> list[Mention]:
         """The mentions of a thread, oldest first."""
         docs = [self.mention(uid) for uid in self._threads.get(thread_uid, ())]
         return sorted((d for d in docs if d), key=lambda d: d["created_at"])
 
     def by_author(self, author: str, *, last: int | None = None,
-                  archived: bool = False) -> list[dict[str, Any]]:
+                  archived: bool = False) -> list[Mention]:
         """An author's mentions in arrival order; `last` keeps only the newest few, without
         building the rest (a prolific author's history is shown five at a time). `archived`
         prepends their archived mentions (read from the archive only when `last` needs them)."""
@@ -369,26 +368,6 @@ class Store(StoreFiles, StoreSpool):
 
     def set_setting(self, key: str, value: Any) -> None:
         self._put_keyed("settings", "key", key, {"value": value})
-
-    # -- events (lifecycle history) ----------------------------------------------------------
-    def add_event(self, event: dict[str, Any]) -> int:
-        doc_id = self._tables["events"].insert(event)
-        self._events_by_thread[event.get("thread_uid", "")].append(doc_id)
-        return doc_id
-
-    def update_event(self, event_id: int, fields: dict[str, Any]) -> None:
-        self._tables["events"].update(fields, doc_ids=[event_id])
-
-    def event(self, event_id: int) -> Document | None:
-        return self._tables["events"].doc(event_id)
-
-    def events_for(self, thread_uid: str) -> list[Document]:
-        table = self._tables["events"]
-        return [d for i in self._events_by_thread.get(thread_uid, ()) if (d := table.doc(i))]
-
-    def events(self) -> Iterator[Document]:
-        table = self._tables["events"]
-        return (Document(doc, doc_id) for doc_id, doc in table._docs.items())
 
     # -- outbox ------------------------------------------------------------------------------
     def outbox_add(self, item: dict[str, Any]) -> int:

@@ -33,7 +33,7 @@ from tui.core.champions import (
     praise_history,
 )
 from tui.core.lifecycle import TransitionError
-from tui.core.model import parse_time
+from tui.core.model import Mention, parse_time
 from tui.core.rows import span
 from tui.core.sanitize import clean, one_line
 from tui.core.templates import Template, fill, saved_replies
@@ -63,7 +63,7 @@ def thanks_template(templates: list[Template], wanted: str = THANKS_TEMPLATE) ->
     return next((t for t in templates if THANKS_KIND in t.kinds), None)
 
 
-def latest_praise(session: Session, author: str) -> dict[str, Any] | None:
+def latest_praise(session: Session, author: str) -> Mention | None:
     """The author's newest praise mention: what thanks from the champions list answer."""
     praise = [m for m in session.store.by_author(author) if is_praise(m)]
     return max(praise, key=lambda m: parse_time(m["created_at"]), default=None)
@@ -103,8 +103,8 @@ def press_thank(screen: Screen[Any], session: Session, uid: str,
     the agent sends it (ctrl+s), and only then is the thanks recorded. True if the editor opened."""
     from tui.ui.screens.reply import ReplyScreen
 
-    mention = session.store.mention(uid) or {}
-    author = mention.get("author", "")
+    mention = session.store.mention(uid)
+    author = mention["author"] if mention is not None else ""
     try:
         text, step = thanks_reply(session, uid)
     except TransitionError as error:

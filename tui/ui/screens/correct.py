@@ -4,7 +4,7 @@ which records it as an undoable `correct` event (tui/core/corrections.py) that a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.core.corrections import CHOICES, FIELDS, MENTION_FIELD, Correction
+from tui.core.model import Mention
 from tui.core.sanitize import clean, one_line
 from tui.ui.widgets.footer import FittingFooter
 
@@ -34,7 +35,7 @@ class CorrectScreen(ModalScreen[Correction | None]):
         Binding("escape", "cancel", "Cancel", id="correct.cancel"),
     ]
 
-    def __init__(self, mention: dict[str, Any], queue_for: Callable[[str, str], str], *,
+    def __init__(self, mention: Mention, queue_for: Callable[[str, str], str], *,
                  count: int = 1) -> None:
         super().__init__(classes="dialog-screen")
         self.queue_for = queue_for

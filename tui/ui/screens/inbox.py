@@ -358,8 +358,8 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
             self._read_timer.stop()  # the agent's choice stands: the resting timer must not undo it
             self._read_timer = None
         for uid in self._targets():
-            mention = self.session.store.mention(uid) or {}
-            self.inbox.set_read(uid, not mention.get("read"))
+            mention = self.session.store.mention(uid)
+            self.inbox.set_read(uid, not (mention is not None and mention.get("read")))
             self.mention_list.refresh_uid(uid)
         self._update_counts()
 

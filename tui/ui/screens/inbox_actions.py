@@ -75,9 +75,10 @@ class InboxActions:
         targets = self._targets()
         if not targets:
             return
-        mention = self.session.store.mention(targets[0]) or {}
+        mention = self.session.store.mention(targets[0])
         teams = list(self.session.config.routing) or ["support-lead", "billing", "tech", "legal", "pr"]
-        suggested = self.session.lifecycle.suggest_team(mention, self.session.config.routing)
+        suggested = (None if mention is None
+                     else self.session.lifecycle.suggest_team(mention, self.session.config.routing))
         choice = await self.app.push_screen_wait(ChoiceScreen(
             "Escalate to", [(t, t) for t in teams], note_label="Note for the team",
             default=suggested, help=f"Suggested: {suggested}" if suggested else ""))
@@ -117,7 +118,9 @@ class InboxActions:
         targets = self._targets()
         if not targets:
             return
-        mention = self.session.store.mention(targets[0]) or {}
+        mention = self.session.store.mention(targets[0])
+        if mention is None:
+            return
         result = await self.app.push_screen_wait(WalkAwayScreen(
             mention, self.session.lifecycle.walk_away_signs(mention["thread_uid"]),
             self.session.config.walk_away_days))
@@ -139,7 +142,8 @@ class InboxActions:
         if not targets:
             self.notify("No mention here.", severity="warning")
             return
-        if not any((self.session.store.mention(u) or {}).get("state") == "escalated" for u in targets):
+        if not any((m := self.session.store.mention(u)) is not None and m.get("state") == "escalated"
+                   for u in targets):
             self.notify("Not escalated: a is for an escalation the team has answered (e escalates).",
                         severity="warning", timeout=4)
             return
@@ -185,7 +189,8 @@ class InboxActions:
         targets = self._targets()
         if not targets:
             return
-        authors = sorted({(self.session.store.mention(u) or {}).get("author", "") for u in targets})
+        authors = sorted({m["author"] if (m := self.session.store.mention(u)) is not None else ""
+                          for u in targets})
         muted = all(self.session.store.author(a).get("muted") for a in authors)
         change = self.inbox.set_muted(authors, not muted)
         self.mention_list.selected.clear()
@@ -239,9 +244,9 @@ class InboxActions:
         lst.selected.clear()
         self.show_queue(self.queue, fallback=index, keep="" if cursor_uid not in
                         self.inbox.uids(self.queue) else cursor_uid)
-        moved = self.session.store.mention(change.uids[0]) or {}
+        moved = self.session.store.mention(change.uids[0])
         n = len(change.uids)
-        where = "" if correction.queue else f", now in {moved.get('queue', '?')}"
+        where = "" if correction.queue else f", now in {moved.get('queue', '?') if moved else '?'}"
         self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()}{where} · "
                     "u undoes · this store learns it", timeout=4)
 

@@ -10,12 +10,12 @@ that has changed since is dropped.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from tui.core.inbox import Inbox
+from tui.core.model import Mention
 
 SEARCH_DELAY = 0.15
 """Seconds a keystroke waits before its archive search starts: the next keystroke cancels it first."""
@@ -24,7 +24,7 @@ SEARCH_DELAY = 0.15
 class ArchiveSearched(Message):
     """The archived mentions matching `query` (filter text, tag), newest first."""
 
-    def __init__(self, query: tuple[str, str], found: list[dict[str, Any]], warnings: list[str]) -> None:
+    def __init__(self, query: tuple[str, str], found: list[Mention], warnings: list[str]) -> None:
         super().__init__()
         self.query = query
         self.found = found

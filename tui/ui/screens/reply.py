@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -15,6 +15,7 @@ from textual.widgets import Label, Static, TextArea
 
 from tui.core.hints import Hint, HintEngine, apply_suggestion
 from tui.core.lifecycle import TransitionError
+from tui.core.model import Mention
 from tui.services.session import Session
 from tui.storage import paths
 from tui.ui.screens.sending import Step, not_ready, saved_step, send
@@ -33,7 +34,7 @@ def hint_engine() -> HintEngine:
     return _ENGINE
 
 
-def review_banner(mention: dict[str, Any]) -> Text | None:
+def review_banner(mention: Mention) -> Text | None:
     """A review reply is public and permanent: say so above the draft (None for other mentions)."""
     extra = mention.get("extra") or {}
     if not extra.get("review"):
@@ -74,7 +75,10 @@ class ReplyScreen(Screen[bool]):
         self.step = step or saved_step(session, uid)
         self._early: list[str] | None = []
         """Keys typed before the editor was mounted; None once it is."""
-        self.mention: dict[str, Any] = session.store.mention(uid) or {}
+        mention = session.store.mention(uid)
+        if mention is None:  # the screen shows a stored mention; it could not draw a missing one
+            raise KeyError(f"no stored mention {uid}")
+        self.mention: Mention = mention
         self.platform = self.mention.get("source")
         self.hints: list[Hint] = []
         self.current: int | None = None

@@ -32,9 +32,12 @@ class StatementScreen(ReplyScreen):
         with VerticalScroll(id="reply-context"):
             yield Static(header)
             for uid in self.spike.uids[:8]:
-                mention = store.mention(uid) or {}
-                line = Text(f"  {mention.get('author', '')}: ", "dim")
-                line.append(" ".join(mention.get("text", "").split())[:200])
+                mention = store.mention(uid)
+                if mention is None:
+                    line = Text("  : ", "dim")
+                else:
+                    line = Text(f"  {mention['author']}: ", "dim")
+                    line.append(" ".join(mention["text"].split())[:200])
                 yield Static(line)
         with Horizontal(id="reply-main"):
             with Vertical(id="reply-editor"):

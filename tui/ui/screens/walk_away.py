@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.core.model import Mention
 from tui.ui.widgets.footer import FittingFooter
 
 REASONS = [
@@ -43,7 +44,7 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
         Binding("k", "move(-1)", "Up", show=False, id="walk.up"),
     ]
 
-    def __init__(self, mention: dict[str, Any], signs: list[str], days: int = 7) -> None:
+    def __init__(self, mention: Mention, signs: list[str], days: int = 7) -> None:
         super().__init__(classes="dialog-screen")
         self.mention = mention
         self.signs = signs

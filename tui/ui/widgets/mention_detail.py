@@ -12,13 +12,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.core.model import maybe_time
+from tui.core.model import Mention, maybe_time
 from tui.core.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
 from tui.core.sanitize import clean, one_line
 from tui.core.triage import describe_verdict
 
 
-def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = True,
+def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
                      why: list[str] | None = None) -> Text:
     """Header and text of one mention, built from plain Text: mention text is never markup. `why`
     (lines of `why_lines()`) goes under the verdict it explains."""
@@ -34,7 +34,7 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     verdict = (f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
                f"({mention.get('sentiment', 0):+.2f})")
     if (mention.get("lang") or "en") != "en":  # not read by triage: say so instead of a guess
-        verdict = describe_verdict(mention)
+        verdict = describe_verdict({**mention})  # it reads any dict of a mention's fields
     text.append(f"{verdict}  priority {mention.get('priority', 0)}  "
                 f"state {mention.get('state', 'open')}", "italic")
     if mention.get("tags"):
@@ -59,7 +59,7 @@ def describe_mention(mention: dict[str, Any], now: datetime, *, full: bool = Tru
     return text
 
 
-def state_lines(mention: dict[str, Any], now: datetime) -> list[str]:
+def state_lines(mention: Mention, now: datetime) -> list[str]:
     """What the state hides: when a snooze or a watch ends, where an escalation went and what it
     carried, so the agent need not open the thread to learn it."""
     lines: list[str] = []
@@ -126,8 +126,8 @@ class MentionDetail(VerticalScroll, can_focus=True):
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
 
-    def show(self, mention: dict[str, Any] | None, thread: list[dict[str, Any]],
-             history: list[dict[str, Any]], events: list[str], now: datetime,
+    def show(self, mention: Mention | None, thread: list[Mention],
+             history: list[Mention], events: list[str], now: datetime,
              author: dict[str, Any] | None = None, history_total: int | None = None,
              why: list[str] | None = None) -> None:
         """`history` is the author's newest mentions; `history_total` how many they have in all;

@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from tui.core.followup import follow_up_state
 from tui.core.inbox import Clock
-from tui.core.model import parse_time
+from tui.core.model import Mention, parse_time
 from tui.core.rows import (
     CLOCK_SYMBOL,
     KIND_SYMBOL,
@@ -38,9 +38,9 @@ from tui.core.rows import (
 )
 from tui.core.sanitize import one_line
 
-Lookup = Callable[[str], dict[str, Any] | None]
+Lookup = Callable[[str], Mention | None]
 Position = Callable[[str], int | None]
-ClockOf = Callable[[dict[str, Any]], Clock | None]
+ClockOf = Callable[[Mention], Clock | None]
 
 
 HEADER = f"{'':2}{'':2}{'left':>6} {'age':>3} {'from':<5}{'author':<18} mention"
@@ -285,7 +285,7 @@ class MentionList(ScrollView, can_focus=True):
             row.append(f" {CLOCK_SYMBOL[mark]}{clock_text(clock.left):>4}", style)
         elif (follow := follow_up_state(mention, now)) is not None:
             # A promised follow-up: ↻ while pending, ◔ when due soon, ⚠ once overdue.
-            left = (parse_time(mention["follow_up_at"]) - now).total_seconds()
+            left = (parse_time(str(mention.get("follow_up_at"))) - now).total_seconds()
             symbol = {"pending": "↻", "due-soon": "◔", "overdue": "⚠"}[follow]
             style = self._style({"pending": "dim", "due-soon": "due-soon", "overdue": "breached"}[follow])
             row.append(f" {symbol}{clock_text(left):>4}", style)
