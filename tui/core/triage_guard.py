@@ -16,7 +16,7 @@ the pattern cache file, so a warm start does not repeat it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
@@ -26,7 +26,7 @@ _N = "\x02"  # one or more characters, none of them a word character (\s+)
 _G = "\x03"  # any characters, maybe none (what the derivation does not follow)
 _SENTINELS = _B + _N + _G
 _LIMIT = 64  # literals a sequence may expand to before it is split
-_SUBSETS = 2000  # regexes of picked alternatives kept per rule list
+_MANY = 8  # more alternatives picked than this: the whole alternation runs
 _BUDGET = 4000  # alternatives a pattern's derivation may visit before it settles for less
 _WORD = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
@@ -50,22 +50,22 @@ class Guarded:
     """A compiled rule list (one alternation) that runs only the alternatives a text can match.
 
     Each alternative has its guard words; the text's words pick the alternatives whose guard they
-    meet, and the regex of just those (in their order, joined as the whole list is) runs: an
-    alternative none of whose words the text holds cannot match anywhere in it, so the matches are
-    the whole alternation's. Most texts pick none; the few regexes picked are compiled on first use.
-    `search` and `finditer` are `re.Pattern`'s.
+    meet. An alternative none of whose words the text holds cannot match anywhere in it, so running
+    just the picked ones, each on its own (compiled on first use), and taking at each step the
+    leftmost match, the earliest alternative on a tie, finds the very matches the whole alternation
+    finds. Most texts pick none; many picked run the whole alternation instead. `search` and
+    `finditer` are `re.Pattern`'s (only a match's text and span are meant to be read).
     """
 
-    __slots__ = ("_alternatives", "_always", "_index", "_join", "_keys", "_subs", "_subsets", "regex")
+    __slots__ = ("_alternatives", "_always", "_compiled", "_index", "_keys", "_subs", "regex")
 
     def __init__(self, regex: re.Pattern[str], alternatives: Sequence[str] = (),
-                 guards: Sequence[Guard | None] = (),
-                 join: Callable[[list[str]], str] | None = None) -> None:
-        """`alternatives` joined by `join` make `regex`; `guards` are theirs (see `derive`). Without
-        them (or with a guard missing for every alternative) the whole regex always runs."""
+                 guards: Sequence[Guard | None] = ()) -> None:
+        """`alternatives` (in order) make up `regex`; `guards` are theirs (see `derive`). Without them
+        the whole regex always runs."""
         self.regex = regex
         self._alternatives = tuple(alternatives)
-        self._join = join
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(self._alternatives)
         index: dict[str, int] = {}
         subs: dict[str, int] = {}
         always = 0
@@ -77,22 +77,20 @@ class Guarded:
                 index[key] = index.get(key, 0) | 1 << bit
             for sub in guard[1]:
                 subs[sub] = subs.get(sub, 0) | 1 << bit
-        usable = join is not None and guards and len(guards) == len(alternatives)
-        self._always = always if usable else -1
+        self._always = always if guards and len(guards) == len(alternatives) else -1
         self._index = index
         self._keys = frozenset(index)
         self._subs = tuple(subs.items())
-        self._subsets: dict[int, re.Pattern[str]] = {(1 << len(self._alternatives)) - 1: regex}
 
     @property
     def pattern(self) -> str:
         return self.regex.pattern
 
-    def _pick(self, text: str) -> re.Pattern[str] | None:
-        """The regex of the alternatives `text` may match (None: none may)."""
+    def _pick(self, text: str) -> list[re.Pattern[str]]:
+        """The alternatives `text` may match, in order; [the whole regex] when picking does not pay."""
         mask = self._always
         if mask < 0:
-            return self.regex
+            return [self.regex]
         found = self._keys.intersection(text_keys(text))
         if found:
             index = self._index
@@ -102,29 +100,43 @@ class Guarded:
             if sub in text:
                 mask |= bits
         if not mask:
-            return None
-        regex = self._subsets.get(mask)
-        return regex if regex is not None else self._compile(mask)
+            return []
+        if mask.bit_count() > _MANY:
+            return [self.regex]
+        picked = []
+        compiled = self._compiled
+        while mask:
+            bit = (mask & -mask).bit_length() - 1
+            mask &= mask - 1
+            regex = compiled[bit]
+            if regex is None:
+                try:
+                    regex = compiled[bit] = re.compile(self._alternatives[bit])
+                except re.error:  # a construct the splitter misread: the whole list is always right
+                    return [self.regex]
+            picked.append(regex)
+        return picked
 
-    def _compile(self, mask: int) -> re.Pattern[str]:
-        assert self._join is not None
-        picked = [alt for bit, alt in enumerate(self._alternatives) if mask >> bit & 1]
-        try:
-            regex = re.compile(self._join(picked))
-        except re.error:  # a construct the splitter misread: the whole list is always right
-            regex = self.regex
-        if len(self._subsets) > _SUBSETS:
-            self._subsets = {(1 << len(self._alternatives)) - 1: self.regex}
-        self._subsets[mask] = regex
-        return regex
-
-    def search(self, text: str) -> re.Match[str] | None:
-        regex = self._pick(text)
-        return regex.search(text) if regex is not None else None
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        found: re.Match[str] | None = None
+        for regex in self._pick(text):
+            match = regex.search(text, pos)
+            if match is not None and (found is None or match.start() < found.start()):
+                found = match
+        return found
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        regex = self._pick(text)
-        return regex.finditer(text) if regex is not None else iter(())
+        picked = self._pick(text)
+        if len(picked) <= 1:
+            return picked[0].finditer(text) if picked else iter(())
+        found: list[re.Match[str]] = []
+        pos = 0
+        while (match := self.search(text, pos)) is not None:
+            if match.end() == match.start():  # empty matches: leave re's rules for them to re
+                return self.regex.finditer(text)
+            found.append(match)
+            pos = match.end()
+        return iter(found)
 
 
 @lru_cache(maxsize=64)

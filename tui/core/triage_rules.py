@@ -190,7 +190,7 @@ class _Reader:
             return Guarded(pattern)  # compiled from the plain join: no alternatives to pick from
         guards = self.regexes.memo("guards", repr(alternatives), 0,
                                    lambda: [derive(a) for a in alternatives])
-        return Guarded(pattern, alternatives, guards, _join)
+        return Guarded(pattern, alternatives, guards)
 
 
 def _has_upper(text: str) -> bool:
