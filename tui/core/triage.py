@@ -51,11 +51,10 @@ from tui.core.triage_text import (
     _SENTENCE_BREAK,
     _SENTENCE_END,
     _found,
-    _normalize,
     _Reading,
+    _Scan,
     _Score,
     _Text,
-    _unnormalize,
 )
 from tui.core.triage_vader import analyzer
 from tui.core.triage_verdict import (
@@ -90,7 +89,6 @@ __all__ = [
     "merge",
     "queue_for",
 ]
-
 
 
 # --- the engine --------------------------------------------------------------------------------
@@ -162,25 +160,26 @@ class Triager(RuleSet):
         A matched phrase is cut out (a neutral token keeps the word positions) and its valence is
         added to VADER's raw sum for the rest, so VADER cannot negate a phrase that already says
         what it means ("hasn't shipped and it's been 10 days" is not "not been 10 days").
-        `fixed` is valence already cut out by the caller (sarcasm).
+        `fixed` is valence already cut out by the caller (sarcasm, which scores one scan twice).
         """
+        return self._scan(text).score(fixed)
+
+    def _scan(self, text: _Text) -> _Scan:
         problem = False
         topics: list[str] = []
         groups: list[str] = []
-        total = fixed
+        valences: list[float] = []
         for group in self._phrases:
             text, hits = text.replace(group.pattern, _NEUTRAL_TOKEN)
             if hits:
-                total += hits * group.valence
+                valences.append(hits * group.valence)
                 problem = problem or group.problem
                 groups.append(group.name)
                 if group.topic and group.topic not in topics:
                     topics.append(group.topic)
         scores = self._vader(_SENTENCE_END.sub(_SENTENCE_BREAK, text.cased))
-        compound = float(scores["compound"])
-        if total:
-            compound = _normalize(_unnormalize(compound) + total)
-        return _Score(compound, problem, topics, tuple(groups), scores["pos"], scores["neg"])
+        return _Scan(tuple(valences), float(scores["compound"]), problem, topics, tuple(groups),
+                     scores["pos"], scores["neg"])
 
     def _analyse(self, text: str) -> _Reading:
         """Score the text and note what the kind rules need to know about it."""
@@ -204,11 +203,12 @@ class Triager(RuleSet):
             # the markers were ironic and count against it.
             assert self._markers is not None
             rest, marks = work.replace(self._markers, _NEUTRAL_TOKEN)
-            rest_score = self._score(rest, irony)
+            scan = self._scan(rest)
+            rest_score = scan.score(irony)
             repeat = _found(self._repeat, work.low)
             if (rest_score.compound <= self._neg or rest_score.problem or irony
                     or (repeat and rest_score.compound < self._pos)):
-                score = self._score(rest, irony + marks * self._sarcasm)
+                score = scan.score(irony + marks * self._sarcasm)
                 sarcastic = True
         if score is None:
             score = self._score(work, irony)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from tui.core.triage_guard import Guarded, derive
 from tui.rules import data_file
 from tui.rules.datafile import UserFileError
 from tui.rules.regexcache import RegexCache
@@ -177,8 +178,19 @@ class _Reader:
         except re.error:  # a construct the splitter misread: the plain join is always valid
             return self.regexes.compile("|".join(f"(?:{p})" for p in items), _FLAGS)
 
-    def regex_list(self, key: str) -> re.Pattern[str] | None:
-        return self.regex(key, self.strings(key))
+    def regex_list(self, key: str) -> Guarded | None:
+        """A list of patterns as one alternation that runs only the alternatives a text can match
+        (see `tui.core.triage_guard`; the guards are derived once and kept in the cache file)."""
+        items = self.strings(key)
+        pattern = self.regex(key, items)
+        if pattern is None:
+            return None
+        alternatives = [a for p in items for a in _alternatives(p)]
+        if pattern.pattern != self.regexes.memo("join", repr(items), 0, lambda: _join(items)):
+            return Guarded(pattern)  # compiled from the plain join: no alternatives to pick from
+        guards = self.regexes.memo("guards", repr(alternatives), 0,
+                                   lambda: [derive(a) for a in alternatives])
+        return Guarded(pattern, alternatives, guards)
 
 
 def _has_upper(text: str) -> bool:
@@ -243,7 +255,7 @@ def _join(patterns: list[str]) -> str:
 @dataclass(frozen=True, slots=True)
 class _PhraseGroup:
     name: str
-    pattern: re.Pattern[str]
+    pattern: Guarded
     valence: float
     problem: bool
     topic: str | None

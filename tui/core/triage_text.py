@@ -8,6 +8,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from tui.core.triage_guard import Guarded
+
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
 _LEADING_HANDLES = re.compile(r"^(?:\s*[@#]\w+[:,]?)+\s*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -34,7 +36,7 @@ def _unnormalize(compound: float) -> float:
     return c * math.sqrt(_VADER_ALPHA / (1 - c * c))
 
 
-def _found(pattern: re.Pattern[str] | None, low: str) -> bool:
+def _found(pattern: re.Pattern[str] | Guarded | None, low: str) -> bool:
     return pattern is not None and pattern.search(low) is not None
 
 
@@ -51,7 +53,7 @@ class _Text:
         # Lowercasing a few characters changes the length; then spans would not line up.
         return cls(text if len(low) == len(text) else low, low)
 
-    def replace(self, pattern: re.Pattern[str], token: str) -> tuple[_Text, int]:
+    def replace(self, pattern: Guarded, token: str) -> tuple[_Text, int]:
         """Replace every match (found in the lowercase text) by ` token ` in both versions."""
         cased: list[str] = []
         low: list[str] = []
@@ -97,3 +99,27 @@ class _Score:
     phrases: tuple[str, ...]
     pos: float
     neg: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """The phrase rules' valences (in rule order) and VADER's reading of what they left."""
+
+    valences: tuple[float, ...]
+    vader: float  # VADER's compound score of the text with the phrases cut out
+    problem: bool
+    topics: list[str]
+    phrases: tuple[str, ...]
+    pos: float
+    neg: float
+
+    def score(self, fixed: float = 0.0) -> _Score:
+        """The compound score with `fixed` (valence the caller cut out) and the phrases' valences
+        added to VADER's raw sum, in the order the rules matched (the same float sums every time)."""
+        total = fixed
+        for valence in self.valences:
+            total += valence
+        compound = self.vader
+        if total:
+            compound = _normalize(_unnormalize(compound) + total)
+        return _Score(compound, self.problem, self.topics, self.phrases, self.pos, self.neg)

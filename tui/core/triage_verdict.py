@@ -4,10 +4,10 @@ CLI and the store show them.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
+from tui.core.triage_guard import Guarded
 from tui.core.triage_model import TextFeatures, TriageModel, Weighed
 from tui.core.triage_text import _found, _Reading
 
@@ -109,7 +109,7 @@ def _signal_name(signal: str) -> str:
     return named.get(name, signal)
 
 
-def reconcile(r: _Reading, label: str, kind: str, not_praise: re.Pattern[str] | None,
+def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
               why: list[Reason] | None) -> tuple[str, str]:
     """Hard rules over the model: harm is never praise, irony is not thanks, and label and kind
     agree with each other."""

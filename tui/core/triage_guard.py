@@ -1,0 +1,339 @@
+"""Word guards for the triage rule patterns: a pattern's regex runs only on text holding a word it needs.
+
+Python's regex engine tries every alternative of an alternation at every word start, so a list of
+fifty phrase patterns costs about fifty tests per word, even on the (usual) mention that matches
+none of them: the rule patterns were most of triage's time. Each pattern's parse tree tells which
+words any match must contain ("won't load" needs the word "load" or one of the other verbs listed);
+the text's set of words, built once, answers that in one C-level set test, and the regex runs only
+when it passes. The words come from the patterns themselves, so the rules stay the one source and
+an edited rule is guarded afresh; a pattern that could match without any known word runs unguarded.
+
+The derivation reads the private `re._parser` tree (as `tui.rules.regexcache` and
+`tui.core.hints_match` do): any surprise gives no guard, never a wrong one. Its result is kept in
+the pattern cache file, so a warm start does not repeat it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from functools import cache, lru_cache
+from typing import Any
+
+# Sentinels inside a derived literal (never in a pattern: patterns are text the user typed).
+_B = "\x01"  # a word boundary holds here (\b, ^, $)
+_N = "\x02"  # one or more characters, none of them a word character (\s+)
+_G = "\x03"  # any characters, maybe none (what the derivation does not follow)
+_SENTINELS = _B + _N + _G
+_LIMIT = 64  # literals a sequence may expand to before it is split
+_MANY = 8  # more alternatives picked than this: the whole alternation runs
+_BUDGET = 4000  # alternatives a pattern's derivation may visit before it settles for less
+_WORD = re.compile(r"\w")
+_TOKEN = re.compile(r"\w+")
+_GAPS = re.compile(f"[{_N}{_G}]")
+_PREFIXES = (3, 5)  # a word is also found by its first 3 and first 5 characters
+# Words in most English sentences: a guard needing one of them passes on nearly every text, so the
+# derivation prefers another word of the same pattern (a speed hint only: any choice is correct).
+_COMMON = frozenset("""
+a about after all also am an and any are as at back be been but by can could did do does don
+for from get go going got had has have he her here him his how i if in into is it its just know
+like me more my n no not now of off on one or our out over re s she so some still t than that
+the their them then there they this time to too up us very was way we were what when where which
+who why will with would you your ll ve d m
+""".split())
+
+Key = tuple[str, str]  # ("w", word) | ("p", first characters of a word) | ("s", substring)
+Guard = tuple[tuple[str, ...], tuple[str, ...]]  # (text keys, substrings): marshal-able
+
+
+class Guarded:
+    """A compiled rule list (one alternation) that runs only the alternatives a text can match.
+
+    Each alternative has its guard words; the text's words pick the alternatives whose guard they
+    meet. An alternative none of whose words the text holds cannot match anywhere in it, so running
+    just the picked ones, each on its own (compiled on first use), and taking at each step the
+    leftmost match, the earliest alternative on a tie, finds the very matches the whole alternation
+    finds. Most texts pick none; many picked run the whole alternation instead. `search` and
+    `finditer` are `re.Pattern`'s (only a match's text and span are meant to be read).
+    """
+
+    __slots__ = ("_alternatives", "_always", "_compiled", "_index", "_keys", "_subs", "regex")
+
+    def __init__(self, regex: re.Pattern[str], alternatives: Sequence[str] = (),
+                 guards: Sequence[Guard | None] = ()) -> None:
+        """`alternatives` (in order) make up `regex`; `guards` are theirs (see `derive`). Without them
+        the whole regex always runs."""
+        self.regex = regex
+        self._alternatives = tuple(alternatives)
+        self._compiled: list[re.Pattern[str] | None] = [None] * len(self._alternatives)
+        index: dict[str, int] = {}
+        subs: dict[str, int] = {}
+        always = 0
+        for bit, guard in enumerate(guards):
+            if guard is None:
+                always |= 1 << bit
+                continue
+            for key in guard[0]:
+                index[key] = index.get(key, 0) | 1 << bit
+            for sub in guard[1]:
+                subs[sub] = subs.get(sub, 0) | 1 << bit
+        self._always = always if guards and len(guards) == len(alternatives) else -1
+        self._index = index
+        self._keys = frozenset(index)
+        self._subs = tuple(subs.items())
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def _pick(self, text: str) -> list[re.Pattern[str]]:
+        """The alternatives `text` may match, in order; [the whole regex] when picking does not pay."""
+        mask = self._always
+        if mask < 0:
+            return [self.regex]
+        found = self._keys.intersection(text_keys(text))
+        if found:
+            index = self._index
+            for key in found:
+                mask |= index[key]
+        for sub, bits in self._subs:
+            if sub in text:
+                mask |= bits
+        if not mask:
+            return []
+        if mask.bit_count() > _MANY:
+            return [self.regex]
+        picked = []
+        compiled = self._compiled
+        while mask:
+            bit = (mask & -mask).bit_length() - 1
+            mask &= mask - 1
+            regex = compiled[bit]
+            if regex is None:
+                try:
+                    regex = compiled[bit] = re.compile(self._alternatives[bit])
+                except re.error:  # a construct the splitter misread: the whole list is always right
+                    return [self.regex]
+            picked.append(regex)
+        return picked
+
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        found: re.Match[str] | None = None
+        for regex in self._pick(text):
+            match = regex.search(text, pos)
+            if match is not None and (found is None or match.start() < found.start()):
+                found = match
+        return found
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        picked = self._pick(text)
+        if len(picked) <= 1:
+            return picked[0].finditer(text) if picked else iter(())
+        found: list[re.Match[str]] = []
+        pos = 0
+        while (match := self.search(text, pos)) is not None:
+            if match.end() == match.start():  # empty matches: leave re's rules for them to re
+                return self.regex.finditer(text)
+            found.append(match)
+            pos = match.end()
+        return iter(found)
+
+
+@lru_cache(maxsize=64)
+def text_keys(text: str) -> frozenset[str]:
+    """The text's words and their first characters, as guards look them up (cached: a mention's
+    few texts are each tested by many patterns)."""
+    words = set(_TOKEN.findall(text))
+    prefixes = [word[:n] + "\0" for word in words for n in _PREFIXES if len(word) >= n]
+    return frozenset(words.union(prefixes))
+
+
+@cache
+def derive(pattern: str) -> Guard | None:
+    """The guard of `pattern` (compiled without flags), or None when it has none."""
+    try:
+        from re import _constants as c  # type: ignore[attr-defined]  # private, guarded
+        from re import _parser as parser  # type: ignore[attr-defined]
+
+        tree = parser.parse(pattern, 0)
+        if tree.state.flags & ~(re.UNICODE | re.DEBUG):
+            return None
+        found = _Deriver(c).need(list(tree), frozenset({_G}))
+    except Exception:
+        return None
+    if found is None:
+        return None
+    keys = sorted(key + "\0" if kind == "p" else key for kind, key in found[1] if kind != "s")
+    subs = sorted(key for kind, key in found[1] if kind == "s")
+    return tuple(keys), tuple(subs)
+
+
+def _tidy(literal: str) -> str:
+    while _G + _G in literal or _N + _N in literal:
+        literal = literal.replace(_G + _G, _G).replace(_N + _N, _N)
+    return literal
+
+
+def _is_word(ch: str) -> bool:
+    return ch not in _SENTINELS and _WORD.match(ch) is not None
+
+
+def _bounds(ch: str) -> bool:
+    """Whether `ch`, next to a word character in a literal, ends that word there."""
+    return ch in (_B, _N) or (ch != _G and not _is_word(ch))
+
+
+def best_key(literal: str) -> tuple[float, Key] | None:
+    """The most telling key of one literal, with its score (higher: rarer in text)."""
+    best: tuple[float, Key] | None = None
+    i, n = 0, len(literal)
+    while i < n:
+        if not _is_word(literal[i]):
+            i += 1
+            continue
+        j = i
+        while j < n and _is_word(literal[j]):
+            j += 1
+        word = literal[i:j]
+        candidate: tuple[float, Key] | None = None
+        if i > 0 and _bounds(literal[i - 1]):
+            if j < n and _bounds(literal[j]):
+                candidate = (1 + len(word) / 10 if word in _COMMON else 10 + len(word), ("w", word))
+            elif len(word) >= _PREFIXES[0]:
+                size = _PREFIXES[1] if len(word) >= _PREFIXES[1] else _PREFIXES[0]
+                candidate = (3 + size, ("p", word[:size]))
+        if candidate is not None and (best is None or candidate[0] > best[0]):
+            best = candidate
+        i = j
+    if best is None:  # no word to look up: a substring test (slower, so the last resort)
+        parts = [part for part in _GAPS.split(literal.replace(_B, "")) if part]
+        if parts:
+            part = max(parts, key=len)
+            best = (min(1.0, len(part) / 10), ("s", part))
+    return best
+
+
+def _choose(literals: set[str]) -> tuple[float, set[Key]] | None:
+    """Keys for a set of literals, one of which every match holds, and how telling the weakest is."""
+    keys: set[Key] = set()
+    worst = float("inf")
+    for literal in literals:
+        found = best_key(literal)
+        if found is None:
+            return None
+        worst = min(worst, found[0])
+        keys.add(found[1])
+    return worst, keys
+
+
+class _Deriver:
+    """Walks one parse tree (`c` is `re._constants`)."""
+
+    def __init__(self, c: Any) -> None:
+        self.c = c
+        self.budget = _BUDGET
+
+    def need(self, items: list[Any], left: frozenset[str]) -> tuple[float, set[Key]] | None:
+        """Keys one of which every match of the sequence `items` holds; `left` is what may precede it.
+
+        Items expand to their literals while the product stays small; a big alternation is split
+        into its alternatives, each followed by the rest of the sequence, so each keeps its context.
+        """
+        runs: list[set[str]] = []
+        current = set(left)
+        for index, (op, av) in enumerate(items):
+            literals = self.exact(op, av)
+            if literals is not None and len(current) * len(literals) <= _LIMIT:
+                current = {_tidy(a + b) for a in current for b in literals}
+                continue
+            branches = self.branches(op, av)
+            if branches is not None and self.budget >= len(branches):
+                self.budget -= len(branches)
+                context = frozenset(lit[-1] for lit in current)
+                rest = items[index + 1:]
+                found = [self.need(branch + rest, context) for branch in branches]
+                if all(f is not None for f in found):
+                    split = (min(f[0] for f in found if f is not None),
+                             set().union(*(f[1] for f in found if f is not None)))
+                    runs.append({a + _G for a in current})
+                    return max([c for c in map(_choose, runs) if c is not None] + [split],
+                               key=lambda c: c[0])
+            runs.append({a + _G for a in current})
+            current = {_G + b for b in literals} if literals is not None and len(literals) <= _LIMIT else {_G}
+        runs.append(current)
+        chosen = [c for c in map(_choose, runs) if c is not None]
+        return max(chosen, key=lambda c: c[0]) if chosen else None
+
+    def branches(self, op: Any, av: Any) -> list[list[Any]] | None:
+        """The alternatives of an alternation (seen through plain groups), or None."""
+        c = self.c
+        while op is c.SUBPATTERN and not av[1] and not av[2] and len(av[3]) == 1:
+            op, av = av[3][0]
+        if op is c.BRANCH:
+            return [list(branch) for branch in av[1]]
+        return None
+
+    def sequence(self, items: Any) -> set[str] | None:
+        current = {""}
+        for op, av in items:
+            literals = self.exact(op, av)
+            if literals is None or len(current) * len(literals) > _LIMIT:
+                return None
+            current = {_tidy(a + b) for a in current for b in literals}
+        return current
+
+    def exact(self, op: Any, av: Any) -> set[str] | None:
+        """Every match of this item is described by one of these literals (None: too many)."""
+        c = self.c
+        if op is c.LITERAL:
+            return {chr(av)}
+        if op is c.IN:
+            return self.charset(av)
+        if op is c.AT:
+            ends = (c.AT_BOUNDARY, c.AT_BEGINNING, c.AT_BEGINNING_STRING, c.AT_END, c.AT_END_STRING)
+            return {_B if av in ends else ""}
+        if op in (c.ASSERT, c.ASSERT_NOT):
+            return {""}
+        if op is c.SUBPATTERN:
+            _group, add, delete, sub = av
+            return self.sequence(sub) if not add and not delete else {_G}
+        if op is c.ATOMIC_GROUP:
+            return self.sequence(av)
+        if op is c.BRANCH:
+            out: set[str] = set()
+            for branch in av[1]:
+                found = self.sequence(branch)
+                if found is None or len(out | found) > _LIMIT:
+                    return None
+                out |= found
+            return out
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, high, sub = av
+            found = self.sequence(sub)
+            if found is None:
+                return {_G}
+            if low == high == 1:
+                return found
+            if found <= {_N, ""}:
+                return {_N} if low else {_N, ""}
+            if low == 0:
+                return found | {""} if high == 1 else {_G}
+            return {_tidy(f + _G) for f in found}
+        return {_G}
+
+    def charset(self, av: Any) -> set[str]:
+        c = self.c
+        chars: set[str] = set()
+        spaces = False
+        for op, arg in av:
+            if op is c.LITERAL:
+                chars.add(chr(arg))
+            elif op is c.RANGE and arg[1] - arg[0] < 16:
+                chars.update(chr(i) for i in range(arg[0], arg[1] + 1))
+            elif op is c.CATEGORY and arg in (c.CATEGORY_SPACE, c.CATEGORY_NOT_WORD):
+                spaces = True
+            else:
+                return {_G}
+        if spaces:
+            return {_N} if not any(_is_word(ch) for ch in chars) else {_G}
+        return chars
