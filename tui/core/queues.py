@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from tui.core.model import Mention, MentionFields
 
@@ -62,5 +62,4 @@ def triage_fields(result: TriageResult) -> MentionFields:
     put it (`triage_queue`); the shown `queue` follows from the whole mention (`queue_of`)."""
     fields = result.as_dict()
     fields["triage_queue"] = fields.pop("queue")
-    # A cast: `as_dict` (tui/core/triage_verdict.py) returns these stored fields, typed as a dict.
-    return cast(MentionFields, fields)
+    return fields

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.core.triage_model import TextFeatures, TriageModel, softmax, text_features
+from tui.core.triage_model import TextFeatures, TriageModel, text_features
 from tui.core.triage_modelcache import packaged_model
 from tui.core.triage_rules import (
     KINDS,
@@ -64,6 +64,7 @@ from tui.core.triage_verdict import (
     describe_verdict,
     model_reasons,
     reconcile,
+    weigh,
 )
 from tui.rules.datafile import located
 from tui.rules.regexcache import RegexCache
@@ -360,31 +361,7 @@ class Triager(RuleSet):
         else:
             feats = text_features(text)
             signals = self._rule_signals(reading, rule_kind)
-            logits = model.label.scores(feats, signals)
-            probs = softmax(logits)
-            if self._negative_bias:
-                logits[model.label.classes.index("negative")] += self._negative_bias
-            label = model.label.classes[logits.index(max(logits))]
-            score = probs[model.label.classes.index("positive")] - probs[
-                model.label.classes.index("negative")]
-            kind_probs = softmax(model.kind.scores(feats, signals))
-            kind = model.kind.classes[kind_probs.index(max(kind_probs))]
-            # The model overrules the rules only when it is sure: on text unlike its training
-            # rows (news, a regular's chatter) its guesses lean to its commonest class.
-            if label != reading.label and probs[model.label.classes.index(label)] < self._label_confidence:
-                label, score = reading.label, reading.compound
-            if kind != rule_kind and kind_probs[model.kind.classes.index(kind)] < self._kind_confidence:
-                kind = rule_kind
-            if rule_kind == "crisis":
-                kind = "crisis"
-            elif rule_kind == "other" and reading.news:
-                # News, jobs and events cues say what they mean: the rules' reading stands.
-                label, kind, score = reading.label, "other", reading.compound
-            elif kind == "complaint" and label == "positive":
-                # The two models disagree: take the likelier of the pairs that agree.
-                label, kind = max(_POSITIVE_OR_COMPLAINT, key=lambda pair: (
-                    probs[model.label.classes.index(pair[0])]
-                    * kind_probs[model.kind.classes.index(pair[1])]))
+            label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence)
             if explain:
                 why += model_reasons(model, feats, signals, label, kind)
         label, kind = reconcile(reading, label, kind, self._not_praise, why if explain else None)
@@ -408,8 +385,5 @@ class Triager(RuleSet):
 
 
 # Label/kind pairs that agree, for when the label model says positive and the kind model complaint.
-_POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
-
-
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)

@@ -12,7 +12,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
 from tui.core.triage_text import _HANDLE, _QUOTES, _URL, _WORD, _Reading
-from tui.core.triage_verdict import Reason
+from tui.core.triage_verdict import Confidence, Reason
 
 
 class RuleSet:
@@ -36,9 +36,11 @@ class RuleSet:
         self._use_model = cfg.get("model.enabled")
         if not isinstance(self._use_model, bool):
             raise cfg.fail("model.enabled", "must be true or false")
-        self._negative_bias = cfg.number("model.negative_bias", -5, 5)
-        self._label_confidence = cfg.number("model.label_confidence", 0, 1)
-        self._kind_confidence = cfg.number("model.kind_confidence", 0, 1)
+        self._confidence = Confidence(
+            negative_bias=cfg.number("model.negative_bias", -5, 5),
+            label=cfg.number("model.label_confidence", 0, 1),
+            kind=cfg.number("model.kind_confidence", 0, 1),
+        )
         use_language = cfg.get("language.enabled")
         if not isinstance(use_language, bool):
             raise cfg.fail("language.enabled", "must be true or false")

@@ -5,11 +5,11 @@ CLI and the store show them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from tui.core.triage_guard import Guarded
-from tui.core.triage_model import TextFeatures, TriageModel, Weighed
+from tui.core.triage_model import TextFeatures, TriageModel, Weighed, softmax
 from tui.core.triage_text import _found, _Reading
+from tui.storage.records import MentionFields
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class TriageResult:
         """The verdict in a few words, as the detail pane and the CLI show it."""
         return describe_verdict(self.as_dict())
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> MentionFields:
         """The fields as stored on a mention (topics as a list, so it round-trips through JSON)."""
         return {
             "label": self.label,
@@ -63,7 +63,7 @@ class TriageResult:
         }
 
 
-def describe_verdict(mention: dict[str, Any]) -> str:
+def describe_verdict(mention: MentionFields) -> str:
     """"negative complaint (-0.62)" or "untriaged (language: ja)", from a stored mention's fields."""
     lang = mention.get("lang") or "en"
     if lang != "en":
@@ -107,6 +107,51 @@ def _signal_name(signal: str) -> str:
              "personal": "first person or addressed", "news": "news/jobs/events cue",
              "sarcasm": "sarcasm"}
     return named.get(name, signal)
+
+
+@dataclass(frozen=True, slots=True)
+class Confidence:
+    """How sure the model must be to overrule the rules (`[model]` in triage.toml)."""
+
+    negative_bias: float  # added to the negative logit when choosing the label
+    label: float  # the model's label stands over the rules' only with this probability
+    kind: float  # the same for the kind
+
+
+_POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
+
+
+def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
+          rule_kind: str, sure: Confidence) -> tuple[str, str, float]:
+    """The model's label, kind and signed score, with the rules standing where it is unsure.
+
+    The score is P(positive) - P(negative) (the rules' compound where the rules' label stands).
+    """
+    labels, kinds = model.label.classes, model.kind.classes
+    logits = model.label.scores(feats, signals)
+    probs = softmax(logits)
+    if sure.negative_bias:
+        logits[labels.index("negative")] += sure.negative_bias
+    label = labels[logits.index(max(logits))]
+    score = probs[labels.index("positive")] - probs[labels.index("negative")]
+    kind_probs = softmax(model.kind.scores(feats, signals))
+    kind = kinds[kind_probs.index(max(kind_probs))]
+    # The model overrules the rules only when it is sure: on text unlike its training rows (news,
+    # a regular's chatter) its guesses lean to its commonest class.
+    if label != r.label and probs[labels.index(label)] < sure.label:
+        label, score = r.label, r.compound
+    if kind != rule_kind and kind_probs[kinds.index(kind)] < sure.kind:
+        kind = rule_kind
+    if rule_kind == "crisis":
+        kind = "crisis"
+    elif rule_kind == "other" and r.news:
+        # News, jobs and events cues say what they mean: the rules' reading stands.
+        label, kind, score = r.label, "other", r.compound
+    elif kind == "complaint" and label == "positive":
+        # The two models disagree: take the likelier of the pairs that agree.
+        label, kind = max(_POSITIVE_OR_COMPLAINT, key=lambda pair: (
+            probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
+    return label, kind, score
 
 
 def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,

@@ -34,7 +34,7 @@ def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
     verdict = (f"{KIND_SYMBOL.get(kind, '·')} {kind}  {LABEL_SYMBOL.get(label, '·')} {label} "
                f"({mention.get('sentiment', 0):+.2f})")
     if (mention.get("lang") or "en") != "en":  # not read by triage: say so instead of a guess
-        verdict = describe_verdict({**mention})  # it reads any dict of a mention's fields
+        verdict = describe_verdict(mention)
     text.append(f"{verdict}  priority {mention.get('priority', 0)}  "
                 f"state {mention.get('state', 'open')}", "italic")
     if mention.get("tags"):
