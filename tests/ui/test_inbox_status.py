@@ -72,3 +72,19 @@ async def test_the_header_names_the_columns_above_them(tmp_path: Path) -> None:
         author = mention["author"][:10]
         assert row.index(author) == HEADER.index("author"), "the author column sits under its name"
         assert row.index(mention["text"][:10]) >= HEADER.index("mention")
+
+
+async def test_a_store_opened_without_sources_says_where_mentions_come_from(tmp_path: Path) -> None:
+    """`collect --source` filled the store and no config names a source: the line says so, not the
+    demo's hint (nothing would otherwise tell the agent why nothing new arrives)."""
+    from tui.rules.config import Config
+    from tui.ui.app import make_app
+
+    app = make_app(Config(), tmp_path / "store.json", sources=[])
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        assert "no sources configured" in status(app)
+        assert not app.screen.query("#demo-hint")
+    async with make_app(Config(), tmp_path / "store.json", sources=[]).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "no sources (S)" in status(pilot.app)

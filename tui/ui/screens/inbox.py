@@ -28,6 +28,7 @@ from tui.ui.screens.inbox_status import (
     failing_piece,
     filter_piece,
     fit_status,
+    no_sources_piece,
     selection_piece,
     sort_piece,
     spike_piece,
@@ -109,8 +110,11 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
     def _status_text(self) -> str:
         """A failing source leads the line, then a spike, the selection, the filter and the sort:
         all side by side, the least important dropped first when the terminal is narrow."""
-        failing = sum(not source.health.healthy for source in getattr(self.app, "sources", ()))
+        sources = getattr(self.app, "sources", ())
+        failing = sum(not source.health.healthy for source in sources)
         pieces = [failing_piece(failing)] if failing else []
+        if not sources and not self.demo:  # a store opened on its own: say where mentions come from
+            pieces.append(no_sources_piece())
         spikes = self.session.spikes.spikes(self.session.clock())
         if spikes:
             top = spikes[0]

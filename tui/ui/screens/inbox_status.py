@@ -45,6 +45,11 @@ def failing_piece(failing: int) -> Piece:
     return Piece(f"⚠ {failing} source{'' if failing == 1 else 's'} failing (S)", f"⚠ {failing} failing (S)")
 
 
+def no_sources_piece() -> Piece:
+    return Piece("no sources configured: add [[sources]] to the config, or run turnaround collect (S)",
+                 "no sources (S)")
+
+
 def selection_piece(selected: int) -> Piece:
     return Piece(f"{selected} selected: d applies to {selected} (Esc clears)",
                  f"{selected} selected")
