@@ -189,6 +189,10 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         ("SkyLark Air is hiring cabin crew in Manchester, apply by Friday", "other"),
         ("Join us Thursday for the Stackly webinar", "other"),
         ("NorthBank reports record quarterly profit", "other"),
+        # a job ad's upbeat words are marketing: never praise for Champions (the demo had one there)
+        ("Shift Supervisor – Brightside Coffee – Leeds – £13.10/hr. Lead a team of 6 baristas and keep "
+         "our regulars happy. Full time, 40% staff discount.", "other"),
+        ("Weekend barista, part-time, $17 an hour, free drinks on shift. We'd love to meet you!", "other"),
         ("dinner at @NonnaTrattoria tonight with the girls", "other"),
         ("@Stackly is there an API endpoint to export invoices?", "question"),
         ("@Stackly why does the export take 20 minutes now? It used to be instant", "complaint"),
