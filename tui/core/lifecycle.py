@@ -20,7 +20,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any
 
 from tui.core.followup import turnaround_outcome
 from tui.core.lifecycle_history import describe
@@ -44,6 +44,7 @@ from tui.core.lifecycle_transitions import (
     TRANSITIONS,
     Step,
     TransitionError,
+    as_update,
     fields_for,
 )
 from tui.core.model import Event, Mention, MentionUpdate, StoredEvent, maybe_time, now_utc, parse_time
@@ -68,12 +69,6 @@ class Change:
     event_id: int
     action: str
     uids: tuple[str, ...]
-
-
-def as_update(before: dict[str, Any]) -> MentionUpdate:
-    """One mention's `before` in an event, to put back on undo. A cast: these are the fields the
-    action changed, as they were, except that one that was absent reads None (and is written so)."""
-    return cast(MentionUpdate, before)
 
 
 # -- the state machine ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tui.core.followup import follow_up_due, promises
 from tui.core.lifecycle_rules import Rules
@@ -183,3 +183,9 @@ def fields_for(step: Step) -> MentionUpdate:
     if step.action in CLOSES and not step.mention.get("closed_at"):
         fields["closed_at"] = step.now
     return fields
+
+
+def as_update(before: dict[str, Any]) -> MentionUpdate:
+    """One mention's `before` in an event, to put back on undo. A cast: these are the fields the
+    action changed, as they were, except that one that was absent reads None (and is written so)."""
+    return cast(MentionUpdate, before)

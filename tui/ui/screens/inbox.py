@@ -25,12 +25,11 @@ from tui.ui.screens.inbox_search import ArchiveSearch
 from tui.ui.screens.inbox_status import (
     EMPTY_QUEUE,
     SORT_LABELS,
-    failing_piece,
     filter_piece,
     fit_status,
-    no_sources_piece,
     selection_piece,
     sort_piece,
+    source_pieces,
     spike_piece,
 )
 from tui.ui.widgets.footer import FittingFooter
@@ -110,11 +109,7 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
     def _status_text(self) -> str:
         """A failing source leads the line, then a spike, the selection, the filter and the sort:
         all side by side, the least important dropped first when the terminal is narrow."""
-        sources = getattr(self.app, "sources", ())
-        failing = sum(not source.health.healthy for source in sources)
-        pieces = [failing_piece(failing)] if failing else []
-        if not sources and not self.demo:  # a store opened on its own: say where mentions come from
-            pieces.append(no_sources_piece())
+        pieces = source_pieces(getattr(self.app, "sources", ()), demo=self.demo)
         spikes = self.session.spikes.spikes(self.session.clock())
         if spikes:
             top = spikes[0]

@@ -4,9 +4,12 @@ never cutting one mid-word. Each piece has a long and a short wording for narrow
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
+
+from tui.sources.base import Source
 
 SORT_LABELS = {"priority": "priority", "time-left": "time left", "newest": "newest"}
 SEPARATOR = " · "
@@ -48,6 +51,15 @@ def failing_piece(failing: int) -> Piece:
 def no_sources_piece() -> Piece:
     return Piece("no sources configured: add [[sources]] to the config, or run turnaround collect (S)",
                  "no sources (S)")
+
+
+def source_pieces(sources: Sequence[Source], *, demo: bool) -> list[Piece]:
+    """How many sources fail; or, for a store opened with none (not the demo), that there are none,
+    so the agent knows why nothing new arrives."""
+    failing = sum(not source.health.healthy for source in sources)
+    if failing:
+        return [failing_piece(failing)]
+    return [] if sources or demo else [no_sources_piece()]
 
 
 def selection_piece(selected: int) -> Piece:
