@@ -10,20 +10,8 @@ from typing import Any
 
 import pytest
 
-REQUIRED: dict[str, type] = {
-    "id": str,
-    "source": str,
-    "author": str,
-    "text": str,
-    "created_at": str,
-}
-OPTIONAL: dict[str, type] = {
-    "author_name": str,
-    "followers": int,
-    "url": str,
-    "in_reply_to": str,
-    "thread": str,
-}
+from tui.core.model import OPTIONAL, REQUIRED  # the fields a mention may carry, as the parser checks them
+
 REVIEW: dict[str, type] = {"rating": int, "review": bool, "update_time": str, "review_name": str,
                            "owner_reply": bool}
 """What a review source adds (tui/sources/google_reviews.py, trustpilot.py, yelp.py)."""
