@@ -601,6 +601,8 @@ def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: Hin
     "text",
     [
         "We are unable to see the file you sent.",
+        # the real reply behind the example: a request for details is not an alternative
+        "Hello there. We are unable to see the file you sent us, please provide us more details",
         "Unfortunately, there's nothing more we can do.",
         "We would not be able to verify anything without authenticating your account.",
         "That size is not available.",
