@@ -154,7 +154,7 @@ class GuardIndex:
     from the result. The picks are exactly those of the lists' own `_pick` (same keys, same tests).
     """
 
-    __slots__ = ("_count", "_starts", "_subs", "_words", "masks")
+    __slots__ = ("_count", "_starts", "_subs", "_word_keys", "_words", "masks")
 
     def __init__(self, lists: Iterable[Guarded]) -> None:
         words: dict[str, list[tuple[int, int]]] = {}
@@ -175,7 +175,9 @@ class GuardIndex:
                 subs.setdefault(sub, []).append((slot, bits))
             guarded._shared = (self, slot)
         self._words = words
-        self._starts = tuple((itemgetter(slice(0, n)), found) for n, found in starts.items())
+        self._word_keys = frozenset(words)
+        self._starts = tuple((itemgetter(slice(0, n)), frozenset(found), found)
+                             for n, found in starts.items())
         self._subs = tuple(subs.items())
         self.masks = lru_cache(maxsize=16)(self._masks)
 
@@ -183,9 +185,9 @@ class GuardIndex:
         """Per list, the bits of the alternatives `text` may match (before `_always`)."""
         masks = [0] * self._count
         words = set(_TOKEN.findall(text))
-        hits = [self._words[key] for key in self._words.keys() & words]
-        for start, found in self._starts:  # a word's first characters (shorter words never equal them)
-            hits += [found[key] for key in found.keys() & set(map(start, words))]
+        hits = list(map(self._words.__getitem__, self._word_keys.intersection(words)))
+        for start, keys, found in self._starts:  # a word's first characters (shorter words never equal them)
+            hits += map(found.__getitem__, keys.intersection(map(start, words)))
         hits += [entries for sub, entries in self._subs if sub in text]
         for entries in hits:
             for slot, bits in entries:
