@@ -62,8 +62,9 @@ def text_features(text: str) -> TextFeatures:
     tokens = tuple(_TOKEN.findall(normalise(text)))
     words = frozenset(tokens)
     padded = ("<s>", *tokens, "</s>")
-    bigrams = frozenset(f"{a} {b}" for a, b in itertools.pairwise(padded))
-    spelled = frozenset(w for w in words if _LETTERS.fullmatch(w))
+    # C-level map and filter (no Python loop per word); the same sets, built in the same order
+    bigrams = frozenset(map(" ".join, itertools.pairwise(padded)))
+    spelled = frozenset(filter(_LETTERS.fullmatch, words))
     return TextFeatures(words, bigrams, spelled, tokens)
 
 
