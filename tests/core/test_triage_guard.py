@@ -89,3 +89,21 @@ def test_words_anything_could_match_give_no_guard() -> None:
 def test_text_keys_are_words_and_their_beginnings() -> None:
     keys = text_keys("can't log in: assaulted")
     assert {"can", "t", "log", "in", "assaulted", "ass\0", "assau\0"} <= keys
+
+
+def test_a_rule_sets_shared_index_picks_what_each_list_picks_alone(triager: Triager) -> None:
+    """The rule set looks every list's guard words up at once per text (GuardIndex): the picks must be
+    the very ones each list's own words and substrings give."""
+    lists = _lists(triager)
+    assert all(guarded._shared is not None for guarded in lists.values())
+    texts = [*_texts(), "naïve café: ünïcode wörds, straße", "a", "", "refund!!! refunded? refunding"]
+    for text in texts:
+        low = text.translate(_QUOTES).lower()
+        for name, guarded in lists.items():
+            shared = guarded._pick(low)
+            guarded._shared, saved = None, guarded._shared
+            try:
+                alone = guarded._pick(low)
+            finally:
+                guarded._shared = saved
+            assert shared == alone, (name, text)

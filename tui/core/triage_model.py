@@ -18,9 +18,10 @@ import math
 import re
 import sys
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from operator import add, itemgetter, mul
+from typing import Any, TypeVar
 
 from tui.rules import data_file
 
@@ -61,8 +62,9 @@ def text_features(text: str) -> TextFeatures:
     tokens = tuple(_TOKEN.findall(normalise(text)))
     words = frozenset(tokens)
     padded = ("<s>", *tokens, "</s>")
-    bigrams = frozenset(f"{a} {b}" for a, b in itertools.pairwise(padded))
-    spelled = frozenset(w for w in words if _LETTERS.fullmatch(w))
+    # C-level map and filter (no Python loop per word); the same sets, built in the same order
+    bigrams = frozenset(map(" ".join, itertools.pairwise(padded)))
+    spelled = frozenset(filter(_LETTERS.fullmatch, words))
     return TextFeatures(words, bigrams, spelled, tokens)
 
 
@@ -180,13 +182,17 @@ class LinearModel:
         self.words, self.bigrams, self.chars, self.rules = (tables[t] for t in TABLES)
         self._spelling: dict[str, tuple[float, ...]] = {}
 
-    def _spell(self, word: str) -> tuple[float, ...]:
-        """The summed weights of a word's character n-grams (cached: words recur)."""
+    def spell(self, word: str) -> tuple[float, ...]:
+        """The summed weights of a word's character n-grams (not cached)."""
         z = [0.0] * len(self.classes)
         self.chars.add_to(z, char_grams(word))
+        return tuple(z)
+
+    def _spell(self, word: str) -> tuple[float, ...]:
+        """`spell`, cached: words recur."""
         if len(self._spelling) >= _SPELLING_CACHE:
             self._spelling.clear()
-        found = self._spelling[word] = tuple(z)
+        found = self._spelling[word] = self.spell(word)
         return found
 
     @classmethod
@@ -279,6 +285,72 @@ def softmax(z: Iterable[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+_Row = TypeVar("_Row")
+
+
+class _Rows(dict[str, _Row]):
+    """Feature name -> its weights in both models side by side (None: in neither), filled on first
+    sight of a name (so start-up builds nothing) and emptied when it grows past a bound."""
+
+    def __init__(self, make: Callable[[str], _Row]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, name: str) -> _Row:
+        if len(self) >= _SPELLING_CACHE:
+            self.clear()
+        row = self[name] = self.make(name)
+        return row
+
+
+class JointScorer:
+    """The label and kind models scored in one pass, with exactly `LinearModel.scores`' sums.
+
+    Scoring each model alone looks every feature up twice per model and reads its weights from a
+    column per class, scattered over memory: most of the model's time went on cache misses. Here a
+    name is looked up once and its weights for every class of both models sit in one tuple. Each
+    class's sums run over the same features in the same order as `LinearModel.scores` (a model
+    lacking a feature adds 0.0 for it, which changes no float sum), so the logits are bit-identical.
+    """
+
+    __slots__ = ("_bigrams", "_getters", "_rules", "_sizes", "_spelled", "_words", "bias")
+
+    def __init__(self, label: LinearModel, kind: LinearModel) -> None:
+        models = (label, kind)
+        self._sizes = tuple(len(m.classes) for m in models)
+        self.bias = (*label.bias, *kind.bias)
+        self._getters = tuple(map(itemgetter, range(len(self.bias))))
+        self._words: _Rows[tuple[float, ...] | None] = _Rows(
+            lambda name: self._row([m.words.get(name) for m in models]))
+        self._bigrams: _Rows[tuple[float, ...] | None] = _Rows(
+            lambda name: self._row([m.bigrams.get(name) for m in models]))
+        self._spelled: _Rows[tuple[float, ...]] = _Rows(lambda word: (*label.spell(word), *kind.spell(word)))
+        names = [*label.rules.index, *kind.rules.index]
+        self._rules = {name: self._row([m.rules.get(name) for m in models]) for name in names}
+
+    def _row(self, parts: list[tuple[float, ...] | None]) -> tuple[float, ...] | None:
+        if all(part is None for part in parts):
+            return None
+        return tuple(w for part, n in zip(parts, self._sizes, strict=True) for w in (part or (0.0,) * n))
+
+    def scores(self, text: TextFeatures, signals: Mapping[str, float]) -> tuple[list[float], list[float]]:
+        """The label model's logits and the kind model's, as each model's `scores` gives them."""
+        z = list(self.bias)
+        for rows, names in ((self._words, text.words), (self._bigrams, text.bigrams)):
+            found = list(filter(None, map(rows.__getitem__, names)))
+            if found:
+                z = [zi + sum(map(get, found)) for zi, get in zip(z, self._getters, strict=True)]
+        for sums in map(self._spelled.__getitem__, text.spelled):
+            z = list(map(add, z, sums))
+        rules = self._rules
+        for name, value in signals.items():
+            row = rules.get(name)
+            if row is not None and value:
+                z = list(map(add, z, map(mul, row, itertools.repeat(value))))
+        split = self._sizes[0]
+        return z[:split], z[split:]
+
+
 @dataclass(frozen=True, slots=True)
 class TriageModel:
     """The label and kind models and where they came from (the fitting script's summary)."""
@@ -286,6 +358,10 @@ class TriageModel:
     label: LinearModel
     kind: LinearModel
     meta: Mapping[str, Any]
+    joint: JointScorer = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "joint", JointScorer(self.label, self.kind))
 
 
 def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageModel:

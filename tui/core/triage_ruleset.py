@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from tui.core.triage_guard import GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
 from tui.core.triage_text import _HANDLE, _QUOTES, _URL, _WORD, _Reading
@@ -31,6 +32,9 @@ class RuleSet:
         self._build_queue(cfg)
         self._build_topics(cfg)
         self._build_learned(cfg)
+        lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
+                 self._question, self._crisis, self._outage, self._scale, self._other, self._not_praise)
+        GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
         self._use_model = cfg.get("model.enabled")

@@ -128,13 +128,13 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands).
     """
     labels, kinds = model.label.classes, model.kind.classes
-    logits = model.label.scores(feats, signals)
+    logits, kind_logits = model.joint.scores(feats, signals)
     probs = softmax(logits)
     if sure.negative_bias:
         logits[labels.index("negative")] += sure.negative_bias
     label = labels[logits.index(max(logits))]
     score = probs[labels.index("positive")] - probs[labels.index("negative")]
-    kind_probs = softmax(model.kind.scores(feats, signals))
+    kind_probs = softmax(kind_logits)
     kind = kinds[kind_probs.index(max(kind_probs))]
     # The model overrules the rules only when it is sure: on text unlike its training rows (news,
     # a regular's chatter) its guesses lean to its commonest class.
