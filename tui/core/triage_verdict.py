@@ -119,6 +119,7 @@ class Confidence:
 
 
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
+_NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("neutral", "other"))
 
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
@@ -150,6 +151,11 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     elif kind == "complaint" and label == "positive":
         # The two models disagree: take the likelier of the pairs that agree.
         label, kind = max(_POSITIVE_OR_COMPLAINT, key=lambda pair: (
+            probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
+    elif kind == "complaint" and label == "neutral":
+        # Likewise: a calm question the kind model half-reads as a complaint stays neutral when
+        # the label model is surer of that ("how long does a claim usually take?").
+        label, kind = max(_NEUTRAL_OR_COMPLAINT, key=lambda pair: (
             probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
     return label, kind, score
 
