@@ -90,19 +90,29 @@ def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, fl
             return Reason("word", f"{w.name!r} -> {toward}", w.weight)
         return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
 
-    out = [reason(w, label) for w in model.label.explain(feats, signals, label, top=5)]
+    out = _merged([reason(w, label) for w in model.label.explain(feats, signals, label, top=6)])[:5]
     if kind in model.kind.classes:
-        out += [reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=3)]
+        out += _merged([reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=4)])[:3]
     return out
+
+
+def _merged(reasons: list[Reason]) -> list[Reason]:
+    """Reasons an agent would read as one ("overall tone" is both VADER's score and its band)
+    are summed into one, strongest first."""
+    total: dict[tuple[str, str], float] = {}
+    for r in reasons:
+        total[(r.source, r.text)] = total.get((r.source, r.text), 0.0) + r.weight
+    return sorted((Reason(source, text, weight) for (source, text), weight in total.items()),
+                  key=lambda r: -abs(r.weight))
 
 
 def _signal_name(signal: str) -> str:
     """A rule signal as an agent reads it ("label=negative" -> "the rules read negative")."""
     name, _, value = signal.partition("=")
     named = {"label": f"the rules read {value}", "kind": f"the rules say {value}",
-             "phrase": f"phrase rule {value}", "cbin": f"rules' score band {value}",
-             "compound": "the rules' sentiment score", "pos": "VADER's positive share",
-             "neg": "VADER's negative share", "question": "question form",
+             "phrase": f"phrase rule {value}", "cbin": "overall tone",
+             "compound": "overall tone", "pos": "happy words", "neg": "unhappy words",
+             "question": "question form",
              "plain_question": "a plain one-sentence question", "problem": "a problem phrase",
              "personal": "first person or addressed", "news": "news/jobs/events cue",
              "sarcasm": "sarcasm"}
