@@ -768,6 +768,22 @@ def test_lint_says_once_that_hints_check_english_only(
         "@116354 Hi, I definitely understand your concern. I'm showing a good signal from here. -Dee",
         "@116128 Hmm, let's see. Could you confirm the exact Spotify version of your desktop app? /KB",
         "@117100 Getting the expected performance from your iPhone is very important to us.",
+        # session 6, from the real sets' false flags: a sign-off thanks, an offer to pass
+        # feedback on, agreement, "Ah, I see.", and one part of a reply in several
+        "@116305 Hello Kerrie, we were very busy first thing this morning when the slots went live. "
+        "Can you let me know if you managed to get on in the end? TY - Eilish",
+        "@116714 This is the version we're able to offer from the content provider, but we'll be sure "
+        "to share your feedback!",
+        "@116031 Hi there, currently it isn't possible to hide the suggestion list, however we can "
+        "certainly forward this request to our dev team!",
+        "@116603 I agree in the end you should have gotten to watch it live. If it were up to us we "
+        "would definitely be able to do just that.",
+        "@116591 Ah, I see. Well, we would need to wait until the interruption is over so we can test "
+        "the connection. -KB",
+        "@116399 We can't confirm next winters plans at the moment, Diz. We always reviewing our "
+        "schedules and we'll update our 1/2",
+        # "version" alone is not troubleshooting: banter about "the adult version of Halloween"
+        "@115734 I mean, Boorito is basically the adult version of Halloween... -Becky",
     ],
 )
 def test_no_empathy_stays_quiet_on_drafts_that_get_on_with_helping(engine: HintEngine, text: str) -> None:
