@@ -591,10 +591,21 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         "We apologize for the inconvenience. If you need additional help please let us know.",
         "We're sorry for the trouble. Unplug the router for 30 seconds, then plug it back in.",
         "We're sorry, this happened in part 1 of our reply 1/2",
+        # session 6, real replies: when it is back, a number to call, "Please, be sure to ..."
+        "@115975 We shut it off for our Boorito promotion, but it'll be back on tomorrow. My apologies "
+        "for any frustration. -Becky",
+        "@116664 We're sorry we can't help, but their telephone number is 0344 493 0787 option 1 "
+        "(calls are charged at local rate).",
+        "@116461 Cooper, I'm sorry about the Wi-Fi! Please, be sure to report the matter to our Wi-Fi "
+        "partner Gogo.",
     ],
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
     assert "no-next-step" not in categories(engine, text)
+
+
+def test_back_in_stock_without_a_time_is_still_no_next_step(engine: HintEngine) -> None:
+    assert "no-next-step" in categories(engine, "I don't know when it will be back in stock, sorry.")
 
 
 @pytest.mark.parametrize(
