@@ -118,8 +118,6 @@ class Weighed:
     weight: float  # + pushes toward the chosen class, - away from it
 
 
-
-
 class LinearModel:
     """One multinomial logistic regression: per-class bias and per-feature weights."""
 
