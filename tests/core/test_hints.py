@@ -542,6 +542,8 @@ def test_precision_and_recall_on_held_out_set(engine: HintEngine) -> None:
         "@116759 PSN is online. Please let us know the error you see on your PS4 or the iOS app.",
         "@116037 We're here from 8:00 am-9:00 pm ET Monday-Friday. Please call the UK team or the FAQ.",
         "@117027 Hi, AJ! The XFINITY app has the details.",
+        # real (dev 116661): a station's call sign in brackets, a cable written as on the box
+        "The broadcaster (WBIN) gives us what to put on the guide. Unplug the COAX on the back.",
     ],
 )
 def test_signatures_initials_and_acronyms_are_not_shouting(engine: HintEngine, text: str) -> None:
