@@ -108,6 +108,22 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
         assert app.is_running, "markup in a mention never runs"
 
 
+async def test_a_long_source_name_never_runs_into_the_author(tmp_path: Path) -> None:
+    """Seen with imported real text: a `jsonl` mention's row read "jsonl@u115887"."""
+    mentions = [make_mention(1, "my order never came", source="jsonl", author="@u115887"),
+                make_mention(2, "my order never came either", source="someplace", author="@u2")]
+    app = app_with(tmp_path, mentions)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app, 2)
+        lst = app.screen.query_one(MentionList)
+        if not lst.uids:
+            await pilot.press("2")
+            await pilot.pause(0.1)
+        rows = ["".join(seg.text for seg in lst.render_line(i)) for i in range(len(lst.uids))]
+        assert any("json @u115887" in row for row in rows), rows
+        assert any("some @u2 " in row for row in rows), rows
+
+
 async def test_help_lists_keys(tmp_path: Path) -> None:
     app = app_with(tmp_path, MIXED)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -12,8 +12,10 @@ from tui.core.model import Mention, effective_time, maybe_time
 KIND_SYMBOL = {"crisis": "‼", "complaint": "✗", "question": "?", "praise": "♥", "other": "·"}
 LABEL_SYMBOL = {"negative": "−", "neutral": "·", "positive": "+"}
 CLOCK_SYMBOL = {"breached": "⚠", "due-soon": "◔", "ok": " "}
+# The list's source column: four letters and a space, so a longer name ("jsonl") cannot run into
+# the author.
 SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "hn", "rss": "rss",
-                "x": "x", "demo": "demo", "jsonl": "jsonl", "sse": "sse", "google": "goog",
+                "x": "x", "demo": "demo", "jsonl": "json", "sse": "sse", "google": "goog",
                 "trustpilot": "tpil", "yelp": "yelp"}
 
 

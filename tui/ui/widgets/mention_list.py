@@ -294,8 +294,8 @@ class MentionList(ScrollView, can_focus=True):
         else:
             row.append("      ")
         row.append(f" {age(mention, now):>3} ", self._style("dim"))
-        row.append(f"{SOURCE_SHORT.get(mention.get('source', ''), mention.get('source', '')[:5]):<5}",
-                   self._style("dim"))
+        source = mention.get("source", "")
+        row.append(f"{SOURCE_SHORT.get(source, source)[:4]:<4} ", self._style("dim"))
         author = one_line(mention.get("author", ""), 18)
         row.append(f"{author:<18} ", Style(bold=unread))
         if rating := stars(mention):  # a review: its stars before its words
