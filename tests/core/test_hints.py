@@ -738,10 +738,10 @@ def test_real_reply_sets_are_there_and_labelled() -> None:
 def test_accuracy_floor_on_real_dev_replies(engine: HintEngine) -> None:
     """A floor, not the target (0.85 / 0.80 / 15%): it catches a rule change that undoes the tuning.
 
-    Whole-draft hints stay quiet on a draft that asks, greets, links or instructs (precision over
+    Whole-draft hints stay quiet on a draft that links or instructs (precision over
     recall), so dev's older `no-empathy` labels on bare questions now count as misses.
     """
-    floors = {"dev": (0.72, 0.38, 0.04), "pool": (0.80, 0.85, 0.12), "more": (0.65, 0.35, 0.03)}
+    floors = {"dev": (0.85, 0.65, 0.03), "pool": (0.80, 0.85, 0.12), "more": (0.65, 0.35, 0.03)}
     for name, (least_precision, least_recall, most_falsely) in floors.items():
         precision, recall, falsely = real_figures(engine, load_set(f"replies_real_{name}.jsonl"))
         assert precision >= least_precision, (name, precision)
@@ -768,10 +768,8 @@ def test_lint_says_once_that_hints_check_english_only(
 @pytest.mark.parametrize(
     "text",
     [
-        # a greeting, a question, a link, a contact or a step to try gets on with helping
+        # a link, a contact or a step to try gets on with helping
         "@116519 Hi Kevin! For refund info, please check the following link: https://t.co/MInrgZSl48",
-        "@116971 Hi Ange. Which model iPhone was it, what was the colour and background image? Phil.",
-        "@116544 Hi there! The bind button is located on the side of the console nest to the USB port.  ^JA",
         "@115920 You'd need to contact our Aftersales team on 0344 556 5650 from 8am ^CB",
         "@116414 To navigate to settings, click XFINITY on the remote, then scroll over to Settings. -EW",
         "@116027 On a desktop go to item page (view item) > Manage Offers > Change offer settings. ^CC",
@@ -800,6 +798,34 @@ def test_lint_says_once_that_hints_check_english_only(
     ],
 )
 def test_no_empathy_stays_quiet_on_drafts_that_get_on_with_helping(engine: HintEngine, text: str) -> None:
+    assert "no-empathy" not in categories(engine, text, "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 7: a greeting alone is not warmth; labelled no-empathy in dev and held-out
+        "@116535 Hi Danaan, what error are you getting when you redeem the key for your Dropbox account?",
+        "@115811 Hi - are you receiving an error message when trying to link the account?",
+        "@115781 Hi Jake, any screenshots you can share? What are you export settings? ^Wren",
+        "@117053 Hello! Can you provide us with a screenshot of what you're seeing?",
+    ],
+)
+def test_no_empathy_speaks_on_a_greeting_and_a_cold_diagnostic_question(engine: HintEngine, text: str) -> None:
+    assert "no-empathy" in categories(engine, text, "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an offer in passing is warmth, greeting or not
+        "@116778 HI! Are you still seeing this with the connection in-game? If you need help Tweet us "
+        "for official Xbox support ^EZ",
+        "@117227 Hello. I can provide updates on the service interruption. Please send a DM with your "
+        "full name, address and phone number. -GM",
+    ],
+)
+def test_no_empathy_counts_an_offer_in_passing(engine: HintEngine, text: str) -> None:
     assert "no-empathy" not in categories(engine, text, "x")
 
 
