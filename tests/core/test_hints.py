@@ -809,9 +809,12 @@ def test_no_empathy_stays_quiet_on_drafts_that_get_on_with_helping(engine: HintE
         "@115811 Hi - are you receiving an error message when trying to link the account?",
         "@115781 Hi Jake, any screenshots you can share? What are you export settings? ^Wren",
         "@117053 Hello! Can you provide us with a screenshot of what you're seeing?",
+        # and troubleshooting the `when` list learnt in session 7 (held-out, more)
+        "@116658 Is it doing this on your other TV's as well? ^ACM",
+        "@116661 Do you know where your back up battery is located? ^JAY",
     ],
 )
-def test_no_empathy_speaks_on_a_greeting_and_a_cold_diagnostic_question(engine: HintEngine, text: str) -> None:
+def test_no_empathy_speaks_on_a_cold_diagnostic_question(engine: HintEngine, text: str) -> None:
     assert "no-empathy" in categories(engine, text, "x")
 
 
