@@ -124,6 +124,26 @@ async def test_a_long_source_name_never_runs_into_the_author(tmp_path: Path) -> 
         assert any("some @u2 " in row for row in rows), rows
 
 
+async def test_wide_author_names_keep_the_columns_straight(tmp_path: Path) -> None:
+    """A review site's author may be written in CJK, two cells a character: the mention text must
+    still start in the same column on every row."""
+    from rich.cells import cell_len
+
+    wide = "山田太郎のコーヒー日記ブログ"
+    mentions = [make_mention(1, "the cold brew was flat and the cup leaked", author=wide),
+                make_mention(2, "the flat white was cold and the lid leaked", author="@ann@example.social")]
+    app = app_with(tmp_path, mentions)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app, 2)
+        lst = app.screen.query_one(MentionList)
+        if len(lst.uids) < 2:
+            await pilot.press("2")
+            await pilot.pause(0.1)
+        rows = ["".join(seg.text for seg in lst.render_line(i)) for i in range(len(lst.uids))]
+        starts = {cell_len(row[: row.index("the ")]) for row in rows}
+        assert len(rows) == 2 and len(starts) == 1, rows
+
+
 async def test_help_lists_keys(tmp_path: Path) -> None:
     app = app_with(tmp_path, MIXED)
     async with app.run_test(size=(100, 30)) as pilot:

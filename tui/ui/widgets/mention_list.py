@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -295,9 +296,8 @@ class MentionList(ScrollView, can_focus=True):
             row.append("      ")
         row.append(f" {age(mention, now):>3} ", self._style("dim"))
         source = mention.get("source", "")
-        row.append(f"{SOURCE_SHORT.get(source, source)[:4]:<4} ", self._style("dim"))
-        author = one_line(mention.get("author", ""), 18)
-        row.append(f"{author:<18} ", Style(bold=unread))
+        row.append(_cells(SOURCE_SHORT.get(source, source), 4, mark="") + " ", self._style("dim"))
+        row.append(_cells(mention.get("author", ""), 18) + " ", Style(bold=unread))
         if rating := stars(mention):  # a review: its stars before its words
             row.append(f"{rating} ", self._style("negative" if rating < "3" else "dim"))
         if mention.get("muted"):
@@ -315,3 +315,13 @@ class MentionList(ScrollView, can_focus=True):
         # The widget's own style underneath, so rows take the theme's colours and background.
         segments = list(Segment.apply_style(row.render(self.app.console), base))
         return Strip(segments).adjust_cell_length(width, base).simplify()
+
+
+def _cells(text: str, width: int, mark: str = "…") -> str:
+    """`text` on one line in exactly `width` terminal cells: cut (ending in `mark`) when wider,
+    padded when narrower. Counting cells, not characters, keeps the columns straight when a name
+    is written in CJK (two cells a character)."""
+    text = " ".join(text.split())
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - cell_len(mark)) + mark
+    return set_cell_size(text, width)
