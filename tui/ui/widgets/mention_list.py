@@ -323,5 +323,6 @@ def _cells(text: str, width: int, mark: str = "…") -> str:
     is written in CJK (two cells a character)."""
     text = " ".join(text.split())
     if cell_len(text) > width:
-        text = set_cell_size(text, width - cell_len(mark)) + mark
+        # a wide character cut in half leaves a space: the mark goes straight after the last letter
+        text = set_cell_size(text, width - cell_len(mark)).rstrip() + mark
     return set_cell_size(text, width)
