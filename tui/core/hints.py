@@ -99,7 +99,11 @@ class HintEngine:
                     self._solo.append(rule)
         for rules in by_category.values():
             names = {f"r{i}": rule for i, rule in enumerate(rules)}
-            combined = "|".join(f"(?P<{name}>{self._scoped(rule)})" for name, rule in names.items())
+            # Each alternative behind its own start guard too: the engine then drops most rules
+            # at a word with one character test instead of entering each (~25% of a dense lint).
+            combined = "|".join(
+                _prefiltered(regexes, f"(?P<{name}>{self._scoped(rule)})") for name, rule in names.items()
+            )
             self._scanners.append(_Scanner(_prefiltered(regexes, combined), 0, names, regexes))
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
         patterns = [s.pattern for s in self._scanners]
