@@ -56,6 +56,35 @@ def test_collect_once_reports_each_bad_line_and_keeps_the_rest(tmp_path: Path, c
         assert store.mention("mastodon:1")["extra"] == {"lang": "en"}
 
 
+def test_collect_reads_the_platforms_own_time_formats(tmp_path: Path, capsys) -> None:
+    """A Twitter export ("Tue Oct 31 22:39:32 +0000 2017") and RFC 2822 (RSS, email) import as they are."""
+    lines = [json.dumps({**GOOD[0], "created_at": "Tue Oct 31 22:39:32 +0000 2017"}),
+             json.dumps({**GOOD[1], "created_at": "Tue, 31 Oct 2017 22:39:32 +0100"}),
+             json.dumps({**GOOD[2], "created_at": "Tue Oct 31 22:39:32 2017"})]  # no offset: refused
+    source = write_jsonl(tmp_path / "export.jsonl", lines)
+    db = tmp_path / "store.json"
+    code = main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "2 new, 0 duplicate, 1 invalid" in out
+    assert "export.jsonl:3: created_at: no UTC offset" in err
+    with Store(db, readonly=True) as store:
+        created = sorted(m["created_at"] for m in store.mentions())
+    assert created == ["2017-10-31T22:39:32+00:00", "2017-10-31T22:39:32+01:00"]
+
+
+def test_collect_lists_the_first_bad_lines_and_counts_the_rest(tmp_path: Path, capsys) -> None:
+    """A whole file with one mistake names it in a screenful, not in thousands of lines."""
+    lines = [json.dumps({**GOOD[0], "id": f"bad{i}", "created_at": "soon"}) for i in range(50)]
+    source = write_jsonl(tmp_path / "wrong.jsonl", [*lines, json.dumps(GOOD[1])])
+    code = main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(tmp_path / "s.json")])
+    out, err = capsys.readouterr()
+    assert code == 1 and "1 new, 0 duplicate, 50 invalid" in out
+    listed = [line for line in err.splitlines() if line.startswith("wrong.jsonl:")]
+    assert [line.split(":")[1] for line in listed] == [str(n) for n in range(1, 21)]
+    assert "not a time we can read: 'soon' (use ISO 8601" in listed[0]
+    assert "and 30 more invalid lines (only the first 20 are listed)" in err
+
+
 def test_collect_resumes_from_its_cursor(tmp_path: Path, capsys) -> None:
     source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(GOOD[0])])
     db = tmp_path / "store.json"

@@ -27,6 +27,9 @@ from tui.sources.registry import SourceSpecError, from_config, from_spec
 TICK_SECONDS = 5.0
 """How often a long-running collect runs the lifecycle's timers (the inbox's interval)."""
 
+LISTED_PROBLEMS = 20
+"""Invalid lines listed one by one per run; the rest are counted (a wrong export repeats itself)."""
+
 
 def _sources(args: argparse.Namespace, config: Config) -> list[Source]:
     if args.source:
@@ -91,8 +94,11 @@ async def _collect(args: argparse.Namespace, session: Session, sources: list[Sou
                    failed: set[str]) -> int:
     store = session.store
 
+    listed_before = counts.invalid
+
     def report(outcome: Outcome) -> None:
-        if outcome.status == "invalid":
+        # The first lines name the mistake; a whole file with the same mistake would bury them.
+        if outcome.status == "invalid" and counts.invalid - listed_before <= LISTED_PROBLEMS:
             print(counts.problems[-1], file=sys.stderr, flush=True)
 
     async def syncer() -> None:
@@ -147,6 +153,9 @@ async def _collect(args: argparse.Namespace, session: Session, sources: list[Sou
             task.cancel()
         for source in sources:
             await source.aclose()
+    unlisted = counts.invalid - listed_before - LISTED_PROBLEMS
+    if unlisted > 0:
+        _say(f"... and {unlisted:,} more invalid lines (only the first {LISTED_PROBLEMS} are listed)")
     unhealthy = {redact(s.name) for s in sources if not s.health.healthy}
     if unhealthy or (failed and args.once):
         return EXIT_SOURCE

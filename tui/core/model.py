@@ -6,6 +6,8 @@ required fields and types, keeps unknown fields under `extra`, and neutralises t
 
 from __future__ import annotations
 
+import contextlib
+import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,13 +78,38 @@ class Problem:
 
 
 def parse_time(value: str) -> datetime:
-    """Parse ISO 8601 with an offset (a trailing Z is accepted); naive times are refused."""
+    """Parse a time with a UTC offset; naive times are refused.
+
+    ISO 8601 is the canonical form (a trailing Z is accepted). Exports from the platforms
+    themselves also arrive as Twitter's "Tue Oct 31 22:39:32 +0000 2017" or RFC 2822's
+    "Tue, 31 Oct 2017 22:39:32 +0000" (RSS, email): those are read too, so an agent can import
+    them as they come.
+    """
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError as error:
-        raise MentionError(f"created_at: not an ISO 8601 time: {value!r}") from error
+    except ValueError:
+        when = _other_time(value)
+    if when is None:
+        raise MentionError(
+            f"created_at: not a time we can read: {value!r} (use ISO 8601, e.g. 2017-10-31T22:39:32+00:00)"
+        )
     if when.tzinfo is None:
         raise MentionError(f"created_at: no UTC offset in {value!r}")
+    return when
+
+
+def _other_time(value: str) -> datetime | None:
+    """Twitter's or RFC 2822's way of writing a time, or None."""
+    text = " ".join(value.split())
+    with contextlib.suppress(ValueError):
+        return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
+    if not any(ch.isalpha() for ch in text):
+        return None  # parsedate reads bare numbers as dates; those are mistakes, not times
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    # "-0000" means "zone unknown" in RFC 2822: parsedate gives a naive time, refused above.
     return when
 
 
