@@ -85,6 +85,7 @@ def parse_time(value: str) -> datetime:
     "Tue, 31 Oct 2017 22:39:32 +0000" (RSS, email): those are read too, so an agent can import
     them as they come.
     """
+    when: datetime | None
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
