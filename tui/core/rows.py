@@ -42,7 +42,11 @@ def review_note(mention: Mention) -> str:
 
 
 def span(seconds: float) -> str:
-    """A compact duration: 45s, 12m, 3h, 2d."""
+    """A compact duration: 45s, 12m, 3h, 2d, 15w, 9y.
+
+    Never more than three characters, so an imported archive ("posted 3,317 days ago") keeps
+    the list's age and clock columns in line.
+    """
     seconds = abs(seconds)
     if seconds < 60:
         return f"{int(seconds)}s"
@@ -50,7 +54,12 @@ def span(seconds: float) -> str:
         return f"{int(seconds // 60)}m"
     if seconds < 86400 * 2:
         return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
+    days = int(seconds // 86400)
+    if days < 100:
+        return f"{days}d"
+    if days < 365:
+        return f"{days // 7}w"
+    return f"{days // 365}y"
 
 
 def age(mention: Mention, now: datetime) -> str:
