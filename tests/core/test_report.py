@@ -233,6 +233,25 @@ def test_text(db: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "  @eve                       2 praise  thanked" in lines
 
 
+def test_a_long_history_bins_its_days_and_fits_80_columns() -> None:
+    """An imported archive spans months: its marks stand for several days, on a line of their own."""
+    from wcwidth import wcswidth
+
+    from tui.core.report import binned_sparkline
+    from tui.core.report_text import _trend
+
+    days = [{"day": f"d{i}", "count": 1 if i % 3 else 0, "mean": (i % 10) / 10 if i % 3 else None}
+            for i in range(300)]
+    marks, per_mark = binned_sparkline(days, 72)
+    assert per_mark == 5 and len(marks) == 60
+    lines = _trend("Sentiment", days, "daily mean -0.99 to +0.91")
+    assert lines[0] == "Sentiment d0 → d299: daily mean -0.99 to +0.91; 5 days a mark"
+    assert lines[1] == f"  {marks}"
+    assert all(wcswidth(line) <= 80 for line in lines)
+    heavy = [{"day": "a", "count": 3, "mean": -1.0}, {"day": "b", "count": 1, "mean": 1.0}]
+    assert binned_sparkline(heavy + heavy, 2) == (sparkline([-0.5, -0.5]), 2)  # weighted by count
+
+
 def test_report_reads_a_store_another_process_holds(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     owner = Store(db)  # the app has it open (and locked)
     try:
@@ -294,6 +313,17 @@ def test_busiest_topics_leave_out_brand_words_handles_and_junk(tmp_path: Path) -
     store.close()
     assert [(t["topic"], t["count"]) for t in result["busiest_topics"]] == [
         ("app", 3), ("refund", 2), ("backspace", 1), ("ps4", 1)]
+
+
+def test_a_plural_topic_counts_under_its_singular(tmp_path: Path) -> None:
+    """Real tweets about one bakery said "pie" and "pies": one topic, each mention counted once."""
+    topics = [["pies"], ["pie", "pies"], ["pie"], ["news"], ["glasses", "glass"]]
+    store = _store_with(tmp_path, [{"author": f"@c{n}", "text": "x", "topics": t, "label": "negative"}
+                                   for n, t in enumerate(topics)])
+    result = build_report(store, None, NOW)
+    store.close()
+    assert [(t["topic"], t["count"], t["negative"]) for t in result["busiest_topics"]] == [
+        ("pie", 3, 3), ("glass", 1, 1), ("glasses", 1, 1), ("news", 1, 1)]
 
 
 LONG = "@someone.with.a.very.long.handle@an-instance-with-a-long-name.example"

@@ -68,6 +68,21 @@ def sparkline(values: Iterable[float | None]) -> str:
 
 
 
+def binned_sparkline(days: list[dict[str, Any]], width: int) -> tuple[str, int]:
+    """A sparkline of per-day means in at most `width` marks, and how many days each mark holds.
+
+    A long history (an imported archive spans months) would make one mark per day wrap the line;
+    a mark then stands for the mean of its days' mentions, weighted by how many each day had.
+    """
+    per_mark = max(1, -(-len(days) // max(1, width)))
+    means: list[float | None] = []
+    for start in range(0, len(days), per_mark):
+        chunk = [d for d in days[start : start + per_mark] if d.get("mean") is not None]
+        weight = sum(d.get("count") or 1 for d in chunk)
+        means.append(sum(d["mean"] * (d.get("count") or 1) for d in chunk) / weight if chunk else None)
+    return sparkline(means), per_mark
+
+
 _NOT_A_TOPIC = re.compile(r"\d{3,}|['’]|^[\W\d_]+$")
 """Order and ticket numbers (three digits in a row: "orb2-11873"), contractions ("we'll", "y'all") and
 tokens without a letter. "ps4" or "ww2" stay: measured on the customer-support corpus, short digit
@@ -185,12 +200,18 @@ def build_report(store: Store, since: datetime | None, now: datetime,
                          "mean": round(statistics.fmean(values), 4) if values else None})
             day += timedelta(days=1)
 
+    named = [(mention, [t for t in dict.fromkeys(str(t).lower() for t in mention.get("topics") or ())
+                        if is_topic(t)]) for _, mention in mentions]
+    vocabulary = {t for _, found in named for t in found}
+
+    def singular(topic: str) -> str:
+        """A plural counts under its singular when both occur: to an agent, pies and pie are one topic."""
+        return topic[:-1] if topic.endswith("s") and topic[:-1] in vocabulary else topic
+
     topics: Counter[str] = Counter()
     negative_topics: Counter[str] = Counter()
-    for _, mention in mentions:
-        for topic in dict.fromkeys(str(t).lower() for t in mention.get("topics") or ()):
-            if not is_topic(topic):
-                continue
+    for mention, found in named:
+        for topic in dict.fromkeys(singular(t) for t in found):
             topics[topic] += 1
             if mention.get("label") == "negative":
                 negative_topics[topic] += 1

@@ -8,6 +8,22 @@ from typing import Any
 from wcwidth import wcswidth
 
 from tui.core.corrections import describe_agreement
+from tui.core.report import binned_sparkline
+
+SPARK_MARKS = 72
+"""Most marks a trend sparkline takes; a longer history bins its days."""
+LINE_CELLS = 80
+
+
+def _trend(title: str, days: list[dict[str, Any]], about: str) -> list[str]:
+    """`title first → last: marks  (about)` on one line, or the marks on a line of their own when
+    a long history would wrap that at 80 columns (then a mark may stand for several days)."""
+    marks, per_mark = binned_sparkline(days, SPARK_MARKS)
+    span = f"{title} {days[0]['day']} → {days[-1]['day']}"
+    line = f"{span}: {marks}  ({about})"
+    if _cells(line) <= LINE_CELLS:
+        return [line]
+    return [f"{span}: {about}" + (f"; {per_mark} days a mark" if per_mark > 1 else ""), f"  {marks}"]
 
 
 def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
@@ -135,18 +151,15 @@ def render_text(report: dict[str, Any]) -> str:
     ]
     trend = report["sentiment_trend"]
     if trend["days"]:
-        first, last = trend["days"][0]["day"], trend["days"][-1]["day"]
         means = [d["mean"] for d in trend["days"] if d["mean"] is not None]
-        lines.append(f"Sentiment {first} → {last}: {trend['sparkline']}  "
-                     f"(daily mean {min(means):+.2f} to {max(means):+.2f})")
+        lines += _trend("Sentiment", trend["days"], f"daily mean {min(means):+.2f} to {max(means):+.2f}")
     reviews = report["reviews"]
     if reviews["reviews"]:
         low = reviews["low_star"]
         median = low["median_minutes"]
         fast = f", median {median:.0f} min to reply" if median is not None else ""
-        lines.append(f"Reviews: {reviews['reviews']}, mean {reviews['mean_rating']:.1f}★ "
-                     f"{reviews['days'][0]['day']} → {reviews['days'][-1]['day']}: {reviews['sparkline']}; "
-                     f"1-2★: {low['answered']} of {low['reviews']} answered{fast}")
+        lines += _trend(f"Reviews: {reviews['reviews']}, mean {reviews['mean_rating']:.1f}★", reviews["days"],
+                        f"1-2★: {low['answered']} of {low['reviews']} answered{fast}")
     if report["busiest_topics"]:
         lines += ["", "Busiest topics"]
         lines += _columns([[f"  {t['topic']}", str(t["count"]), f"({t['negative']} negative)"]
