@@ -402,6 +402,72 @@ def test_resurfacing_through_the_pipeline(store: Store, clock: Clock) -> None:
     assert (store.mention("x:2") or {})["banner"] == "@ann wrote again"
 
 
+# -- answers posted outside Turnaround ------------------------------------------------------------
+def _pipeline(store: Store, clock: Clock) -> tuple[Pipeline, Lifecycle]:
+    """The pipeline with a stub triager and the lifecycle's arrival hook, our account @acme."""
+
+    @dataclass
+    class Result:
+        def as_dict(self) -> dict[str, Any]:
+            return {"label": "negative", "sentiment": -0.4, "kind": "complaint", "priority": 50,
+                    "topics": [], "queue": "priority"}
+
+    class StubTriager:
+        def triage(self, text: str, **_: Any) -> Result:
+            return Result()
+
+    pipeline = Pipeline(store, StubTriager(), clock=clock, ours=["@acme"])  # type: ignore[arg-type]
+    life = make(store, clock, ours=["@acme"])
+    pipeline.arrival_hooks.append(life.on_arrival)
+    return pipeline, life
+
+
+def _raw(n: int, author: str, at: datetime, **fields: Any) -> dict[str, Any]:
+    return {"id": str(n), "source": "x", "author": author, "text": f"post {n}", "created_at": at.isoformat(),
+            **fields}
+
+
+def test_our_answer_from_the_platforms_app_stops_the_clock(store: Store, clock: Clock) -> None:
+    """A colleague answered in the platform's own app: the customer's mentions up to that answer
+    count as replied then (first response, `waiting`), once, as an undoable event by our account."""
+    pipeline, life = _pipeline(store, clock)
+    for raw in (_raw(1, "@ann", T0), _raw(2, "@ann", T0 + timedelta(minutes=1), in_reply_to="1"),
+                _raw(3, "@bob", T0 + timedelta(minutes=2), in_reply_to="1"),
+                _raw(4, "@acme", T0 + timedelta(minutes=9), in_reply_to="2"),
+                _raw(5, "@ann", T0 + timedelta(minutes=12), in_reply_to="4")):
+        pipeline.ingest(raw)
+    answered = {uid: store.mention(uid) or {} for uid in ("x:1", "x:2", "x:3", "x:5")}
+    assert [answered[uid]["state"] for uid in answered] == ["replied", "replied", "open", "open"]
+    assert answered["x:1"]["first_response_at"] == (T0 + timedelta(minutes=9)).isoformat()
+    assert answered["x:1"]["queue"] == "waiting"
+    [event] = [e for e in store.all_events() if e["action"] == "reply"]
+    assert (event["who"], event["why"], event["details"]["elsewhere"]) == (
+        "@acme", "answered outside Turnaround", "x:4")
+    pipeline.ingest(_raw(6, "@acme", T0 + timedelta(minutes=20), in_reply_to="2"))  # a second answer
+    assert len([e for e in store.all_events() if e["action"] == "reply"]) == 1
+    life.undo(event["id"])
+    assert (store.mention("x:1") or {})["state"] == "open"
+
+
+def test_an_answer_leaves_a_decided_mention_alone(store: Store, clock: Clock) -> None:
+    pipeline, life = _pipeline(store, clock)
+    pipeline.ingest(_raw(1, "@ann", T0))
+    life.apply("done", ["x:1"])
+    pipeline.ingest(_raw(2, "@acme", T0 + timedelta(minutes=5), in_reply_to="1"))
+    assert (store.mention("x:1") or {})["state"] == "done"
+    assert not [e for e in store.all_events() if e["action"] == "reply"]
+
+
+def test_an_answer_stored_before_its_question_still_counts(store: Store, clock: Clock) -> None:
+    """A file collected out of order: our answer first, then what it answered."""
+    pipeline, _ = _pipeline(store, clock)
+    pipeline.ingest(_raw(2, "@acme", T0 + timedelta(minutes=5), in_reply_to="1"))
+    pipeline.ingest(_raw(1, "@ann", T0))
+    mention = store.mention("x:1") or {}
+    answered_at = (T0 + timedelta(minutes=5)).isoformat()
+    assert (mention["state"], mention["first_response_at"]) == ("replied", answered_at)
+
+
 def test_watches_are_rebuilt_after_a_restart(tmp_path: Path, clock: Clock) -> None:
     store = Store(tmp_path / "db.json")
     store.add_mention(stored(1, author="@ann"))

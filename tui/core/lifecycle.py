@@ -47,7 +47,7 @@ from tui.core.lifecycle_transitions import (
     as_update,
     fields_for,
 )
-from tui.core.model import Event, Mention, MentionUpdate, StoredEvent, maybe_time, now_utc, parse_time
+from tui.core.model import Event, Mention, MentionUpdate, StoredEvent, maybe_time, now_utc, parse_time, uid_of
 from tui.core.queues import queue_of
 from tui.storage.store import Store
 
@@ -333,6 +333,13 @@ class Lifecycle:
                 else:
                     times.append(at)
                 self._check_burst(thread_uid, self._attention[thread_uid][-1], extra=mention["uid"])
+        if self._is_ours(mention):
+            self._answered_elsewhere(mention)
+        else:  # our answer may have been stored first (a file collected out of order)
+            for reply in self.store.thread(mention["uid"]):
+                if self._is_ours(reply) and reply.get("in_reply_to") == mention["id"]:
+                    self._answered_elsewhere(reply)
+                    break
         customer = self._awaiting.get(thread_uid)
         if customer and author == customer:
             outcome = self.turnaround_outcome(thread_uid)
@@ -340,6 +347,25 @@ class Lifecycle:
                        if m.get("state") == "feedback-requested" or m["uid"] == mention["uid"]]
             self.apply("record-outcome", targets, who=AUTO, outcome=outcome,
                        why=f"{author} wrote after the feedback request")
+
+    def _answered_elsewhere(self, reply: Mention) -> Change | None:
+        """Our account answered a customer outside Turnaround (a colleague in the platform's app):
+        their open mentions up to that answer count as replied then, so the clock stops and the
+        thread waits for the customer, as if the reply had been sent from here."""
+        if not reply.get("in_reply_to"):
+            return None
+        parent = self.store.mention(uid_of(reply["source"], str(reply["in_reply_to"])))
+        if parent is None or self._is_ours(parent) or parent.get("first_response_at"):
+            return None
+        if parent.get("state", "open") != "open":
+            return None  # done, snoozed, escalated, walked away: the agent's decision stands
+        answered_at = parse_time(reply["created_at"])
+        uids = [m["uid"] for m in self.store.thread(parent["thread_uid"])
+                if m["uid"] == parent["uid"]
+                or (m.get("author") == parent["author"] and m.get("state", "open") == "open"
+                    and not m.get("first_response_at") and parse_time(m["created_at"]) <= answered_at)]
+        return self.apply("reply", uids, who=str(reply["author"]), why="answered outside Turnaround",
+                          at=reply["created_at"], text=reply["text"], elsewhere=reply["uid"])
 
     # -- conveniences over apply ---------------------------------------------------------------
     def thread_uids(self, thread_uid: str, states: Iterable[str] | None = None) -> list[str]:

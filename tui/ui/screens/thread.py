@@ -131,7 +131,8 @@ class ThreadScreen(ScrollKeys, Screen[None]):
         for event in store.events_for(thread_uid):
             line = Text(f"  ⟲ {self.session.lifecycle.describe(event)}", "italic")
             details = event.get("details") or {}
-            text = details.get("text")
+            # An answer posted outside Turnaround is in the thread already, as our own post.
+            text = None if details.get("elsewhere") else details.get("text")
             if event.get("action") in ("reply", "request-feedback", "thank") and text:
                 line.append("\n    ")
                 line.append(text)
