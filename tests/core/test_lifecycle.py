@@ -443,6 +443,7 @@ def test_our_answer_from_the_platforms_app_stops_the_clock(store: Store, clock: 
     [event] = [e for e in store.all_events() if e["action"] == "reply"]
     assert (event["who"], event["why"], event["details"]["elsewhere"]) == (
         "@acme", "answered outside Turnaround", "x:4")
+    assert event["at"] == (T0 + timedelta(minutes=9)).isoformat()  # when it was answered, not found
     pipeline.ingest(_raw(6, "@acme", T0 + timedelta(minutes=20), in_reply_to="2"))  # a second answer
     assert len([e for e in store.all_events() if e["action"] == "reply"]) == 1
     life.undo(event["id"])

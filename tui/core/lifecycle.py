@@ -140,8 +140,9 @@ class Lifecycle:
         return fields_for(step)
 
     def apply(self, action: str, uids: Iterable[str], *, why: str = "", who: str | None = None,
-              **details: Any) -> Change:
-        """Apply one action to some mentions as one recorded, undoable event."""
+              when: datetime | None = None, **details: Any) -> Change:
+        """Apply one action to some mentions as one recorded, undoable event; `when` dates it if it
+        happened before we heard of it (an answer posted outside Turnaround)."""
         if action not in TRANSITIONS:
             raise TransitionError(f"unknown action {action!r}")
         before: dict[str, dict[str, Any]] = {}
@@ -166,7 +167,7 @@ class Lifecycle:
             "thread_uid": first["thread_uid"] if first else "",
             "before": before,
             "who": who or self.agent,
-            "at": iso(self.clock()),
+            "at": iso(when or self.clock()),
             "why": why,
             "details": details,
         }
@@ -365,7 +366,8 @@ class Lifecycle:
                 or (m.get("author") == parent["author"] and m.get("state", "open") == "open"
                     and not m.get("first_response_at") and parse_time(m["created_at"]) <= answered_at)]
         return self.apply("reply", uids, who=str(reply["author"]), why="answered outside Turnaround",
-                          at=reply["created_at"], text=reply["text"], elsewhere=reply["uid"])
+                          when=answered_at, at=reply["created_at"], text=reply["text"],
+                          elsewhere=reply["uid"])
 
     # -- conveniences over apply ---------------------------------------------------------------
     def thread_uids(self, thread_uid: str, states: Iterable[str] | None = None) -> list[str]:
