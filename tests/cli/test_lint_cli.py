@@ -265,3 +265,16 @@ def test_lint_templates_shipped_and_saved(tmp_path: Path, capsys: pytest.Capture
     assert {"negative-language"} <= {h["category"] for h in curt["hints"]}
     assert main(["--templates"]) == 1
     assert f"{user_file}:curt:1:1 negative-language" in capsys.readouterr().out
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
+    """`turnaround lint draft.txt | head -1`: the pipe closes under us, and that is not an error."""
+    path = draft(tmp_path, "WE CAN'T HELP YOU!!! You should have read the FAQ.\n" * 4000)
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "lint", path], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline()  # one line, as `head -1` would read, then the reader is gone
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err

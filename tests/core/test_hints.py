@@ -544,6 +544,8 @@ def test_precision_and_recall_on_held_out_set(engine: HintEngine) -> None:
         "@117027 Hi, AJ! The XFINITY app has the details.",
         # real (dev 116661): a station's call sign in brackets, a cable written as on the box
         "The broadcaster (WBIN) gives us what to put on the guide. Unplug the COAX on the back.",
+        # real (more 5802): thanks stressed, labelled not shouting (session 8 follows the label)
+        "@117092 Thank YOU, Alisondra, for being one of our amazing customers! ^BE",
     ],
 )
 def test_signatures_initials_and_acronyms_are_not_shouting(engine: HintEngine, text: str) -> None:
@@ -556,7 +558,7 @@ def test_signatures_initials_and_acronyms_are_not_shouting(engine: HintEngine, t
     ("text", "loud"),
     [
         ("We only want the best service for you at ALL times!", "ALL"),
-        ("Thank YOU, Alisondra, for being one of our amazing customers.", "YOU"),
+        ("Thank YOU SO MUCH for waiting", "YOU SO MUCH"),
         ("WE DEMAND A RE-TASTE!", "WE DEMAND"),
         ("PLEASE read the email. ^JAY", "PLEASE"),
     ],

@@ -149,6 +149,9 @@ def _users_to_fix(error: Exception) -> bool:
     return False
 
 
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a command its pipe's reader stopped early (128 + SIGPIPE)."""
+
 QUICK_EXIT = frozenset({"triage"})
 """Commands after which the process ends without the interpreter's teardown (see `run`)."""
 
@@ -162,7 +165,14 @@ def run() -> None:
     fails (a closed pipe), the ordinary exit reports it. In-process callers (tests) use `main`.
     """
     argv = sys.argv[1:]
-    code = main(argv)
+    try:
+        code = main(argv)
+    except BrokenPipeError:
+        # `turnaround lint draft.txt | head` closed our stdout early: that is the reader's choice,
+        # not an error worth a traceback. Point stdout at /dev/null so the final flush is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
     at = _command_index(argv)
     if at is not None and argv[at] in QUICK_EXIT:
         try:
