@@ -177,6 +177,18 @@ def test_triage_reads_stdin_and_prints_a_table(monkeypatch, capsys) -> None:
     assert "QUEUE" in out and "What time do you open" in out
 
 
+def test_triage_reads_plain_text_lines_to_say_what_it_makes_of_them(monkeypatch, capsys) -> None:
+    """`echo "..." | turnaround triage --explain`: an agent checks some wording without a JSON file."""
+    lines = ["your loyalty app just showed me someone else's card number and address", "{broken"]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(("\n".join(lines) + "\n").encode())))
+    assert main(["triage", "--explain", "--json", "-"]) == 1
+    out, err = capsys.readouterr()
+    [row] = [json.loads(line) for line in out.splitlines()]
+    assert (row["id"], row["kind"], row["label"]) == ("1", "crisis", "negative")
+    assert any("someone else's card number" in why for why in row["why"])
+    assert "<stdin>:2: not valid JSON" in err
+
+
 def test_export_jsonl_and_csv(tmp_path: Path, capsys) -> None:
     db = tmp_path / "store.json"
     source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(g) for g in GOOD])

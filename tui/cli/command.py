@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "default: the config's sources")
     collect.add_argument("--once", action="store_true", help="stop at the end of input")
 
-    triage = command("triage", "triage mentions from a file or stdin")
+    triage = command("triage", "triage mentions from a file or stdin: canonical JSON lines, or plain "
+                     "lines of text (printed, never stored)")
     triage.add_argument("path", nargs="?", default="-", metavar="PATH|-")
     triage.add_argument("--json", action="store_true", help="one JSON object per mention")
     triage.add_argument("--explain", action="store_true",

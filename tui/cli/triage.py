@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,6 +19,9 @@ from tui.core.triage import CACHE_FILE_NAME, Triager
 from tui.rules.config import ConfigError
 from tui.storage import paths
 from tui.storage.jsonio import SURROGATE_WARNING, decode_line
+
+NOW_ISO = datetime.now(UTC).isoformat(timespec="seconds")
+"""A plain-text line's time: now, so its priority is that of a fresh mention."""
 
 
 def _read_lines(path: str) -> tuple[str, IO[bytes]]:
@@ -39,6 +43,12 @@ def run(args: argparse.Namespace) -> int:
     for number, line in enumerate(handle, 1):
         if not line.strip():
             continue
+        if not line.lstrip().startswith((b"{", b"[")):
+            # A line of plain text is a mention's text: `echo "my order never came" | turnaround
+            # triage --explain` asks what triage makes of some wording. It is printed, never stored.
+            text = line.decode("utf-8", errors="replace").strip()
+            line = json.dumps({"id": str(number), "source": "text", "author": "-", "text": text,
+                               "created_at": NOW_ISO}).encode()
         data, problem, repaired = decode_line(line, small=True)
         if repaired and not warned:
             warned = True
