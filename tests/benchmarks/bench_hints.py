@@ -43,7 +43,8 @@ from tui.core.hints import CATEGORIES, HintEngine  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 REAL_SETS = (("dev", "tuned on"), ("pool", "tuned on"), ("heldout", "tuned on from round 2"),
-             ("more", "tuned on, stricter no-empathy labels"))
+             ("more", "tuned on, stricter no-empathy labels"),
+             ("fresh", "new annotator, session 8; measured, not tuned on"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
 
@@ -215,6 +216,24 @@ def print_real_summary(real: dict[str, tuple[float, float, float]]) -> None:
         print(ratio_line("real_falsely_flagged", share, target="<=0.15", set=name))
 
 
+def print_agreement() -> None:
+    """How far two annotators with the same brief agree: the ceiling any engine is measured under.
+
+    `replies_real_blind3_second.jsonl` is a second annotator's labels for the first replies of
+    blind3, written without seeing the first's; the first's labels count as the truth here.
+    """
+    first = {row["tweet_id"]: set(row["expected"]) for row in load_real("blind3") or []}
+    second = [row for row in load_real("blind3_second") or [] if row["tweet_id"] in first]
+    if not second:
+        return
+    tp = sum(len(first[row["tweet_id"]] & set(row["expected"])) for row in second)
+    fp = sum(len(set(row["expected"]) - first[row["tweet_id"]]) for row in second)
+    fn = sum(len(first[row["tweet_id"]] - set(row["expected"])) for row in second)
+    print(f"\nTwo annotators, one brief ({len(second)} blind3 replies labelled twice): the second "
+          f"against the first, precision {ratio(tp, tp + fp)}, recall {ratio(tp, tp + fn)} "
+          f"({tp} agreed, {fp} only the second, {fn} only the first)")
+
+
 def load_real(name: str) -> list[dict] | None:
     path = DATA / f"replies_real_{name}.jsonl"
     return load(path.name) if path.exists() else None
@@ -250,19 +269,21 @@ def main(argv: list[str] | None = None) -> int:
                 print_errors(f"Real {name} set", engine, rows, REAL_PLATFORM)
     together = [row for name, _ in REAL_SETS for row in (load_real(name) or [])]
     if together:
-        real["all"] = print_accuracy("Real dev + pool + held-out + more together", engine, together,
+        real["all"] = print_accuracy("Real dev + pool + held-out + more + fresh together", engine, together,
                                      platform=REAL_PLATFORM, show_misses=False, tag="all")
+
+    print_agreement()
 
     print("\n== Synthetic drafts (written by us) ==")
     p1, r1, _ = print_accuracy("Labelled (tuning) set", engine, labelled, show_misses=show,
                                tag="synthetic-labelled")
     p2, r2, _ = print_accuracy("Held-out set", engine, heldout, show_misses=show, tag="synthetic-heldout")
 
-    # The first blind set (replies_real_blind) was measured once in session 2 and is spent; the
-    # second (labelled in session 3, never read while tuning) was measured once at that session's end.
-    blind = load_real("blind2") if args.blind else None
+    # Blind sets are measured once, when the rules are final, and are spent after: blind (session
+    # 2), blind2 (session 3), blind3 (session 8, new annotators; see tests/data/REPLIES.md).
+    blind = load_real("blind3") if args.blind else None
     if blind is not None:
-        print("\n== BLIND real set 2 (measured once, after the rules were final) ==")
+        print("\n== BLIND real set 3 (session 8: measured once, spent) ==")
         real["blind"] = print_accuracy("BLIND real set", engine, blind, platform=REAL_PLATFORM,
                                        show_misses=show, tag="blind")
 
