@@ -68,6 +68,20 @@ def test_a_burst_well_above_the_usual_rate_is_a_spike() -> None:
     assert spikes.spikes(T + HOUR) == []
 
 
+def test_our_own_posts_never_make_a_spike() -> None:
+    """Five public apologies from the brand about the app answer a problem; they are not one."""
+    clock = Clock()
+    spikes = detector(clock)
+    baseline(spikes, "app", 2 * HOUR)
+    for i in range(5):
+        spikes.observe({**mention(i, T - timedelta(minutes=50 - 10 * i), ["app"]), "ours": True})
+    assert spikes.spikes() == []
+    for i in range(5, 10):
+        spikes.observe(mention(i, T - timedelta(minutes=50 - 5 * (i - 5)), ["app"]))
+    [spike] = spikes.spikes()
+    assert spike.count == 5 and set(spike.uids) == {f"x:{i}" for i in range(5, 10)}
+
+
 def test_a_busy_topic_needs_a_bigger_burst() -> None:
     clock = Clock()
     spikes = detector(clock)

@@ -80,9 +80,12 @@ class SpikeDetector:
             topic.older.popleft()
 
     def observe(self, mention: Mention) -> None:
-        """Count one new mention (a pipeline arrival hook): negative ones, under each topic."""
+        """Count one new mention (a pipeline arrival hook): negative ones, under each topic.
+
+        Our own posts never count: a brand apologising in public about the app is answering a
+        spike, not making one."""
         topics = mention.get("topics") or ()
-        if not topics or not is_negative(mention, self.rules):
+        if not topics or mention.get("ours") or not is_negative(mention, self.rules):
             return
         try:
             at = parse_time(str(mention.get("created_at"))).timestamp()
