@@ -35,8 +35,12 @@ def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
                f"({mention.get('sentiment', 0):+.2f})")
     if (mention.get("lang") or "en") != "en":  # not read by triage: say so instead of a guess
         verdict = describe_verdict(mention)
-    text.append(f"{verdict}  priority {mention.get('priority', 0)}  "
-                f"state {mention.get('state', 'open')}", "italic")
+    if mention.get("ours"):
+        # Our own post is context, not work: its triage ("praise", a priority) would only mislead.
+        text.append("our post", "italic")
+    else:
+        text.append(f"{verdict}  priority {mention.get('priority', 0)}  "
+                    f"state {mention.get('state', 'open')}", "italic")
     if mention.get("tags"):
         text.append("  " + " ".join(f"#{t}" for t in mention["tags"]))
     if mention.get("folded"):
