@@ -182,6 +182,26 @@ async def test_resolve_then_ask_feedback_once(tmp_path: Path) -> None:
         assert uid in lst.uids, "a feedback request waits in `waiting`"
 
 
+async def test_a_reply_to_post_by_hand_is_left_on_the_clipboard(tmp_path: Path) -> None:
+    """Nothing is set up to post here: the agent pastes the reply on the platform, so it is copied."""
+    app = app_with(tmp_path, MIXED)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        uid = lst.uids[0]
+        await pilot.press("r")
+        await pilot.pause()
+        text = "Sorry about this, Ann. Please DM us your order number and we'll sort it today."
+        app.screen.query_one(DraftArea).insert(text)
+        for _ in range(2):  # the first ctrl+s may show the before-you-send checks
+            if isinstance(app.screen, ReplyScreen):
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert app.session.store.mention(uid)["state"] == "replied"
+        assert [row["status"] for row in app.session.store.outbox()] == ["manual"]
+        assert app.clipboard == text
+
+
 async def test_promised_follow_up_shows_in_waiting(tmp_path: Path) -> None:
     app = app_with(tmp_path, MIXED)
     async with app.run_test(size=(120, 30)) as pilot:

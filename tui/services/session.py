@@ -192,8 +192,9 @@ class Session:
         self.store.drop_draft(uid)
         status = (self.outbox.item(item_id) or {}).get("status", "queued")
         if status == "manual":
-            return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand "
-                    "(v opens the link, y copies it). Recorded as replied.")
+            link = " (v opens the link, y copies it)" if mention is not None and mention.get("url") else ""
+            return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand{link}. "
+                    "Recorded as replied.")
         return "Reply queued in the outbox; the thread now waits for the customer."
 
     def correct(self, uids: list[str], correction: Correction, *, cursor: str | None = None) -> Change | None:

@@ -333,11 +333,14 @@ class ReplyScreen(Screen[bool]):
                 self.notify(f"Before you send: {names}. ctrl+s again to send as it is.", timeout=5)
                 return
         try:
-            line = send(self.session, self.uid, text, self.step)
+            line, by_hand = send(self.session, self.uid, text, self.step)
         except TransitionError as error:
             self.notify(f"Not sent: {error}. The draft is kept.", severity="error", timeout=6)
             return
-        self.notify(line, timeout=4)
+        if by_hand:  # the agent pastes it on the platform: the text they just wrote is ready to paste
+            self.app.copy_to_clipboard(text)
+            line += " The reply is on your clipboard."
+        self.notify(line, timeout=6 if by_hand else 4)
         self.dismiss(True)
 
     def ready(self, text: str) -> bool:

@@ -82,14 +82,22 @@ def not_ready(text: str, suggestions: Iterable[str | None] = ()) -> str | None:
     return None
 
 
-def send(session: Session, uid: str, text: str, step: Step | None) -> str:
+def send(session: Session, uid: str, text: str, step: Step | None) -> tuple[str, bool]:
     """Queue `text` as the reply to `uid`, recording `step` if it carries one (else a plain reply).
-    Returns a line for the agent; a refused step raises `TransitionError` and nothing is queued."""
+    Returns a line for the agent and whether the agent must post it by hand (nothing set up to
+    post on that platform); a refused step raises `TransitionError` and nothing is queued."""
     if step is None:
-        return session.send_reply(uid, text)
+        line = session.send_reply(uid, text)
+        return line, _by_hand(session, uid)
     change = session.inbox.act(step.action, list(step.uids), cursor=uid, **{**step.details, "text": text})
     item_id = session.post_for(change, uid, text)
     session.store.drop_draft(uid)
     if (session.outbox.item(item_id) or {}).get("status") == "manual":
-        return f"{step.done}: no reply API here, post it by hand (v opens the link)."
-    return f"{step.done}: queued in the outbox."
+        return f"{step.done}: no reply API here, post it by hand (v opens the link).", True
+    return f"{step.done}: queued in the outbox.", False
+
+
+def _by_hand(session: Session, uid: str) -> bool:
+    """Whether the newest outbox item for `uid` waits for the agent to post it by hand."""
+    items = [item for item in session.outbox.items() if item.get("uid") == uid]
+    return bool(items) and items[-1].get("status") == "manual"
