@@ -37,8 +37,8 @@ async def test_a_reply_to_a_yelp_review_is_marked_post_by_hand(tmp_path: Path) -
         assert counts.new == 2
     session = Session.open(Config(), db)
     try:
-        said = session.send_reply("yelp:xAG4O7l-t1ubbwVAlPnDKg", "Sorry Ella, oat milk is back. Sam")
-        assert "post it by hand" in said
+        said, by_hand = session.send_reply("yelp:xAG4O7l-t1ubbwVAlPnDKg", "Sorry Ella, oat milk is back. Sam")
+        assert "post it by hand" in said and by_hand
         [row] = [row for row in session.outbox.items() if row.get("uid") == "yelp:xAG4O7l-t1ubbwVAlPnDKg"]
         assert row["status"] == "manual"
         mention = session.store.mention("yelp:xAG4O7l-t1ubbwVAlPnDKg")

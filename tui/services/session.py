@@ -181,9 +181,10 @@ class Session:
         return [f"{change.action}: {len(change.uids)} mention(s)" for change in self.lifecycle.tick()
                 if change.action in ("wake", "resurface")]
 
-    def send_reply(self, uid: str, text: str) -> str:
+    def send_reply(self, uid: str, text: str) -> tuple[str, bool]:
         """Record a reply: the thread moves to `waiting`, the draft goes, and the text is kept in
-        the thread's history. Returns a line for the agent saying what happened."""
+        the thread's history. Returns a line for the agent saying what happened, and whether the
+        agent must post it by hand (nothing set up to post on that platform)."""
         mention = self.store.mention(uid)
         platform = mention["source"] if mention is not None else ""
         item_id = self.outbox.enqueue(uid, text, platform)
@@ -194,8 +195,8 @@ class Session:
         if status == "manual":
             link = " (v opens the link, y copies it)" if mention is not None and mention.get("url") else ""
             return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand{link}. "
-                    "Recorded as replied.")
-        return "Reply queued in the outbox; the thread now waits for the customer."
+                    "Recorded as replied."), True
+        return "Reply queued in the outbox; the thread now waits for the customer.", False
 
     def correct(self, uids: list[str], correction: Correction, *, cursor: str | None = None) -> Change | None:
         """The agent corrects triage: one undoable event that moves each mention to the queue its

@@ -87,8 +87,7 @@ def send(session: Session, uid: str, text: str, step: Step | None) -> tuple[str,
     Returns a line for the agent and whether the agent must post it by hand (nothing set up to
     post on that platform); a refused step raises `TransitionError` and nothing is queued."""
     if step is None:
-        line = session.send_reply(uid, text)
-        return line, _by_hand(session, uid)
+        return session.send_reply(uid, text)
     change = session.inbox.act(step.action, list(step.uids), cursor=uid, **{**step.details, "text": text})
     item_id = session.post_for(change, uid, text)
     session.store.drop_draft(uid)
@@ -96,8 +95,3 @@ def send(session: Session, uid: str, text: str, step: Step | None) -> tuple[str,
         return f"{step.done}: no reply API here, post it by hand (v opens the link).", True
     return f"{step.done}: queued in the outbox.", False
 
-
-def _by_hand(session: Session, uid: str) -> bool:
-    """Whether the newest outbox item for `uid` waits for the agent to post it by hand."""
-    items = [item for item in session.outbox.items() if item.get("uid") == uid]
-    return bool(items) and items[-1].get("status") == "manual"
