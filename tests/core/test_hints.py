@@ -740,10 +740,11 @@ def test_real_reply_sets_are_there_and_labelled() -> None:
 def test_accuracy_floor_on_real_dev_replies(engine: HintEngine) -> None:
     """A floor, not the target (0.85 / 0.80 / 15%): it catches a rule change that undoes the tuning.
 
-    Whole-draft hints stay quiet on a draft that links or instructs (precision over
-    recall), so dev's older `no-empathy` labels on bare questions now count as misses.
+    Since round 8 every set labels `no-empathy` to one definition (a cold question or
+    instruction about a problem lacks warmth), and the rules follow it.
     """
-    floors = {"dev": (0.85, 0.65, 0.03), "pool": (0.80, 0.85, 0.12), "more": (0.65, 0.35, 0.03)}
+    floors = {"dev": (0.85, 0.72, 0.05), "pool": (0.85, 0.85, 0.10), "more": (0.70, 0.62, 0.06),
+              "fresh": (0.70, 0.75, 0.06)}
     for name, (least_precision, least_recall, most_falsely) in floors.items():
         precision, recall, falsely = real_figures(engine, load_set(f"replies_real_{name}.jsonl"))
         assert precision >= least_precision, (name, precision)
@@ -770,19 +771,23 @@ def test_lint_says_once_that_hints_check_english_only(
 @pytest.mark.parametrize(
     "text",
     [
-        # a link, a contact or a step to try gets on with helping
-        "@116519 Hi Kevin! For refund info, please check the following link: https://t.co/MInrgZSl48",
-        "@115920 You'd need to contact our Aftersales team on 0344 556 5650 from 8am ^CB",
-        "@116414 To navigate to settings, click XFINITY on the remote, then scroll over to Settings. -EW",
-        "@116027 On a desktop go to item page (view item) > Manage Offers > Change offer settings. ^CC",
-        "@115901 If you set a recording for a sports team it will try to record it on any network. - Matt",
+        # round 8: warmth and offers in other words, each labelled warm by the annotators
+        "@116134 We're disappointed to hear this Stephen. Is there something you would like our "
+        "assistance with? ^Kit",
+        "@116538 Hello, we saw your Twitter post. Is there anything we can do to help? ^sp .",
+        "@115918 We want this to work perfectly! Do you have at least 10 photos selected? If not, add "
+        "another and try.",
+        "@116617 In this case please contact my colleagues via: https://t.co/LFLW8z8jr2 They will help "
+        "you! Regards ^DW",
+        "@116395 Alright. Can you send us the Song Link then? Just tap the three dots > Share > Copy "
+        "Link. We'll have a look /AG",
         # offers and understanding in real wording
         "@116332 We'd like to see what we can do to assist. What version of iOS are you currently running?",
         "@116354 Hi, I definitely understand your concern. I'm showing a good signal from here. -Dee",
         "@116128 Hmm, let's see. Could you confirm the exact Spotify version of your desktop app? /KB",
         "@117100 Getting the expected performance from your iPhone is very important to us.",
         # session 6, from the real sets' false flags: a sign-off thanks, an offer to pass
-        # feedback on, agreement, "Ah, I see.", and one part of a reply in several
+        # feedback on, agreement, and one part of a reply in several
         "@116305 Hello Kerrie, we were very busy first thing this morning when the slots went live. "
         "Can you let me know if you managed to get on in the end? TY - Eilish",
         "@116714 This is the version we're able to offer from the content provider, but we'll be sure "
@@ -791,8 +796,6 @@ def test_lint_says_once_that_hints_check_english_only(
         "certainly forward this request to our dev team!",
         "@116603 I agree in the end you should have gotten to watch it live. If it were up to us we "
         "would definitely be able to do just that.",
-        "@116591 Ah, I see. Well, we would need to wait until the interruption is over so we can test "
-        "the connection. -KB",
         "@116399 We can't confirm next winters plans at the moment, Diz. We always reviewing our "
         "schedules and we'll update our 1/2",
         # "version" alone is not troubleshooting: banter about "the adult version of Halloween"
@@ -806,6 +809,15 @@ def test_no_empathy_stays_quiet_on_drafts_that_get_on_with_helping(engine: HintE
 @pytest.mark.parametrize(
     "text",
     [
+        # round 8: a link, a contact or a step to try is not warmth; every real set now labels these
+        "@116519 Hi Kevin! For refund info, please check the following link: https://t.co/MInrgZSl48",
+        "@115920 You'd need to contact our Aftersales team on 0344 556 5650 from 8am ^CB",
+        "@116414 To navigate to settings, click XFINITY on the remote, then scroll over to Settings. -EW",
+        "@116027 On a desktop go to item page (view item) > Manage Offers > Change offer settings. ^CC",
+        "@116759 Please power cycle your network devices and try again: https://t.co/UUMNDRIFMj",
+        "@115727 Which app are you referring too?  ^ACM",
+        "@116591 Ah, I see. Well, we would need to wait until the interruption is over so we can test "
+        "the connection. -KB",
         # session 7: a greeting alone is not warmth; labelled no-empathy in dev and held-out
         "@116535 Hi Danaan, what error are you getting when you redeem the key for your Dropbox account?",
         "@115811 Hi - are you receiving an error message when trying to link the account?",
