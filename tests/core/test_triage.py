@@ -618,6 +618,19 @@ REAL_DEV = "customer_dev.jsonl"
         "@Uber_Support my driver crashed and I hit my head",
         ".@VerizonSupport >All of VERIZON IS DOWN< When can we expect a fix ?",
         "@MicrosoftHelps I got a phone call claiming to be you but I discovered they weren't",
+        # session 9: real crises the labelled sets named and the lists missed
+        "@116276 WHY IF I REPORT ANOTHER DRIVER WITH A GUN IN HI VEHICLE MY ACCOUNT GETS PUT ON HOLD",
+        "An uber driver started petting my hair as I drive and proceeded to touch my ass @115873",
+        "@115873 I had a horrifying experience with the driver. he refused to pickup and threaten me",
+        "@DunkinDonuts Alright cool I guess y'all serve chemicals in your coffee",
+        "@ChipotleTweets what is this in my food?? https://t.co/dW5E8d5DxO",
+        "@tesco I'm shocked to have bitten on a piece of plastic in 1 of your doughnuts today.",
+        "@AmazonHelp Someone keeps trying to buy playstation cards on my account.",
+        "@tmobilehelp You guys just gave my phone number away after I put on a security alert.",
+        "@AmazonHelp It's now a police matter. You could check the police report.",
+        "#Astros could win the #WorldSeries tonight and @115900 is out in my Cypress neighborhood.",
+        "@116655 After a reboot I can't even reconnect. Similar results among friends in this area",
+        "@116245 Seems now that every Ring doorbell and camera on earth is down. Refund required.",
     ],
 )
 def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
@@ -640,6 +653,9 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "@comcastcares no internet all day again, third day with issues",
         "@ArgosHelpers I needed it urgently as I have to produce paperwork for a solicitor",
         "@SpotifyCares Nothing, same problem seems to be happening to a lot of people.",
+        "@hulu_support Yes dialogue is out of sync. Seinfeld, workaholic, as well as others.",
+        "@PulseFit half the treadmills have been out of order for a month and you still put the price up",
+        "my friends are down to visit @Tesco on Saturday",
     ],
 )
 def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
