@@ -81,6 +81,16 @@ def test_our_own_posts_are_context_not_work(tmp_path: Path) -> None:
     assert ours.mention["queue"] == "ours"
 
 
+@pytest.mark.parametrize("handle", ["British_Airways", "@british_airways", " @British_Airways "])
+def test_our_handle_is_ours_with_or_without_its_at_sign(tmp_path: Path, handle: str) -> None:
+    """A handle written "British_Airways" in the config named the brand for the lifecycle but not
+    here, so the brand's own replies landed in `priority` as crises."""
+    p = pipeline(tmp_path, ours=(handle,))
+    ours = p.ingest(make_mention(1, "accept our apologies, we need to be fair to everyone",
+                                 author="@British_Airways"))
+    assert ours.mention is not None and ours.mention["queue"] == "ours"
+
+
 def test_the_same_id_twice_is_a_duplicate(tmp_path: Path) -> None:
     p = pipeline(tmp_path)
     assert p.ingest(make_mention(1, "hi")).status == "new"

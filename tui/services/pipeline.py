@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.core.corrections import Lessons
-from tui.core.lifecycle import Rules, default_rules
+from tui.core.lifecycle import Rules, default_rules, our_handles
 from tui.core.model import Mention, MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.core.queues import queue_of, triage_fields
 from tui.core.reviews import apply_rating, revise
@@ -52,7 +52,8 @@ class Pipeline:
                  rules: Rules | None = None) -> None:
         self.store = store
         self.rules = rules or default_rules()
-        self.ours = {handle.lower() for handle in ours}
+        # "@Delta", "delta" and "Delta" name one account, as the lifecycle reads them
+        self.ours = our_handles(ours)
         self.triager = triager
         self.clock = clock
         self.arrival_hooks: list[ArrivalHook] = []
@@ -150,7 +151,7 @@ class Pipeline:
         author = self.store.author(mention["author"])
         if author.get("muted"):
             mention["muted"] = True
-        if mention["author"].lower() in self.ours:
+        if str(mention["author"]).lstrip("@").lower() in self.ours:
             # Our own posts in a thread are context, not work: they sit in no queue.
             mention["ours"] = True
             mention["state"] = "ours"
