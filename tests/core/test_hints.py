@@ -806,6 +806,15 @@ def test_no_empathy_stays_quiet_on_drafts_that_get_on_with_helping(engine: HintE
     assert "no-empathy" not in categories(engine, text, "x")
 
 
+def test_an_emoji_is_warmth_though_wording_hints_scan_ascii_stand_ins(engine: HintEngine) -> None:
+    """Wording hints read non-ASCII drafts through same-length ASCII stand-ins, where an emoji is
+    "~"; the whole-draft checks read the draft itself, so a smile counts as warmth."""
+    assert "no-empathy" in categories(engine, "Which app are you using?", "x")
+    for warm in ("Which app are you using? 🙂", "Which app are you using? 😊", "Which app’s it? 😉"):
+        assert "no-empathy" not in categories(engine, warm, "x"), warm
+    assert "no-empathy" in categories(engine, "Which app’s it – the new one?", "x")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -108,7 +108,7 @@ class HintEngine:
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
         patterns = [s.pattern for s in self._scanners]
         patterns += [r.regex.pattern for r in self._solo if r.regex is not None]
-        patterns += [s.pattern for s in self._drafts.scanners()]
+        # The whole-draft checks are left out: they read the draft itself (see `check`).
         patterns += [self._signatures.pattern] if self._signatures else []
         lookups = [s for s in (self._idioms, self._alternatives) if s is not None]
         patterns += [s.pattern for s in lookups]
@@ -116,10 +116,11 @@ class HintEngine:
         # Compile now what checks will use (ASCII mode only, when the stand-ins make every draft
         # ASCII), so the first keystroke does not pay for it and the cache file can be written.
         modes = (True,) if self._ascii_patterns else (True, False)
-        absence = self._drafts.scanners()
-        for scanner in self._scanners + absence + lookups:
+        for scanner in self._scanners + lookups:
             for ascii_mode in modes:
                 scanner.pick(ascii_mode)
+        for scanner in self._drafts.scanners():
+            scanner.pick(True)  # a non-ASCII draft compiles the Unicode copy on its first pause
         regexes.save()
 
     @staticmethod
@@ -213,6 +214,9 @@ class HintEngine:
             return []
         folded = _fold(text)
         ascii_text = folded.isascii()
+        # The whole-draft checks read the draft itself, not its ASCII stand-ins: their warmth list
+        # names emoji ("Which app is it? 🙂" is not cold), and they run only on a pause or a send.
+        draft, draft_ascii = folded, ascii_text
         if not ascii_text and self._ascii_patterns:
             folded, ascii_text = _ascii_probe(folded), True
         idioms, alternatives_scan = self._idioms, self._alternatives
@@ -242,7 +246,7 @@ class HintEngine:
         spans.sort(key=lambda h: (h.start, h.end, h.rule))
         if whole_draft:
             found = {hint.category for hint in spans}
-            spans.extend(self._drafts.check(text, folded, ascii_text, found))
+            spans.extend(self._drafts.check(text, draft, draft_ascii, found))
         return spans
 
     def whole_draft_categories(self) -> frozenset[str]:
