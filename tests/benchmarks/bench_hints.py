@@ -223,29 +223,30 @@ def print_agreement() -> None:
     """How far two annotators with the same brief agree: the ceiling any engine is measured under.
 
     `replies_real_blind3_second.jsonl` is a second annotator's labels for the first replies of
-    blind3, written without seeing the first's; the first's labels count as the truth here.
+    blind3, written without seeing the first's; `replies_real_empathy_round8.jsonl` holds round 8's
+    `no-empathy` labels, 100 of them written twice. The first's labels count as the truth here.
     """
     first = {row["tweet_id"]: set(row["expected"]) for row in load_real("blind3") or []}
     second = [row for row in load_real("blind3_second") or [] if row["tweet_id"] in first]
-    if not second:
-        return
-    tp = sum(len(first[row["tweet_id"]] & set(row["expected"])) for row in second)
-    fp = sum(len(set(row["expected"]) - first[row["tweet_id"]]) for row in second)
-    fn = sum(len(first[row["tweet_id"]] - set(row["expected"])) for row in second)
-    print(f"\nTwo annotators, one brief ({len(second)} blind3 replies labelled twice): the second "
-          f"against the first, precision {ratio(tp, tp + fp)}, recall {ratio(tp, tp + fn)} "
-          f"({tp} agreed, {fp} only the second, {fn} only the first)")
+    print_agreement_line(f"\nTwo annotators, one brief ({len(second)} blind3 replies labelled twice)",
+                         [(first[row["tweet_id"]], set(row["expected"])) for row in second])
     round8 = "replies_real_empathy_round8.jsonl"
     rows = load(round8) if (DATA / round8).exists() else []
     first8 = {row["tweet_id"]: row["no_empathy"] for row in rows if not row["second"]}
-    second8 = [(first8[row["tweet_id"]], row["no_empathy"]) for row in rows if row["second"]]
-    if second8:
-        tp = sum(a and b for a, b in second8)
-        fp = sum(b and not a for a, b in second8)
-        fn = sum(a and not b for a, b in second8)
-        print(f"no-empathy relabelling, round 8 ({len(second8)} replies labelled twice): the second "
-              f"against the first, precision {ratio(tp, tp + fp)}, recall {ratio(tp, tp + fn)} "
-              f"({tp} agreed, {fp} only the second, {fn} only the first)")
+    pairs = [({"no-empathy"} if first8[row["tweet_id"]] else set(),
+              {"no-empathy"} if row["no_empathy"] else set()) for row in rows if row["second"]]
+    print_agreement_line(f"no-empathy relabelling, round 8 ({len(pairs)} replies labelled twice)", pairs)
+
+
+def print_agreement_line(title: str, pairs: list[tuple[set[str], set[str]]]) -> None:
+    """One line: the second annotator's categories against the first's, over (first, second) pairs."""
+    if not pairs:
+        return
+    tp = sum(len(a & b) for a, b in pairs)
+    fp = sum(len(b - a) for a, b in pairs)
+    fn = sum(len(a - b) for a, b in pairs)
+    print(f"{title}: the second against the first, precision {ratio(tp, tp + fp)}, recall "
+          f"{ratio(tp, tp + fn)} ({tp} agreed, {fp} only the second, {fn} only the first)")
 
 
 def load_real(name: str) -> list[dict] | None:

@@ -36,7 +36,15 @@ from tui.core.lifecycle_rules import (
     load_user_rules,
     user_rules_file,
 )
-from tui.core.lifecycle_signs import Sign, brand_handles, customer_of, is_negative, lose_lose, our_handles
+from tui.core.lifecycle_signs import (
+    Sign,
+    brand_handles,
+    by_us,
+    customer_of,
+    is_negative,
+    lose_lose,
+    our_handles,
+)
 from tui.core.lifecycle_time import WhenError, dateparse, iso, parse_when, read_when
 from tui.core.lifecycle_transitions import (
     ENDS_FOLLOW_UP,
@@ -54,7 +62,7 @@ from tui.storage.store import Store
 __all__ = [
     "AUTO", "ENDS_FOLLOW_UP", "IN_PLACE", "TRANSITIONS", "Change", "Lifecycle", "PromisePattern", "Rules",
     "RulesError", "Sign", "TransitionError", "WhenError", "_merge", "_read_toml", "brand_handles",
-    "customer_of", "dateparse", "default_rules", "is_negative", "load_rules", "load_user_rules",
+    "by_us", "customer_of", "dateparse", "default_rules", "is_negative", "load_rules", "load_user_rules",
     "our_handles", "parse_when", "read_when", "suggest_team", "user_rules_file",
 ]
 
@@ -247,7 +255,7 @@ class Lifecycle:
             self._awaiting.pop(thread_uid, None)
 
     def _is_ours(self, mention: Mention) -> bool:
-        return str(mention.get("author", "")).lstrip("@").lower() in self.ours
+        return by_us(mention.get("author"), self.ours)
 
     def watched(self) -> dict[str, set[str]]:
         """Walked-away threads still watched, with the authors whose return brings them back."""

@@ -36,6 +36,11 @@ def our_handles(handles: Iterable[str]) -> frozenset[str]:
     return frozenset(h.strip().lstrip("@").lower() for h in handles if h.strip())
 
 
+def by_us(author: object, ours: frozenset[str]) -> bool:
+    """Whether `author` is one of `ours` (from `our_handles`): "@Delta", "delta" name one account."""
+    return str(author or "").lstrip("@").lower() in ours
+
+
 def is_negative(mention: Mention, rules: Rules) -> bool:
     label = mention.get("label")
     if label:
@@ -46,7 +51,7 @@ def is_negative(mention: Mention, rules: Rules) -> bool:
 def customer_of(thread: list[Mention], ours: frozenset[str]) -> str | None:
     """The person a thread is with: the author of its oldest mention that is not ours."""
     for mention in thread:
-        if str(mention.get("author", "")).lstrip("@").lower() not in ours:
+        if not by_us(mention.get("author"), ours):
             return mention.get("author")
     return None
 
@@ -77,7 +82,7 @@ def lose_lose(store: Store, thread_uid: str, rules: Rules, ours: frozenset[str])
         return Sign(sign_id, text, rules.sign_reason.get(sign_id, "other"))
 
     replies = max(sum(1 for e in events if e.get("action") == "reply"),
-                  sum(1 for m in thread if str(m.get("author", "")).lstrip("@").lower() in ours))
+                  sum(1 for m in thread if by_us(m.get("author"), ours)))
     if replies >= rules.min_replies and theirs:
         first = float(theirs[0].get("sentiment") or 0.0)
         last = float(theirs[-1].get("sentiment") or 0.0)

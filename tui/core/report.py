@@ -28,7 +28,7 @@ from typing import Any
 from tui.core.champions import champions as list_champions
 from tui.core.corrections import agreement
 from tui.core.followup import overdue_follow_ups, turnaround_outcome
-from tui.core.lifecycle import Rules, default_rules, our_handles
+from tui.core.lifecycle import Rules, by_us, default_rules, our_handles
 from tui.core.model import effective_time, maybe_time
 from tui.core.reviews import review_figures
 from tui.rules.config import DEFAULT_TARGETS
@@ -113,7 +113,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     queue_targets = dict(queue_targets or {})
     mentions = []
     for mention in store.all_mentions():  # archived history too, streamed a month at a time
-        if (str(mention.get("author", "")).lstrip("@").lower() in mine
+        if (by_us(mention.get("author"), mine)
                 or (mention.get("extra") or {}).get("owner_reply")):  # our reply to a review
             continue
         created = effective_time(mention)
@@ -160,7 +160,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     # its author cheered up by themselves. Answered: one of its mentions has a first response, or we
     # wrote in it.
     answered_threads = {m.get("thread_uid", m["uid"]) for m in store.mentions()
-                        if m.get("first_response_at") or str(m.get("author", "")).lstrip("@").lower() in mine}
+                        if m.get("first_response_at") or by_us(m.get("author"), mine)}
     threads = sorted({m.get("thread_uid", m["uid"]) for _, m in mentions})
     outcomes: Counter[str] = Counter()
     unanswered = 0
@@ -247,7 +247,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
         "champions": [
             {k: row[k] for k in ("author", "praise", "first_seen", "last_seen", "thanked", "marked")}
             for row in [row for row in list_champions(store, since=since, now=now)
-                        if str(row["author"]).lstrip("@").lower() not in mine][: rules.top_champions]
+                        if not by_us(row["author"], mine)][: rules.top_champions]
         ],
         "corrections": agreement(store, (m["uid"] for _, m in mentions)),
         "reviews": reviews,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from tui.core.corrections import Lessons
-from tui.core.lifecycle import Rules, default_rules, our_handles
+from tui.core.lifecycle import Rules, by_us, default_rules, our_handles
 from tui.core.model import Mention, MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.core.queues import queue_of, triage_fields
 from tui.core.reviews import apply_rating, revise
@@ -151,7 +151,7 @@ class Pipeline:
         author = self.store.author(mention["author"])
         if author.get("muted"):
             mention["muted"] = True
-        if str(mention["author"]).lstrip("@").lower() in self.ours:
+        if by_us(mention["author"], self.ours):
             # Our own posts in a thread are context, not work: they sit in no queue.
             mention["ours"] = True
             mention["state"] = "ours"
