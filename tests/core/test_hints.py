@@ -835,6 +835,12 @@ def test_an_emoji_is_warmth_though_wording_hints_scan_ascii_stand_ins(engine: Hi
         # and troubleshooting the `when` list learnt in session 7 (held-out, more)
         "@116658 Is it doing this on your other TV's as well? ^ACM",
         "@116661 Do you know where your back up battery is located? ^JAY",
+        # session 10: an instruction said as what they can do, or a limit, is as cold (more, fresh)
+        "@116785 You can check our website for all our offers and stock. Marc",
+        "@115785 Hi there! We'd recommend reaching out to the chat team here: https://t.co/UrUi80i54l",
+        "@116815 Pans only come in mediums at this time.",
+        "@116743 Online ordering is turned off tonight for our annual Boorito promo, but it'll be back "
+        "on tomorrow. -Becky",
     ],
 )
 def test_no_empathy_speaks_on_a_cold_diagnostic_question(engine: HintEngine, text: str) -> None:
@@ -849,6 +855,10 @@ def test_no_empathy_speaks_on_a_cold_diagnostic_question(engine: HintEngine, tex
         "for official Xbox support ^EZ",
         "@117227 Hello. I can provide updates on the service interruption. Please send a DM with your "
         "full name, address and phone number. -GM",
+        "@117190 If you should need any other help once that appointment is completed, feel free to "
+        "reach out to us.",
+        "@116393 We suggest using keywords similar to those used in the suggested idea. If you need "
+        "anything else, give us a shout /RB",
     ],
 )
 def test_no_empathy_counts_an_offer_in_passing(engine: HintEngine, text: str) -> None:
@@ -891,6 +901,10 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         ("excuse", "Those are the rules. I wouldn't risk it."),
         ("excuse", "The contract is between you and the seller!"),
         ("excuse", "We put forth our best efforts to seat everyone together, but sometimes that fails."),
+        # session 10: a failure put down to how things go, and a deadline as the answer
+        ("excuse", "Some deliveries may take slightly longer than usual. You can read more here."),
+        ("excuse", "It can be difficult to assign the same seating because the aircraft may be different."),
+        ("excuse", "Any damage must be assessed in person within 24 hours of arrival by airport personnel."),
         ("blame", "As previously explained, schedule changes occur."),
         ("blame", "No, my earlier message was correct."),
         ("blame", "You're receiving the same answers because the information is the same."),
