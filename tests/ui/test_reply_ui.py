@@ -98,6 +98,17 @@ async def test_the_gap_a_rewrite_leaves_must_be_filled_before_sending(tmp_path: 
         assert len(app.session.outbox.items()) == 1
 
 
+async def test_ctrl_r_on_a_hint_without_a_rewrite_says_so_and_leaves_the_draft(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        text = "Sorry! Some orders may take longer in December. We'll chase it today."
+        screen = await open_editor(pilot, app, text)
+        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.pause(0.2)
+        assert screen.query_one(DraftArea).text == text
+        assert any("no ready rewrite" in n for n in notes(app)), notes(app)
+
+
 def test_only_a_rewrite_gap_counts_not_an_ellipsis_of_ones_own() -> None:
     suggestions = ["what we can do is …", "what we can offer is ...", None, r"\1 instead"]
     assert not_ready("Hmm... let me check that for you… one moment.", suggestions) is None

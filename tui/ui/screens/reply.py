@@ -283,8 +283,11 @@ class ReplyScreen(Screen[bool]):
         self.recompute()  # offsets must match the text as it is now, not as of the last debounce
         if self.current is None:
             self.current = self._hint_at_cursor()
-        if self.current is None or self.hints[self.current].suggestion is None:
+        if self.current is None:
             self.notify("No rewrite to apply here: move to a hint with ctrl+n.", timeout=3)
+            return
+        if self.hints[self.current].suggestion is None:
+            self.notify("This hint has no ready rewrite: reword it yourself.", timeout=3)
             return
         hint = self.hints[self.current]
         assert hint.start is not None and hint.end is not None and hint.suggestion is not None
