@@ -248,6 +248,7 @@ def test_applied_rewrite_moves_things_on(engine: HintEngine) -> None:
 def test_length_per_platform(engine: HintEngine) -> None:
     family = "👨‍👩‍👧"
     assert engine.length("hello", "x") == (5, 280)
+    assert engine.length("hello", "twitter") == (5, 280), "imported tweets say twitter, not x"
     assert engine.length("hello", "mastodon") == (5, 500)
     assert engine.length(family * 3, "bluesky") == (3, 300)
     assert engine.length(family * 3, "mastodon") == (15, 500)
