@@ -631,6 +631,12 @@ REAL_DEV = "customer_dev.jsonl"
         "#Astros could win the #WorldSeries tonight and @115900 is out in my Cypress neighborhood.",
         "@116655 After a reboot I can't even reconnect. Similar results among friends in this area",
         "@116245 Seems now that every Ring doorbell and camera on earth is down. Refund required.",
+        # session 10: a recall said as a noun, a passive or a headline; choking and a cut back
+        "Is my kettle part of the recall? Nobody has written to us",
+        "My son's car seat was recalled and your store still sells it",
+        "Samsung SDI Lost After Galaxy Note 7 Recall",
+        "My son choked on a toy from your kids meal",
+        "I cut my back on the broken chair in your cafe",
     ],
 )
 def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
@@ -656,6 +662,11 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "@hulu_support Yes dialogue is out of sync. Seinfeld, workaholic, as well as others.",
         "@PulseFit half the treadmills have been out of order for a month and you still put the price up",
         "my friends are down to visit @Tesco on Saturday",
+        # session 10, from general tweets: remembering, cutting down, being moved
+        "@marksandspencer One day, people will recall the Mince Pie of 2017",
+        "I recall ordering the same thing last week",
+        "I had to cut back on coffee after the price went up again",
+        "The whole team got choked up reading your thank-you card",
     ],
 )
 def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
