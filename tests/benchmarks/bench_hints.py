@@ -56,6 +56,12 @@ def load(name: str) -> list[dict]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
+def hints_for(engine: HintEngine, row: dict, platform: str | None) -> list:
+    """The engine's hints for a labelled draft, told the kind of mention it answers (if known),
+    as the reply editor tells it."""
+    return engine.check(row["text"], row.get("platform") or platform, replying_to=row.get("replying_to"))
+
+
 def accuracy(
     engine: HintEngine, rows: list[dict], platform: str | None = None
 ) -> tuple[dict[str, tuple[int, int, int]], list]:
@@ -63,7 +69,7 @@ def accuracy(
     counts = {c: [0, 0, 0] for c in CATEGORIES}
     misses = []
     for row in rows:
-        got = {h.category for h in engine.check(row["text"], row.get("platform") or platform)}
+        got = {h.category for h in hints_for(engine, row, platform)}
         expected = set(row["expected"])
         for category in CATEGORIES:
             hit, want = category in got, category in expected
@@ -82,7 +88,7 @@ def print_errors(title: str, engine: HintEngine, rows: list[dict], platform: str
     """Every false flag and every miss, grouped by category: what to read before changing a rule."""
     wrong: dict[str, list[str]] = {}
     for row in rows:
-        got = {h.category for h in engine.check(row["text"], row.get("platform") or platform)}
+        got = {h.category for h in hints_for(engine, row, platform)}
         expected = set(row["expected"])
         shown = " ".join(row["text"].split())
         for category in sorted(got - expected):
@@ -142,7 +148,7 @@ def print_count_table(rows: list[dict], engine: HintEngine, platform: str | None
     table: dict[str, dict[str, int]] = {c: dict.fromkeys((*CATEGORIES, "none"), 0)
                                         for c in (*CATEGORIES, "none")}
     for row in rows:
-        got = {h.category for h in engine.check(row["text"], row.get("platform") or platform)}
+        got = {h.category for h in hints_for(engine, row, platform)}
         for want in row["expected"] or ["none"]:
             for hit in got or {"none"}:
                 table[want][hit] += 1
@@ -249,9 +255,30 @@ def print_agreement_line(title: str, pairs: list[tuple[set[str], set[str]]]) -> 
           f"{ratio(tp, tp + fn)} ({tp} agreed, {fp} only the second, {fn} only the first)")
 
 
+_ANSWERED: dict[str, str] | None = None
+
+
+def answered_kinds() -> dict[str, str]:
+    """Tweet id -> the kind triage gives each labelled customer tweet: what a reply answers.
+
+    The reply editor tells the hint engine the kind of the mention being answered (a rule may stay
+    quiet in reply to praise); a real reply's `in_reply_to` names its customer tweet."""
+    global _ANSWERED
+    if _ANSWERED is None:
+        from tui.core.triage import Triager
+
+        triager = Triager.load()
+        _ANSWERED = {str(row["tweet_id"]): triager.triage(row["text"]).kind
+                     for path in sorted(DATA.glob("customer_*.jsonl")) for row in load(path.name)}
+    return _ANSWERED
+
+
 def load_real(name: str) -> list[dict] | None:
     path = DATA / f"replies_real_{name}.jsonl"
-    return load(path.name) if path.exists() else None
+    if not path.exists():
+        return None
+    kinds = answered_kinds()
+    return [dict(row, replying_to=kinds.get(str(row.get("in_reply_to")))) for row in load(path.name)]
 
 
 def main(argv: list[str] | None = None) -> int:

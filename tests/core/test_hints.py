@@ -720,6 +720,50 @@ def test_when_and_alternatives_are_checked_like_any_field(tmp_path: Path) -> Non
     assert caught.value.field == "alternatives.window"
 
 
+def test_quiet_replying_to_is_checked_like_any_field(tmp_path: Path) -> None:
+    absence = '[rules.x]\ncategory = "c"\nkind = "absence"\nmessage = "m"\npattern = "a"\n'
+    write(tmp_path / "a.toml", absence + 'quiet_replying_to = ["fans"]\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "a.toml")
+    assert caught.value.field == "quiet_replying_to"
+    assert "praise" in str(caught.value), "the message names the kinds that are allowed"
+    write(tmp_path / "b.toml", '[rules.x]\ncategory = "c"\nmessage = "m"\npattern = "a"\n'
+          'quiet_replying_to = ["praise"]\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "b.toml")
+    assert caught.value.field == "quiet_replying_to", "only an absence rule can have one"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 10: the brands' answers to fans in the real sets, each labelled warm enough
+        "@116197 Truth. What's your go-to order? -Becky",
+        "@116976 Agreed. What did you wear as your costume? -Becky",
+        "@115977 Yeah, buddy! Send us a pic, for sure. -Becky",
+    ],
+)
+def test_no_empathy_stays_quiet_on_banter_with_a_fan(engine: HintEngine, text: str) -> None:
+    """In reply to praise a question is banter; only a refusal, an excuse or blame needs warmth."""
+    found = {h.category for h in engine.check(text, "x", replying_to="praise")}
+    assert "no-empathy" not in found
+    assert "no-empathy" in {h.category for h in engine.check(text, "x", replying_to="complaint")}
+    refusal = {h.category for h in engine.check("We can't refund it.", "x", replying_to="praise")}
+    assert {"negative-language", "no-empathy"} <= refusal
+
+
+def test_lint_takes_the_kind_of_mention_answered(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.core import lint
+
+    draft = write(tmp_path / "fan.txt", "Same! What's your go-to order? -Becky\n")
+    assert lint.main([str(draft), "--rules", str(tmp_path)]) == 1
+    assert "no-empathy" in capsys.readouterr().out
+    assert lint.main([str(draft), "--rules", str(tmp_path), "--replying-to", "praise"]) == 0
+    assert lint.main([str(draft), "--rules", str(tmp_path), "--replying-to", "fans"]) == 2
+
+
 def real_figures(engine: HintEngine, rows: list[dict]) -> tuple[float, float, float]:
     """Micro precision, recall and share of replies given a category their label lacks (as on X)."""
     tp = fp = fn = falsely = 0

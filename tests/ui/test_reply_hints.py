@@ -120,3 +120,28 @@ async def test_a_draft_that_is_not_english_is_told_so_once(tmp_path: Path) -> No
         assert shown.count("Hints check English only") == 1
         assert "reads well" not in shown, "the rules cannot vouch for a language they do not read"
         assert screen.checks == [], "no whole-draft verdicts on a language the rules do not read"
+
+
+async def test_a_question_to_a_fan_is_banter_not_a_cold_reply(tmp_path: Path) -> None:
+    """The editor tells the hint engine what it answers: to praise, "What's your go-to order?" needs
+    no warmth check; the same words to a complaint still get one."""
+    fan = make_mention(1, "Absolutely love the new oat latte, best coffee in town!", minutes_ago=5)
+    app = make_app(Config(), tmp_path / "store.json", sources=[FeedSource([fan])], clock=fixed_clock)
+    question = "Same here! What's your go-to order?"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, 1)
+        assert app.session is not None and app.session.store.mention(UID)["kind"] == "praise"
+        await pilot.press("3", "r")  # champions
+        screen = app.screen
+        assert isinstance(screen, ReplyScreen)
+        screen.PAUSE = SHORT
+        await pilot.press(*question)
+        await pilot.pause(SHORT * 3)
+        assert screen._checked == question
+        assert screen.checks == []
+    app = app_on(tmp_path / "other.json")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=SHORT)
+        await pilot.press(*question)
+        await pilot.pause(SHORT * 3)
+        assert [h.category for h in screen.checks] == ["no-empathy"]

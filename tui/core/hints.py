@@ -175,6 +175,7 @@ class HintEngine:
             combinable=combinable,
             keep_upper=frozenset(settings.acronyms - settings.also_words),
             template="\\" in (fields.get("suggestion") or ""),
+            quiet_replying_to=frozenset(fields.get("quiet_replying_to", ())),
         )
 
     @classmethod
@@ -204,11 +205,14 @@ class HintEngine:
 
     # -- checking -------------------------------------------------------------------------------
 
-    def check(self, text: str, platform: str | None = None, *, whole_draft: bool = True) -> list[Hint]:
+    def check(self, text: str, platform: str | None = None, *, whole_draft: bool = True,
+              replying_to: str | None = None) -> list[Hint]:
         """All hints for `text`, sorted by start; whole-draft hints come last.
 
         `whole_draft=False` leaves out the hints that judge a finished draft (no-empathy,
         no-next-step): the editor asks for them only once the agent pauses or sends.
+        `replying_to` is the kind of the mention answered (praise, complaint, ...), if known: a
+        rule may stay quiet on replies to some kinds (`quiet_replying_to`).
         """
         if not text or text.isspace():
             return []
@@ -246,7 +250,7 @@ class HintEngine:
         spans.sort(key=lambda h: (h.start, h.end, h.rule))
         if whole_draft:
             found = {hint.category for hint in spans}
-            spans.extend(self._drafts.check(text, draft, draft_ascii, found))
+            spans.extend(self._drafts.check(text, draft, draft_ascii, found, replying_to))
         return spans
 
     def whole_draft_categories(self) -> frozenset[str]:

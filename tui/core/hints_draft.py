@@ -40,17 +40,21 @@ class WholeDraftChecks:
     def categories(self) -> frozenset[str]:
         return frozenset(entry[0].category for entry in self.entries)
 
-    def check(self, text: str, folded: str, ascii_text: bool, found: set[str]) -> list[Hint]:
+    def check(self, text: str, folded: str, ascii_text: bool, found: set[str],
+              replying_to: str | None = None) -> list[Hint]:
         """Absence hints: only for English drafts, and only where the rule's condition holds.
 
         A rule speaks when its `when` matches or a hint of a `when_hints` category was found; an
         `unless` match (a question, a greeting, a link) lets the draft pass, except when such a
-        hint was found: a refusal with a friendly opening still lacks the warmth.
+        hint was found: a refusal with a friendly opening still lacks the warmth. In reply to a
+        mention of a `quiet_replying_to` kind, only such a hint makes the rule speak.
         """
         out: list[Hint] = []
         english: bool | None = None
         for rule, scanner, when, unless in self.entries:
             warned = bool(rule.when_hints & found)
+            if not warned and replying_to in rule.quiet_replying_to:
+                continue
             gated = when is not None or rule.when_hints
             if gated and not warned and (when is None or when.pick(ascii_text).search(folded) is None):
                 continue

@@ -26,6 +26,7 @@ CATEGORIES = (
 )
 SEVERITIES = ("suggestion", "warning", "error")
 KINDS = ("pattern", "absence", "caps", "length")
+MENTION_KINDS = ("complaint", "question", "praise", "crisis", "other")  # triage's kinds
 CASES = ("match", "sentence", "keep")
 COUNTS = ("characters", "graphemes")
 RULE_FIELDS = frozenset(
@@ -44,6 +45,7 @@ RULE_FIELDS = frozenset(
         "when_hints",
         "unless",
         "alternatives",
+        "quiet_replying_to",
     }
 )
 
@@ -94,14 +96,17 @@ class Rule:
     hint of one of `when_hints` categories was found (both say the draft deals with a problem).
     `unless` (kind "absence" only): the draft passes when this matches (it asks a question, opens
     with a greeting, gives a link), unless a hint of one of `when_hints` categories was found.
+    `quiet_replying_to` (kind "absence" only): kinds of mention (praise, ...) whose replies need
+    the rule only when a `when_hints` hint was found: "Same! What's your go-to order?" to a fan
+    is banter, not cold troubleshooting.
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
     """
 
     __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
-                 "message", "regex", "severity", "source", "suggestion", "template", "unless", "when",
-                 "when_hints")
+                 "message", "quiet_replying_to", "regex", "severity", "source", "suggestion", "template",
+                 "unless", "when", "when_hints")
 
     def __init__(
         self, *, id: str, category: str, kind: str, message: str, severity: str,
@@ -110,12 +115,14 @@ class Rule:
         when: re.Pattern[str] | None = None, when_hints: frozenset[str] = frozenset(),
         unless: re.Pattern[str] | None = None, source: str = "", combinable: bool = True,
         keep_upper: frozenset[str] = frozenset(), template: bool = False,
+        quiet_replying_to: frozenset[str] = frozenset(),
     ) -> None:
         self.id, self.category, self.kind, self.message = id, category, kind, message
         self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
         self.alternatives, self.regex, self.when, self.when_hints = alternatives, regex, when, when_hints
         self.unless, self.source, self.combinable = unless, source, combinable
         self.keep_upper, self.template = keep_upper, template
+        self.quiet_replying_to = quiet_replying_to
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"

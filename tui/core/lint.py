@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tui.core.hints import CACHE_FILE_NAME, Hint, HintEngine
+from tui.core.hints_types import MENTION_KINDS
 from tui.core.sanitize import clean, one_line
 
 DRAFT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -43,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--platform", metavar="NAME", help="check the length against NAME's limit (x, bluesky, mastodon, ...)"
+    )
+    parser.add_argument(
+        "--replying-to", metavar="KIND", choices=MENTION_KINDS,
+        help="the kind of mention the drafts answer (" + ", ".join(MENTION_KINDS) + "): some "
+        "whole-draft hints need not speak in reply to praise",
     )
     parser.add_argument(
         "--rules", metavar="DIR", type=Path,
@@ -185,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
             status = 2
             continue
         assert draft.text is not None
-        hints = engine.check(draft.text, args.platform)
+        hints = engine.check(draft.text, args.platform, replying_to=args.replying_to)
         score = engine.score(draft.text, hints)
         if not engine.is_english(draft.text):
             name = clean(draft.name, limit=200)

@@ -202,7 +202,8 @@ class ReplyScreen(Screen[bool]):
         """Run the whole-draft checks on the draft as it is now and show them."""
         text = self.draft.text
         if self.hints_enabled and text.strip():
-            self.checks = [h for h in hint_engine().check(text, self.platform) if h.start is None]
+            hints = hint_engine().check(text, self.platform, replying_to=self.mention.get("kind"))
+            self.checks = [h for h in hints if h.start is None]
         else:
             self.checks = []
         self._checked = text
