@@ -105,8 +105,8 @@ def test_unknown_platform_is_a_usage_error(tmp_path: Path, capsys: pytest.Captur
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip() == ("turnaround lint: unknown platform 'no-such-network' "
-                                     "(known: bluesky, google, hn, mastodon, reddit, rss, trustpilot, twitter, x, "
-                                     "yelp)")
+                                     "(known: bluesky, google, hn, mastodon, reddit, rss, trustpilot, "
+                                     "twitter, x, yelp)")
     assert main([path, "--platform", "X"]) == 1, "platform names are case-insensitive"
 
 
