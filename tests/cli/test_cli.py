@@ -96,6 +96,32 @@ def test_collect_resumes_from_its_cursor(tmp_path: Path, capsys) -> None:
     assert out == ["1 new, 0 duplicate, 0 invalid", "1 new, 0 duplicate, 0 invalid"]
 
 
+def test_a_line_fixed_in_place_is_read_on_the_next_collect(tmp_path: Path, capsys) -> None:
+    """Fix the line collect named and run it again: the fixed mention is imported, the rest is
+    counted as duplicates (the old offset would have skipped it without a word)."""
+    good = json.dumps(GOOD[0])
+    source = write_jsonl(tmp_path / "m.jsonl", [good, json.dumps({**GOOD[1], "created_at": "soon"})])
+    db = tmp_path / "store.json"
+    assert main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)]) == 1
+    write_jsonl(source, [good, json.dumps(GOOD[1])])
+    assert main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["1 new, 0 duplicate, 1 invalid", "1 new, 1 duplicate, 0 invalid"]
+    assert "m.jsonl:2:" in err and "not valid JSON" not in err
+
+
+def test_a_file_exported_again_is_read_from_its_start(tmp_path: Path, capsys) -> None:
+    """A longer file written over the old one is not read from the old offset (mid-line)."""
+    source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(GOOD[1])])
+    db = tmp_path / "store.json"
+    assert main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)]) == 0
+    write_jsonl(source, [json.dumps(GOOD[0]), json.dumps(GOOD[1]), json.dumps(GOOD[2])])
+    assert main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["1 new, 0 duplicate, 0 invalid", "2 new, 1 duplicate, 0 invalid"]
+    assert err == ""
+
+
 def test_collect_follows_a_file_and_each_mention_survives_kill_9(tmp_path: Path) -> None:
     source = tmp_path / "live.jsonl"
     source.write_text("")
