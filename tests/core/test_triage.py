@@ -243,6 +243,29 @@ def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> No
 
 
 @pytest.mark.parametrize(
+    ("text", "label", "kind"),
+    [
+        # words VADER does not know at all: "nightmare", "abysmal", "unhelpful"
+        ("the new check-in app is an absolute nightmare", "negative", "complaint"),
+        ("abysmal service at the Leeds branch today, staff were unhelpful and rude", "negative",
+         "complaint"),
+        # a mixed mention without "but": the bad half is what needs a reply
+        ("the nurses are brilliant, the parking is a nightmare", "negative", "complaint"),
+        ("the coffee is great, the queue not so much", "negative", "complaint"),
+        # a machine keeping what it should give back; a picture and sound apart
+        ("the ticket machine at Platform 2 swallowed my card", "negative", "complaint"),
+        ("audio is out of sync on every episode I try", "negative", "complaint"),
+        # praise it did not know
+        ("the new winter menu is so tasty", "positive", "praise"),
+        ("the staff were attentive and really knowledgeable", "positive", "praise"),
+    ],
+)
+def test_session_11_wording(triager: Triager, text: str, label: str, kind: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.kind) == (label, kind)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "@StMarysClinic pharmacist sent my medical records to a stranger's email address",

@@ -188,4 +188,8 @@ def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
         kind = "complaint" if label == "negative" else "other"
     elif kind == "complaint" and label == "neutral":
         label = "negative"
+    elif kind == "other" and label == "negative" and r.problem and not r.news:
+        # A named problem read as unhappy is a complaint, even when the rest is praise ("the
+        # nurses are brilliant, the parking is a nightmare").
+        kind = "complaint"
     return label, kind
