@@ -5,13 +5,15 @@ It also keeps a digest of the file's first bytes (up to `DIGESTED`): when a file
 place (a bad line fixed, an export made again) the digest differs and the file is read again from
 the start, where the store's duplicate check skips what it already holds. Without it, the fixed
 lines before the old offset would be skipped without a word.
-Without `once` the file is followed like `tail -f`.
+Without `once` the file is followed like `tail -F`: truncated or replaced (log rotation), it is
+read again from its start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -84,6 +86,12 @@ class JsonlSource(Source):
                             self._see(pending, offset)
                             yield self._item(pending, line_no, offset + len(pending))
                         return
+                    if self._replaced(handle, offset + len(pending)):
+                        # Truncated or rotated while followed (`tail -F`): read the new file from its start.
+                        handle.close()
+                        handle = self._open()
+                        offset, line_no, pending, self._seen = 0, 0, b"", _digest()
+                        continue
                     await asyncio.sleep(self.poll)
                     continue
                 if not chunk.endswith(b"\n") and not self.once:
@@ -103,6 +111,14 @@ class JsonlSource(Source):
         finally:
             if not stdin:
                 handle.close()
+
+    def _replaced(self, handle: BinaryIO, position: int) -> bool:
+        """Whether the followed path now names another file, or one shorter than what was read."""
+        try:
+            now = os.stat(self.path)
+        except OSError:
+            return False  # moved away and not yet recreated: keep waiting
+        return now.st_ino != os.fstat(handle.fileno()).st_ino or now.st_size < position
 
     def _resume_at(self, cursor: dict[str, Any]) -> int:
         """The cursor's offset if the file is still the one it was taken on, else 0 (start over)."""
