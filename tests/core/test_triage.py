@@ -235,17 +235,7 @@ def test_kinds(triager: Triager, text: str, kind: str) -> None:
         # news about the brand: bad press is negative, an event is not a question
         ("Covera shares fall 8% after profit warning", "negative", "other"),
         ("anyone going to the PulseFit charity spin-a-thon on Sunday?", "neutral", "other"),
-    ],
-)
-def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> None:
-    result = triager.triage(text, now=NOW)
-    assert (result.label, result.kind) == (label, kind)
-
-
-@pytest.mark.parametrize(
-    ("text", "label", "kind"),
-    [
-        # words VADER does not know at all: "nightmare", "abysmal", "unhelpful"
+        # session 11: words VADER does not know at all: "nightmare", "abysmal", "unhelpful"
         ("the new check-in app is an absolute nightmare", "negative", "complaint"),
         ("abysmal service at the Leeds branch today, staff were unhelpful and rude", "negative",
          "complaint"),
@@ -260,7 +250,7 @@ def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> No
         ("the staff were attentive and really knowledgeable", "positive", "praise"),
     ],
 )
-def test_session_11_wording(triager: Triager, text: str, label: str, kind: str) -> None:
+def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> None:
     result = triager.triage(text, now=NOW)
     assert (result.label, result.kind) == (label, kind)
 
