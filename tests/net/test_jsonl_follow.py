@@ -42,3 +42,17 @@ async def test_a_rotated_file_is_followed_under_its_name(tmp_path: Path) -> None
     path.write_bytes(line(2) + line(3) + line(4))  # a new, longer file under the old name
     assert [await next_id(items) for _ in range(3)] == ["2", "3", "4"]
     await items.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_file_read_to_its_end_is_healthy_with_nothing_new(tmp_path: Path) -> None:
+    """After a restart with nothing new in the file, the sources screen says when it was last read,
+    not "never"."""
+    path = tmp_path / "spool.jsonl"
+    path.write_bytes(line(1))
+    source = JsonlSource(str(path), once=True)
+    cursor = None
+    async for item in source.items(None):
+        cursor = item.cursor
+    again = JsonlSource(str(path), once=True)
+    assert [item async for item in again.items(cursor)] == []
+    assert again.health.healthy and again.health.last_success is not None

@@ -73,6 +73,7 @@ class JsonlSource(Source):
             handle.seek(offset)
         line_no = int(cursor.get("line", 0)) if isinstance(cursor, dict) and offset else 0
         pending = b""
+        at_end = False
         try:
             while True:
                 if stdin:
@@ -80,6 +81,9 @@ class JsonlSource(Source):
                 else:
                     chunk = handle.readline()
                 if not chunk:
+                    if not at_end:  # read to its end: healthy, even with nothing new since last time
+                        at_end = True
+                        self.health.ok()
                     if self.once or stdin:
                         if pending.strip():
                             line_no += 1
