@@ -21,6 +21,7 @@ from tui.core.triage import (
     queue_for,
 )
 from tui.core.triage_rules import _alternatives, _join
+from tui.core.triage_text import plain_text
 
 DATA = Path(__file__).parents[1] / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -290,6 +291,16 @@ def test_zero_in_lexicon_drops_the_word(triager: Triager) -> None:
     # VADER boosts a zero-valence word ("so many stairs lol"), so 0 removes it instead
     assert "lol" not in triager._analyzer.lexicon
     assert triager.sentiment("just finished my first week, so many stairs lol")[0] == "neutral"
+
+
+def test_tweet_text_with_html_entities_reads_as_typed(triager: Triager) -> None:
+    # Twitter's API and datasets taken from it escape &, < and >: "&amp;" is not a word, "&lt;3" is "<3"
+    for typed in ("flight delayed 3 hrs & nobody at the gate can tell us anything, crew rude & useless",
+                  "@SkyJet crew were lovely <3 and the seats > last time"):
+        escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert triager.triage(escaped, now=NOW) == triager.triage(typed, now=NOW)
+    # only whole references: "&not" is not "¬", "AT&T" stays itself
+    assert plain_text("AT&T &nothing &amp;amp; &#39;ok&#39;") == "AT&T &nothing &amp; 'ok'"
 
 
 @pytest.mark.parametrize(

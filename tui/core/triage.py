@@ -55,6 +55,7 @@ from tui.core.triage_text import (
     _Scan,
     _Score,
     _Text,
+    plain_text,
 )
 from tui.core.triage_vader import analyzer
 from tui.core.triage_verdict import (
@@ -307,6 +308,7 @@ class Triager(RuleSet):
     def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
         """What the model reads: the text's n-grams and the rules' signals (the fitting script's
         input, so fitting and triage cannot read a mention differently)."""
+        text = plain_text(text)
         reading = self._analyse(text)
         return text_features(text), self._rule_signals(reading, self._kind(reading))
 
@@ -343,6 +345,7 @@ class Triager(RuleSet):
         most (slower: for the detail pane and `triage --explain`, not for collecting).
         """
         why: list[Reason] = []
+        text = plain_text(text)
         lang = self._language.detect(text) if self._language is not None else "en"
         if lang != "en":
             # Rules and model read English only: say so instead of guessing.

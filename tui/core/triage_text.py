@@ -4,6 +4,7 @@ rules' reading (label, problem, question form, news cues, sarcasm, phrases, topi
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from dataclasses import dataclass
@@ -23,6 +24,18 @@ _VADER_ALPHA = 15.0  # vaderSentiment.normalize's default
 _SENTENCE_END = re.compile(r"([.!?]+)\s+")
 _SENTENCE_BREAK = r"\1 xxbreak xxbreak xxbreak "
 _MORE_SENTENCES = re.compile(r"[.!?]+\s+\S")
+
+
+# Twitter's API (and datasets taken from it) leave `&amp;`, `&lt;` and `&gt;` in tweet text; "&lt;3"
+# is VADER's "<3". Only whole references are decoded: html.unescape alone would read "&not" as "¬".
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def plain_text(text: str) -> str:
+    """The text as its author typed it, for reading (never for showing: that goes through clean())."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
 
 
 def _normalize(total: float) -> float:
