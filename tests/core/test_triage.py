@@ -304,6 +304,21 @@ def test_tweet_text_with_html_entities_reads_as_typed(triager: Triager) -> None:
 
 
 @pytest.mark.parametrize(
+    ("styled", "typed"),
+    [
+        ("@SkyJet 𝘁𝗵𝗶𝘀 𝗶𝘀 𝘁𝗵𝗲 𝘄𝗼𝗿𝘀𝘁 𝗮𝗶𝗿𝗹𝗶𝗻𝗲 𝗲𝘃𝗲𝗿", "@SkyJet this is the worst airline ever"),
+        ("@SkyJet ｔｈｅ ｗｏｒｓｔ ｓｅｒｖｉｃｅ", "@SkyJet the worst service"),
+        ("the crew were 𝓪𝓶𝓪𝔃𝓲𝓷𝓰 today", "the crew were amazing today"),
+        ("@SkyJet 𝗺𝘆 𝗱𝗮𝘁𝗮 𝘄𝗮𝘀 𝗹𝗲𝗮𝗸𝗲𝗱", "@SkyJet my data was leaked"),
+        ("@SkyJet my data was lea\u200bked", "@SkyJet my data was leaked"),
+    ],
+)
+def test_styled_and_split_letters_read_as_plain_words(triager: Triager, styled: str, typed: str) -> None:
+    # bold/script/fullwidth letters are how people shout on social media; a zero-width space splits a word
+    assert triager.triage(styled, now=NOW) == triager.triage(typed, now=NOW)
+
+
+@pytest.mark.parametrize(
     ("pattern", "parts"),
     [
         (r"\ba|\bb", [r"\ba", r"\bb"]),

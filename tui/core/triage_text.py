@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from tui.core.triage_guard import Guarded
@@ -29,13 +30,30 @@ _MORE_SENTENCES = re.compile(r"[.!?]+\s+\S")
 # Twitter's API (and datasets taken from it) leave `&amp;`, `&lt;` and `&gt;` in tweet text; "&lt;3"
 # is VADER's "<3". Only whole references are decoded: html.unescape alone would read "&not" as "¬".
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+# Characters that print as nothing but split a word in two ("lea\u200bked"): zero-width space, word
+# joiner, byte-order mark, soft hyphen. (Joiners stay: they build emoji sequences.)
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]")
+# Letters styled for emphasis: mathematical bold, italic, script... (𝗯𝗼𝗹𝗱) and fullwidth (ｆｕｌｌ).
+# Only these are folded (NFKC); "…", "™" and the like stay as the model learned them.
+_STYLED = re.compile("[\U0001d400-\U0001d7ff\uff01-\uff5e]+")
+
+
+def _unstyled(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
 
 
 def plain_text(text: str) -> str:
-    """The text as its author typed it, for reading (never for showing: that goes through clean())."""
-    if "&" not in text:
-        return text
-    return _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    """The text as its author meant it, for reading (never for showing: that goes through clean()).
+
+    Entities are decoded, invisible characters dropped, and styled letters folded: posts written in
+    𝗯𝗼𝗹𝗱 or ｆｕｌｌｗｉｄｔｈ for emphasis would otherwise have no words at all, and a leak
+    written in bold would not be a crisis.
+    """
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    if not text.isascii():
+        text = _STYLED.sub(_unstyled, _INVISIBLE.sub("", text))
+    return text
 
 
 def _normalize(total: float) -> float:
