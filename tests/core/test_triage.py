@@ -80,6 +80,7 @@ def test_plain_problems_sarcasm_and_ironic_thanks_are_negative_complaints(
             "say praise; letting them decide cost 0.009 of real kind accuracy)"))),
         "@Stackly the new editor is goated",
         "@NonnaTrattoria chef's kiss",
+        "@SkyJet luv u guys",
     ],
 )
 def test_slang_praise_is_positive(triager: Triager, text: str) -> None:
