@@ -13,7 +13,10 @@ Training data (origins and licences: tui/rules/data/MODEL-CARD.md):
 - TweetEval sentiment (general tweets, label only), weight `TWEETEVAL_WEIGHT`: extra signal for
   words, not a target. Found in ../shared/corpora/tweeteval-sentiment or --tweeteval DIR.
 Rows not in English are left out (triage routes them by language, not by model). The kind model
-never sees crisis rows: crisis patterns decide those.
+never sees crisis rows: crisis patterns decide those, with the crisis model beside them. That one
+reads words only (no rule signal, or it would learn to repeat the patterns) and is fitted on every
+row with a kind, plus `triage_crisis_s12.jsonl` (harm in wording the patterns did not list, and
+praise that sounds like harm).
 
 Cross-validation: the real dev rows are split in `FOLDS` stratified folds; each fold is scored by a
 model fitted on everything except that fold, so no dev row is scored by a model that saw it.
@@ -58,6 +61,7 @@ TWEETEVAL_WEIGHT = 0.15
 # 1-3 scored alike in cross-validation (label 0.801-0.802); 0.5 suited the unscaled counts.
 C_LABEL = 2.0
 C_KIND = 2.0
+C_CRISIS = 2.0
 MIN_DF = 3  # a character n-gram or word pair seen in fewer training rows is dropped
 PRUNE = 0.02  # weights whose spread across classes is below this are not shipped
 
@@ -137,11 +141,35 @@ def fit_one(rows: Sequence[dict[str, Any]], target: str, classes: Sequence[str],
     return LinearModel.from_rows(classes, [round(float(b), 4) for b in bias], tables)
 
 
+def fit_crisis(rows: Sequence[dict[str, Any]], feats: Featurizer, c: float = C_CRISIS) -> LinearModel:
+    """Crisis or not, from the words alone, exported as two classes whose logits differ by the
+    regression's decision value (so softmax gives its probability)."""
+    use = [r for r in rows if r.get("kind")]
+    dicts = [{k: v for k, v in feats(r["text"]).items() if not k.startswith("r:")} for r in use]
+    vec = DictVectorizer()
+    x = vec.fit_transform(dicts).tocsc()
+    names = vec.get_feature_names_out()
+    df = np.asarray((x != 0).sum(axis=0)).ravel()
+    keep = np.array([n.startswith("w:") or d >= MIN_DF for n, d in zip(names, df, strict=True)])
+    x = x[:, keep].tocsr()
+    names = names[keep]
+    y = np.array([r["kind"] == "crisis" for r in use])
+    model = LogisticRegression(C=c, max_iter=1000, solver="lbfgs")
+    model.fit(x, y, sample_weight=np.array([r["weight"] for r in use]))
+    tables: dict[str, dict[str, list[float]]] = {"w": {}, "b": {}, "c": {}, "r": {}}
+    for j, name in enumerate(names):
+        w = float(model.coef_[0, j])
+        if abs(w) >= PRUNE:
+            tables[name[0]][name[2:]] = [round(-w / 2, 4), round(w / 2, 4)]
+    b = float(model.intercept_[0])
+    return LinearModel.from_rows(("not", "crisis"), [round(-b / 2, 4), round(b / 2, 4)], tables)
+
+
 def fit(rows: Sequence[dict[str, Any]], feats: Featurizer, c_label: float = C_LABEL,
-        c_kind: float = C_KIND) -> TriageModel:
+        c_kind: float = C_KIND, crisis_rows: Sequence[dict[str, Any]] = ()) -> TriageModel:
     label = fit_one(rows, "label", LABELS, c_label, feats)
     kind = fit_one([r for r in rows if r.get("kind") in KINDS], "kind", KINDS, c_kind, feats)
-    return TriageModel(label, kind, {})
+    return TriageModel(label, kind, {}, fit_crisis([*rows, *crisis_rows], feats))
 
 
 class Tally:
@@ -155,6 +183,7 @@ class Tally:
         self.negatives_in_priority = 0
         self.crises = 0
         self.crises_caught = 0
+        self.false_crises = 0
 
     def add(self, row: dict[str, Any], label: str, kind: str, queue: str) -> None:
         self.rows += 1
@@ -166,6 +195,8 @@ class Tally:
         if row["kind"] == "crisis":
             self.crises += 1
             self.crises_caught += kind == "crisis"
+        else:
+            self.false_crises += kind == "crisis"
 
     def label_accuracy(self) -> float:
         return sum(n for (want, got), n in self.label.items() if want == got) / max(1, self.rows)
@@ -186,14 +217,14 @@ class Tally:
         neg = self.negatives_in_priority / max(1, self.negatives)
         crises = f"{self.crises_caught}/{self.crises}"
         return (f"{name:<22} {self.rows:>4} {self.label_accuracy():>6.3f} {self.balanced():>9.3f} "
-                f"{self.kind_accuracy():>6.3f} {neg:>9.3f} {crises:>8}")
+                f"{self.kind_accuracy():>6.3f} {neg:>9.3f} {crises:>8} {self.false_crises:>6}")
 
     def figures(self) -> dict[str, Any]:
         """The figures as stored in the model's meta (bench_triage.py prints them)."""
         return {"n": self.rows, "label": round(self.label_accuracy(), 3),
                 "balanced": round(self.balanced(), 3), "kind": round(self.kind_accuracy(), 3),
                 "negatives_in_priority": round(self.negatives_in_priority / max(1, self.negatives), 3),
-                "crises": f"{self.crises_caught}/{self.crises}",
+                "crises": f"{self.crises_caught}/{self.crises}", "false_crises": self.false_crises,
                 "confusion": [[self.label[(w, g)] for g in LABELS] for w in LABELS]}
 
     def confusion(self) -> str:
@@ -204,19 +235,24 @@ class Tally:
         return "\n".join(lines)
 
 
-HEADER = f"{'':<22} {'n':>4} {'label':>6} {'balanced':>9} {'kind':>6} {'neg→prio':>9} {'crises':>8}"
+HEADER = (f"{'':<22} {'n':>4} {'label':>6} {'balanced':>9} {'kind':>6} {'neg→prio':>9} {'crises':>8}"
+          f" {'false':>6}")
 
 
-def model_alone(model: TriageModel, feats: Featurizer, text: str) -> tuple[str, str]:
-    """The model's own argmax, with no rule deciding over it (crisis from rules still, as kind
-    has no crisis class)."""
+def model_alone(model: TriageModel, feats: Featurizer, text: str, crisis_at: float) -> tuple[str, str]:
+    """The models' own argmax, with no rule deciding over them (the crisis model names a negative
+    mention a crisis at `crisis_at`; the caller adds the crisis patterns)."""
     from tui.core.triage_model import softmax, text_features
 
     rules = feats.rules
     tf, signals = text_features(text), rules.features(text)[1]
     probs = softmax(model.label.scores(tf, signals))
     kz = model.kind.scores(tf, signals)
-    return model.label.classes[probs.index(max(probs))], model.kind.classes[kz.index(max(kz))]
+    label, kind = model.label.classes[probs.index(max(probs))], model.kind.classes[kz.index(max(kz))]
+    harm = softmax(model.crisis.scores(tf, {}))[1] if model.crisis is not None else 0.0
+    if label == "negative" and harm >= crisis_at:
+        kind = "crisis"
+    return label, kind
 
 
 def main() -> None:
@@ -242,15 +278,18 @@ def main() -> None:
         counts[name] = len(rows)
         real += rows
     synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
+    crisis_only = load(DATA / "triage_crisis_s12.jsonl")
     general = tweeteval(tweeteval_dir(args.tweeteval))
-    for rows, weight in ((real, args.real_weight), (synthetic, SYNTH_WEIGHT),
+    for rows, weight in ((real, args.real_weight), (synthetic, SYNTH_WEIGHT), (crisis_only, SYNTH_WEIGHT),
                          (general, args.tweeteval_weight)):
         for row in rows:
             row["weight"] = weight
-    print(f"training rows: real {counts}, synthetic {len(synthetic)}, tweeteval {len(general)}")
+    print(f"training rows: real {counts}, synthetic {len(synthetic)}, crisis-only {len(crisis_only)}, "
+          f"tweeteval {len(general)}")
     feats = Featurizer()
     rules = feats.rules
     config = _packaged_config()
+    crisis_at = float(config["model"]["crisis_confidence"])
     base = synthetic + general
 
     explore: list[Any] = []
@@ -259,13 +298,13 @@ def main() -> None:
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     splits = [] if args.no_cv else list(folds.split(real, [r["label"] for r in real]))
     for fold, (train_idx, test_idx) in enumerate(splits, 1):
-        model = fit(base + [real[i] for i in train_idx], feats, args.c_label, args.c_kind)
+        model = fit(base + [real[i] for i in train_idx], feats, args.c_label, args.c_kind, crisis_only)
         combined = Triager(config, model=model)
         for i in test_idx:
             row = real[i]
             r = rules.triage(row["text"])
             tallies["rules alone"].add(row, r.label, r.kind, r.queue)
-            label, kind = model_alone(model, feats, row["text"])
+            label, kind = model_alone(model, feats, row["text"], crisis_at)
             kind = "crisis" if r.kind == "crisis" else kind
             tallies["model alone"].add(row, label, kind, rules.queue(kind, label))
             c = combined.triage(row["text"])
@@ -314,17 +353,19 @@ def main() -> None:
             print(t.line(f"negative_bias={negative_bias}"))
     if args.cv_only:
         return
-    final = fit(base + real, feats, args.c_label, args.c_kind)
-    meta = {"trained_on": {**counts, "synthetic": len(synthetic), "tweeteval": len(general)},
+    final = fit(base + real, feats, args.c_label, args.c_kind, crisis_only)
+    meta = {"trained_on": {**counts, "synthetic": len(synthetic), "crisis_only": len(crisis_only),
+                           "tweeteval": len(general)},
             "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT,
                         "tweeteval": args.tweeteval_weight},
-            "C": {"label": args.c_label, "kind": args.c_kind}, "min_df": MIN_DF, "prune": PRUNE,
+            "C": {"label": args.c_label, "kind": args.c_kind, "crisis": C_CRISIS}, "min_df": MIN_DF,
+            "prune": PRUNE,
             "cv": {name: t.figures() for name, t in {**tallies, **{
                 f"combined, {source[9:]}": t for source, t in by_source.items()}}.items()}}
-    blob = dump_model(TriageModel(final.label, final.kind, meta))
+    blob = dump_model(TriageModel(final.label, final.kind, meta, final.crisis))
     OUT.write_bytes(blob)
     sizes = {n: sum(len(t) for t in (m.words, m.bigrams, m.chars, m.rules))
-             for n, m in (("label", final.label), ("kind", final.kind))}
+             for n, m in (("label", final.label), ("kind", final.kind), ("crisis", final.crisis)) if m}
     print(f"\nwrote {OUT.relative_to(ROOT)}: {len(blob) / 1e6:.2f} MB, features {sizes}"
           f" ({time.perf_counter() - started:.0f} s)")
 

@@ -332,6 +332,32 @@ def test_idioms_that_sound_like_harm_are_not_crises(triager: Triager, text: str,
     assert triager.triage(text, now=NOW).kind == kind
 
 
+def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path: Path) -> None:
+    text = "@Playgroundz the slide has a bolt sticking out and a kid ripped his leg open on it"
+    result = triager.triage(text, now=NOW, explain=True)
+    assert (result.label, result.kind, result.queue) == ("negative", "crisis", "priority")
+    assert any(r.source == "crisis" and "crisis model" in r.text for r in result.why)
+    assert any(r.source == "word" and "ripped" in r.text and "crisis" in r.text for r in result.why)
+    # patterns alone (crisis_confidence = 1) read it as a plain complaint
+    user = tmp_path / "triage.toml"
+    user.write_text("[model]\ncrisis_confidence = 1.0\n", encoding="utf-8")
+    assert Triager.load(user).triage(text, now=NOW).kind == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a calm message full of account words is not harm: the crisis model speaks only when the
+        # mention reads negative
+        "@AskeBay The email address associated with my account is __email__ .",
+        "@PayLoop how do I add a card to my wallet?",
+        "@DentaCare painless filling, I was terrified and they were so calm",
+    ],
+)
+def test_the_crisis_model_leaves_calm_mentions_alone(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).kind != "crisis"
+
+
 def test_zero_in_lexicon_drops_the_word(triager: Triager) -> None:
     # VADER boosts a zero-valence word ("so many stairs lol"), so 0 removes it instead
     assert "lol" not in triager._analyzer.lexicon
@@ -573,6 +599,7 @@ praise = { low = 0, high = 5 }
         ("[phrases.mine]\nvalence = -1.0\npatterns = ['x']\nproblme = true", "phrases.mine.problme"),
         ("[lexicn]\nslaps = 1.0", "lexicn"),
         ("[labels]\npositve = 0.2", "labels.positve"),
+        ("[model]\ncrisis_confidence = 1.5", "model.crisis_confidence"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

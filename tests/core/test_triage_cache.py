@@ -79,7 +79,8 @@ def _refit(model: TriageModel) -> TriageModel:
         tables = dict(zip("wbcr", (m.words, m.bigrams, m.chars, m.rules), strict=True))
         return LinearModel(m.classes, [b + 1.5 * i for i, b in enumerate(m.bias)], tables)
 
-    return TriageModel(shifted(model.label), shifted(model.kind), {**model.meta, "refit": True})
+    crisis = None if model.crisis is None else shifted(model.crisis)
+    return TriageModel(shifted(model.label), shifted(model.kind), {**model.meta, "refit": True}, crisis)
 
 
 def test_a_cache_made_from_another_model_file_is_not_used(tmp_path: Path) -> None:

@@ -48,19 +48,20 @@ def test_scores_equal_the_fitted_features_weighed_by_hand(triager: Triager) -> N
     for text in texts()[:120]:
         feats, signals = triager.features(text)
         named = named_features(feats, signals)
-        for linear in (model.label, model.kind):
+        for linear in filter(None, (model.label, model.kind, model.crisis)):
             want = by_hand(linear, named)
             got = linear.scores(feats, signals)
             close = (math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) for a, b in zip(want, got, strict=True))
             assert all(close), text
 
 
-def test_both_models_in_one_pass_are_bit_identical_to_each_alone(triager: Triager) -> None:
+def test_all_models_in_one_pass_are_bit_identical_to_each_alone(triager: Triager) -> None:
     model = packaged_model()
+    assert model.crisis is not None
     for text in texts():
         feats, signals = triager.features(text)
-        assert model.joint.scores(feats, signals) == (model.label.scores(feats, signals),
-                                                       model.kind.scores(feats, signals)), text
+        each = [m.scores(feats, signals) for m in (model.label, model.kind, model.crisis)]
+        assert model.joint.scores(feats, signals) == each, text
 
 
 def test_each_ngram_family_has_unit_length() -> None:

@@ -364,9 +364,13 @@ class Triager(RuleSet):
         else:
             feats = text_features(text)
             signals = self._rule_signals(reading, rule_kind)
-            label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence)
+            label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
+                                       self._jest)
             if explain:
-                why += model_reasons(model, feats, signals, label, kind)
+                by_model = kind == "crisis" and rule_kind != "crisis"
+                if by_model:
+                    why.append(Reason("crisis", "reads like a report of harm (the crisis model)"))
+                why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model)
         label, kind = reconcile(reading, label, kind, self._not_praise, why if explain else None)
         if explain:
             why[:0] = self._rule_reasons(reading)

@@ -258,7 +258,7 @@ class _Rows(dict[str, _Row]):
 
 
 class JointScorer:
-    """The label and kind models scored in one pass, with exactly `LinearModel.scores`' sums.
+    """The label, kind (and crisis) models scored in one pass, with exactly `LinearModel.scores`' sums.
 
     Scoring each model alone looks every feature up twice per model and reads its weights from a
     column per class, scattered over memory: most of the model's time went on cache misses. Here a
@@ -269,17 +269,17 @@ class JointScorer:
 
     __slots__ = ("_bigrams", "_getters", "_rules", "_sizes", "_spelled", "_words", "bias")
 
-    def __init__(self, label: LinearModel, kind: LinearModel) -> None:
-        models = (label, kind)
+    def __init__(self, *models: LinearModel) -> None:
         self._sizes = tuple(len(m.classes) for m in models)
-        self.bias = (*label.bias, *kind.bias)
+        self.bias = tuple(b for m in models for b in m.bias)
         self._getters = tuple(map(itemgetter, range(len(self.bias))))
         self._words: _Rows[tuple[float, ...] | None] = _Rows(
             lambda name: self._row([m.words.get(name) for m in models]))
         self._bigrams: _Rows[tuple[float, ...] | None] = _Rows(
             lambda name: self._row([m.bigrams.get(name) for m in models]))
-        self._spelled: _Rows[tuple[float, ...]] = _Rows(lambda word: (*label.spell(word), *kind.spell(word)))
-        names = [*label.rules.index, *kind.rules.index]
+        self._spelled: _Rows[tuple[float, ...]] = _Rows(
+            lambda word: tuple(w for m in models for w in m.spell(word)))
+        names = [name for m in models for name in m.rules.index]
         self._rules = {name: self._row([m.rules.get(name) for m in models]) for name in names}
 
     def _row(self, parts: list[tuple[float, ...] | None]) -> tuple[float, ...] | None:
@@ -287,8 +287,8 @@ class JointScorer:
             return None
         return tuple(w for part, n in zip(parts, self._sizes, strict=True) for w in (part or (0.0,) * n))
 
-    def scores(self, text: TextFeatures, signals: Mapping[str, float]) -> tuple[list[float], list[float]]:
-        """The label model's logits and the kind model's, as each model's `scores` gives them."""
+    def scores(self, text: TextFeatures, signals: Mapping[str, float]) -> list[list[float]]:
+        """Each model's logits (label, kind, then crisis if shipped), as its `scores` gives them."""
         z = list(self.bias)
         sw, sb, sc = text.scales
         getters = self._getters
@@ -304,21 +304,30 @@ class JointScorer:
             row = rules.get(name)
             if row is not None and value:
                 z = list(map(add, z, map(mul, row, itertools.repeat(value))))
-        split = self._sizes[0]
-        return z[:split], z[split:]
+        out, start = [], 0
+        for size in self._sizes:
+            out.append(z[start:start + size])
+            start += size
+        return out
 
 
 @dataclass(frozen=True, slots=True)
 class TriageModel:
-    """The label and kind models and where they came from (the fitting script's summary)."""
+    """The label and kind models and where they came from (the fitting script's summary).
+
+    `crisis` (optional) reads harm from the words alone, with no rule signal: the crisis patterns
+    catch the wording they list, this catches wording like it that they do not.
+    """
 
     label: LinearModel
     kind: LinearModel
     meta: Mapping[str, Any]
+    crisis: LinearModel | None = None
     joint: JointScorer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "joint", JointScorer(self.label, self.kind))
+        models = (self.label, self.kind) if self.crisis is None else (self.label, self.kind, self.crisis)
+        object.__setattr__(self, "joint", JointScorer(*models))
 
 
 def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageModel:
@@ -334,8 +343,10 @@ def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageMode
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise ModelError(f"{where}: format {raw.get('format') if isinstance(raw, dict) else '?'}, "
                          f"expected {FORMAT}")
+    crisis = raw.get("crisis")
     return TriageModel(LinearModel.unpack(raw.get("label", {}), f"{where}: label"),
-                       LinearModel.unpack(raw.get("kind", {}), f"{where}: kind"), raw.get("meta", {}))
+                       LinearModel.unpack(raw.get("kind", {}), f"{where}: kind"), raw.get("meta", {}),
+                       None if crisis is None else LinearModel.unpack(crisis, f"{where}: crisis"))
 
 
 def dump_model(model: TriageModel) -> bytes:
@@ -344,4 +355,6 @@ def dump_model(model: TriageModel) -> bytes:
 
     payload = {"format": FORMAT, "meta": dict(model.meta), "label": model.label.pack(),
                "kind": model.kind.pack()}
+    if model.crisis is not None:
+        payload["crisis"] = model.crisis.pack()
     return gzip.compress(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode(), 9, mtime=0)

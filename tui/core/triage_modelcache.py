@@ -25,7 +25,7 @@ from typing import Any
 from tui.core.triage_model import FORMAT, MODEL_FILE, TABLES, LinearModel, TriageModel, _Table, load_model
 from tui.rules import data_file
 
-LAYOUT = 1
+LAYOUT = 2
 """Bump when the cached payload's shape changes: older caches are then ignored."""
 
 
@@ -51,7 +51,8 @@ def _pack(model: TriageModel) -> dict[str, Any]:
         tables = (m.words, m.bigrams, m.chars, m.rules)
         return list(m.classes), list(m.bias), [_pack_table(t) for t in tables]
 
-    return {"label": linear(model.label), "kind": linear(model.kind), "meta": dict(model.meta)}
+    return {"label": linear(model.label), "kind": linear(model.kind), "meta": dict(model.meta),
+            "crisis": None if model.crisis is None else linear(model.crisis)}
 
 
 def _unpack(payload: Any) -> TriageModel:
@@ -64,7 +65,9 @@ def _unpack(payload: Any) -> TriageModel:
 
     if not isinstance(payload["meta"], dict):
         raise ValueError("cached model of the wrong shape")
-    return TriageModel(linear(payload["label"]), linear(payload["kind"]), payload["meta"])
+    crisis = payload["crisis"]
+    return TriageModel(linear(payload["label"]), linear(payload["kind"]), payload["meta"],
+                       None if crisis is None else linear(crisis))
 
 
 def read_cached(shipped: bytes, cache_file: Path) -> TriageModel | None:

@@ -33,7 +33,8 @@ class RuleSet:
         self._build_topics(cfg)
         self._build_learned(cfg)
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
-                 self._question, self._crisis, self._outage, self._scale, self._other, self._not_praise)
+                 self._question, self._crisis, self._outage, self._scale, self._other, self._not_praise,
+                 self._jest)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -44,6 +45,7 @@ class RuleSet:
             negative_bias=cfg.number("model.negative_bias", -5, 5),
             label=cfg.number("model.label_confidence", 0, 1),
             kind=cfg.number("model.kind_confidence", 0, 1),
+            crisis=cfg.number("model.crisis_confidence", 0, 1),
         )
         use_language = cfg.get("language.enabled")
         if not isinstance(use_language, bool):
@@ -124,6 +126,7 @@ class RuleSet:
         self._scale = cfg.regex_list("kind.crisis.outage.scale")
         self._other = cfg.regex_list("kind.other.patterns")
         self._not_praise = cfg.regex_list("kind.not_praise")
+        self._jest = cfg.regex_list("kind.crisis.jest.patterns")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]

@@ -4,6 +4,7 @@ CLI and the store show them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from tui.core.triage_guard import Guarded
@@ -84,7 +85,9 @@ def _agree(label: str, score: float) -> float:
 
 
 def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
-                   label: str, kind: str) -> list[Reason]:
+                   label: str, kind: str, *, crisis_model: bool = False) -> list[Reason]:
+    """The words and signals that pulled toward the label and kind; for a crisis the crisis model
+    named (`crisis_model`), its telling words (a pattern's crisis names its own phrase)."""
     def reason(w: Weighed, toward: str) -> Reason:
         if w.source == "word":
             return Reason("word", f"{w.name!r} -> {toward}", w.weight)
@@ -93,7 +96,17 @@ def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, fl
     out = _merged([reason(w, label) for w in model.label.explain(feats, signals, label, top=6)])[:5]
     if kind in model.kind.classes:
         out += _merged([reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=4)])[:3]
+    elif crisis_model and model.crisis is not None:
+        # The crisis model leans on small words too ("his", "and"); the agent is shown the telling ones.
+        telling = [w for w in model.crisis.explain(feats, signals, kind, top=16)
+                   if w.weight > 0 and _TELLING.search(w.name.lower().replace("someone", ""))]
+        out += _merged([reason(w, kind) for w in telling])[:3]
     return out
+
+
+_SMALL_WORDS = ("that", "this", "with", "have", "from", "your", "they", "their", "them", "were", "been",
+                "when", "what", "then", "there", "just", "about", "after", "into", "over", "start")
+_TELLING = re.compile(rf"\b(?!(?:{'|'.join(_SMALL_WORDS)})\b)[a-z]{{4,}}")
 
 
 def _merged(reasons: list[Reason]) -> list[Reason]:
@@ -126,6 +139,7 @@ class Confidence:
     negative_bias: float  # added to the negative logit when choosing the label
     label: float  # the model's label stands over the rules' only with this probability
     kind: float  # the same for the kind
+    crisis: float = 1.0  # the crisis model names a negative mention a crisis with this probability
 
 
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
@@ -133,13 +147,13 @@ _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("n
 
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
-          rule_kind: str, sure: Confidence) -> tuple[str, str, float]:
+          rule_kind: str, sure: Confidence, jest: Guarded | None = None) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure.
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands).
     """
     labels, kinds = model.label.classes, model.kind.classes
-    logits, kind_logits = model.joint.scores(feats, signals)
+    logits, kind_logits, *crisis_logits = model.joint.scores(feats, signals)
     probs = softmax(logits)
     if sure.negative_bias:
         logits[labels.index("negative")] += sure.negative_bias
@@ -167,6 +181,15 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # the label model is surer of that ("how long does a claim usually take?").
         label, kind = max(_NEUTRAL_OR_COMPLAINT, key=lambda pair: (
             probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
+    if (crisis_logits and model.crisis is not None and kind != "crisis" and label == "negative"
+            and not _found(jest, r.low)):
+        # Harm in words the crisis patterns do not list ("the slide has a bolt sticking out and
+        # a kid ripped his leg open"). Only for a negative reading ("my email address is ..." is
+        # not harm however many account words it has), and not in mockery or a joke ("tastes
+        # like a puddle a pigeon died in. absolute clowns").
+        harm = softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
+        if harm >= sure.crisis:
+            kind = "crisis"
     return label, kind, score
 
 
