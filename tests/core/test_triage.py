@@ -266,6 +266,23 @@ def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> No
         "the bus driver was on his phone the whole way down the motorway",
         "a cable machine snapped and hit a guy in the face, blood everywhere",
         "whole of Eastfield has brown water coming out of the taps",
+        # session 12: written before the rules saw them; each was `other` or a plain complaint
+        "@PayWise I logged in and I'm looking at a stranger's transactions and home address",
+        "@ShopKart my order page shows another customer's name, phone and delivery address",
+        "@MediLink the patient portal let me download a PDF of someone else's lab results",
+        "@CloudBox anyone can see private files if they guess the share link",
+        "@FitTrack your API returns every user's GPS runs without a token",
+        "@HotelNest my booking confirmation came with another guest's passport scan attached",
+        "@BankEase your app is showing me logged in as a different customer",
+        "@Tastybox raw chicken leaked all over the veg in my box",
+        "@BabyGlow the baby formula tin had metal shavings in it",
+        "@HeatWave the heater cable melted and scorched the carpet",
+        "@Cosmeto your cream gave me chemical burns on my face",
+        "@AirFly the cabin filled with smoke mid flight and crew wouldn't tell us anything",
+        "@PayWise card payments failing everywhere, shops across the country can't take your cards",
+        "@TrainLink signalling failure, hundreds stuck on trains with no water for three hours",
+        "@Cafe21 the manager refused to serve my friend because she's wearing a hijab",
+        "@RideNow driver cancelled when he saw my guide dog, this is the third time",
     ],
 )
 def test_fresh_crises(triager: Triager, text: str) -> None:
@@ -286,33 +303,6 @@ def test_fresh_crises(triager: Triager, text: str) -> None:
 )
 def test_fresh_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).kind != "crisis"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # session 12: written before the rules saw them; each was `other` or a plain complaint
-        "@PayWise I logged in and I'm looking at a stranger's transactions and home address",
-        "@ShopKart my order page shows another customer's name, phone and delivery address",
-        "@MediLink the patient portal let me download a PDF of someone else's lab results",
-        "@CloudBox anyone can see private files if they guess the share link",
-        "@FitTrack your API returns every user's GPS runs without a token",
-        "@HotelNest my booking confirmation came with another guest's passport scan attached",
-        "@BankEase your app is showing me logged in as a different customer",
-        "@Tastybox raw chicken leaked all over the veg in my box",
-        "@BabyGlow the baby formula tin had metal shavings in it",
-        "@HeatWave the heater cable melted and scorched the carpet",
-        "@Cosmeto your cream gave me chemical burns on my face",
-        "@AirFly the cabin filled with smoke mid flight and crew wouldn't tell us anything",
-        "@PayWise card payments failing everywhere, shops across the country can't take your cards",
-        "@TrainLink signalling failure, hundreds stuck on trains with no water for three hours",
-        "@Cafe21 the manager refused to serve my friend because she's wearing a hijab",
-        "@RideNow driver cancelled when he saw my guide dog, this is the third time",
-    ],
-)
-def test_crises_in_words_the_first_lists_missed(triager: Triager, text: str) -> None:
-    result = triager.triage(text, now=NOW)
-    assert (result.label, result.kind) == ("negative", "crisis")
 
 
 @pytest.mark.parametrize(

@@ -326,7 +326,7 @@ class TriageModel:
     joint: JointScorer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        models = (self.label, self.kind) if self.crisis is None else (self.label, self.kind, self.crisis)
+        models = (m for m in (self.label, self.kind, self.crisis) if m is not None)
         object.__setattr__(self, "joint", JointScorer(*models))
 
 

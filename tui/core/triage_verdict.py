@@ -181,8 +181,7 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # the label model is surer of that ("how long does a claim usually take?").
         label, kind = max(_NEUTRAL_OR_COMPLAINT, key=lambda pair: (
             probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
-    if (crisis_logits and model.crisis is not None and kind != "crisis" and label == "negative"
-            and not _found(jest, r.low)):
+    if model.crisis is not None and kind != "crisis" and label == "negative" and not _found(jest, r.low):
         # Harm in words the crisis patterns do not list ("the slide has a bolt sticking out and
         # a kid ripped his leg open"). Only for a negative reading ("my email address is ..." is
         # not harm however many account words it has), and not in mockery or a joke ("tastes
