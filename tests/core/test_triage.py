@@ -179,6 +179,11 @@ def test_crises(triager: Triager, text: str) -> None:
         "@NorthBank we were sick of waiting so we switched banks",
         "I recall ordering from @Homely before",
         "@Telvio internet is down again",
+        # a calm message full of account words is not harm: the crisis model speaks only when the
+        # mention reads negative
+        "@AskeBay The email address associated with my account is __email__ .",
+        "@PayLoop how do I add a card to my wallet?",
+        "@DentaCare painless filling, I was terrified and they were so calm",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -199,6 +204,15 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         ("@Stackly is there an API endpoint to export invoices?", "question"),
         ("@Stackly why does the export take 20 minutes now? It used to be instant", "complaint"),
         ("@Telvio your engineer Dave was brilliant", "praise"),
+        # idioms that sound like harm are not crises (session 12)
+        ("@EnergyCo is there a planned power cut on Tuesday in my area?", "question"),
+        ("@HairPro the colour came out smoking hot, thank you Jess!", "praise"),
+        ("Couple scorched earth w/voter obstruction & gerrymandering & you have GOP policy.", "other"),
+        # harsh words said of a thing someone loves are praise, not a complaint
+        ("@BrewMate the new cold brew is killer", "praise"),
+        ("@Cafe21 your brownies are so good they should be illegal", "praise"),
+        ("@PetMeals my dog goes crazy for the new flavour", "praise"),
+        ("@KidsPlay my son is obsessed with the new set, it's a hit", "praise"),
     ],
 )
 def test_kinds(triager: Triager, text: str, kind: str) -> None:
@@ -305,23 +319,6 @@ def test_fresh_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).kind != "crisis"
 
 
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("@EnergyCo is there a planned power cut on Tuesday in my area?", "question"),
-        ("@HairPro the colour came out smoking hot, thank you Jess!", "praise"),
-        ("Couple scorched earth w/voter obstruction & gerrymandering & you have GOP policy.", "other"),
-        # harsh words said of a thing someone loves are praise, not a complaint
-        ("@BrewMate the new cold brew is killer", "praise"),
-        ("@Cafe21 your brownies are so good they should be illegal", "praise"),
-        ("@PetMeals my dog goes crazy for the new flavour", "praise"),
-        ("@KidsPlay my son is obsessed with the new set, it's a hit", "praise"),
-    ],
-)
-def test_idioms_that_sound_like_harm_are_not_crises(triager: Triager, text: str, kind: str) -> None:
-    assert triager.triage(text, now=NOW).kind == kind
-
-
 def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path: Path) -> None:
     text = "@Playgroundz the slide has a bolt sticking out and a kid ripped his leg open on it"
     result = triager.triage(text, now=NOW, explain=True)
@@ -332,20 +329,6 @@ def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path
     user = tmp_path / "triage.toml"
     user.write_text("[model]\ncrisis_confidence = 1.0\n", encoding="utf-8")
     assert Triager.load(user).triage(text, now=NOW).kind == "complaint"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a calm message full of account words is not harm: the crisis model speaks only when the
-        # mention reads negative
-        "@AskeBay The email address associated with my account is __email__ .",
-        "@PayLoop how do I add a card to my wallet?",
-        "@DentaCare painless filling, I was terrified and they were so calm",
-    ],
-)
-def test_the_crisis_model_leaves_calm_mentions_alone(triager: Triager, text: str) -> None:
-    assert triager.triage(text, now=NOW).kind != "crisis"
 
 
 def test_zero_in_lexicon_drops_the_word(triager: Triager) -> None:
