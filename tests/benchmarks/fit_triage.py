@@ -112,18 +112,22 @@ class Featurizer:
         return found
 
 
-def fit_one(rows: Sequence[dict[str, Any]], target: str, classes: Sequence[str], c: float,
-            feats: Featurizer) -> LinearModel:
-    """One logistic regression on rows that have `target`, exported as a pure-Python model."""
-    use = [r for r in rows if r.get(target) in classes]
-    dicts = [feats(r["text"]) for r in use]
+def _design(dicts: list[dict[str, float]]) -> tuple[Any, Any]:
+    """The feature matrix and its column names: character n-grams and word pairs seen in fewer than
+    `MIN_DF` rows dropped (words and rule signals always kept)."""
     vec = DictVectorizer()
     x = vec.fit_transform(dicts).tocsc()
     names = vec.get_feature_names_out()
     df = np.asarray((x != 0).sum(axis=0)).ravel()
     keep = np.array([n.startswith(("w:", "r:")) or d >= MIN_DF for n, d in zip(names, df, strict=True)])
-    x = x[:, keep].tocsr()
-    names = names[keep]
+    return x[:, keep].tocsr(), names[keep]
+
+
+def fit_one(rows: Sequence[dict[str, Any]], target: str, classes: Sequence[str], c: float,
+            feats: Featurizer) -> LinearModel:
+    """One logistic regression on rows that have `target`, exported as a pure-Python model."""
+    use = [r for r in rows if r.get(target) in classes]
+    x, names = _design([feats(r["text"]) for r in use])
     y = np.array([classes.index(r[target]) for r in use])
     weights = np.array([r["weight"] for r in use])
     model = LogisticRegression(C=c, max_iter=500, solver="lbfgs")
@@ -145,14 +149,7 @@ def fit_crisis(rows: Sequence[dict[str, Any]], feats: Featurizer, c: float = C_C
     """Crisis or not, from the words alone, exported as two classes whose logits differ by the
     regression's decision value (so softmax gives its probability)."""
     use = [r for r in rows if r.get("kind")]
-    dicts = [{k: v for k, v in feats(r["text"]).items() if not k.startswith("r:")} for r in use]
-    vec = DictVectorizer()
-    x = vec.fit_transform(dicts).tocsc()
-    names = vec.get_feature_names_out()
-    df = np.asarray((x != 0).sum(axis=0)).ravel()
-    keep = np.array([n.startswith("w:") or d >= MIN_DF for n, d in zip(names, df, strict=True)])
-    x = x[:, keep].tocsr()
-    names = names[keep]
+    x, names = _design([{k: v for k, v in feats(r["text"]).items() if not k.startswith("r:")} for r in use])
     y = np.array([r["kind"] == "crisis" for r in use])
     model = LogisticRegression(C=c, max_iter=1000, solver="lbfgs")
     model.fit(x, y, sample_weight=np.array([r["weight"] for r in use]))
