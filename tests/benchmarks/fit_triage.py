@@ -15,8 +15,9 @@ Training data (origins and licences: tui/rules/data/MODEL-CARD.md):
 Rows not in English are left out (triage routes them by language, not by model). The kind model
 never sees crisis rows: crisis patterns decide those, with the crisis model beside them. That one
 reads words only (no rule signal, or it would learn to repeat the patterns) and is fitted on every
-row with a kind, plus `triage_crisis_s12.jsonl` (harm in wording the patterns did not list, and
-praise that sounds like harm).
+row with a kind, plus `CRISIS_ONLY`: harm in wording the patterns did not list, and lookalikes
+(complaints, praise and questions that sound like harm), written in sessions 12 and 13 by hands
+other than the patterns' (tests/data/README.md).
 
 Cross-validation: the real dev rows are split in `FOLDS` stratified folds; each fold is scored by a
 model fitted on everything except that fold, so no dev row is scored by a model that saw it.
@@ -62,6 +63,7 @@ TWEETEVAL_WEIGHT = 0.15
 C_LABEL = 2.0
 C_KIND = 2.0
 C_CRISIS = 2.0
+CRISIS_ONLY = ("triage_crisis_s12.jsonl", "triage_crisis_s13.jsonl")
 MIN_DF = 3  # a character n-gram or word pair seen in fewer training rows is dropped
 PRUNE = 0.02  # weights whose spread across classes is below this are not shipped
 
@@ -275,7 +277,7 @@ def main() -> None:
         counts[name] = len(rows)
         real += rows
     synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
-    crisis_only = load(DATA / "triage_crisis_s12.jsonl")
+    crisis_only = [row for name in CRISIS_ONLY for row in load(DATA / name)]
     general = tweeteval(tweeteval_dir(args.tweeteval))
     for rows, weight in ((real, args.real_weight), (synthetic, SYNTH_WEIGHT), (crisis_only, SYNTH_WEIGHT),
                          (general, args.tweeteval_weight)):

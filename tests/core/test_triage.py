@@ -324,7 +324,8 @@ def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("negative", "crisis", "priority")
     assert any(r.source == "crisis" and "crisis model" in r.text for r in result.why)
-    assert any(r.source == "word" and "ripped" in r.text and "crisis" in r.text for r in result.why)
+    told = [r.text for r in result.why if r.source == "word" and "crisis" in r.text]
+    assert any(w in t for t in told for w in ("slide", "bolt", "sticking", "ripped", "leg")), told
     # patterns alone (crisis_confidence = 1) read it as a plain complaint
     user = tmp_path / "triage.toml"
     user.write_text("[model]\ncrisis_confidence = 1.0\n", encoding="utf-8")
