@@ -105,6 +105,15 @@ def test_sarcasm_needs_bad_news_real_thanks_stay_positive(triager: Triager) -> N
     assert triager.sentiment("@Homely love how my parcel got thrown over the fence")[0] == "negative"
 
 
+def test_scare_quotes_are_irony_but_a_quoted_label_on_a_screen_is_not(triager: Triager) -> None:
+    def ironic(text: str) -> bool:
+        return any("sarcasm" in r.text for r in triager.triage(text, now=NOW, explain=True).why)
+
+    assert ironic("your 'unlimited' data ran out after 2GB")
+    assert not ironic("the receipts page has a 'temporarily unavailable' notice now")
+    assert not ironic("tapped the 'cancel order' button twice")
+
+
 @pytest.mark.parametrize(
     ("text", "label"),
     [
@@ -297,6 +306,8 @@ def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> No
         "@TrainLink signalling failure, hundreds stuck on trains with no water for three hours",
         "@Cafe21 the manager refused to serve my friend because she's wearing a hijab",
         "@RideNow driver cancelled when he saw my guide dog, this is the third time",
+        # session 13: a blind set's miss, the same wording as "another patient's" above
+        "@clinicly the patient portal shows me a different patient's blood results and NHS number",
     ],
 )
 def test_fresh_crises(triager: Triager, text: str) -> None:
