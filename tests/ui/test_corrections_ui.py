@@ -10,6 +10,7 @@ from tests.ui.test_app import app_with
 from tests.ui.test_champions_ui import plain
 from tui.ui.screens.correct import CorrectScreen
 from tui.ui.screens.inbox import InboxScreen
+from tui.ui.widgets.mention_detail import MentionDetail
 
 # A hazard that triage misses and reads as neutral chatter (the issue's own example, "...so hot the
 # side panel warped", is now caught by triage itself, so it no longer shows a correction at work).
@@ -50,6 +51,12 @@ async def test_key_dialog_moves_the_mention_and_u_brings_it_back(tmp_path: Path)
         assert warped not in lst.uids, "it left needs-reply at once"
         await pilot.press("1")
         assert warped in lst.uids and lst.uids[0] == warped, "a corrected crisis sorts first"
+        while lst.current_uid != warped:
+            await pilot.press("k")
+        await pilot.pause()
+        shown = plain(app.screen.query_one(MentionDetail).query_one("#detail-body"))
+        assert "Why priority: corrected; triage read other, neutral" in shown, \
+            "the why explains triage's reading and says the agent's verdict replaced it"
         await pilot.press("u")
         await pilot.pause()
         back = app.session.store.mention(warped)

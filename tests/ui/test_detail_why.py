@@ -36,6 +36,15 @@ def test_a_phrase_rule_is_named_without_its_inner_workings() -> None:
     assert lines[0] == "Why priority: phrase 'why is my order late'"
 
 
+def test_a_verdict_not_triages_own_says_whose_it_is() -> None:
+    reading = explain(CRISIS)
+    assert why_lines(reading, "priority", shown=("negative", "crisis")) == why_lines(reading, "priority")
+    corrected = why_lines(reading, "needs-reply", shown=("neutral", "other"), corrected=True)
+    assert corrected[0].startswith("Why needs-reply: corrected; triage read crisis, negative: crisis")
+    older = why_lines(reading, "needs-reply", shown=("neutral", "other"))
+    assert older[0].startswith("Why needs-reply: triage now reads crisis, negative: crisis")
+
+
 def test_a_language_triage_does_not_read_is_said_so() -> None:
     lines = why_lines(["untriaged (language: ja)", "language: written in ja; triage reads English only"])
     assert lines == ["Why: written in ja; triage reads English only"]

@@ -224,7 +224,10 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
         if mention is None:
             detail.show(None, [], [], [], self.session.clock())
             return
-        events = [self.session.lifecycle.describe(e) for e in store.events_for(mention["thread_uid"])]
+        stored = store.events_for(mention["thread_uid"])
+        events = [self.session.lifecycle.describe(e) for e in stored]
+        corrected = bool(mention.get("learned")) or any(
+            e.get("action") == "correct" and mention["uid"] in (e.get("before") or {}) for e in stored)
         if mention.get("learned"):
             events.insert(0, learned_line(mention["learned"]))
         signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
@@ -236,9 +239,10 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
             profile["muted_count"] = sum(1 for m in store.by_author(author) if m.get("muted"))
         history = store.by_author(author, last=6, archived=True)  # archived: one small shard read
         triager = self.session.pipeline.triager  # the queue triage chose, not where it is now
+        label, kind = mention.get("label", "neutral"), mention.get("kind", "other")
         why = why_lines(explain(mention.get("text", ""), followers=mention.get("followers"),
                                 triager=triager),
-                        triager.queue(mention.get("kind", "other"), mention.get("label", "neutral")))
+                        triager.queue(kind, label), shown=(label, kind), corrected=corrected)
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
                     self.session.clock(), profile, history_total=store.author_count(author), why=why)
 

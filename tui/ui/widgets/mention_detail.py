@@ -91,10 +91,16 @@ WHY_WORDS = 4
 """How many words or signals a "why" line names: the ones that weighed most."""
 
 
-def why_lines(explanation: list[str], queue: str = "") -> list[str]:
+def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | None = None,
+              corrected: bool = False) -> list[str]:
     """One to three short lines saying why triage gave its verdict, from `triage.explain()`'s
     lines: the rules that fired, then what pulled toward the label and toward the kind. Words that
-    pulled away, or toward a class triage did not pick, are left out: they explain nothing."""
+    pulled away, or toward a class triage did not pick, are left out: they explain nothing.
+
+    `shown` is the mention's (label, kind) as stored. When it is not what triage reads now, the
+    lines still explain triage's reading and the first line says so: "corrected" when an agent's
+    correction (or a lesson from one, `corrected`) set it, else "triage now reads" (a mention
+    triaged by an older model or rules)."""
     if not explanation:
         return []
     verdict, *reasons = (one_line(clean(line), 300) for line in explanation)
@@ -112,6 +118,9 @@ def why_lines(explanation: list[str], queue: str = "") -> list[str]:
         elif (weight := float(match[1])) > 0 and match[3] in toward:
             toward[match[3]].append((weight, match[2]))
     head = f"Why {queue}: " if queue else "Why: "
+    if shown is not None and len(picked) == 2 and set(shown) != set(picked):
+        read = f"{picked[1]}, {picked[0]}"
+        head += f"corrected; triage read {read}: " if corrected else f"triage now reads {read}: "
     lines = [head + (" · ".join(fired) if fired else verdict.split(" (")[0])]
     for name, pulls in toward.items():
         if pulls:
