@@ -193,6 +193,12 @@ def test_crises(triager: Triager, text: str) -> None:
         "@AskeBay The email address associated with my account is __email__ .",
         "@PayLoop how do I add a card to my wallet?",
         "@DentaCare painless filling, I was terrified and they were so calm",
+        # the injury a patient arrives with is not an incident
+        "@StMarysClinic waited 5 hours in A&E with a broken wrist, no one even offered water",
+        # "nobody can tell me" is not an outage hitting everyone
+        "my bill doubled and now nobody can tell me who to speak to",
+        "I nearly fainted at the price @Drivo",
+        "@Homely the wardrobe door fell off after a week",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -313,21 +319,6 @@ def test_fresh_wording(triager: Triager, text: str, label: str, kind: str) -> No
 def test_fresh_crises(triager: Triager, text: str) -> None:
     result = triager.triage(text, now=NOW)
     assert (result.label, result.kind) == ("negative", "crisis")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # the injury a patient arrives with is not an incident
-        "@StMarysClinic waited 5 hours in A&E with a broken wrist, no one even offered water",
-        # "nobody can tell me" is not an outage hitting everyone
-        "my bill doubled and now nobody can tell me who to speak to",
-        "I nearly fainted at the price @Drivo",
-        "@Homely the wardrobe door fell off after a week",
-    ],
-)
-def test_fresh_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
-    assert triager.triage(text, now=NOW).kind != "crisis"
 
 
 def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path: Path) -> None:
