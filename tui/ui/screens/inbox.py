@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label
 
+from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import learned_line
 from tui.core.lifecycle import TransitionError
 from tui.core.queues import ALL_VIEWS, QUEUES
@@ -227,7 +228,7 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
         stored = store.events_for(mention["thread_uid"])
         events = [self.session.lifecycle.describe(e) for e in stored]
         corrected = bool(mention.get("learned")) or any(
-            e.get("action") == "correct" and mention["uid"] in (e.get("before") or {}) for e in stored)
+            e.get("action") == CORRECT and mention["uid"] in (e.get("before") or {}) for e in stored)
         if mention.get("learned"):
             events.insert(0, learned_line(mention["learned"]))
         signs = self.session.lifecycle.walk_away_signs(mention["thread_uid"])
