@@ -242,11 +242,13 @@ def speed(combined: Triager, rules: Triager, texts: list[str], now: datetime, cr
     lang = per_mention(detector.detect)
     vader = SentimentIntensityAnalyzer()
     plain = per_mention(vader.polarity_scores)
+    fast = per_mention(combined._analyzer.polarity_scores)  # same scores (tests/core/test_triage_vader.py)
     explain = per_mention(lambda t: combined.triage(t, explain=True))
     flag = "ok" if ours <= TARGET_US else "MISS"
     print(f"\nper mention (best of {rounds} over {len(texts)} texts): triage {ours:.0f} us "
           f"[target <= {TARGET_US:.0f}: {flag}]; rules alone {alone:.0f} us (language detection "
-          f"included in both: {lang:.0f} us); with explain {explain:.0f} us; plain VADER {plain:.0f} us")
+          f"included in both: {lang:.0f} us); with explain {explain:.0f} us; plain VADER {plain:.0f} us "
+          f"(triage's own VADER, same scores: {fast:.0f} us)")
     code = ("import time; t = time.perf_counter(); from tui.core.triage_lang import LanguageDetector; "
             "LanguageDetector().detect('hola que tal amigos mios, esto es una prueba'); "
             "print(round((time.perf_counter() - t) * 1000))")

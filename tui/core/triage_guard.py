@@ -16,9 +16,9 @@ the pattern cache file, so a warm start does not repeat it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cache, lru_cache
-from operator import itemgetter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache, lru_cache, reduce
+from operator import or_
 from typing import Any
 
 # Sentinels inside a derived literal (never in a pattern: patterns are text the user typed).
@@ -27,12 +27,13 @@ _N = "\x02"  # one or more characters, none of them a word character (\s+)
 _G = "\x03"  # any characters, maybe none (what the derivation does not follow)
 _SENTINELS = _B + _N + _G
 _LIMIT = 64  # literals a sequence may expand to before it is split
-_MANY = 8  # more alternatives picked than this: the whole alternation runs
+_MANY = 8  # more alternatives picked than this, and over half the list: the whole alternation runs
 _BUDGET = 4000  # alternatives a pattern's derivation may visit before it settles for less
 _WORD = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
 _GAPS = re.compile(f"[{_N}{_G}]")
 _PREFIXES = (3, 5)  # a word is also found by its first 3 and first 5 characters
+_WORDS_KEPT = 50_000  # words whose masks a GuardIndex keeps (a few MB at most)
 # Words in most English sentences: a guard needing one of them passes on nearly every text, so the
 # derivation prefers another word of the same pattern (a speed hint only: any choice is correct).
 _COMMON = frozenset("""
@@ -54,11 +55,12 @@ class Guarded:
     meet. An alternative none of whose words the text holds cannot match anywhere in it, so running
     just the picked ones, each on its own (compiled on first use), and taking at each step the
     leftmost match, the earliest alternative on a tie, finds the very matches the whole alternation
-    finds. Most texts pick none; many picked run the whole alternation instead. `search` and
-    `finditer` are `re.Pattern`'s (only a match's text and span are meant to be read).
+    finds. Most texts pick none; when most of a list is picked, its whole alternation runs instead.
+    `search` and `finditer` are `re.Pattern`'s (only a match's text and span are meant to be read).
     """
 
-    __slots__ = ("_alternatives", "_always", "_compiled", "_index", "_keys", "_shared", "_subs", "regex")
+    __slots__ = ("_alternatives", "_always", "_compiled", "_index", "_keys", "_many", "_shared", "_subs",
+                 "regex")
 
     def __init__(self, regex: re.Pattern[str], alternatives: Sequence[str] = (),
                  guards: Sequence[Guard | None] = ()) -> None:
@@ -67,6 +69,9 @@ class Guarded:
         self.regex = regex
         self._alternatives = tuple(alternatives)
         self._compiled: list[re.Pattern[str] | None] = [None] * len(self._alternatives)
+        # Each picked alternative runs alone, in about its share of the whole alternation's time:
+        # the whole one pays only when most are picked (a 165-phrase list picking 20 ran 2x slower).
+        self._many = max(_MANY, len(self._alternatives) // 2)
         index: dict[str, int] = {}
         subs: dict[str, int] = {}
         always = 0
@@ -82,7 +87,7 @@ class Guarded:
         self._index = index
         self._keys = frozenset(index)
         self._subs = tuple(subs.items())
-        self._shared: tuple[GuardIndex, int] | None = None
+        self._shared: tuple[GuardIndex, int, int] | None = None
 
     @property
     def pattern(self) -> str:
@@ -94,8 +99,8 @@ class Guarded:
         if mask < 0:
             return [self.regex]
         if self._shared is not None:
-            shared, slot = self._shared
-            mask |= shared.masks(text)[slot]
+            shared, offset, field = self._shared
+            mask |= shared.masks(text) >> offset & field
         else:
             found = self._keys.intersection(text_keys(text))
             if found:
@@ -107,7 +112,7 @@ class Guarded:
                     mask |= bits
         if not mask:
             return []
-        if mask.bit_count() > _MANY:
+        if mask.bit_count() > self._many:
             return [self.regex]
         picked = []
         compiled = self._compiled
@@ -149,50 +154,72 @@ class GuardIndex:
     """All of a rule set's guarded lists looked up at once per text.
 
     A mention's two or three texts are each tested by some twenty lists; intersecting the text's
-    ~50 words and beginnings with each list's guard words was most of the guards' cost. Here the
-    text's words meet the union of every list's guard words once, and each list reads its picks
-    from the result. The picks are exactly those of the lists' own `_pick` (same keys, same tests).
+    ~50 words and beginnings with each list's guard words was most of the guards' cost. Here every
+    list's alternatives get a field of one wide bit mask (list i's bits shifted by its `offset`), so
+    a word's picks across all lists are one int: it is worked out once per distinct word (words
+    repeat from mention to mention) and a text's mask is the OR of its words' masks and its
+    substrings'. Each list reads its field from the result. The picks are exactly those of the
+    lists' own `_pick` (same keys, same tests).
     """
 
-    __slots__ = ("_count", "_starts", "_subs", "_word_keys", "_words", "masks")
+    __slots__ = ("_by_word", "_starts", "_subs", "_words", "masks")
 
     def __init__(self, lists: Iterable[Guarded]) -> None:
-        words: dict[str, list[tuple[int, int]]] = {}
-        starts: dict[int, dict[str, list[tuple[int, int]]]] = {n: {} for n in _PREFIXES}
-        subs: dict[str, list[tuple[int, int]]] = {}
-        self._count = 0
+        words: dict[str, int] = {}
+        starts: dict[int, dict[str, int]] = {n: {} for n in _PREFIXES}
+        subs: dict[str, int] = {}
+        offset = 0
         for guarded in lists:
             if guarded._always < 0 or guarded._shared is not None:
                 continue
-            slot = self._count
-            self._count += 1
             for key, bits in guarded._index.items():
                 if key.endswith("\0") and len(key) - 1 in starts:
-                    starts[len(key) - 1].setdefault(key[:-1], []).append((slot, bits))
+                    found = starts[len(key) - 1]
+                    found[key[:-1]] = found.get(key[:-1], 0) | bits << offset
                 elif not key.endswith("\0"):
-                    words.setdefault(key, []).append((slot, bits))
+                    words[key] = words.get(key, 0) | bits << offset
             for sub, bits in guarded._subs:
-                subs.setdefault(sub, []).append((slot, bits))
-            guarded._shared = (self, slot)
+                subs[sub] = subs.get(sub, 0) | bits << offset
+            width = len(guarded._alternatives)
+            guarded._shared = (self, offset, (1 << width) - 1)
+            offset += width
         self._words = words
-        self._word_keys = frozenset(words)
-        self._starts = tuple((itemgetter(slice(0, n)), frozenset(found), found)
-                             for n, found in starts.items())
+        self._starts = tuple(starts.items())
         self._subs = tuple(subs.items())
+        self._by_word = _WordMasks(self._word_mask)
         self.masks = lru_cache(maxsize=16)(self._masks)
 
-    def _masks(self, text: str) -> tuple[int, ...]:
-        """Per list, the bits of the alternatives `text` may match (before `_always`)."""
-        masks = [0] * self._count
-        words = set(_TOKEN.findall(text))
-        hits = list(map(self._words.__getitem__, self._word_keys.intersection(words)))
-        for start, keys, found in self._starts:  # a word's first characters (shorter words never equal them)
-            hits += map(found.__getitem__, keys.intersection(map(start, words)))
-        hits += [entries for sub, entries in self._subs if sub in text]
-        for entries in hits:
-            for slot, bits in entries:
-                masks[slot] |= bits
-        return tuple(masks)
+    def _word_mask(self, word: str) -> int:
+        """The alternatives (all lists) whose guard this word or its first characters meet."""
+        mask = self._words.get(word, 0)
+        for n, found in self._starts:  # a word's first characters (shorter words never equal them)
+            if len(word) >= n:
+                mask |= found.get(word[:n], 0)
+        return mask
+
+    def _masks(self, text: str) -> int:
+        """The bits of the alternatives `text` may match, every list's field (before `_always`)."""
+        mask = reduce(or_, map(self._by_word.__getitem__, set(_TOKEN.findall(text))), 0)
+        for sub, bits in self._subs:
+            if sub in text:
+                mask |= bits
+        return mask
+
+
+class _WordMasks(dict[str, int]):
+    """Word -> its mask, worked out on first sight; cleared when it grows past `_WORDS_KEPT`."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[str], int]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= _WORDS_KEPT:
+            self.clear()
+        mask = self[word] = self._make(word)
+        return mask
 
 
 @lru_cache(maxsize=64)

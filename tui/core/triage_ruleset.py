@@ -15,6 +15,8 @@ from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules,
 from tui.core.triage_text import _HANDLE, _QUOTES, _URL, _WORD, _Reading
 from tui.core.triage_verdict import Confidence, Reason
 
+_TOPIC_WORDS_KEPT = 50_000  # words whose keyword `topics` keeps (a few MB at most)
+
 
 class RuleSet:
     """The compiled rules; `Triager` adds reading and judging on top."""
@@ -163,6 +165,7 @@ class RuleSet:
         self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
         self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
         self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
+        self._topic_words: dict[str, str] = {}  # a word as found -> its keyword ("" for none)
 
     def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
         """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
@@ -171,23 +174,34 @@ class RuleSet:
             if topic not in out:
                 out.append(topic)
         text = _HANDLE.sub(" ", _URL.sub(" ", text.translate(_QUOTES).lower()))
-        lexicon = self._analyzer.lexicon
+        words = self._topic_words
         for raw in _WORD.findall(text):
             if len(out) >= self._topics_max:
                 break
-            word = raw.removesuffix("'s").strip("'-")
-            word = self._aliases.get(word, word)
-            if len(word) < self._topics_min_len or word in self._stopwords or word in out:
-                continue
-            if word not in self._keep:
-                if word.endswith(self._drop_suffixes) and len(word) > 4:
-                    continue
-                if word in lexicon:
-                    continue
-            if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
-                continue
-            out.append(word)
+            word = words.get(raw)
+            if word is None:
+                if len(words) >= _TOPIC_WORDS_KEPT:
+                    words.clear()
+                word = words[raw] = self._topic_word(raw)
+            if word and word not in out:
+                out.append(word)
         return tuple(out[: self._topics_max])
+
+    def _topic_word(self, raw: str) -> str:
+        """The keyword a word found in a mention stands for, or "" when it is none (too short, a
+        stopword, a feeling word, a number). Depends on the word alone, so `topics` keeps it."""
+        word = raw.removesuffix("'s").strip("'-")
+        word = self._aliases.get(word, word)
+        if len(word) < self._topics_min_len or word in self._stopwords:
+            return ""
+        if word not in self._keep:
+            if word.endswith(self._drop_suffixes) and len(word) > 4:
+                return ""
+            if word in self._analyzer.lexicon:
+                return ""
+        if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
+            return ""
+        return word
 
     def _rule_reasons(self, r: _Reading) -> list[Reason]:
         """The crisis pattern and phrase rules that matched, with the words that matched them."""
