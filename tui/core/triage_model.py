@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import add, itemgetter, mul
+from operator import add, mul
 from typing import Any, TypeVar
 
 from tui.core.triage_weights import TABLES, _Table
@@ -267,12 +267,11 @@ class JointScorer:
     lacking a feature adds 0.0 for it, which changes no float sum), so the logits are bit-identical.
     """
 
-    __slots__ = ("_bigrams", "_getters", "_rules", "_sizes", "_spelled", "_words", "bias")
+    __slots__ = ("_bigrams", "_rules", "_sizes", "_spelled", "_words", "bias")
 
     def __init__(self, *models: LinearModel) -> None:
         self._sizes = tuple(len(m.classes) for m in models)
         self.bias = tuple(b for m in models for b in m.bias)
-        self._getters = tuple(map(itemgetter, range(len(self.bias))))
         self._words: _Rows[tuple[float, ...] | None] = _Rows(
             lambda name: self._row([m.words.get(name) for m in models]))
         self._bigrams: _Rows[tuple[float, ...] | None] = _Rows(
@@ -291,14 +290,15 @@ class JointScorer:
         """Each model's logits (label, kind, then crisis if shipped), as its `scores` gives them."""
         z = list(self.bias)
         sw, sb, sc = text.scales
-        getters = self._getters
         for rows, names, scale in ((self._words, text.words, sw), (self._bigrams, text.bigrams, sb)):
             found = list(filter(None, map(rows.__getitem__, names)))
-            if found:
-                z = [zi + sum(map(get, found)) * scale for zi, get in zip(z, getters, strict=True)]
+            if found:  # each class's column summed in the features' order, as `LinearModel.scores` does
+                totals = map(sum, zip(*found, strict=True))
+                z = [zi + total * scale for zi, total in zip(z, totals, strict=True)]
         spelled = list(map(self._spelled.__getitem__, text.spelled))
         if spelled:
-            z = [zi + sum(map(get, spelled)) * sc for zi, get in zip(z, getters, strict=True)]
+            totals = map(sum, zip(*spelled, strict=True))
+            z = [zi + total * sc for zi, total in zip(z, totals, strict=True)]
         rules = self._rules
         for name, value in signals.items():
             row = rules.get(name)
