@@ -17,8 +17,9 @@ Sets (origins: tests/data/README.md):
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
   The figures against the first labels are printed on the `first labels` line of each real set.
 - synthetic: labelled and fresh-a were tuned on and are training rows; held-out and fresh-b never.
-- crisis blind 6 and 7 (triage_crisis_s13_blind*.jsonl): 100 crises and 80 lookalikes each, by
-  writers who saw nothing of the engine, never trained on (figures in MODEL-CARD.md, session 13).
+- crisis blind 6, 7 and 8 (triage_crisis_s13_blind*.jsonl, triage_crisis_s14_blind8.jsonl): 100
+  crises and 80 lookalikes each, by writers who saw nothing of the engine, never trained on
+  (figures in MODEL-CARD.md, sessions 13 and 14).
   Their crises column is the one to watch: harm in wording nobody listed.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -77,6 +78,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "synth fresh-b (blind)": load("triage_fresh_b.jsonl"),
         "crisis blind 6 (never trained on)": load("triage_crisis_s13_blind.jsonl"),
         "crisis blind 7 (never trained on)": load("triage_crisis_s13_blind7.jsonl"),
+        "crisis blind 8 (never trained on)": load("triage_crisis_s14_blind8.jsonl"),
     }
 
 

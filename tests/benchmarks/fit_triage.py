@@ -16,7 +16,7 @@ Rows not in English are left out (triage routes them by language, not by model).
 never sees crisis rows: crisis patterns decide those, with the crisis model beside them. That one
 reads words only (no rule signal, or it would learn to repeat the patterns) and is fitted on every
 row with a kind, plus `CRISIS_ONLY`: harm in wording the patterns did not list, and lookalikes
-(complaints, praise and questions that sound like harm), written in sessions 12 and 13 by hands
+(complaints, praise and questions that sound like harm), written in sessions 12 to 14 by hands
 other than the patterns' (tests/data/README.md).
 
 Cross-validation: the real dev rows are split in `FOLDS` stratified folds; each fold is scored by a
@@ -63,7 +63,7 @@ TWEETEVAL_WEIGHT = 0.15
 C_LABEL = 2.0
 C_KIND = 2.0
 C_CRISIS = 2.0
-CRISIS_ONLY = ("triage_crisis_s12.jsonl", "triage_crisis_s13.jsonl")
+CRISIS_ONLY = ("triage_crisis_s12.jsonl", "triage_crisis_s13.jsonl", "triage_crisis_s14.jsonl")
 MIN_DF = 3  # a character n-gram or word pair seen in fewer training rows is dropped
 PRUNE = 0.02  # weights whose spread across classes is below this are not shipped
 
@@ -238,9 +238,10 @@ HEADER = (f"{'':<22} {'n':>4} {'label':>6} {'balanced':>9} {'kind':>6} {'neg→p
           f" {'false':>6}")
 
 
-def model_alone(model: TriageModel, feats: Featurizer, text: str, crisis_at: float) -> tuple[str, str]:
+def model_alone(model: TriageModel, feats: Featurizer, text: str, crisis_at: float,
+                calm_at: float) -> tuple[str, str]:
     """The models' own argmax, with no rule deciding over them (the crisis model names a negative
-    mention a crisis at `crisis_at`; the caller adds the crisis patterns)."""
+    mention a crisis at `crisis_at`, any other at `calm_at`; the caller adds the crisis patterns)."""
     from tui.core.triage_model import softmax, text_features
 
     rules = feats.rules
@@ -249,7 +250,7 @@ def model_alone(model: TriageModel, feats: Featurizer, text: str, crisis_at: flo
     kz = model.kind.scores(tf, signals)
     label, kind = model.label.classes[probs.index(max(probs))], model.kind.classes[kz.index(max(kz))]
     harm = softmax(model.crisis.scores(tf, {}))[1] if model.crisis is not None else 0.0
-    if label == "negative" and harm >= crisis_at:
+    if harm >= (crisis_at if label == "negative" else calm_at):
         kind = "crisis"
     return label, kind
 
@@ -289,6 +290,7 @@ def main() -> None:
     rules = feats.rules
     config = _packaged_config()
     crisis_at = float(config["model"]["crisis_confidence"])
+    calm_at = float(config["model"]["crisis_confidence_calm"])
     base = synthetic + general
 
     explore: list[Any] = []
@@ -303,7 +305,7 @@ def main() -> None:
             row = real[i]
             r = rules.triage(row["text"])
             tallies["rules alone"].add(row, r.label, r.kind, r.queue)
-            label, kind = model_alone(model, feats, row["text"], crisis_at)
+            label, kind = model_alone(model, feats, row["text"], crisis_at, calm_at)
             kind = "crisis" if r.kind == "crisis" else kind
             tallies["model alone"].add(row, label, kind, rules.queue(kind, label))
             c = combined.triage(row["text"])

@@ -23,9 +23,9 @@ from tui.core.report_text import render_text, rows
 from tui.rules.config import Config
 from tui.services.session import Session
 
-# A hazard that triage's crisis patterns miss (the issue's own example, "...so hot the side panel
-# warped", is now caught by triage itself, so it no longer shows a correction at work).
-WARPED = "PSA: do not leave your Orbit on standby overnight. The side panel on mine bent out of shape"
+# A hazard that triage misses (the issue's own example, "...so hot the side panel warped", is now
+# caught by triage itself, and so, since session 14, is this one opening "PSA:"; as a tip it is not).
+WARPED = "Tip: do not leave your Orbit on standby overnight. The side panel on mine bent out of shape"
 
 
 @pytest.fixture
@@ -88,12 +88,12 @@ def test_a_queue_alone_can_be_corrected_and_nothing_changed_is_no_event(session:
 def test_the_same_wording_is_triaged_the_agents_way_next_time(session: Session) -> None:
     first = arrive(session, WARPED)
     session.correct([first["uid"]], Correction(label="negative", kind="crisis"))
-    again = arrive(session, "@orbit psa do not leave your orbit on standby overnight!! the side panel on "
+    again = arrive(session, "@orbit tip do not leave your orbit on standby overnight!! the side panel on "
                             "mine bent out of shape https://pic.example/1")
     assert (again["label"], again["kind"], again["queue"]) == ("negative", "crisis", "priority")
     assert again["learned"]["how"] == "same wording"
     assert again["learned"]["was"]["kind"] != "crisis"
-    near = arrive(session, "PSA: dont leave your Orbit on standby overnight. The side panel on mine bent "
+    near = arrive(session, "Tip: dont leave your Orbit on standby overnight. The side panel on mine bent "
                            "out of shape!")
     assert (near["kind"], near["learned"]["how"]) == ("crisis", "nearly the same wording")
 

@@ -334,6 +334,20 @@ def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path
     assert Triager.load(user).triage(text, now=NOW).kind == "complaint"
 
 
+def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: Path) -> None:
+    """The label model reads this food-poisoning report positive; the crisis model is sure of harm
+    (`crisis_confidence_calm`), so it is a crisis, never praise in `champions` (a session 14
+    writer's row, so the crisis model has seen it: this checks the gate, not recall)."""
+    text = ("Chicken shawarma from Zaytoon Grill was pink and raw inside. Whole night on the toilet "
+            "and now my wife has a fever. Food safety is not a joke")
+    result = triager.triage(text, now=NOW, explain=True)
+    assert (result.label, result.kind, result.queue) == ("negative", "crisis", "priority")
+    assert any(r.source == "crisis" and "crisis model" in r.text for r in result.why)
+    user = tmp_path / "triage.toml"
+    user.write_text("[model]\ncrisis_confidence_calm = 1.0\n", encoding="utf-8")
+    assert Triager.load(user).triage(text, now=NOW).kind == "praise"  # negative readings only
+
+
 def test_zero_in_lexicon_drops_the_word(triager: Triager) -> None:
     # VADER boosts a zero-valence word ("so many stairs lol"), so 0 removes it instead
     assert "lol" not in triager._analyzer.lexicon
@@ -576,6 +590,7 @@ praise = { low = 0, high = 5 }
         ("[lexicn]\nslaps = 1.0", "lexicn"),
         ("[labels]\npositve = 0.2", "labels.positve"),
         ("[model]\ncrisis_confidence = 1.5", "model.crisis_confidence"),
+        ("[model]\ncrisis_confidence_calm = -0.1", "model.crisis_confidence_calm"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

@@ -140,6 +140,7 @@ class Confidence:
     label: float  # the model's label stands over the rules' only with this probability
     kind: float  # the same for the kind
     crisis: float = 1.0  # the crisis model names a negative mention a crisis with this probability
+    crisis_calm: float = 1.0  # ... and a neutral or positive one with this
 
 
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
@@ -181,13 +182,14 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # the label model is surer of that ("how long does a claim usually take?").
         label, kind = max(_NEUTRAL_OR_COMPLAINT, key=lambda pair: (
             probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
-    if model.crisis is not None and kind != "crisis" and label == "negative" and not _found(jest, r.low):
+    if model.crisis is not None and kind != "crisis" and not _found(jest, r.low):
         # Harm in words the crisis patterns do not list ("the slide has a bolt sticking out and
-        # a kid ripped his leg open"). Only for a negative reading ("my email address is ..." is
-        # not harm however many account words it has), and not in mockery or a joke ("tastes
-        # like a puddle a pigeon died in. absolute clowns").
+        # a kid ripped his leg open"). Surer still for a calm or happy reading ("my email address
+        # is ..." is not harm however many account words it has), but harm told politely or
+        # inside thanks is still harm, never praise. Not in mockery or a joke ("tastes like a
+        # puddle a pigeon died in. absolute clowns").
         harm = softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
-        if harm >= sure.crisis:
+        if harm >= (sure.crisis if label == "negative" else sure.crisis_calm):
             kind = "crisis"
     return label, kind, score
 
