@@ -16,10 +16,12 @@ the pattern cache file, so a warm start does not repeat it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache, reduce
 from operator import or_
 from typing import Any
+
+from tui.core.memo import Memo
 
 # Sentinels inside a derived literal (never in a pattern: patterns are text the user typed).
 _B = "\x01"  # a word boundary holds here (\b, ^, $)
@@ -186,7 +188,7 @@ class GuardIndex:
         self._words = words
         self._starts = tuple(starts.items())
         self._subs = tuple(subs.items())
-        self._by_word = _WordMasks(self._word_mask)
+        self._by_word = Memo(self._word_mask, _WORDS_KEPT)
         self.masks = lru_cache(maxsize=16)(self._masks)
 
     def _word_mask(self, word: str) -> int:
@@ -203,22 +205,6 @@ class GuardIndex:
         for sub, bits in self._subs:
             if sub in text:
                 mask |= bits
-        return mask
-
-
-class _WordMasks(dict[str, int]):
-    """Word -> its mask, worked out on first sight; cleared when it grows past `_WORDS_KEPT`."""
-
-    __slots__ = ("_make",)
-
-    def __init__(self, make: Callable[[str], int]) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, word: str) -> int:
-        if len(self) >= _WORDS_KEPT:
-            self.clear()
-        mask = self[word] = self._make(word)
         return mask
 
 

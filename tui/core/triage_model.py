@@ -17,11 +17,12 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import add, mul
-from typing import Any, TypeVar
+from typing import Any
 
+from tui.core.memo import Memo
 from tui.core.triage_weights import TABLES, _Table
 from tui.rules import data_file
 
@@ -239,24 +240,6 @@ def softmax(z: Iterable[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-_Row = TypeVar("_Row")
-
-
-class _Rows(dict[str, _Row]):
-    """Feature name -> its weights in both models side by side (None: in neither), filled on first
-    sight of a name (so start-up builds nothing) and emptied when it grows past a bound."""
-
-    def __init__(self, make: Callable[[str], _Row]) -> None:
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, name: str) -> _Row:
-        if len(self) >= _SPELLING_CACHE:
-            self.clear()
-        row = self[name] = self.make(name)
-        return row
-
-
 class JointScorer:
     """The label, kind (and crisis) models scored in one pass, with exactly `LinearModel.scores`' sums.
 
@@ -272,12 +255,12 @@ class JointScorer:
     def __init__(self, *models: LinearModel) -> None:
         self._sizes = tuple(len(m.classes) for m in models)
         self.bias = tuple(b for m in models for b in m.bias)
-        self._words: _Rows[tuple[float, ...] | None] = _Rows(
-            lambda name: self._row([m.words.get(name) for m in models]))
-        self._bigrams: _Rows[tuple[float, ...] | None] = _Rows(
-            lambda name: self._row([m.bigrams.get(name) for m in models]))
-        self._spelled: _Rows[tuple[float, ...]] = _Rows(
-            lambda word: tuple(w for m in models for w in m.spell(word)))
+        self._words: Memo[str, tuple[float, ...] | None] = Memo(
+            lambda name: self._row([m.words.get(name) for m in models]), _SPELLING_CACHE)
+        self._bigrams: Memo[str, tuple[float, ...] | None] = Memo(
+            lambda name: self._row([m.bigrams.get(name) for m in models]), _SPELLING_CACHE)
+        self._spelled: Memo[str, tuple[float, ...]] = Memo(
+            lambda word: tuple(w for m in models for w in m.spell(word)), _SPELLING_CACHE)
         names = [name for m in models for name in m.rules.index]
         self._rules = {name: self._row([m.rules.get(name) for m in models]) for name in names}
 

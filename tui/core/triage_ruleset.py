@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from tui.core.memo import Memo
 from tui.core.triage_guard import GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
@@ -166,7 +167,8 @@ class RuleSet:
         self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
         self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
         self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
-        self._topic_words: dict[str, str] = {}  # a word as found -> its keyword ("" for none)
+        # a word as found -> its keyword ("" for none)
+        self._topic_words: Memo[str, str] = Memo(self._topic_word, _TOPIC_WORDS_KEPT)
 
     def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
         """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
@@ -179,11 +181,7 @@ class RuleSet:
         for raw in _WORD.findall(text):
             if len(out) >= self._topics_max:
                 break
-            word = words.get(raw)
-            if word is None:
-                if len(words) >= _TOPIC_WORDS_KEPT:
-                    words.clear()
-                word = words[raw] = self._topic_word(raw)
+            word = words[raw]
             if word and word not in out:
                 out.append(word)
         return tuple(out[: self._topics_max])

@@ -30,6 +30,7 @@ from vaderSentiment.vaderSentiment import (
     SentimentIntensityAnalyzer,
 )
 
+from tui.core.memo import Memo
 from tui.rules.regexcache import RegexCache
 
 LEXICON = "vader_lexicon.txt"
@@ -45,7 +46,7 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
     Built by `analyzer()` (never by VADER's constructor, which would parse the lists again).
     """
 
-    _tokens: dict[str, tuple[str, str, bool]]
+    _tokens: Memo[str, tuple[str, str, bool]]
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """VADER's scores of `text`: neg, neu, pos and compound, exactly as VADER gives them."""
@@ -95,13 +96,7 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
         tokens = self._tokens
         words, lowers, upper = [], [], []
         for token in text.split():
-            found = tokens.get(token)
-            if found is None:
-                stripped = token.strip(string.punctuation)
-                word = token if len(stripped) <= 2 else stripped
-                if len(tokens) >= _TOKENS_KEPT:
-                    tokens.clear()
-                found = tokens[token] = (word, word.lower(), word.isupper())
+            found = tokens[token]
             words.append(found[0])
             lowers.append(found[1])
             upper.append(found[2])
@@ -141,6 +136,14 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
         elif i > 0 and lowers[i - 1] not in lexicon and lowers[i - 1] == "least":
             valence = valence * N_SCALAR
         return valence
+
+
+def _forms(token: str) -> tuple[str, str, bool]:
+    """A token as VADER reads it (punctuation stripped unless that leaves two characters or fewer:
+    an emoticon), lowercased, and whether it is ALL CAPS."""
+    stripped = token.strip(string.punctuation)
+    word = token if len(stripped) <= 2 else stripped
+    return word, word.lower(), word.isupper()
 
 
 def _scalar_inc_dec(low: str, is_upper: bool, valence: float, is_cap_diff: bool) -> float:
@@ -225,7 +228,7 @@ def analyzer(regexes: RegexCache | None) -> FastAnalyzer:
     """A fresh analyzer with VADER's lexicons, from `regexes`' file when given (else parsed as
     VADER's constructor parses them)."""
     made = FastAnalyzer.__new__(FastAnalyzer)
-    made._tokens = {}
+    made._tokens = Memo(_forms, _TOKENS_KEPT)
     try:
         folder = Path(vaderSentiment.__file__).parent
         # as VADER reads them: codecs.open decodes UTF-8 without newline translation
