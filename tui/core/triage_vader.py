@@ -46,15 +46,15 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
     Built by `analyzer()` (never by VADER's constructor, which would parse the lists again).
     """
 
-    _tokens: Memo[str, tuple[str, str, bool]]
+    _tokens: Memo[str, tuple[str, bool]]
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """VADER's scores of `text`: neg, neu, pos and compound, exactly as VADER gives them."""
         if not self.emojis.keys().isdisjoint(text):
             text = self._emoji_words(text)
         text = text.strip()
-        words, lowers, upper = self._split(text)
-        n = len(words)
+        lowers, upper = self._split(text)
+        n = len(lowers)
         uppers = sum(upper)
         is_cap_diff = 0 < n - uppers < n
         lexicon = self.lexicon
@@ -67,7 +67,7 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
             if valence is None:
                 sentiments.append(0)
                 continue
-            sentiments.append(self._valence(valence, i, lowers, words, upper, is_cap_diff))
+            sentiments.append(self._valence(valence, i, lowers, upper, is_cap_diff))
         if "but" in lowers:
             sentiments = _but_check(lowers.index("but"), sentiments)
         return self.score_valence(sentiments, text)
@@ -90,19 +90,13 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
                 prev_space = ch == " "
         return "".join(out)
 
-    def _split(self, text: str) -> tuple[list[str], list[str], list[bool]]:
-        """VADER's words (punctuation stripped unless that leaves two characters or fewer), their
-        lowercase forms, and which are ALL CAPS."""
-        tokens = self._tokens
-        words, lowers, upper = [], [], []
-        for token in text.split():
-            found = tokens[token]
-            words.append(found[0])
-            lowers.append(found[1])
-            upper.append(found[2])
-        return words, lowers, upper
+    def _split(self, text: str) -> tuple[list[str], list[bool]]:
+        """VADER's words (punctuation stripped unless that leaves two characters or fewer),
+        lowercased, and which of them are ALL CAPS."""
+        forms = list(map(self._tokens.__getitem__, text.split()))
+        return [low for low, _ in forms], [upper for _, upper in forms]
 
-    def _valence(self, valence: float, i: int, lowers: list[str], words: list[str], upper: list[bool],
+    def _valence(self, valence: float, i: int, lowers: list[str], upper: list[bool],
                  is_cap_diff: bool) -> float:
         """VADER's `sentiment_valence` for a word in the lexicon (`valence` is its entry)."""
         lexicon = self.lexicon
@@ -138,12 +132,12 @@ class FastAnalyzer(SentimentIntensityAnalyzer):
         return valence
 
 
-def _forms(token: str) -> tuple[str, str, bool]:
+def _forms(token: str) -> tuple[str, bool]:
     """A token as VADER reads it (punctuation stripped unless that leaves two characters or fewer:
     an emoticon), lowercased, and whether it is ALL CAPS."""
     stripped = token.strip(string.punctuation)
     word = token if len(stripped) <= 2 else stripped
-    return word, word.lower(), word.isupper()
+    return word.lower(), word.isupper()
 
 
 def _scalar_inc_dec(low: str, is_upper: bool, valence: float, is_cap_diff: bool) -> float:
