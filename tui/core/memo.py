@@ -7,6 +7,7 @@ from typing import TypeVar
 
 K = TypeVar("K")
 V = TypeVar("V")
+LIMIT = 50_000  # entries kept by default: word-keyed tables of a few MB at most
 
 
 class Memo(dict[K, V]):
@@ -15,7 +16,7 @@ class Memo(dict[K, V]):
 
     __slots__ = ("_limit", "_make")
 
-    def __init__(self, make: Callable[[K], V], limit: int = 50_000) -> None:
+    def __init__(self, make: Callable[[K], V], limit: int = LIMIT) -> None:
         super().__init__()
         self._make = make
         self._limit = limit

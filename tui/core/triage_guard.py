@@ -35,7 +35,6 @@ _WORD = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
 _GAPS = re.compile(f"[{_N}{_G}]")
 _PREFIXES = (3, 5)  # a word is also found by its first 3 and first 5 characters
-_WORDS_KEPT = 50_000  # words whose masks a GuardIndex keeps (a few MB at most)
 # Words in most English sentences: a guard needing one of them passes on nearly every text, so the
 # derivation prefers another word of the same pattern (a speed hint only: any choice is correct).
 _COMMON = frozenset("""
@@ -188,7 +187,7 @@ class GuardIndex:
         self._words = words
         self._starts = tuple(starts.items())
         self._subs = tuple(subs.items())
-        self._by_word = Memo(self._word_mask, _WORDS_KEPT)
+        self._by_word = Memo(self._word_mask)
         self.masks = lru_cache(maxsize=16)(self._masks)
 
     def _word_mask(self, word: str) -> int:

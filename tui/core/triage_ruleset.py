@@ -16,8 +16,6 @@ from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules,
 from tui.core.triage_text import _HANDLE, _QUOTES, _URL, _WORD, _Reading
 from tui.core.triage_verdict import Confidence, Reason
 
-_TOPIC_WORDS_KEPT = 50_000  # words whose keyword `topics` keeps (a few MB at most)
-
 
 class RuleSet:
     """The compiled rules; `Triager` adds reading and judging on top."""
@@ -168,7 +166,7 @@ class RuleSet:
         self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
         self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
         # a word as found -> its keyword ("" for none)
-        self._topic_words: Memo[str, str] = Memo(self._topic_word, _TOPIC_WORDS_KEPT)
+        self._topic_words: Memo[str, str] = Memo(self._topic_word)
 
     def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
         """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""

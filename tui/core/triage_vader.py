@@ -37,7 +37,6 @@ LEXICON = "vader_lexicon.txt"
 EMOJI_LEXICON = "emoji_utf8_lexicon.txt"
 
 _NEGATE = frozenset(NEGATE)
-_TOKENS_KEPT = 50_000  # tokens whose stripped and lowercased forms an analyzer keeps
 
 
 class FastAnalyzer(SentimentIntensityAnalyzer):
@@ -222,7 +221,7 @@ def analyzer(regexes: RegexCache | None) -> FastAnalyzer:
     """A fresh analyzer with VADER's lexicons, from `regexes`' file when given (else parsed as
     VADER's constructor parses them)."""
     made = FastAnalyzer.__new__(FastAnalyzer)
-    made._tokens = Memo(_forms, _TOKENS_KEPT)
+    made._tokens = Memo(_forms)
     try:
         folder = Path(vaderSentiment.__file__).parent
         # as VADER reads them: codecs.open decodes UTF-8 without newline translation
