@@ -351,7 +351,29 @@ def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: P
     assert any(r.source == "crisis" and "crisis model" in r.text for r in result.why)
     user = tmp_path / "triage.toml"
     user.write_text("[model]\ncrisis_confidence_calm = 1.0\n", encoding="utf-8")
-    assert Triager.load(user).triage(text, now=NOW).kind == "praise"  # negative readings only
+    assert Triager.load(user).triage(text, now=NOW).kind == "complaint"  # still never praise
+    user.write_text("[model]\ncrisis_confidence_calm = 1.0\ncrisis_not_praise = 1.0\n", encoding="utf-8")
+    assert Triager.load(user).triage(text, now=NOW).kind == "praise"  # both gates off
+
+
+def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, tmp_path: Path) -> None:
+    """Below both crisis gates, a mention the models read as praise is still not praise when the
+    crisis model finds harm likelier than not (`crisis_not_praise`): it is listed in `priority`
+    for an agent to read, and the detail says why (a session 13 writer's row: the crisis model has
+    seen it, so this checks the gate, not recall)."""
+    text = "@FunzonePlay soft play had an exposed screw that cut my daughter's hand"
+    result = triager.triage(text, now=NOW, explain=True)
+    assert (result.label, result.kind, result.queue) == ("negative", "complaint", "priority")
+    assert any(r.source == "rule" and "not praise" in r.text for r in result.why)
+    user = tmp_path / "triage.toml"
+    user.write_text("[model]\ncrisis_not_praise = 1.0\n", encoding="utf-8")
+    assert Triager.load(user).triage(text, now=NOW).queue == "champions"  # the gate off
+
+
+def test_a_mark_left_by_heat_is_a_crisis(triager: Triager) -> None:
+    for text in ("my band gets really hot on my wrist and left a red welt",
+                 "@FitBand my band gets really hot on my wrist and left a red welt!!"):
+        assert triager.triage(text, now=NOW).kind == "crisis", text
 
 
 def test_zero_in_lexicon_drops_the_word(triager: Triager) -> None:
@@ -597,6 +619,7 @@ praise = { low = 0, high = 5 }
         ("[labels]\npositve = 0.2", "labels.positve"),
         ("[model]\ncrisis_confidence = 1.5", "model.crisis_confidence"),
         ("[model]\ncrisis_confidence_calm = -0.1", "model.crisis_confidence_calm"),
+        ("[model]\ncrisis_not_praise = 2", "model.crisis_not_praise"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

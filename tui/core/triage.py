@@ -365,7 +365,7 @@ class Triager(RuleSet):
             feats = text_features(text)
             signals = self._rule_signals(reading, rule_kind)
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
-                                       self._jest)
+                                       self._jest, why if explain else None)
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -48,6 +48,7 @@ class RuleSet:
             kind=cfg.number("model.kind_confidence", 0, 1),
             crisis=cfg.number("model.crisis_confidence", 0, 1),
             crisis_calm=cfg.number("model.crisis_confidence_calm", 0, 1),
+            not_praise=cfg.number("model.crisis_not_praise", 0, 1),
         )
         use_language = cfg.get("language.enabled")
         if not isinstance(use_language, bool):
