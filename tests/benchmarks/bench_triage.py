@@ -17,9 +17,9 @@ Sets (origins: tests/data/README.md):
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
   The figures against the first labels are printed on the `first labels` line of each real set.
 - synthetic: labelled and fresh-a were tuned on and are training rows; held-out and fresh-b never.
-- crisis blind 6, 7 and 8 (triage_crisis_s13_blind*.jsonl, triage_crisis_s14_blind8.jsonl): 100
-  crises and 80 lookalikes each, by writers who saw nothing of the engine, never trained on
-  (figures in MODEL-CARD.md, sessions 13 and 14).
+- crisis blind 6, 7, 8 and 9 (triage_crisis_s13_blind*.jsonl, triage_crisis_s14_blind8.jsonl,
+  triage_crisis_s15_blind9.jsonl): 100 crises and 80 lookalikes each, by writers who saw nothing of
+  the engine, never trained on (figures in MODEL-CARD.md, sessions 13 to 15).
   Their crises column is the one to watch: harm in wording nobody listed.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -79,6 +79,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "crisis blind 6 (never trained on)": load("triage_crisis_s13_blind.jsonl"),
         "crisis blind 7 (never trained on)": load("triage_crisis_s13_blind7.jsonl"),
         "crisis blind 8 (never trained on)": load("triage_crisis_s14_blind8.jsonl"),
+        "crisis blind 9 (never trained on)": load("triage_crisis_s15_blind9.jsonl"),
     }
 
 
