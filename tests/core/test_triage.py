@@ -364,7 +364,7 @@ def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, t
     text = "@FunzonePlay soft play had an exposed screw that cut my daughter's hand"
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("negative", "complaint", "priority")
-    assert any(r.source == "rule" and "not praise" in r.text for r in result.why)
+    assert any(r.source == "rule" and "not read as praise" in r.text for r in result.why)
     user = tmp_path / "triage.toml"
     user.write_text("[model]\ncrisis_not_praise = 1.0\n", encoding="utf-8")
     assert Triager.load(user).triage(text, now=NOW).queue == "champions"  # the gate off

@@ -148,7 +148,7 @@ _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("p
 _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("neutral", "other"))
 
 
-HARM_NOT_PRAISE = "harm words: the crisis model is not sure enough for a crisis, so not praise"
+NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
 
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
@@ -204,7 +204,7 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
             # at least a complaint, in `priority` for an agent to read.
             label, kind, score = "negative", "complaint", -harm
             if why is not None:
-                why.append(Reason("rule", HARM_NOT_PRAISE, round(harm, 2)))
+                why.append(Reason("rule", NOT_PRAISE_TEXT.format(harm=harm)))
     return label, kind, score
 
 
