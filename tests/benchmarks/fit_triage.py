@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import sys
 import time
 from collections import Counter
@@ -157,10 +159,29 @@ def fit_one(rows: Sequence[dict[str, Any]], target: str, classes: Sequence[str],
     return LinearModel.from_rows(classes, [round(float(b), 4) for b in bias], tables)
 
 
+_LEADING_HANDLES = re.compile(r"^(?:[@＠][\w.@-]*\w[\s,:]*)+")
+
+
+def form_variant(row: dict[str, Any]) -> dict[str, Any]:
+    """The same mention in another form: leading handles dropped or one added, end punctuation
+    dropped or added ("!!", "?", a trailing handle). The crisis model learns from both that a
+    mention's form says nothing of harm (its score moved 0.73 -> 0.54 with a trailing "!!").
+    Deterministic: the choices are seeded by the text."""
+    text = row["text"]
+    pick = random.Random(text).choice
+    text = (_LEADING_HANDLES.sub("", text) if _LEADING_HANDLES.match(text)
+            else pick(("@brand ", "@help ", "hey @support ", "")) + text).rstrip()
+    text = (text.rstrip("!?.") if text.endswith(("!", "?", "."))
+            else text + pick(("!!", "!", "?", ".", " @brand")))
+    return dict(row, text=text)
+
+
 def fit_crisis(rows: Sequence[dict[str, Any]], feats: Featurizer, c: float = C_CRISIS) -> LinearModel:
     """Crisis or not, from the words alone, exported as two classes whose logits differ by the
-    regression's decision value (so softmax gives its probability)."""
+    regression's decision value (so softmax gives its probability). Each row is taught twice, as
+    written and in another form (`form_variant`)."""
     use = [r for r in rows if r.get("kind")]
+    use += [form_variant(r) for r in use]
     x, names = _design([{k: v for k, v in feats(r["text"]).items() if not k.startswith("r:")} for r in use])
     y = np.array([r["kind"] == "crisis" for r in use])
     model = LogisticRegression(C=c, max_iter=1000, solver="lbfgs")

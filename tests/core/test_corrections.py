@@ -93,8 +93,8 @@ def test_the_same_wording_is_triaged_the_agents_way_next_time(session: Session) 
     assert (again["label"], again["kind"], again["queue"]) == ("negative", "crisis", "priority")
     assert again["learned"]["how"] == "same wording"
     assert again["learned"]["was"]["kind"] != "crisis"
-    near = arrive(session, "Tip: dont leave your Orbit on standby overnight. The side panel on mine bent "
-                           "out of shape!")
+    near = arrive(session, "Tip: do not leave the Orbit on standby overnight. The side panel on mine bent "
+                           "out of shape")
     assert (near["kind"], near["learned"]["how"]) == ("crisis", "nearly the same wording")
 
 
