@@ -19,7 +19,9 @@ Sets (origins: tests/data/README.md):
 - synthetic: labelled and fresh-a were tuned on and are training rows; held-out and fresh-b never.
 - crisis blind 6, 7, 8 and 9 (triage_crisis_s13_blind*.jsonl, triage_crisis_s14_blind8.jsonl,
   triage_crisis_s15_blind9.jsonl): 100 crises and 80 lookalikes each, by writers who saw nothing of
-  the engine, never trained on (figures in MODEL-CARD.md, sessions 13 to 15).
+  the engine, never trained on (figures in MODEL-CARD.md, sessions 13 to 15); and session 15's
+  writers p, q and r (triage_crisis_s15_heldout.jsonl: 480 crises, 420 lookalikes), never trained
+  on either.
   Their crises column is the one to watch: harm in wording nobody listed.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -80,6 +82,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "crisis blind 7 (never trained on)": load("triage_crisis_s13_blind7.jsonl"),
         "crisis blind 8 (never trained on)": load("triage_crisis_s14_blind8.jsonl"),
         "crisis blind 9 (never trained on)": load("triage_crisis_s15_blind9.jsonl"),
+        "crisis writers p-r (never trained on)": load("triage_crisis_s15_heldout.jsonl"),
     }
 
 

@@ -327,6 +327,13 @@ def test_fresh_crises(triager: Triager, text: str) -> None:
     assert (result.label, result.kind) == ("negative", "crisis")
 
 
+def with_model(tmp_path: Path, **settings: float) -> Triager:
+    """A triager with these `[model]` settings over the packaged ones (a user's override file)."""
+    user = tmp_path / "triage.toml"
+    user.write_text("[model]\n" + "".join(f"{k} = {v}\n" for k, v in settings.items()), encoding="utf-8")
+    return Triager.load(user)
+
+
 def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path: Path) -> None:
     text = "@Playgroundz the slide has a bolt sticking out and a kid ripped his leg open on it"
     result = triager.triage(text, now=NOW, explain=True)
@@ -335,9 +342,7 @@ def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path
     told = [r.text for r in result.why if r.source == "word" and "crisis" in r.text]
     assert any(w in t for t in told for w in ("slide", "bolt", "sticking", "ripped", "leg")), told
     # patterns alone (crisis_confidence = 1) read it as a plain complaint
-    user = tmp_path / "triage.toml"
-    user.write_text("[model]\ncrisis_confidence = 1.0\n", encoding="utf-8")
-    assert Triager.load(user).triage(text, now=NOW).kind == "complaint"
+    assert with_model(tmp_path, crisis_confidence=1.0).triage(text, now=NOW).kind == "complaint"
 
 
 def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: Path) -> None:
@@ -349,11 +354,10 @@ def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: P
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("negative", "crisis", "priority")
     assert any(r.source == "crisis" and "crisis model" in r.text for r in result.why)
-    user = tmp_path / "triage.toml"
-    user.write_text("[model]\ncrisis_confidence_calm = 1.0\n", encoding="utf-8")
-    assert Triager.load(user).triage(text, now=NOW).kind == "complaint"  # still never praise
-    user.write_text("[model]\ncrisis_confidence_calm = 1.0\ncrisis_not_praise = 1.0\n", encoding="utf-8")
-    assert Triager.load(user).triage(text, now=NOW).kind == "praise"  # both gates off
+    calm_off = with_model(tmp_path, crisis_confidence_calm=1.0)
+    assert calm_off.triage(text, now=NOW).kind == "complaint"  # still never praise
+    both_off = with_model(tmp_path, crisis_confidence_calm=1.0, crisis_not_praise=1.0)
+    assert both_off.triage(text, now=NOW).kind == "praise"
 
 
 def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, tmp_path: Path) -> None:
@@ -365,9 +369,7 @@ def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, t
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("negative", "complaint", "priority")
     assert any(r.source == "rule" and "not read as praise" in r.text for r in result.why)
-    user = tmp_path / "triage.toml"
-    user.write_text("[model]\ncrisis_not_praise = 1.0\n", encoding="utf-8")
-    assert Triager.load(user).triage(text, now=NOW).queue == "champions"  # the gate off
+    assert with_model(tmp_path, crisis_not_praise=1.0).triage(text, now=NOW).queue == "champions"
 
 
 def test_a_mark_left_by_heat_is_a_crisis(triager: Triager) -> None:
