@@ -37,7 +37,6 @@ _DIGITS = re.compile(r"\d+")
 # punctuation that carries no feeling (. , : ; quotes, brackets, dashes) is skipped.
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)*|[!?]+|[^\w\s.,:;\"'()\[\]/\\|-]")
 _LETTERS = re.compile(r"[a-z]{2,}")
-_SPELLING_CACHE = 50_000  # words whose n-gram sums a model keeps (a few MB at most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,20 +126,13 @@ class LinearModel:
         self.classes = tuple(classes)
         self.bias = tuple(float(b) for b in bias)
         self.words, self.bigrams, self.chars, self.rules = (tables[t] for t in TABLES)
-        self._spelling: dict[str, tuple[float, ...]] = {}
+        self._spelling: Memo[str, tuple[float, ...]] = Memo(self.spell)  # words recur
 
     def spell(self, word: str) -> tuple[float, ...]:
         """The summed weights of a word's character n-grams (not cached)."""
         z = [0.0] * len(self.classes)
         self.chars.add_to(z, char_grams(word))
         return tuple(z)
-
-    def _spell(self, word: str) -> tuple[float, ...]:
-        """`spell`, cached: words recur."""
-        if len(self._spelling) >= _SPELLING_CACHE:
-            self._spelling.clear()
-        found = self._spelling[word] = self.spell(word)
-        return found
 
     @classmethod
     def from_rows(cls, classes: Sequence[str], bias: Sequence[float],
@@ -178,11 +170,9 @@ class LinearModel:
         spelling = self._spelling
         block = [0.0] * n
         for word in text.spelled:
-            w = spelling.get(word)
-            if w is None:
-                w = self._spell(word)
+            summed = spelling[word]
             for i in range(n):
-                block[i] += w[i]
+                block[i] += summed[i]
         for i in range(n):
             z[i] += block[i] * sc
         rules = self.rules
@@ -212,7 +202,7 @@ class LinearModel:
         for word in text.words:
             total = pull(self.words.get(word)) * sw
             if word in text.spelled:
-                total += pull(self._spell(word)) * sc
+                total += pull(self._spelling[word]) * sc
             per_word[word] = total
         for bigram in text.bigrams:
             share = pull(self.bigrams.get(bigram)) * sb
@@ -256,11 +246,11 @@ class JointScorer:
         self._sizes = tuple(len(m.classes) for m in models)
         self.bias = tuple(b for m in models for b in m.bias)
         self._words: Memo[str, tuple[float, ...] | None] = Memo(
-            lambda name: self._row([m.words.get(name) for m in models]), _SPELLING_CACHE)
+            lambda name: self._row([m.words.get(name) for m in models]))
         self._bigrams: Memo[str, tuple[float, ...] | None] = Memo(
-            lambda name: self._row([m.bigrams.get(name) for m in models]), _SPELLING_CACHE)
+            lambda name: self._row([m.bigrams.get(name) for m in models]))
         self._spelled: Memo[str, tuple[float, ...]] = Memo(
-            lambda word: tuple(w for m in models for w in m.spell(word)), _SPELLING_CACHE)
+            lambda word: tuple(w for m in models for w in m.spell(word)))
         names = [name for m in models for name in m.rules.index]
         self._rules = {name: self._row([m.rules.get(name) for m in models]) for name in names}
 
