@@ -579,6 +579,9 @@ def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) 
         "I can definitely look into what's going on with the connection! Can you send us a DM?",
         "We want to help. Does restarting help at all? DM us which iOS version you run.",
         "That doesn't sound right. Please restart the console and tell us more.",
+        # a double negative offers help (the issue's own example of an idiom)
+        "That doesn't mean we can't help! Send us a DM with your order number.",
+        "That's not to say we can't sort it: which store was it?",
     ],
 )
 def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) -> None:
