@@ -118,6 +118,10 @@ def test_scare_quotes_are_irony_but_a_quoted_label_on_a_screen_is_not(triager: T
     assert ironic("your 'unlimited' data ran out after 2GB")
     assert not ironic("the receipts page has a 'temporarily unavailable' notice now")
     assert not ironic("tapped the 'cancel order' button twice")
+    # words someone wrote out are a quotation, not irony (a demo post read as a complaint)
+    text = "Bean Club free drink unlocked and the team wrote 'congrats Kev' on the cup. Small things 🥲"
+    assert not ironic(text)
+    assert triager.triage(text, now=NOW).queue == "champions"
 
 
 @pytest.mark.parametrize(
