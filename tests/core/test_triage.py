@@ -366,7 +366,7 @@ def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: P
 
 def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, tmp_path: Path) -> None:
     """Below both crisis gates, a mention the models read as praise is still not praise when the
-    crisis model finds harm likelier than not (`crisis_not_praise`): it is listed in `priority`
+    crisis model finds harm likely enough (`crisis_not_praise`): it is listed in `priority`
     for an agent to read, and the detail says why (a session 13 writer's row: the crisis model has
     seen it, so this checks the gate, not recall)."""
     text = "@FunzonePlay soft play had an exposed screw that cut my daughter's hand"
