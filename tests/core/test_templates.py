@@ -8,6 +8,7 @@ import pytest
 
 from tui.core.hints import HintEngine
 from tui.core.templates import PLACEHOLDERS, Template, TemplateError, for_kind, load_templates
+from tui.rules.config import Config
 from tui.rules.datafile import UserFileError
 
 SAMPLE = {"name": "Priya", "handle": "@priya", "brand": "Brightside", "agent": "Sam"}
@@ -29,6 +30,15 @@ def test_shipped_templates_cover_every_kind_of_mention() -> None:
     kinds = {k for t in SHIPPED for k in t.kinds}
     wanted = {"complaint", "praise", "question", "feedback-request", "thanks", "public-statement"}
     assert wanted <= kinds
+
+
+def test_shipped_templates_read_well_with_no_brand_configured() -> None:
+    """With no `[brand]` in the config the brand is "our brand": a reply must not say "the whole
+    our brand team" or "some our brand customers" (it did, for real imports with no config)."""
+    defaults = Config()
+    for template in SHIPPED:
+        text = template.render(name="Priya", handle="@priya", brand=defaults.brand, agent=defaults.agent)
+        assert "our brand" not in text.replace(f"– {defaults.agent}, {defaults.brand}", ""), template.id
 
 
 def test_shipped_templates_use_only_known_placeholders() -> None:

@@ -150,7 +150,7 @@ async def test_inbox_h_thanks_the_current_author_and_u_undoes_the_record(tmp_pat
         await send_from_editor(pilot, app)
         assert isinstance(app.screen, InboxScreen)
         [row] = app.session.outbox.items()
-        assert row["uid"] == uid and "Brightside Coffee" in row["text"]
+        assert row["uid"] == uid and "make our whole team's day" in row["text"]
         assert [e["details"]["author"] for e in thanks(app)] == [author]
         assert app.session.store.mention(uid)["thanked_at"]
         await pilot.press("u")
@@ -172,7 +172,7 @@ async def test_a_thanks_left_with_escape_is_a_draft_that_thanks_when_sent(tmp_pa
         assert isinstance(app.screen, InboxScreen)
         assert app.session.outbox.items() == [] and thanks(app) == []
         assert not app.session.store.mention(uid).get("thanked_at")
-        assert "Brightside Coffee" in (app.session.store.draft(uid) or ""), "kept as a draft"
+        assert "make our whole team's day" in (app.session.store.draft(uid) or ""), "kept as a draft"
         await pilot.press("r")
         await send_from_editor(pilot, app)
         assert [e["uids"] for e in thanks(app)] == [[uid]], "the draft still carries the thanks"
