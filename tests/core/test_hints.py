@@ -582,6 +582,9 @@ def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) 
         # a double negative offers help (the issue's own example of an idiom)
         "That doesn't mean we can't help! Send us a DM with your order number.",
         "That's not to say we can't sort it: which store was it?",
+        # reassurance is warmth too
+        "No need to worry, your refund is on its way.",
+        "It never hurts to ask! DM us your order number.",
     ],
 )
 def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) -> None:
@@ -610,6 +613,11 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
     assert "no-next-step" not in categories(engine, text)
+
+
+def test_reassurance_is_not_bad_news_needing_a_next_step(engine: HintEngine) -> None:
+    assert categories(engine, "There's no need to apologise, we're glad you told us.") == set()
+    assert "no-next-step" in categories(engine, "We apologise for the delay.")
 
 
 def test_back_in_stock_without_a_time_is_still_no_next_step(engine: HintEngine) -> None:
