@@ -585,6 +585,7 @@ def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) 
         # reassurance is warmth too
         "No need to worry, your refund is on its way.",
         "It never hurts to ask! DM us your order number.",
+        "Hi! Just checking in: did the new card arrive OK?",
     ],
 )
 def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) -> None:
