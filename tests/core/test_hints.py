@@ -616,6 +616,19 @@ def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: Hin
     assert "no-next-step" not in categories(engine, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("We're not responsible for delays caused by the courier.", "excuse"),
+        ("This is a known issue. It happens sometimes with older phones.", "excuse"),
+        ("These things happen, sorry!", "excuse"),
+        ("You must have entered the wrong address.", "blame"),
+    ],
+)
+def test_deflection_and_blame_in_plain_words_are_found(engine: HintEngine, text: str, category: str) -> None:
+    assert category in categories(engine, text)
+
+
 def test_reassurance_is_not_bad_news_needing_a_next_step(engine: HintEngine) -> None:
     assert categories(engine, "There's no need to apologise, we're glad you told us.") == set()
     assert "no-next-step" in categories(engine, "We apologise for the delay.")
