@@ -631,6 +631,12 @@ def test_deflection_and_blame_in_plain_words_are_found(engine: HintEngine, text:
 
 def test_reassurance_is_not_bad_news_needing_a_next_step(engine: HintEngine) -> None:
     assert categories(engine, "There's no need to apologise, we're glad you told us.") == set()
+    assert categories(engine, "No, you haven't missed anything: the sale starts tomorrow at 9am.") == set()
+    assert categories(engine, "Please don't worry about the delay, your order is safe and will arrive "
+                              "tomorrow.") == set()
+    assert categories(engine, "Unfortunately that item is sold out, but the same blend in 500g is back "
+                              "in stock Friday. Want us to reserve one?") == set()
+    assert "negative-language" in categories(engine, "No, you can't return it after 30 days.")
     assert "no-next-step" in categories(engine, "We apologise for the delay.")
 
 
