@@ -238,6 +238,8 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         ("@Cafe21 your brownies are so good they should be illegal", "praise"),
         ("@PetMeals my dog goes crazy for the new flavour", "praise"),
         ("@KidsPlay my son is obsessed with the new set, it's a hit", "praise"),
+        ("@acme hate that I love your cookies this much 😭", "praise"),
+        ("love the Flickbox shows, hate that you keep raising the price every six months", "complaint"),
     ],
 )
 def test_kinds(triager: Triager, text: str, kind: str) -> None:
