@@ -82,6 +82,11 @@ def test_builtin_rules_load_cleanly_and_cover_every_category(engine: HintEngine)
         ("shouting", "Why?!?!"),
         ("no-empathy", "The router firmware is out of date, so the connection drops."),
         ("no-next-step", "Sorry, we don't have any information on this."),
+        # deflection and blame in plain words (session 16)
+        ("excuse", "We're not responsible for delays caused by the courier."),
+        ("excuse", "This is a known issue. It happens sometimes with older phones."),
+        ("excuse", "These things happen, sorry!"),
+        ("blame", "You must have entered the wrong address."),
     ],
 )
 def test_category_fires(engine: HintEngine, category: str, text: str) -> None:
@@ -614,19 +619,6 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
     assert "no-next-step" not in categories(engine, text)
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        ("We're not responsible for delays caused by the courier.", "excuse"),
-        ("This is a known issue. It happens sometimes with older phones.", "excuse"),
-        ("These things happen, sorry!", "excuse"),
-        ("You must have entered the wrong address.", "blame"),
-    ],
-)
-def test_deflection_and_blame_in_plain_words_are_found(engine: HintEngine, text: str, category: str) -> None:
-    assert category in categories(engine, text)
 
 
 def test_reassurance_is_not_bad_news_needing_a_next_step(engine: HintEngine) -> None:
