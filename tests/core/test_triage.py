@@ -922,6 +922,16 @@ def test_explain_names_the_rule_and_the_words_with_signs(triager: Triager) -> No
     assert triager.triage("@Dashbite the soup arrived lukewarm").why == ()  # only when asked
 
 
+def test_explain_quotes_what_read_as_irony(triager: Triager) -> None:
+    """The agent sees which words were taken as irony, not a stock line, and can judge them."""
+    def rules(text: str) -> list[str]:
+        return [r.text for r in triager.triage(text, explain=True).why if r.source == "rule"]
+
+    assert "sarcasm: 'oh wonderful' read as irony" in rules("Oh wonderful, delayed again @Delta")
+    quoted = rules("my 'unlimited' data plan stopped at 2GB again @Westwave")
+    assert "sarcasm: \"'unlimited'\" read as irony" in quoted
+
+
 def test_explain_names_placeholders_as_an_agent_reads_them() -> None:
     from tui.core.triage_model import readable
 

@@ -201,6 +201,15 @@ class RuleSet:
             return ""
         return word
 
+    def _irony_cue(self, low: str) -> str:
+        """The words that made a mention read as ironic, quoted, so the agent can judge them."""
+        for pattern in (self._signals, self._markers):
+            match = pattern.search(low) if pattern is not None else None
+            cue = match.group().strip(" \t,.;:!?") if match else ""
+            if cue:
+                return repr(cue)
+        return "praise words"
+
     def _rule_reasons(self, r: _Reading) -> list[Reason]:
         """The crisis pattern and phrase rules that matched, with the words that matched them."""
         out: list[Reason] = []
@@ -214,7 +223,7 @@ class RuleSet:
                 extra = f" + {scale.group().strip()!r}" if scale else ""
                 out.append(Reason("crisis", f"{match.group().strip()!r}{extra}"))
         if r.sarcastic:
-            out.append(Reason("rule", "sarcasm: praise words read as irony"))
+            out.append(Reason("rule", f"sarcasm: {self._irony_cue(low)} read as irony"))
         groups = {g.name: g for g in self._phrases}
         for name in r.phrases:
             group = groups[name]
