@@ -111,6 +111,19 @@ def test_sarcasm_needs_bad_news_real_thanks_stay_positive(triager: Triager) -> N
     assert triager.sentiment("@Homely love how my parcel got thrown over the fence")[0] == "negative"
 
 
+def test_a_price_going_down_is_not_a_service_going_down(triager: Triager) -> None:
+    good = "renewed with @SureShield, price actually went DOWN this year. didn't know that could happen"
+    assert triager.triage(good, now=NOW).label == "positive"
+    assert triager.triage("@Westwave the site went down again", now=NOW).label == "negative"
+
+
+def test_have_to_and_has_to_do_not_open_a_question(triager: Triager) -> None:
+    said = "Have to say the LicenceAgency online renewal was painless."
+    assert triager.triage(said, now=NOW).kind != "question"
+    assert triager.triage("Has to be the worst app ever", now=NOW).kind != "question"
+    assert triager.triage("have you got oat milk at the Leeds store", now=NOW).kind == "question"
+
+
 def test_scare_quotes_are_irony_but_a_quoted_label_on_a_screen_is_not(triager: Triager) -> None:
     def ironic(text: str) -> bool:
         return any("sarcasm" in r.text for r in triager.triage(text, now=NOW, explain=True).why)
