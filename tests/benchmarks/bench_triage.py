@@ -16,7 +16,8 @@ Sets (origins: tests/data/README.md):
 - Labels: a neutral row that reports a problem (something failed, is late, missing, wrongly charged...)
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
   The figures against the first labels are printed on the `first labels` line of each real set.
-- synthetic: labelled and fresh-a were tuned on and are training rows; held-out and fresh-b never.
+- synthetic: labelled and fresh-a were tuned on and are training rows; held-out and fresh-b never
+  (fresh-b is spent: its misses were read while tuning the rules, sessions 11 and 17).
 - crisis blind 6, 7, 8 and 9 (triage_crisis_s13_blind*.jsonl, triage_crisis_s14_blind8.jsonl,
   triage_crisis_s15_blind9.jsonl): 100 crises and 80 lookalikes each, by writers who saw nothing of
   the engine, never trained on (figures in MODEL-CARD.md, sessions 13 to 15); and session 15's
@@ -77,7 +78,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),
-        "synth fresh-b (blind)": load("triage_fresh_b.jsonl"),
+        "synth fresh-b (spent)": load("triage_fresh_b.jsonl"),
         "crisis blind 6 (never trained on)": load("triage_crisis_s13_blind.jsonl"),
         "crisis blind 7 (never trained on)": load("triage_crisis_s13_blind7.jsonl"),
         "crisis blind 8 (never trained on)": load("triage_crisis_s14_blind8.jsonl"),
