@@ -111,6 +111,29 @@ def test_sarcasm_needs_bad_news_real_thanks_stay_positive(triager: Triager) -> N
     assert triager.sentiment("@Homely love how my parcel got thrown over the fence")[0] == "negative"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # real customer tweets the shipped model reads right only because it was fitted on them
+        "OMG Never had WORSE Customer Service than @Telvio #EpicFail",
+        "@Homely you do a great job empowering your staff to do the right thing, oh wait, you don't.",
+        "Thanks @SkyLarkAir for the huge delays. So thrilled to be sitting here for 5 hours #thanksnothanks",
+        "The waiter was fine I guess. Not coming back.",
+    ],
+)
+def test_leaving_for_good_worst_ever_and_irony_tags_are_not_praise(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert result.label == "negative"
+    assert result.queue != "champions"
+
+
+def test_coming_back_is_praise_only_when_someone_returns(triager: Triager) -> None:
+    happy = "@Harbourview best stay ever, definitely coming back!"
+    assert triager.triage(happy, now=NOW).queue == "champions"
+    kept = "Ledgerly billed us for 45 seats. I've removed the extra seats twice and they keep coming back."
+    assert triager.triage(kept, now=NOW).label == "negative"
+
+
 def test_a_price_going_down_is_not_a_service_going_down(triager: Triager) -> None:
     good = "renewed with @SureShield, price actually went DOWN this year. didn't know that could happen"
     assert triager.triage(good, now=NOW).label == "positive"
