@@ -147,6 +147,14 @@ def test_have_to_and_has_to_do_not_open_a_question(triager: Triager) -> None:
     assert triager.triage("have you got oat milk at the Leeds store", now=NOW).kind == "question"
 
 
+def test_a_statement_about_the_handle_is_not_a_question(triager: Triager) -> None:
+    """"@Brand is the worst ISP" says something about the handle; "@Brand is there wifi" asks."""
+    assert not triager._is_question("@stackly is one of the best apps in the world")
+    assert not triager._is_question("@westwave is the worst isp i've ever had")
+    assert triager._is_question("@skylarkair is there wifi on the 9am to leeds")
+    assert triager._is_question("@cafeluna are dogs allowed on the terrace")
+
+
 def test_scare_quotes_are_irony_but_a_quoted_label_on_a_screen_is_not(triager: Triager) -> None:
     def ironic(text: str) -> bool:
         return any("sarcasm" in r.text for r in triager.triage(text, now=NOW, explain=True).why)
