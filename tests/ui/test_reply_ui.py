@@ -127,11 +127,12 @@ async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None
         for char in "rhello there, we're on it":
             app.post_message(events.Key(char if char.isalnum() else {" ": "space", ",": "comma",
                                                                       "'": "apostrophe"}[char], char))
-        for _ in range(50):  # the first editor of a run compiles the hint rules: give it time
-            await pilot.pause(0.1)
-            if isinstance(app.screen, ReplyScreen) and app.screen.draft.text:
+        want = "hello there, we're on it"
+        for _ in range(100):  # the first editor of a run compiles the hint rules: give it time
+            await pilot.pause(0.1)  # (a loaded machine delivers the queued keys and saves slowly)
+            if (isinstance(app.screen, ReplyScreen) and app.screen.draft.text == want
+                    and app.session is not None and app.session.store.draft(uid) == want):
                 break
-        await pilot.pause(0.2)
         assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid
         assert app.screen.query_one(DraftArea).text == "hello there, we're on it"
         assert app.session is not None and app.session.store.draft(uid) == "hello there, we're on it"
