@@ -591,6 +591,9 @@ def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) 
         "No need to worry, your refund is on its way.",
         "It never hurts to ask! DM us your order number.",
         "Hi! Just checking in: did the new card arrive OK?",
+        # support teams' own idiom for care and an offer
+        "We want your Apple Watch to keep up with you at the gym. To begin, which watchOS is installed?",
+        "I'd like to have a member of our team ensure this is escalated. Please send us the details.",
     ],
 )
 def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) -> None:
