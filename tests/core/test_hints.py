@@ -590,6 +590,7 @@ def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) 
         # reassurance is warmth too
         "No need to worry, your refund is on its way.",
         "It never hurts to ask! DM us your order number.",
+        "If you don't see an expiration listed, you should be fine. Can you DM us the code to check?",
         "Hi! Just checking in: did the new card arrive OK?",
         # support teams' own idiom for care and an offer
         "We want your Apple Watch to keep up with you at the gym. To begin, which watchOS is installed?",
