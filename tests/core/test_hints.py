@@ -591,6 +591,8 @@ def test_real_shouting_is_still_found(engine: HintEngine, text: str, loud: str) 
         "No need to worry, your refund is on its way.",
         "It never hurts to ask! DM us your order number.",
         "If you don't see an expiration listed, you should be fine. Can you DM us the code to check?",
+        "Hey Dylan! Which versions of Spotify and Windows are you running? We'll see what we can suggest.",
+        "Hey Paul, it\u00b4s a bummer to hear you\u00b4re having this issue. Please shoot me a DM.",
         "Hi! Just checking in: did the new card arrive OK?",
         # support teams' own idiom for care and an offer
         "We want your Apple Watch to keep up with you at the gym. To begin, which watchOS is installed?",
@@ -904,6 +906,10 @@ def test_an_emoji_is_warmth_though_wording_hints_scan_ascii_stand_ins(engine: Hi
         "@115811 Hi - are you receiving an error message when trying to link the account?",
         "@115781 Hi Jake, any screenshots you can share? What are you export settings? ^Wren",
         "@117053 Hello! Can you provide us with a screenshot of what you're seeing?",
+        # session 17: nor is "Hey", "Good afternoon" or "Greetings!" (the labelling brief's bare greeting)
+        "@116032 Hey James, when did you fly? ^E",
+        "@116764 Good afternoon, can you try clearing your cache? This link will have the steps ^JP",
+        "@117122 Greetings! Would you mind following us and sending a DM so we can gather more info? ^RR",
         # and troubleshooting the `when` list learnt in session 7 (held-out, more)
         "@116658 Is it doing this on your other TV's as well? ^ACM",
         "@116661 Do you know where your back up battery is located? ^JAY",
