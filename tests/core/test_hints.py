@@ -621,6 +621,9 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         "(calls are charged at local rate).",
         "@116461 Cooper, I'm sorry about the Wi-Fi! Please, be sure to report the matter to our Wi-Fi "
         "partner Gogo.",
+        # session 17: when it goes, or that it is there now, answers the question
+        "Sorry, it has a maintenance delay and it's currently scheduled to take off at 10:10p.",
+        "Hi Benny, sorry for the delay in replying! They're available now for Delivery Saver customers.",
     ],
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
