@@ -790,6 +790,13 @@ def test_no_empathy_stays_quiet_on_banter_with_a_fan(engine: HintEngine, text: s
     assert {"negative-language", "no-empathy"} <= refusal
 
 
+def test_no_empathy_stays_quiet_on_a_reply_to_many_accounts(engine: HintEngine) -> None:
+    """Four or more accounts at once is public banter between brands, not one customer's problem."""
+    banter = "@Aldi @Tesco @Morrisons @Lidl Do any of yours contain sloe gin though? We think not..."
+    assert "no-empathy" not in categories(engine, banter, "x")
+    assert "no-empathy" in categories(engine, "@Tesco Do any of yours contain sloe gin though?", "x")
+
+
 def test_lint_takes_the_kind_of_mention_answered(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
