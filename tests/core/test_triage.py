@@ -973,7 +973,7 @@ def test_explain_quotes_what_read_as_irony(triager: Triager) -> None:
 
     assert "sarcasm: 'oh wonderful' read as irony" in rules("Oh wonderful, delayed again @Delta")
     quoted = rules("my 'unlimited' data plan stopped at 2GB again @Westwave")
-    assert "sarcasm: \"'unlimited'\" read as irony" in quoted
+    assert "sarcasm: 'unlimited' read as irony" in quoted
 
 
 def test_explain_names_placeholders_as_an_agent_reads_them() -> None:

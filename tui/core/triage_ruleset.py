@@ -206,6 +206,8 @@ class RuleSet:
         for pattern in (self._signals, self._markers):
             match = pattern.search(low) if pattern is not None else None
             cue = match.group().strip(" \t,.;:!?") if match else ""
+            if len(cue) > 2 and cue[0] == cue[-1] == "'":
+                return cue  # scare quotes show themselves
             if cue:
                 return repr(cue)
         return "praise words"
