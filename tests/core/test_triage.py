@@ -114,7 +114,8 @@ def test_sarcasm_needs_bad_news_real_thanks_stay_positive(triager: Triager) -> N
 @pytest.mark.parametrize(
     "text",
     [
-        # real customer tweets the shipped model reads right only because it was fitted on them
+        # real customer tweets' wording that the cross-validated models, which never saw them, read
+        # as praise (the shipped model was fitted on the tweets themselves)
         "OMG Never had WORSE Customer Service than @Telvio #EpicFail",
         "@Homely you do a great job empowering your staff to do the right thing, oh wait, you don't.",
         "Thanks @SkyLarkAir for the huge delays. So thrilled to be sitting here for 5 hours #thanksnothanks",
