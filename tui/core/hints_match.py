@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Same length in and out, so offsets found in the folded text are offsets in the draft.
-_CURLY = ("\u2019", "\u2018", "\u02bc", "\u2032", "\u00b4")  # \u00b4: an acute accent typed as one
+_CURLY = ("\u2019", "\u2018", "\u02bc", "\u2032", "\u00b4")  # \u00b4: an acute accent typed as an apostrophe
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DASHES = frozenset("\u2012\u2013\u2014\u2015")
 
