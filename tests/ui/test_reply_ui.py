@@ -134,8 +134,8 @@ async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None
                     and app.session is not None and app.session.store.draft(uid) == want):
                 break
         assert isinstance(app.screen, ReplyScreen) and app.screen.uid == uid
-        assert app.screen.query_one(DraftArea).text == "hello there, we're on it"
-        assert app.session is not None and app.session.store.draft(uid) == "hello there, we're on it"
+        assert app.screen.query_one(DraftArea).text == want
+        assert app.session is not None and app.session.store.draft(uid) == want
         meter = app.screen.query_one("#reply-meter")
         for _ in range(50):  # the meter follows once the hint engine (compiled on first use) has run
             if "length 24" in str(meter.render()):
