@@ -265,7 +265,9 @@ class Triager(RuleSet):
 
     def _kind(self, r: _Reading) -> str:
         low, label = r.low, r.label
-        if _found(self._crisis, low) or (_found(self._outage, low) and _found(self._scale, low)):
+        # An outage is a crisis only at scale: the scale words are rarer in mentions than the outage
+        # words, so they are looked for first (the outage pattern then runs on one text in ten).
+        if _found(self._crisis, low) or (_found(self._scale, low) and _found(self._outage, low)):
             return "crisis"
         if r.news and not (r.personal and (label == "negative" or r.problem or r.is_question)):
             return "other"

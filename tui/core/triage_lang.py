@@ -18,6 +18,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,9 @@ class LanguageDetector:
         # Symbols (emoji, £, curly quotes) say nothing about the language: a text whose letters are
         # all ASCII takes the cheap English check too, so it rarely loads the detector (~20 ms).
         if clean.isascii() or all(c.isascii() for c in clean if c.isalpha()):
-            if len(_ASCII_ENGLISH.findall(clean.lower())) >= rules.min_english_words:
+            # counting stops at the words needed: they mostly come early
+            found = islice(_ASCII_ENGLISH.finditer(clean.lower()), rules.min_english_words)
+            if sum(1 for _ in found) >= rules.min_english_words:
                 return "en"
             letters = sum(1 for c in clean if c.isalpha())
         else:
