@@ -1,7 +1,9 @@
 import pytest
+from rich.cells import cell_len
+from wcwidth import wcwidth
 
 from tui.core.model import MentionError, parse_mention
-from tui.core.sanitize import clean
+from tui.core.sanitize import clean, on_screen, one_line
 
 
 def test_escape_sequences_controls_and_bidi_are_removed() -> None:
@@ -16,6 +18,22 @@ def test_markup_stays_literal_text() -> None:
 
 def test_long_text_is_capped() -> None:
     assert len(clean("a" * 50_000)) == 10_000
+
+
+def test_shown_text_has_one_width_for_rich_and_tmux() -> None:
+    # tmux 3.3 draws a skin-tone modifier as its own 2-cell emoji (as wcwidth counts the character
+    # alone); Rich counts 0. Rows holding one overran their width and broke the detail pane's border.
+    def tmux(text: str) -> int:
+        return sum(max(0, wcwidth(ch)) for ch in text)
+
+    text = "Excellent 👌🏼 service 👍🏿 #halloween"
+    assert cell_len(text) != tmux(text)
+    shown = one_line(text)
+    assert shown == "Excellent 👌 service 👍 #halloween"
+    assert cell_len(shown) == tmux(shown)
+    assert on_screen("no\nchange 😩") == "no\nchange 😩"
+    # what is stored keeps the tones: only drawing drops them
+    assert clean(text) == text
 
 
 def good() -> dict:

@@ -35,9 +35,21 @@ def clean(text: str, *, limit: int = MAX_TEXT) -> str:
     return text
 
 
+# Skin-tone modifiers (U+1F3FB-U+1F3FF). Rich counts one as part of the emoji before it, 0 cells;
+# tmux (3.3, where an agent on SSH reads us) draws it as a second emoji, 2 cells. A row holding
+# "👌🏼" then pushed the rest of its line two cells right, over the detail pane's border and text.
+_TONE = re.compile("[\U0001F3FB-\U0001F3FF]")
+
+
+def on_screen(text: str) -> str:
+    """`text` as a terminal shows it: skin-tone modifiers dropped, so every terminal and Rich agree
+    on its width. Only what is drawn: the store, replies and exports keep the text as written."""
+    return _TONE.sub("", text)
+
+
 def one_line(text: str, limit: int = 200) -> str:
-    """First line-ish of a text for a list row: whitespace folded, capped."""
-    text = " ".join(text.split())
+    """First line-ish of a text for a list row: whitespace folded, capped, as a terminal shows it."""
+    text = " ".join(on_screen(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

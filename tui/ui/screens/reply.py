@@ -16,6 +16,7 @@ from textual.widgets import Label, Static, TextArea
 from tui.core.hints import Hint, HintEngine, apply_suggestion
 from tui.core.lifecycle import TransitionError
 from tui.core.model import Mention
+from tui.core.sanitize import one_line
 from tui.services.session import Session
 from tui.storage import paths
 from tui.ui.screens.sending import Step, not_ready, saved_step, send
@@ -100,7 +101,7 @@ class ReplyScreen(Screen[bool]):
         for item in thread:
             if item["uid"] != self.uid:
                 line = Text(f"  {item.get('author', '')}: ", "dim")
-                line.append(" ".join(item.get("text", "").split())[:240])
+                line.append(one_line(item.get("text", ""), 240))
                 context.append(line)
         with VerticalScroll(id="reply-context"):
             for part in context:

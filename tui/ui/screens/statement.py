@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
+from tui.core.sanitize import one_line
 from tui.core.spikes import Spike, record_statement
 from tui.services.session import Session
 from tui.ui.screens.reply import ReplyScreen
@@ -37,7 +38,7 @@ class StatementScreen(ReplyScreen):
                     line = Text("  : ", "dim")
                 else:
                     line = Text(f"  {mention['author']}: ", "dim")
-                    line.append(" ".join(mention["text"].split())[:200])
+                    line.append(one_line(mention["text"], 200))
                 yield Static(line)
         with Horizontal(id="reply-main"):
             with Vertical(id="reply-editor"):

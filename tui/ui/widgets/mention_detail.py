@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from tui.core.model import Mention, maybe_time
 from tui.core.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
-from tui.core.sanitize import clean, one_line
+from tui.core.sanitize import clean, on_screen, one_line
 from tui.core.triage import describe_verdict
 
 
@@ -57,7 +57,7 @@ def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
     if mention.get("deleted"):
         text.append("(deleted by its author; kept here)\n", "dim")
     body = mention.get("text", "")
-    text.append(body if full else one_line(body, 400))
+    text.append(on_screen(body) if full else one_line(body, 400))
     if mention.get("url"):
         text.append(f"\n{mention['url']}", "dim underline")
     return text
