@@ -21,7 +21,7 @@ from tui.core.triage import (
     queue_for,
 )
 from tui.core.triage_rules import _alternatives, _join
-from tui.core.triage_text import plain_text
+from tui.core.triage_text import plain_text, straight_quotes
 
 DATA = Path(__file__).parents[1] / "data"
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -1059,3 +1059,9 @@ def test_expansion_news_is_not_a_complaint(triager: Triager) -> None:
     result = triager.triage(text, now=NOW)
     assert (result.kind, result.queue) == ("other", "needs-reply")
     assert result.label != "negative"
+
+
+def test_curly_quotes_read_as_straight_ones() -> None:
+    assert straight_quotes("it`s ‘fine’, “really” – donʼt") == "it's 'fine', \"really\" – don't"
+    plain = "no quotes at all"
+    assert straight_quotes(plain) is plain

@@ -12,7 +12,7 @@ import pytest
 from tui.core.triage import Triager
 from tui.core.triage_guard import Guarded, derive, text_keys
 from tui.core.triage_rules import _alternatives, _join
-from tui.core.triage_text import _QUOTES
+from tui.core.triage_text import straight_quotes
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -44,7 +44,7 @@ def test_guarded_lists_match_exactly_what_the_whole_alternation_matches(triager:
     assert len(lists) > 15
     skipped = 0
     for text in _texts():
-        low = text.translate(_QUOTES).lower()
+        low = straight_quotes(text).lower()
         for name, guarded in lists.items():
             whole = [(m.span(), m.group()) for m in guarded.regex.finditer(low)]
             picked = [(m.span(), m.group()) for m in guarded.finditer(low)]
@@ -98,7 +98,7 @@ def test_a_rule_sets_shared_index_picks_what_each_list_picks_alone(triager: Tria
     assert all(guarded._shared is not None for guarded in lists.values())
     texts = [*_texts(), "naïve café: ünïcode wörds, straße", "a", "", "refund!!! refunded? refunding"]
     for text in texts:
-        low = text.translate(_QUOTES).lower()
+        low = straight_quotes(text).lower()
         for name, guarded in lists.items():
             shared = guarded._pick(low)
             guarded._shared, saved = None, guarded._shared

@@ -74,3 +74,8 @@ def test_each_ngram_family_has_unit_length() -> None:
         assert math.isclose(sum(v * v for v in values), 1.0)
     grams = [v for k, v in named.items() if k.startswith("c:")]
     assert math.isclose(sum(grams), math.sqrt(2 * sum(map(len, feats.spelled)) - len(feats.spelled)))
+
+
+def test_character_ngrams_count_for_words_of_two_letters_or_more() -> None:
+    feats = text_features("I can't see a 2nd ok 😩 café")
+    assert feats.spelled == frozenset({"see", "ok", "caf"})  # not "i", "a", "0nd", "can't", "😩"

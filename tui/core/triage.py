@@ -47,7 +47,6 @@ from tui.core.triage_text import (
     _LEADING_HANDLES,
     _MORE_SENTENCES,
     _NEUTRAL_TOKEN,
-    _QUOTES,
     _SENTENCE_BREAK,
     _SENTENCE_END,
     _found,
@@ -56,6 +55,7 @@ from tui.core.triage_text import (
     _Score,
     _Text,
     plain_text,
+    straight_quotes,
 )
 from tui.core.triage_vader import analyzer
 from tui.core.triage_verdict import (
@@ -185,7 +185,7 @@ class Triager(RuleSet):
 
     def _analyse(self, text: str) -> _Reading:
         """Score the text and note what the kind rules need to know about it."""
-        text = text.translate(_QUOTES)
+        text = straight_quotes(text)
         low = text.lower()
         is_question = self._is_question(low)
         first = _found(self._first_person, low)

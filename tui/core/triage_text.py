@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tui.core.triage_guard import Guarded
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "“": '"', "”": '"'})
+_QUOTE_PAIRS = (("’", "'"), ("‘", "'"), ("ʼ", "'"), ("“", '"'), ("”", '"'))
 _LEADING_HANDLES = re.compile(r"^(?:\s*[@#]\w+[:,]?)+\s*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"[@#][\w.@-]*\w")  # @user@host.social, @user.bsky.social, #tag
@@ -53,6 +53,22 @@ def plain_text(text: str) -> str:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     if not text.isascii():
         text = _STYLED.sub(_unstyled, _INVISIBLE.sub("", text))
+    return text
+
+
+def straight_quotes(text: str) -> str:
+    """Curly quotes (and ` and ʼ) as straight ones, as the rules and the model read them.
+
+    A few `str.replace` calls, each a C-level scan that returns the same string when the quote is
+    absent, and none at all for ASCII text: `str.translate` with a table looked every character up
+    (~7 us a mention, and triage straightens each mention three times).
+    """
+    if "`" in text:
+        text = text.replace("`", "'")
+    if text.isascii():
+        return text
+    for curly, straight in _QUOTE_PAIRS:
+        text = text.replace(curly, straight)
     return text
 
 
