@@ -945,6 +945,21 @@ def test_short_texts_handles_and_urls_are_not_called_foreign(triager: Triager, t
     assert triager.triage(text, now=NOW).lang == "en"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["@Brand TAKE A LOOK AT YOURSELVES!!", "@Brand WORST SERVICE EVER!!! NEVER AGAIN",
+     "@AmazonHelp Okay, thanks so much!", "@Brand CANCELLED AGAIN?!?! UNBELIEVABLE"],
+)
+def test_shouting_is_english_too(triager: Triager, text: str) -> None:
+    # the language model read the first as Russian (0.99) until it was given lowercase
+    assert triager.triage(text, now=NOW).lang == "en"
+
+
+def test_a_repeated_english_looking_word_is_not_two(triager: Triager) -> None:
+    text = "@116216 me pueden ayudar me robaron mi cuenta de psn"
+    assert triager.triage(text, now=NOW).lang == "es"
+
+
 def test_no_english_row_of_the_real_sets_is_called_foreign(triager: Triager) -> None:
     rows = load(REAL_DEV) + load("customer_extra.jsonl")
     wrong = [row["text"] for row in rows if row["lang"] == "en"

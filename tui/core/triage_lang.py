@@ -18,7 +18,6 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +61,8 @@ class LanguageDetector:
         # Symbols (emoji, £, curly quotes) say nothing about the language: a text whose letters are
         # all ASCII takes the cheap English check too, so it rarely loads the detector (~20 ms).
         if clean.isascii() or all(c.isascii() for c in clean if c.isalpha()):
-            # counting stops at the words needed: they mostly come early
-            found = islice(_ASCII_ENGLISH.finditer(clean.lower()), rules.min_english_words)
-            if sum(1 for _ in found) >= rules.min_english_words:
+            # distinct words: "me pueden ayudar, me robaron mi cuenta" is not English twice over
+            if len(set(_ASCII_ENGLISH.findall(clean.lower()))) >= rules.min_english_words:
                 return "en"
             letters = sum(1 for c in clean if c.isalpha())
         else:
@@ -73,7 +71,11 @@ class LanguageDetector:
             letters += 2 * sum(1 for c in clean if c > "\u2e80" and c.isalpha())
         if letters < rules.min_letters:
             return "en"
-        (label,), (confidence,) = self.model.predict(clean, k=1)
+        # Lowercased: the model reads ALL CAPS as another language ("TAKE A LOOK AT YOURSELVES!!"
+        # was Russian at 0.99, "WORST SERVICE EVER" Spanish), and angry customers write in capitals.
+        # On 14k TweetEval tweets and our 2,772 labelled mentions, English read as another language
+        # 24 -> 15 (5 of them English), foreign mentions caught 66 of 74 either way.
+        (label,), (confidence,) = self.model.predict(clean.lower(), k=1)
         code = label.removeprefix("__label__")
         if code == "en" or float(confidence) < rules.min_confidence:
             return "en"
