@@ -131,10 +131,11 @@ class LinearModel:
         self.words, self.bigrams, self.chars, self.rules = (tables[t] for t in TABLES)
         self._spelling: Memo[str, tuple[float, ...]] = Memo(self.spell)  # words recur
 
-    def spell(self, word: str) -> tuple[float, ...]:
-        """The summed weights of a word's character n-grams (not cached)."""
+    def spell(self, word: str, grams: Sequence[str] | None = None) -> tuple[float, ...]:
+        """The summed weights of a word's character n-grams (not cached; `grams` when the caller
+        has them already)."""
         z = [0.0] * len(self.classes)
-        self.chars.add_to(z, char_grams(word))
+        self.chars.add_to(z, char_grams(word) if grams is None else grams)
         return tuple(z)
 
     @classmethod
@@ -254,10 +255,15 @@ class JointScorer:
             lambda name: self._row([m.words.get(name) for m in models]))
         self._bigrams: Memo[str, tuple[float, ...] | None] = Memo(
             lambda name: self._row([m.bigrams.get(name) for m in models]))
-        self._spelled: Memo[str, tuple[float, ...]] = Memo(
-            lambda word: tuple(w for m in models for w in m.spell(word)))
+        self._spelled: Memo[str, tuple[float, ...]] = Memo(self._spell)
         names = [name for m in models for name in m.rules.index]
         self._rules = {name: self._row([m.rules.get(name) for m in models]) for name in names}
+
+    def _spell(self, word: str) -> tuple[float, ...]:
+        """Every model's `spell` of a new word, its n-grams cut once (a stream of new mentions
+        brings a few new words each)."""
+        grams = char_grams(word)
+        return tuple(w for m in self._models for w in m.spell(word, grams))
 
     def _row(self, parts: list[tuple[float, ...] | None]) -> tuple[float, ...] | None:
         if all(part is None for part in parts):
