@@ -26,10 +26,12 @@ MAX_TEXT = 10_000
 
 def clean(text: str, *, limit: int = MAX_TEXT) -> str:
     """Return `text` with escape sequences, control characters and bidi controls removed, capped."""
-    text = _ESCAPE_SEQ.sub("", text)
-    text = _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _BIDI.sub("", text)
-    text = _LONE_SURROGATE.sub("\ufffd", text)
+    # Printable ASCII holds none of them: ids, handles and most names skip four regex passes.
+    if not (text.isascii() and text.isprintable()):
+        text = _ESCAPE_SEQ.sub("", text)
+        text = _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+        text = _BIDI.sub("", text)
+        text = _LONE_SURROGATE.sub("\ufffd", text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return text
