@@ -208,6 +208,7 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         ("Sorry, that's not available yet.", "not-available", "Sorry, that's available again from …."),
         ("It's unavailable right now, sorry.", "not-available", "It's available again from …, sorry."),
         ("There's nothing more we can do.", "nothing-we-can-do", "Here's what we can do: …."),
+        ("It's no longer available, sorry.", "no-longer-available", "It's replaced by …, sorry."),
         ("That's our policy.", "policy", "Here's how it works: …."),
         ("We don't have any information yet.", "no-info", "I'll get the details."),
         ("Clearly you missed it.", "clearly-you", "You missed it."),
