@@ -209,6 +209,8 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         ("It's unavailable right now, sorry.", "not-available", "It's available again from …, sorry."),
         ("There's nothing more we can do.", "nothing-we-can-do", "Here's what we can do: …."),
         ("It's no longer available, sorry.", "no-longer-available", "It's replaced by …, sorry."),
+        ("Sorry, but that's the courier's fault, not ours.", "third-party",
+         "Sorry, but that's something we'll chase for you."),
         ("That's our policy.", "policy", "Here's how it works: …."),
         ("We don't have any information yet.", "no-info", "I'll get the details."),
         ("Clearly you missed it.", "clearly-you", "You missed it."),
