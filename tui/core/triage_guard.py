@@ -28,6 +28,9 @@ _B = "\x01"  # a word boundary holds here (\b, ^, $)
 _N = "\x02"  # one or more characters, none of them a word character (\s+)
 _G = "\x03"  # any characters, maybe none (what the derivation does not follow)
 _SENTINELS = _B + _N + _G
+# Bumped when `derive` finds other guards for the same pattern, so the cache file's are not reused
+# (old ones are still right, only less telling).
+GUARDS_VERSION = 2
 _LIMIT = 64  # literals a sequence may expand to before it is split
 _MANY = 8  # more alternatives picked than this, and over half the list: the whole alternation runs
 _BUDGET = 4000  # alternatives a pattern's derivation may visit before it settles for less
@@ -327,7 +330,16 @@ class _Deriver:
                     return max([c for c in map(_choose, runs) if c is not None] + [split],
                                key=lambda c: c[0])
             runs.append({a + _G for a in current})
-            current = {_G + b for b in literals} if literals is not None and len(literals) <= _LIMIT else {_G}
+            if literals is None or len(literals) > _LIMIT:
+                current = {_G}
+                continue
+            # The new run keeps the character before it ("it's (?:a |an )?(?:big )?(?:hit|winner)"
+            # ends each variant in a space), so its words still count as whole words: "hit", not
+            # the substring "hit" that any "white" holds.
+            before = {lit[-1] if lit else _G for lit in current}
+            if len(before) * len(literals) > _LIMIT:
+                before = {_G}
+            current = {_tidy(a + b) for a in before for b in literals}
         runs.append(current)
         chosen = [c for c in map(_choose, runs) if c is not None]
         return max(chosen, key=lambda c: c[0]) if chosen else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from tui.core.triage_guard import Guarded, derive
+from tui.core.triage_guard import GUARDS_VERSION, Guarded, derive
 from tui.rules import data_file
 from tui.rules.datafile import UserFileError
 from tui.rules.regexcache import RegexCache
@@ -188,7 +188,7 @@ class _Reader:
         alternatives = [a for p in items for a in _alternatives(p)]
         if pattern.pattern != self.regexes.memo("join", repr(items), 0, lambda: _join(items)):
             return Guarded(pattern)  # compiled from the plain join: no alternatives to pick from
-        guards = self.regexes.memo("guards", repr(alternatives), 0,
+        guards = self.regexes.memo(f"guards-{GUARDS_VERSION}", repr(alternatives), 0,
                                    lambda: [derive(a) for a in alternatives])
         return Guarded(pattern, alternatives, guards)
 
