@@ -23,14 +23,13 @@ from operator import add, mul
 from typing import Any
 
 from tui.core.memo import Memo
-from tui.core.triage_text import straight_quotes
+from tui.core.triage_text import straight_quotes, without_links
 from tui.core.triage_weights import TABLES, _Table
 from tui.rules import data_file
 
 MODEL_FILE = "triage_model.json.gz"
 FORMAT = 3  # 3: each n-gram family's values are scaled to unit length (`TextFeatures.scales`)
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"[@＠][\w.@-]*\w")
 _DIGITS = re.compile(r"\d+")
 # Words (with inner apostrophes), runs of ! or ?, and any other single symbol or emoji; plain
@@ -53,9 +52,7 @@ class TextFeatures:
 def normalise(text: str) -> str:
     """Lowercase, straight quotes, and placeholders for what varies but means the same."""
     low = straight_quotes(text).lower()
-    if "http" in low or "www." in low:  # a C-level test: most mentions hold no link
-        low = _URL.sub(" xxurl ", low)
-    low = _HANDLE.sub(" xxuser ", low)
+    low = _HANDLE.sub(" xxuser ", without_links(low, " xxurl "))
     return _DIGITS.sub("0", low)
 
 

@@ -13,7 +13,7 @@ from tui.core.memo import Memo
 from tui.core.triage_guard import GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
-from tui.core.triage_text import _HANDLE, _URL, _WORD, _Reading, straight_quotes
+from tui.core.triage_text import _HANDLE, _WORD, _Reading, straight_quotes, without_links
 from tui.core.triage_verdict import Confidence, Reason
 
 
@@ -175,10 +175,7 @@ class RuleSet:
         for topic in rule_topics:
             if topic not in out:
                 out.append(topic)
-        text = straight_quotes(text).lower()
-        if "http" in text or "www." in text:
-            text = _URL.sub(" ", text)
-        text = _HANDLE.sub(" ", text)
+        text = _HANDLE.sub(" ", without_links(straight_quotes(text).lower()))
         words = self._topic_words
         for raw in _WORD.findall(text):
             if len(out) >= self._topics_max:

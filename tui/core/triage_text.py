@@ -72,6 +72,14 @@ def straight_quotes(text: str) -> str:
     return text
 
 
+def without_links(low: str, placeholder: str = " ") -> str:
+    """`low` (lowercased) with each link replaced by `placeholder`; a substring test first, since
+    most mentions hold no link."""
+    if "http" in low or "www." in low:
+        return _URL.sub(placeholder, low)
+    return low
+
+
 def _normalize(total: float) -> float:
     """VADER's squashing of a raw valence sum into [-1, 1]."""
     return total / math.sqrt(total * total + _VADER_ALPHA)
