@@ -128,6 +128,22 @@ def test_leaving_for_good_worst_ever_and_irony_tags_are_not_praise(triager: Tria
     assert result.queue != "champions"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Lumen ok thanks. would've been nice to get an email about it instead of finding it myself",
+        "Lovely staff. It would be nice if you opened before 8 though",
+    ],
+)
+def test_a_wish_for_what_did_not_happen_is_not_praise(triager: Triager, text: str) -> None:
+    """Kind words around a wish ("would've been nice to ...") are no thanks: `h` must not offer
+    to thank the person from `champions`."""
+    result = triager.triage(text, now=NOW)
+    assert result.label != "positive"
+    assert result.kind != "praise"
+    assert result.queue != "champions"
+
+
 def test_coming_back_is_praise_only_when_someone_returns(triager: Triager) -> None:
     happy = "@Harbourview best stay ever, definitely coming back!"
     assert triager.triage(happy, now=NOW).queue == "champions"

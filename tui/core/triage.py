@@ -373,7 +373,8 @@ class Triager(RuleSet):
                 if by_model:
                     why.append(Reason("crisis", "reads like a report of harm (the crisis model)"))
                 why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model)
-        label, kind = reconcile(reading, label, kind, self._not_praise, why if explain else None)
+        label, kind = reconcile(reading, label, kind, self._not_praise, self._wish,
+                                why if explain else None)
         if explain:
             why[:0] = self._rule_reasons(reading)
         # How strongly it is felt, for the priority: the model's score says how sure it is of the

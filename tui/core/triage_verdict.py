@@ -210,19 +210,25 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
 
 
 def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
-              why: list[Reason] | None) -> tuple[str, str]:
-    """Hard rules over the model: harm is never praise, irony is not thanks, and label and kind
-    agree with each other."""
+              wish: Guarded | None, why: list[Reason] | None) -> tuple[str, str]:
+    """Hard rules over the model: harm is never praise, irony is not thanks, a wish for what did
+    not happen is not thanks either, and label and kind agree with each other. A rule that
+    overrules the model is named before the model's reasons, which argue for what it overruled."""
     if kind == "crisis":
         return "negative", kind
     if r.sarcastic and (label == "positive" or kind == "praise"):
         if why is not None:
-            why.append(Reason("rule", "sarcasm: praise words read as irony, so not praise"))
+            why.insert(0, Reason("rule", "sarcasm: praise words read as irony, so not praise"))
         return "negative", "complaint"
     if kind == "praise" and _found(not_praise, r.low):
         if why is not None:
-            why.append(Reason("rule", "mockery or harm words: never praise"))
+            why.insert(0, Reason("rule", "mockery or harm words: never praise"))
         return "negative", "other"
+    if (kind == "praise" or label == "positive") and _found(wish, r.low):
+        if why is not None:
+            why.insert(0, Reason("rule", "a wish for what did not happen: not praise"))
+        label = "neutral" if label == "positive" else label
+        kind = "other" if kind == "praise" else kind
     if kind == "praise" and label != "positive":
         kind = "complaint" if label == "negative" else "other"
     elif kind == "complaint" and label == "neutral":
