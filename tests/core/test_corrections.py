@@ -182,7 +182,9 @@ def test_the_report_says_how_often_triage_stood(session: Session) -> None:
                                           "label 1, kind 1, queue 1")
     report = build_report(session.store, None, NOW)
     assert report["corrections"]["corrected"] == 2
-    assert "Triage corrections: 2 of 10 mentions corrected (80.0% agreed)" in render_text(report)
+    text = render_text(report)
+    assert "Triage corrections: 2 of 10 mentions corrected (80.0% agreed)\n  label 1, kind 1, queue 1" in text
+    assert max(len(line) for line in text.splitlines() if "corrections" in line) <= 80  # read at 80 columns
     assert ("triage_agreed_share", "", 0.8) in rows(report)
     again = arrive(session, WARPED)
     figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan, again]])

@@ -99,6 +99,13 @@ def _fit(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
+
+def _wrapped(line: str) -> list[str]:
+    """A "headline; detail; detail" line as the headline and one indented line per detail: the
+    report is read at 80 columns, where one long line would be cut."""
+    headline, *details = line.split("; ")
+    return [headline, *(f"  {detail}" for detail in details)]
+
 def _columns(rows: list[list[str]], minimum: list[int], right: list[bool], gaps: list[str]) -> list[str]:
     """Rows of cells as aligned lines: each column as wide as its widest cell (at least `minimum`),
     measured in terminal cells; the first column cut at LABEL_MAX."""
@@ -147,7 +154,7 @@ def render_text(report: dict[str, Any]) -> str:
         *([f"  not counted: {unanswered} negative threads nobody answered"] if unanswered else []),
         f"Walked away: {walked['threads']} threads ({walked['resurfaced']} resurfaced, "
         f"{walked['watching']} still watched)",
-        describe_agreement(report["corrections"]),
+        *_wrapped(describe_agreement(report["corrections"])),
     ]
     trend = report["sentiment_trend"]
     if trend["days"]:
