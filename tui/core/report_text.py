@@ -99,12 +99,12 @@ def _fit(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
-
 def _wrapped(line: str) -> list[str]:
     """A "headline; detail; detail" line as the headline and one indented line per detail: the
     report is read at 80 columns, where one long line would be cut."""
     headline, *details = line.split("; ")
     return [headline, *(f"  {detail}" for detail in details)]
+
 
 def _columns(rows: list[list[str]], minimum: list[int], right: list[bool], gaps: list[str]) -> list[str]:
     """Rows of cells as aligned lines: each column as wide as its widest cell (at least `minimum`),
