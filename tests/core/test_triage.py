@@ -144,6 +144,10 @@ def test_a_wish_for_what_did_not_happen_is_not_praise(triager: Triager, text: st
     assert result.queue != "champions"
 
 
+def test_could_not_have_been_better_is_no_wish(triager: Triager) -> None:
+    assert triager.triage("Best service ever, couldn't have been better", now=NOW).queue == "champions"
+
+
 def test_coming_back_is_praise_only_when_someone_returns(triager: Triager) -> None:
     happy = "@Harbourview best stay ever, definitely coming back!"
     assert triager.triage(happy, now=NOW).queue == "champions"
