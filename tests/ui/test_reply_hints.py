@@ -145,3 +145,33 @@ async def test_a_question_to_a_fan_is_banter_not_a_cold_reply(tmp_path: Path) ->
         await pilot.press(*question)
         await pilot.pause(SHORT * 3)
         assert [h.category for h in screen.checks] == ["no-empathy"]
+
+
+def span_style(screen: ReplyScreen, text: str) -> Any:
+    """The style the draft paints on the first character of `text`."""
+    line = screen.draft.get_line(0)
+    at = line.plain.index(text)
+    return line.get_style_at_offset(screen.app.console, at)
+
+
+async def test_highlights_follow_the_hints_the_marked_hint_and_the_theme(tmp_path: Path) -> None:
+    """The span styles are kept between keystrokes; a new hint, `ctrl+n` or a theme still repaint them."""
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, app, pause=60.0)
+        await pilot.press(*"Thanks Sam.")
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        plain = span_style(screen, "Sam")
+        await pilot.press(*" We are unable to see the file")
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        assert [h.category for h in screen.hints] == ["negative-language"]
+        hinted = span_style(screen, "We are unable")
+        assert hinted != plain
+        assert span_style(screen, "Sam") == plain
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        marked = span_style(screen, "We are unable")
+        assert marked != hinted
+        app.theme = "brightside-light" if app.theme != "brightside-light" else "brightside-dark"
+        await pilot.pause()
+        assert span_style(screen, "We are unable") != marked

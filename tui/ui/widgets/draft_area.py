@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import TextArea
 
@@ -30,17 +31,43 @@ class DraftArea(TextArea):
         self.hints: list[Hint] = []
         self.current: int | None = None
         self._line_starts: list[int] = [0]
+        self._hint_styles: dict[tuple[str, bool], Style] = {}
 
     def set_hints(self, hints: list[Hint], current: int | None) -> None:
-        self.hints = [h for h in hints if h.start is not None and h.end is not None]
+        """Highlight `hints` (the one at `current` marked); called after every keystroke.
+
+        An edit already drops the rendered lines, so they are dropped here only when the spans or
+        the marked hint changed: dropping them also drops every cached style of the widget."""
+        spans = [h for h in hints if h.start is not None and h.end is not None]
+        changed = current != self.current or [(h.start, h.end, h.category) for h in spans] != [
+            (h.start, h.end, h.category) for h in self.hints]
+        self.hints = spans
         self.current = current
         starts, offset = [0], 0
         for line in self.text.split("\n")[:-1]:
             offset += len(line) + 1
             starts.append(offset)
         self._line_starts = starts
-        self.notify_style_update()
+        if changed:
+            self.notify_style_update()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        self._hint_styles = {}
+        super().notify_style_update()
+
+    def _hint_style(self, category: str, current: bool) -> Style:
+        """The Rich style of a hint's span, from the component classes (kept until the theme or
+        the hints change)."""
+        key = (category, current)
+        style = self._hint_styles.get(key)
+        if style is None:
+            name = category if category in ("negative-language", "excuse", "blame", "shouting") else "other"
+            style = self.get_component_rich_style(f"draft-area--hint-{name}", partial=True)
+            if current:
+                style = style + self.get_component_rich_style("draft-area--hint-current", partial=True)
+            self._hint_styles[key] = style
+        return style
 
     def location_of(self, offset: int) -> tuple[int, int]:
         """A character offset in the draft as (row, column)."""
@@ -62,10 +89,7 @@ class DraftArea(TextArea):
             assert hint.start is not None and hint.end is not None
             if hint.end <= start_of_line or hint.start > end_of_line:
                 continue
-            name = hint.category if hint.category in (
-                "negative-language", "excuse", "blame", "shouting") else "other"
-            style = self.get_component_rich_style(f"draft-area--hint-{name}", partial=True)
-            if self.current is not None and self.hints[self.current] is hint:
-                style = style + self.get_component_rich_style("draft-area--hint-current", partial=True)
-            line.stylize(style, max(0, hint.start - start_of_line), hint.end - start_of_line)
+            current = self.current is not None and self.hints[self.current] is hint
+            line.stylize(self._hint_style(hint.category, current), max(0, hint.start - start_of_line),
+                         hint.end - start_of_line)
         return line
