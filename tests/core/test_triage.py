@@ -443,6 +443,36 @@ def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, t
     assert with_model(tmp_path, crisis_not_praise=1.0).triage(text, now=NOW).queue == "champions"
 
 
+def test_the_label_model_outweighs_the_kind_model_when_they_disagree(triager: Triager,
+                                                                    tmp_path: Path) -> None:
+    """The kind model (right on 0.74 of real rows) half-reads these as complaints; the label model
+    (0.81) reads praise and a calm question. With its say tempered (`kind_weight`) they keep their
+    reading; a plain product (1) put both in `priority` as complaints. Session 15 writers' rows,
+    in the label model's lookalike training only as the crisis model's rows: this checks the gate."""
+    plain = with_model(tmp_path, kind_weight=1.0)
+    for text, want in (
+        ("The pet shop lady spent 20 minutes helping me choose the right food for my old cat with "
+         "kidney issues. Proper care.", ("positive", "praise", "champions")),
+        ("How often should the flea treatment from the pet shop be reapplied for a small cat? The "
+         "box isn't very clear.", ("neutral", "question", "needs-reply")),
+    ):
+        result = triager.triage(text, now=NOW)
+        assert (result.label, result.kind, result.queue) == want, text
+        assert plain.triage(text, now=NOW).queue == "priority", text
+
+
+def test_tempering_the_kind_model_loses_no_harm(triager: Triager) -> None:
+    """Harm is weighed as the untempered product reads it: a harm the kind model calls a complaint
+    keeps a negative reading's crisis bar, and one the crisis model half-believes keeps the
+    complaint even in a joke's words (the jest rule keeps it from being called a crisis)."""
+    cot = ("Dreamnest cot has a gap between the last slat and the end panel that my 8-month-old got "
+           "her leg wedged in. I measured it: 9cm. Surely that's way over the limit?")
+    assert triager.triage(cot, now=NOW).kind == "crisis"
+    club = ("lol got refused entry at Club Velvet because 'we have enough of your lot in tonight'. "
+            "I'm Black. great music from outside though")
+    assert triager.triage(club, now=NOW).queue == "priority"
+
+
 def test_a_mark_left_by_heat_is_a_crisis(triager: Triager) -> None:
     for text in ("my band gets really hot on my wrist and left a red welt",
                  "@FitBand my band gets really hot on my wrist and left a red welt!!"):
@@ -693,6 +723,7 @@ praise = { low = 0, high = 5 }
         ("[model]\ncrisis_confidence = 1.5", "model.crisis_confidence"),
         ("[model]\ncrisis_confidence_calm = -0.1", "model.crisis_confidence_calm"),
         ("[model]\ncrisis_not_praise = 2", "model.crisis_not_praise"),
+        ("[model]\nkind_weight = -1", "model.kind_weight"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

@@ -142,6 +142,7 @@ class Confidence:
     crisis: float = 1.0  # the crisis model names a negative mention a crisis with this probability
     crisis_calm: float = 1.0  # ... and a neutral or positive one with this
     not_praise: float = 1.0  # below those, a mention read as praise is not praise with this
+    kind_weight: float = 1.0  # the kind model's say against the label model's when they disagree
 
 
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
@@ -174,6 +175,8 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         label, score = r.label, r.compound
     if kind != rule_kind and kind_probs[kinds.index(kind)] < sure.kind:
         kind = rule_kind
+    harsh = False  # the kind model's complaint would have made it negative (see below)
+    harm = 0.0 if model.crisis is None else softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
     if rule_kind == "crisis":
         kind = "crisis"
     elif rule_kind == "other" and r.news:
@@ -181,23 +184,28 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # (on the real rows' CV it was right on 13 more of these than the rules, which read
         # marketing as positive).
         kind = "other"
-    elif kind == "complaint" and label == "positive":
-        # The two models disagree: take the likelier of the pairs that agree.
-        label, kind = max(_POSITIVE_OR_COMPLAINT, key=lambda pair: (
-            probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
-    elif kind == "complaint" and label == "neutral":
-        # Likewise: a calm question the kind model half-reads as a complaint stays neutral when
-        # the label model is surer of that ("how long does a claim usually take?").
-        label, kind = max(_NEUTRAL_OR_COMPLAINT, key=lambda pair: (
-            probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])]))
+    elif kind == "complaint" and label in ("positive", "neutral"):
+        # The two models disagree: take the likelier of the pairs that agree, the kind model's
+        # probability tempered by `sure.kind_weight` (it is right less often than the label model).
+        # A calm question the kind model half-reads as a complaint stays neutral when the label
+        # model is surer of that ("how long does a claim usually take?").
+        # Harm is weighed as the untempered product reads it: a harm the kind model calls a
+        # complaint keeps the lower bar of a negative reading ("my 8-month-old got her leg
+        # wedged in the cot": crisis model 0.85, label model neutral), and one the crisis model
+        # half-believes is not tempered at all (a jest is no crisis, but "lol got refused entry
+        # ... I'm Black" is no good news either).
+        pairs = _POSITIVE_OR_COMPLAINT if label == "positive" else _NEUTRAL_OR_COMPLAINT
+        plain = _likeliest(pairs, probs, labels, kind_probs, kinds, 1.0)
+        harsh = plain[0] == "negative"
+        label, kind = plain if harm >= sure.not_praise else _likeliest(
+            pairs, probs, labels, kind_probs, kinds, sure.kind_weight)
     if model.crisis is not None and kind != "crisis" and not _found(jest, r.low):
         # Harm in words the crisis patterns do not list ("the slide has a bolt sticking out and
         # a kid ripped his leg open"). Surer still for a calm or happy reading ("my email address
         # is ..." is not harm however many account words it has), but harm told politely or
         # inside thanks is still harm, never praise. Not in mockery or a joke ("tastes like a
         # puddle a pigeon died in. absolute clowns").
-        harm = softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
-        if harm >= (sure.crisis if label == "negative" else sure.crisis_calm):
+        if harm >= (sure.crisis if label == "negative" or harsh else sure.crisis_calm):
             kind = "crisis"
         elif kind == "praise" and label != "negative" and harm >= sure.not_praise:
             # Harm told in upbeat or unknown words ("my band gets really hot on my wrist and left
@@ -207,6 +215,13 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
             if why is not None:
                 why.append(Reason("rule", NOT_PRAISE_TEXT.format(harm=harm)))
     return label, kind, score
+
+
+def _likeliest(pairs: tuple[tuple[str, str], ...], probs: list[float], labels: tuple[str, ...],
+               kind_probs: list[float], kinds: tuple[str, ...], kind_weight: float) -> tuple[str, str]:
+    """The (label, kind) pair with the highest P(label) x P(kind) ** kind_weight."""
+    return max(pairs, key=lambda pair: (
+        probs[labels.index(pair[0])] * kind_probs[kinds.index(pair[1])] ** kind_weight))
 
 
 def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
