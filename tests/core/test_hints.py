@@ -1000,6 +1000,12 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         ("excuse", "Some deliveries may take slightly longer than usual. You can read more here."),
         ("excuse", "It can be difficult to assign the same seating because the aircraft may be different."),
         ("excuse", "Any damage must be assessed in person within 24 hours of arrival by airport personnel."),
+        # session 20: the law or how the business runs, given as the whole reason
+        ("excuse", "Any extra bags require an extra 5p charge as per legislation. Thanks"),
+        ("excuse", "It was changed because operational needs required such."),
+        ("excuse", "Schedule changes occur, causing seats to move."),
+        ("excuse", "Fares sell in real time. We're sorry we weren't able to snag the lower fare for you."),
+        ("negative-language", "It's company policy, we don't make exceptions."),
         ("blame", "As previously explained, schedule changes occur."),
         ("blame", "No, my earlier message was correct."),
         ("blame", "You're receiving the same answers because the information is the same."),
