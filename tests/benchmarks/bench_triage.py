@@ -22,7 +22,8 @@ Sets (origins: tests/data/README.md):
   triage_crisis_s15_blind9.jsonl): 100 crises and 80 lookalikes each, by writers who saw nothing of
   the engine, never trained on (figures in MODEL-CARD.md, sessions 13 to 15); and session 15's
   writers p, q and r (triage_crisis_s15_heldout.jsonl: 480 crises, 420 lookalikes), never trained
-  on either.
+  on either; session 20's blind 10 (triage_crisis_s20_blind10.jsonl) and writers s, t, u and v
+  (triage_crisis_s20.jsonl: 640 crises, 560 lookalikes), never trained on.
   Their crises column is the one to watch: harm in wording nobody listed.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -84,6 +85,8 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "crisis blind 8 (never trained on)": load("triage_crisis_s14_blind8.jsonl"),
         "crisis blind 9 (never trained on)": load("triage_crisis_s15_blind9.jsonl"),
         "crisis writers p-r (never trained on)": load("triage_crisis_s15_heldout.jsonl"),
+        "crisis blind 10 (never trained on)": load("triage_crisis_s20_blind10.jsonl"),
+        "crisis writers s-v (never trained on)": load("triage_crisis_s20.jsonl"),
     }
 
 

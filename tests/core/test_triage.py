@@ -461,16 +461,37 @@ def test_the_label_model_outweighs_the_kind_model_when_they_disagree(triager: Tr
         assert plain.triage(text, now=NOW).queue == "priority", text
 
 
-def test_tempering_the_kind_model_loses_no_harm(triager: Triager) -> None:
+def test_tempering_the_kind_model_loses_no_harm(triager: Triager, tmp_path: Path) -> None:
     """Harm is weighed as the untempered product reads it: a harm the kind model calls a complaint
     keeps a negative reading's crisis bar, and one the crisis model half-believes keeps the
-    complaint even in a joke's words (the jest rule keeps it from being called a crisis)."""
+    complaint even where a joke's words keep it from being called a crisis."""
     cot = ("Dreamnest cot has a gap between the last slat and the end panel that my 8-month-old got "
            "her leg wedged in. I measured it: 9cm. Surely that's way over the limit?")
     assert triager.triage(cot, now=NOW).kind == "crisis"
     club = ("lol got refused entry at Club Velvet because 'we have enough of your lot in tonight'. "
             "I'm Black. great music from outside though")
-    assert triager.triage(club, now=NOW).queue == "priority"
+    assert triager.triage(club, now=NOW).kind == "crisis"
+    never_in_jest = with_model(tmp_path, crisis_confidence_jest=1.0).triage(club, now=NOW)
+    assert (never_in_jest.kind, never_in_jest.queue) == ("complaint", "priority")
+
+
+def test_harm_told_as_a_joke_is_still_a_crisis(triager: Triager, tmp_path: Path) -> None:
+    """In mockery or a joke the crisis model needs more (`crisis_confidence_jest`), not nothing:
+    session 20's writer of crises told as memes and jokes (never trained on) had these in
+    `champions` and `priority` as praise and complaints. Mockery with no harm stays a complaint."""
+    for text in (
+        "10/10 would recommend the Crumbly granola if you enjoy finding a chunk of blue plastic in "
+        "your mouth halfway through chewing 🤡",
+        "cool cool, NorthNet fibre gone for the whole county, people working from car parks outside "
+        "the library lol @NorthNet_help",
+        "lol my guide dog and I got told to leave Pastaria because 'no animals'. it's a guide dog. "
+        "it has a vest. the vest says GUIDE DOG",
+    ):
+        assert triager.triage(text, now=NOW).kind == "crisis", text
+        assert with_model(tmp_path, crisis_confidence_jest=1.0).triage(text, now=NOW).kind != "crisis"
+    pigeon = ("@BrightsideCoffee your coffee tastes like a puddle a pigeon died in. absolute clowns "
+              "running this company 🤡")
+    assert triager.triage(pigeon, now=NOW).kind == "complaint"
 
 
 def test_a_mark_left_by_heat_is_a_crisis(triager: Triager) -> None:
@@ -724,6 +745,7 @@ praise = { low = 0, high = 5 }
         ("[model]\ncrisis_confidence_calm = -0.1", "model.crisis_confidence_calm"),
         ("[model]\ncrisis_not_praise = 2", "model.crisis_not_praise"),
         ("[model]\nkind_weight = -1", "model.kind_weight"),
+        ("[model]\ncrisis_confidence_jest = 1.5", "model.crisis_confidence_jest"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

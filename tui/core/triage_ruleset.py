@@ -50,6 +50,7 @@ class RuleSet:
             crisis_calm=cfg.number("model.crisis_confidence_calm", 0, 1),
             not_praise=cfg.number("model.crisis_not_praise", 0, 1),
             kind_weight=cfg.number("model.kind_weight", 0, 1),
+            crisis_jest=cfg.number("model.crisis_confidence_jest", 0, 1),
         )
         use_language = cfg.get("language.enabled")
         if not isinstance(use_language, bool):

@@ -143,6 +143,7 @@ class Confidence:
     crisis_calm: float = 1.0  # ... and a neutral or positive one with this
     not_praise: float = 1.0  # below those, a mention read as praise is not praise with this
     kind_weight: float = 1.0  # the kind model's say against the label model's when they disagree
+    crisis_jest: float = 1.0  # in mockery or a joke the crisis model needs this much (1: never)
 
 
 _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("positive", "other"))
@@ -199,18 +200,23 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         harsh = plain[0] == "negative"
         label, kind = plain if harm >= sure.not_praise else _likeliest(
             pairs, probs, labels, kind_probs, kinds, sure.kind_weight)
-    if model.crisis is not None and kind != "crisis" and not _found(jest, r.low):
+    if model.crisis is not None and kind != "crisis":
         # Harm in words the crisis patterns do not list ("the slide has a bolt sticking out and
         # a kid ripped his leg open"). Surer still for a calm or happy reading ("my email address
         # is ..." is not harm however many account words it has), but harm told politely or
-        # inside thanks is still harm, never praise. Not in mockery or a joke ("tastes like a
-        # puddle a pigeon died in. absolute clowns").
-        if harm >= (sure.crisis if label == "negative" or harsh else sure.crisis_calm):
+        # inside thanks is still harm, never praise. Surer too in mockery or a joke: "tastes like
+        # a puddle a pigeon died in. absolute clowns" is no crisis, "10/10 would recommend if you
+        # enjoy finding a chunk of blue plastic in your mouth 🤡" is (`crisis_jest`, 1: never).
+        bar = sure.crisis if label == "negative" or harsh else sure.crisis_calm
+        joking = _found(jest, r.low)
+        if joking:
+            bar = max(bar, sure.crisis_jest)
+        if harm >= bar and not (joking and sure.crisis_jest >= 1):
             kind = "crisis"
         elif kind == "praise" and label != "negative" and harm >= sure.not_praise:
-            # Harm told in upbeat or unknown words ("my band gets really hot on my wrist and left
-            # a red welt") is never thanked from `champions`: not sure enough for a crisis, it is
-            # at least a complaint, in `priority` for an agent to read.
+            # Harm told in upbeat, joking or unknown words ("my band gets really hot on my wrist
+            # and left a red welt") is never thanked from `champions`: not sure enough for a
+            # crisis, it is at least a complaint, in `priority` for an agent to read.
             label, kind, score = "negative", "complaint", -harm
             if why is not None:
                 why.append(Reason("rule", NOT_PRAISE_TEXT.format(harm=harm)))
