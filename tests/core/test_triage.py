@@ -494,6 +494,14 @@ def test_harm_told_as_a_joke_is_still_a_crisis(triager: Triager, tmp_path: Path)
     assert triager.triage(pigeon, now=NOW).kind == "complaint"
 
 
+def test_best_before_is_a_date_not_praise(triager: Triager) -> None:
+    """VADER reads "best" in "best before" as praise, and had no word for mould: a session 20
+    writer's "Mould. Inside the SEALED juice bottle" was thanked from `champions`."""
+    text = "Mould. Inside the SEALED @PureSip juice bottle. Fuzzy green mould. best before next month lmao"
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.queue) == ("negative", "priority")
+
+
 def test_a_mark_left_by_heat_is_a_crisis(triager: Triager) -> None:
     for text in ("my band gets really hot on my wrist and left a red welt",
                  "@FitBand my band gets really hot on my wrist and left a red welt!!"):
