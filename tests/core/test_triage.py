@@ -494,6 +494,20 @@ def test_harm_told_as_a_joke_is_still_a_crisis(triager: Triager, tmp_path: Path)
     assert triager.triage(pigeon, now=NOW).kind == "complaint"
 
 
+def test_disabled_people_shut_out_of_a_service_is_a_crisis(triager: Triager) -> None:
+    """Discrimination includes a service that shuts disabled people out (CRISIS-BRIEF.md); a
+    screen reader that merely reads a label oddly is a complaint at most."""
+    for text in (
+        "Marlowe app update dropped VoiceOver support. Buttons are unlabeled images now. As a blind "
+        "user I can't unlock my own front door.",
+        "Parents with disabilities at our school can't use the Pickwise collection app with a screen "
+        "reader at all",
+    ):
+        assert triager.triage(text, now=NOW).kind == "crisis", text
+    assert triager.triage("the screen reader says 'button' twice on the new menu, bit odd",
+                          now=NOW).kind != "crisis"
+
+
 def test_best_before_is_a_date_not_praise(triager: Triager) -> None:
     """VADER reads "best" in "best before" as praise, and had no word for mould: a session 20
     writer's "Mould. Inside the SEALED juice bottle" was thanked from `champions`."""
