@@ -286,6 +286,37 @@ def model_alone(model: TriageModel, feats: Featurizer, text: str, crisis_at: flo
     return label, kind
 
 
+Rows = list[dict[str, Any]]
+
+
+def training_rows(tweeteval_given: str | None = None, real_weight: float = REAL_WEIGHT,
+                  tweeteval_weight: float = TWEETEVAL_WEIGHT, more: str | None = None,
+                  ) -> tuple[Rows, Rows, Rows, dict[str, int]]:
+    """The real rows, the other training rows (synthetic, TweetEval, lookalikes), the crisis-only
+    rows, and how many real rows each set gave; every row carries its `weight`."""
+    real: list[dict[str, Any]] = []
+    counts = {}
+    for name in REAL_SETS:
+        path = Path(more) if name == "customer_more" and more else DATA / f"{name}.jsonl"
+        found = load(path) if path.exists() else []
+        rows = [dict(r, source=name) for r in found if r.get("lang", "en") == "en"]
+        counts[name] = len(rows)
+        real += rows
+    synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
+    crisis_only = [row for name in CRISIS_ONLY for row in load(DATA / name)]
+    general = tweeteval(tweeteval_dir(tweeteval_given))
+    for rows, weight, origin in ((real, real_weight, "real"), (synthetic, SYNTH_WEIGHT, "synthetic"),
+                                 (crisis_only, SYNTH_WEIGHT, "crisis-only"),
+                                 (general, tweeteval_weight, "tweeteval")):
+        for row in rows:
+            row["weight"], row["origin"] = weight, origin
+    # copies: in the label and kind models at their own weight (the crisis model has them at
+    # SYNTH_WEIGHT through `crisis_only`, and once more through these, as measured)
+    lookalikes = [dict(row, weight=LOOKALIKE_WEIGHT, origin="lookalike") for name in LABEL_LOOKALIKES
+                  for row in load(DATA / name) if row.get("category") == "lookalike"]
+    return real, synthetic + general + lookalikes, crisis_only, counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--cv-only", action="store_true")
@@ -300,21 +331,10 @@ def main() -> None:
                         "(default tests/data/customer_more.jsonl)")
     args = parser.parse_args()
     started = time.perf_counter()
-    real: list[dict[str, Any]] = []
-    counts = {}
-    for name in REAL_SETS:
-        path = Path(args.more) if name == "customer_more" and args.more else DATA / f"{name}.jsonl"
-        found = load(path) if path.exists() else []
-        rows = [dict(r, source=name) for r in found if r.get("lang", "en") == "en"]
-        counts[name] = len(rows)
-        real += rows
-    synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
-    crisis_only = [row for name in CRISIS_ONLY for row in load(DATA / name)]
-    general = tweeteval(tweeteval_dir(args.tweeteval))
-    for rows, weight in ((real, args.real_weight), (synthetic, SYNTH_WEIGHT), (crisis_only, SYNTH_WEIGHT),
-                         (general, args.tweeteval_weight)):
-        for row in rows:
-            row["weight"] = weight
+    real, base, crisis_only, counts = training_rows(args.tweeteval, args.real_weight,
+                                                    args.tweeteval_weight, args.more)
+    synthetic = [r for r in base if r["origin"] == "synthetic"]
+    general = [r for r in base if r["origin"] == "tweeteval"]
     print(f"training rows: real {counts}, synthetic {len(synthetic)}, crisis-only {len(crisis_only)}, "
           f"tweeteval {len(general)}")
     feats = Featurizer()
@@ -322,11 +342,6 @@ def main() -> None:
     config = _packaged_config()
     crisis_at = float(config["model"]["crisis_confidence"])
     calm_at = float(config["model"]["crisis_confidence_calm"])
-    # copies: in the label and kind models at their own weight (the crisis model has them at
-    # SYNTH_WEIGHT through `crisis_only`, and once more through these, as measured)
-    lookalikes = [dict(row, weight=LOOKALIKE_WEIGHT) for name in LABEL_LOOKALIKES
-                  for row in load(DATA / name) if row.get("category") == "lookalike"]
-    base = synthetic + general + lookalikes
 
     explore: list[Any] = []
     tallies = {"rules alone": Tally(), "model alone": Tally(), "combined": Tally()}

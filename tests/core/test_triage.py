@@ -443,22 +443,24 @@ def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, t
     assert with_model(tmp_path, crisis_not_praise=1.0).triage(text, now=NOW).queue == "champions"
 
 
-def test_the_label_model_outweighs_the_kind_model_when_they_disagree(triager: Triager,
-                                                                    tmp_path: Path) -> None:
+def test_the_label_model_outweighs_the_kind_model_when_they_disagree(triager: Triager) -> None:
     """The kind model (right on 0.74 of real rows) half-reads these as complaints; the label model
-    (0.81) reads praise and a calm question. With its say tempered (`kind_weight`) they keep their
-    reading; a plain product (1) put both in `priority` as complaints. Session 15 writers' rows,
-    in the label model's lookalike training only as the crisis model's rows: this checks the gate."""
-    plain = with_model(tmp_path, kind_weight=1.0)
+    (0.83 with the encoder's pieces) reads praise and calm questions, and its reading stands.
+    Session 15 writers' rows, in the label model's lookalike training only as the crisis model's
+    rows. Until session 21 only the tempered kind model (`kind_weight`) kept them out of
+    `priority`; the encoder's pieces now make the label model sure enough on its own. The first
+    version of the flea question ended "The box isn't very clear": a problem report, which the
+    project's labels call negative, and so does triage since session 21."""
     for text, want in (
         ("The pet shop lady spent 20 minutes helping me choose the right food for my old cat with "
          "kidney issues. Proper care.", ("positive", "praise", "champions")),
-        ("How often should the flea treatment from the pet shop be reapplied for a small cat? The "
-         "box isn't very clear.", ("neutral", "question", "needs-reply")),
+        ("How often should the flea treatment from the pet shop be reapplied for a small cat?",
+         ("neutral", "question", "needs-reply")),
+        ("Is the flea treatment from the pet shop safe to use on a kitten? The box doesn't say.",
+         ("neutral", "question", "needs-reply")),
     ):
         result = triager.triage(text, now=NOW)
         assert (result.label, result.kind, result.queue) == want, text
-        assert plain.triage(text, now=NOW).queue == "priority", text
 
 
 def test_tempering_the_kind_model_loses_no_harm(triager: Triager, tmp_path: Path) -> None:
@@ -1175,3 +1177,15 @@ def test_curly_quotes_read_as_straight_ones() -> None:
     assert straight_quotes("it`s ‘fine’, “really” – donʼt") == "it's 'fine', \"really\" – don't"
     plain = "no quotes at all"
     assert straight_quotes(plain) is plain
+
+
+def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
+    """Glass or metal in food that cuts a mouth is a safety crisis, thanked for a fast reply or not
+    (the demo's "i'm ok, cut my gum a bit ... appreciate the fast reply" reached `champions` once
+    the encoder's pieces read the thanks)."""
+    for text in ("Found a shard of glass in my pasta sauce, cut my mouth",
+                 "@BrightsideCoffee i'm ok, cut my gum a bit. DMed. appreciate the fast reply",
+                 "bit into the muffin and a staple cut the inside of my lip"):
+        result = triager.triage(text, now=NOW)
+        assert (result.kind, result.queue) == ("crisis", "priority"), text
+    assert triager.triage("cut my hair short and the new shampoo is lovely", now=NOW).kind != "crisis"

@@ -366,13 +366,19 @@ class Triager(RuleSet):
         else:
             feats = text_features(text)
             signals = self._rule_signals(reading, rule_kind)
+            # The encoder's pieces learned tone from customers' own words; a news item's ("app
+            # handles more than half of all orders") read as a complaint's, so news keeps the label
+            # model's reading alone.
+            news = rule_kind == "other" and reading.news
+            pieces = model.pieces.scores(text) if model.pieces is not None and not news else ()
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
-                                       self._jest, why if explain else None)
+                                       self._jest, why if explain else None, pieces)
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:
                     why.append(Reason("crisis", "reads like a report of harm (the crisis model)"))
-                why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model)
+                why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model,
+                                     text=text)
         label, kind = reconcile(reading, label, kind, self._not_praise, self._wish,
                                 why if explain else None)
         if explain:

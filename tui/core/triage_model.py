@@ -23,6 +23,7 @@ from operator import add, mul
 from typing import Any
 
 from tui.core.memo import Memo
+from tui.core.triage_pieces import Pieces
 from tui.core.triage_text import straight_quotes, without_links
 from tui.core.triage_weights import TABLES, _Table
 from tui.rules import data_file
@@ -304,13 +305,15 @@ class TriageModel:
     """The label and kind models and where they came from (the fitting script's summary).
 
     `crisis` (optional) reads harm from the words alone, with no rule signal: the crisis patterns
-    catch the wording they list, this catches wording like it that they do not.
+    catch the wording they list, this catches wording like it that they do not. `pieces`
+    (optional) adds a pretrained encoder's reading of the label (`tui.core.triage_pieces`).
     """
 
     label: LinearModel
     kind: LinearModel
     meta: Mapping[str, Any]
     crisis: LinearModel | None = None
+    pieces: Pieces | None = None
     joint: JointScorer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -18,11 +18,13 @@ import os
 import sys
 import zlib
 from array import array
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from tui.core.triage_model import FORMAT, MODEL_FILE, TABLES, LinearModel, TriageModel, _Table, load_model
+from tui.core.triage_pieces import packaged_pieces
 from tui.rules import data_file
 
 LAYOUT = 2
@@ -111,4 +113,6 @@ def packaged_model(cache_file: Path | None = None) -> TriageModel:
     """The shipped model, loaded once per process (every Triager shares it, read-only); through
     `cache_file` when given (`turnaround triage` and the inbox pass one in the user's cache dir)."""
     shipped = data_file(MODEL_FILE).read_bytes()
-    return load_with_cache(shipped, cache_file, MODEL_FILE)
+    model = load_with_cache(shipped, cache_file, MODEL_FILE)
+    pieces = packaged_pieces()
+    return model if pieces is None else replace(model, pieces=pieces)

@@ -5,6 +5,7 @@ CLI and the store show them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tui.core.triage_guard import Guarded
@@ -85,15 +86,21 @@ def _agree(label: str, score: float) -> float:
 
 
 def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
-                   label: str, kind: str, *, crisis_model: bool = False) -> list[Reason]:
+                   label: str, kind: str, *, crisis_model: bool = False, text: str = "") -> list[Reason]:
     """The words and signals that pulled toward the label and kind; for a crisis the crisis model
-    named (`crisis_model`), its telling words (a pattern's crisis names its own phrase)."""
+    named (`crisis_model`), its telling words (a pattern's crisis names its own phrase); and the
+    words the pretrained encoder's pieces read that way (`text`, when the model has them)."""
     def reason(w: Weighed, toward: str) -> Reason:
         if w.source == "word":
             return Reason("word", f"{w.name!r} -> {toward}", w.weight)
         return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
 
     out = _merged([reason(w, label) for w in model.label.explain(feats, signals, label, top=6)])[:5]
+    if text and model.pieces is not None and label in model.pieces.classes:
+        encoded = model.pieces.explain(text, label)
+        if encoded:
+            out.append(Reason("word", f"{', '.join(repr(p) for p, _ in encoded)} -> {label} "
+                               "(pretrained encoder)", sum(w for _, w in encoded)))
     if kind in model.kind.classes:
         out += _merged([reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=4)])[:3]
     elif crisis_model and model.crisis is not None:
@@ -155,7 +162,7 @@ NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
-          why: list[Reason] | None = None) -> tuple[str, str, float]:
+          why: list[Reason] | None = None, pieces: Sequence[float] = ()) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure.
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
@@ -163,6 +170,8 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     """
     labels, kinds = model.label.classes, model.kind.classes
     logits, kind_logits, *crisis_logits = model.joint.scores(feats, signals)
+    if pieces:  # the pretrained encoder's reading, added as one more piece of evidence
+        logits = [z + p for z, p in zip(logits, pieces, strict=True)]
     probs = softmax(logits)
     if sure.negative_bias:
         logits[labels.index("negative")] += sure.negative_bias
@@ -190,14 +199,15 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # probability tempered by `sure.kind_weight` (it is right less often than the label model).
         # A calm question the kind model half-reads as a complaint stays neutral when the label
         # model is surer of that ("how long does a claim usually take?").
-        # Harm is weighed as the untempered product reads it: a harm the kind model calls a
-        # complaint keeps the lower bar of a negative reading ("my 8-month-old got her leg
-        # wedged in the cot": crisis model 0.85, label model neutral), and one the crisis model
-        # half-believes is not tempered at all (a jest is no crisis, but "lol got refused entry
-        # ... I'm Black" is no good news either).
+        # Harm the kind model calls a complaint keeps the lower bar of a negative reading ("my
+        # 8-month-old got her leg wedged in the cot ... surely that's over the limit?": crisis
+        # model 0.87, label model neutral; session 21: over every written crisis set 8 more
+        # caught, 1 more lookalike called a crisis, than when only a negative product kept it),
+        # and harm the crisis model half-believes is not tempered at all (a jest is no crisis,
+        # but "lol got refused entry ... I'm Black" is no good news either).
         pairs = _POSITIVE_OR_COMPLAINT if label == "positive" else _NEUTRAL_OR_COMPLAINT
         plain = _likeliest(pairs, probs, labels, kind_probs, kinds, 1.0)
-        harsh = plain[0] == "negative"
+        harsh = True
         label, kind = plain if harm >= sure.not_praise else _likeliest(
             pairs, probs, labels, kind_probs, kinds, sure.kind_weight)
     if model.crisis is not None and kind != "crisis":

@@ -1,0 +1,204 @@
+"""What a pretrained sentence encoder knows about words, as one number per word piece and label.
+
+The label model learns words from ~2,700 real mentions and our own rows; a word it never saw counts
+for nothing. all-MiniLM-L6-v2 (a sentence encoder trained on a billion sentence pairs) places
+"stranded", "rebooked" and "refund pls" near what they mean. ``tests/benchmarks/fit_pieces.py``
+distils it offline: a static vector per word piece fitted so that the mean of a mention's piece
+vectors is the encoder's own embedding of the mention, then a logistic regression from that mean to
+the label. Both steps are linear, so the shipped file holds, per word piece, its three label
+weights already multiplied through, and inference is a tokenizer and a sum: no numpy, no encoder.
+
+The tokenizer is BERT's uncased WordPiece, written out here (it agrees with Hugging Face's on all
+19,084 training texts, `tests/core/test_triage_pieces.py` checks a sample). Its vocabulary ships
+with the weights (Apache-2.0, like the encoder; tui/rules/data/MODEL-CARD.md).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from tui.core.memo import Memo
+from tui.rules import data_file
+
+PIECES_FILE = "triage_pieces.json.gz"
+FORMAT = 1
+_MAX_WORD = 100  # BERT's own limit: a longer "word" is one unknown piece
+# ASCII text (most mentions) takes a regex instead of the per-character walk: the same split
+# (letters and digits run together; every other printable symbol stands alone).
+_ASCII_WORD = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
+_ASCII_DROP = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+class PiecesError(ValueError):
+    """The packaged word-piece file is missing or not in the expected shape."""
+
+
+def _punctuation(ch: str) -> bool:
+    cp = ord(ch)
+    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
+        return True
+    return unicodedata.category(ch).startswith("P")
+
+
+def _cjk(cp: int) -> bool:
+    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
+            or 0x2A700 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF
+            or 0x2F800 <= cp <= 0x2FA1F)
+
+
+def words(text: str) -> list[str]:
+    """BERT's basic tokenizer, uncased: control characters dropped, lowercased, accents stripped,
+    each punctuation mark and CJK character a word of its own."""
+    if text.isascii():
+        return _ASCII_WORD.findall(text.translate(_ASCII_DROP).lower())
+    kept = []
+    for ch in text:
+        cp = ord(ch)
+        category = unicodedata.category(ch)
+        if ch in " \t\n\r" or category == "Zs":
+            kept.append(" ")
+        elif cp in (0, 0xFFFD) or category.startswith("C"):
+            continue
+        elif _cjk(cp):
+            kept.append(f" {ch} ")
+        else:
+            kept.append(ch)
+    out: list[str] = []
+    for chunk in "".join(kept).lower().split():
+        chunk = "".join(c for c in unicodedata.normalize("NFD", chunk) if unicodedata.category(c) != "Mn")
+        start = 0
+        for i, ch in enumerate(chunk):
+            if _punctuation(ch):
+                if i > start:
+                    out.append(chunk[start:i])
+                out.append(ch)
+                start = i + 1
+        if start < len(chunk):
+            out.append(chunk[start:])
+    return out
+
+
+def pieces_of(word: str, vocab: Mapping[str, int]) -> tuple[int, ...]:
+    """Greedy longest-match-first WordPiece: "rebooked" -> "reb", "##ook", "##ed"."""
+    unknown = (vocab["[UNK]"],)
+    if len(word) > _MAX_WORD:
+        return unknown
+    ids: list[int] = []
+    start = 0
+    while start < len(word):
+        end = len(word)
+        found = None
+        while start < end:
+            found = vocab.get(word[start:end] if start == 0 else "##" + word[start:end])
+            if found is not None:
+                break
+            end -= 1
+        if found is None:
+            return unknown
+        ids.append(found)
+        start = end
+    return tuple(ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Pieces:
+    """Per-piece label weights over a WordPiece vocabulary; `scores` adds to the label model's logits."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    vocab: Mapping[str, int]
+    weights: Mapping[int, tuple[float, ...]]  # only the pieces that carry weight
+    meta: Mapping[str, Any]
+    # each word's pieces, remembered: words recur, and the longest-match walk costs ~10 us a word
+    _known: Memo[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+    _names: dict[int, str] = field(init=False, repr=False, compare=False)  # for `explain`, on first use
+
+    def __post_init__(self) -> None:
+        vocab = self.vocab
+        object.__setattr__(self, "_known", Memo(lambda word: pieces_of(word, vocab)))
+        object.__setattr__(self, "_names", {})
+
+    def tokenize(self, text: str) -> list[int]:
+        """The piece ids of `text`, as the encoder's own tokenizer gives them."""
+        known = self._known
+        return [i for word in words(text) for i in known[word]]
+
+    def scores(self, text: str) -> list[float]:
+        """Bias plus each piece's weights times its share of the mention's pieces."""
+        ids = self.tokenize(text)
+        z = list(self.bias)
+        if not ids:
+            return z
+        found = [w for w in map(self.weights.get, ids) if w is not None]
+        if found:
+            share = 1.0 / len(ids)
+            z = [zi + sum(column) * share for zi, column in zip(z, zip(*found, strict=True), strict=True)]
+        return z
+
+    def explain(self, text: str, chosen: str, top: int = 3) -> list[tuple[str, float]]:
+        """The words whose pieces pulled hardest toward `chosen` (pull as in `LinearModel.explain`)."""
+        c = self.classes.index(chosen)
+        n = len(self.classes)
+        names = self._names
+        if not names:
+            names.update((i, piece) for piece, i in self.vocab.items())
+        ids = self.tokenize(text)
+        pulls: dict[str, float] = {}
+        for i in ids:
+            w = self.weights.get(i)
+            if w is not None:
+                piece = names[i].removeprefix("##")
+                pulls[piece] = pulls.get(piece, 0.0) + (w[c] - sum(w) / n) / len(ids)
+        ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
+        return [(piece, pull) for piece, pull in ranked[:top] if pull >= 0.05]
+
+
+def unpack(raw: Any, where: str = PIECES_FILE) -> Pieces:
+    """A `Pieces` from the file's JSON: classes, bias, the vocabulary in id order, {piece id: weights}."""
+    try:
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"format {raw.get('format')}, expected {FORMAT}")
+        classes = tuple(raw["classes"])
+        bias = tuple(float(b) for b in raw["bias"])
+        vocab = {piece: i for i, piece in enumerate(raw["vocab"])}
+        weights = {int(i): tuple(float(v) for v in w) for i, w in raw["weights"].items()}
+        if len(bias) != len(classes) or "[UNK]" not in vocab:
+            raise ValueError("classes, bias and vocabulary do not agree")
+        if any(len(w) != len(classes) for w in weights.values()):
+            raise ValueError("a weight row of the wrong length")
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise PiecesError(f"{where}: not a word-piece table ({error})") from None
+    return Pieces(classes, bias, vocab, weights, raw.get("meta", {}))
+
+
+def pack(classes: Sequence[str], bias: Sequence[float], vocab: Sequence[str],
+         weights: Mapping[int, Sequence[float]], meta: Mapping[str, Any]) -> bytes:
+    """The file's bytes (gzipped JSON), as the fitting script writes it."""
+    payload = {"format": FORMAT, "classes": list(classes), "bias": [round(b, 5) for b in bias],
+               "vocab": list(vocab), "meta": dict(meta),
+               "weights": {str(i): [round(float(v), 5) for v in w] for i, w in sorted(weights.items())}}
+    return gzip.compress(json.dumps(payload, separators=(",", ":")).encode(), 9, mtime=0)
+
+
+def load_pieces(data: bytes | None = None) -> Pieces:
+    """The packaged table, or one given as the file's bytes."""
+    try:
+        raw = json.loads(gzip.decompress(data if data is not None else data_file(PIECES_FILE).read_bytes()))
+    except (OSError, ValueError) as error:
+        raise PiecesError(f"{PIECES_FILE}: cannot read ({error})") from None
+    return unpack(raw)
+
+
+@cache
+def packaged_pieces() -> Pieces | None:
+    """The shipped table, once per process; None when the package ships none."""
+    if not data_file(PIECES_FILE).exists():
+        return None
+    return load_pieces()
