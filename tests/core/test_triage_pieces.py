@@ -75,3 +75,12 @@ def test_triage_adds_the_pieces_to_the_label_model() -> None:
     text = "stranded at the gate for 5 hours and nobody from the crew will tell us anything"
     assert Triager.load().triage(text).label == "negative"
     assert any(abs(z) > 0.01 for z in model.pieces.scores(text))
+
+
+def test_explain_names_the_encoder_words() -> None:
+    from tui.core.triage_explain import explain
+
+    lines = explain("stranded at the gate for 5 hours, crew won't tell us anything. rebooked twice")
+    encoder = [line for line in lines if line.endswith("(encoder) -> negative")]
+    assert len(encoder) == 1 and "'rebooked'" in encoder[0]
+    assert "'t'" not in encoder[0]  # one-letter pieces of "won't" are no reason an agent reads

@@ -79,3 +79,10 @@ async def test_the_detail_pane_shows_why_and_never_reads_markup(tmp_path: Path) 
         assert "[bold red]" in first.plain, "the mention's text is shown as typed, not as markup"
         assert all(span.style in ("bold", "dim", "italic", "dim italic", "dim underline")
                    for span in first.spans), "no style came from the mention's words"
+
+
+def test_the_encoder_words_stay_out_of_the_pane() -> None:
+    # They are mostly the label model's words again: `turnaround triage --explain` lists them.
+    lines = why_lines(explain("stranded at the gate for 5 hours, crew won't tell us anything"), "priority")
+    assert lines[0] == "Why priority: negative complaint"
+    assert all("(encoder)" not in line for line in lines)

@@ -118,12 +118,10 @@ class Pieces:
     meta: Mapping[str, Any]
     # each word's pieces, remembered: words recur, and the longest-match walk costs ~10 us a word
     _known: Memo[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
-    _names: dict[int, str] = field(init=False, repr=False, compare=False)  # for `explain`, on first use
 
     def __post_init__(self) -> None:
         vocab = self.vocab
         object.__setattr__(self, "_known", Memo(lambda word: pieces_of(word, vocab)))
-        object.__setattr__(self, "_names", {})
 
     def tokenize(self, text: str) -> list[int]:
         """The piece ids of `text`, as the encoder's own tokenizer gives them."""
@@ -143,21 +141,24 @@ class Pieces:
         return z
 
     def explain(self, text: str, chosen: str, top: int = 3) -> list[tuple[str, float]]:
-        """The words whose pieces pulled hardest toward `chosen` (pull as in `LinearModel.explain`)."""
+        """The words whose pieces pulled hardest toward `chosen` (pull as in `LinearModel.explain`):
+        a word's pieces are credited to the word ("rebooked", not "##ook"), and punctuation and
+        one-letter words ("t" of "won't") are left out, as the agent reads words."""
         c = self.classes.index(chosen)
         n = len(self.classes)
-        names = self._names
-        if not names:
-            names.update((i, piece) for piece, i in self.vocab.items())
-        ids = self.tokenize(text)
+        known = self._known
+        split = [(word, known[word]) for word in words(text)]
+        total = sum(len(ids) for _, ids in split)
         pulls: dict[str, float] = {}
-        for i in ids:
-            w = self.weights.get(i)
-            if w is not None:
-                piece = names[i].removeprefix("##")
-                pulls[piece] = pulls.get(piece, 0.0) + (w[c] - sum(w) / n) / len(ids)
+        for word, ids in split:
+            if len(word) < 2 or not word.isalnum():
+                continue
+            for i in ids:
+                w = self.weights.get(i)
+                if w is not None:
+                    pulls[word] = pulls.get(word, 0.0) + (w[c] - sum(w) / n) / total
         ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
-        return [(piece, pull) for piece, pull in ranked[:top] if pull >= 0.05]
+        return [(word, pull) for word, pull in ranked[:top] if pull >= 0.05]
 
 
 def unpack(raw: Any, where: str = PIECES_FILE) -> Pieces:

@@ -99,8 +99,10 @@ def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, fl
     if text and model.pieces is not None and label in model.pieces.classes:
         encoded = model.pieces.explain(text, label)
         if encoded:
-            out.append(Reason("word", f"{', '.join(repr(p) for p, _ in encoded)} -> {label} "
-                               "(pretrained encoder)", sum(w for _, w in encoded)))
+            # one reason, in the words' own shape ("'a', 'b' (encoder) -> label"), so the detail
+            # pane lists it with the words that pulled, not with the rules that fired
+            out.append(Reason("word", f"{', '.join(repr(p) for p, _ in encoded)} (encoder) -> {label}",
+                              sum(w for _, w in encoded)))
     if kind in model.kind.classes:
         out += _merged([reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=4)])[:3]
     elif crisis_model and model.crisis is not None:

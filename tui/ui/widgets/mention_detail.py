@@ -115,6 +115,8 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
             fired.append(f"{source} {text}" if source in ("crisis", "phrase") else text or source)
         elif "<s>" in match[2] or "</s>" in match[2]:
             continue  # the model's start/end-of-text marker: no help to an agent
+        elif match[2].endswith(" (encoder)"):
+            continue  # the encoder's words are mostly the label model's again; `--explain` lists them
         elif (weight := float(match[1])) > 0 and match[3] in toward:
             toward[match[3]].append((weight, match[2]))
     head = f"Why {queue}: " if queue else "Why: "
