@@ -17,6 +17,7 @@ import pytest
 from tui.core.triage import CACHE_FILE_NAME, MODEL_CACHE_NAME, Triager
 from tui.core.triage_model import MODEL_FILE, LinearModel, TriageModel, dump_model, load_model
 from tui.core.triage_modelcache import load_with_cache, packaged_model, read_cached
+from tui.core.triage_pieces import PIECES_FILE, load_pieces, pack
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 TEXTS = [
@@ -66,11 +67,15 @@ def test_cold_warm_and_damaged_caches_give_the_same_verdicts(tmp_path: Path, unc
         model_file.write_bytes(damage)
         cache_file.write_bytes(damage[:100])
         assert fresh(cache_file) == uncached
-        assert read_cached(_shipped(), model_file) is not None  # the damaged file was replaced
+        assert read_cached(_shipped(), model_file, _pieces()) is not None  # the damaged file was replaced
 
 
 def _shipped() -> bytes:
     return resources.files("tui.rules.data").joinpath(MODEL_FILE).read_bytes()
+
+
+def _pieces() -> bytes:
+    return resources.files("tui.rules.data").joinpath(PIECES_FILE).read_bytes()
 
 
 def _refit(model: TriageModel) -> TriageModel:
@@ -112,6 +117,27 @@ def test_cached_model_scores_exactly_as_the_shipped_file(tmp_path: Path) -> None
         for a, b in ((cached.label, plain.label), (cached.kind, plain.kind)):
             assert a.classes == b.classes
             assert a.scores(features, {"vader": 0.5}) == b.scores(features, {"vader": 0.5})
+
+
+def test_cached_word_pieces_score_exactly_as_the_shipped_file(tmp_path: Path) -> None:
+    """The encoder's word-piece table rides in the same cache (its json.gz costs ~55 ms to read),
+    keyed by its own bytes: another table is never read from a cache made with this one."""
+    shipped, pieces = _shipped(), _pieces()
+    cache_file = tmp_path / MODEL_CACHE_NAME
+    load_with_cache(shipped, cache_file, MODEL_FILE, pieces)
+    cached = read_cached(shipped, cache_file, pieces)
+    plain = load_pieces(pieces)
+    assert cached is not None and cached.pieces is not None
+    assert cached.pieces.vocab == plain.vocab and cached.pieces.meta == plain.meta
+    for text in TEXTS:
+        assert cached.pieces.scores(text) == plain.scores(text)
+        assert cached.pieces.tokenize(text) == plain.tokenize(text)
+    assert read_cached(shipped, cache_file) is None  # made with a table: not a cache for none
+    vocab = sorted(plain.vocab, key=plain.vocab.__getitem__)
+    other = pack(plain.classes, [b + 1.0 for b in plain.bias], vocab, plain.weights, plain.meta)
+    assert read_cached(shipped, cache_file, other) is None
+    reloaded = load_with_cache(shipped, cache_file, MODEL_FILE, other)
+    assert reloaded.pieces is not None and reloaded.pieces.bias == tuple(b + 1.0 for b in plain.bias)
 
 
 def test_english_with_emoji_or_symbols_does_not_load_the_language_model() -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from tui.core.triage import Triager
 from tui.core.triage_modelcache import packaged_model
-from tui.core.triage_pieces import Pieces, PiecesError, load_pieces, pack, packaged_pieces, pieces_of, words
+from tui.core.triage_pieces import Pieces, PiecesError, load_pieces, pack, pieces_of, words
 
 # Hugging Face's tokenizer for all-MiniLM-L6-v2 gave these ids (session 21; the fitting script's
 # trial compared the two on all 19,084 training texts: no difference).
@@ -25,7 +25,7 @@ HUGGING_FACE = {
 
 @pytest.fixture(scope="module")
 def shipped() -> Pieces:
-    pieces = packaged_pieces()
+    pieces = packaged_model().pieces
     assert pieces is not None, "the package ships tui/rules/data/triage_pieces.json.gz"
     return pieces
 

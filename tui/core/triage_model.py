@@ -321,8 +321,9 @@ class TriageModel:
         object.__setattr__(self, "joint", JointScorer(*models))
 
 
-def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageModel:
-    """The packaged model (or one given as gzipped JSON bytes)."""
+def load_model(data: bytes | None = None, where: str = MODEL_FILE,
+               pieces: Pieces | None = None) -> TriageModel:
+    """The packaged model (or one given as gzipped JSON bytes), with the word-piece table if given."""
     import gzip  # here: with the model cache warm, start-up never decompresses the shipped file
 
     if data is None:
@@ -337,7 +338,7 @@ def load_model(data: bytes | None = None, where: str = MODEL_FILE) -> TriageMode
     crisis = raw.get("crisis")
     return TriageModel(LinearModel.unpack(raw.get("label", {}), f"{where}: label"),
                        LinearModel.unpack(raw.get("kind", {}), f"{where}: kind"), raw.get("meta", {}),
-                       None if crisis is None else LinearModel.unpack(crisis, f"{where}: crisis"))
+                       None if crisis is None else LinearModel.unpack(crisis, f"{where}: crisis"), pieces)
 
 
 def dump_model(model: TriageModel) -> bytes:
