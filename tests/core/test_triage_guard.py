@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.core import triage_guard
 from tui.core.triage import Triager
 from tui.core.triage_guard import Guarded, derive, text_keys
 from tui.core.triage_rules import _alternatives, _join
@@ -37,6 +38,27 @@ def _lists(triager: Triager) -> dict[str, Guarded]:
 @pytest.fixture(scope="module")
 def triager() -> Triager:
     return Triager.load()
+
+
+@pytest.fixture(autouse=True)
+def _no_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests compare the picked alternatives themselves: no text is served whole first."""
+    monkeypatch.setattr(triage_guard, "_WARM_UP", 0)
+
+
+def test_the_first_texts_run_the_whole_alternation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-mention run (`turnaround triage`) should not pay for compiling alternatives one by one."""
+    monkeypatch.setattr(triage_guard, "_WARM_UP", 2)
+    pattern = r"\bno (?:update|reply)\b|\bnever (?:again|arrived)\b"
+    alternatives = _alternatives(pattern)
+    guarded = Guarded(re.compile(_join(alternatives)), alternatives, [derive(a) for a in alternatives])
+    texts = ["still no update and it never arrived", "no reply", "never again", "no update"]
+    spans = [[m.span() for m in guarded.finditer(text)] for text in texts]
+    assert spans == [[m.span() for m in re.finditer(pattern, text)] for text in texts]
+    assert guarded._pick("nothing to see") == []  # no guard word: nothing runs, cold or warm
+    assert sum(regex is not None for regex in guarded._compiled) >= 1  # compiled once warm
+    fresh = Guarded(re.compile(_join(alternatives)), alternatives, [derive(a) for a in alternatives])
+    assert fresh._pick("no reply") == [fresh.regex] and fresh._compiled == [None] * len(alternatives)
 
 
 def test_guarded_lists_match_exactly_what_the_whole_alternation_matches(triager: Triager) -> None:

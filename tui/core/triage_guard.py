@@ -34,6 +34,10 @@ GUARDS_VERSION = 2
 _LIMIT = 64  # literals a sequence may expand to before it is split
 _MANY = 8  # more alternatives picked than this, and over half the list: the whole alternation runs
 _BUDGET = 4000  # alternatives a pattern's derivation may visit before it settles for less
+# Texts a list serves with its whole (already compiled) alternation before it compiles alternatives
+# of its own: each compile costs ~0.3 ms, so `turnaround triage` on one mention paid ~5 ms for
+# compiles that only a stream of mentions earns back.
+_WARM_UP = 8
 _WORD = re.compile(r"\w")
 _TOKEN = re.compile(r"\w+")
 _GAPS = re.compile(f"[{_N}{_G}]")
@@ -63,8 +67,8 @@ class Guarded:
     `search` and `finditer` are `re.Pattern`'s (only a match's text and span are meant to be read).
     """
 
-    __slots__ = ("_alternatives", "_always", "_compiled", "_index", "_keys", "_many", "_shared", "_subs",
-                 "regex")
+    __slots__ = ("_alternatives", "_always", "_cold", "_compiled", "_index", "_keys", "_many", "_shared",
+                 "_subs", "regex")
 
     def __init__(self, regex: re.Pattern[str], alternatives: Sequence[str] = (),
                  guards: Sequence[Guard | None] = ()) -> None:
@@ -73,6 +77,7 @@ class Guarded:
         self.regex = regex
         self._alternatives = tuple(alternatives)
         self._compiled: list[re.Pattern[str] | None] = [None] * len(self._alternatives)
+        self._cold = 0  # texts that would have compiled an alternative (see _WARM_UP)
         # Each picked alternative runs alone, in about its share of the whole alternation's time:
         # the whole one pays only when most are picked (a 165-phrase list picking 20 ran 2x slower).
         self._many = max(_MANY, len(self._alternatives) // 2)
@@ -125,6 +130,9 @@ class Guarded:
             mask &= mask - 1
             regex = compiled[bit]
             if regex is None:
+                if self._cold < _WARM_UP:  # the whole alternation finds the same matches
+                    self._cold += 1
+                    return [self.regex]
                 try:
                     regex = compiled[bit] = re.compile(self._alternatives[bit])
                 except re.error:  # a construct the splitter misread: the whole list is always right
