@@ -960,6 +960,44 @@ def test_no_empathy_counts_an_offer_in_passing(engine: HintEngine, text: str) ->
     assert "no-empathy" not in categories(engine, text, "x")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 22: words of warmth in another sense are not warmth: a question about "a good
+        # contact number" wishes no good day, "concerning" before its object is a preposition,
+        # and "I can see it's working" reports a check, not an understanding (dev, more, blind3)
+        "@115712 Do you have a good contact number where you can be reached? Please send through the "
+        "private link.",
+        "@116582 Hi Ashley. Which U.S. based card is this concerning? Please do not release any "
+        "personal or card information. ^Clarissa",
+        "@116716 Good day, please disregard the text message that you are receiving concerning your "
+        "device being ready to pick. -KK",
+        "@117207 Hi Hannah, I can see it's working on my end. Can you clear your cache and cookies and "
+        "see if that helps? Kind regards - Rhys",
+    ],
+)
+def test_no_empathy_is_not_fooled_by_warm_words_in_another_sense(engine: HintEngine, text: str) -> None:
+    assert "no-empathy" in categories(engine, text, "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ... while the warm senses still count
+        "@116171 Good afternoon. This is distressing. Send me a DM so I can see what happened.",
+        "@116944 That's heart breaking to hear that your leg is broken! Send me a DM so we can see "
+        "about #NetflixOnUS",
+        "@115903 and send us a Direct Message with your account information so that I can see what's "
+        "going on. -XG",
+        "That's concerning. Can you DM us your order number?",
+        "Have a good day! Did the refund arrive?",
+        "We can see why that was confusing. Which app version are you on?",
+    ],
+)
+def test_no_empathy_still_hears_the_warm_senses(engine: HintEngine, text: str) -> None:
+    assert "no-empathy" not in categories(engine, text, "x")
+
+
 def test_no_empathy_still_speaks_when_the_greeting_comes_with_a_refusal(engine: HintEngine) -> None:
     text = "@116227 Hi there, we do not have any information on this. ^RK"
     assert {"negative-language", "no-empathy"} <= categories(engine, text, "x")
