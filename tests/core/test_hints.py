@@ -998,6 +998,14 @@ def test_no_empathy_still_hears_the_warm_senses(engine: HintEngine, text: str) -
     assert "no-empathy" not in categories(engine, text, "x")
 
 
+def test_no_next_step_is_not_fooled_by_call_us_in_another_sense(engine: HintEngine) -> None:
+    upset = "We are very sorry for the delay. It's very upsetting to call us that."
+    assert "no-next-step" in categories(engine, upset, "x")
+    for text in ("Sorry about the delay. Call us on 0800 123 456 and we'll sort it.",
+                 "Sorry for the wait! Call us anytime."):
+        assert "no-next-step" not in categories(engine, text, "x")
+
+
 def test_no_empathy_still_speaks_when_the_greeting_comes_with_a_refusal(engine: HintEngine) -> None:
     text = "@116227 Hi there, we do not have any information on this. ^RK"
     assert {"negative-language", "no-empathy"} <= categories(engine, text, "x")
