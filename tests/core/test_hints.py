@@ -669,6 +669,11 @@ def test_back_in_stock_without_a_time_is_still_no_next_step(engine: HintEngine) 
         "Once an account has been created the Online ID can't be changed.",
         "It is a new camera and is not supported in Lightroom 6 as of now.",
         "I'm afraid not, replacement taxis only take those travelling to their station.",
+        # the same walls in other words (session 23)
+        "There isn't anything else we can do on our end.",
+        "There's not much more I can do, sorry.",
+        "This isn't something we're able to assist with.",
+        "It isn't something I can help with.",
     ],
 )
 def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
@@ -691,6 +696,8 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
         "We can't make any promises, but rest assured we have shared the feedback.",
         "We're unable to view order details via Twitter. Please contact us here: https://t.co/x",
         "We can't access your account via Twitter. For assistance, please reach us here: https://t.co/x",
+        "Is there anything else we can do for you?",
+        "It's not something we see often, but we'll check it.",
     ],
 )
 def test_idioms_double_negatives_and_redirects_are_not_refusals(engine: HintEngine, text: str) -> None:
@@ -1091,3 +1098,9 @@ unless = 'quiet'
     with pytest.raises(HintRuleError) as caught:
         validate_rule_file(tmp_path / "b.toml")
     assert caught.value.field == "unless"
+
+
+def test_a_refused_anything_else_is_not_an_offer(engine: HintEngine) -> None:
+    """"Is there anything else we can do?" offers help; "There isn't anything else we can do" refuses it."""
+    assert "no-empathy" in categories(engine, "There isn't anything else we can do on our end.")
+    assert "no-empathy" not in categories(engine, "Is there anything else we can do for you? Let us know.")
