@@ -1058,6 +1058,9 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         ("excuse", "It was changed because operational needs required such."),
         ("excuse", "Schedule changes occur, causing seats to move."),
         ("excuse", "Fares sell in real time. We're sorry we weren't able to snag the lower fare for you."),
+        # session 23: the same excuses in other words
+        ("excuse", "We were short-staffed that day."),
+        ("excuse", "The courier is responsible for late deliveries, not us."),
         ("negative-language", "It's company policy, we don't make exceptions."),
         ("blame", "As previously explained, schedule changes occur."),
         ("blame", "No, my earlier message was correct."),
@@ -1104,3 +1107,9 @@ def test_a_refused_anything_else_is_not_an_offer(engine: HintEngine) -> None:
     """"Is there anything else we can do?" offers help; "There isn't anything else we can do" refuses it."""
     assert "no-empathy" in categories(engine, "There isn't anything else we can do on our end.")
     assert "no-empathy" not in categories(engine, "Is there anything else we can do for you? Let us know.")
+
+
+def test_saying_who_can_claim_is_not_blaming_a_partner(engine: HintEngine) -> None:
+    """Blind set 2: the annotator left this explanation unflagged; only "..., not us" deflects."""
+    text = "As the seller is responsible for the courier, they can claim for lost items from the courier."
+    assert "excuse" not in categories(engine, text, "x")
