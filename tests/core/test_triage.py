@@ -109,6 +109,8 @@ def test_sarcasm_needs_bad_news_real_thanks_stay_positive(triager: Triager) -> N
     assert triager.sentiment("@Telvio thanks a lot, the new router fixed everything")[0] == "positive"
     assert triager.sentiment("@Homely love how fast the delivery was")[0] == "positive"
     assert triager.sentiment("@Homely love how my parcel got thrown over the fence")[0] == "negative"
+    assert triager.sentiment("@Skyway thanks for cancelling my old booking so fast")[0] == "positive"
+    assert triager.sentiment("@Tunely love how it never skips a beat, best app")[0] == "positive"
 
 
 @pytest.mark.parametrize(
@@ -992,6 +994,10 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "lol 'they're usually decent'. they literally sell fire hazards. bootlicker",
         "bean club members finding out their 'loyalty' was to a company that can't secure a receipt 😂",
         "brightside: makes coffee machine. coffee machine: makes toast. of your hand. 10/10 product design",
+        # thanks or love for a harm, "best ever, if you like ..." (session 23)
+        "@Skyway thanks for losing my bag again, really great service",
+        "@Tunely love how the app crashes every time I open it. Fantastic update",
+        "@Skyway Best airline ever, if you like sitting on the tarmac for 4 hours",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
