@@ -276,6 +276,10 @@ def test_crises(triager: Triager, text: str) -> None:
         "my bill doubled and now nobody can tell me who to speak to",
         "I nearly fainted at the price @Drivo",
         "@Homely the wardrobe door fell off after a week",
+        # people joining a class or sharing videos is not an intrusion (session 23)
+        "@Pedalo someone joined my class and was so encouraging!",
+        "@Streamly people joined my stream and it was awesome",
+        "@Lensly my videos shared to Instagram look blurry",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -972,6 +976,10 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "can't make it up. clowns, the lot of you",
         "they literally sell fire hazards",
         "I got into a car accident while riding in my @Uber",
+        # intrusion and exposure in a class, a call or a camera (session 23)
+        "@Meetly strangers joined our kids' class and shared porn",
+        "@Meetly random people keep joining our church meeting",
+        "@Doorly my doorbell footage is being shared with people I never invited",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
