@@ -280,6 +280,9 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Pedalo someone joined my class and was so encouraging!",
         "@Streamly people joined my stream and it was awesome",
         "@Lensly my videos shared to Instagram look blurry",
+        "@Instaly my profile is public now, love the new look",
+        "@Homely the shelf fell on the floor, had to rebuild",
+        "@Staywell gave us a room key to the pool, nice touch",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -980,6 +983,16 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Meetly strangers joined our kids' class and shared porn",
         "@Meetly random people keep joining our church meeting",
         "@Doorly my doorbell footage is being shared with people I never invited",
+        "@PayLoop my transactions are public and I never set them that way, now my ex can see everything",
+        "@Telvio you sent my bill to my neighbour with all my call records",
+        "@Staywell the front desk gave my room key to a stranger",
+        "@Creditly got a letter saying my SSN was exposed",
+        "@Homely the dresser tipped over onto my toddler",
+        "@Skyway the overhead panel fell off during landing",
+        "@Breathewell the CPAP foam is breaking down and I've been breathing in the particles",
+        "@Tagly someone planted an AirTag on my car",
+        "@BurgerBarn employee called my son the n word",
+        "@Homely the shelf fell on my son",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
