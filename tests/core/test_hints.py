@@ -630,6 +630,7 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         "partner Gogo.",
         # session 17: when it goes, or that it is there now, answers the question
         "Sorry, it has a maintenance delay and it's currently scheduled to take off at 10:10p.",
+        "Sorry, the delay was due to weather. Your flight now leaves at 6pm.",
         "Hi Benny, sorry for the delay in replying! They're available now for Delivery Saver customers.",
     ],
 )
