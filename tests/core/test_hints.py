@@ -631,6 +631,7 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         # session 17: when it goes, or that it is there now, answers the question
         "Sorry, it has a maintenance delay and it's currently scheduled to take off at 10:10p.",
         "Sorry, the delay was due to weather. Your flight now leaves at 6pm.",
+        "Sorry, we can't see that here. Our billing team can help you at 0800 123 456.",
         "Hi Benny, sorry for the delay in replying! They're available now for Delivery Saver customers.",
     ],
 )
@@ -698,6 +699,7 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
         "We're unable to view order details via Twitter. Please contact us here: https://t.co/x",
         "We can't access your account via Twitter. For assistance, please reach us here: https://t.co/x",
         "Is there anything else we can do for you?",
+        "Hi Maria, we can't see account details here, but our team can help at 0800 123 456.",
         "It's not something we see often, but we'll check it.",
     ],
 )
