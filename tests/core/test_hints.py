@@ -700,6 +700,10 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
         "We can't access your account via Twitter. For assistance, please reach us here: https://t.co/x",
         "Is there anything else we can do for you?",
         "Hi Maria, we can't see account details here, but our team can help at 0800 123 456.",
+        "We're not able to price match, but here's a 10% code for your next order: SAVE10.",
+        "That's not available in Canada yet; we'll tweet as soon as it is!",
+        "Nope, no extra charge!",
+        "No, it's free!",
         "It's not something we see often, but we'll check it.",
     ],
 )
@@ -1116,3 +1120,15 @@ def test_saying_who_can_claim_is_not_blaming_a_partner(engine: HintEngine) -> No
     """Blind set 2: the annotator left this explanation unflagged; only "..., not us" deflects."""
     text = "As the seller is responsible for the courier, they can claim for lost items from the courier."
     assert "excuse" not in categories(engine, text, "x")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We can't reopen that order, but we can send a replacement today. Want us to?",
+        "Unfortunately that seat can't be changed online, but the gate team can swap it for you.",
+    ],
+)
+def test_a_remedy_offered_after_a_limit_needs_no_hint(engine: HintEngine, text: str) -> None:
+    """Session 23: an offer to put it right is warmth, and another team that can do it is a way forward."""
+    assert categories(engine, text) == set()
