@@ -1216,3 +1216,21 @@ def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
         result = triager.triage(text, now=NOW)
         assert (result.kind, result.queue) == ("crisis", "priority"), text
     assert triager.triage("cut my hair short and the new shampoo is lovely", now=NOW).kind != "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # a problem the customer says is over reads as thanks, not as the problem (session 23)
+        ("@Fixly It's sorted. Thanks. The update needed a hard reboot", "positive"),
+        ("@Cloudly I unlinked them, tried the link again and it worked. Thx!", "positive"),
+        ("@Tunely They're back now. Thank you though.", "positive"),
+        ("@Telvio the problem was fixed in an hour, thanks", "positive"),
+        # ... but not when it is not over, or only hoped for
+        ("@Telvio my internet is not working again", "negative"),
+        ("@Helix closed my ticket as resolved without answering it", "negative"),
+        ("@Sparkly double booked by a sync bug. I've turned off the sync until it's sorted.", "negative"),
+    ],
+)
+def test_a_problem_said_to_be_over_is_positive(triager: Triager, text: str, label: str) -> None:
+    assert triager.triage(text, now=NOW).label == label
