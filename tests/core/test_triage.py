@@ -1019,6 +1019,9 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "@Skyway thanks for losing my bag again, really great service",
         "@Tunely love how the app crashes every time I open it. Fantastic update",
         "@Skyway Best airline ever, if you like sitting on the tarmac for 4 hours",
+        "@Ridely Thanks to your AMAZING customer service, you have just lost 2 customers. GREAT WORK!",
+        "@Shoply I've cancelled my order and gone to Best Buy. Thank you.",
+        "Thanks @Telvio for taking 3 weeks to install my fibre",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
