@@ -23,7 +23,7 @@ from operator import add, mul
 from typing import Any
 
 from tui.core.memo import Memo
-from tui.core.triage_pieces import Pieces
+from tui.core.triage_pieces import Pieces, pull
 from tui.core.triage_text import straight_quotes, without_links
 from tui.core.triage_weights import TABLES, _Table
 from tui.rules import data_file
@@ -194,24 +194,19 @@ class LinearModel:
         reads words, not fragments.
         """
         c = self.classes.index(chosen)
-        n = len(self.classes)
-
-        def pull(w: tuple[float, ...] | None) -> float:
-            return 0.0 if w is None else w[c] - sum(w) / n
-
         sw, sb, sc = text.scales
         per_word: dict[str, float] = {}
         for word in text.words:
-            total = pull(self.words.get(word)) * sw
+            total = pull(self.words.get(word), c) * sw
             if word in text.spelled:
-                total += pull(self._spelling[word]) * sc
+                total += pull(self._spelling[word], c) * sc
             per_word[word] = total
         for bigram in text.bigrams:
-            share = pull(self.bigrams.get(bigram)) * sb
+            share = pull(self.bigrams.get(bigram), c) * sb
             if share:
                 per_word[bigram] = per_word.get(bigram, 0.0) + share
         out = [Weighed(readable(k), "word", v) for k, v in per_word.items() if k not in ("xxuser", "xxurl")]
-        out += [Weighed(k, "rule", pull(self.rules.get(k)) * v) for k, v in signals.items() if v]
+        out += [Weighed(k, "rule", pull(self.rules.get(k), c) * v) for k, v in signals.items() if v]
         out.sort(key=lambda r: -abs(r.weight))
         return [r for r in out[:top] if abs(r.weight) >= 0.05]
 

@@ -195,7 +195,6 @@ class Pieces:
         a word's pieces are credited to the word ("rebooked", not "##ook"), and punctuation and
         one-letter words ("t" of "won't") are left out, as the agent reads words."""
         c = self.classes.index(chosen)
-        n = len(self.classes)
         known = self._known
         split = [(word, known[word][0]) for word in words(text)]
         total = sum(len(ids) for _, ids in split)
@@ -206,9 +205,15 @@ class Pieces:
             for i in ids:
                 w = self.weights.get(i)
                 if w is not None:
-                    pulls[word] = pulls.get(word, 0.0) + (w[c] - sum(w) / n) / total
+                    pulls[word] = pulls.get(word, 0.0) + pull(w, c) / total
         ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
         return [(word, pull) for word, pull in ranked[:top] if pull >= 0.05]
+
+
+def pull(weights: Sequence[float] | None, c: int) -> float:
+    """How hard one feature's per-class weights pull toward class `c`: its weight for `c` minus
+    its mean over the classes (what both models' `explain` rank by)."""
+    return 0.0 if weights is None else weights[c] - sum(weights) / len(weights)
 
 
 def unpack(raw: Any, where: str = PIECES_FILE) -> Pieces:
