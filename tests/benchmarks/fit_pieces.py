@@ -40,7 +40,7 @@ import fit_triage as ft  # noqa: E402
 
 from tui.core.triage import Triager, _packaged_config  # noqa: E402
 from tui.core.triage_model import TriageModel  # noqa: E402
-from tui.core.triage_pieces import PIECES_FILE, Pieces, load_pieces, pack  # noqa: E402
+from tui.core.triage_pieces import PIECES_FILE, Pieces, load_pieces, pack, tokenize  # noqa: E402
 from tui.rules import data_file  # noqa: E402
 
 RIDGE_ALPHA = 0.01  # step 2; 0.01 and 1 scored alike in session 21's trial
@@ -77,16 +77,16 @@ def embed(texts: list[str]) -> np.ndarray:
     return vectors
 
 
-def shares(texts: list[str], tokenizer: Pieces) -> sp.csr_matrix:
+def shares(texts: list[str], vocab: dict[str, int]) -> sp.csr_matrix:
     """Each text's piece shares (count / number of pieces), as `Pieces.scores` weighs them."""
     rows, cols, vals = [], [], []
     for r, text in enumerate(texts):
-        ids = tokenizer.tokenize(text)
+        ids = tokenize(text, vocab)
         for i in set(ids):
             rows.append(r)
             cols.append(i)
             vals.append(ids.count(i) / len(ids))
-    return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(tokenizer.vocab)))
+    return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocab)))
 
 
 def fit_table(a: sp.csr_matrix, vectors: np.ndarray, rows: list[int], labelled: list[int],
@@ -118,8 +118,7 @@ def main() -> None:
     texts = [r["text"] for r in real] + [r["text"] for r in labelled_base]
     vectors = embed(texts)
     _, vocab = encoder_vocab()
-    tokenizer = Pieces(ft.LABELS, (0.0,) * 3, {p: i for i, p in enumerate(vocab)}, {}, {})
-    a = shares(texts, tokenizer)
+    a = shares(texts, {p: i for i, p in enumerate(vocab)})
     n = len(real)
     y = np.array([ft.LABELS.index(r["label"]) for r in real + labelled_base])
     w = np.array([r["weight"] for r in real + labelled_base])

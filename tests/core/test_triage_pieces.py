@@ -10,7 +10,7 @@ import pytest
 
 from tui.core.triage import Triager
 from tui.core.triage_modelcache import packaged_model
-from tui.core.triage_pieces import Pieces, PiecesError, load_pieces, pack, pieces_of, words
+from tui.core.triage_pieces import Pieces, PiecesError, load_pieces, pack, pieces_of, tokenize, words
 
 # Hugging Face's tokenizer for all-MiniLM-L6-v2 gave these ids (session 21; the fitting script's
 # trial compared the two on all 19,084 training texts: no difference).
@@ -33,6 +33,8 @@ def shipped() -> Pieces:
 @pytest.mark.parametrize("text", HUGGING_FACE)
 def test_tokenizer_matches_bert(shipped: Pieces, text: str) -> None:
     assert shipped.tokenize(text) == HUGGING_FACE[text]
+    # the fitting script's tokenizer needs no table of weights, and reads the same
+    assert tokenize(text, shipped.vocab) == HUGGING_FACE[text]
 
 
 def test_words_split_punctuation_and_strip_accents() -> None:

@@ -107,6 +107,12 @@ def pieces_of(word: str, vocab: Mapping[str, int]) -> tuple[int, ...]:
     return tuple(ids)
 
 
+def tokenize(text: str, vocab: Mapping[str, int]) -> list[int]:
+    """The piece ids of `text` as the encoder's own tokenizer gives them (no weights needed: the
+    fitting script tokenizes before any table exists)."""
+    return [i for word in words(text) for i in pieces_of(word, vocab)]
+
+
 class DenseWeights(Mapping[int, tuple[float, ...]]):
     """Piece id -> its label weights, read from one flat array (n per piece, zeros for a piece with
     none): loads from bytes with no object per piece, so the model cache rebuilds it in no time."""
