@@ -283,6 +283,9 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Instaly my profile is public now, love the new look",
         "@Homely the shelf fell on the floor, had to rebuild",
         "@Staywell gave us a room key to the pool, nice touch",
+        "@Ridely the driver helped me fold my wheelchair, so kind",
+        "@Shoply I cancelled my order because the hijab I wanted was out of stock",
+        "@Bankly I refused the upgrade, my hearing aids work fine with the app",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -993,6 +996,11 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Tagly someone planted an AirTag on my car",
         "@BurgerBarn employee called my son the n word",
         "@Homely the shelf fell on my son",
+        # who someone is, and being refused or turned away for it
+        "i am in wheelchair and Rideo driver see me and cancel the ride , third time this week",
+        "@Chipply the lad kept mocking my stammer, then just hung up on me",
+        "@Staynest host cancel my booking right after he see my name is Mohammed",
+        "Cafe Lumiere refuse my service dog and call me liar about disability",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
