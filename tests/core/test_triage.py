@@ -286,6 +286,7 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Ridely the driver helped me fold my wheelchair, so kind",
         "@Shoply I cancelled my order because the hijab I wanted was out of stock",
         "@Bankly I refused the upgrade, my hearing aids work fine with the app",
+        "@Gamely the judge at the tournament was fair",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1001,6 +1002,9 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Chipply the lad kept mocking my stammer, then just hung up on me",
         "@Staynest host cancel my booking right after he see my name is Mohammed",
         "Cafe Lumiere refuse my service dog and call me liar about disability",
+        # legal threats in other words
+        "@Carfixr you charged me for parts you never installed. guess who's meeting a judge",
+        "@Trackwise sent a data access request 45 days ago. the ICO gets to hear about it next",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
