@@ -287,6 +287,10 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Shoply I cancelled my order because the hijab I wanted was out of stock",
         "@Bankly I refused the upgrade, my hearing aids work fine with the app",
         "@Gamely the judge at the tournament was fair",
+        "@Cafe the barista grabbed me a free cookie and a napkin",
+        "@Shoply my mum was in hospital so I missed the delivery, can you rebook?",
+        "@Quickloan gave my dad a payment holiday without any fuss while he was in hospital",
+        "@Phoneo the new battery has not swelled at all, great",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1005,6 +1009,16 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         # legal threats in other words
         "@Carfixr you charged me for parts you never installed. guess who's meeting a judge",
         "@Trackwise sent a data access request 45 days ago. the ICO gets to hear about it next",
+        # session 23, from the written crises still missed
+        "@Trovio your forgot-password page lets you reset ANYONE's password with just their username",
+        "this MyBank+ app show me balance and transactions of another person when i login",
+        "speedrun: sign up for Fernly, get 40 spam calls a day. who did you sell my number to",
+        "@Nexa the phone i buy swell up and become hot in my pocket then smoke come out",
+        "delivery guy from Dashr touch me inappropiate when i open the door",
+        "@Ravencart courier followed me up the stairs and tried to push in through my door",
+        "@Jadepost your mailbox exposes a live 230V terminal. I got zapped swapping AAs",
+        "Ordered the 'peanut free' satay, ended up in urgent care with my throat closing",
+        "ex boyfriend still track me with shared FamTrack account, app show him my location",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
