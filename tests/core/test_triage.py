@@ -291,6 +291,7 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Shoply my mum was in hospital so I missed the delivery, can you rebook?",
         "@Quickloan gave my dad a payment holiday without any fuss while he was in hospital",
         "@Phoneo the new battery has not swelled at all, great",
+        "@Cinema the film froze for 20 min and nobody would give refunds",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1019,6 +1020,11 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Jadepost your mailbox exposes a live 230V terminal. I got zapped swapping AAs",
         "Ordered the 'peanut free' satay, ended up in urgent care with my throat closing",
         "ex boyfriend still track me with shared FamTrack account, app show him my location",
+        "Reported Cobaltine to the FCA today. A bank should not freeze wages for six weeks.",
+        "complain submited to ICO about Mailcast sending me marketing email after i unsubscribe",
+        "lawer letter coming to Buildwell for not finish my house and keep advance money 2 years",
+        "@Pebblejar dispatch system froze across three states, drivers idle",
+        "trading on Stockpile frozen for ALL users during the biggest market drop of the year",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
