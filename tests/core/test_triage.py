@@ -1269,3 +1269,13 @@ def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
 )
 def test_a_problem_said_to_be_over_is_positive(triager: Triager, text: str, label: str) -> None:
     assert triager.triage(text, now=NOW).label == label
+
+
+def test_custom_taken_elsewhere_is_never_praise(triager: Triager) -> None:
+    """The rules do not know which brand is ours: a switch away is never thanked from `champions`."""
+    text = "Switched from Brightside to Nimbus last month. Cheaper and the app actually works."
+    gone = triager.triage(text, now=NOW, explain=True)
+    assert (gone.label, gone.kind, gone.queue) == ("neutral", "other", "needs-reply")
+    assert any("another business" in reason.text for reason in gone.why)
+    won = triager.triage("@Nimbus just switched from Brightside to you guys, loving it so far!", now=NOW)
+    assert won.label == "positive"

@@ -28,7 +28,7 @@ def _texts() -> list[str]:
 def _lists(triager: Triager) -> dict[str, Guarded]:
     lists = {f"phrases.{g.name}": g.pattern for g in triager._phrases}
     for name in ("_crisis", "_outage", "_scale", "_other", "_markers", "_signals", "_repeat", "_question",
-                 "_not_praise", "_wish"):
+                 "_not_praise", "_wish", "_elsewhere"):
         found = getattr(triager, name)
         if found is not None:
             lists[name] = found

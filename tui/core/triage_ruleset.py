@@ -35,7 +35,7 @@ class RuleSet:
         self._build_learned(cfg)
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
                  self._question, self._crisis, self._outage, self._scale, self._other, self._not_praise,
-                 self._wish, self._jest)
+                 self._wish, self._elsewhere, self._jest)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -132,6 +132,7 @@ class RuleSet:
         self._other = cfg.regex_list("kind.other.patterns")
         self._not_praise = cfg.regex_list("kind.not_praise")
         self._wish = cfg.regex_list("kind.wish")
+        self._elsewhere = cfg.regex_list("kind.elsewhere")
         self._jest = cfg.regex_list("kind.crisis.jest.patterns")
 
     def _build_priority(self, cfg: _Reader) -> None:

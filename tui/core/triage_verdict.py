@@ -243,10 +243,12 @@ def _likeliest(pairs: tuple[tuple[str, str], ...], probs: list[float], labels: t
 
 
 def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
-              wish: Guarded | None, why: list[Reason] | None) -> tuple[str, str]:
+              wish: Guarded | None, elsewhere: Guarded | None,
+              why: list[Reason] | None) -> tuple[str, str]:
     """Hard rules over the model: harm is never praise, irony is not thanks, a wish for what did
-    not happen is not thanks either, and label and kind agree with each other. A rule that
-    overrules the model is named before the model's reasons, which argue for what it overruled."""
+    not happen or custom taken elsewhere is not thanks either, and label and kind agree with each
+    other. A rule that overrules the model is named before the model's reasons, which argue for
+    what it overruled."""
     if kind == "crisis":
         return "negative", kind
     if r.sarcastic and (label == "positive" or kind == "praise"):
@@ -257,11 +259,13 @@ def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
         if why is not None:
             why.insert(0, Reason("rule", "mockery or harm words: never praise"))
         return "negative", "other"
-    if (kind == "praise" or label == "positive") and _found(wish, r.low):
-        if why is not None:
-            why.insert(0, Reason("rule", "a wish for what did not happen: not praise"))
-        label = "neutral" if label == "positive" else label
-        kind = "other" if kind == "praise" else kind
+    for rule, reason in ((wish, "a wish for what did not happen: not praise"),
+                         (elsewhere, "custom taken to another business: not praise")):
+        if (kind == "praise" or label == "positive") and _found(rule, r.low):
+            if why is not None:
+                why.insert(0, Reason("rule", reason))
+            label = "neutral" if label == "positive" else label
+            kind = "other" if kind == "praise" else kind
     if kind == "praise" and label != "positive":
         kind = "complaint" if label == "negative" else "other"
     elif kind == "complaint" and label == "neutral":
