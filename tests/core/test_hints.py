@@ -1132,3 +1132,17 @@ def test_saying_who_can_claim_is_not_blaming_a_partner(engine: HintEngine) -> No
 def test_a_remedy_offered_after_a_limit_needs_no_hint(engine: HintEngine, text: str) -> None:
     """Session 23: an offer to put it right is warmth, and another team that can do it is a way forward."""
     assert categories(engine, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We've got you! Which router model do you have?",
+        "We'll get you sorted. Please DM us your account email.",
+        "Let us make this right. Can you DM us your order number?",
+        "We're on it! Which store was this?",
+    ],
+)
+def test_being_on_their_side_is_warmth(engine: HintEngine, text: str) -> None:
+    """Session 23: offers of help in support teams' own idiom acknowledge the person."""
+    assert "no-empathy" not in categories(engine, text)
