@@ -1068,6 +1068,7 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         # session 23: the same excuses in other words
         ("excuse", "We were short-staffed that day."),
         ("excuse", "The courier is responsible for late deliveries, not us."),
+        ("blame", "If you'd selected next-day delivery it would've arrived today."),
         ("negative-language", "It's company policy, we don't make exceptions."),
         ("blame", "As previously explained, schedule changes occur."),
         ("blame", "No, my earlier message was correct."),
