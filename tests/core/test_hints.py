@@ -1147,3 +1147,22 @@ def test_a_remedy_offered_after_a_limit_needs_no_hint(engine: HintEngine, text: 
 def test_being_on_their_side_is_warmth(engine: HintEngine, text: str) -> None:
     """Session 23: offers of help in support teams' own idiom acknowledge the person."""
     assert "no-empathy" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please visit any AT&T store with your ID.",
+        "Please restart in SAFE MODE and let us know.",
+        "Set DNS to AUTO and reboot the ONT.",
+        "Tap SUBMIT and you're done!",
+    ],
+)
+def test_brand_names_and_screen_labels_are_not_shouting(engine: HintEngine, text: str) -> None:
+    """Session 23: "AT&T" is a name, and a mode or button written as the screen shows it is a label."""
+    assert "shouting" not in categories(engine, text)
+
+
+def test_shouting_after_to_is_still_shouting(engine: HintEngine) -> None:
+    assert "shouting" in categories(engine, "Listen to ME.")
+    assert "shouting" in categories(engine, "PLEASE READ OUR FAQ.")
