@@ -292,6 +292,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Quickloan gave my dad a payment holiday without any fuss while he was in hospital",
         "@Phoneo the new battery has not swelled at all, great",
         "@Cinema the film froze for 20 min and nobody would give refunds",
+        "@Bank I recall 3 times I called you",
+        "@Gamely the fall risk in this level is brutal lol",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1025,6 +1027,8 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "lawer letter coming to Buildwell for not finish my house and keep advance money 2 years",
         "@Pebblejar dispatch system froze across three states, drivers idle",
         "trading on Stockpile frozen for ALL users during the biggest market drop of the year",
+        "Brightside Coffee recalls 10,000 espresso machines over burn risk",
+        "Vroom recalled 2,000 scooters after brake failures",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
