@@ -1265,6 +1265,12 @@ def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
         ("@Cloudly I unlinked them, tried the link again and it worked. Thx!", "positive"),
         ("@Tunely They're back now. Thank you though.", "positive"),
         ("@Telvio the problem was fixed in an hour, thanks", "positive"),
+        # praise told with a problem word in it
+        ("@Skyway once again you set the bar for what an airline should be.", "positive"),
+        ("@Skyway makes travel stress free 💛", "positive"),
+        ("@Skyway staff tracked down our bag. Made a bad situation bearable.", "positive"),
+        ("@Skyway you set the bar so low it's underground", "negative"),
+        ("@Skyway the app is not stress free at all", "negative"),
         # ... but not when it is not over, or only hoped for
         ("@Telvio my internet is not working again", "negative"),
         ("@Helix closed my ticket as resolved without answering it", "negative"),
