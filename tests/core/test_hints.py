@@ -632,6 +632,14 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         "Sorry, it has a maintenance delay and it's currently scheduled to take off at 10:10p.",
         "Sorry, the delay was due to weather. Your flight now leaves at 6pm.",
         "Sorry, we can't see that here. Our billing team can help you at 0800 123 456.",
+        # session 23: when it arrives, what runs instead, who will call, a service running again,
+        # opening hours
+        "Sorry about the delay! Your train is now expected at 10:42.",
+        "We're sorry for the inconvenience. A replacement bus is running every 20 minutes.",
+        "Apologies, the website is down for maintenance until 6am.",
+        "Sorry to hear that. The store manager will call you tomorrow morning.",
+        "We apologise for the disruption. Trains are running again on all lines.",
+        "Sorry, we're closed on Sundays. We're open 9-5 Monday to Saturday.",
         "Hi Benny, sorry for the delay in replying! They're available now for Delivery Saver customers.",
     ],
 )
@@ -1166,3 +1174,14 @@ def test_brand_names_and_screen_labels_are_not_shouting(engine: HintEngine, text
 def test_shouting_after_to_is_still_shouting(engine: HintEngine) -> None:
     assert "shouting" in categories(engine, "Listen to ME.")
     assert "shouting" in categories(engine, "PLEASE READ OUR FAQ.")
+
+
+def test_replacement_taxis_that_do_not_come_are_no_next_step(engine: HintEngine) -> None:
+    """Pool set: "replacement taxis would only take those travelling to their station" refuses."""
+    text = "I'm afraid not, replacement taxis would only take those travelling to their station, not home."
+    assert "no-next-step" in categories(engine, text)
+
+
+def test_offering_to_move_them_is_warmth(engine: HintEngine) -> None:
+    text = "Unfortunately that flight is full, however there are seats on the 4:15pm. Shall we move you?"
+    assert categories(engine, text) == set()
