@@ -1058,6 +1058,7 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "@Ridely Thanks to your AMAZING customer service, you have just lost 2 customers. GREAT WORK!",
         "@Shoply I've cancelled my order and gone to Best Buy. Thank you.",
         "Thanks @Telvio for taking 3 weeks to install my fibre",
+        "2/2 @Shoply cafe - 3 members of staff and I am served this. #ThanksForNothing",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
@@ -1287,5 +1288,8 @@ def test_custom_taken_elsewhere_is_never_praise(triager: Triager) -> None:
     gone = triager.triage(text, now=NOW, explain=True)
     assert (gone.label, gone.kind, gone.queue) == ("neutral", "other", "needs-reply")
     assert any("another business" in reason.text for reason in gone.why)
+    for text in ("@Shoply I've cancelled my order and gone to Best Buy. Thank you.",
+                 "@Skyway That's ok I will fly with @Jetto from now on, at least I'll be on time! Bye"):
+        assert triager.triage(text, now=NOW).queue != "champions", text
     won = triager.triage("@Nimbus just switched from Brightside to you guys, loving it so far!", now=NOW)
     assert won.label == "positive"
