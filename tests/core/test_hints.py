@@ -208,6 +208,10 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         ("Sorry, that's not available yet.", "not-available", "Sorry, that's available again from …."),
         ("It's unavailable right now, sorry.", "not-available", "It's available again from …, sorry."),
         ("There's nothing more we can do.", "nothing-we-can-do", "Here's what we can do: …."),
+        # session 23: the whole wall goes, not "... with." or "... on our end." left behind
+        ("This isn't something we're able to assist with.", "not-something-we-do",
+         "Here's what we can do instead: …."),
+        ("There isn't anything else we can do on our end.", "nothing-we-can-do", "Here's what we can do: …."),
         ("It's no longer available, sorry.", "no-longer-available", "It's replaced by …, sorry."),
         ("Sorry, but that's the courier's fault, not ours.", "third-party",
          "Sorry, but that's something we'll chase for you."),
