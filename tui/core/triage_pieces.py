@@ -113,6 +113,12 @@ def tokenize(text: str, vocab: Mapping[str, int]) -> list[int]:
     return [i for word in words(text) for i in pieces_of(word, vocab)]
 
 
+def pull(weights: Sequence[float] | None, c: int) -> float:
+    """How hard one feature's per-class weights pull toward class `c`: its weight for `c` minus
+    its mean over the classes (what both models' `explain` rank by)."""
+    return 0.0 if weights is None else weights[c] - sum(weights) / len(weights)
+
+
 class DenseWeights(Mapping[int, tuple[float, ...]]):
     """Piece id -> its label weights, read from one flat array (n per piece, zeros for a piece with
     none): loads from bytes with no object per piece, so the model cache rebuilds it in no time."""
@@ -213,13 +219,7 @@ class Pieces:
                 if w is not None:
                     pulls[word] = pulls.get(word, 0.0) + pull(w, c) / total
         ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
-        return [(word, pull) for word, pull in ranked[:top] if pull >= 0.05]
-
-
-def pull(weights: Sequence[float] | None, c: int) -> float:
-    """How hard one feature's per-class weights pull toward class `c`: its weight for `c` minus
-    its mean over the classes (what both models' `explain` rank by)."""
-    return 0.0 if weights is None else weights[c] - sum(weights) / len(weights)
+        return [(word, weight) for word, weight in ranked[:top] if weight >= 0.05]
 
 
 def unpack(raw: Any, where: str = PIECES_FILE) -> Pieces:
