@@ -294,6 +294,7 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Cinema the film froze for 20 min and nobody would give refunds",
         "@Bank I recall 3 times I called you",
         "@Gamely the fall risk in this level is brutal lol",
+        "@Homely put the glass in the dishwasher and it came out spotless",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1029,6 +1030,7 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "trading on Stockpile frozen for ALL users during the biggest market drop of the year",
         "Brightside Coffee recalls 10,000 espresso machines over burn risk",
         "Vroom recalled 2,000 scooters after brake failures",
+        "@Crunchy found glass in the cereal box this morning",
         # outages hitting many, legal threats, discrimination
         "@comcastcares no solution for repeated outages. Area outage",
         "@Telvio I'm taking you to court over this",
