@@ -208,16 +208,13 @@ class Pieces:
         one-letter words ("t" of "won't") are left out, as the agent reads words."""
         c = self.classes.index(chosen)
         known = self._known
-        split = [(word, known[word][0]) for word in words(text)]
-        total = sum(len(ids) for _, ids in split)
+        split = [(word, known[word]) for word in words(text)]
+        total = sum(len(ids) for _, (ids, _summed) in split)
         pulls: dict[str, float] = {}
-        for word, ids in split:
-            if len(word) < 2 or not word.isalnum():
-                continue
-            for i in ids:
-                w = self.weights.get(i)
-                if w is not None:
-                    pulls[word] = pulls.get(word, 0.0) + pull(w, c) / total
+        for word, (_ids, summed) in split:
+            # a pull is linear in the weights: the word's summed weights pull as its pieces together
+            if summed is not None and len(word) >= 2 and word.isalnum():
+                pulls[word] = pulls.get(word, 0.0) + pull(summed, c) / total
         ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
         return [(word, weight) for word, weight in ranked[:top] if weight >= 0.05]
 
