@@ -311,6 +311,12 @@ def main(argv: list[str] | None = None) -> int:
     if together:
         real["all"] = print_accuracy("Every real set together", engine, together,
                                      platform=REAL_PLATFORM, show_misses=False, tag="all")
+        # `turnaround lint` and a caller that knows only the reply's text cannot say what kind of
+        # mention it answers: the same replies, as they would see them.
+        blind_to_kind = [dict(row, replying_to=None) for row in together]
+        real["all-no-kind"] = print_accuracy(
+            "Every real set, not told the kind of mention answered", engine, blind_to_kind,
+            platform=REAL_PLATFORM, show_misses=False, tag="all-no-kind")
 
     print_agreement()
 

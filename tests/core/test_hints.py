@@ -802,10 +802,11 @@ def test_quiet_replying_to_is_checked_like_any_field(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        # session 10: the brands' answers to fans in the real sets, each labelled warm enough
-        "@116197 Truth. What's your go-to order? -Becky",
-        "@116976 Agreed. What did you wear as your costume? -Becky",
-        "@115977 Yeah, buddy! Send us a pic, for sure. -Becky",
+        # session 10: the brands' answers to fans in the real sets, each labelled warm enough, here
+        # without their opening "Truth." / "Agreed." / "Yeah, buddy!" (warmth of their own, session 24)
+        "@116197 What's your go-to order? -Becky",
+        "@116976 What did you wear as your costume? -Becky",
+        "@115977 Send us a pic, for sure. -Becky",
     ],
 )
 def test_no_empathy_stays_quiet_on_banter_with_a_fan(engine: HintEngine, text: str) -> None:
@@ -829,7 +830,7 @@ def test_lint_takes_the_kind_of_mention_answered(
 ) -> None:
     from tui.core import lint
 
-    draft = write(tmp_path / "fan.txt", "Same! What's your go-to order? -Becky\n")
+    draft = write(tmp_path / "fan.txt", "What's your go-to order? -Becky\n")
     assert lint.main([str(draft), "--rules", str(tmp_path)]) == 1
     assert "no-empathy" in capsys.readouterr().out
     assert lint.main([str(draft), "--rules", str(tmp_path), "--replying-to", "praise"]) == 0
@@ -1189,3 +1190,22 @@ def test_replacement_taxis_that_do_not_come_are_no_next_step(engine: HintEngine)
 def test_offering_to_move_them_is_warmth(engine: HintEngine) -> None:
     text = "Unfortunately that flight is full, however there are seats on the 4:15pm. Shall we move you?"
     assert categories(engine, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Same! What's your go-to order?",
+        "Agreed. What did you wear as your costume?",
+        "Yeah, buddy! Send us a pic, for sure.",
+        "Please don't tell me! I can't wait to go home and find out!",
+    ],
+)
+def test_banter_with_a_fan_is_warmth_without_the_mention_kind(engine: HintEngine, text: str) -> None:
+    """Session 24: `lint` and other callers may not know the mention was praise; agreeing with a
+    fan or sharing their excitement acknowledges them all the same."""
+    assert "no-empathy" not in categories(engine, text)
+
+
+def test_a_cold_yes_still_needs_warmth(engine: HintEngine) -> None:
+    assert "no-empathy" in categories(engine, "Yes. You'll need to update the app first.")
