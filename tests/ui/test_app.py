@@ -74,6 +74,8 @@ async def test_done_moves_on_and_undo_brings_it_back(tmp_path: Path) -> None:
         assert first in lst.uids
         assert lst.current_uid == first, "undo brings the mention and the cursor back"
         assert app.session.store.mention(first)["state"] == "open"
+        toasts = [str(n.message) for n in app._notifications]
+        assert "Undone: marked it done (1 mention)" in toasts, "the toast says what was undone"
 
 
 async def test_filter_narrows_the_queue(tmp_path: Path) -> None:

@@ -105,6 +105,9 @@ async def test_a_bulk_selection_is_corrected_as_one_undoable_event(tmp_path: Pat
         await pilot.press("u")
         await pilot.pause()
         assert {app.session.store.mention(u)["queue"] for u in selected} == {"needs-reply"}
+        toasts = [str(n.message) for n in app._notifications]
+        assert any(t.startswith("Undone: corrected triage: ") and t.endswith("(2 mentions)")
+                   for t in toasts), toasts
 
 
 async def test_the_next_mention_in_the_same_words_arrives_triaged_the_agents_way(tmp_path: Path) -> None:

@@ -326,6 +326,10 @@ class Inbox:
             self.refresh(uid)
         return change, cursor
 
+    def did(self, change: Change) -> str:
+        """What a change did, in the history's words, e.g. "escalated to billing"."""
+        return self.lifecycle.did(change)
+
     def set_read(self, uid: str, read: bool) -> None:
         """Read state is not history: it changes in place, with no event and no undo."""
         mention = self.store.mention(uid)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from tui.core.followup import turnaround_outcome
-from tui.core.lifecycle_history import describe
+from tui.core.lifecycle_history import describe, verb
 from tui.core.lifecycle_routing import suggest_team
 from tui.core.lifecycle_rules import (
     PromisePattern,
@@ -415,6 +415,14 @@ class Lifecycle:
         charge'". Plain text: show it as such, never as markup."""
         today = self._zoned(now).date() if now is not None else self.now().date()
         return describe(event, self.rules.verbs, self._zoned, today)
+
+    def did(self, change: Change) -> str:
+        """What an applied change did, in the history's words ("escalated to billing"): for the
+        toast that says what `u` just undid."""
+        event = self.store.event(change.event_id)
+        if event is None:
+            return self.rules.verbs.get(change.action, change.action.replace("-", " "))
+        return verb(event, self.rules.verbs, self._zoned)
 
     def suggest_team(self, mention: Mention, routing: dict[str, list[str]]) -> str | None:
         return suggest_team(mention, routing)

@@ -17,10 +17,8 @@ class Blank(dict[str, str]):
         return "?"
 
 
-def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime], datetime],
-             today: date) -> str:
-    """One plain-text line for an event (`zoned` puts a time in the agent's zone; `today` there
-    decides whether the date is shown). Plain text: show it as such, never as markup."""
+def verb(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime], datetime]) -> str:
+    """What an event did, in the history's words ("escalated to billing", "marked it done")."""
     action = str(event.get("action", ""))
     details = dict(event.get("details") or {})
     values = Blank({k: one_line(clean(str(v)), 60) for k, v in details.items() if v is not None})
@@ -31,14 +29,23 @@ def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime],
         when = maybe_time(details.get(key))
         if when is not None:
             values[key] = zoned(when).strftime("%a %d %b %H:%M")
-    verb = verbs.get(action, action.replace("-", " ")).format_map(values)
+    return verbs.get(action, action.replace("-", " ")).format_map(values)
+
+
+def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime], datetime],
+             today: date) -> str:
+    """One plain-text line for an event (`zoned` puts a time in the agent's zone; `today` there
+    decides whether the date is shown). Plain text: show it as such, never as markup."""
+    action = str(event.get("action", ""))
+    details = dict(event.get("details") or {})
+    did = verb(event, verbs, zoned)
     at = maybe_time(event.get("at"))
     stamp = ""
     if at is not None:
         at = zoned(at)
         stamp = at.strftime("%H:%M") if at.date() == today else at.strftime("%d %b %H:%M")
     who = one_line(clean(str(event.get("who") or "?")), 40)
-    line = f"{stamp} {who} {verb}".strip()
+    line = f"{stamp} {who} {did}".strip()
     why = str(event.get("why") or "")
     if not why and action == "reply":
         why = str(details.get("text") or "")

@@ -304,7 +304,9 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
             return
         change, cursor = undone
         self.show_queue(self.queue, keep=cursor or "")
-        self.notify(f"Undid {change.action}.", timeout=3)
+        n = len(change.uids)
+        self.notify(f"Undone: {self.inbox.did(change)} ({n} mention{'s' if n != 1 else ''})",
+                    timeout=3)
 
     def action_select(self) -> None:
         self.mention_list.toggle_selected()
