@@ -65,7 +65,7 @@ async def test_whole_draft_checks_show_once_the_draft_pauses(tmp_path: Path) -> 
         await pilot.pause(SHORT * 3)
         assert [h.category for h in screen.checks] == ["no-empathy"]
         text = panel(screen)
-        assert "Before you send" in text and "no-empathy" in text
+        assert "Before you send: no-empathy" in text, "every check is named on the header's line"
         # typing again drops the stale check at once
         await pilot.press(*". Sorry, we will send a fix tonight!")
         await pilot.pause(ReplyScreen.DEBOUNCE * 4)
@@ -175,3 +175,13 @@ async def test_highlights_follow_the_hints_the_marked_hint_and_the_theme(tmp_pat
         app.theme = "brightside-light" if app.theme != "brightside-light" else "brightside-dark"
         await pilot.pause()
         assert span_style(screen, "We are unable") != marked
+
+
+def test_hint_messages_wrap_under_their_name() -> None:
+    """A long message keeps its indent when it wraps, instead of running back to the panel's edge."""
+    from tui.ui.screens.reply import hanging
+
+    text = "Nothing acknowledges the person: thank them, say sorry, show you understand, or offer to help."
+    lines = hanging(text, 4, 40).splitlines()
+    assert len(lines) > 1 and all(line.startswith("    ") and len(line) <= 40 for line in lines)
+    assert hanging(text, 4, 0) == "    " + text, "not laid out yet: no wrapping"

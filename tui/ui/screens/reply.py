@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.text import Text
@@ -33,6 +34,15 @@ def hint_engine() -> HintEngine:
     if _ENGINE is None:
         _ENGINE = HintEngine.load(paths.rules_dir() if paths.rules_dir().exists() else None)
     return _ENGINE
+
+
+def hanging(text: str, indent: int, width: int) -> str:
+    """`text` wrapped to `width` with every line indented, so a long hint message stays under its
+    name instead of running back to the panel's edge (width 0: not laid out yet, no wrapping)."""
+    if width <= indent + 12:
+        return " " * indent + text
+    return textwrap.fill(text, width, initial_indent=" " * indent, subsequent_indent=" " * indent,
+                         break_on_hyphens=False)
 
 
 def review_banner(mention: Mention) -> Text | None:
@@ -123,6 +133,7 @@ class ReplyScreen(Screen[bool]):
         if draft.text.strip():
             self.check_before_send()  # a draft kept from earlier is a paused draft
         self.call_later(self._take_early_keys)
+        self.call_after_refresh(self._render_hints)  # once laid out, messages wrap to the panel
         if self.prefill and draft.text != self.prefill:
             self.notify("Your earlier draft here is kept; the saved reply was not put in. "
                         "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
@@ -239,22 +250,27 @@ class ReplyScreen(Screen[bool]):
                 panel.append("No hints: this reads well.", "dim")
             else:
                 panel.append("No hints so far. Pause to check the whole reply.", "dim")
+        width = self.query_one("#hint-panel", Static).content_region.width
         for index, hint in enumerate(self.hints):
             marker = "▶ " if index == self.current else "  "
             panel.append(marker)
             panel.append(hint.category, "bold")
             panel.append(f" “{text[hint.start:hint.end]}”", "italic")
-            panel.append(f"\n    {hint.message}\n")
+            panel.append(f"\n{hanging(hint.message, 4, width)}\n")
             if hint.suggestion is not None:
-                panel.append(f"    → {hint.suggestion}\n", "dim")
+                panel.append(f"{hanging('→ ' + hint.suggestion, 4, width)}\n", "dim")
         if self.checks:
-            panel.append("Before you send:\n", "bold")
+            # every name on the first line: in a short panel (80x24) the messages may scroll away
+            panel.append("Before you send: ", "bold")
+            panel.append(" · ".join(hint.category for hint in self.checks) + "\n", "italic")
             for hint in self.checks:
-                panel.append(f"  {hint.category}", "italic")
-                panel.append(f"\n    {hint.message}\n", "dim")
+                panel.append(f"{hanging(hint.message, 2, width)}\n", "dim")
         if panel != self._panel:  # an update re-lays the screen out (~2 ms a keystroke): skip it if unchanged
             self._panel = panel
             self.query_one("#hint-panel", Static).update(panel)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._render_hints)  # the panel's width changed: wrap again
 
     def _spans(self) -> list[int]:
         return [i for i, h in enumerate(self.hints) if h.start is not None]
