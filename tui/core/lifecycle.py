@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from tui.core.followup import turnaround_outcome
-from tui.core.lifecycle_history import describe, verb
+from tui.core.lifecycle_history import Blank, describe, verb
 from tui.core.lifecycle_routing import suggest_team
 from tui.core.lifecycle_rules import (
     PromisePattern,
@@ -421,7 +421,7 @@ class Lifecycle:
         toast that says what `u` just undid."""
         event = self.store.event(change.event_id)
         if event is None:
-            return self.rules.verbs.get(change.action, change.action.replace("-", " "))
+            return self.rules.verbs.get(change.action, change.action.replace("-", " ")).format_map(Blank())
         return verb(event, self.rules.verbs, self._zoned)
 
     def suggest_team(self, mention: Mention, routing: dict[str, list[str]]) -> str | None:
