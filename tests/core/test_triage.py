@@ -1295,3 +1295,26 @@ def test_custom_taken_elsewhere_is_never_praise(triager: Triager) -> None:
         assert triager.triage(text, now=NOW).queue != "champions", text
     won = triager.triage("@Nimbus just switched from Brightside to you guys, loving it so far!", now=NOW)
     assert won.label == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Nimbus switched from Brightside to Nimbus last month and the app actually works. Love it",
+        "@Nimbus switched from Brightside to @Nimbus last month, love it",
+        "@Jetto after that mess with Skyway I will fly with Jetto from now on. Thank you!",
+    ],
+)
+def test_custom_taken_to_the_business_addressed_is_praise(triager: Triager, text: str) -> None:
+    """Session 24: the first leading handle is the business spoken to; switching to it is no loss."""
+    read = triager.triage(text, now=NOW, explain=True)
+    assert read.label == "positive"
+    assert not any("another business" in reason.text for reason in read.why)
+
+
+def test_rule_patterns_may_name_their_groups(tmp_path: Path) -> None:
+    """`(?P<to>` and `(?P=to)` are regex syntax, not upper-case text the lowercased mention lacks."""
+    from tui.core.triage_rules import _SYNTAX, _has_upper
+
+    assert not _has_upper(_SYNTAX.sub("", r"^(?:@(?P<to>\w+)\W)?+.*?\bto (?!(?P=to)\b)"))
+    assert _has_upper(_SYNTAX.sub("", r"(?P<to>\w+) Nimbus"))

@@ -25,7 +25,8 @@ NEW_QUEUES = ("priority", "needs-reply", "champions")
 PACKAGED = "triage.toml"
 # Rule patterns run on lowercased text without re.IGNORECASE, which is several times slower.
 _FLAGS = 0
-_ESCAPE = re.compile(r"\\.")
+# Regex syntax that is not text to match: escapes ("\\S") and named groups ("(?P<to>", "(?P=to)").
+_SYNTAX = re.compile(r"\\.|\(\?P[<=]")
 
 
 
@@ -166,7 +167,7 @@ class _Reader:
                 self.regexes.compile(pattern)
             except re.error as error:
                 raise self.fail(label, f"bad regular expression {pattern!r}: {error}") from None
-            if _has_upper(_ESCAPE.sub("", pattern)):
+            if _has_upper(_SYNTAX.sub("", pattern)):
                 raise self.fail(label, f"{pattern!r}: patterns match lowercased text; "
                                 "write them in lowercase")
         if not items:
