@@ -295,6 +295,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Bank I recall 3 times I called you",
         "@Gamely the fall risk in this level is brutal lol",
         "@Homely put the glass in the dishwasher and it came out spotless",
+        # a fire alarm that went off and was handled is no incident; one that failed is (session 24)
+        "@Cafeo the fire alarm went off during my lunch, staff handled it brilliantly",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1318,3 +1320,17 @@ def test_rule_patterns_may_name_their_groups(tmp_path: Path) -> None:
 
     assert not _has_upper(_SYNTAX.sub("", r"^(?:@(?P<to>\w+)\W)?+.*?\bto (?!(?P=to)\b)"))
     assert _has_upper(_SYNTAX.sub("", r"(?P<to>\w+) Nimbus"))
+
+
+def test_a_fire_alarm_that_failed_is_a_crisis(triager: Triager) -> None:
+    for text in ("@Hotelo the fire alarm didn't go off when the kitchen filled with smoke",
+                 "@Halls there was a fire alarm tonight and half the block never got told"):
+        assert triager.triage(text, now=NOW).kind == "crisis", text
+
+
+def test_who_someone_is_beside_a_negated_refusal_is_no_pattern_crisis(triager: Triager) -> None:
+    """Session 24: "nobody refused me anything" is not a refusal. (The crisis model may still
+    read harm in the words "wheelchair" and "refused": see MODEL-CARD.md's limits.)"""
+    low = "i'm in a wheelchair and the staff at @cafeo were wonderful, nobody refused me anything"
+    assert triager._crisis is not None and triager._crisis.search(low) is None
+    assert triager._crisis.search("@cafeo staff refused to serve me because of my wheelchair")
