@@ -297,6 +297,10 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Homely put the glass in the dishwasher and it came out spotless",
         # a fire alarm that went off and was handled is no incident; one that failed is (session 24)
         "@Cafeo the fire alarm went off during my lunch, staff handled it brilliantly",
+        # an allergy asked about or looked after is no harm; a reaction is (session 24)
+        "@Cafeo I'm allergic to nuts, do your cookies contain any?",
+        "@Cafeo my daughter is allergic to dairy, which drinks can she have?",
+        "@Cafeo I have a nut allergy and the staff checked every ingredient for me, so grateful",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1334,3 +1338,9 @@ def test_who_someone_is_beside_a_negated_refusal_is_no_pattern_crisis(triager: T
     low = "i'm in a wheelchair and the staff at @cafeo were wonderful, nobody refused me anything"
     assert triager._crisis is not None and triager._crisis.search(low) is None
     assert triager._crisis.search("@cafeo staff refused to serve me because of my wheelchair")
+
+
+def test_an_allergic_reaction_is_a_crisis(triager: Triager) -> None:
+    for text in ("@Cafeo I told them I'm allergic to nuts and the cookie had nuts, I had a reaction",
+                 "@Cafeo my son had an allergic reaction to your 'nut free' flapjack, we used his epipen"):
+        assert triager.triage(text, now=NOW).kind == "crisis", text
