@@ -301,6 +301,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Cafeo I'm allergic to nuts, do your cookies contain any?",
         "@Cafeo my daughter is allergic to dairy, which drinks can she have?",
         "@Cafeo I have a nut allergy and the staff checked every ingredient for me, so grateful",
+        "@Airo can I bring my EpiPen on board?",
+        "@Techo is it dangerous to leave the laptop on a bed?",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1342,5 +1344,7 @@ def test_who_someone_is_beside_a_negated_refusal_is_no_pattern_crisis(triager: T
 
 def test_an_allergic_reaction_is_a_crisis(triager: Triager) -> None:
     for text in ("@Cafeo I told them I'm allergic to nuts and the cookie had nuts, I had a reaction",
-                 "@Cafeo my son had an allergic reaction to your 'nut free' flapjack, we used his epipen"):
+                 "@Cafeo my son had an allergic reaction to your 'nut free' flapjack, we used his epipen",
+                 "ate a 'nut-free' bar, it very much contains nuts. epipen used. thanks guys",
+                 "@Techo your charger is dangerous, it sparked and burned the carpet"):
         assert triager.triage(text, now=NOW).kind == "crisis", text
