@@ -303,6 +303,7 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Cafeo I have a nut allergy and the staff checked every ingredient for me, so grateful",
         "@Airo can I bring my EpiPen on board?",
         "@Techo is it dangerous to leave the laptop on a bed?",
+        "@Shoply do you sell my data to advertisers?",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
