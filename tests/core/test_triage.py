@@ -1347,5 +1347,6 @@ def test_an_allergic_reaction_is_a_crisis(triager: Triager) -> None:
     for text in ("@Cafeo I told them I'm allergic to nuts and the cookie had nuts, I had a reaction",
                  "@Cafeo my son had an allergic reaction to your 'nut free' flapjack, we used his epipen",
                  "ate a 'nut-free' bar, it very much contains nuts. epipen used. thanks guys",
-                 "@Techo your charger is dangerous, it sparked and burned the carpet"):
+                 "@Techo your charger is dangerous, it sparked and burned the carpet",
+                 "@Shoply why are you selling my data to advertisers??"):
         assert triager.triage(text, now=NOW).kind == "crisis", text
