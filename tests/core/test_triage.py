@@ -1343,7 +1343,9 @@ def test_who_someone_is_beside_a_negated_refusal_is_no_pattern_crisis(triager: T
     assert triager._crisis.search("@cafeo staff refused to serve me because of my wheelchair")
 
 
-def test_an_allergic_reaction_is_a_crisis(triager: Triager) -> None:
+def test_harm_reported_beside_the_narrowed_patterns_is_still_a_crisis(triager: Triager) -> None:
+    """Session 24 narrowed allergy, EpiPen, "dangerous" and data-selling patterns to spare questions;
+    the reports they were written for still count."""
     for text in ("@Cafeo I told them I'm allergic to nuts and the cookie had nuts, I had a reaction",
                  "@Cafeo my son had an allergic reaction to your 'nut free' flapjack, we used his epipen",
                  "ate a 'nut-free' bar, it very much contains nuts. epipen used. thanks guys",
