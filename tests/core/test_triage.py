@@ -304,6 +304,7 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Airo can I bring my EpiPen on board?",
         "@Techo is it dangerous to leave the laptop on a bed?",
         "@Shoply do you sell my data to advertisers?",
+        "@Gymo do you have classes for people recovering from injury?",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1350,5 +1351,6 @@ def test_harm_reported_beside_the_narrowed_patterns_is_still_a_crisis(triager: T
                  "@Cafeo my son had an allergic reaction to your 'nut free' flapjack, we used his epipen",
                  "ate a 'nut-free' bar, it very much contains nuts. epipen used. thanks guys",
                  "@Techo your charger is dangerous, it sparked and burned the carpet",
-                 "@Shoply why are you selling my data to advertisers??"):
+                 "@Shoply why are you selling my data to advertisers??",
+                 "@Gymo I was injured on your rowing machine when the seat snapped"):
         assert triager.triage(text, now=NOW).kind == "crisis", text
