@@ -36,8 +36,6 @@ def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime],
              today: date) -> str:
     """One plain-text line for an event (`zoned` puts a time in the agent's zone; `today` there
     decides whether the date is shown). Plain text: show it as such, never as markup."""
-    action = str(event.get("action", ""))
-    details = dict(event.get("details") or {})
     did = verb(event, verbs, zoned)
     at = maybe_time(event.get("at"))
     stamp = ""
@@ -47,8 +45,8 @@ def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime],
     who = one_line(clean(str(event.get("who") or "?")), 40)
     line = f"{stamp} {who} {did}".strip()
     why = str(event.get("why") or "")
-    if not why and action == "reply":
-        why = str(details.get("text") or "")
+    if not why and event.get("action") == "reply":
+        why = str((event.get("details") or {}).get("text") or "")
     if why:
         line += f": '{one_line(clean(why), 80)}'"
     if event.get("undone"):
