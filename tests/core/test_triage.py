@@ -133,6 +133,39 @@ def test_leaving_for_good_worst_ever_and_irony_tags_are_not_praise(triager: Tria
 @pytest.mark.parametrize(
     "text",
     [
+        # session 25 probes: each of these went to `champions`, where `h` would thank them
+        "@Shoply the old version was so much better",
+        "@Telvio good luck getting anyone on the phone",
+        "@Telvio happy to pay more if it actually worked",
+        "@Shoply kudos to whoever designed this checkout, said nobody ever",
+        "@Airo cheers for the 3 hour delay, lovely way to start the holiday",
+        "@Parcelo so much for next day delivery",
+        "@Parcelo you had one job",
+        "@Telvio I expected better from you",
+    ],
+)
+def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.kind, result.queue) == ("negative", "complaint", "priority")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Telvio thank you so much for sorting my refund",
+        "@Airo thanks for the update on the delay, appreciate it",
+        "@Pizzo cheers for the 10 minute wait, worth it for the best pizza in town",
+        "@Airo good luck to the team tonight!",
+        "@Shoply love the new app, the old one was much worse",
+    ],
+)
+def test_their_sincere_neighbours_stay_praise(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).queue == "champions"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "@Lumen ok thanks. would've been nice to get an email about it instead of finding it myself",
         "Lovely staff. It would be nice if you opened before 8 though",
     ],
@@ -309,6 +342,62 @@ def test_crises(triager: Triager, text: str) -> None:
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).kind != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Cafeo couldn't be happier with my new espresso machine",
+        "@Bakeo your cinnamon rolls are to die for",
+        "@Telvio can't fault the service",
+        "@Telvio never had a problem with you guys",
+        "@Telvio nothing but good things to say",
+        "@Airo you're killing it this season",
+        "@Shoeo stupidly comfortable trainers",
+    ],
+)
+def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
+    """The model reads "happier", "die", "fault", "problem" one by one; the idiom stands."""
+    result = triager.triage(text, now=NOW, explain=True)
+    assert (result.label, result.kind, result.queue) == ("positive", "praise", "champions")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a problem, an unhappy word or irony beside the idiom: the model still decides
+        "@Telvio never had a problem with you until this week, now my card is declined everywhere",
+        "@Hotelo the room was dirty but I can't fault the staff",
+        "@Telvio couldn't be happier to cancel my contract with you",
+    ],
+)
+def test_idioms_beside_a_problem_are_not_praise(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).label == "negative"
+
+
+def test_idioms_do_not_hide_harm(triager: Triager) -> None:
+    result = triager.triage("@Bakeo the cake was to die for but three of us got food poisoning", now=NOW)
+    assert result.kind == "crisis"
+
+
+def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
+    user = tmp_path / "triage.toml"
+    slang = "[phrases.house_slang]\nvalence = 2.5\npatterns = ['\\bare deadly\\b']\n"
+    text = "@Bakeo the brownies are deadly"  # Irish for very good
+    user.write_text(slang, encoding="utf-8")
+    assert Triager.load(user).triage(text, now=NOW).kind == "other"  # the model's reading
+    user.write_text(slang + "stands = true\n", encoding="utf-8")
+    assert Triager.load(user).triage(text, now=NOW).kind == "praise"
+    user.write_text("[phrases.house_slang]\nvalence = 2.5\nstands = 'yes'\npatterns = []\n",
+                    encoding="utf-8")
+    with pytest.raises(TriageConfigError, match=r"phrases\.house_slang\.stands.*true or false"):
+        Triager.load(user)
+
+
+def test_explain_names_the_idiom_that_stood(triager: Triager) -> None:
+    why = [str(r) for r in triager.triage("@Telvio can't fault the service", now=NOW, explain=True).why]
+    assert any("idiom" in line and "can't fault" in line for line in why)
+    assert any("an idiom says it" in line for line in why)
 
 
 @pytest.mark.parametrize(

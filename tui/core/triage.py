@@ -372,7 +372,8 @@ class Triager(RuleSet):
             news = rule_kind == "other" and reading.news
             pieces = model.pieces.scores(text) if model.pieces is not None and not news else ()
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
-                                       self._jest, why if explain else None, pieces)
+                                       self._jest, why if explain else None, pieces,
+                                       self.stands(reading))
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -71,7 +71,7 @@ def packaged_config(regexes: RegexCache | None) -> dict[str, Any]:
 
 # Tables a user may add new keys to; anywhere else an unknown key is a typo.
 OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases"})
-PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic"})
+PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic", "stands"})
 
 
 def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
@@ -263,6 +263,7 @@ class _PhraseGroup:
     valence: float
     problem: bool
     topic: str | None
+    stands: bool = False  # the rules' reading stands over the model's (see `Ruleset.stands`)
 
 
 class _QueueRules:

@@ -107,12 +107,15 @@ class RuleSet:
             problem = cfg.table(base).get("problem", False)
             if not isinstance(problem, bool):
                 raise cfg.fail(f"{base}.problem", "must be true or false")
+            stands = cfg.table(base).get("stands", False)
+            if not isinstance(stands, bool):
+                raise cfg.fail(f"{base}.stands", "must be true or false")
             topic = cfg.table(base).get("topic")
             if topic is not None and not isinstance(topic, str):
                 raise cfg.fail(f"{base}.topic", "must be a string")
             if pattern is None:
                 continue
-            groups.append(_PhraseGroup(name, pattern, valence, problem, topic))
+            groups.append(_PhraseGroup(name, pattern, valence, problem, topic, stands))
         self._phrases = tuple(groups)
 
     def _build_sarcasm(self, cfg: _Reader) -> None:
@@ -204,6 +207,15 @@ class RuleSet:
         if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
             return ""
         return word
+
+    def stands(self, r: _Reading) -> bool:
+        """Whether the rules' reading stands over the model's: an idiom (`stands = true`) said
+        it, and nothing else in the mention reads as a problem, irony or an unhappy word. The
+        model reads words one by one, and "couldn't be happier", "to die for", "can't fault"
+        are made of unhappy ones."""
+        if r.sarcastic or r.problem or r.neg > 0.0:
+            return False
+        return any(group.stands and group.name in r.phrases for group in self._phrases)
 
     def _irony_cue(self, low: str) -> str:
         """The words that made a mention read as ironic, quoted, so the agent can judge them."""

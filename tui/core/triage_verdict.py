@@ -160,12 +160,15 @@ _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("n
 
 
 NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
+STANDS_TEXT = "an idiom says it: read {rules}, not the words one by one ({model})"
 
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
-          why: list[Reason] | None = None, pieces: Sequence[float] = ()) -> tuple[str, str, float]:
-    """The model's label, kind and signed score, with the rules standing where it is unsure.
+          why: list[Reason] | None = None, pieces: Sequence[float] = (),
+          stands: bool = False) -> tuple[str, str, float]:
+    """The model's label, kind and signed score, with the rules standing where it is unsure or
+    where an idiom says what the words one by one do not (`stands`).
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -183,9 +186,13 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     kind = kinds[kind_probs.index(max(kind_probs))]
     # The model overrules the rules only when it is sure: on text unlike its training rows (news,
     # a regular's chatter) its guesses lean to its commonest class.
-    if label != r.label and probs[labels.index(label)] < sure.label:
+    if label != r.label and (stands or probs[labels.index(label)] < sure.label):
+        if stands and why is not None:
+            why.append(Reason("rule", STANDS_TEXT.format(model=label, rules=r.label)))
         label, score = r.label, r.compound
-    if kind != rule_kind and kind_probs[kinds.index(kind)] < sure.kind:
+    # An idiom that stands reads as praise however sure the kind model is of a complaint.
+    idiom_kind = stands and kind in ("complaint", "other")
+    if kind != rule_kind and (idiom_kind or kind_probs[kinds.index(kind)] < sure.kind):
         kind = rule_kind
     harsh = False  # the kind model's complaint would have made it negative (see below)
     harm = 0.0 if model.crisis is None else softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
