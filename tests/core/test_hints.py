@@ -645,6 +645,9 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         "We apologise for the disruption. Trains are running again on all lines.",
         "Sorry, we're closed on Sundays. We're open 9-5 Monday to Saturday.",
         "Hi Benny, sorry for the delay in replying! They're available now for Delivery Saver customers.",
+        # session 25: where to look, and who else can help
+        "There's no student discount right now, sorry! Keep an eye on our newsletter for offers.",
+        "We don't offer that service, unfortunately. Our partner FixIt might be able to help: fixit.example",
     ],
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
@@ -659,6 +662,8 @@ def test_reassurance_is_not_bad_news_needing_a_next_step(engine: HintEngine) -> 
     assert categories(engine, "Unfortunately that item is sold out, but the same blend in 500g is back "
                               "in stock Friday. Want us to reserve one?") == set()
     assert "negative-language" in categories(engine, "No, you can't return it after 30 days.")
+    assert "negative-language" in categories(engine, "No, the card was charged when you ordered.")
+    assert "no-next-step" in categories(engine, "That's not something I can help with.")
     assert "no-next-step" in categories(engine, "We apologise for the delay.")
 
 
@@ -717,6 +722,11 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
         "Nope, no extra charge!",
         "No, it's free!",
         "It's not something we see often, but we'll check it.",
+        # session 25: modesty, good news, and a referral are no refusals
+        "Haha, we can't take credit for the sunset, but we're glad you enjoyed the flight!",
+        "No, the card isn't charged until the order ships.",
+        "No, your account won't be affected.",
+        "We don't offer that service, unfortunately. Our partner FixIt might be able to help: fixit.example",
     ],
 )
 def test_idioms_double_negatives_and_redirects_are_not_refusals(engine: HintEngine, text: str) -> None:
