@@ -1099,6 +1099,14 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         ("blame", "For future reference, call us so that we can take note of this."),
         ("blame", "I would ask you please to avoid the use of that type of language."),
         ("blame", "Please write to us, as that conflicts with what was discussed when we called."),
+        # session 25: excuses and blame in drafts written for probing
+        ("excuse", "Sorry for the delay, Sam! It's been a busy week."),
+        ("excuse", "That's down to the courier, not us."),
+        ("excuse", "That's a known issue with Android, not our app."),
+        ("excuse", "Our suppliers let us down this week."),
+        ("blame", "Per my last message, please DM us."),
+        ("blame", "We did tell you it would take 10 days."),
+        ("blame", "Actually, the terms clearly say no refunds after 30 days."),
     ],
 )
 def test_real_refusal_excuse_and_blame_wording_is_found(engine: HintEngine, category: str, text: str) -> None:
@@ -1219,3 +1227,10 @@ def test_banter_with_a_fan_is_warmth_without_the_mention_kind(engine: HintEngine
 
 def test_a_cold_yes_still_needs_warmth(engine: HintEngine) -> None:
     assert "no-empathy" in categories(engine, "Yes. You'll need to update the app first.")
+
+
+def test_gratitude_is_warmth(engine: HintEngine) -> None:
+    """Session 25: "we're so grateful for your patience" acknowledges the person as "thanks" does."""
+    draft = "We're so grateful for your patience! Please check the router settings, your order ships today."
+    assert "no-empathy" not in categories(engine, draft)
+    assert "no-empathy" in categories(engine, "Please check the router settings, your order ships today.")
