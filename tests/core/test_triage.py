@@ -280,6 +280,10 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Telvio network down across the whole city, nobody can call",
         "@Telvio I'm taking you to court over this",
         "@Homely your guard followed me because I'm black",
+        # session 25: a vehicle that hit someone's car, a life-saving medicine run out of
+        "@Parcelo your delivery driver hit my car and drove off",
+        "@Pharmo my insulin delivery never arrived and I've run out",
+        "@Pharmo the prescription never came and now I've run out of insulin",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
@@ -338,6 +342,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Techo is it dangerous to leave the laptop on a bed?",
         "@Shoply do you sell my data to advertisers?",
         "@Gymo do you have classes for people recovering from injury?",
+        "@Parcelo can you hit my car with a discount lol",
+        "@Pharmo ran out of my inhaler and your pharmacist sorted me an emergency supply in 10 mins, legends",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
