@@ -284,6 +284,7 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Parcelo your delivery driver hit my car and drove off",
         "@Pharmo my insulin delivery never arrived and I've run out",
         "@Pharmo the prescription never came and now I've run out of insulin",
+        "Acme just emailed me my own password in plain text. In 2026.",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
@@ -343,6 +344,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Shoply do you sell my data to advertisers?",
         "@Gymo do you have classes for people recovering from injury?",
         "@Parcelo can you hit my car with a discount lol",
+        "@Stackly do you store passwords in plain text?",
+        "@Stackly sent me my password reset link, all sorted thanks",
         "@Pharmo ran out of my inhaler and your pharmacist sorted me an emergency supply in 10 mins, legends",
     ],
 )
