@@ -142,6 +142,8 @@ def test_leaving_for_good_worst_ever_and_irony_tags_are_not_praise(triager: Tria
         "@Parcelo so much for next day delivery",
         "@Parcelo you had one job",
         "@Telvio I expected better from you",
+        "@Airo love that I have to pay extra for a seat next to my 4 year old",
+        "@Shoply fair play, you managed to make the app even slower",
     ],
 )
 def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triager, text: str) -> None:
@@ -157,6 +159,7 @@ def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triage
         "@Pizzo cheers for the 10 minute wait, worth it for the best pizza in town",
         "@Airo good luck to the team tonight!",
         "@Shoply love the new app, the old one was much worse",
+        "@Cafeo love that the kids eat free on Sundays",
     ],
 )
 def test_their_sincere_neighbours_stay_praise(triager: Triager, text: str) -> None:
