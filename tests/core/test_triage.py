@@ -288,6 +288,13 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Pharmo my insulin delivery never arrived and I've run out",
         "@Pharmo the prescription never came and now I've run out of insulin",
         "Acme just emailed me my own password in plain text. In 2026.",
+        # ... and their neighbours that still are
+        "@Rail the lift at your station is unsafe, doors open between floors",
+        "@Playo my son got hurt on the broken swing in your play area",
+        "@Rail my dad had a heart attack on your train and staff took 20 minutes to come",
+        "@Busco your bus nearly hit my daughter on the crossing",
+        "@Formulo why is the recalled formula still on your shelves?",
+        "@Builder we will be suing for the damage your engineer did to our kitchen",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
@@ -349,6 +356,14 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Parcelo can you hit my car with a discount lol",
         "@Stackly do you store passwords in plain text?",
         "@Stackly sent me my password reset link, all sorted thanks",
+        # session 25: harm denied, a fright, a joke, a recall asked about
+        "@Heato stopped working after 2 months. Not dangerous, just useless. Want a replacement please.",
+        "@Kettlo the lid hinge snapped off after a month. Nobody got hurt, but pretty poor for £60.",
+        "@Powero winter bill nearly gave me a heart attack. $1,100 for a one bedroom flat.",
+        "@Shoeo these shoes are a hazard to my wallet lol",
+        "@Sauceo this hot sauce nearly killed me in the best way 🔥🔥",
+        "@Formulo is there a recall on your baby formula? Saw a post but can't find anything.",
+        "@Parcelo i'm gonna sue my own patience lol, third missed delivery while I was at the door",
         "@Pharmo ran out of my inhaler and your pharmacist sorted me an emergency supply in 10 mins, legends",
     ],
 )
