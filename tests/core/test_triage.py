@@ -144,6 +144,10 @@ def test_leaving_for_good_worst_ever_and_irony_tags_are_not_praise(triager: Tria
         "@Telvio I expected better from you",
         "@Airo love that I have to pay extra for a seat next to my 4 year old",
         "@Shoply fair play, you managed to make the app even slower",
+        # real wording the cross-validated model sent to `champions` for its "delicious", "best"
+        "Hey @Burrito why don't you have chorizo anymore it was the best thing on the menu",
+        "BOO at @Burrito who forgot to include my delicious vinaigrette dressing in my bag",
+        "Got the new game, so stoked!! Thanks @Telvio and thanks to @Cablo for taking 3 weeks to fit my line",
     ],
 )
 def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triager, text: str) -> None:
