@@ -807,6 +807,20 @@ def test_quiet_replying_to_is_checked_like_any_field(tmp_path: Path) -> None:
     with pytest.raises(HintRuleError) as caught:
         validate_rule_file(tmp_path / "b.toml")
     assert caught.value.field == "quiet_replying_to", "only an absence rule can have one"
+    write(tmp_path / "c.toml", absence + 'speak_replying_to = ["emergency"]\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "c.toml")
+    assert caught.value.field == "speak_replying_to"
+
+
+def test_a_reply_to_a_crisis_always_needs_warmth(engine: HintEngine) -> None:
+    """Session 25: a bare statement asks nothing and fixes nothing, so `when` stays quiet; to
+    someone whose data leaked it is still cold."""
+    draft = "No customer data was affected."
+    assert "no-empathy" in {h.category for h in engine.check(draft, "x", replying_to="crisis")}
+    assert "no-empathy" not in {h.category for h in engine.check(draft, "x", replying_to="question")}
+    warm = "We're so sorry. No customer data was affected, and we'll email you the full report today."
+    assert "no-empathy" not in {h.category for h in engine.check(warm, "x", replying_to="crisis")}
 
 
 @pytest.mark.parametrize(

@@ -176,6 +176,7 @@ class HintEngine:
             keep_upper=frozenset(settings.acronyms - settings.also_words),
             template="\\" in (fields.get("suggestion") or ""),
             quiet_replying_to=frozenset(fields.get("quiet_replying_to", ())),
+            speak_replying_to=frozenset(fields.get("speak_replying_to", ())),
         )
 
     @classmethod

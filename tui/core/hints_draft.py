@@ -47,12 +47,13 @@ class WholeDraftChecks:
         A rule speaks when its `when` matches or a hint of a `when_hints` category was found; an
         `unless` match (a question, a greeting, a link) lets the draft pass, except when such a
         hint was found: a refusal with a friendly opening still lacks the warmth. In reply to a
-        mention of a `quiet_replying_to` kind, only such a hint makes the rule speak.
+        mention of a `quiet_replying_to` kind, only such a hint makes the rule speak; in reply to
+        one of a `speak_replying_to` kind, the rule speaks as if such a hint were found.
         """
         out: list[Hint] = []
         english: bool | None = None
         for rule, scanner, when, unless in self.entries:
-            warned = bool(rule.when_hints & found)
+            warned = bool(rule.when_hints & found) or replying_to in rule.speak_replying_to
             if not warned and replying_to in rule.quiet_replying_to:
                 continue
             gated = when is not None or rule.when_hints

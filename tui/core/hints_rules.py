@@ -276,16 +276,17 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         regex = _compile(settings.regexes, text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
-    for name in ("when", "when_hints", "unless", "quiet_replying_to"):
+    for name in ("when", "when_hints", "unless", "quiet_replying_to", "speak_replying_to"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
     hints = merged.get("when_hints", [])
     if not isinstance(hints, list) or not all(isinstance(c, str) for c in hints):
         raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")
-    quiet = merged.get("quiet_replying_to", [])
-    if not isinstance(quiet, list) or not all(k in MENTION_KINDS for k in quiet):
-        problem = f"must be a list of mention kinds ({', '.join(MENTION_KINDS)})"
-        raise HintRuleError(source, rule_id, "quiet_replying_to", problem)
+    for name in ("quiet_replying_to", "speak_replying_to"):
+        kinds = merged.get(name, [])
+        if not isinstance(kinds, list) or not all(k in MENTION_KINDS for k in kinds):
+            problem = f"must be a list of mention kinds ({', '.join(MENTION_KINDS)})"
+            raise HintRuleError(source, rule_id, name, problem)
     for name in ("when", "unless"):
         if name in merged:
             text = _pattern_text(merged[name], source, rule_id, name)

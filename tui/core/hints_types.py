@@ -46,6 +46,7 @@ RULE_FIELDS = frozenset(
         "unless",
         "alternatives",
         "quiet_replying_to",
+        "speak_replying_to",
     }
 )
 
@@ -99,14 +100,17 @@ class Rule:
     `quiet_replying_to` (kind "absence" only): kinds of mention (praise, ...) whose replies need
     the rule only when a `when_hints` hint was found: "Same! What's your go-to order?" to a fan
     is banter, not cold troubleshooting.
+    `speak_replying_to` (kind "absence" only): kinds of mention (crisis, ...) whose replies always
+    need the rule, whatever `when` and `unless` say: "No customer data was affected." to someone
+    whose data leaked lacks warmth though it asks nothing and fixes nothing.
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
     """
 
     __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
-                 "message", "quiet_replying_to", "regex", "severity", "source", "suggestion", "template",
-                 "unless", "when", "when_hints")
+                 "message", "quiet_replying_to", "regex", "severity", "source", "speak_replying_to",
+                 "suggestion", "template", "unless", "when", "when_hints")
 
     def __init__(
         self, *, id: str, category: str, kind: str, message: str, severity: str,
@@ -116,13 +120,14 @@ class Rule:
         unless: re.Pattern[str] | None = None, source: str = "", combinable: bool = True,
         keep_upper: frozenset[str] = frozenset(), template: bool = False,
         quiet_replying_to: frozenset[str] = frozenset(),
+        speak_replying_to: frozenset[str] = frozenset(),
     ) -> None:
         self.id, self.category, self.kind, self.message = id, category, kind, message
         self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
         self.alternatives, self.regex, self.when, self.when_hints = alternatives, regex, when, when_hints
         self.unless, self.source, self.combinable = unless, source, combinable
         self.keep_upper, self.template = keep_upper, template
-        self.quiet_replying_to = quiet_replying_to
+        self.quiet_replying_to, self.speak_replying_to = quiet_replying_to, speak_replying_to
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"
