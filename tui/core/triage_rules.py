@@ -263,7 +263,7 @@ class _PhraseGroup:
     valence: float
     problem: bool
     topic: str | None
-    stands: bool = False  # the rules' reading stands over the model's (see `Ruleset.stands`)
+    stands: bool = False  # the rules' reading stands over the model's (see `RuleSet.stands`)
 
 
 class _QueueRules:

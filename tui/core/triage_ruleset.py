@@ -117,6 +117,7 @@ class RuleSet:
                 continue
             groups.append(_PhraseGroup(name, pattern, valence, problem, topic, stands))
         self._phrases = tuple(groups)
+        self._standing = frozenset(group.name for group in groups if group.stands)
 
     def _build_sarcasm(self, cfg: _Reader) -> None:
         self._sarcasm = cfg.number("sarcasm.valence", -4, 0)
@@ -215,7 +216,7 @@ class RuleSet:
         are made of unhappy ones."""
         if r.sarcastic or r.problem or r.neg > 0.0:
             return False
-        return any(group.stands and group.name in r.phrases for group in self._phrases)
+        return not self._standing.isdisjoint(r.phrases)
 
     def _irony_cue(self, low: str) -> str:
         """The words that made a mention read as ironic, quoted, so the agent can judge them."""
