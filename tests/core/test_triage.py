@@ -299,6 +299,8 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Busco your bus nearly hit my daughter on the crossing",
         "@Formulo why is the recalled formula still on your shelves?",
         "@Builder we will be suing for the damage your engineer did to our kitchen",
+        "@Lettings my lawyer will be in touch",
+        "@Cinemo we were evacuated from the cinema, no staff knew where the exits were",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
@@ -368,6 +370,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Sauceo this hot sauce nearly killed me in the best way 🔥🔥",
         "@Formulo is there a recall on your baby formula? Saw a post but can't find anything.",
         "@Parcelo i'm gonna sue my own patience lol, third missed delivery while I was at the door",
+        "@Lettings my solicitor needs a copy of my tenancy agreement, can you email it?",
+        "@Storeo the fire crew at your store evacuated everyone calmly during the drill, impressive",
         "@Pharmo ran out of my inhaler and your pharmacist sorted me an emergency supply in 10 mins, legends",
     ],
 )
