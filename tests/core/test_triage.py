@@ -148,6 +148,10 @@ def test_leaving_for_good_worst_ever_and_irony_tags_are_not_praise(triager: Tria
         "Hey @Burrito why don't you have chorizo anymore it was the best thing on the menu",
         "BOO at @Burrito who forgot to include my delicious vinaigrette dressing in my bag",
         "Got the new game, so stoked!! Thanks @Telvio and thanks to @Cablo for taking 3 weeks to fit my line",
+        # session 26 probes: getting worse by itself, a function broken, a leak onto someone
+        "@Fibro truly impressed by how you manage to get slower every month",
+        "@Shoply great job breaking login for everyone 👏👏",
+        "@Beanly your new cups are a masterpiece of leaking onto my trousers",
     ],
 )
 def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triager, text: str) -> None:
@@ -389,6 +393,9 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Telvio nothing but good things to say",
         "@Airo you're killing it this season",
         "@Shoeo stupidly comfortable trainers",
+        # session 26 probes: "better" read as "I expected better", "broke" as a fault
+        "@Shoply the app just keeps getting better",
+        "@Beanly you broke the internet with this one 😍",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
@@ -404,6 +411,8 @@ def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) ->
         "@Telvio never had a problem with you until this week, now my card is declined everywhere",
         "@Hotelo the room was dirty but I can't fault the staff",
         "@Telvio couldn't be happier to cancel my contract with you",
+        "@Shoply keeps getting better at losing my parcels",
+        "@Fibro it's getting better but still drops twice a day",
     ],
 )
 def test_idioms_beside_a_problem_are_not_praise(triager: Triager, text: str) -> None:
