@@ -23,7 +23,9 @@ Sets (origins: tests/data/README.md):
   the engine, never trained on (figures in MODEL-CARD.md, sessions 13 to 15); and session 15's
   writers p, q and r (triage_crisis_s15_heldout.jsonl: 480 crises, 420 lookalikes), never trained
   on either; session 20's blind 10 (triage_crisis_s20_blind10.jsonl) and writers s, t, u and v
-  (triage_crisis_s20.jsonl: 640 crises, 560 lookalikes), never trained on.
+  (triage_crisis_s20.jsonl: 640 crises, 560 lookalikes), never trained on; session 26's writers
+  w, x and y (triage_crisis_s26.jsonl: harm-sounding words beside real harm; the patterns were
+  tuned on w and y, x was only measured).
   Their crises column is the one to watch: harm in wording nobody listed.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -87,6 +89,10 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "crisis writers p-r (never trained on)": load("triage_crisis_s15_heldout.jsonl"),
         "crisis blind 10 (never trained on)": load("triage_crisis_s20_blind10.jsonl"),
         "crisis writers s-v (never trained on)": load("triage_crisis_s20.jsonl"),
+        "crisis writers w, y (s26, patterns tuned)": [
+            r for r in load("triage_crisis_s26.jsonl") if r["set"] != "writer_x"],
+        "crisis writer x (s26, never tuned on)": [
+            r for r in load("triage_crisis_s26.jsonl") if r["set"] == "writer_x"],
     }
 
 

@@ -305,6 +305,14 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Builder we will be suing for the damage your engineer did to our kitchen",
         "@Lettings my lawyer will be in touch",
         "@Cinemo we were evacuated from the cinema, no staff knew where the exits were",
+        # session 26: wording two new writers' crises used that no pattern listed
+        "@Camly old firmware lets anyone on the same wifi watch the live feed without a password",
+        "@Zipo the front wheel wobbled and then came off at low speed, I'm bruised",
+        "@Parcelo your driver threw the parcel over the gate and it hit my 4 year old in the face",
+        "@Vito my toddler got the child-resistant lid off and ate ten. Poison line says she'll be ok",
+        "@Funland our 4yo went missing for 25 minutes and staff wouldn't close the doors",
+        "@Meddrop mum's oxygen delivery still hasn't come. She's on her last cylinder",
+        "@Meddrop my insulin delivery didn't come yesterday or today and I ran out this morning",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
@@ -377,6 +385,15 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Lettings my solicitor needs a copy of my tenancy agreement, can you email it?",
         "@Storeo the fire crew at your store evacuated everyone calmly during the drill, impressive",
         "@Pharmo ran out of my inhaler and your pharmacist sorted me an emergency supply in 10 mins, legends",
+        # session 26: burnt toast, an injury that was nobody's fault, harm somewhere else, a
+        # scammer stopped, a feature that shares on purpose
+        "burnt my toast lol, apparently the @Brekko toaster is too powerful for me",
+        "Broke my wrist skiing (nobody's fault but mine) so @Grubly has been feeding me all week",
+        "Got hacked last year on a different site. Setting up @Northbank's 2FA took 2 minutes",
+        "@Pocketly saved me 🙏 blocked the scammer",
+        "@Shopo the winter sale is a BOMB, my basket exploded",
+        "@Photoly the guest link lets anyone view the album without a login, perfect for grandparents",
+        "@Parcelo my son's parcel went missing again",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
