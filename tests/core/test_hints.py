@@ -648,6 +648,9 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         # session 25: where to look, and who else can help
         "There's no student discount right now, sorry! Keep an eye on our newsletter for offers.",
         "We don't offer that service, unfortunately. Our partner FixIt might be able to help: fixit.example",
+        # session 26: the team's estimate of when
+        "We're sorry your parcel hasn't arrived. It's delayed at the depot; we expect it tomorrow.",
+        "Sorry for the wait! It should be with you by Friday.",
     ],
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
@@ -727,6 +730,8 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
         "No, the card isn't charged until the order ships.",
         "No, your account won't be affected.",
         "We don't offer that service, unfortunately. Our partner FixIt might be able to help: fixit.example",
+        # session 26: a "no" that reassures about what it will not do
+        "No, it won't affect your credit score.",
     ],
 )
 def test_idioms_double_negatives_and_redirects_are_not_refusals(engine: HintEngine, text: str) -> None:
@@ -1248,3 +1253,12 @@ def test_gratitude_is_warmth(engine: HintEngine) -> None:
     draft = "We're so grateful for your patience! Please check the router settings, your order ships today."
     assert "no-empathy" not in categories(engine, draft)
     assert "no-empathy" in categories(engine, "Please check the router settings, your order ships today.")
+
+
+def test_an_apology_followed_by_what_we_do_is_not_taken_back(engine: HintEngine) -> None:
+    """"Sorry, ... but we deliver there for free" offers a way; "sorry, but that's our policy"
+    takes the apology back (session 26)."""
+    assert "excuse" not in categories(
+        engine, "Sorry, we don't have any stores in Wales yet, but we deliver there for free.")
+    assert "excuse" not in categories(engine, "Sorry it sold out, but you can pre-order the restock.")
+    assert "excuse" in categories(engine, "Sorry, but that's our policy.")
