@@ -1262,3 +1262,31 @@ def test_an_apology_followed_by_what_we_do_is_not_taken_back(engine: HintEngine)
         engine, "Sorry, we don't have any stores in Wales yet, but we deliver there for free.")
     assert "excuse" not in categories(engine, "Sorry it sold out, but you can pre-order the restock.")
     assert "excuse" in categories(engine, "Sorry, but that's our policy.")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # session 26 probes: deflection and talking down in wording the rules lacked
+        ("That's down to Royal Mail, we have no control over it.", "excuse"),
+        ("That's just how the system works.", "excuse"),
+        ("You'll need to take that up with the manufacturer.", "excuse"),
+        ("It clearly states on the website that sale items are final.", "blame"),
+        ("As mentioned in our previous tweet, we need your order number.", "blame"),
+        ("Nobody else has reported this problem.", "blame"),
+    ],
+)
+def test_deflection_and_talking_down_in_other_words(engine: HintEngine, text: str, category: str) -> None:
+    assert category in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "As mentioned, the sale starts at 9am tomorrow!",
+        "This clearly shows the charge was our mistake, so we've refunded it.",
+        "The warranty is with us, not the manufacturer: we'll book the repair.",
+    ],
+)
+def test_their_plain_neighbours_are_not_flagged(engine: HintEngine, text: str) -> None:
+    assert categories(engine, text) & {"excuse", "blame"} == set()
