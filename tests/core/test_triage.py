@@ -1504,3 +1504,13 @@ def test_harm_reported_beside_the_narrowed_patterns_is_still_a_crisis(triager: T
                  "@Shoply why are you selling my data to advertisers??",
                  "@Gymo I was injured on your rowing machine when the seat snapped"):
         assert triager.triage(text, now=NOW).kind == "crisis", text
+
+
+def test_reported_speech_is_not_scare_quotes(triager: Triager) -> None:
+    """"'she reminds me of my gran' he said" quotes someone; "'in transit' for nine days" mocks."""
+    kind = triager.triage("the lad on the till carried the bags to the car. 'she reminds me of my "
+                          "gran' he said.", now=NOW, explain=True)
+    assert not any("irony" in reason.text for reason in kind.why)
+    mocking = triager.triage("The tracking page has said 'in transit' for nine days.", now=NOW,
+                             explain=True)
+    assert any("irony" in reason.text for reason in mocking.why)
