@@ -1514,3 +1514,8 @@ def test_reported_speech_is_not_scare_quotes(triager: Triager) -> None:
     mocking = triager.triage("The tracking page has said 'in transit' for nine days.", now=NOW,
                              explain=True)
     assert any("irony" in reason.text for reason in mocking.why)
+
+
+@pytest.mark.parametrize("text", ["@Shoply 💩", "@Shoply 💔 you discontinued it", "@Shoply 🗑️ service"])
+def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).label == "negative"
