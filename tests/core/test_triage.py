@@ -313,6 +313,11 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Funland our 4yo went missing for 25 minutes and staff wouldn't close the doors",
         "@Meddrop mum's oxygen delivery still hasn't come. She's on her last cylinder",
         "@Meddrop my insulin delivery didn't come yesterday or today and I ran out this morning",
+        # session 26 probes
+        "@Bankly I can see a stranger's payslips in my documents tab",
+        "@Schoolo the app is sending my child's location to a number I don't recognise",
+        "@Energo you cut our gas off in January with a newborn in the house, no warning",
+        "@Gymco the sauna heater has exposed wires you can touch from the bench",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
