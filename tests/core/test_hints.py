@@ -651,6 +651,7 @@ def test_offering_help_acknowledges_the_person(engine: HintEngine, text: str) ->
         # session 26: the team's estimate of when
         "We're sorry your parcel hasn't arrived. It's delayed at the depot; we expect it tomorrow.",
         "Sorry for the wait! It should be with you by Friday.",
+        "Sorry about that. We'll need a photo of the label to raise the claim.",
     ],
 )
 def test_questions_dm_requests_links_and_instructions_are_next_steps(engine: HintEngine, text: str) -> None:
