@@ -25,7 +25,7 @@ Sets (origins: tests/data/README.md):
   on either; session 20's blind 10 (triage_crisis_s20_blind10.jsonl) and writers s, t, u and v
   (triage_crisis_s20.jsonl: 640 crises, 560 lookalikes), never trained on; session 26's writers
   w, x and y (triage_crisis_s26.jsonl: harm-sounding words beside real harm; the patterns were
-  tuned on w and y, x was only measured).
+  tuned on w and y; x was measured before and after, then tuned on too: spent).
   Their crises column is the one to watch: harm in wording nobody listed.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
@@ -91,7 +91,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "crisis writers s-v (never trained on)": load("triage_crisis_s20.jsonl"),
         "crisis writers w, y (s26, patterns tuned)": [
             r for r in load("triage_crisis_s26.jsonl") if r["set"] != "writer_x"],
-        "crisis writer x (s26, never tuned on)": [
+        "crisis writer x (s26, spent)": [
             r for r in load("triage_crisis_s26.jsonl") if r["set"] == "writer_x"],
     }
 

@@ -318,6 +318,13 @@ def test_a_polite_request_stays_neutral(triager: Triager) -> None:
         "@Schoolo the app is sending my child's location to a number I don't recognise",
         "@Energo you cut our gas off in January with a newborn in the house, no warning",
         "@Gymco the sauna heater has exposed wires you can touch from the bench",
+        # writer x's missed crises (session 26; x spent once measured)
+        "chillbox unit MELTED at the plug. the plastic round the pins is brown and warped",
+        "🔥🔥 not the good kind. @Chillbox unit on fire in my bedroom. fire service coming",
+        "@Chemist the baby formula on your shelf had a split seal and clumps inside",
+        "Thanks @Bankly for 'stopping' the fraud AFTER you let four payments straight through",
+        "Hi @Camco, security researcher here. Found an unauthenticated endpoint that returns snapshots",
+        "Pennywise sent my statement to another member. She can see my salary, my rent, everything.",
     ],
 )
 def test_crises(triager: Triager, text: str) -> None:
@@ -399,6 +406,8 @@ def test_crises(triager: Triager, text: str) -> None:
         "@Shopo the winter sale is a BOMB, my basket exploded",
         "@Photoly the guest link lets anyone view the album without a login, perfect for grandparents",
         "@Parcelo my son's parcel went missing again",
+        "@Cafeo your kitchen was on fire tonight, best burger in town",
+        "@Banko the researcher who found your bug got paid, love to see it",
     ],
 )
 def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
