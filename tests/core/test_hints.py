@@ -87,6 +87,13 @@ def test_builtin_rules_load_cleanly_and_cover_every_category(engine: HintEngine)
         ("excuse", "This is a known issue. It happens sometimes with older phones."),
         ("excuse", "These things happen, sorry!"),
         ("blame", "You must have entered the wrong address."),
+        # session 26 probes: deflection and talking down in wording the rules lacked
+        ("excuse", "That's down to Royal Mail, we have no control over it."),
+        ("excuse", "That's just how the system works."),
+        ("excuse", "You'll need to take that up with the manufacturer."),
+        ("blame", "It clearly states on the website that sale items are final."),
+        ("blame", "As mentioned in our previous tweet, we need your order number."),
+        ("blame", "Nobody else has reported this problem."),
     ],
 )
 def test_category_fires(engine: HintEngine, category: str, text: str) -> None:
@@ -1263,22 +1270,6 @@ def test_an_apology_followed_by_what_we_do_is_not_taken_back(engine: HintEngine)
         engine, "Sorry, we don't have any stores in Wales yet, but we deliver there for free.")
     assert "excuse" not in categories(engine, "Sorry it sold out, but you can pre-order the restock.")
     assert "excuse" in categories(engine, "Sorry, but that's our policy.")
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        # session 26 probes: deflection and talking down in wording the rules lacked
-        ("That's down to Royal Mail, we have no control over it.", "excuse"),
-        ("That's just how the system works.", "excuse"),
-        ("You'll need to take that up with the manufacturer.", "excuse"),
-        ("It clearly states on the website that sale items are final.", "blame"),
-        ("As mentioned in our previous tweet, we need your order number.", "blame"),
-        ("Nobody else has reported this problem.", "blame"),
-    ],
-)
-def test_deflection_and_talking_down_in_other_words(engine: HintEngine, text: str, category: str) -> None:
-    assert category in categories(engine, text)
 
 
 @pytest.mark.parametrize(
