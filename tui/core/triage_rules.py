@@ -146,6 +146,17 @@ class _Reader:
             raise self.fail(key, f"must be between {low} and {high}")
         return float(value)
 
+    def flag(self, key: str, default: bool | None = None) -> bool:
+        """A true/false setting; with a `default`, the key may be left out."""
+        if default is None:
+            value = self.get(key)
+        else:
+            parent, _, name = key.rpartition(".")
+            value = self.table(parent).get(name, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, "must be true or false")
+        return value
+
     def strings(self, key: str) -> list[str]:
         value = self.get(key)
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

@@ -39,9 +39,7 @@ class RuleSet:
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
-        self._use_model = cfg.get("model.enabled")
-        if not isinstance(self._use_model, bool):
-            raise cfg.fail("model.enabled", "must be true or false")
+        self._use_model = cfg.flag("model.enabled")
         self._confidence = Confidence(
             negative_bias=cfg.number("model.negative_bias", -5, 5),
             label=cfg.number("model.label_confidence", 0, 1),
@@ -52,9 +50,7 @@ class RuleSet:
             kind_weight=cfg.number("model.kind_weight", 0, 1),
             crisis_jest=cfg.number("model.crisis_confidence_jest", 0, 1),
         )
-        use_language = cfg.get("language.enabled")
-        if not isinstance(use_language, bool):
-            raise cfg.fail("language.enabled", "must be true or false")
+        use_language = cfg.flag("language.enabled")
         rules = LanguageRules(
             min_letters=int(cfg.number("language.min_letters", 1, 1000)),
             min_confidence=cfg.number("language.min_confidence", 0, 1),
@@ -104,12 +100,8 @@ class RuleSet:
                     raise cfg.fail(f"{base}.{key}", f"unknown key (expected {expected})")
             valence = cfg.number(f"{base}.valence", -4, 4)
             pattern = cfg.regex_list(f"{base}.patterns")
-            problem = cfg.table(base).get("problem", False)
-            if not isinstance(problem, bool):
-                raise cfg.fail(f"{base}.problem", "must be true or false")
-            stands = cfg.table(base).get("stands", False)
-            if not isinstance(stands, bool):
-                raise cfg.fail(f"{base}.stands", "must be true or false")
+            problem = cfg.flag(f"{base}.problem", default=False)
+            stands = cfg.flag(f"{base}.stands", default=False)
             topic = cfg.table(base).get("topic")
             if topic is not None and not isinstance(topic, str):
                 raise cfg.fail(f"{base}.topic", "must be a string")
