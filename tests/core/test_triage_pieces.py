@@ -44,6 +44,20 @@ def test_words_split_punctuation_and_strip_accents() -> None:
     assert words("Hi!! it's the 2nd outage") == words("Hi!! it's the 2nd outage\u00a0é")[:-1]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # control and format characters vanish inside a word; line separators and ideographic spaces split
+    ("It’s İstanbul’s\u2028line\x85two\u3000三号 ﬁne",
+     ["it", "’", "s", "istanbul", "’", "s", "linetwo", "三", "号", "ﬁne"]),
+    ("a\x1cb\x0bc\u200bd\ufffde \U0001F600!\u202e", ["abcde", "😀", "!"]),
+    ("Ñandú—ÉCOLE", ["nandu", "—", "ecole"]),
+])
+def test_words_of_non_ascii_text_as_the_character_walk_gave(text: str, expected: list[str]) -> None:
+    # session 27 replaced the per-character walk with remembered characters and chunks (5x faster on
+    # mentions with a curly quote or an emoji); these are the walk's own outputs, twice for the memo
+    assert words(text) == expected
+    assert words(text) == expected
+
+
 def test_longest_match_first() -> None:
     vocab = {"[UNK]": 0, "re": 1, "reb": 2, "##ook": 3, "##ed": 4, "##o": 5}
     assert pieces_of("rebooked", vocab) == (2, 3, 4)

@@ -53,35 +53,58 @@ def _cjk(cp: int) -> bool:
             or 0x2F800 <= cp <= 0x2FA1F)
 
 
+def _char_as(ch: str) -> str:
+    """What BERT's basic tokenizer makes of one non-ASCII character before splitting: a space
+    (whitespace), nothing (a control or format character), the character spaced out (CJK), or itself."""
+    cp = ord(ch)
+    category = unicodedata.category(ch)
+    if category == "Zs":
+        return " "
+    if cp == 0xFFFD or category.startswith("C"):
+        return ""
+    return f" {ch} " if _cjk(cp) else ch
+
+
+def _chunk_words(chunk: str) -> list[str]:
+    """One lowercased, whitespace-free chunk: accents stripped, each punctuation mark a word."""
+    chunk = "".join(c for c in unicodedata.normalize("NFD", chunk) if unicodedata.category(c) != "Mn")
+    out: list[str] = []
+    start = 0
+    for i, ch in enumerate(chunk):
+        if _punctuation(ch):
+            if i > start:
+                out.append(chunk[start:i])
+            out.append(ch)
+            start = i + 1
+    if start < len(chunk):
+        out.append(chunk[start:])
+    return out
+
+
+# non-ASCII characters and chunks recur (curly quotes, emoji, accented names): each is worked out
+# once, so a mention with one "’" costs about what an ASCII one does, not ~20x (session 27)
+_CHAR_AS: Memo[str, str] = Memo(_char_as, limit=10_000)
+_CHUNK_WORDS: Memo[str, list[str]] = Memo(_chunk_words, limit=20_000)
+_ASCII_SPACE = {**_ASCII_DROP, 9: " ", 10: " ", 13: " "}
+
+
 def words(text: str) -> list[str]:
     """BERT's basic tokenizer, uncased: control characters dropped, lowercased, accents stripped,
     each punctuation mark and CJK character a word of its own."""
     if text.isascii():
         return _ASCII_WORD.findall(text.translate(_ASCII_DROP).lower())
-    kept = []
-    for ch in text:
-        cp = ord(ch)
-        category = unicodedata.category(ch)
-        if ch in " \t\n\r" or category == "Zs":
-            kept.append(" ")
-        elif cp in (0, 0xFFFD) or category.startswith("C"):
-            continue
-        elif _cjk(cp):
-            kept.append(f" {ch} ")
-        else:
-            kept.append(ch)
+    table: dict[int, str] = dict(_ASCII_SPACE)
+    char_as = _CHAR_AS
+    for ch in set(text):
+        if ch > "\x7f":
+            table[ord(ch)] = char_as[ch]
     out: list[str] = []
-    for chunk in "".join(kept).lower().split():
-        chunk = "".join(c for c in unicodedata.normalize("NFD", chunk) if unicodedata.category(c) != "Mn")
-        start = 0
-        for i, ch in enumerate(chunk):
-            if _punctuation(ch):
-                if i > start:
-                    out.append(chunk[start:i])
-                out.append(ch)
-                start = i + 1
-        if start < len(chunk):
-            out.append(chunk[start:])
+    chunk_words = _CHUNK_WORDS
+    for chunk in text.translate(table).lower().split():
+        if chunk.isascii():
+            out.extend(_ASCII_WORD.findall(chunk))
+        else:
+            out.extend(chunk_words[chunk])
     return out
 
 
