@@ -7,7 +7,6 @@ required fields and types, keeps unknown fields under `extra`, and neutralises t
 from __future__ import annotations
 
 import contextlib
-import email.utils
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -106,6 +105,8 @@ def _other_time(value: str) -> datetime | None:
         return datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
     if not any(ch.isalpha() for ch in text):
         return None  # parsedate reads bare numbers as dates; those are mistakes, not times
+    import email.utils  # here: ~8 ms of imports (socket, calendar, ...) most runs never need
+
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
