@@ -1322,6 +1322,45 @@ def test_explain_names_the_rule_and_the_words_with_signs(triager: Triager) -> No
     assert triager.triage("@Dashbite the soup arrived lukewarm").why == ()  # only when asked
 
 
+def _named_words(result: TriageResult) -> list[str]:
+    return [part for r in result.why if r.source == "word" for part in re.findall(r"'([^']+)'", r.text)]
+
+
+@pytest.mark.parametrize("text", [
+    "@Dashbite the soup arrived lukewarm and the driver was rude",
+    "@AmazonHelp yes",
+    "@SpotifyCares why is this happening again? 3 times this week",
+    "@Acme is it for a friend or for me? https://t.co/x",
+])
+def test_explain_never_names_words_that_tell_nothing(triager: Triager, text: str) -> None:
+    """Session 27: the pane named '(start) @someone' for 180 of 400 real mentions and 'this' for 26.
+    Small words, placeholders, numbers and punctuation weigh in the model but are not named; a word
+    beside one is named alone ("yes", not "@someone yes")."""
+    named = _named_words(triager.triage(text, explain=True))
+    quiet = triager._quiet_words
+    assert all(any(ch.isalpha() for ch in word) for word in named), named
+    assert not [w for w in named if all(part in quiet or not part.isalpha() for part in w.split())], named
+    assert not [w for w in named if "(start)" in w or "(end)" in w or "@someone" in w or "a link" in w]
+
+
+def test_explain_names_the_telling_words(triager: Triager) -> None:
+    named = _named_words(triager.triage("@AmazonHelp yes", explain=True))
+    assert "yes" in named
+    why = _named_words(triager.triage("@SpotifyCares why is this happening again?", explain=True))
+    assert "why" in why  # a question word that reads as the complaint stays
+
+
+def test_a_user_file_adds_quiet_words(tmp_path: Path) -> None:
+    user = tmp_path / "triage.toml"
+    user.write_text("[explain]\nquiet_words = ['soup', 'driver']\n", encoding="utf-8")
+    named = _named_words(Triager.load(user).triage(
+        "@Dashbite the soup arrived lukewarm and the driver was rude", explain=True))
+    assert named and "soup" not in named and "driver" not in named
+    user.write_text("[explain]\nquiet_words = 'soup'\n", encoding="utf-8")
+    with pytest.raises(TriageConfigError, match=r"explain\.quiet_words"):
+        Triager.load(user)
+
+
 def test_explain_quotes_what_read_as_irony(triager: Triager) -> None:
     """The agent sees which words were taken as irony, not a stock line, and can judge them."""
     def rules(text: str) -> list[str]:

@@ -379,7 +379,7 @@ class Triager(RuleSet):
                 if by_model:
                     why.append(Reason("crisis", "reads like a report of harm (the crisis model)"))
                 why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model,
-                                     text=text)
+                                     text=text, quiet=self._quiet_words)
         label, kind = reconcile(reading, label, kind, self._not_praise, self._wish, self._elsewhere,
                                 why if explain else None)
         if explain:

@@ -186,12 +186,13 @@ class LinearModel:
         return z
 
     def explain(self, text: TextFeatures, signals: Mapping[str, float], chosen: str,
-                top: int = 6) -> list[Weighed]:
+                top: int = 6, quiet: frozenset[str] = frozenset()) -> list[Weighed]:
         """The words and rule signals that pulled hardest toward (or away from) `chosen`.
 
         A feature's pull is its weight for `chosen` minus its mean weight over the classes; the
         character n-grams and bigrams of a word are credited to the word itself, so the agent
-        reads words, not fragments.
+        reads words, not fragments. A word or pair made only of `quiet` words, placeholders,
+        numbers and punctuation is left out: it weighs, but tells the agent nothing.
         """
         c = self.classes.index(chosen)
         sw, sb, sc = text.scales
@@ -204,14 +205,29 @@ class LinearModel:
         for bigram in text.bigrams:
             share = pull(self.bigrams.get(bigram), c) * sb
             if share:
-                per_word[bigram] = per_word.get(bigram, 0.0) + share
-        out = [Weighed(readable(k), "word", v) for k, v in per_word.items() if k not in ("xxuser", "xxurl")]
+                # a word beside a placeholder, a number or punctuation ("no </s>", "xxuser yes")
+                # is credited to the word: the agent reads "no", not "no (end)"
+                words = [part for part in bigram.split(" ") if _is_word(part)]
+                key = words[0] if len(words) == 1 else bigram
+                per_word[key] = per_word.get(key, 0.0) + share
+        out = [Weighed(readable(k), "word", v) for k, v in per_word.items() if telling(k, quiet)]
         out += [Weighed(k, "rule", pull(self.rules.get(k), c) * v) for k, v in signals.items() if v]
         out.sort(key=lambda r: -abs(r.weight))
         return [r for r in out[:top] if abs(r.weight) >= 0.05]
 
 
 _READABLE = {"xxuser": "@someone", "xxurl": "a link", "<s>": "(start)", "</s>": "(end)"}
+
+
+def _is_word(part: str) -> bool:
+    """Not a placeholder `normalise` put in, a number or punctuation."""
+    return part not in _READABLE and any(ch.isalpha() for ch in part)
+
+
+def telling(feature: str, quiet: frozenset[str] = frozenset()) -> bool:
+    """Whether a word or word pair (as `normalise` writes it) says something to an agent: one of
+    its words is a word and not a `quiet` one."""
+    return any(_is_word(part) and part not in quiet for part in feature.split(" "))
 
 
 def readable(feature: str) -> str:

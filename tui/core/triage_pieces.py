@@ -225,10 +225,11 @@ class Pieces:
         columns = zip(*found, strict=True)
         return [b + sum(column) * share for b, column in zip(self.bias, columns, strict=True)]
 
-    def explain(self, text: str, chosen: str, top: int = 3) -> list[tuple[str, float]]:
+    def explain(self, text: str, chosen: str, top: int = 3,
+                quiet: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         """The words whose pieces pulled hardest toward `chosen` (pull as in `LinearModel.explain`):
-        a word's pieces are credited to the word ("rebooked", not "##ook"), and punctuation and
-        one-letter words ("t" of "won't") are left out, as the agent reads words."""
+        a word's pieces are credited to the word ("rebooked", not "##ook"), and punctuation, numbers,
+        one-letter words ("t" of "won't") and `quiet` words are left out, as the agent reads words."""
         c = self.classes.index(chosen)
         known = self._known
         split = [(word, known[word]) for word in words(text)]
@@ -236,7 +237,8 @@ class Pieces:
         pulls: dict[str, float] = {}
         for word, (_ids, summed) in split:
             # a pull is linear in the weights: the word's summed weights pull as its pieces together
-            if summed is not None and len(word) >= 2 and word.isalnum():
+            if (summed is not None and len(word) >= 2 and word.isalnum() and not word.isdigit()
+                    and word not in quiet):
                 pulls[word] = pulls.get(word, 0.0) + pull(summed, c) / total
         ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
         return [(word, weight) for word, weight in ranked[:top] if weight >= 0.05]

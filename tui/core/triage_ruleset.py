@@ -57,6 +57,7 @@ class RuleSet:
             min_english_words=int(cfg.number("language.min_english_words", 1, 100)),
         )
         self._language = LanguageDetector(rules) if use_language else None
+        self._quiet_words = frozenset(w.lower() for w in cfg.strings("explain.quiet_words"))
 
     def _build_labels(self, cfg: _Reader) -> None:
         self._pos = cfg.number("labels.positive", -1, 1)

@@ -4,7 +4,6 @@ CLI and the store show them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -86,36 +85,38 @@ def _agree(label: str, score: float) -> float:
 
 
 def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
-                   label: str, kind: str, *, crisis_model: bool = False, text: str = "") -> list[Reason]:
+                   label: str, kind: str, *, crisis_model: bool = False, text: str = "",
+                   quiet: frozenset[str] = frozenset()) -> list[Reason]:
     """The words and signals that pulled toward the label and kind; for a crisis the crisis model
     named (`crisis_model`), its telling words (a pattern's crisis names its own phrase); and the
-    words the pretrained encoder's pieces read that way (`text`, when the model has them)."""
+    words the pretrained encoder's pieces read that way (`text`, when the model has them).
+    Words made only of `quiet` ones ("this", "for a") are never named (`[explain]` in triage.toml)."""
     def reason(w: Weighed, toward: str) -> Reason:
         if w.source == "word":
             return Reason("word", f"{w.name!r} -> {toward}", w.weight)
         return Reason("rule", f"{_signal_name(w.name)} -> {toward}", w.weight)
 
-    out = _merged([reason(w, label) for w in model.label.explain(feats, signals, label, top=6)])[:5]
+    out = _merged([reason(w, label) for w in model.label.explain(feats, signals, label, 6, quiet)])[:5]
     if text and model.pieces is not None and label in model.pieces.classes:
-        encoded = model.pieces.explain(text, label)
+        encoded = model.pieces.explain(text, label, quiet=quiet)
         if encoded:
             # one reason, in the words' own shape ("'a', 'b' (encoder) -> label"), so the detail
             # pane lists it with the words that pulled, not with the rules that fired
             out.append(Reason("word", f"{', '.join(repr(p) for p, _ in encoded)} (encoder) -> {label}",
                               sum(w for _, w in encoded)))
     if kind in model.kind.classes:
-        out += _merged([reason(w, kind) for w in model.kind.explain(feats, signals, kind, top=4)])[:3]
+        out += _merged([reason(w, kind) for w in model.kind.explain(feats, signals, kind, 4, quiet)])[:3]
     elif crisis_model and model.crisis is not None:
-        # The crisis model leans on small words too ("his", "and"); the agent is shown the telling ones.
-        telling = [w for w in model.crisis.explain(feats, signals, kind, top=16)
-                   if w.weight > 0 and _TELLING.search(w.name.lower().replace("someone", ""))]
+        # The crisis model leans on short words too ("his", "and"); the agent is shown a word of
+        # four letters or more that pulled toward harm.
+        telling = [w for w in model.crisis.explain(feats, signals, kind, 16, quiet)
+                   if w.weight > 0 and any(_long_word(part, quiet) for part in w.name.lower().split(" "))]
         out += _merged([reason(w, kind) for w in telling])[:3]
     return out
 
 
-_SMALL_WORDS = ("that", "this", "with", "have", "from", "your", "they", "their", "them", "were", "been",
-                "when", "what", "then", "there", "just", "about", "after", "into", "over", "start")
-_TELLING = re.compile(rf"\b(?!(?:{'|'.join(_SMALL_WORDS)})\b)[a-z]{{4,}}")
+def _long_word(part: str, quiet: frozenset[str]) -> bool:
+    return len(part) >= 4 and part.replace("'", "").isalpha() and part not in quiet
 
 
 def _merged(reasons: list[Reason]) -> list[Reason]:

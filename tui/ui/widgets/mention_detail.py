@@ -113,8 +113,6 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
             source, _, text = reason.partition(": ")
             text = _RULE_DETAIL.sub("", text)  # "(waiting, valence -1.6)": the rule's inner workings
             fired.append(f"{source} {text}" if source in ("crisis", "phrase") else text or source)
-        elif "<s>" in match[2] or "</s>" in match[2]:
-            continue  # the model's start/end-of-text marker: no help to an agent
         elif match[2].endswith(" (encoder)"):
             continue  # the encoder's words are mostly the label model's again; `--explain` lists them
         elif (weight := float(match[1])) > 0 and match[3] in toward:
