@@ -303,6 +303,47 @@ def test_bluesky_counts_graphemes(engine: HintEngine) -> None:
     assert hint.end == len(over)
 
 
+def test_mastodon_counts_a_link_as_23_and_a_mention_without_its_host(engine: HintEngine) -> None:
+    """Mastodon's own count: a long help-centre link no longer makes a valid reply "too long"
+    (the editor refused to send it), and "@user@host" counts as "@user"."""
+    link = "https://help.brightside.coffee/articles/" + "refunds-and-double-charges-" * 4 + "1234"
+    text = "Sorry Kira, that's on us. " + "We've refunded the second charge. " * 12 + link
+    assert len(text) > 500
+    assert engine.length(text, "mastodon") == (len(text) - len(link) + 23, 500)
+    assert "too-long" not in categories(engine, text, "mastodon")
+    assert engine.length("@maria@fosstodon.org thanks!", "mastodon") == (len("@maria thanks!"), 500)
+    # a link at the end of a sentence keeps its full stop as text
+    assert engine.length("See https://example.org/a.", "mastodon")[0] == len("See ") + 23 + 1
+
+
+def test_x_counts_its_own_way(engine: HintEngine) -> None:
+    """X: links 23, most scripts outside Latin and every emoji 2, the @handles a reply starts
+    with nothing (twitter-text, config v3)."""
+    assert engine.length("@a @b_c thanks " + "https://t.co/" + "x" * 40, "x")[0] == len("thanks ") + 23
+    assert engine.length("日本語", "x")[0] == 6
+    assert engine.length("👨‍👩‍👧!", "x")[0] == 3
+    assert engine.length("café", "x")[0] == 4
+    cjk = "日本語のテキスト" * 20  # 160 characters, 320 as X counts them
+    hint = next(h for h in engine.check(cjk, "x") if h.category == "too-long")
+    assert (hint.start, hint.end) == (140, 160)
+    assert "320 characters: x allows 280." in hint.message
+    emoji = "a" * 279 + "😱"  # the emoji counts two: it is the part past the limit
+    hint = next(h for h in engine.check(emoji, "x") if h.category == "too-long")
+    assert (hint.start, hint.end) == (279, 280)
+
+
+def test_the_real_replies_posted_on_x_fit_x(engine: HintEngine) -> None:
+    """Six real brand replies (Customer Support on Twitter) are 282-338 characters as written;
+    X took them, and under X's count they fit."""
+    import json
+
+    rows = [json.loads(line) for name in ("dev", "pool", "more", "blind3")
+            for line in (DATA / f"replies_real_{name}.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    noted = [row for row in rows if "too-long removed" in row.get("note", "")]
+    assert len(noted) == 6 and all(len(row["text"]) > 280 for row in noted)
+    assert not [row["text"] for row in noted if "too-long" in categories(engine, row["text"], "x")]
+
+
 # -- score ---------------------------------------------------------------------------------------
 
 
@@ -452,6 +493,10 @@ def test_rule_errors_name_file_rule_and_field(tmp_path: Path, body: str, field: 
         ("[shouting]\nacronyms = 'IKEA'\n", "shouting.acronyms"),
         ("[platforms.threads]\nlimit = 0\n", "platforms.threads.limit"),
         ("[platforms.threads]\nlimit = 500\ncount = 'words'\n", "platforms.threads.count"),
+        ("[platforms.threads]\nlimit = 500\nlink_length = 0\n", "platforms.threads.link_length"),
+        ("[platforms.threads]\nmention_hosts = 'no'\n", "platforms.threads.mention_hosts"),
+        ("[platforms.threads]\nleading_mentions = 1\n", "platforms.threads.leading_mentions"),
+        ("[platforms.threads]\nlinks = 23\n", "platforms.threads.links"),
         ("[score]\nfatal = 50\n", "score.fatal"),
         ("score = 3\n", "score"),
     ],

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual import events
 
-from tests.helpers import MIXED, FeedSource, fixed_clock, settle
+from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention, settle
 from tui.rules.config import Config
 from tui.ui.app import TurnaroundApp, make_app
 from tui.ui.screens.reply import ReplyScreen
@@ -143,3 +143,29 @@ async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None
             await pilot.pause(0.1)
         assert "length 24" in str(meter.render())
         assert app.session is not None and app.session.outbox.items() == []
+
+
+async def test_a_mastodon_reply_with_a_long_link_is_sent_as_mastodon_counts_it(tmp_path: Path) -> None:
+    """Mastodon counts a link as 23 characters: a 470-character reply with a 150-character
+    help-centre link fits its 500, and the editor used to refuse it as 620 (session 27)."""
+    from tests.ui.test_app import app_with
+    from tui.ui.screens.inbox import InboxScreen
+
+    link = "https://help.example.social/articles/" + "a-very-long-article-slug-" * 4 + "1234567890"
+    text = "Sorry about the double charge, we've refunded it today. " * 8 + "Details: " + link
+    assert len(text) > 500
+    app = app_with(tmp_path, [make_mention(1, "you charged me twice", minutes_ago=5)])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, app, 1)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplyScreen)
+        screen.draft.load_text(text)
+        await pilot.pause()
+        for _ in range(2):  # the before-send check may stop the first ctrl+s
+            if isinstance(app.screen, ReplyScreen):
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+        assert [row["text"] for row in app.session.store.outbox()] == [text]

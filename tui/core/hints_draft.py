@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from tui.core.hints_length import measure
 from tui.core.hints_match import _Scanner
 from tui.core.hints_types import Hint, Rule, _Platform, _Settings
 
@@ -92,18 +93,12 @@ class WholeDraftChecks:
 def too_long(rule: Rule, text: str, platform: str | None, platforms: dict[str, _Platform]) -> Hint | None:
     """The part past the platform's limit, counted the platform's way, or None."""
     spec = platforms.get((platform or "").lower())
-    if spec is None or spec.limit is None or len(text) <= spec.limit:
-        return None  # graphemes never outnumber characters
-    count, _ = length(text, platform, platforms)
-    if count <= spec.limit:
+    if spec is None or spec.limit is None:
         return None
-    if spec.count == "graphemes":
-        import grapheme
-
-        cut = len(grapheme.slice(text, 0, spec.limit))
-    else:
-        cut = spec.limit
-    unit = spec.count
+    count, cut = measure(text, spec)
+    if cut is None:
+        return None
+    unit = "characters" if spec.count == "weighted" else spec.count  # X calls its units characters
     values = {"count": count, "limit": spec.limit, "platform": platform, "unit": unit}
     try:
         message = rule.message.format_map(values)
@@ -117,8 +112,4 @@ def length(text: str, platform: str | None, platforms: dict[str, _Platform]) -> 
     spec = platforms.get((platform or "").lower())
     if spec is None:
         return len(text), None
-    if spec.count == "graphemes" and not text.isascii():
-        import grapheme
-
-        return grapheme.length(text), spec.limit
-    return len(text), spec.limit
+    return measure(text, spec)[0], spec.limit

@@ -230,7 +230,20 @@ def _validate_platform(name: str, spec: Any, source: str) -> _Platform:
     count = spec.get("count", "characters")
     if count not in COUNTS:
         raise HintRuleError(source, None, f"{field_name}.count", f"must be one of {COUNTS}")
-    return _Platform(limit=limit, count=count)
+    unknown = sorted(set(spec) - {"limit", "count", "link_length", "mention_hosts", "leading_mentions"})
+    if unknown:
+        raise HintRuleError(source, None, f"{field_name}.{unknown[0]}", "unknown field")
+    link_length = spec.get("link_length")
+    if link_length is not None and (not isinstance(link_length, int) or isinstance(link_length, bool)
+                                    or link_length < 1):
+        raise HintRuleError(source, None, f"{field_name}.link_length", "must be a whole number >= 1")
+    flags = {}
+    for flag in ("mention_hosts", "leading_mentions"):
+        value = spec.get(flag, True)
+        if not isinstance(value, bool):
+            raise HintRuleError(source, None, f"{field_name}.{flag}", "must be true or false")
+        flags[flag] = value
+    return _Platform(limit=limit, count=count, link_length=link_length, **flags)
 
 
 def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) -> dict[str, Any]:

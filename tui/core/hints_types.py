@@ -28,7 +28,7 @@ SEVERITIES = ("suggestion", "warning", "error")
 KINDS = ("pattern", "absence", "caps", "length")
 MENTION_KINDS = ("complaint", "question", "praise", "crisis", "other")  # triage's kinds
 CASES = ("match", "sentence", "keep")
-COUNTS = ("characters", "graphemes")
+COUNTS = ("characters", "graphemes", "weighted")
 RULE_FIELDS = frozenset(
     {
         "category",
@@ -134,10 +134,16 @@ class Rule:
 
 
 class _Platform:
-    __slots__ = ("count", "limit")
+    """How a platform counts a reply (see tui/core/hints_length.py): its limit, what one unit is
+    ("characters", "graphemes", or X's "weighted"), what a link counts (None: as written),
+    whether "@user@host" counts its host, whether the @handles a reply starts with count."""
 
-    def __init__(self, limit: int | None, count: str = "characters") -> None:
-        self.limit, self.count = limit, count
+    __slots__ = ("count", "leading_mentions", "limit", "link_length", "mention_hosts")
+
+    def __init__(self, limit: int | None, count: str = "characters", link_length: int | None = None,
+                 mention_hosts: bool = True, leading_mentions: bool = True) -> None:
+        self.limit, self.count, self.link_length = limit, count, link_length
+        self.mention_hosts, self.leading_mentions = mention_hosts, leading_mentions
 
 
 class _Settings:
