@@ -105,8 +105,9 @@ def _room(part: str, room: int, count: str) -> int:
 
     used = 0
     for cluster in grapheme.graphemes(part):
-        if _weigh(cluster, count) > room:
+        weight = _weigh(cluster, count)
+        if weight > room:
             return used
-        room -= _weigh(cluster, count)
+        room -= weight
         used += len(cluster)
     return used
