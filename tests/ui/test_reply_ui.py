@@ -146,8 +146,8 @@ async def test_keys_typed_right_after_r_reach_the_editor(tmp_path: Path) -> None
 
 
 async def test_a_mastodon_reply_with_a_long_link_is_sent_as_mastodon_counts_it(tmp_path: Path) -> None:
-    """Mastodon counts a link as 23 characters: a 470-character reply with a 150-character
-    help-centre link fits its 500, and the editor used to refuse it as 620 (session 27)."""
+    """Mastodon counts a link as 23 characters: a 604-character draft with a 147-character
+    help-centre link is 480 to Mastodon, and the editor used to refuse it as 604 (session 27)."""
     from tests.ui.test_app import app_with
     from tui.ui.screens.inbox import InboxScreen
 
