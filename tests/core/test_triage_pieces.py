@@ -100,3 +100,10 @@ def test_explain_names_the_encoder_words() -> None:
     encoder = [line for line in lines if line.endswith("(encoder) -> negative")]
     assert len(encoder) == 1 and "'rebooked'" in encoder[0]
     assert "'t'" not in encoder[0]  # one-letter pieces of "won't" are no reason an agent reads
+
+
+def test_explain_leaves_out_handles_and_numbers(shipped: Pieces) -> None:
+    # session 27: "@AmazonHelp 10 hours ago." was explained by 'amazonhelp'
+    named = [word for word, _ in shipped.explain("@AmazonHelp @Delta 10 hours ago, still nothing #fail",
+                                                 "negative", top=10)]
+    assert "amazonhelp" not in named and "delta" not in named and "10" not in named

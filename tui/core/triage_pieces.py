@@ -229,17 +229,20 @@ class Pieces:
                 quiet: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         """The words whose pieces pulled hardest toward `chosen` (pull as in `LinearModel.explain`):
         a word's pieces are credited to the word ("rebooked", not "##ook"), and punctuation, numbers,
-        one-letter words ("t" of "won't") and `quiet` words are left out, as the agent reads words."""
+        one-letter words ("t" of "won't"), handles ("@AmazonHelp") and `quiet` words are left out,
+        as the agent reads words."""
         c = self.classes.index(chosen)
         known = self._known
         split = [(word, known[word]) for word in words(text)]
         total = sum(len(ids) for _, (ids, _summed) in split)
         pulls: dict[str, float] = {}
+        before = ""
         for word, (_ids, summed) in split:
             # a pull is linear in the weights: the word's summed weights pull as its pieces together
             if (summed is not None and len(word) >= 2 and word.isalnum() and not word.isdigit()
-                    and word not in quiet):
+                    and word not in quiet and before != "@"):
                 pulls[word] = pulls.get(word, 0.0) + pull(summed, c) / total
+            before = word
         ranked = sorted(pulls.items(), key=lambda kv: -kv[1])
         return [(word, weight) for word, weight in ranked[:top] if weight >= 0.05]
 
