@@ -316,6 +316,18 @@ def test_mastodon_counts_a_link_as_23_and_a_mention_without_its_host(engine: Hin
     assert engine.length("See https://example.org/a.", "mastodon")[0] == len("See ") + 23 + 1
 
 
+def test_what_the_sender_puts_before_the_reply_counts(engine: HintEngine) -> None:
+    """Mastodon's sender adds "@maria@fosstodon.org " when the reply does not name her: Mastodon
+    counts it as "@maria " (7), so 495 characters of reply are 502."""
+    before = "@maria@fosstodon.org "
+    text = "x" * 495
+    assert engine.length(text, "mastodon") == (495, 500)
+    assert engine.length(text, "mastodon", before) == (502, 500)
+    hint = next(h for h in engine.check(text, "mastodon", before=before) if h.category == "too-long")
+    assert (hint.start, hint.end) == (493, 495)  # marked in the reply, not in what goes before it
+    assert "too-long" not in categories(engine, text, "mastodon")
+
+
 def test_x_counts_its_own_way(engine: HintEngine) -> None:
     """X: links 23, most scripts outside Latin and every emoji 2, the @handles a reply starts
     with nothing (twitter-text, config v3)."""

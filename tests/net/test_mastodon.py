@@ -478,6 +478,9 @@ async def test_post_reply(server: TestServer) -> None:
     texts = [r.form()["status"][0] for r in server.requests_to("/api/v1/statuses")[1:]]
     assert texts == ["@mastodonpy_test_2 already named", "hi @jo@Social.example"]
     assert len(fake.statuses) == 3
+    # what the editor is told will go before the draft is what went before it
+    assert source.reply_prefix(mention, "Thanks, fixed now!") == "@mastodonpy_test_2@localhost:3000 "
+    assert source.reply_prefix(mention, "@mastodonpy_test_2 already named") == ""
 
 
 async def test_post_reply_rejected_is_permanent(server: TestServer) -> None:

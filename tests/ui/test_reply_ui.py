@@ -169,3 +169,37 @@ async def test_a_mastodon_reply_with_a_long_link_is_sent_as_mastodon_counts_it(t
                 await pilot.pause()
         assert isinstance(app.screen, InboxScreen)
         assert [row["text"] for row in app.session.store.outbox()] == [text]
+
+
+async def test_the_meter_counts_the_handle_mastodon_adds(tmp_path: Path) -> None:
+    """A reply that does not name the author goes out with their @handle in front; the editor
+    counts it, so a reply Mastodon would refuse (502 of 500) is not sent."""
+    from textual.widgets import Label
+
+    from tests.ui.test_app import app_with
+    from tui.sources.mastodon import MastodonSource
+
+    app = app_with(tmp_path, [make_mention(1, "you charged me twice", minutes_ago=5,
+                                           author="@maria@fosstodon.org")])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot, app, 1)
+        app.session.outbox.prefixes["mastodon"] = MastodonSource("https://example.social",
+                                                                 token="t").reply_prefix
+        await pilot.press("r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReplyScreen)
+        screen.draft.load_text("x" * 495)
+        await pilot.pause()
+        screen.recompute()
+        meter = str(screen.query_one("#reply-meter", Label).render())
+        assert "length 502/500" in meter and "2 over" in meter
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen, "not sent: Mastodon would refuse it"
+        # names her (a bare "@maria" would be someone on our own instance): nothing is added, and
+        # her handle counts as "@maria"
+        screen.draft.load_text("@maria@fosstodon.org " + "x" * 490)
+        await pilot.pause()
+        screen.recompute()
+        assert "length 497/500" in str(screen.query_one("#reply-meter", Label).render())

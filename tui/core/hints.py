@@ -207,13 +207,14 @@ class HintEngine:
     # -- checking -------------------------------------------------------------------------------
 
     def check(self, text: str, platform: str | None = None, *, whole_draft: bool = True,
-              replying_to: str | None = None) -> list[Hint]:
+              replying_to: str | None = None, before: str = "") -> list[Hint]:
         """All hints for `text`, sorted by start; whole-draft hints come last.
 
         `whole_draft=False` leaves out the hints that judge a finished draft (no-empathy,
         no-next-step): the editor asks for them only once the agent pauses or sends.
         `replying_to` is the kind of the mention answered (praise, complaint, ...), if known: a
-        rule may stay quiet on replies to some kinds (`quiet_replying_to`).
+        rule may stay quiet on replies to some kinds (`quiet_replying_to`). `before` is what the
+        platform's sender puts before the text (a reply's @handle): it counts toward the length.
         """
         if not text or text.isspace():
             return []
@@ -245,7 +246,7 @@ class HintEngine:
                 if hint is not None:
                     spans.append(hint)
         for rule in self._length:
-            hint = self._too_long(rule, text, platform)
+            hint = too_long(rule, text, platform, self.platforms, before)
             if hint is not None:
                 spans.append(hint)
         spans.sort(key=lambda h: (h.start, h.end, h.rule))
@@ -312,12 +313,9 @@ class HintEngine:
             suggestion = _shape(expanded, rule, text, start, end)
         return Hint(rule.id, rule.category, start, end, rule.message, suggestion, rule.severity)
 
-    def _too_long(self, rule: Rule, text: str, platform: str | None) -> Hint | None:
-        return too_long(rule, text, platform, self.platforms)
-
-    def length(self, text: str, platform: str | None) -> tuple[int, int | None]:
-        """(length counted the platform's way, its limit or None)."""
-        return length(text, platform, self.platforms)
+    def length(self, text: str, platform: str | None, before: str = "") -> tuple[int, int | None]:
+        """(length counted the platform's way, `before` included (see `check`); its limit or None)."""
+        return length(text, platform, self.platforms, before)
 
     def score(self, text: str, hints: list[Hint] | None = None) -> int:
         """Tone score 0..100 (100 = nothing to improve); each hint costs its severity's weight."""

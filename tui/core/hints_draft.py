@@ -90,14 +90,17 @@ class WholeDraftChecks:
         return known >= self._english_min_share * len(words)
 
 
-def too_long(rule: Rule, text: str, platform: str | None, platforms: dict[str, _Platform]) -> Hint | None:
-    """The part past the platform's limit, counted the platform's way, or None."""
+def too_long(rule: Rule, text: str, platform: str | None, platforms: dict[str, _Platform],
+             before: str = "") -> Hint | None:
+    """The part past the platform's limit, counted the platform's way, or None. `before` is what
+    the sender will put before the text (Mastodon: the author's @handle): it counts, unmarked."""
     spec = platforms.get((platform or "").lower())
     if spec is None or spec.limit is None:
         return None
-    count, cut = measure(text, spec)
+    count, cut = measure(before + text, spec)
     if cut is None:
         return None
+    cut = max(0, cut - len(before))
     unit = "characters" if spec.count == "weighted" else spec.count  # X calls its units characters
     values = {"count": count, "limit": spec.limit, "platform": platform, "unit": unit}
     try:
@@ -107,9 +110,10 @@ def too_long(rule: Rule, text: str, platform: str | None, platforms: dict[str, _
     return Hint(rule.id, rule.category, cut, len(text), message, None, rule.severity)
 
 
-def length(text: str, platform: str | None, platforms: dict[str, _Platform]) -> tuple[int, int | None]:
-    """(length counted the platform's way, its limit or None)."""
+def length(text: str, platform: str | None, platforms: dict[str, _Platform],
+           before: str = "") -> tuple[int, int | None]:
+    """(length counted the platform's way, `before` included; its limit or None)."""
     spec = platforms.get((platform or "").lower())
     if spec is None:
-        return len(text), None
-    return measure(text, spec)[0], spec.limit
+        return len(before + text), None
+    return measure(before + text, spec)[0], spec.limit

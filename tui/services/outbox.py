@@ -74,6 +74,8 @@ class Outbox:
                  *, backoff_base: float = 2.0, backoff_cap: float = 600.0) -> None:
         self.store = store
         self.senders = dict(senders)
+        # platform -> what its sender puts before a reply (`Source.reply_prefix`), for the editor's count
+        self.prefixes: dict[str, Callable[[Mention, str], str]] = {}
         self.clock = clock
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
@@ -82,6 +84,11 @@ class Outbox:
         self._recover()
 
     # -- reading -----------------------------------------------------------------------------
+    def reply_prefix(self, mention: Mention, text: str) -> str:
+        """What the platform's sender will put before `text` ("" when none is known)."""
+        prefix = self.prefixes.get(str(mention.get("source")))
+        return prefix(mention, text) if prefix is not None else ""
+
     def items(self) -> list[dict[str, Any]]:
         """Every row, each with its `item_id`."""
         return [{**doc, "item_id": doc.doc_id} for doc in self.store.outbox()]

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.storage.jsonio import SURROGATE_WARNING
+from tui.storage.records import Mention
 
 NO_CURSOR: Any = object()
 """Marks an item that does not move the cursor."""
@@ -90,6 +91,11 @@ class Source:
 
     async def aclose(self) -> None:
         """Release connections; called once when the pipeline stops."""
+
+    def reply_prefix(self, in_reply_to: Mention, text: str) -> str:
+        """What `post_reply` will put before `text` (Mastodon: the author's @handle when the
+        reply does not name them), so the editor counts the reply as the platform will."""
+        return ""
 
     def note_lone_surrogate(self) -> None:
         """A record held a lone surrogate escape and was kept with U+FFFD: say so, once."""

@@ -374,6 +374,10 @@ class MastodonSource(NetworkSource):
             await asyncio.gather(*tasks, return_exceptions=True)
 
     # -- replies -----------------------------------------------------------------------------
+    def reply_prefix(self, in_reply_to: Mention, text: str) -> str:
+        posted = with_mention(in_reply_to["author"], text, self.domain)
+        return posted[:len(posted) - len(text)] if posted.endswith(text) else ""
+
     async def post_reply(self, in_reply_to: Mention, text: str,
                          idempotency_key: str) -> dict[str, Any]:
         """Post `text` as a reply to a stored mention; the Idempotency-Key makes a resend harmless.

@@ -196,6 +196,7 @@ class TurnaroundApp(App[int]):
         for source in sources:
             if source.can_reply and hasattr(source, "post_reply"):
                 self.session.outbox.senders[source.platform] = source.post_reply
+                self.session.outbox.prefixes[source.platform] = source.reply_prefix
             self.run_worker(self._run_source(source), group="sources", name=source.name)
         self.run_worker(self._check_user_files(), group="user-files", name="user-files")
         self._stop_outbox = asyncio.Event()

@@ -195,6 +195,11 @@ class ReplyScreen(Screen[bool]):
                 return index
         return None
 
+    def _before(self, text: str) -> str:
+        """What the platform's sender will put before the reply (Mastodon: the author's @handle
+        when the reply does not name them): it counts toward the platform's limit."""
+        return self.session.outbox.reply_prefix(self.mention, text)
+
     def recompute(self) -> None:
         """Lint the draft as typed and repaint highlights, the hint panel and the meter.
 
@@ -202,7 +207,8 @@ class ReplyScreen(Screen[bool]):
         (`check_before_send`) and are dropped as soon as the draft changes again."""
         engine = hint_engine()
         text = self.draft.text
-        self.hints = engine.check(text, self.platform, whole_draft=False) if self.hints_enabled else []
+        self.hints = (engine.check(text, self.platform, whole_draft=False, before=self._before(text))
+                      if self.hints_enabled else [])
         if self._checked != text:
             self.checks, self._checked = [], None
         if self.current is not None and self.current >= len(self.hints):
@@ -214,7 +220,8 @@ class ReplyScreen(Screen[bool]):
         """Run the whole-draft checks on the draft as it is now and show them."""
         text = self.draft.text
         if self.hints_enabled and text.strip():
-            hints = hint_engine().check(text, self.platform, replying_to=self.mention.get("kind"))
+            hints = hint_engine().check(text, self.platform, replying_to=self.mention.get("kind"),
+                                        before=self._before(text))
             self.checks = [h for h in hints if h.start is None]
         else:
             self.checks = []
@@ -227,7 +234,7 @@ class ReplyScreen(Screen[bool]):
         text = self.draft.text
         shown = self.hints + self.checks
         score = engine.score(text, shown)
-        count, limit = engine.length(text, self.platform)
+        count, limit = engine.length(text, self.platform, self._before(text))
         meter = Text()
         meter.append(f"tone {score}/100", "bold")
         meter.append(f"   length {count}" + (f"/{limit}" if limit else ""))
@@ -341,7 +348,7 @@ class ReplyScreen(Screen[bool]):
         if not text:
             self.notify("The reply is empty.", severity="warning")
             return
-        count, limit = hint_engine().length(text, self.platform)
+        count, limit = hint_engine().length(text, self.platform, self._before(text))
         if limit and count > limit:
             self.notify(f"Too long for {self.platform}: {count}/{limit}.", severity="error")
             return
