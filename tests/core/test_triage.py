@@ -60,6 +60,9 @@ def load(name: str) -> list[dict]:
         "cheers for nothing @SkyLarkAir",
         "Thanks @Dashbite for delivering my dinner at midnight 🙄",
         "Great, another cancelled flight. Thanks a lot",
+        # session 27: these two went to champions
+        "@Comcast thanks a lot for nothing",
+        "@Delta thank you so much for nothing",
     ],
 )
 def test_plain_problems_sarcasm_and_ironic_thanks_are_negative_complaints(
