@@ -63,6 +63,8 @@ def load(name: str) -> list[dict]:
         # session 27: these two went to champions
         "@Comcast thanks a lot for nothing",
         "@Delta thank you so much for nothing",
+        # the marker "thanks for charging" took in the problem "charging me twice"
+        "@Uber thanks for charging me twice, really appreciate it",
     ],
 )
 def test_plain_problems_sarcasm_and_ironic_thanks_are_negative_complaints(

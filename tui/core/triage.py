@@ -200,20 +200,23 @@ class Triager(RuleSet):
             irony = hits * self._sarcasm
         score: _Score | None = None
         sarcastic = bool(irony)
+        whole: _Scan | None = None
         if _found(self._markers, work.low):
             # Sarcasm: read the mention without its praise markers; if what is left is bad news,
-            # the markers were ironic and count against it.
+            # the markers were ironic and count against it. A problem the marker itself took in
+            # ("thanks for charging me twice, really appreciate it") counts too.
             assert self._markers is not None
             rest, marks = work.replace(self._markers, _NEUTRAL_TOKEN)
             scan = self._scan(rest)
             rest_score = scan.score(irony)
             repeat = _found(self._repeat, work.low)
-            if (rest_score.compound <= self._neg or rest_score.problem or irony
+            whole = self._scan(work)
+            if (rest_score.compound <= self._neg or rest_score.problem or irony or whole.problem
                     or (repeat and rest_score.compound < self._pos)):
                 score = scan.score(irony + marks * self._sarcasm)
                 sarcastic = True
         if score is None:
-            score = self._score(work, irony)
+            score = (whole or self._scan(work)).score(irony)
         compound, problem, topics = score.compound, score.problem, score.topics
         if irony and self._signals is not None:
             # An ironic mention's praise counts against it: as bad as it would be good unironically.
