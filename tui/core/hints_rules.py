@@ -113,7 +113,7 @@ def _merge_file(
         for key in ("min_letters", "loud_min_letters"):
             if key in shouting:
                 value = shouting[key]
-                if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+                if _whole(value):
                     setattr(settings, key, value)
                 else:
                     problem = "must be a whole number >= 1"
@@ -174,7 +174,7 @@ def _merge_alternatives(
     for key, value in table.items():
         where = f"alternatives.{key}"
         if key == "window":
-            if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            if _whole(value):
                 settings.alternatives_window = value
             else:
                 report(HintRuleError(source, None, where, "must be a whole number >= 1"))
@@ -208,7 +208,7 @@ def _merge_language(
         report(HintRuleError(source, None, "language.english_words", "must be a list of strings"))
     if "min_words" in language:
         value = language["min_words"]
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        if _whole(value):
             settings.english_min_words = value
         else:
             report(HintRuleError(source, None, "language.min_words", "must be a whole number >= 1"))
@@ -220,12 +220,17 @@ def _merge_language(
             report(HintRuleError(source, None, "language.min_share", "must be a number from 0 to 1"))
 
 
+def _whole(value: Any) -> bool:
+    """A whole number >= 1 (TOML's true is not one)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def _validate_platform(name: str, spec: Any, source: str) -> _Platform:
     field_name = f"platforms.{name}"
     if not isinstance(spec, dict):
         raise HintRuleError(source, None, field_name, "must be a table")
     limit = spec.get("limit")
-    if limit is not None and (not isinstance(limit, int) or isinstance(limit, bool) or limit < 1):
+    if limit is not None and not _whole(limit):
         raise HintRuleError(source, None, f"{field_name}.limit", "must be a whole number >= 1")
     count = spec.get("count", "characters")
     if count not in COUNTS:
@@ -234,8 +239,7 @@ def _validate_platform(name: str, spec: Any, source: str) -> _Platform:
     if unknown:
         raise HintRuleError(source, None, f"{field_name}.{unknown[0]}", "unknown field")
     link_length = spec.get("link_length")
-    if link_length is not None and (not isinstance(link_length, int) or isinstance(link_length, bool)
-                                    or link_length < 1):
+    if link_length is not None and not _whole(link_length):
         raise HintRuleError(source, None, f"{field_name}.link_length", "must be a whole number >= 1")
     flags = {}
     for flag in ("mention_hosts", "leading_mentions"):
