@@ -210,9 +210,11 @@ class Triager(RuleSet):
             scan = self._scan(rest)
             rest_score = scan.score(irony)
             repeat = _found(self._repeat, work.low)
-            whole = self._scan(work)
-            if (rest_score.compound <= self._neg or rest_score.problem or irony or whole.problem
-                    or (repeat and rest_score.compound < self._pos)):
+            # the whole mention is scanned only when the rest alone does not settle it (and then
+            # that scan is the one the reading below uses)
+            if (rest_score.compound <= self._neg or rest_score.problem or irony
+                    or (repeat and rest_score.compound < self._pos)
+                    or (whole := self._scan(work)).problem):
                 score = scan.score(irony + marks * self._sarcasm)
                 sarcastic = True
         if score is None:
