@@ -1577,3 +1577,27 @@ def test_reported_speech_is_not_scare_quotes(triager: Triager) -> None:
 @pytest.mark.parametrize("text", ["@Shoply 💩", "@Shoply 💔 you discontinued it", "@Shoply 🗑️ service"])
 def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).label == "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "update: the brightside double-charge refund landed 🙏 two days, not five. credit where it's due",
+    "station brightside was open at 5:30 like they said. respect. coffee was hot too",
+    "nothing but the most respect for @Shoply and this $3 burrito",
+])
+def test_praise_idioms_stand_over_the_words_one_by_one(triager: Triager, text: str) -> None:
+    # word by word "not", "charge", "refund" and "said" read as a complaint (session 28)
+    r = triager.triage(text)
+    assert (r.label, r.kind, r.queue) == ("positive", "praise", "champions")
+
+
+@pytest.mark.parametrize("text", [
+    "🚨 Brightside Coffee student deal: 20% off everything in the app until Sunday 🚨",
+    "Get 3 months of Tunewave Unlimited for only $0.99! Limited time only. https://t.co/K9lrx52L56",
+])
+def test_a_promotion_is_not_a_complaint(triager: Triager, text: str) -> None:
+    r = triager.triage(text)
+    assert r.kind == "other" and r.queue == "needs-reply" and r.label != "negative"
+
+
+def test_a_student_discount_praised_is_still_praise(triager: Triager) -> None:
+    assert triager.triage("Tunewave's student discount is such a good deal, just signed up").kind == "praise"
