@@ -27,6 +27,9 @@ Sets (origins: tests/data/README.md):
   w, x and y (triage_crisis_s26.jsonl: harm-sounding words beside real harm; the patterns were
   tuned on w and y; x was measured before and after, then tuned on too: spent).
   Their crises column is the one to watch: harm in wording nobody listed.
+- public a-c and d (triage_public_s28*.jsonl): mentions about brands as people post them in public,
+  praise said sideways among them, by four writers who saw nothing of the engine (PUBLIC-BRIEF.md);
+  none is trained on (a refit on a-c was measured and not kept, session 28); a-c's misses were read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -93,6 +96,8 @@ def sets() -> dict[str, list[dict[str, Any]]]:
             r for r in load("triage_crisis_s26.jsonl") if r["set"] != "writer_x"],
         "crisis writer x (s26, spent)": [
             r for r in load("triage_crisis_s26.jsonl") if r["set"] == "writer_x"],
+        "public a-c (s28, misses read)": load("triage_public_s28.jsonl"),
+        "public d (s28, never trained on)": load("triage_public_s28_heldout.jsonl"),
     }
 
 

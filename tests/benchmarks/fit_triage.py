@@ -14,6 +14,8 @@ Training data (origins and licences: tui/rules/data/MODEL-CARD.md):
   words, not a target. Found in ../shared/corpora/tweeteval-sentiment or --tweeteval DIR.
 - the lookalikes written for the crisis model (below; `category` "lookalike"), weight
   `LOOKALIKE_WEIGHT`: praise, questions and complaints that sound like harm.
+- public mentions about brands written by writers who saw nothing of the engine, when
+  `PUBLIC_SETS` names them (none does: measured in session 28 and not kept).
 Rows not in English are left out (triage routes them by language, not by model). The kind model
 never sees crisis rows: crisis patterns decide those, with the crisis model beside them. That one
 reads words only (no rule signal, or it would learn to repeat the patterns) and is fitted on every
@@ -66,6 +68,15 @@ TWEETEVAL_WEIGHT = 0.15
 # emergencies) teach the label and kind models too, lightly: session 14, each writer's lookalikes
 # read right when fitted without them, praise 190 -> 241 of 350 (MODEL-CARD.md).
 LOOKALIKE_WEIGHT = 1.0
+# Public mentions about a brand (Bluesky, Mastodon, Reddit, HN, reviews) by writers who saw nothing
+# of the engine (tests/data/PUBLIC-BRIEF.md, session 28): praise said sideways, through what did
+# not go wrong, or beside a past problem, which the real support tweets rarely hold. Measured and
+# not kept (MODEL-CARD.md, session 28): with writers a-c at weight 3, writer d's label accuracy
+# rose 0.583 -> 0.725, but the real rows' CV fell 0.830 / 0.802 -> 0.827 / 0.797 and written probes
+# turned ("the new check-in app is an absolute nightmare" read as praise). Name the sets here to
+# train on them: ("triage_public_s28.jsonl",). Writer d's set is never to be trained on.
+PUBLIC_SETS: tuple[str, ...] = ()
+PUBLIC_WEIGHT = 3.0
 # Inverse regularisation strength. With each n-gram family scaled to unit length (model format 3)
 # 1-3 scored alike in cross-validation (label 0.801-0.802); 0.5 suited the unscaled counts.
 C_LABEL = 2.0
@@ -201,7 +212,10 @@ def fit(rows: Sequence[dict[str, Any]], feats: Featurizer, c_label: float = C_LA
         c_kind: float = C_KIND, crisis_rows: Sequence[dict[str, Any]] = ()) -> TriageModel:
     label = fit_one(rows, "label", LABELS, c_label, feats)
     kind = fit_one([r for r in rows if r.get("kind") in KINDS], "kind", KINDS, c_kind, feats)
-    return TriageModel(label, kind, {}, fit_crisis([*rows, *crisis_rows], feats))
+    # The public mentions teach the label and kind models only: in the crisis model they cost
+    # crises on the never-trained crisis sets (session 28: 1,480 -> 1,461 of 1,620 caught).
+    calm = [r for r in rows if r.get("origin") != "public"]
+    return TriageModel(label, kind, {}, fit_crisis([*calm, *crisis_rows], feats))
 
 
 class Tally:
@@ -305,18 +319,20 @@ def training_rows(tweeteval_given: str | None = None, real_weight: float = REAL_
         counts[name] = len(rows)
         real += rows
     synthetic = load(DATA / "triage_labelled.jsonl") + load(DATA / "triage_fresh_a.jsonl")
+    public = [row for name in PUBLIC_SETS if (DATA / name).exists() for row in load(DATA / name)]
     crisis_only = [row for name in CRISIS_ONLY for row in load(DATA / name)]
     general = tweeteval(tweeteval_dir(tweeteval_given))
     for rows, weight, origin in ((real, real_weight, "real"), (synthetic, SYNTH_WEIGHT, "synthetic"),
                                  (crisis_only, SYNTH_WEIGHT, "crisis-only"),
-                                 (general, tweeteval_weight, "tweeteval")):
+                                 (general, tweeteval_weight, "tweeteval"),
+                                 (public, PUBLIC_WEIGHT, "public")):
         for row in rows:
             row["weight"], row["origin"] = weight, origin
     # copies: in the label and kind models at their own weight (the crisis model has them at
     # SYNTH_WEIGHT through `crisis_only`, and once more through these, as measured)
     lookalikes = [dict(row, weight=LOOKALIKE_WEIGHT, origin="lookalike") for name in LABEL_LOOKALIKES
                   for row in load(DATA / name) if row.get("category") == "lookalike"]
-    return real, synthetic + general + lookalikes, crisis_only, counts
+    return real, synthetic + public + general + lookalikes, crisis_only, counts
 
 
 def main() -> None:
@@ -337,8 +353,9 @@ def main() -> None:
                                                     args.tweeteval_weight, args.more)
     synthetic = [r for r in base if r["origin"] == "synthetic"]
     general = [r for r in base if r["origin"] == "tweeteval"]
-    print(f"training rows: real {counts}, synthetic {len(synthetic)}, crisis-only {len(crisis_only)}, "
-          f"tweeteval {len(general)}")
+    public = [r for r in base if r["origin"] == "public"]
+    print(f"training rows: real {counts}, synthetic {len(synthetic)}, public {len(public)}, "
+          f"crisis-only {len(crisis_only)}, tweeteval {len(general)}")
     feats = Featurizer()
     rules = feats.rules
     config = _packaged_config()
@@ -407,9 +424,9 @@ def main() -> None:
     if args.cv_only:
         return
     final = fit(base + real, feats, args.c_label, args.c_kind, crisis_only)
-    meta = {"trained_on": {**counts, "synthetic": len(synthetic), "crisis_only": len(crisis_only),
-                           "tweeteval": len(general)},
-            "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT,
+    meta = {"trained_on": {**counts, "synthetic": len(synthetic), "public": len(public),
+                           "crisis_only": len(crisis_only), "tweeteval": len(general)},
+            "weights": {"real": args.real_weight, "synthetic": SYNTH_WEIGHT, "public": PUBLIC_WEIGHT,
                         "tweeteval": args.tweeteval_weight},
             "C": {"label": args.c_label, "kind": args.c_kind, "crisis": C_CRISIS}, "min_df": MIN_DF,
             "prune": PRUNE,

@@ -9,8 +9,8 @@ valence to VADER's raw sum for the rest of the text, so a phrase that already sa
 mention reads negative without it; it then counts against the mention.
 
 Kind comes from crisis patterns first (breach, safety, food poisoning, legal, discrimination, and
-outages with a sign of scale), then news/jobs/events cues, then sentiment, problem phrases and
-question form. A mention that names a problem needs clearly happy words to read positive (mixed
+outages with a sign of scale), then news/jobs/events/promotion cues, then sentiment, problem
+phrases and question form. A mention that names a problem needs clearly happy words to read positive (mixed
 "love the shows, hate the ads" is a complaint); a plain one-sentence question needs clearly
 unhappy words to read negative ("is water damage covered?" is a question). Priority sits in a
 per-kind band so every crisis outranks every complaint.

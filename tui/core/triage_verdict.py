@@ -137,7 +137,7 @@ def _signal_name(signal: str) -> str:
              "compound": "overall tone", "pos": "happy words", "neg": "unhappy words",
              "question": "question form",
              "plain_question": "a plain one-sentence question", "problem": "a problem phrase",
-             "personal": "first person or addressed", "news": "news/jobs/events cue",
+             "personal": "first person or addressed", "news": "news/jobs/events/promotion cue",
              "sarcasm": "sarcasm"}
     return named.get(name, signal)
 
