@@ -1601,3 +1601,15 @@ def test_a_promotion_is_not_a_complaint(triager: Triager, text: str) -> None:
 
 def test_a_student_discount_praised_is_still_praise(triager: Triager) -> None:
     assert triager.triage("Tunewave's student discount is such a good deal, just signed up").kind == "praise"
+
+
+@pytest.mark.parametrize("text", [
+    "cool cool cool, the app crashed again",
+    "fernbank app down again on payday. cool cool cool",
+    "love waiting 40 minutes for a cold latte, great work 👏",
+    "corvid air charging £14 to choose a seat next to my own 6 year old. amazing. love that for me",
+])
+def test_stock_sarcasm_never_reaches_champions(triager: Triager, text: str) -> None:
+    # session 28: every such phrase in every written set is a complaint; these went to champions
+    r = triager.triage(text)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
