@@ -1613,3 +1613,37 @@ def test_stock_sarcasm_never_reaches_champions(triager: Triager, text: str) -> N
     # session 28: every such phrase in every written set is a complaint; these went to champions
     r = triager.triage(text)
     assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
+
+
+@pytest.mark.parametrize("text", [
+    "corvid air swapped my window seat for a middle one. thanks I guess",
+    "tram stop ticket machines broken for weeks, one guard for the whole platform. love the queue.",
+])
+def test_thanks_taken_back_is_a_complaint(triager: Triager, text: str) -> None:
+    # session 29: "thanks I guess" is irony; "love the queue" is irony beside bad news
+    r = triager.triage(text)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
+
+
+def test_love_the_queue_alone_is_not_irony(triager: Triager) -> None:
+    r = triager.triage("@Brightside love the queue at Deansgate this morning, gave me time to read the "
+                       "whole menu")
+    assert r.label == "positive"
+
+
+@pytest.mark.parametrize("text", [
+    "the fernbank app finally does instant transfers. hats off",
+    "brightside deansgate: nobody hovered while I worked for three hours",
+    "the Harbour branch staff never once rushed me, even with a pram and two kids",
+])
+def test_bad_service_that_did_not_happen_is_praise(triager: Triager, text: str) -> None:
+    # session 29: "nobody hovered", "never once rushed me" are praise in the public register; the
+    # problem phrases used to fire on them
+    r = triager.triage(text)
+    assert (r.label, r.kind, r.queue) == ("positive", "praise", "champions")
+
+
+def test_a_problem_that_never_once_went_right_is_still_a_problem(triager: Triager) -> None:
+    r = triager.triage("is it normal that my bills are estimated every quarter? never once had a real "
+                       "reading")
+    assert r.label == "negative" and r.queue == "priority"
