@@ -1647,3 +1647,13 @@ def test_a_problem_that_never_once_went_right_is_still_a_problem(triager: Triage
     r = triager.triage("is it normal that my bills are estimated every quarter? never once had a real "
                        "reading")
     assert r.label == "negative" and r.queue == "priority"
+
+
+def test_being_listened_to_is_no_crisis(triager: Triager) -> None:
+    # the demo's "Small signs they're listening" read as a crisis (crisis model 0.89 on
+    # "listening"); an idiom that stands lowers the bar to the calm one (session 29)
+    r = triager.triage("Updated the Brightside app this morning: stays logged in now and the receipts page "
+                       "has a 'temporarily unavailable' notice instead of a spinner. Small signs they're "
+                       "listening.")
+    assert r.kind != "crisis"
+    assert triager.triage("@Brightside are you listening? the app is down again").label == "negative"
