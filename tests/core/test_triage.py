@@ -1583,6 +1583,10 @@ def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
     "update: the brightside double-charge refund landed 🙏 two days, not five. credit where it's due",
     "station brightside was open at 5:30 like they said. respect. coffee was hot too",
     "nothing but the most respect for @Shoply and this $3 burrito",
+    # session 29: the public register's idioms, and bad service that did not happen
+    "the fernbank app finally does instant transfers. hats off",
+    "brightside deansgate: nobody hovered while I worked for three hours",
+    "the Harbour branch staff never once rushed me, even with a pram and two kids",
 ])
 def test_praise_idioms_stand_over_the_words_one_by_one(triager: Triager, text: str) -> None:
     # word by word "not", "charge", "refund" and "said" read as a complaint (session 28)
@@ -1608,19 +1612,12 @@ def test_a_student_discount_praised_is_still_praise(triager: Triager) -> None:
     "fernbank app down again on payday. cool cool cool",
     "love waiting 40 minutes for a cold latte, great work 👏",
     "corvid air charging £14 to choose a seat next to my own 6 year old. amazing. love that for me",
-])
-def test_stock_sarcasm_never_reaches_champions(triager: Triager, text: str) -> None:
-    # session 28: every such phrase in every written set is a complaint; these went to champions
-    r = triager.triage(text)
-    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
-
-
-@pytest.mark.parametrize("text", [
+    # session 29: thanks taken back, and love for the queue beside bad news
     "corvid air swapped my window seat for a middle one. thanks I guess",
     "tram stop ticket machines broken for weeks, one guard for the whole platform. love the queue.",
 ])
-def test_thanks_taken_back_is_a_complaint(triager: Triager, text: str) -> None:
-    # session 29: "thanks I guess" is irony; "love the queue" is irony beside bad news
+def test_stock_sarcasm_never_reaches_champions(triager: Triager, text: str) -> None:
+    # session 28: every such phrase in every written set is a complaint; these went to champions
     r = triager.triage(text)
     assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
 
@@ -1629,18 +1626,6 @@ def test_love_the_queue_alone_is_not_irony(triager: Triager) -> None:
     r = triager.triage("@Brightside love the queue at Deansgate this morning, gave me time to read the "
                        "whole menu")
     assert r.label == "positive"
-
-
-@pytest.mark.parametrize("text", [
-    "the fernbank app finally does instant transfers. hats off",
-    "brightside deansgate: nobody hovered while I worked for three hours",
-    "the Harbour branch staff never once rushed me, even with a pram and two kids",
-])
-def test_bad_service_that_did_not_happen_is_praise(triager: Triager, text: str) -> None:
-    # session 29: "nobody hovered", "never once rushed me" are praise in the public register; the
-    # problem phrases used to fire on them
-    r = triager.triage(text)
-    assert (r.label, r.kind, r.queue) == ("positive", "praise", "champions")
 
 
 def test_a_problem_that_never_once_went_right_is_still_a_problem(triager: Triager) -> None:
