@@ -1587,6 +1587,7 @@ def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
     "the fernbank app finally does instant transfers. hats off",
     "brightside deansgate: nobody hovered while I worked for three hours",
     "the Harbour branch staff never once rushed me, even with a pram and two kids",
+    "@Brightside you guys are the best, the refund came in a day",
 ])
 def test_praise_idioms_stand_over_the_words_one_by_one(triager: Triager, text: str) -> None:
     # word by word "not", "charge", "refund" and "said" read as a complaint (session 28)
@@ -1615,6 +1616,7 @@ def test_a_student_discount_praised_is_still_praise(triager: Triager) -> None:
     # session 29: thanks taken back, and love for the queue beside bad news
     "corvid air swapped my window seat for a middle one. thanks I guess",
     "tram stop ticket machines broken for weeks, one guard for the whole platform. love the queue.",
+    "another day another outage, you guys are the best",
 ])
 def test_stock_sarcasm_never_reaches_champions(triager: Triager, text: str) -> None:
     # session 28: every such phrase in every written set is a complaint; these went to champions
