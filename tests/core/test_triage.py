@@ -1588,6 +1588,7 @@ def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
     "brightside deansgate: nobody hovered while I worked for three hours",
     "the Harbour branch staff never once rushed me, even with a pram and two kids",
     "@Brightside you guys are the best, the refund came in a day",
+    "fettle gym: no sales pitch, no guilt trip, just a friendly welcome",
 ])
 def test_praise_idioms_stand_over_the_words_one_by_one(triager: Triager, text: str) -> None:
     # word by word "not", "charge", "refund" and "said" read as a complaint (session 28)
