@@ -1645,3 +1645,14 @@ def test_being_listened_to_is_no_crisis(triager: Triager) -> None:
                        "listening.")
     assert r.kind != "crisis"
     assert triager.triage("@Brightside are you listening? the app is down again").label == "negative"
+
+
+def test_happy_words_read_as_a_complaint_are_mild_not_hot(triager: Triager) -> None:
+    # praise the model misreads as a complaint: the rules' happy reading made it feel strongly
+    # negative, so it outranked real complaints (session 29); now it weighs as a mild one
+    misread = triager.triage("Say what you want about coffee apps, the Brightside one is weirdly well made. "
+                             "Order ahead, it's ready when I walk in, no dark patterns. Someone there cares.")
+    mild = triager.triage("the brightside app is a bit slow today")
+    hotter = triager.triage("brightside app is slow again today")
+    assert misread.label == mild.label == hotter.label == "negative"
+    assert misread.priority <= mild.priority < hotter.priority

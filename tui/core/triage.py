@@ -62,6 +62,7 @@ from tui.core.triage_verdict import (
     Reason,
     TriageResult,
     _agree,
+    _felt,
     describe_verdict,
     model_reasons,
     reconcile,
@@ -392,7 +393,7 @@ class Triager(RuleSet):
         # How strongly it is felt, for the priority: the model's score says how sure it is of the
         # label, not how hot the words are ("meh, the menu is a bit boring" is surely negative but
         # mild), so the rules' VADER-based reading of the words weighs half.
-        strength = score if model is None else _agree(label, (score + reading.compound) / 2)
+        strength = score if model is None else _felt(label, (score + reading.compound) / 2)
         score = _agree(label, score)
         return TriageResult(
             label=label,
