@@ -1579,21 +1579,40 @@ def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).label == "negative"
 
 
-@pytest.mark.parametrize("text", [
+# Praise idioms stand over the words one by one: word by word "not", "charge", "refund" and "said"
+# read as a complaint (session 28); session 29 added the public register's idioms and bad service
+# that did not happen.
+IDIOM_PRAISE = [
     "update: the brightside double-charge refund landed 🙏 two days, not five. credit where it's due",
     "station brightside was open at 5:30 like they said. respect. coffee was hot too",
     "nothing but the most respect for @Shoply and this $3 burrito",
-    # session 29: the public register's idioms, and bad service that did not happen
     "the fernbank app finally does instant transfers. hats off",
     "brightside deansgate: nobody hovered while I worked for three hours",
     "the Harbour branch staff never once rushed me, even with a pram and two kids",
     "@Brightside you guys are the best, the refund came in a day",
     "fettle gym: no sales pitch, no guilt trip, just a friendly welcome",
+]
+# Stock sarcasm never reaches champions: every such phrase in every written set is a complaint, and
+# these went to champions (sessions 28 and 29).
+STOCK_SARCASM = [
+    "cool cool cool, the app crashed again",
+    "fernbank app down again on payday. cool cool cool",
+    "love waiting 40 minutes for a cold latte, great work 👏",
+    "corvid air charging £14 to choose a seat next to my own 6 year old. amazing. love that for me",
+    "corvid air swapped my window seat for a middle one. thanks I guess",
+    "tram stop ticket machines broken for weeks, one guard for the whole platform. love the queue.",
+    "another day another outage, you guys are the best",
+]
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    *((text, ("positive", "praise", "champions")) for text in IDIOM_PRAISE),
+    *((text, ("negative", "complaint", "priority")) for text in STOCK_SARCASM),
 ])
-def test_praise_idioms_stand_over_the_words_one_by_one(triager: Triager, text: str) -> None:
-    # word by word "not", "charge", "refund" and "said" read as a complaint (session 28)
+def test_the_public_register_reads_as_meant(triager: Triager, text: str,
+                                            verdict: tuple[str, str, str]) -> None:
     r = triager.triage(text)
-    assert (r.label, r.kind, r.queue) == ("positive", "praise", "champions")
+    assert (r.label, r.kind, r.queue) == verdict
 
 
 @pytest.mark.parametrize("text", [
@@ -1607,22 +1626,6 @@ def test_a_promotion_is_not_a_complaint(triager: Triager, text: str) -> None:
 
 def test_a_student_discount_praised_is_still_praise(triager: Triager) -> None:
     assert triager.triage("Tunewave's student discount is such a good deal, just signed up").kind == "praise"
-
-
-@pytest.mark.parametrize("text", [
-    "cool cool cool, the app crashed again",
-    "fernbank app down again on payday. cool cool cool",
-    "love waiting 40 minutes for a cold latte, great work 👏",
-    "corvid air charging £14 to choose a seat next to my own 6 year old. amazing. love that for me",
-    # session 29: thanks taken back, and love for the queue beside bad news
-    "corvid air swapped my window seat for a middle one. thanks I guess",
-    "tram stop ticket machines broken for weeks, one guard for the whole platform. love the queue.",
-    "another day another outage, you guys are the best",
-])
-def test_stock_sarcasm_never_reaches_champions(triager: Triager, text: str) -> None:
-    # session 28: every such phrase in every written set is a complaint; these went to champions
-    r = triager.triage(text)
-    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
 
 
 def test_love_the_queue_alone_is_not_irony(triager: Triager) -> None:
