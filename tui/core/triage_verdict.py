@@ -88,12 +88,8 @@ def _felt(label: str, value: float) -> float:
     """How strongly the label is felt, for the priority: like `_agree`, but a reading of the other
     sign counts as weak feeling, not turned into strong feeling of this one (praise the model
     reads as a complaint, "nobody cried", must not outrank the angry the happier its words)."""
-    value = max(-1.0, min(1.0, value))
-    if label == "negative":
-        return min(value, -0.05)
-    if label == "positive":
-        return max(value, 0.05)
-    return max(-0.04, min(0.04, value))
+    against = value > 0 if label == "negative" else value < 0 if label == "positive" else False
+    return _agree(label, 0.0 if against else value)
 
 
 def model_reasons(model: TriageModel, feats: TextFeatures, signals: dict[str, float],
