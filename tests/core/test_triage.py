@@ -1591,6 +1591,9 @@ IDIOM_PRAISE = [
     "the Harbour branch staff never once rushed me, even with a pram and two kids",
     "@Brightside you guys are the best, the refund came in a day",
     "fettle gym: no sales pitch, no guilt trip, just a friendly welcome",
+    "Say what you want about coffee apps, the Brightside one is weirdly well made. Order ahead, it's "
+    "ready when I walk in, no dark patterns. Someone there cares.",
+    "the fernbank app is surprisingly good these days",
 ]
 # Stock sarcasm never reaches champions: every such phrase in every written set is a complaint, and
 # these went to champions (sessions 28 and 29).
@@ -1653,8 +1656,8 @@ def test_being_listened_to_is_no_crisis(triager: Triager) -> None:
 def test_happy_words_read_as_a_complaint_are_mild_not_hot(triager: Triager) -> None:
     # praise the model misreads as a complaint: the rules' happy reading made it feel strongly
     # negative, so it outranked real complaints (session 29); now it weighs as a mild one
-    misread = triager.triage("Say what you want about coffee apps, the Brightside one is weirdly well made. "
-                             "Order ahead, it's ready when I walk in, no dark patterns. Someone there cares.")
+    misread = triager.triage("the brightside app dark mode is so nice. why is every other app's dark mode "
+                             "just... grey")
     mild = triager.triage("the brightside app is a bit slow today")
     hotter = triager.triage("brightside app is slow again today")
     assert misread.label == mild.label == hotter.label == "negative"
