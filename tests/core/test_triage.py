@@ -1424,6 +1424,9 @@ def test_rules_alone_still_work_when_the_model_is_off(tmp_path: Path) -> None:
     user.write_text("[model]\nenabled = false\n", encoding="utf-8")
     rules = Triager.load(user)
     assert rules.triage("@Dashbite still no update on my order", now=NOW).kind == "complaint"
+    # the rules themselves read these complaints so (the model learned the real rows they come from)
+    for text in RULE_COMPLAINTS:
+        assert rules.triage(text, now=NOW).label == "negative", text
 
 
 def real_accuracy(triager: Triager, name: str) -> tuple[float, float, float]:
@@ -1608,8 +1611,22 @@ STOCK_SARCASM = [
 ]
 
 
+# Complaints the cross-validated model sent to champions, caught by a rule (session 30): a fix asked
+# or hoped for is no fix, tries counted are a runaround, a customer lost, exasperation, "good try!".
+RULE_COMPLAINTS = [
+    "@Netly I keep giving you the benefit of the doubt, but I'm paying for 100mbps and getting 8! I need "
+    "this fixed. Like yesterday.",
+    "2nd call to @Skyward hoping everything is sorted, two of the names on the booking were wrong",
+    "@ShopHelp Already contacted 3-4 times in the last month. All I got was assurance it's escalated",
+    "Today is the day that @Skyward lost my business for the rest of my life",
+    "@Netly change your hold music from a 2 min loop for the love of god.",
+    "@Burrito I'm next to a university, the line is wrapped around the building. Good try!",
+]
+
+
 @pytest.mark.parametrize(("text", "verdict"), [
     *((text, ("positive", "praise", "champions")) for text in IDIOM_PRAISE),
+    *((text, ("negative", "complaint", "priority")) for text in RULE_COMPLAINTS),
     *((text, ("negative", "complaint", "priority")) for text in STOCK_SARCASM),
 ])
 def test_the_public_register_reads_as_meant(triager: Triager, text: str,
