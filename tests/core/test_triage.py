@@ -1611,8 +1611,9 @@ STOCK_SARCASM = [
 ]
 
 
-# Complaints the cross-validated model sent to champions, caught by a rule (session 30): a fix asked
-# or hoped for is no fix, tries counted are a runaround, a customer lost, exasperation, "good try!".
+# Complaints the cross-validated model sent to champions or read calm, caught by a rule (session
+# 30): a fix asked or hoped for is no fix, tries counted are a runaround, a customer lost,
+# exasperation, "good try!", what was paid for and never came, praise shrugged off.
 RULE_COMPLAINTS = [
     "@Netly I keep giving you the benefit of the doubt, but I'm paying for 100mbps and getting 8! I need "
     "this fixed. Like yesterday.",
@@ -1621,6 +1622,8 @@ RULE_COMPLAINTS = [
     "Today is the day that @Skyward lost my business for the rest of my life",
     "@Netly change your hold music from a 2 min loop for the love of god.",
     "@Burrito I'm next to a university, the line is wrapped around the building. Good try!",
+    "@Skyward can I get the $35 refunded for the seat upgrade I never got?",
+    "@Skyward #blessed, I guess.",
 ]
 
 
