@@ -1597,6 +1597,9 @@ IDIOM_PRAISE = [
     "Say what you want about coffee apps, the Brightside one is weirdly well made. Order ahead, it's "
     "ready when I walk in, no dark patterns. Someone there cares.",
     "the fernbank app is surprisingly good these days",
+    "@Skyward you guys rock, bags were on the carousel before we got there",
+    "@Netly got my account back, you're lifesavers",
+    "@Tunewave discover weekly has been on point lately",
 ]
 # Stock sarcasm never reaches champions: every such phrase in every written set is a complaint, and
 # these went to champions (sessions 28 and 29).
