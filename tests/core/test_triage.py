@@ -1616,7 +1616,8 @@ STOCK_SARCASM = [
 
 # Complaints the cross-validated model sent to champions or read calm, caught by a rule (session
 # 30): a fix asked or hoped for is no fix, tries counted are a runaround, a customer lost,
-# exasperation, "good try!", what was paid for and never came, praise shrugged off.
+# exasperation ("what the heck?!"), an ultimatum ("help or not?"), "good try!", what was paid for
+# and never came, praise shrugged off.
 RULE_COMPLAINTS = [
     "@Netly I keep giving you the benefit of the doubt, but I'm paying for 100mbps and getting 8! I need "
     "this fixed. Like yesterday.",
@@ -1627,6 +1628,9 @@ RULE_COMPLAINTS = [
     "@Burrito I'm next to a university, the line is wrapped around the building. Good try!",
     "@Skyward can I get the $35 refunded for the seat upgrade I never got?",
     "@Skyward #blessed, I guess.",
+    "@Burrito WHAT THE HECK?!",
+    "@Gamebox can you actually help or not?",
+    "@Gamebox can I get help already??",
 ]
 
 
