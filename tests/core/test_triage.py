@@ -1600,6 +1600,9 @@ IDIOM_PRAISE = [
     "@Skyward you guys rock, bags were on the carousel before we got there",
     "@Netly got my account back, you're lifesavers",
     "@Tunewave discover weekly has been on point lately",
+    "@Netly just got off the phone with Austin, one of the best customer service calls I've ever had!",
+    "@Skyward every time I fly with you the crew seem happy. You don't get that with the other airlines.",
+    "@Skyward Erica on the gate team is amazing, give her a raise",
 ]
 # Stock sarcasm never reaches champions: every such phrase in every written set is a complaint, and
 # these went to champions (sessions 28 and 29).
