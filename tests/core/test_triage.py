@@ -480,6 +480,13 @@ def test_explain_names_the_idiom_that_stood(triager: Triager) -> None:
     assert any("an idiom says it" in line for line in why)
 
 
+def test_explain_quotes_a_long_phrase_by_its_ends(triager: Triager) -> None:
+    text = ("@Metro please give the man who is giving updates on the Piccadilly line at Leicester "
+            "Square a pay rise, he made the whole platform smile")
+    phrases = [r.text for r in triager.triage(text, now=NOW, explain=True).why if r.source == "phrase"]
+    assert phrases == ["'give the man who is … square a pay rise' (idiom, valence +2.5)"]
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [

@@ -240,6 +240,16 @@ class RuleSet:
         for name in r.phrases:
             group = groups[name]
             match = group.pattern.search(low)
-            shown = repr(match.group().strip()) if match else "(ironic praise)"
+            shown = repr(_clip(match.group().strip())) if match else "(ironic praise)"
             out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
         return out
+
+
+def _clip(words: str, limit: int = 48) -> str:
+    """A long match ("give the man who is giving updates on the ... line a pay rise") quoted by its
+    ends, so the detail pane's "why" line stays one glance long."""
+    if len(words) <= limit:
+        return words
+    half = (limit - 1) // 2
+    head, tail = words[:half].rsplit(" ", 1)[0], words[-half:].split(" ", 1)[-1]
+    return f"{head} … {tail}"
