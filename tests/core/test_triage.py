@@ -1641,6 +1641,7 @@ RULE_COMPLAINTS = [
     "@Burrito WHAT THE HECK?!",
     "@Gamebox can you actually help or not?",
     "@Gamebox can I get help already??",
+    "@Burrito guess my costume wasn't good enough for the $3 burrito",
 ]
 
 
