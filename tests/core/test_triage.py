@@ -1627,7 +1627,7 @@ STOCK_SARCASM = [
 # Complaints the cross-validated model sent to champions or read calm, caught by a rule (session
 # 30): a fix asked or hoped for is no fix, tries counted are a runaround, a customer lost,
 # exasperation ("what the heck?!"), an ultimatum ("help or not?"), "good try!", what was paid for
-# and never came, praise shrugged off.
+# and never came or is asked after ("where's my cheque"), praise shrugged off.
 RULE_COMPLAINTS = [
     "@Netly I keep giving you the benefit of the doubt, but I'm paying for 100mbps and getting 8! I need "
     "this fixed. Like yesterday.",
@@ -1642,6 +1642,7 @@ RULE_COMPLAINTS = [
     "@Gamebox can you actually help or not?",
     "@Gamebox can I get help already??",
     "@Burrito guess my costume wasn't good enough for the $3 burrito",
+    "Okay @Fernbank where's my cheque lol",
 ]
 
 
