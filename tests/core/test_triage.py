@@ -1591,7 +1591,8 @@ def test_scornful_emoji_read_negative(triager: Triager, text: str) -> None:
 
 # Praise idioms stand over the words one by one: word by word "not", "charge", "refund" and "said"
 # read as a complaint (session 28); session 29 added the public register's idioms and bad service
-# that did not happen.
+# that did not happen; session 30 the surprised intensifier ("weirdly well made"), slang VADER does
+# not know ("you guys rock", "lifesavers") and the real rows' superlatives and raises.
 IDIOM_PRAISE = [
     "update: the brightside double-charge refund landed 🙏 two days, not five. credit where it's due",
     "station brightside was open at 5:30 like they said. respect. coffee was hot too",
