@@ -38,7 +38,10 @@ reach the `priority` queue; crises caught. --misses lists every miss.
 
 Speed: time per mention (target <= 500 us, MISS if over), the language detector's share, model and
 detector load times, and `Pipeline.ingest` throughput into a fresh store, best of three runs
-(target >= 1,500/s).
+(target >= 1,500/s). Hostile text: the slowest of 10,000-character runs built to make a regex
+backtrack ("@@@@...", "!!!!...", "@.@.@."), with explain and the reply hints, as a ratio to the same
+length of ordinary mentions (MISS above 10: a pattern gone quadratic, which took 2.3 s before
+session 31).
 """
 
 from __future__ import annotations
@@ -214,6 +217,7 @@ def main() -> None:
                 all_rows += rows
     texts = [row["text"] for row in all_rows]
     speed(combined, rules, texts, now, created)
+    hostile(combined, texts)
 
 
 def print_cv() -> None:
@@ -281,6 +285,37 @@ def speed(combined: Triager, rules: Triager, texts: list[str], now: datetime, cr
     flag = "ok" if rate >= TARGET_RATE else "MISS"
     print(f"collect: Pipeline.ingest into a fresh store {rate:.0f} mentions/s [target >= "
           f"{TARGET_RATE:.0f}: {flag}]")
+
+
+HOSTILE_RATIO = 10.0
+HOSTILE = ("@", "#", "!", "?", ".", "-", "'", "a", "A", "1", " ", "\n", "\t\n", "@.", "@-", "!?", ":)",
+           "a ", "A ", ". ", "no ", "not ", "😀", "🙄 ", "&amp;", "\u202e", "x\u200b")
+
+
+def hostile(combined: Triager, texts: list[str]) -> None:
+    """A mention is anyone's text, capped at 10,000 characters (tui/core/sanitize.py): none may
+    take much longer than ordinary text of its length, in triage with explain or in the hints."""
+    from tui.core.hints import HintEngine
+
+    hints = HintEngine.load()
+    size = 10_000
+    ordinary = " ".join(texts)[:size]
+
+    def seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            combined.triage(text, explain=True)
+            hints.check(text, "x")
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    base = seconds(ordinary)
+    worst, unit = max((seconds((unit * size)[:size]), unit) for unit in HOSTILE)
+    ratio = worst / base
+    flag = "ok" if ratio <= HOSTILE_RATIO else "MISS"
+    print(f"hostile text: slowest 10,000-character run {unit!r} {worst * 1000:.0f} ms, ordinary text "
+          f"of that length {base * 1000:.0f} ms: ratio {ratio:.1f} [target <= {HOSTILE_RATIO:.0f}: {flag}]")
 
 
 def collect_rate(texts: list[str], now: datetime) -> float:

@@ -9,8 +9,10 @@ import math
 import re
 from collections.abc import Iterable
 
+from tui.core.triage_text import Handles
+
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"@[\w.@-]*\w")
+_HANDLE = Handles("@")
 _NUMBER = re.compile(r"[#$£€]?\d[\d.,:/-]*\w*")
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\w\s\x00-\x7f]")
 

@@ -21,7 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-_STRIP = re.compile(r"[@＠#][\w.@-]*\w|https?://\S+|www\.\S+|\d+")
+from tui.core.triage_text import Handles
+
+_HANDLE = Handles("@＠#")
+_STRIP = re.compile(r"https?://\S+|www\.\S+|\d+")
 # Most English mentions are ASCII letters with a few very common English words: they skip the
 # detector altogether (about 70% of real mentions, saving ~40 us each).
 _ASCII_ENGLISH = re.compile(
@@ -64,7 +67,7 @@ class LanguageDetector:
 
     def detect(self, text: str) -> str:
         """The language of `text`, or "en" when it is English, too short, or the detector unsure."""
-        clean = " ".join(_STRIP.sub(" ", text).split())
+        clean = " ".join(_STRIP.sub(" ", _HANDLE.sub(" ", text)).split())
         rules = self.rules
         # Symbols (emoji, £, curly quotes) say nothing about the language: a text whose letters are
         # all ASCII takes the cheap English check too, so it rarely loads the detector (~20 ms).

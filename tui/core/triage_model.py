@@ -24,14 +24,14 @@ from typing import Any
 
 from tui.core.memo import Memo
 from tui.core.triage_pieces import Pieces, pull
-from tui.core.triage_text import straight_quotes, without_links
+from tui.core.triage_text import Handles, straight_quotes, without_links
 from tui.core.triage_weights import TABLES, _Table
 from tui.rules import data_file
 
 MODEL_FILE = "triage_model.json.gz"
 FORMAT = 3  # 3: each n-gram family's values are scaled to unit length (`TextFeatures.scales`)
 
-_HANDLE = re.compile(r"[@＠][\w.@-]*\w")
+_HANDLE = Handles("@＠")
 _DIGITS = re.compile(r"\d+")
 # Words (with inner apostrophes), runs of ! or ?, and any other single symbol or emoji; plain
 # punctuation that carries no feeling (. , : ; quotes, brackets, dashes) is skipped.
