@@ -192,8 +192,10 @@ def test_fill_is_one_function_and_names_strangers_safely() -> None:
     mention = {"author": "@ann@x.social", "author_name": "Ann\x1b[31m\u202e Lee"}
     assert fill(template, mention, "Brightside", "Sam") == \
         "Hi Ann Lee (@ann@x.social), Sam at Brightside. {order}"
-    assert values_for({"author": "@bo@x.social"}, "B", "S")["name"] == "bo@x.social", \
-        "no display name: the handle without its @"
+    greeted = {handle: values_for({"author": handle}, "B", "S")["name"]
+               for handle in ("@bo@x.social", "ana.bsky.social", "ana.dev", "@sam")}
+    assert greeted == {"@bo@x.social": "bo", "ana.bsky.social": "ana", "ana.dev": "ana.dev", "@sam": "sam"}, \
+        "no display name: the user part of the handle, without Bluesky's own host"
 
 
 async def test_ctrl_t_with_a_broken_user_file_offers_the_good_templates_filled(tmp_path: Path) -> None:
@@ -246,5 +248,5 @@ async def test_h_loads_the_users_thanks_template_and_fills_it_the_same_way(tmp_p
         await pilot.press("h")
         await pilot.pause()
         assert isinstance(app.screen, ReplyScreen)
-        assert app.screen.query_one(DraftArea).text == "THANKS-MINE fan@x.social from Sam", \
-            "no display name: the handle without its @, as ctrl+t and f do"
+        assert app.screen.query_one(DraftArea).text == "THANKS-MINE fan from Sam", \
+            "no display name: the user part of the handle, as ctrl+t and f do"

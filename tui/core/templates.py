@@ -78,12 +78,22 @@ def for_kind(templates: list[Template], kind: str | None) -> list[Template]:
 def values_for(mention: Mention, brand: str, agent: str) -> dict[str, str]:
     """What the placeholders mean for one mention: the one fill every key (f, h, ctrl+t) uses.
 
-    `{name}` is the author's display name, else their handle without the leading "@"; mention
-    fields come from strangers, so control and bidi characters are stripped and lines folded.
+    `{name}` is the author's display name, else the user part of their handle (see `_handle_name`);
+    mention fields come from strangers, so control and bidi characters are stripped and lines folded.
     """
     handle = one_line(clean(str(mention.get("author") or "")), 120)
-    name = one_line(clean(str(mention.get("author_name") or "")), 120) or handle.lstrip("@")
+    name = one_line(clean(str(mention.get("author_name") or "")), 120) or _handle_name(handle)
     return {"name": name, "handle": handle, "brand": brand, "agent": agent}
+
+
+def _handle_name(handle: str) -> str:
+    """What to greet someone by who shows no display name: "Hi bo", not "Hi bo@x.social".
+
+    A Mastodon handle's user part ("@bo@x.social" -> "bo"), a handle on Bluesky's own host without
+    the host ("ana.bsky.social" -> "ana"); a custom-domain handle ("ana.dev") is who they chose to be.
+    """
+    user = handle.lstrip("@").partition("@")[0]
+    return user.removesuffix(".bsky.social") or user
 
 
 def fill(template: Template, mention: Mention, brand: str, agent: str) -> str:
