@@ -95,3 +95,26 @@ def test_the_pane_names_words_not_markers_or_small_words() -> None:
     assert "'why'" in shown
     assert "(start)" not in shown and "(end)" not in shown and "@someone" not in shown
     assert "'this'" not in shown and "'is'" not in shown
+
+
+async def test_a_post_of_endless_lines_is_shown_short_and_kept_whole(tmp_path: Path) -> None:
+    """Mention text is anyone's: 10,000 newlines took the pane ~0.9 s to lay out. Blank runs fold to
+    one blank line, and past `PANE_LINES` lines the pane says how many it leaves out."""
+    spaced = "first" + "\n" * 9000 + "last"
+    listed = "".join(f"line {n}\n" for n in range(1000))
+    app = app_with(tmp_path, [make_mention(1, spaced, minutes_ago=5), make_mention(2, listed, minutes_ago=9)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        lst = await settle(pilot, app, 2)
+        detail = app.screen.query_one(MentionDetail)
+        for uid, want in (("mastodon:1", "first\n\nlast"), ("mastodon:2", "line 199\n… 801 more lines")):
+            for queue in "12345":
+                await pilot.press(queue)
+                await pilot.pause()
+                if uid in lst.uids:
+                    break
+            while lst.current_uid != uid:
+                await pilot.press("j")
+            await pilot.pause()
+            shown = plain(detail.query_one("#detail-body"))
+            assert want in shown and "line 200" not in shown, shown[-300:]
+        assert app.session.store.mention("mastodon:2")["text"] == listed, "the store keeps every line"
