@@ -118,3 +118,12 @@ async def test_a_post_of_endless_lines_is_shown_short_and_kept_whole(tmp_path: P
             shown = plain(detail.query_one("#detail-body"))
             assert want in shown and "line 200" not in shown, shown[-300:]
         assert app.session.store.mention("mastodon:2")["text"] == listed, "the store keeps every line"
+
+
+def test_irony_the_verdict_did_not_take_is_not_its_reason() -> None:
+    """The rules read "Thanks." closing a mention with an unhappy word as irony; when the model
+    still reads it neutral, the pane does not say "Why needs-reply: sarcasm"."""
+    calm = why_lines(explain("@AirAsiaSupport Booking no YIUBPF. Thanks."), "needs-reply")
+    assert calm[0] == "Why needs-reply: neutral other" and not any("sarcasm" in line for line in calm)
+    ironic = why_lines(explain("thanks for losing my bag again, great service"), "priority")
+    assert ironic[0].startswith("Why priority: sarcasm:")

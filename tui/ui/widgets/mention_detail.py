@@ -139,6 +139,10 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
             continue  # the encoder's words are mostly the label model's again; `--explain` lists them
         elif (weight := float(match[1])) > 0 and match[3] in toward:
             toward[match[3]].append((weight, match[2]))
+    if picked and picked[0] != "negative":
+        # irony the model outweighed did not make this verdict: "Booking no YIUBPF. Thanks." is
+        # neutral, and "Why needs-reply: sarcasm" would tell the agent the opposite
+        fired = [line for line in fired if not line.startswith("sarcasm:")]
     head = f"Why {queue}: " if queue else "Why: "
     if shown is not None and len(picked) == 2 and set(shown) != set(picked):
         read = f"{picked[1]}, {picked[0]}"
