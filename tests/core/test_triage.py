@@ -1611,6 +1611,7 @@ IDIOM_PRAISE = [
     "@Netly just got off the phone with Austin, one of the best customer service calls I've ever had!",
     "@Skyward every time I fly with you the crew seem happy. You don't get that with the other airlines.",
     "@Skyward Erica on the gate team is amazing, give her a raise",
+    "@Skyward the crew surpassed all expectations on my flight home",
 ]
 # Stock sarcasm never reaches champions: every such phrase in every written set is a complaint, and
 # these went to champions (sessions 28 and 29).
@@ -1644,13 +1645,25 @@ RULE_COMPLAINTS = [
     "@Gamebox can I get help already??",
     "@Burrito guess my costume wasn't good enough for the $3 burrito",
     "Okay @Fernbank where's my cheque lol",
+    # session 31: a fix tried and failed, the fault back, rhetorical questions and impatience
+    "@Fonely still happening after the update, any ideas?",
+    "@Gamebox I've done that too but I still get error 4012",
+    "@Netly restarted the router. No changes",
+    "@Gamebox HELP ME HELLO?",
+    "@Skyward do you really expect people to carry a printer on holiday???",
+    "@Burrito you guys call this a large?",
+    "@Shoply so to get this straight, I get nothing for preordering?",
 ]
+# Asking whether it is down is reporting that it is (session 31: 6 real rows, all complaints).
+OUTAGE_QUESTIONS = ["@Gamebox are the servers currently down?", "@Netly is the system back up yet?",
+                    "is your website always down?"]
 
 
 @pytest.mark.parametrize(("text", "verdict"), [
     *((text, ("positive", "praise", "champions")) for text in IDIOM_PRAISE),
     *((text, ("negative", "complaint", "priority")) for text in RULE_COMPLAINTS),
     *((text, ("negative", "complaint", "priority")) for text in STOCK_SARCASM),
+    *((text, ("negative", "question", "priority")) for text in OUTAGE_QUESTIONS),
 ])
 def test_the_public_register_reads_as_meant(triager: Triager, text: str,
                                             verdict: tuple[str, str, str]) -> None:
@@ -1669,6 +1682,10 @@ def test_a_promotion_is_not_a_complaint(triager: Triager, text: str) -> None:
 
 def test_a_student_discount_praised_is_still_praise(triager: Triager) -> None:
     assert triager.triage("Tunewave's student discount is such a good deal, just signed up").kind == "praise"
+
+
+def test_expectations_not_exceeded_are_no_praise(triager: Triager) -> None:
+    assert triager.triage("@Skyward the lounge did not exceed my expectations").label == "negative"
 
 
 def test_love_the_queue_alone_is_not_irony(triager: Triager) -> None:
