@@ -120,10 +120,15 @@ async def test_a_post_of_endless_lines_is_shown_short_and_kept_whole(tmp_path: P
         assert app.session.store.mention("mastodon:2")["text"] == listed, "the store keeps every line"
 
 
-def test_irony_the_verdict_did_not_take_is_not_its_reason() -> None:
-    """The rules read "Thanks." closing a mention with an unhappy word as irony; when the model
-    still reads it neutral, the pane does not say "Why needs-reply: sarcasm"."""
+def test_a_rule_the_verdict_went_against_is_not_its_reason() -> None:
+    """The model, or the harm guard after it, can outweigh a rule; naming that rule as the reason
+    tells the agent the opposite of the verdict."""
     calm = why_lines(explain("@AirAsiaSupport Booking no YIUBPF. Thanks."), "needs-reply")
-    assert calm[0] == "Why needs-reply: neutral other" and not any("sarcasm" in line for line in calm)
+    assert calm[0] == "Why needs-reply: neutral other", "irony the model outweighed"
+    joke = why_lines(explain("brightside: makes coffee machine. coffee machine: makes toast. of your hand. "
+                             "10/10"), "priority")
+    assert joke[0].startswith("Why priority:") and "10/10" not in joke[0], "praise read as mockery"
     ironic = why_lines(explain("thanks for losing my bag again, great service"), "priority")
-    assert ironic[0].startswith("Why priority: sarcasm:")
+    assert ironic[0].startswith("Why priority: sarcasm:"), "irony that made the verdict is named"
+    assert why_lines(explain("the hotel exceeded all my expectations"), "champions")[0] == \
+        "Why champions: phrase 'exceeded all my expectations'"

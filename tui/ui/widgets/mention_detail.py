@@ -16,6 +16,7 @@ from tui.core.model import Mention, maybe_time
 from tui.core.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
 from tui.core.sanitize import clean, on_screen, one_line
 from tui.core.triage import describe_verdict
+from tui.core.triage_verdict import STANDS_TEXT
 
 
 def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
@@ -113,6 +114,27 @@ WHY_WORDS = 4
 """How many words or signals a "why" line names: the ones that weighed most."""
 
 
+_LEANING = {"negative": -1, "neutral": 0, "positive": 1}
+_VALENCE = re.compile(r"valence ([+-]?\d+(?:\.\d+)?)\)$")
+_STANDS = re.compile("^" + re.escape(STANDS_TEXT.partition("{rules}")[0]) + r"(\w+)")
+
+
+def _leans(rule: str) -> int:
+    """Which way a fired rule pulled the label: -1 irony or an unhappy phrase, +1 a happy phrase
+    or an idiom read positive, 0 anything else (crises, the harm guard, neutral formulas). The
+    model, or the harm guard after it, can outweigh a rule:
+    "Booking no YIUBPF. Thanks." reads neutral though the rules took the thanks as irony, and
+    "Why needs-reply: sarcasm" would tell the agent the opposite of the verdict."""
+    if rule.startswith("sarcasm:"):
+        return -1
+    if (stands := _STANDS.match(rule)) is not None:
+        return _LEANING.get(stands[1], 0)
+    if (valence := _VALENCE.search(rule)) is not None:
+        value = float(valence[1])
+        return (value > 0) - (value < 0)
+    return 0
+
+
 def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | None = None,
               corrected: bool = False) -> list[str]:
     """One to three short lines saying why triage gave its verdict, from `triage.explain()`'s
@@ -129,20 +151,19 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
     picked = verdict.split(" (")[0].split()
     fired: list[str] = []
     toward: dict[str, list[tuple[float, str]]] = {name: [] for name in picked}
+    leaning = _LEANING.get(picked[0], 0) if picked else 0
     for reason in reasons:
         match = _WEIGHTED.match(reason)
         if match is None:
             source, _, text = reason.partition(": ")
+            if _leans(text) not in (0, leaning):
+                continue  # a rule that pulled against the verdict did not make it (see `_leans`)
             text = _RULE_DETAIL.sub("", text)  # "(waiting, valence -1.6)": the rule's inner workings
             fired.append(f"{source} {text}" if source in ("crisis", "phrase") else text or source)
         elif match[2].endswith(" (encoder)"):
             continue  # the encoder's words are mostly the label model's again; `--explain` lists them
         elif (weight := float(match[1])) > 0 and match[3] in toward:
             toward[match[3]].append((weight, match[2]))
-    if picked and picked[0] != "negative":
-        # irony the model outweighed did not make this verdict: "Booking no YIUBPF. Thanks." is
-        # neutral, and "Why needs-reply: sarcasm" would tell the agent the opposite
-        fired = [line for line in fired if not line.startswith("sarcasm:")]
     head = f"Why {queue}: " if queue else "Why: "
     if shown is not None and len(picked) == 2 and set(shown) != set(picked):
         read = f"{picked[1]}, {picked[0]}"
