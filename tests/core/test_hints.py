@@ -94,6 +94,9 @@ def test_builtin_rules_load_cleanly_and_cover_every_category(engine: HintEngine)
         ("blame", "It clearly states on the website that sale items are final."),
         ("blame", "As mentioned in our previous tweet, we need your order number."),
         ("blame", "Nobody else has reported this problem."),
+        # session 31, real replies labelled excuse: a restriction or its justification as the answer
+        ("excuse", "You're only allowed to bring one bag with this fare."),
+        ("excuse", "The gates close early to ensure passenger safety."),
     ],
 )
 def test_category_fires(engine: HintEngine, category: str, text: str) -> None:
