@@ -121,10 +121,11 @@ _STANDS = re.compile("^" + re.escape(STANDS_TEXT.partition("{rules}")[0]) + r"(\
 
 def _leans(rule: str) -> int:
     """Which way a fired rule pulled the label: -1 irony or an unhappy phrase, +1 a happy phrase
-    or an idiom read positive, 0 anything else (crises, the harm guard, neutral formulas). The
-    model, or the harm guard after it, can outweigh a rule:
-    "Booking no YIUBPF. Thanks." reads neutral though the rules took the thanks as irony, and
-    "Why needs-reply: sarcasm" would tell the agent the opposite of the verdict."""
+    or an idiom read positive, 0 anything else (crises, the harm guard, neutral formulas).
+
+    The model, or the harm guard after it, can outweigh a rule: "Booking no YIUBPF. Thanks." reads
+    neutral though the rules took the thanks as irony, and "Why needs-reply: sarcasm" would tell
+    the agent the opposite of the verdict."""
     if rule.startswith("sarcasm:"):
         return -1
     if (stands := _STANDS.match(rule)) is not None:
