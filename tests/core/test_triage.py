@@ -1671,6 +1671,26 @@ def test_the_public_register_reads_as_meant(triager: Triager, text: str,
     assert (r.label, r.kind, r.queue) == verdict
 
 
+# Chasing an update, and a refusal to let, report the problem (session 32: 5 and 8 real rows, all
+# complaints); asking after a feature, or inviting news, does not.
+@pytest.mark.parametrize("text", [
+    "@Skyward any update on my bag, Sophie?", "@Skyward Any news yet? Still no bag.",
+    "@Skyward any updates on flight 212 from DEN?",
+    "@Gamebox trying to buy the season pass but it's not letting me",
+    "@Gamebox it keeps not letting me log in",
+])
+def test_chasing_or_being_refused_is_a_problem(triager: Triager, text: str) -> None:
+    r = triager.triage(text)
+    assert (r.label, r.queue) == ("negative", "priority")
+
+
+@pytest.mark.parametrize("text", ["@Shoply any update for when dark mode is coming?",
+                                  "@Skyward thanks! if you have any updates let me know"])
+def test_asking_after_news_is_not_chasing(triager: Triager, text: str) -> None:
+    r = triager.triage(text)
+    assert r.label != "negative" and r.queue == "needs-reply"
+
+
 @pytest.mark.parametrize("text", [
     "🚨 Brightside Coffee student deal: 20% off everything in the app until Sunday 🚨",
     "Get 3 months of Tunewave Unlimited for only $0.99! Limited time only. https://t.co/K9lrx52L56",
