@@ -1684,6 +1684,12 @@ def test_chasing_or_being_refused_is_a_problem(triager: Triager, text: str) -> N
     assert (r.label, r.queue) == ("negative", "priority")
 
 
+def test_rude_staff_is_a_complaint_beside_a_kind_word(triager: Triager) -> None:
+    r = triager.triage("@Burrito was told my costume as my fav tv character wasn't good enough by a rude "
+                       "employee. Cant believe this!")
+    assert (r.label, r.queue) == ("negative", "priority")
+
+
 @pytest.mark.parametrize("text", ["@Shoply any update for when dark mode is coming?",
                                   "@Skyward thanks! if you have any updates let me know"])
 def test_asking_after_news_is_not_chasing(triager: Triager, text: str) -> None:
