@@ -183,3 +183,55 @@ def test_a_repeat_neither_brings_back_a_walked_away_thread_nor_makes_a_spike(tmp
         assert session.store.mention("mastodon:1")["state"] != "walked-away", "new words bring it back"
     finally:
         session.close()
+
+
+def test_a_mention_not_about_us_is_kept_and_set_aside_and_filing_it_undoes(tmp_path: Path) -> None:
+    from tui.core.corrections import Correction
+    from tui.rules.config import Config
+    from tui.services.session import Session
+
+    config = Config(watch=["Brightside"], handles=["@BrightsideCoffee"], exclude=["Mr Brightside"])
+    session = Session.open(config, tmp_path / "s.json")
+    try:
+        session.pipeline.ingest(make_mention(1, "Mr Brightside at karaoke, the bar staff hate us"))
+        session.pipeline.ingest(make_mention(2, "@BrightsideCoffee stop playing Mr Brightside"))
+        aside, ours = session.store.mention("mastodon:1"), session.store.mention("mastodon:2")
+        assert aside["off_topic"] == "Mr Brightside" and aside["queue"] == "muted"
+        assert "off_topic" not in ours and ours["queue"] != "muted"
+        change = session.correct(["mastodon:1"], Correction(queue="needs-reply"))
+        assert change is not None
+        filed = session.store.mention("mastodon:1")
+        assert filed["off_topic"] is None and filed["queue"] == "needs-reply"
+        session.inbox.undo()
+        assert session.store.mention("mastodon:1")["queue"] == "muted", "undo sets it aside again"
+    finally:
+        session.close()
+
+
+def test_collect_says_how_many_it_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui import cli
+
+    feed = tmp_path / "in.jsonl"
+    feed.write_text(json.dumps(make_mention(1, "Mr Brightside, 3rd time tonight")) + "\n"
+                    + json.dumps(make_mention(2, "Brightside app crashed")) + "\n")
+    config = tmp_path / "c.toml"
+    config.write_text('[brand]\nwatch = ["Brightside"]\nexclude = ["Mr Brightside"]\n')
+    assert cli.main(["collect", "--db", str(tmp_path / "s.json"), "--config", str(config),
+                     "--source", f"jsonl:{feed}", "--once"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "2 new, 0 duplicate, 0 invalid (1 set aside as not about us: [brand] exclude)")
+
+
+def test_the_demo_sets_aside_the_song_and_nothing_else(tmp_path: Path) -> None:
+    from tui.rules.config import demo_config
+    from tui.services.session import Session
+    from tui.sources.demo import demo_lines
+
+    session = Session.open(demo_config(), tmp_path / "s.json")
+    try:
+        for line in demo_lines():
+            session.pipeline.ingest(dict(line))
+        aside = [m["text"][:40] for m in session.store.mentions() if m.get("off_topic")]
+        assert aside == ["coming out of my cage and I've been doin"]
+    finally:
+        session.close()

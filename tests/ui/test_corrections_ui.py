@@ -134,3 +134,32 @@ async def test_the_next_mention_in_the_same_words_arrives_triaged_the_agents_way
         await pilot.pause()
         detail = plain(app.screen.query_one("#detail-body"))
         assert "✎ Triaged as this store's agents corrected the same wording (triage said " in detail
+
+
+async def test_a_mention_set_aside_as_not_about_us_is_filed_with_l(tmp_path: Path) -> None:
+    from tests.helpers import fixed_clock
+    from tui.rules.config import Config
+    from tui.ui.app import make_app
+
+    song = make_mention(1, "Mr Brightside at karaoke again, the bar staff hate us", minutes_ago=5)
+    config = Config(watch=["Brightside"], exclude=["Mr Brightside"])
+    app = make_app(config, tmp_path / "store.json", sources=[FeedSource([song])], clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, 1)
+        assert "mastodon:1" not in lst.uids, "in no queue"
+        await pilot.press("8")
+        await pilot.pause()
+        assert lst.uids == ["mastodon:1"]
+        shown = plain(app.screen.query_one(MentionDetail).query_one("#detail-body"))
+        assert "Set aside, not about us: it names 'Mr Brightside'" in shown
+        assert "Why priority were it not set aside" in shown
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectScreen) and app.screen.original["queue"] == "set aside"
+        await pilot.press("down", "down", "right", "right", "enter")  # queue: needs-reply
+        await pilot.pause()
+        stored = app.session.store.mention("mastodon:1")
+        assert stored["queue"] == "needs-reply" and stored["off_topic"] is None
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.session.store.mention("mastodon:1")["queue"] == "muted"

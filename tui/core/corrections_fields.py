@@ -95,4 +95,6 @@ def corrected_fields(mention: Mention, correction: Correction | Mapping[str, str
         fields["priority"] = rebanded(float(mention.get("priority") or 0), old_kind, kind, bands)
     if queue != mention.get("triage_queue"):
         fields["triage_queue"] = queue
+    if "queue" in wanted and mention.get("off_topic"):
+        fields["off_topic"] = None  # filed by hand: about us after all (tui/core/relevance.py)
     return fields

@@ -52,6 +52,7 @@ STATE_FIELDS = (
     "read",
     "tags",
     "muted",
+    "off_topic",
     "folded",
     "boosts",
     "repeat_of",

@@ -48,11 +48,12 @@ STATE_QUEUE = {
 
 
 def queue_of(mention: Mention) -> str:
-    """Where a mention belongs now. A muted author's mention is set aside unless it is a crisis."""
+    """Where a mention belongs now. A muted author's mention, or one not about us (`off_topic`), is
+    set aside unless it is a crisis."""
     state = mention.get("state", "open")
     if state != "open":
         return STATE_QUEUE.get(state, "done")
-    if mention.get("muted") and mention.get("kind") != "crisis":
+    if (mention.get("muted") or mention.get("off_topic")) and mention.get("kind") != "crisis":
         return "muted"
     return mention.get("triage_queue") or "needs-reply"
 

@@ -83,9 +83,10 @@ class SpikeDetector:
         """Count one new mention (a pipeline arrival hook): negative ones, under each topic.
 
         Our own posts never count: a brand apologising in public about the app is answering a
-        spike, not making one."""
+        spike, not making one. Nor do mentions not about us (`off_topic`)."""
         topics = mention.get("topics") or ()
-        if not topics or mention.get("ours") or not is_negative(mention, self.rules):
+        if not topics or mention.get("ours") or mention.get("off_topic") or not is_negative(
+                mention, self.rules):
             return
         try:
             at = parse_time(str(mention.get("created_at"))).timestamp()

@@ -29,6 +29,8 @@ class Config:
     agent: str = "the team"
     watch: list[str] = field(default_factory=list)
     handles: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    """Phrases that name something else ("Mr Brightside"): tui/core/relevance.py."""
     sources: list[dict[str, Any]] = field(default_factory=list)
     targets: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     queue_targets: dict[str, int] = field(default_factory=dict)
@@ -43,7 +45,7 @@ class Config:
 
 
 SECTION_KEYS: dict[str, tuple[str, ...] | None] = {
-    "brand": ("name", "agent", "watch", "handles"),
+    "brand": ("name", "agent", "watch", "handles", "exclude"),
     "sources": None,  # an array of tables; each source type checks its own keys (tui/sources/)
     "targets": (*DEFAULT_TARGETS, "queues"),
     "routing": None,  # free-form: team = [keywords]
@@ -84,7 +86,8 @@ def load_config(path: Path) -> Config:
     targets = checked.targets
     return Config(
         path=path, brand=checked.brand.name, agent=checked.brand.agent, watch=checked.brand.watch,
-        handles=checked.brand.handles, sources=[dict(s) for s in checked.sources],
+        handles=checked.brand.handles, exclude=checked.brand.exclude,
+        sources=[dict(s) for s in checked.sources],
         targets={kind: getattr(targets, kind) for kind in DEFAULT_TARGETS},
         queue_targets=dict(targets.queues), routing=checked.routing, keys=checked.keys,
         theme=checked.ui.theme, walk_away_days=checked.lifecycle.walk_away_days)
@@ -107,6 +110,7 @@ def demo_config() -> Config:
                   watch=["Brightside", "Bean Club", "Orbit", "Cold Brew Cans"],
                   handles=["@brightside@brightside.social", "@BrightsideCoffee", "brightside.coffee",
                            "u/Brightside_Official"],
+                  exclude=["Mr Brightside", "on the brightside"],
                   routing={"safety": ["burn", "overheat", "injury", "plastic", "poisoning"],
                            "security": ["leak", "breach", "phishing", "hacked", "password"],
                            "billing": ["refund", "charged", "billed", "payment"],

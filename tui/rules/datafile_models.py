@@ -23,6 +23,7 @@ class BrandTable(_Strict):
     agent: str = "the team"
     watch: list[str] = []
     handles: list[str] = []
+    exclude: list[str] = []
 
 
 class TargetsTable(_Strict):

@@ -12,6 +12,7 @@ from tui.core.corrections import Lessons
 from tui.core.lifecycle import Rules, by_us, default_rules, our_handles
 from tui.core.model import Mention, MentionError, Problem, now_utc, parse_mention, parse_time, uid_of
 from tui.core.queues import queue_of, triage_fields
+from tui.core.relevance import Relevance
 from tui.core.reviews import apply_rating, revise
 from tui.core.rows import span
 from tui.core.triage import Triager
@@ -29,9 +30,13 @@ class Counts:
     problems: list[Problem] = field(default_factory=list)
     spooled: int = 0
     """Of the new ones, how many went to the spool for the process that holds the store."""
+    set_aside: int = 0
+    """Of the new ones, how many name only a `[brand] exclude` phrase (kept, in no queue)."""
 
     def __str__(self) -> str:
         line = f"{self.new} new, {self.duplicate} duplicate, {self.invalid} invalid"
+        if self.set_aside:
+            line += f" ({self.set_aside} set aside as not about us: [brand] exclude)"
         if self.spooled:
             line += f" ({self.spooled} handed to the turnaround that holds the store)"
         return line
@@ -49,8 +54,10 @@ class Pipeline:
 
     def __init__(self, store: Store, triager: Triager, *,
                  clock: Callable[[], datetime] = now_utc, ours: Iterable[str] = (),
-                 rules: Rules | None = None) -> None:
+                 rules: Rules | None = None, relevance: Relevance | None = None) -> None:
         self.store = store
+        self.relevance = relevance or Relevance()
+        """The `[brand] exclude` phrases: a mention naming only those is set aside (`off_topic`)."""
         self.rules = rules or default_rules()
         # "@Delta", "delta" and "Delta" name one account, as the lifecycle reads them
         self.ours = our_handles(ours)
@@ -151,6 +158,9 @@ class Pipeline:
         author = self.store.author(mention["author"])
         if author.get("muted"):
             mention["muted"] = True
+        elsewhere = self.relevance.set_aside(mention["text"]) if self.relevance else None
+        if elsewhere is not None:
+            mention["off_topic"] = elsewhere
         if by_us(mention["author"], self.ours):
             # Our own posts in a thread are context, not work: they sit in no queue.
             mention["ours"] = True
@@ -205,6 +215,7 @@ class Pipeline:
                 counts.problems.append(Problem(where, 0, outcome.problem or ""))
             elif outcome.status == "new":
                 counts.new += 1
+                counts.set_aside += bool(outcome.mention and outcome.mention.get("off_topic"))
             else:
                 counts.duplicate += 1
         elif kind == "delete":
@@ -246,6 +257,7 @@ class Pipeline:
                     counts.problems.append(Problem(where, item.line or 0, outcome.problem or ""))
                 elif outcome.status == "new":
                     counts.new += 1
+                    counts.set_aside += bool(outcome.mention and outcome.mention.get("off_topic"))
                     counts.spooled += spool is not None
                 else:
                     counts.duplicate += 1

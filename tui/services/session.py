@@ -19,6 +19,7 @@ from tui.core.inbox import Inbox
 from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
 from tui.core.lifecycle_archive import load_policy
 from tui.core.model import Mention, MentionUpdate, now_utc
+from tui.core.relevance import Relevance
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import CACHE_FILE_NAME as TRIAGE_CACHE
 from tui.core.triage import Triager
@@ -104,7 +105,8 @@ class Session:
                                   lambda: Triager.load(None, patterns), problems)
         rules = _or_shipped(load_user_rules, default_rules, problems)
         ours = brand_handles(config.handles, config.watch)
-        pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules)
+        pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules,
+                            relevance=Relevance(config.exclude, config.watch, ours))
         lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
                               walk_away_days=config.walk_away_days, ours=ours)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,

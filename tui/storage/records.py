@@ -116,6 +116,9 @@ class MentionFields(TypedDict, total=False):
     """The uid of the first of an author's identical posts, when within the repeat window."""
     muted: bool
     """Its author was muted."""
+    off_topic: str | None
+    """The `[brand] exclude` phrase it names, with nothing else of ours (tui/core/relevance.py):
+    set aside with the muted. None once an agent files it in a queue."""
     ours: bool
     """Our own post (or reply to a review): context, in no queue."""
     folded: int

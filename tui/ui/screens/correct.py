@@ -42,6 +42,10 @@ class CorrectScreen(ModalScreen[Correction | None]):
         self.count = count
         self.author = one_line(clean(str(mention.get("author") or "this")), 40)
         self.original = {name: str(mention.get(MENTION_FIELD[name]) or CHOICES[name][0]) for name in FIELDS}
+        self.aside = bool(mention.get("off_topic")) and mention.get("queue") == "muted"
+        """Not about us (tui/core/relevance.py): in no queue until the agent picks one."""
+        if self.aside:
+            self.original["queue"] = "set aside"
         self.values = dict(self.original)
         self.touched: set[str] = set()
         self.row = 0
@@ -51,9 +55,10 @@ class CorrectScreen(ModalScreen[Correction | None]):
             what = f"{self.author}'s mention" if self.count == 1 else f"{self.count} selected mentions"
             yield Label(Text(f"Correct triage of {what}"), classes="dialog-title")
             said = " · ".join(self.original[name] for name in FIELDS)
+            follows = ("a queue picked files it (it names only a [brand] exclude phrase)" if self.aside
+                       else "the queue follows label and kind unless you change it")
             yield Label(Text(f"Now: {said} (underlined). Only the rows you change are corrected; "
-                             "the queue follows label and kind unless you change it. This store "
-                             "learns from it; u undoes."), classes="dialog-help")
+                             f"{follows}. This store learns from it; u undoes."), classes="dialog-help")
             for name in FIELDS:
                 yield Static(id=f"correct-{name}", classes="correct-row")
         yield FittingFooter()
@@ -62,7 +67,8 @@ class CorrectScreen(ModalScreen[Correction | None]):
         self._render_rows()
 
     def _implied_queue(self) -> str:
-        if (self.values["label"], self.values["kind"]) == (self.original["label"], self.original["kind"]):
+        if self.aside or (self.values["label"], self.values["kind"]) == (self.original["label"],
+                                                                         self.original["kind"]):
             return self.original["queue"]
         return self.queue_for(self.values["kind"], self.values["label"])
 

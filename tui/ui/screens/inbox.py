@@ -241,9 +241,12 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
         history = store.by_author(author, last=6, archived=True)  # archived: one small shard read
         triager = self.session.pipeline.triager  # the queue triage chose, not where it is now
         label, kind = mention.get("label", "neutral"), mention.get("kind", "other")
+        queue = triager.queue(kind, label)
+        if mention.get("queue") == "muted" and queue != "muted":
+            queue += " were it not set aside"  # a muted author's, or not about us: triage's reading
         why = why_lines(explain(mention.get("text", ""), followers=mention.get("followers"),
                                 triager=triager),
-                        triager.queue(kind, label), shown=(label, kind), corrected=corrected)
+                        queue, shown=(label, kind), corrected=corrected)
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
                     self.session.clock(), profile, history_total=store.author_count(author), why=why)
 

@@ -24,7 +24,8 @@ EMPTY_QUEUE = {
     "walked-away": "Nothing walked away from. w sets a lose-lose thread aside here and watches it "
                    "for a while.",
     "done": "Nothing done yet. d marks a mention done and c resolves a thread; both land here.",
-    "muted": "Nobody muted. m mutes an author: their mentions (crises aside) land here.",
+    "muted": "Nothing set aside. m mutes an author: their mentions (crises aside) land here, as do "
+             "mentions that name only a [brand] exclude phrase.",
     "snoozed": "Nothing snoozed. s snoozes a thread until a time; it comes back to its queue by itself.",
 }
 """What an empty queue says: what the queue is for and how a mention gets there."""

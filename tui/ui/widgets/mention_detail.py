@@ -47,6 +47,8 @@ def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
     if mention.get("folded"):
         text.append(f"  ×{mention['folded'] + 1} (repeats and boosts folded in)")
     text.append("\n")
+    if aside := aside_line(mention):
+        text.append(aside + "\n", "bold")
     for line in why or ():
         text.append(line + "\n", "dim italic")
     for line in state_lines(mention, now):
@@ -84,6 +86,15 @@ def _pane_text(body: str) -> tuple[str, int]:
     if len(lines) <= PANE_LINES:
         return text, 0
     return "\n".join(lines[:PANE_LINES]), len(lines) - PANE_LINES
+
+
+def aside_line(mention: Mention) -> str | None:
+    """Why a mention not about us is set aside (tui/core/relevance.py), and how to file it back."""
+    elsewhere = mention.get("off_topic")
+    if not elsewhere or mention.get("state", "open") != "open" or mention.get("kind") == "crisis":
+        return None
+    return (f"⊘ Set aside, not about us: it names '{one_line(clean(str(elsewhere)), 60)}' ([brand] "
+            "exclude); L files it in a queue")
 
 
 def state_lines(mention: Mention, now: datetime) -> list[str]:
