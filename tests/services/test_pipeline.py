@@ -235,3 +235,20 @@ def test_the_demo_sets_aside_the_song_and_nothing_else(tmp_path: Path) -> None:
         assert aside == ["coming out of my cage and I've been doin"]
     finally:
         session.close()
+
+
+def test_collect_into_a_held_store_leaves_setting_aside_to_the_holder(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui import cli
+
+    feed = tmp_path / "in.jsonl"
+    feed.write_text(json.dumps(make_mention(1, "Mr Brightside, 3rd time tonight")) + "\n")
+    config = tmp_path / "c.toml"
+    config.write_text('[brand]\nwatch = ["Brightside"]\nexclude = ["Mr Brightside"]\n')
+    holder = Store(tmp_path / "s.json")  # a running turnaround, with a config of its own
+    try:
+        assert cli.main(["collect", "--db", str(tmp_path / "s.json"), "--config", str(config),
+                         "--source", f"jsonl:{feed}", "--once"]) == 0
+        assert "set aside" not in capsys.readouterr().out
+    finally:
+        holder.close()

@@ -257,7 +257,9 @@ class Pipeline:
                     counts.problems.append(Problem(where, item.line or 0, outcome.problem or ""))
                 elif outcome.status == "new":
                     counts.new += 1
-                    counts.set_aside += bool(outcome.mention and outcome.mention.get("off_topic"))
+                    # handed over, the holder sets aside by its own config: not ours to count
+                    aside = outcome.mention is not None and outcome.mention.get("off_topic")
+                    counts.set_aside += bool(spool is None and aside)
                     counts.spooled += spool is not None
                 else:
                     counts.duplicate += 1
