@@ -1617,6 +1617,8 @@ IDIOM_PRAISE = [
 # these went to champions (sessions 28 and 29).
 STOCK_SARCASM = [
     "cool cool cool, the app crashed again",
+    "@Gamebox appreciate you charging me twice, really generous of you",  # session 32
+    "really appreciate you cancelling my order without a word",
     "fernbank app down again on payday. cool cool cool",
     "love waiting 40 minutes for a cold latte, great work 👏",
     "corvid air charging £14 to choose a seat next to my own 6 year old. amazing. love that for me",
