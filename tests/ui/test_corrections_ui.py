@@ -150,6 +150,8 @@ async def test_a_mention_set_aside_as_not_about_us_is_filed_with_l(tmp_path: Pat
         await pilot.press("8")
         await pilot.pause()
         assert lst.uids == ["mastodon:1"]
+        from tests.ui.test_flow import row_text as list_row
+        assert "[not about us] Mr Brightside at karaoke" in list_row(lst, "mastodon:1")
         shown = plain(app.screen.query_one(MentionDetail).query_one("#detail-body"))
         assert "Set aside, not about us: it names 'Mr Brightside'" in shown
         assert "Why priority were it not set aside" in shown

@@ -302,6 +302,8 @@ class MentionList(ScrollView, can_focus=True):
             row.append(f"{rating} ", self._style("negative" if rating < "3" else "dim"))
         if mention.get("muted"):
             row.append("[muted] ", self._style("dim"))
+        elif mention.get("off_topic") and mention.get("queue") == "muted":
+            row.append("[not about us] ", self._style("dim"))
         if mention.get("folded"):
             row.append(f"×{mention['folded'] + 1} ", self._style("dim"))
         for tag in (mention.get("tags") or ())[:3]:
