@@ -1686,6 +1686,22 @@ def test_chasing_or_being_refused_is_a_problem(triager: Triager, text: str) -> N
     assert (r.label, r.queue) == ("negative", "priority")
 
 
+# Thanks for the help or a reply, said first, is meant (session 32: 17 of 25 real rows opening so
+# are praise, 4 of them read as complaints for the story that follows); "the 'help'" in quotes, a
+# "but", or the fault still there is not praise.
+@pytest.mark.parametrize(("text", "queue"), [
+    ("Thanks for the help Becky, you're a star", "champions"),
+    ("@Skyward Thanks for your reply Oliver. My wifi wasn't working last night so I phoned instead",
+     "champions"),
+    ("@Telvio cheers for the 'help', still broken", "priority"),
+    ("@Fonely thanks for your help, the app still crashes every time", "priority"),
+    ("@Netly thanks for the reply but I still have no internet", "priority"),
+])
+def test_thanks_for_the_help_is_meant_unless_the_fault_remains(triager: Triager, text: str,
+                                                               queue: str) -> None:
+    assert triager.triage(text).queue == queue
+
+
 def test_rude_staff_is_a_complaint_beside_a_kind_word(triager: Triager) -> None:
     r = triager.triage("@Burrito was told my costume as my fav tv character wasn't good enough by a rude "
                        "employee. Cant believe this!")
