@@ -395,3 +395,16 @@ def test_the_report_screen_and_the_command_count_the_same_handles_as_ours(
         session.close()
     assert shown == orjson.loads(out)
     assert "@acme" not in {row["author"] for row in shown["champions"]}
+
+
+def test_a_mention_set_aside_as_not_about_us_is_owed_no_answer(db: Path) -> None:
+    store = Store(db)
+    before = build_report(store, SINCE, NOW, None, ours=["@acme"])["within_target"]["all"]
+    store.add_mention({"uid": "x:song", "id": "song", "source": "x", "author": "@karl",
+                       "text": "Mr Brightside at karaoke again", "created_at": "2024-05-07T09:00:00+00:00",
+                       "thread_uid": "x:song", "kind": "complaint", "label": "negative",
+                       "triage_queue": "priority", "state": "open", "off_topic": "Mr Brightside",
+                       "queue": "muted"})
+    after = build_report(store, SINCE, NOW, None, ours=["@acme"])["within_target"]["all"]
+    store.close()
+    assert after == before, "a song post past its target is no missed answer"

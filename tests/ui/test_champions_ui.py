@@ -267,3 +267,5 @@ def test_our_own_posts_never_make_a_champion(tmp_path) -> None:  # type: ignore[
 
     assert is_praise({"kind": "praise", "triage_queue": "champions"})
     assert not is_praise({"kind": "praise", "triage_queue": "champions", "ours": True})
+    assert not is_praise({"kind": "praise", "triage_queue": "champions", "off_topic": "Mr Brightside"}), \
+        "praise of a song that shares our name makes no champion"

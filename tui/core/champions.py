@@ -20,8 +20,9 @@ THANKS_TEMPLATE = "thanks"
 
 
 def is_praise(mention: Mention) -> bool:
-    """Praise from a customer: our own accounts' posts never make us our own champion."""
-    if mention.get("ours"):
+    """Praise from a customer: our own accounts' posts never make us our own champion, nor does
+    praise of something else that shares our name (`off_topic`: "Mr Brightside is a banger")."""
+    if mention.get("ours") or mention.get("off_topic"):
         return False
     return mention.get("triage_queue") == "champions" or mention.get("kind") == "praise"
 

@@ -136,7 +136,8 @@ def build_report(store: Store, since: datetime | None, now: datetime,
             by_queue[queue].append(minutes)
             by_kind[kind].append(minutes)
             made_it = minutes <= target
-        elif (mention.get("state", "open") in WAITING_STATES and not mention.get("muted")
+        elif (mention.get("state", "open") in WAITING_STATES
+              and not (mention.get("muted") or mention.get("off_topic"))  # set aside: owed nothing
               and now > created + timedelta(minutes=target)):
             made_it = False
         else:
