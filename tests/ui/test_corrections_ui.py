@@ -165,3 +165,27 @@ async def test_a_mention_set_aside_as_not_about_us_is_filed_with_l(tmp_path: Pat
         await pilot.press("u")
         await pilot.pause()
         assert app.session.store.mention("mastodon:1")["queue"] == "muted"
+
+
+async def test_a_phrase_added_to_exclude_sets_aside_what_was_stored_and_says_so(tmp_path: Path) -> None:
+    from tests.helpers import fixed_clock
+    from tui.rules.config import Config
+    from tui.ui.app import make_app
+
+    film = make_mention(1, "rewatching Delta Force tonight, what a terrible movie", minutes_ago=5)
+    app = make_app(Config(watch=["Delta"]), tmp_path / "store.json", sources=[FeedSource([film])],
+                   clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, 1)
+        assert "mastodon:1" in lst.uids, "a complaint about a film, filed before the phrase was listed"
+    app = make_app(Config(watch=["Delta"], exclude=["Delta Force"]), tmp_path / "store.json", sources=[],
+                   clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, 1)
+        assert "mastodon:1" not in lst.uids
+        toasts = [str(n.message) for n in app._notifications]
+        assert "1 stored mention set aside as not about us ([brand] exclude): the muted view (8) lists it" \
+            in toasts
+        await pilot.press("8")
+        await pilot.pause()
+        assert lst.uids == ["mastodon:1"]

@@ -80,6 +80,8 @@ async def run(args: argparse.Namespace) -> int:
     session = Session.open(config, store_path(args), headless=True)
     for warning in session.warnings:
         _say(warning)
+    for notice in session.notices:
+        print(notice, flush=True)
     session.pipeline.warning_hooks.append(_say)
     counts: Counts = session.drained  # what an earlier collect handed to an inbox since closed
     try:

@@ -32,7 +32,7 @@ from tui.core.corrections_fields import (
     corrected_fields,
     rebanded,
 )
-from tui.core.corrections_index import INDEX, _remember, correction_ids
+from tui.core.corrections_index import INDEX, _remember, correction_ids, filed_by_hand
 from tui.core.corrections_phrases import PhraseRule, _bump
 from tui.core.corrections_report import agreement, describe_agreement
 from tui.core.corrections_settings import CorrectionsConfigError, Settings, load_settings
@@ -46,8 +46,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTION", "CHOICES", "FIELDS", "INDEX", "MENTION_FIELD", "Bands", "Correction",
     "CorrectionsConfigError", "Lessons", "PhraseRule", "QueueFor", "Settings", "agreement",
-    "bands_of", "corrected_fields", "correction_ids", "describe_agreement", "learned_line",
-    "load_settings", "normalise", "phrases", "rebanded", "words",
+    "bands_of", "corrected_fields", "correction_ids", "describe_agreement", "filed_by_hand",
+    "learned_line", "load_settings", "normalise", "phrases", "rebanded", "words",
 ]
 
 

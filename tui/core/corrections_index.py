@@ -49,3 +49,17 @@ def _remember(store: Store, event_id: int) -> None:
     if isinstance(state, dict) and isinstance(state.get("ids"), list) and event_id not in state["ids"]:
         store.set_setting(INDEX, {"ids": [*state["ids"], event_id],
                                   "upto": max(int(state.get("upto") or 0), event_id)})
+
+
+def filed_by_hand(store: Store) -> set[str]:
+    """The mentions an agent put in a queue themselves (a standing `correct` that named one): the
+    `[brand] exclude` phrases never set those aside again (tui/core/relevance.py `restate`)."""
+    uids: set[str] = set()
+    for event_id in correction_ids(store):
+        event = store.event(event_id)
+        if event is None or event.get("undone"):
+            continue
+        if "queue" not in ((event.get("details") or {}).get("set") or {}):
+            continue
+        uids.update(event.get("uids") or ())
+    return uids

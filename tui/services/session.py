@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from tui.core.corrections import ACTION as CORRECT
-from tui.core.corrections import Correction, corrected_fields
+from tui.core.corrections import Correction, corrected_fields, filed_by_hand
 from tui.core.inbox import Inbox
 from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
 from tui.core.lifecycle_archive import load_policy
 from tui.core.model import Mention, MentionUpdate, now_utc
-from tui.core.relevance import Relevance
+from tui.core.relevance import Relevance, restate
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import CACHE_FILE_NAME as TRIAGE_CACHE
 from tui.core.triage import Triager
@@ -38,6 +38,35 @@ def _first_say(hook: Callable[[Mention], None]) -> Callable[[Mention], None]:
         if mention.get("repeat_of") is None:
             hook(mention)
     return hook_first_say
+
+
+def _restate_relevance(store: Store, relevance: Relevance) -> list[str]:
+    """Apply the `[brand] exclude` phrases as they stand now to what is stored: an edited list
+    sets aside (or files back) what came before it, not only what comes next. Only the process
+    that holds the store writes it; a mention an agent filed by hand stays where they put it."""
+    if store.readonly or store.spool is not None:
+        return []
+    if not relevance and not any(m.get("off_topic") for m in store.mentions()):
+        return []  # nothing listed and nothing set aside: the common case costs one pass
+    changes = restate(store.mentions(), relevance, filed_by_hand(store))
+    aside = back = 0
+    for uid, fields in changes.items():
+        before = store.mention(uid)
+        if before is not None and bool(before.get("off_topic")) != bool(fields.get("off_topic")):
+            aside, back = (aside + 1, back) if fields.get("off_topic") else (aside, back + 1)
+        store.update_mention(uid, fields)
+    said = []
+    if aside:
+        said.append(f"{aside} stored {_mentions(aside)} set aside as not about us ([brand] exclude): "
+                    f"the muted view (8) lists {'it' if aside == 1 else 'them'}")
+    if back:
+        said.append(f"{back} stored {_mentions(back)} filed back in the queues: "
+                    f"no [brand] exclude phrase sets {'it' if back == 1 else 'them'} aside now")
+    return said
+
+
+def _mentions(count: int) -> str:
+    return "mention" if count == 1 else "mentions"
 
 
 T = TypeVar("T")
@@ -66,6 +95,9 @@ class Session:
     warnings: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     """What is wrong with the user's rule files (each once); the shipped rules stand in meanwhile."""
+    notices: list[str] = field(default_factory=list)
+    """What opening changed that the agent should hear of, though nothing is wrong (the app says
+    each once, `collect` prints them)."""
     drained: Counts = field(default_factory=Counts)
     """What opening ingested from the spool (an earlier `collect` handed it over): `collect` counts it."""
     _draining: bool = field(default=False, init=False, repr=False)
@@ -105,8 +137,9 @@ class Session:
                                   lambda: Triager.load(None, patterns), problems)
         rules = _or_shipped(load_user_rules, default_rules, problems)
         ours = brand_handles(config.handles, config.watch)
-        pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules,
-                            relevance=Relevance(config.exclude, config.watch, ours))
+        relevance = Relevance(config.exclude, config.watch, ours)
+        notices = _restate_relevance(store, relevance)
+        pipeline = Pipeline(store, triager, clock=clock, ours=ours, rules=rules, relevance=relevance)
         lifecycle = Lifecycle(store, clock=clock, agent=config.agent, rules=rules,
                               walk_away_days=config.walk_away_days, ours=ours)
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
@@ -126,7 +159,7 @@ class Session:
         lifecycle.listeners.append(pipeline.lessons.on_change)  # a correction teaches at once
         outbox = Outbox(store, {}, clock=clock)
         session = cls(config, store, pipeline, lifecycle, inbox, spikes, outbox, clock,
-                      list(store.warnings), list(dict.fromkeys(problems)))
+                      list(store.warnings), list(dict.fromkeys(problems)), notices=notices)
         # What `collect` handed over while another process held the store, hooks and all.
         pipeline.warning_hooks.append(session.warnings.append)
         session.drained = pipeline.drain_spool()

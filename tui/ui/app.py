@@ -185,6 +185,8 @@ class TurnaroundApp(App[int]):
             self.set_keymap(self.config.keys)
         for warning in self.session.warnings:
             self.notify(warning, severity="warning", timeout=8)
+        for notice in self.session.notices:
+            self.notify(notice, timeout=8, markup=False)
         self.session.pipeline.warning_hooks.append(
             partial(self.notify, severity="warning", timeout=10, markup=False))
         await self.push_screen(InboxScreen(self.session, demo=self.demo))
