@@ -131,7 +131,12 @@ def test_policy_is_data_and_bad_values_are_named(tmp_path: Path) -> None:
     assert "done" in default_policy().states
     user = tmp_path / "lifecycle.toml"
     user.write_text("[archive]\nafter_days = 90\nstates = [\"closed\"]\n")
-    assert load_policy(user) == ArchivePolicy(timedelta(days=90), frozenset({"closed"}))
+    assert load_policy(user) == ArchivePolicy(timedelta(days=90), frozenset({"closed"}), set_aside=True)
+    user.write_text("[archive]\nset_aside = false\n")
+    assert not load_policy(user).set_aside
+    user.write_text("[archive]\nset_aside = \"yes\"\n")
+    with pytest.raises(ArchiveError, match=r"archive\.set_aside must be true or false"):
+        load_policy(user)
     user.write_text("[archive]\nstates = [\"open\"]\n")
     with pytest.raises(ArchiveError, match=r"lifecycle.toml: archive.states: 'open' is open work"):
         load_policy(user)
@@ -295,3 +300,24 @@ def test_index_is_read_a_shard_at_a_time_and_the_old_whole_index_still_reads(tmp
         assert store.author_count("@old") == 4 and store.mention_count() == 3
         assert store.archive.author_months("@old") == {"2026-09": 2, "2026-10": 2}
         assert store.archive.month_of_uid("test:1") == "2026-09"
+
+
+def test_an_old_mention_set_aside_moves_when_the_policy_says_so(tmp_path: Path) -> None:
+    """Muted or not about us, open and old: no one will answer it (a crisis is never set aside)."""
+    path = tmp_path / "s.json"
+    with Store(path) as store:
+        for n, days, queue in ((1, 60, "muted"), (2, 3, "muted"), (3, 60, "priority")):
+            store.add_mention({**mention(n, days_ago=days, state="open"), "queue": queue})
+        # A thread with a set-aside mention and one still open work stays whole.
+        store.add_mention({**mention(4, days_ago=60, state="open"), "queue": "muted"})
+        store.add_mention({**mention(5, days_ago=60, state="open", thread=4), "queue": "needs-reply"})
+        # Posted long ago but just arrived: the agent gets its time to look through the view.
+        store.add_mention({**mention(6, days_ago=60, state="open"), "queue": "muted",
+                           "received_at": (NOW - timedelta(days=1)).isoformat()})
+    with Store(path) as store:
+        assert store.archive_settled(NOW, POLICY) == 0, "without set_aside, open is open"
+        aside = ArchivePolicy(POLICY.after, POLICY.states, set_aside=True)
+        assert store.archive_settled(NOW, aside) == 1
+        assert uids(store.mentions()) == ["test:2", "test:3", "test:4", "test:5", "test:6"]
+        assert "test:1" in uids(store.all_mentions()), "archived, not lost"
+    assert default_policy().set_aside, "the shipped rules move them"

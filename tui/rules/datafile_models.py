@@ -137,6 +137,7 @@ class Report(_Strict):
 class Archive(_Strict):
     after_days: float
     states: list[str]
+    set_aside: bool = False
 
 
 class LifecycleFile(_Strict):

@@ -14,7 +14,7 @@ import orjson
 
 from tui.storage.archive import MOVE_FILE, Archive, month_of, write_month
 from tui.storage.archive_index import write_atomic
-from tui.storage.archive_policy import ArchiveError, ArchivePolicy
+from tui.storage.archive_policy import SET_ASIDE_QUEUE, ArchiveError, ArchivePolicy
 from tui.storage.records import Mention
 from tui.storage.store_events import record_of
 
@@ -65,8 +65,17 @@ def _apply(archive: Archive, move: dict[str, Any], on_step: Callable[[str], None
     on_step("index")
 
 
-def _settled_at(mention: Mention) -> datetime | None:
-    times = [t for t in (_time(mention.get("closed_at")), _time(mention.get("created_at"))) if t]
+def _settled_at(mention: Mention, policy: ArchivePolicy) -> datetime | None:
+    """When it was settled; None: it is not (open work). A set-aside mention settles as it arrives
+    (and not before it was posted): the agent can look through the `muted` view for `after`."""
+    state = mention.get("state")
+    if state in policy.states:
+        fields = ("closed_at", "created_at")
+    elif policy.set_aside and state == "open" and mention.get("queue") == SET_ASIDE_QUEUE:
+        fields = ("received_at", "created_at")
+    else:
+        return None
+    times = [t for t in (_time(mention.get(name)) for name in fields) if t]
     return max(times) if times else None
 
 
@@ -88,9 +97,8 @@ def candidates(store: Store, policy: ArchivePolicy, now: datetime) -> list[str]:
             mention = store.mention(uid)
             if mention is None:
                 continue
-            settled = _settled_at(mention)
-            if (mention.get("state") not in policy.states or settled is None or settled > cutoff
-                    or uid in drafts):
+            settled = _settled_at(mention, policy)
+            if settled is None or settled > cutoff or uid in drafts:
                 break
         else:
             threads.append(thread_uid)

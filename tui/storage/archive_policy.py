@@ -14,7 +14,11 @@ from importlib import resources
 from typing import Any
 
 OPEN_WORK_STATES = ("open", "replied", "escalated", "snoozed", "walked-away", "feedback-requested")
-"""States that are open work: never archived, whatever a rules file says."""
+"""States that are open work: never archived, whatever a rules file says (an open mention set
+aside in the `muted` view is no one's work: `ArchivePolicy.set_aside` says whether it moves)."""
+
+SET_ASIDE_QUEUE = "muted"
+"""The queue of an open mention no one will answer: a muted author's, or one not about us."""
 
 
 class ArchiveError(ValueError):
@@ -23,10 +27,15 @@ class ArchiveError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ArchivePolicy:
-    """Which threads move: all their mentions in `states`, settled longer ago than `after`."""
+    """Which threads move: all their mentions in `states`, settled longer ago than `after`.
+
+    With `set_aside`, an open mention in the `muted` view (a muted author's, or one that names
+    only a `[brand] exclude` phrase; never a crisis) counts as settled when it arrived: no one
+    will answer it, and a song that shares our name would otherwise fill the store for ever."""
 
     after: timedelta
     states: frozenset[str]
+    set_aside: bool = False
 
 
 def policy_from(data: dict[str, Any], where: str) -> ArchivePolicy:
@@ -34,6 +43,9 @@ def policy_from(data: dict[str, Any], where: str) -> ArchivePolicy:
     table = data.get("archive")
     if not isinstance(table, dict):
         raise ArchiveError(f"{where}: missing table [archive]")
+    set_aside = table.get("set_aside", False)
+    if not isinstance(set_aside, bool):
+        raise ArchiveError(f"{where}: archive.set_aside must be true or false, got {set_aside!r}")
     try:
         days = float(table["after_days"])
         states = frozenset(str(s) for s in table["states"])
@@ -47,7 +59,7 @@ def policy_from(data: dict[str, Any], where: str) -> ArchivePolicy:
     for live in OPEN_WORK_STATES:
         if live in states:
             raise ArchiveError(f"{where}: archive.states: {live!r} is open work, it cannot be archived")
-    return ArchivePolicy(timedelta(days=days), states)
+    return ArchivePolicy(timedelta(days=days), states, set_aside)
 
 
 def packaged_rules_text() -> str:
