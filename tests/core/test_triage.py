@@ -1763,3 +1763,49 @@ def test_happy_words_read_as_a_complaint_are_mild_not_hot(triager: Triager) -> N
     hotter = triager.triage("brightside app is slow again today")
     assert misread.label == mild.label == hotter.label == "negative"
     assert misread.priority <= mild.priority < hotter.priority
+
+
+# Session 33: a real, never-read set of crowd-labelled tweets about a brand (Apple, 2014) had 36
+# crises, 22 of them headlines reporting a lawsuit. Wording of ours, in the same shapes.
+@pytest.mark.parametrize("text", [
+    ".@Shoply faces $1B lawsuit over pricing allegations: http://t.co/abc #legal #tech",
+    "Shoply goes to trial over digital music lawsuit in California $SHOP #shop http://t.co/xyz",
+    "Shoply class action trial to continue without a plaintiff https://news.example/123",
+    "State representative to name anti-discrimination bill after Shoply CEO http://t.co/q #Shoply",
+])
+def test_a_headline_reporting_legal_news_is_no_crisis(triager: Triager, text: str) -> None:
+    verdict = triager.triage(text)
+    assert verdict.kind != "crisis" and verdict.kind != "praise"
+
+
+@pytest.mark.parametrize("text", [
+    "if i fail my exam because of this laptop i'm suing @Shoply",
+    "@Shoply my lawyer will be in touch about the injury https://t.co/photo",
+    "Class action forming against @Shoply, join the group if they charged you twice https://t.co/x",
+    "@Shoply lawsuit incoming. you let a stranger into my account",
+])
+def test_legal_action_someone_takes_is_still_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+def test_cant_take_it_anymore_is_exasperation_not_an_outage(triager: Triager) -> None:
+    text = "I can't take it anymore. I'll still post about @Shoply and others. But we need change."
+    assert triager.triage(text).kind != "crisis"
+    assert triager.triage("@Paywise every shop in town can't take cards tonight").kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "Shout out to @Shoply for making crappy alarms that don't go off and make me late for my final..",
+    "YES I LOVE WHEN NONE OF MY STUFF WORKS THANK YOU @SHOPLY",
+])
+def test_a_shout_out_or_love_for_a_fault_is_irony(triager: Triager, text: str) -> None:
+    assert triager.triage(text).queue == "priority"
+
+
+def test_a_shout_out_for_good_work_is_still_praise(triager: Triager) -> None:
+    assert triager.triage("Shoutout to @Shoply for doing the $3 deal 🙏").queue == "champions"
+
+
+def test_a_cashtag_is_market_chatter_not_a_complaint(triager: Triager) -> None:
+    text = "SHOP 'buy' reiterated, target raised to $130 by a big bank $SHOP https://t.co/349ck #SHOP"
+    assert triager.triage(text).kind == "other"

@@ -275,6 +275,8 @@ class Triager(RuleSet):
         # words, so they are looked for first (the outage pattern then runs on one text in ten).
         if _found(self._crisis, low) or (_found(self._scale, low) and _found(self._outage, low)):
             return "crisis"
+        if _found(self._legal, low):
+            return "other" if self._reported(low) else "crisis"
         if r.news and not (r.personal and (label == "negative" or r.problem or r.is_question)):
             return "other"
         if label == "negative" or (r.problem and label != "positive"):

@@ -13,7 +13,7 @@ from tui.core.memo import Memo
 from tui.core.triage_guard import GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
-from tui.core.triage_text import _HANDLE, _WORD, _Reading, straight_quotes, without_links
+from tui.core.triage_text import _HANDLE, _WORD, _found, _Reading, straight_quotes, without_links
 from tui.core.triage_verdict import Confidence, Reason
 
 
@@ -34,8 +34,8 @@ class RuleSet:
         self._build_topics(cfg)
         self._build_learned(cfg)
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
-                 self._question, self._crisis, self._outage, self._scale, self._other, self._not_praise,
-                 self._wish, self._elsewhere, self._jest)
+                 self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
+                 self._not_praise, self._wish, self._elsewhere, self._jest)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -124,6 +124,9 @@ class RuleSet:
         self._question_start = cfg.regex("kind.question_start")
         self._question = cfg.regex_list("kind.question_patterns")
         self._crisis = cfg.regex_list("kind.crisis.patterns")
+        self._legal = cfg.regex_list("kind.crisis.legal.patterns")
+        self._headline = cfg.regex("kind.crisis.legal.headline")
+        self._voice = cfg.regex("kind.crisis.legal.voice")
         self._outage = cfg.regex_list("kind.crisis.outage.outage")
         self._scale = cfg.regex_list("kind.crisis.outage.scale")
         self._other = cfg.regex_list("kind.other.patterns")
@@ -222,12 +225,20 @@ class RuleSet:
                 return repr(cue)
         return "praise words"
 
+    def _reported(self, low: str) -> bool:
+        """A headline reporting legal action, not someone taking it: a link, and no one speaking."""
+        return (self._headline is not None and self._headline.search(low) is not None
+                and not _found(self._first_person, low)
+                and (self._voice is None or self._voice.search(low) is None))
+
     def _rule_reasons(self, r: _Reading) -> list[Reason]:
         """The crisis pattern and phrase rules that matched, with the words that matched them."""
         out: list[Reason] = []
         low = r.low
-        for pattern in (self._crisis, self._outage):
+        for pattern in (self._crisis, self._legal, self._outage):
             match = pattern.search(low) if pattern is not None else None
+            if match and pattern is self._legal and self._reported(low):
+                continue
             if match:
                 scale = self._scale.search(low) if pattern is self._outage and self._scale else None
                 if pattern is self._outage and scale is None:
