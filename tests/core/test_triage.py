@@ -1300,7 +1300,10 @@ def test_short_texts_handles_and_urls_are_not_called_foreign(triager: Triager, t
 @pytest.mark.parametrize(
     "text",
     ["@Brand TAKE A LOOK AT YOURSELVES!!", "@Brand WORST SERVICE EVER!!! NEVER AGAIN",
-     "@AmazonHelp Okay, thanks so much!", "@Brand CANCELLED AGAIN?!?! UNBELIEVABLE"],
+     "@AmazonHelp Okay, thanks so much!", "@Brand CANCELLED AGAIN?!?! UNBELIEVABLE",
+     # session 33, real tweets the model read as Spanish, German, Swedish and Danish
+     "WHAT THE ACTUAL FUCK @Brand", "IM SICK OF YOUR FUCKING SHIT @Brand",
+     "@someone @Brand WHAT HAPPENED OMD", "@someone @Brand hey I look weird af"],
 )
 def test_shouting_is_english_too(triager: Triager, text: str) -> None:
     # the language model read the first as Russian (0.99) until it was given lowercase
