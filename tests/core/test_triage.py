@@ -1781,6 +1781,11 @@ def test_a_headline_reporting_legal_news_is_no_crisis(triager: Triager, text: st
     assert verdict.kind != "crisis" and verdict.kind != "praise"
 
 
+def test_the_pane_says_why_a_lawsuit_headline_is_no_crisis(triager: Triager) -> None:
+    verdict = triager.triage(".@Shoply faces $1B lawsuit over pricing: http://t.co/abc", explain=True)
+    assert "'lawsuit' in a headline that reports it: news, not a crisis" in [r.text for r in verdict.why]
+
+
 @pytest.mark.parametrize("text", [
     "if i fail my exam because of this laptop i'm suing @Shoply",
     "@Shoply my lawyer will be in touch about the injury https://t.co/photo",

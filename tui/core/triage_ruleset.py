@@ -238,6 +238,8 @@ class RuleSet:
         for pattern in (self._crisis, self._legal, self._outage):
             match = pattern.search(low) if pattern is not None else None
             if match and pattern is self._legal and self._reported(low):
+                out.append(Reason("rule", f"{match.group().strip()!r} in a headline that reports it: "
+                                          "news, not a crisis"))
                 continue
             if match:
                 scale = self._scale.search(low) if pattern is self._outage and self._scale else None
