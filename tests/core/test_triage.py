@@ -1791,6 +1791,8 @@ def test_the_pane_says_why_a_lawsuit_headline_is_no_crisis(triager: Triager) -> 
     "@Shoply my lawyer will be in touch about the injury https://t.co/photo",
     "Class action forming against @Shoply, join the group if they charged you twice https://t.co/x",
     "@Shoply lawsuit incoming. you let a stranger into my account",
+    "Lawsuit incoming @Shoply https://t.co/photo",
+    "Suing @Shoply over this https://t.co/receipt",
 ])
 def test_legal_action_someone_takes_is_still_a_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind == "crisis"

@@ -127,6 +127,7 @@ class RuleSet:
         self._legal = cfg.regex_list("kind.crisis.legal.patterns")
         self._headline = cfg.regex("kind.crisis.legal.headline")
         self._voice = cfg.regex("kind.crisis.legal.voice")
+        self._threat = cfg.regex("kind.crisis.legal.threat")
         self._outage = cfg.regex_list("kind.crisis.outage.outage")
         self._scale = cfg.regex_list("kind.crisis.outage.scale")
         self._other = cfg.regex_list("kind.other.patterns")
@@ -226,10 +227,11 @@ class RuleSet:
         return "praise words"
 
     def _reported(self, low: str) -> bool:
-        """A headline reporting legal action, not someone taking it: a link, and no one speaking."""
+        """A headline reporting legal action, not someone taking it: a link, no one speaking, no
+        threat."""
         return (self._headline is not None and self._headline.search(low) is not None
                 and not _found(self._first_person, low)
-                and (self._voice is None or self._voice.search(low) is None))
+                and not any(p is not None and p.search(low) for p in (self._voice, self._threat)))
 
     def _rule_reasons(self, r: _Reading) -> list[Reason]:
         """The crisis pattern and phrase rules that matched, with the words that matched them."""
