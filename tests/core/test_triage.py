@@ -1819,3 +1819,19 @@ def test_a_shout_out_for_good_work_is_still_praise(triager: Triager) -> None:
 def test_a_cashtag_is_market_chatter_not_a_complaint(triager: Triager) -> None:
     text = "SHOP 'buy' reiterated, target raised to $130 by a big bank $SHOP https://t.co/349ck #SHOP"
     assert triager.triage(text).kind == "other"
+
+
+@pytest.mark.parametrize("text", [
+    "@Shoply Thanks; just sent it.",
+    "@Shoply Thank you call me tomorrow afternoon 3:00 pm",
+    "@Shoply ok, I will return your call shortly thank you",
+    "@Shoply thanks, I'll DM you the order number",
+])
+def test_thanks_in_passing_beside_the_threads_business_is_no_praise(triager: Triager, text: str) -> None:
+    verdict = triager.triage(text)
+    assert verdict.queue != "champions" and verdict.label != "negative"
+
+
+def test_thanks_for_the_help_beside_the_threads_business_is_still_praise(triager: Triager) -> None:
+    text = "@Shoply I've just sent you a message with details. Thanks for your help"
+    assert triager.triage(text).queue == "champions"

@@ -388,7 +388,7 @@ class Triager(RuleSet):
                     why.append(Reason("crisis", "reads like a report of harm (the crisis model)"))
                 why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model,
                                      text=text, quiet=self._quiet_words)
-        label, kind = reconcile(reading, label, kind, self._not_praise, self._wish, self._elsewhere,
+        label, kind = reconcile(reading, label, kind, self._not_praise, self._not_thanks,
                                 why if explain else None)
         if explain:
             why[:0] = self._rule_reasons(reading)

@@ -4,7 +4,7 @@ CLI and the store show them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.triage_guard import Guarded
@@ -259,12 +259,13 @@ def _likeliest(pairs: tuple[tuple[str, str], ...], probs: list[float], labels: t
 
 
 def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
-              wish: Guarded | None, elsewhere: Guarded | None,
+              not_thanks: Iterable[tuple[Guarded | None, str]],
               why: list[Reason] | None) -> tuple[str, str]:
-    """Hard rules over the model: harm is never praise, irony is not thanks, a wish for what did
-    not happen or custom taken elsewhere is not thanks either, and label and kind agree with each
-    other. A rule that overrules the model is named before the model's reasons, which argue for
-    what it overruled."""
+    """Hard rules over the model: harm is never praise, irony is not thanks, and what
+    `not_thanks` lists (a wish for what did not happen, custom taken elsewhere, courtesy beside
+    the thread's business), each with the reason the pane gives, is not thanks either; label and
+    kind agree with each other. A rule that overrules the model is named before the model's
+    reasons, which argue for what it overruled."""
     if kind == "crisis":
         return "negative", kind
     if r.sarcastic and (label == "positive" or kind == "praise"):
@@ -275,8 +276,7 @@ def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
         if why is not None:
             why.insert(0, Reason("rule", "mockery or harm words: never praise"))
         return "negative", "other"
-    for rule, reason in ((wish, "a wish for what did not happen: not praise"),
-                         (elsewhere, "custom taken to another business: not praise")):
+    for rule, reason in not_thanks:
         if (kind == "praise" or label == "positive") and _found(rule, r.low):
             if why is not None:
                 why.insert(0, Reason("rule", reason))
