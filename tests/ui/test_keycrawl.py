@@ -188,3 +188,20 @@ def test_the_crawl_reached_every_screen() -> None:
         pytest.skip("run with the crawl tests above")
     missing = EXPECTED - set(REACHED)
     assert not missing, f"the crawl never reached {missing}; it reached {REACHED}"
+
+
+@pytest.mark.parametrize("keys", [("P", "escape"), ("r", "escape"), ("P", "escape", "1")])
+async def test_a_dialog_key_and_escape_in_one_burst_leave_the_inbox_as_it_was(
+        tmp_path: Path, keys: tuple[str, ...]) -> None:
+    """Keys typed faster than a screen mounts (the before-stop key smoke once left the statement
+    editor open after P and Escape): each is handled in order, none is lost to the inbox."""
+    from textual import events
+
+    app = make_snapshot_app(tmp_path / "store.json", lines=LINES)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for key in keys:  # posted together: no pause for the pushed screen to mount
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(10):
+            await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
