@@ -1835,3 +1835,31 @@ def test_thanks_in_passing_beside_the_threads_business_is_no_praise(triager: Tri
 def test_thanks_for_the_help_beside_the_threads_business_is_still_praise(triager: Triager) -> None:
     text = "@Shoply I've just sent you a message with details. Thanks for your help"
     assert triager.triage(text).queue == "champions"
+
+
+# Session 33: a second outside set (tweets about tech brands at a conference) had 61 crises in
+# 8,908 mentions, most of them hacker events, "head down looking at my iPad" beside "w/ 97 others"
+# (a check-in), "buttons are a hack". Wording of ours, in the same shapes.
+@pytest.mark.parametrize("text", [
+    "Checkout the League of Extraordinary Hackers at the conference by @Shoply {link}",
+    "At the @Shoply hacker party tonight. Good times.",
+    "Google rooftop hacking party with @Shoply! Lego robots.",
+    "Design tip from the @Shoply talk: buttons are a hack, approach them with skepticism",
+    "When I look at the crowd here everyone has head down looking at their @Shoply tablet or phone.",
+    "All the @Shoply staff just ran down the line high-fiving everyone",
+    "Length of @Shoply penalty based on severity of breach of webmaster guidelines",
+    "so then you price discriminate against Android users, @Shoply?",
+    "glad mine's not faulty, that'll go down well, everyone's @Shoply battery dies by noon",
+])
+def test_tech_culture_and_idioms_are_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Shoply hackers got into my account and ordered 3 laptops",
+    "@Shoply my account was hacked and my card used",
+    "@builderbros breach of contract claim started. half built extension and ur gone",
+    "@Shoply system down at every branch, nobody can collect prescriptions",
+])
+def test_the_same_words_reporting_harm_are_still_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
