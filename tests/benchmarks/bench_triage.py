@@ -13,6 +13,9 @@ Sets (origins: tests/data/README.md):
 - real blind and blind 2 (customer_blind.jsonl, customer_blind2.jsonl): each was measured once, blind,
   when the model and rules of its session were final (figures in tui/rules/data/MODEL-CARD.md); both
   are spent and are now training rows, in-sample like the others.
+- real blind 3 (customer_blind3.jsonl, 300 tweets to @SpotifyCares from the full corpus, beyond the
+  rows in shared/corpora): labelled blind in session 33, measured once then; never trained on, its
+  misses not read (figures in MODEL-CARD.md, session 33).
 - Labels: a neutral row that reports a problem (something failed, is late, missing, wrongly charged...)
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
   The figures against the first labels are printed on the `first labels` line of each real set.
@@ -84,6 +87,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real more (in-sample)": load("customer_more.jsonl"),
         "real blind, spent (in-sample)": load("customer_blind.jsonl"),
         "real blind 2, spent (in-sample)": load("customer_blind2.jsonl"),
+        "real blind 3 (s33, never trained on)": load("customer_blind3.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),
