@@ -1863,3 +1863,10 @@ def test_tech_culture_and_idioms_are_no_crisis(triager: Triager, text: str) -> N
 ])
 def test_the_same_words_reporting_harm_are_still_a_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind == "crisis"
+
+
+def test_hacker_news_is_no_hack_but_asking_after_the_regulator_is_a_crisis(triager: Triager) -> None:
+    assert triager.triage("Nice write-up on Hacker News about the @Shoply app's new queue").kind != "crisis"
+    text = "@Shoply Thanks. Was the endpoint reported to you on Nov 9, as claimed on Hacker News? " \
+           "And have you notified the ICO?"
+    assert triager.triage(text).kind == "crisis"
