@@ -15,7 +15,13 @@ Sets (origins: tests/data/README.md):
   are spent and are now training rows, in-sample like the others.
 - real blind 3 (customer_blind3.jsonl, 300 tweets to @SpotifyCares from the full corpus, beyond the
   rows in shared/corpora): labelled blind in session 33, measured once then; never trained on, its
-  misses not read (figures in MODEL-CARD.md, session 33).
+  misses not read (figures in MODEL-CARD.md, session 33); real spotify (customer_spotify.jsonl, the
+  next 600 of the same draw): never trained on, misses not read.
+- real 80 brands and blind 4 (customer_multi.jsonl, customer_blind4.jsonl; session 34): tweets to 80
+  non-airline brands from a random sample of the full corpus. The 600 of customer_multi were measured
+  once before any change, then read (three phrase rules came from them), never trained on; the 300 of
+  blind 4 were measured once at the end of session 34, never trained on, misses not read.
+  None of the three is trained on; `--misses` lists no miss of a set marked unread.
 - Labels: a neutral row that reports a problem (something failed, is late, missing, wrongly charged...)
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
   The figures against the first labels are printed on the `first labels` line of each real set.
@@ -87,7 +93,10 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real more (in-sample)": load("customer_more.jsonl"),
         "real blind, spent (in-sample)": load("customer_blind.jsonl"),
         "real blind 2, spent (in-sample)": load("customer_blind2.jsonl"),
-        "real blind 3 (s33, never trained on)": load("customer_blind3.jsonl"),
+        "real blind 3 (s33, unread)": load("customer_blind3.jsonl"),
+        "real spotify (s33, unread)": load("customer_spotify.jsonl"),
+        "real 80 brands (s34, read)": load("customer_multi.jsonl"),
+        "real blind 4 (s34, unread)": load("customer_blind4.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),
@@ -213,7 +222,7 @@ def main() -> None:
             if name.startswith("real") or name.startswith("REAL"):
                 for line in tally.details():
                     print(line)
-            if show_misses and engine is combined:
+            if show_misses and engine is combined and "unread" not in name:
                 for row, result in misses:
                     print(f"    want {row['label']}/{row['kind']} got {result.label}/{result.kind}"
                           f" ({result.sentiment:+.2f}): {' '.join(row['text'].split())[:150]}")

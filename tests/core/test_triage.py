@@ -1870,3 +1870,21 @@ def test_hacker_news_is_no_hack_but_asking_after_the_regulator_is_a_crisis(triag
     text = "@Shoply Thanks. Was the endpoint reported to you on Nov 9, as claimed on Hacker News? " \
            "And have you notified the ICO?"
     assert triager.triage(text).kind == "crisis"
+
+
+# Session 34: customer tweets to 80 brands (tests/data/customer_multi.jsonl) read calm where a
+# thing never came, a device failed to do its job, or an agent hung up.
+@pytest.mark.parametrize("text", [
+    "@Kettleco hey haven't gotten my kettle as promised after purchasing the home fibre",
+    "@Shoply I never got my order, the tracking says delivered",
+    "Anyone elses messages not sending or receiving? On #Boxly @BoxlySupport",
+    "@Chipply i need store support for canada. The call centre hung up on me mid-sentence",
+])
+def test_what_never_came_or_failed_to_work_is_a_problem(triager: Triager, text: str) -> None:
+    verdict = triager.triage(text)
+    assert (verdict.label, verdict.queue) == ("negative", "priority")
+
+
+def test_having_no_account_yet_is_no_fault(triager: Triager) -> None:
+    text = "@Shoply I haven't got an account with you yet, which plan would suit a small shop?"
+    assert triager.triage(text).queue != "priority"
