@@ -1888,3 +1888,22 @@ def test_what_never_came_or_failed_to_work_is_a_problem(triager: Triager, text: 
 def test_having_no_account_yet_is_no_fault(triager: Triager) -> None:
     text = "@Shoply I haven't got an account with you yet, which plan would suit a small shop?"
     assert triager.triage(text).queue != "priority"
+
+
+@pytest.mark.parametrize("text", [
+    "@Tunely there are playlists on my account I didn't make and it keeps playing in another country",
+    "@Tunely I got an email saying my email address was changed but I didn't change it",
+    "@Tunely random devices are connected to my account and I've been logged out",
+])
+def test_an_account_taken_over_is_a_crisis_without_the_word_hacked(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+def test_a_security_alert_that_worked_is_no_takeover(triager: Triager) -> None:
+    text = ("Got an alert from the Quidwell app about a sign-in from a new device I didn't recognise, "
+            "tapped 'not me' and it locked everything down. Brilliant")
+    assert triager.triage(text).kind != "crisis"
+
+
+def test_an_outage_for_a_zip_code_hits_many(triager: Triager) -> None:
+    assert triager.triage("@Cableco internet has been down at zip code 33026 since 6am").kind == "crisis"
