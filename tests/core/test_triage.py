@@ -1907,3 +1907,20 @@ def test_a_security_alert_that_worked_is_no_takeover(triager: Triager) -> None:
 
 def test_an_outage_for_a_zip_code_hits_many(triager: Triager) -> None:
     assert triager.triage("@Cableco internet has been down at zip code 33026 since 6am").kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Phoneco you will be liable for any issues I face due to this",
+    "@Shoply I will hold you liable for the damage",
+    "@Chirp she's threatening me",
+])
+def test_holding_a_business_liable_or_being_threatened_is_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "Shoply held liable for slow refunds, court rules https://t.co/x",
+    "@Bank they're threatening me with a late fee again",
+])
+def test_liability_news_and_a_threatened_fee_are_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis"
