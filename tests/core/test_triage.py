@@ -1894,6 +1894,12 @@ def test_having_no_account_yet_is_no_fault(triager: Triager) -> None:
     "@Tunely there are playlists on my account I didn't make and it keeps playing in another country",
     "@Tunely I got an email saying my email address was changed but I didn't change it",
     "@Tunely random devices are connected to my account and I've been logged out",
+    "@Tunely I cant login to my account, and someone changed the email to reset the password",
+    "@Tunely I still need help, my email was changed on me along with my password",
+    "@Tunely thank you it has stopped but scary someone can hack into my account",
+    "@Tunely apparently he has gained total access to my account",
+    "@Tunely still having problems. Somehow someone is still accessing everything",
+    "@Tunely I just reported the charges as fraudulent to my bank",
 ])
 def test_an_account_taken_over_is_a_crisis_without_the_word_hacked(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind == "crisis"
