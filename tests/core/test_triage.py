@@ -1930,3 +1930,19 @@ def test_holding_a_business_liable_or_being_threatened_is_a_crisis(triager: Tria
 ])
 def test_liability_news_and_a_threatened_fee_are_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis"
+
+
+# Session 34: crises in unlabelled tweets to 80 brands that no pattern read.
+@pytest.mark.parametrize("text", [
+    "@Phoneco overheats and eats up a lot of storage. Frequently lags",
+    "@Chirp hey, I blocked this girl but she's still harassing me",
+    "@Chirp this man keeps harassing me",
+    "@Gamesco My account is stolen and I want to recover my account",
+    "@Railco Drunk, swearing group spraying beer, harassing female passengers. Disappointing!",
+])
+def test_harm_in_more_words_is_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+def test_marketing_mail_called_harassment_is_no_crisis(triager: Triager) -> None:
+    assert triager.triage("@Shoply stop harassing me with emails").kind != "crisis"
