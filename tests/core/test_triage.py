@@ -1939,6 +1939,11 @@ def test_liability_news_and_a_threatened_fee_are_no_crisis(triager: Triager, tex
     "@Chirp this man keeps harassing me",
     "@Gamesco My account is stolen and I want to recover my account",
     "@Railco Drunk, swearing group spraying beer, harassing female passengers. Disappointing!",
+    "@Grocer me and my friend were looking for sweets and rickey was bullied in shop for being disabled",
+    "Hey @Streamco, I had an unauthorized credit card charge from you guys. Could you look into it?",
+    "Just opened my @Grocer ravioli (best before: 01/01/18) and covered in mould. Dinner is ruined 😅👍🏼",
+    "Not going to lie @Burritoco fucked my stomach up last night, woke up and it still hurts",
+    "@Cabco the other day my driver drove dangerously the whole way",
 ])
 def test_harm_in_more_words_is_a_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind == "crisis"
