@@ -1951,3 +1951,28 @@ def test_harm_in_more_words_is_a_crisis(triager: Triager, text: str) -> None:
 
 def test_marketing_mail_called_harassment_is_no_crisis(triager: Triager) -> None:
     assert triager.triage("@Shoply stop harassing me with emails").kind != "crisis"
+
+
+# Session 34: false crises among unlabelled tweets to 80 brands, each a pattern read too widely.
+@pytest.mark.parametrize("text", [
+    "@Phoneco updated my phone and now my phone is slow and unresponsive. What do I do?",
+    "@Telco hello. Please do ur shops open on weekends? That's the only time I could do my SIM SWAP.",
+    "@Telco To slow, went into a store and sim swapped. Seemed to fix it.",
+    "@Phoneco Quality control has slipped on iOS11. Apps freezing",
+    "@Cableco Having intermittent internet issues. Streaming media is choking.",
+    "@Shoply Why you asking details everytime I have shared my order number?",
+])
+def test_words_of_harm_used_of_things_are_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Railco a man collapsed on the train and he was unresponsive for minutes",
+    "@Telco someone sim swapped me and emptied my bank",
+    "@Telco my account shows a SIM swap I never requested",
+    "@Grocer my mum slipped on a wet floor in your store",
+    "@Burgerco my son is choking on a toy from the kids meal",
+    "@Shopco you shared my email address with a marketing firm",
+])
+def test_the_same_words_of_people_are_still_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
