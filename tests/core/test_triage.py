@@ -1982,7 +1982,8 @@ def test_the_same_words_of_people_are_still_a_crisis(triager: Triager, text: str
     "@Tunely Says everyone plays their own but is that in online mode as well as offline",
     "@Tunely I have a persistent issue with the offline songs for my device, everybody in my house has it",
     "@Tunely Can she purchase it with my debit card numbers ?",
-    "great job Quillpad, moving offline mode to the Pro plan right after I recommended you to my whole team 🙃",
+    "great job Quillpad, moving offline mode to the Pro plan right after I recommended you to my "
+    "whole team 🙃",
 ])
 def test_offline_mode_and_ones_own_card_are_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis"
