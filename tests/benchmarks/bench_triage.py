@@ -19,7 +19,7 @@ Sets (origins: tests/data/README.md):
   next 600 of the same draw): never trained on, misses not read.
 - real 80 brands and blind 4 (customer_multi.jsonl, customer_blind4.jsonl; session 34): tweets to 80
   non-airline brands from a random sample of the full corpus. The 600 of customer_multi were measured
-  once before any change, then read (three phrase rules came from them), never trained on; the 300 of
+  once before any change, then read (phrase and crisis rules came from them), never trained on; the 300 of
   blind 4 were measured once at the end of session 34, never trained on, misses not read.
   None of the three is trained on; `--misses` lists no miss of a set marked unread. The sets
   marked unread are also printed pooled (one line per engine): the best guess at fresh text.
