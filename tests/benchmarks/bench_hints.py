@@ -49,6 +49,7 @@ REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
              ("blind2", "blind in session 3, spent"), ("more", "tuned on from round 2"),
              ("fresh", "session 8's annotators, tuned on from round 8"),
              ("blind3", "blind in session 8, spent"),
+             ("multi", "80 brands, session 34: measured once, then tuned on"),
              ("blind4", "80 brands, blind in session 34, unread"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 

@@ -1342,3 +1342,43 @@ def test_an_apology_followed_by_what_we_do_is_not_taken_back(engine: HintEngine)
 )
 def test_their_plain_neighbours_are_not_flagged(engine: HintEngine, text: str) -> None:
     assert categories(engine, text) & {"excuse", "blame"} == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please send us a DM with your account number to check what is going on with your internet.",
+        "Hey, Ryan. We followed up via DM.",
+        "Hi, Neha. A member of our team has been in touch via email, please check your inbox.",
+        "Good eve! To resolve a blue screen error, check this link. Let us know how it goes.",
+        "Will do. Which location were you at?",
+        "We can do that. Check out these steps and DM us if those don't help.",
+        "Is there something I can help you with? If so, tell me more about your concerns.",
+        "We are working on this to get it resolved at the earliest. Please bear with us.",
+        "This is not the type of customer experience we strive to offer. Did you get the info?",
+    ],
+)
+def test_help_offered_in_support_teams_words_is_warmth(engine: HintEngine, text: str) -> None:
+    """Session 34: replies by 80 brands whose annotators read these as acknowledging the person
+    (offers, follow-ups made, check-ins, work under way)."""
+    assert "no-empathy" not in categories(engine, text)
+
+
+def test_a_bare_diagnostic_question_still_needs_warmth(engine: HintEngine) -> None:
+    assert "no-empathy" in categories(engine, "Which app version are you on? Please restart the router.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry for the trouble caused. Request you to clear the cache and cookies from your handset.",
+        "Sorry for the trouble caused. Your complaint was raised and resolution was given.",
+        "Sorry for any discomfort on board Robert. More carriages are coming from January.",
+    ],
+)
+def test_a_step_or_a_resolution_in_other_words_is_a_next_step(engine: HintEngine, text: str) -> None:
+    assert "no-next-step" not in categories(engine, text)
+
+
+def test_chat_slang_in_capitals_is_not_shouting(engine: HintEngine) -> None:
+    assert "shouting" not in categories(engine, "Our FOMO is through the roof as well, so we totally get it!")
