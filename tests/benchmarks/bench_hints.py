@@ -232,13 +232,19 @@ def print_agreement() -> None:
     """How far two annotators with the same brief agree: the ceiling any engine is measured under.
 
     `replies_real_blind3_second.jsonl` is a second annotator's labels for the first replies of
-    blind3, written without seeing the first's; `replies_real_empathy_round8.jsonl` holds round 8's
+    blind3, written without seeing the first's (`replies_real_blind4_second.jsonl` the same for
+    all of blind4, session 34); `replies_real_empathy_round8.jsonl` holds round 8's
     `no-empathy` labels, 100 of them written twice. The first's labels count as the truth here.
     """
     first = {row["tweet_id"]: set(row["expected"]) for row in load_real("blind3") or []}
     second = [row for row in load_real("blind3_second") or [] if row["tweet_id"] in first]
     print_agreement_line(f"\nTwo annotators, one brief ({len(second)} blind3 replies labelled twice)",
                          [(first[row["tweet_id"]], set(row["expected"])) for row in second])
+    # session 34: blind4 labelled a second time by two more annotators, blind to the first
+    first4 = {row["tweet_id"]: set(row["expected"]) for row in load_real("blind4") or []}
+    second4 = [row for row in load_real("blind4_second") or [] if row["tweet_id"] in first4]
+    print_agreement_line(f"Two annotators, one brief ({len(second4)} blind4 replies labelled twice)",
+                         [(first4[row["tweet_id"]], set(row["expected"])) for row in second4])
     round8 = "replies_real_empathy_round8.jsonl"
     rows = load(round8) if (DATA / round8).exists() else []
     first8 = {row["tweet_id"]: row["no_empathy"] for row in rows if not row["second"]}
