@@ -24,6 +24,15 @@ def engine() -> HintEngine:
     return HintEngine.load()
 
 
+@pytest.fixture(scope="module")
+def rules_engine() -> HintEngine:
+    """The rules alone, without the learned `no-empathy` reading: for tests of the rules' own
+    mechanics (what opens the check, what counts as warmth)."""
+    rules = HintEngine.load()
+    rules.learned = None
+    return rules
+
+
 def categories(engine: HintEngine, text: str, platform: str | None = None) -> set[str]:
     return {h.category for h in engine.check(text, platform)}
 
@@ -906,8 +915,9 @@ def test_a_reply_to_a_crisis_always_needs_warmth(engine: HintEngine) -> None:
         "@115977 Send us a pic, for sure. -Becky",
     ],
 )
-def test_no_empathy_stays_quiet_on_banter_with_a_fan(engine: HintEngine, text: str) -> None:
+def test_no_empathy_stays_quiet_on_banter_with_a_fan(rules_engine: HintEngine, text: str) -> None:
     """In reply to praise a question is banter; only a refusal, an excuse or blame needs warmth."""
+    engine = rules_engine
     found = {h.category for h in engine.check(text, "x", replying_to="praise")}
     assert "no-empathy" not in found
     assert "no-empathy" in {h.category for h in engine.check(text, "x", replying_to="complaint")}
@@ -927,7 +937,7 @@ def test_lint_takes_the_kind_of_mention_answered(
 ) -> None:
     from tui.core import lint
 
-    draft = write(tmp_path / "fan.txt", "What's your go-to order? -Becky\n")
+    draft = write(tmp_path / "fan.txt", "Please power cycle your network devices and try again.\n")
     assert lint.main([str(draft), "--rules", str(tmp_path)]) == 1
     assert "no-empathy" in capsys.readouterr().out
     assert lint.main([str(draft), "--rules", str(tmp_path), "--replying-to", "praise"]) == 0
@@ -1021,9 +1031,10 @@ def test_no_empathy_stays_quiet_on_drafts_that_get_on_with_helping(engine: HintE
     assert "no-empathy" not in categories(engine, text, "x")
 
 
-def test_an_emoji_is_warmth_though_wording_hints_scan_ascii_stand_ins(engine: HintEngine) -> None:
+def test_an_emoji_is_warmth_though_wording_hints_scan_ascii_stand_ins(rules_engine: HintEngine) -> None:
     """Wording hints read non-ASCII drafts through same-length ASCII stand-ins, where an emoji is
     "~"; the whole-draft checks read the draft itself, so a smile counts as warmth."""
+    engine = rules_engine
     assert "no-empathy" in categories(engine, "Which app are you using?", "x")
     for warm in ("Which app are you using? 🙂", "Which app are you using? 😊", "Which app’s it? 😉"):
         assert "no-empathy" not in categories(engine, warm, "x"), warm
@@ -1312,8 +1323,8 @@ def test_banter_with_a_fan_is_warmth_without_the_mention_kind(engine: HintEngine
     assert "no-empathy" not in categories(engine, text)
 
 
-def test_a_cold_yes_still_needs_warmth(engine: HintEngine) -> None:
-    assert "no-empathy" in categories(engine, "Yes. You'll need to update the app first.")
+def test_a_cold_yes_still_needs_warmth(rules_engine: HintEngine) -> None:
+    assert "no-empathy" in categories(rules_engine, "Yes. You'll need to update the app first.")
 
 
 def test_gratitude_is_warmth(engine: HintEngine) -> None:

@@ -123,11 +123,12 @@ async def test_a_draft_that_is_not_english_is_told_so_once(tmp_path: Path) -> No
 
 
 async def test_a_question_to_a_fan_is_banter_not_a_cold_reply(tmp_path: Path) -> None:
-    """The editor tells the hint engine what it answers: to praise, "What's your go-to order?" needs
-    no warmth check; the same words to a complaint still get one."""
+    """The editor tells the hint engine what it answers: to praise, a question needs no warmth
+    check; the same words to a complaint still get one (a diagnostic question with a step, which
+    the learned reading flags too; session 34: it reads a bare "What's your go-to order?" as fine)."""
     fan = make_mention(1, "Absolutely love the new oat latte, best coffee in town!", minutes_ago=5)
     app = make_app(Config(), tmp_path / "store.json", sources=[FeedSource([fan])], clock=fixed_clock)
-    question = "Same here! What's your go-to order?"
+    question = "Which app version are you on? Please restart the router."
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app, 1)
         assert app.session is not None and app.session.store.mention(UID)["kind"] == "praise"

@@ -48,6 +48,8 @@ TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lin
 if TYPE_CHECKING:
     from typing import Any
 
+    from tui.core.hints_learned import LearnedReading
+
 __all__ = [
     "CACHE_FILE_NAME",
     "CATEGORIES",
@@ -121,6 +123,8 @@ class HintEngine:
                 scanner.pick(ascii_mode)
         for scanner in self._drafts.scanners():
             scanner.pick(True)  # a non-ASCII draft compiles the Unicode copy on its first pause
+        if regexes.path is not None:  # a command (lint): keep the learned weights in the cache too
+            _ = self._drafts.learned
         regexes.save()
 
     @staticmethod
@@ -254,6 +258,20 @@ class HintEngine:
             found = {hint.category for hint in spans}
             spans.extend(self._drafts.check(text, draft, draft_ascii, found, replying_to))
         return spans
+
+    @property
+    def learned(self) -> LearnedReading | None:
+        """The learned second opinion on `no-empathy` (None: the rules alone)."""
+        return self._drafts.learned
+
+    @learned.setter
+    def learned(self, reading: LearnedReading | None) -> None:
+        self._drafts.learned = reading
+
+    @property
+    def learned_options(self) -> dict[str, Any]:
+        """[learned] as configured: enabled, keep, add, max_chars."""
+        return dict(self._drafts.learned_options)
 
     def whole_draft_categories(self) -> frozenset[str]:
         """Categories that judge the finished draft as a whole (shown before sending)."""

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 
+from tui.core.hints_learned import LEARNED_CATEGORY, LEARNED_FILE, LearnedReading, read_weights
 from tui.core.hints_length import measure
 from tui.core.hints_match import _Scanner
 from tui.core.hints_types import Hint, Rule, _Platform, _Settings
+from tui.rules import data_file
 
 _NOT_PROSE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+|&\w+;")
 _PROSE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -31,9 +33,31 @@ class WholeDraftChecks:
             for rule in rules
             if rule.kind == "absence" and rule.regex
         ]
+        self.learned_options = dict(settings.learned)
+        self._regexes = regexes
+        self._learned: LearnedReading | None = None
+        self._learned_loaded = False
         self._english_words = frozenset(settings.english_words)
         self._english_min_words = settings.english_min_words
         self._english_min_share = settings.english_min_share
+
+    @property
+    def learned(self) -> LearnedReading | None:
+        """The learned reading of `no-empathy`, loaded on first use; None when [learned] is off."""
+        if not self._learned_loaded:
+            self._learned_loaded = True
+            options = self.learned_options
+            if options.get("enabled", True):
+                stat = data_file(LEARNED_FILE).stat()
+                key = f"{LEARNED_FILE}:{stat.st_size}:{stat.st_mtime_ns}"
+                weights, bias = self._regexes.memo("learned", key, 0, read_weights)
+                self._learned = LearnedReading(LEARNED_CATEGORY, weights, bias, options["keep"],
+                                               options["add"], options["max_chars"])
+        return self._learned
+
+    @learned.setter
+    def learned(self, reading: LearnedReading | None) -> None:
+        self._learned, self._learned_loaded = reading, True
 
     def scanners(self) -> list[_Scanner]:
         return [s for _, *scans in self.entries for s in scans if s is not None]
@@ -57,12 +81,11 @@ class WholeDraftChecks:
             warned = bool(rule.when_hints & found) or replying_to in rule.speak_replying_to
             if not warned and replying_to in rule.quiet_replying_to:
                 continue
-            gated = when is not None or rule.when_hints
-            if gated and not warned and (when is None or when.pick(ascii_text).search(folded) is None):
-                continue
-            if unless is not None and not warned and unless.pick(ascii_text).search(folded):
-                continue
-            if scanner.pick(ascii_text).search(folded) is not None:
+            says = self._rules_say(scanner, when, unless, folded, ascii_text, warned,
+                                   gated=when is not None or bool(rule.when_hints))
+            if rule.category == LEARNED_CATEGORY and (reading := self.learned) is not None:
+                says = reading.decide(text, says, certain=warned)
+            if not says:
                 continue
             if english is None:
                 english = self.is_english(text)
@@ -70,6 +93,16 @@ class WholeDraftChecks:
                 break
             out.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
         return out
+
+    @staticmethod
+    def _rules_say(scanner: _Scanner, when: _Scanner | None, unless: _Scanner | None, folded: str,
+                   ascii_text: bool, warned: bool, *, gated: bool) -> bool:
+        """The rule's own verdict: its condition holds and nothing it lists is in the draft."""
+        if gated and not warned and (when is None or when.pick(ascii_text).search(folded) is None):
+            return False
+        if unless is not None and not warned and unless.pick(ascii_text).search(folded):
+            return False
+        return scanner.pick(ascii_text).search(folded) is None
 
     def is_english(self, text: str) -> bool:
         """A cheap guess whether `text` is English, so hints can say when they do not apply.

@@ -69,7 +69,8 @@ def _merge_file(
 ) -> None:
     """Fold one parsed rule file into `settings`; bad rules are reported, the rest still load."""
     for key in data:
-        if key not in ("rules", "idioms", "shouting", "platforms", "score", "language", "alternatives"):
+        if key not in ("rules", "idioms", "shouting", "platforms", "score", "language", "alternatives",
+                       "learned"):
             report(HintRuleError(source, None, key, "unknown section"))
     rules = data.get("rules", {})
     if not isinstance(rules, dict):
@@ -142,6 +143,7 @@ def _merge_file(
                 settings.signatures[sig_id] = pattern
     _merge_language(settings, data.get("language", {}), source, report)
     _merge_alternatives(settings, data.get("alternatives", {}), source, report)
+    _merge_learned(settings, data.get("learned", {}), source, report)
     platforms = data.get("platforms", {})
     if not isinstance(platforms, dict):
         report(HintRuleError(source, None, "platforms", "must be a table"))
@@ -162,6 +164,34 @@ def _merge_file(
                 report(HintRuleError(source, None, f"score.{severity}", problem))
                 continue
             settings.score[severity] = weight
+
+
+def _merge_learned(
+    settings: _Settings, table: Any, source: str, report: Callable[[HintRuleError], None]
+) -> None:
+    """[learned]: whether the learned `no-empathy` reading is asked, and how sure it must be."""
+    if not isinstance(table, dict):
+        report(HintRuleError(source, None, "learned", "must be a table"))
+        return
+    for key, value in table.items():
+        where = f"learned.{key}"
+        if key == "enabled":
+            if isinstance(value, bool):
+                settings.learned[key] = value
+            else:
+                report(HintRuleError(source, None, where, f"must be true or false, got {value!r}"))
+        elif key in ("keep", "add"):
+            if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+                settings.learned[key] = float(value)
+            else:
+                report(HintRuleError(source, None, where, f"must be a number from 0 to 1, got {value!r}"))
+        elif key == "max_chars":
+            if _whole(value):
+                settings.learned[key] = value
+            else:
+                report(HintRuleError(source, None, where, f"must be a whole number >= 1, got {value!r}"))
+        else:
+            report(HintRuleError(source, None, where, "unknown key (enabled, keep, add, max_chars)"))
 
 
 def _merge_alternatives(

@@ -166,5 +166,7 @@ class _Settings:
         self.english_min_share = 0.2
         self.platforms: dict[str, _Platform] = {}
         self.score: dict[str, int] = {}
+        # [learned]: the learned second opinion on `no-empathy` (tui/core/hints_learned.py)
+        self.learned: dict[str, Any] = {"enabled": True, "keep": 0.3, "add": 0.9, "max_chars": 1000}
         # Every pattern is compiled through this; `HintEngine.load` gives it an on-disk file.
         self.regexes = regexes if regexes is not None else RegexCache()

@@ -36,6 +36,11 @@ def hint_engine() -> HintEngine:
     return _ENGINE
 
 
+def _warm_learned() -> None:
+    """Load the learned `no-empathy` reading (~45 ms) off the UI thread, before a pause asks."""
+    _ = hint_engine().learned
+
+
 def hanging(text: str, indent: int, width: int) -> str:
     """`text` wrapped to `width` with every line indented, so a long hint message stays under its
     name instead of running back to the panel's edge (width 0: not laid out yet, no wrapping)."""
@@ -127,6 +132,8 @@ class ReplyScreen(Screen[bool]):
 
     def on_mount(self) -> None:
         draft = self.query_one(DraftArea)
+        if not draft.text.strip():
+            self.run_worker(_warm_learned, thread=True, group="warm-hints")
         draft.focus()
         draft.move_cursor(draft.document.end)
         self.recompute()
