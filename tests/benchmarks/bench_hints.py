@@ -50,7 +50,8 @@ REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
              ("fresh", "session 8's annotators, tuned on from round 8"),
              ("blind3", "blind in session 8, spent"),
              ("multi", "80 brands, session 34: measured once, then tuned on"),
-             ("blind4", "80 brands, blind in session 34, unread"))
+             ("blind4", "80 brands, blind in session 34, unread"),
+             ("blind5", "80 brands, measured once at the end of session 34, unread"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
 

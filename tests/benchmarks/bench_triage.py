@@ -21,7 +21,9 @@ Sets (origins: tests/data/README.md):
   non-airline brands from a random sample of the full corpus. The 600 of customer_multi were measured
   once before any change, then read (phrase and crisis rules came from them), never trained on; the 300 of
   blind 4 were measured once at the end of session 34, never trained on, misses not read.
-  None of the three is trained on; `--misses` lists no miss of a set marked unread. The sets
+  real blind 5 (customer_blind5.jsonl): the next 300 of the same draw, labelled and measured once
+  at the very end of session 34. None of these is trained on; `--misses` lists no miss of a set
+  marked unread. The sets
   marked unread are also printed pooled (one line per engine): the best guess at fresh text.
 - Labels: a neutral row that reports a problem (something failed, is late, missing, wrongly charged...)
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
@@ -98,6 +100,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real spotify (s33, unread)": load("customer_spotify.jsonl"),
         "real 80 brands (s34, read)": load("customer_multi.jsonl"),
         "real blind 4 (s34, unread)": load("customer_blind4.jsonl"),
+        "real blind 5 (s34, unread)": load("customer_blind5.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),

@@ -4,8 +4,9 @@ Run (needs the `dev` extra for scikit-learn):
     python tests/benchmarks/fit_hints.py            # cross-validate, then fit and write the file
     python tests/benchmarks/fit_hints.py --cv-only  # measure, write nothing
 
-Rows: every tests/data/replies_real_*.jsonl set but blind4 (and its second labels), which stays the
-check the model never saw. Label: whether the reply's labels include `no-empathy`. Features:
+Rows: every tests/data/replies_real_*.jsonl set of bench_hints.REAL_SETS but those marked unread
+(blind4, blind5), which stay the checks the model never saw. Label: whether the reply's labels
+include `no-empathy`. Features:
 `hints_learned.features` (the same function the engine runs). A logistic regression weighing both
 answers alike (the hint is rare), C 3 (1 and 10 read blind4 and the other sets alike, session 34);
 weights under 0.005 are not shipped. The cross-validation scores each fold with the rules and the
@@ -40,8 +41,8 @@ CHECKS = ("Please send us a DM with your account details.",
 
 
 def rows() -> list[dict]:
-    """Every labelled real reply but the held-back set, told what it answers as the bench does."""
-    return [row for name, _ in bh.REAL_SETS if name != "blind4" for row in bh.load_real(name) or []]
+    """Every labelled real reply but the held-back sets, told what it answers as the bench does."""
+    return [row for name, note in bh.REAL_SETS if "unread" not in note for row in bh.load_real(name) or []]
 
 
 def fit(texts: list[str], labels: list[bool]) -> tuple[dict[str, float], float]:
