@@ -50,8 +50,11 @@ REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
              ("fresh", "session 8's annotators, tuned on from round 8"),
              ("blind3", "blind in session 8, spent"),
              ("multi", "80 brands, session 34: measured once, then tuned on"),
-             ("blind4", "80 brands, blind in session 34, unread"),
-             ("blind5", "80 brands, measured once at the end of session 34, unread"))
+             ("blind4", "80 brands, blind in session 34, read in session 35"),
+             ("blind5", "80 brands, measured once at the end of session 34, read in session 35"),
+             ("multi2", "80 brands, session 35: measured once, then tuned on"),
+             ("six", "6 brands' own reply files, session 35: measured once, then tuned on"),
+             ("blind6", "80 brands, blind in session 35, unread"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
 
@@ -318,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                                         show_misses=show and not unread, tag=name)
             if args.show_errors and not unread:
                 print_errors(f"Real {name} set", engine, rows, REAL_PLATFORM)
-    together = [row for name, _ in REAL_SETS for row in (load_real(name) or [])]
+    # unread sets stay out of the pooled lines: a figure over them would be read every run
+    together = [row for name, note in REAL_SETS if "unread" not in note for row in (load_real(name) or [])]
     if together:
         real["all"] = print_accuracy("Every real set together", engine, together,
                                      platform=REAL_PLATFORM, show_misses=False, tag="all")

@@ -5,7 +5,7 @@ Run (needs the `dev` extra for scikit-learn):
     python tests/benchmarks/fit_hints.py --cv-only  # measure, write nothing
 
 Rows: every tests/data/replies_real_*.jsonl set of bench_hints.REAL_SETS but those marked unread
-(blind4, blind5), which stay the checks the model never saw. Label: whether the reply's labels
+(blind6 since session 35), which stay the checks the model never saw. Label: whether the reply's labels
 include `no-empathy`. Features:
 `hints_learned.features` (the same function the engine runs). A logistic regression weighing both
 answers alike (the hint is rare), C 3 (1 and 10 read blind4 and the other sets alike, session 34);
