@@ -23,7 +23,10 @@ Sets (origins: tests/data/README.md):
   blind 4 were measured once at the end of session 34, never trained on, misses not read.
   real blind 5 (customer_blind5.jsonl): the next 300 of the same draw, labelled and measured once
   at the very end of session 34. None of these is trained on; `--misses` lists no miss of a set
-  marked unread. The sets
+  marked unread.
+  real blind 6 (customer_blind6.jsonl; session 35): 300 customer tweets from a third public copy of
+  the corpus (S0l0m4n/aie3-twitter-customer-support `data/test_set.csv`, text only, a random 30k
+  inbound sample), labelled before any engine ran and measured once at the end of session 35. The sets
   marked unread are also printed pooled (one line per engine): the best guess at fresh text.
 - Labels: a neutral row that reports a problem (something failed, is late, missing, wrongly charged...)
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
@@ -101,6 +104,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real 80 brands (s34, read)": load("customer_multi.jsonl"),
         "real blind 4 (s34, unread)": load("customer_blind4.jsonl"),
         "real blind 5 (s34, unread)": load("customer_blind5.jsonl"),
+        "real blind 6 (s35, unread)": load("customer_blind6.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),
