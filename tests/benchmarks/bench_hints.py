@@ -54,6 +54,7 @@ REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
              ("blind5", "80 brands, measured once at the end of session 34, read in session 35"),
              ("multi2", "80 brands, session 35: measured once, then tuned on"),
              ("six", "6 brands' own reply files, session 35: measured once, then tuned on"),
+             ("six2", "the same 6 brands' next 2,400, session 35: measured once, then tuned on"),
              ("blind6", "80 brands, blind in session 35, unread"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
