@@ -23,6 +23,7 @@ from tui.core.hints_match import (
     _ascii_probe,
     _caps_pattern,
     _fold,
+    _guarded_union,
     _Lazy,
     _overlaps,
     _prefiltered,
@@ -77,14 +78,10 @@ class HintEngine:
                 continue
             self.rules.append(self._build(rule_id, fields, settings))
         regexes = settings.regexes
-        idioms = "|".join(f"(?:{p})" for p in settings.idioms.values())
-        self._idioms = (
-            _Scanner(_prefiltered(regexes, f"(?i:{idioms})"), 0, {}, regexes) if idioms else None
-        )
-        alternatives = "|".join(f"(?:{p})" for p in settings.alternatives.values())
-        self._alternatives = (
-            _Scanner(_prefiltered(regexes, f"(?i:{alternatives})"), 0, {}, regexes) if alternatives else None
-        )
+        idioms = _guarded_union(regexes, [f"(?i:{p})" for p in settings.idioms.values()])
+        self._idioms = _Scanner(idioms, 0, {}, regexes) if idioms else None
+        alternatives = _guarded_union(regexes, [f"(?i:{p})" for p in settings.alternatives.values()])
+        self._alternatives = _Scanner(alternatives, 0, {}, regexes) if alternatives else None
         self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
         self._signatures = regexes.compile(signatures) if signatures else None

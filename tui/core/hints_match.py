@@ -215,6 +215,22 @@ def _prefiltered(regexes: RegexCache, pattern: str, ignorecase: bool = False) ->
     return pattern if guard is None else f"{guard}(?:{pattern})"
 
 
+def _guarded_union(regexes: RegexCache, patterns: Iterable[str]) -> str:
+    """An alternation of `patterns` whose order does not matter (where idioms or alternatives
+    are), behind two start guards instead of one.
+
+    One pattern that may start at a non-word character (a quotation mark) or anywhere would strip
+    the shared guard of its word boundary or drop it altogether, and every position in the draft
+    would enter the alternation. Kept apart, the patterns that open at a word boundary keep theirs.
+    """
+    anchored: list[str] = []
+    loose: list[str] = []
+    for pattern in patterns:
+        guard = regexes.memo("start", pattern, False, lambda p=pattern: _start_filter(p, False))
+        (anchored if guard is not None and guard.startswith("\\b") else loose).append(pattern)
+    return "|".join(_prefiltered(regexes, "|".join(group)) for group in (anchored, loose) if group)
+
+
 
 def _fold(text: str) -> str:
     """`text` with curly apostrophes made straight (same length); a no-op copy-free for most text."""
