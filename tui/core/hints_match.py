@@ -226,7 +226,7 @@ def _guarded_union(regexes: RegexCache, patterns: Iterable[str]) -> str:
     anchored: list[str] = []
     loose: list[str] = []
     for pattern in patterns:
-        guard = regexes.memo("start", pattern, False, lambda p=pattern: _start_filter(p, False))
+        guard = regexes.memo("start", pattern, False, functools.partial(_start_filter, pattern, False))
         (anchored if guard is not None and guard.startswith("\\b") else loose).append(pattern)
     return "|".join(_prefiltered(regexes, "|".join(group)) for group in (anchored, loose) if group)
 
