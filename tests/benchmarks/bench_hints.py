@@ -55,7 +55,7 @@ REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
              ("multi2", "80 brands, session 35: measured once, then tuned on"),
              ("six", "6 brands' own reply files, session 35: measured once, then tuned on"),
              ("six2", "the same 6 brands' next 2,400, session 35: measured once, then tuned on"),
-             ("blind6", "80 brands, blind in session 35, unread"))
+             ("blind6", "80 brands, measured once at the end of session 35, then read"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
 
@@ -238,7 +238,7 @@ def print_agreement() -> None:
 
     `replies_real_blind3_second.jsonl` is a second annotator's labels for the first replies of
     blind3, written without seeing the first's (`replies_real_blind4_second.jsonl` the same for
-    all of blind4, session 34); `replies_real_empathy_round8.jsonl` holds round 8's
+    all of blind4, session 34, and blind6, session 35); `replies_real_empathy_round8.jsonl` holds round 8's
     `no-empathy` labels, 100 of them written twice. The first's labels count as the truth here.
     """
     first = {row["tweet_id"]: set(row["expected"]) for row in load_real("blind3") or []}
@@ -250,6 +250,11 @@ def print_agreement() -> None:
     second4 = [row for row in load_real("blind4_second") or [] if row["tweet_id"] in first4]
     print_agreement_line(f"Two annotators, one brief ({len(second4)} blind4 replies labelled twice)",
                          [(first4[row["tweet_id"]], set(row["expected"])) for row in second4])
+    # session 35: blind6 the same, after its one measurement (the engine against the second pair too)
+    first6 = {row["tweet_id"]: set(row["expected"]) for row in load_real("blind6") or []}
+    second6 = [row for row in load_real("blind6_second") or [] if row["tweet_id"] in first6]
+    print_agreement_line(f"Two annotators, one brief ({len(second6)} blind6 replies labelled twice)",
+                         [(first6[row["tweet_id"]], set(row["expected"])) for row in second6])
     round8 = "replies_real_empathy_round8.jsonl"
     rows = load(round8) if (DATA / round8).exists() else []
     first8 = {row["tweet_id"]: row["no_empathy"] for row in rows if not row["second"]}
