@@ -1393,3 +1393,78 @@ def test_a_step_or_a_resolution_in_other_words_is_a_next_step(engine: HintEngine
 
 def test_chat_slang_in_capitals_is_not_shouting(engine: HintEngine) -> None:
     assert "shouting" not in categories(engine, "Our FOMO is through the roof as well, so we totally get it!")
+
+
+# Session 35: replies by 80 brands and by six brands' own support teams.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There has been no update.",
+        "The Game DVR does not support that aspect ratio.",
+        "We'll not be able to check your information over Twitter.",
+        "The Samsung Gear S2 isn't compatible with the NRC app.",
+        "Apple Care does not cover stolen devices.",
+        "The resolution provided is the best we can offer at this point in time.",
+        "You're unable to add workouts to the previous week of your training plan.",
+    ],
+)
+def test_dead_ends_in_support_teams_words_are_found(engine: HintEngine, text: str) -> None:
+    assert "negative-language" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Take a look at the section "What if I don\'t have access to a trusted device" to see what to do.',
+        "To reach the right folks, select Logging in > I can't log in > Still need help.",
+        "We couldn't agree with you more, Jenny. Hope to share another one with you soon!",
+        "We are unable to recover those runs for you, however we can manually add them.",
+        "We're not yet available in Egypt. We'd suggest signing up in the link to get notified.",
+        "Sorry you're unable to log in. Please reach us here: https://example.com/help",
+    ],
+)
+def test_quotations_menu_paths_idioms_and_offers_are_not_dead_ends(engine: HintEngine, text: str) -> None:
+    assert "negative-language" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Due to courier constraints we deliver to some areas only on weekdays.",
+        "Sorry for the delay, we are a little busier than normal today.",
+        "As a Federally regulated bank, we're required to know our customers.",
+        "Apple has told us there is a delay in shipping due to the high demand.",
+        "Our credit card team is experiencing longer than usual call times.",
+    ],
+)
+def test_excuses_in_support_teams_words_are_found(engine: HintEngine, text: str) -> None:
+    assert "excuse" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mind if we step in? What device are you using?",
+        "We can take this one, Erik. Have you updated to NRC app version 5.9?",
+        "We've got your back. Go to Settings > Units, you can select your preference there.",
+        "Tks for letting us know. Can you please send us a DM with your branch?",
+        "Totally understand. Please check your DMs for further instructions.",
+    ],
+)
+def test_stepping_in_to_help_is_warmth(rules_engine: HintEngine, text: str) -> None:
+    assert "no-empathy" not in categories(rules_engine, text)
+
+
+def test_a_delay_named_without_an_apology_owes_no_next_step(engine: HintEngine) -> None:
+    informs = "Major disruption at Preston expected until the end of the day"
+    assert "no-next-step" not in categories(engine, informs)
+    assert "no-next-step" in categories(engine, "Sorry, there's nothing we can do about the delay.")
+
+
+def test_a_quotation_idiom_keeps_the_other_idioms_behind_a_word_boundary(engine: HintEngine) -> None:
+    """Idioms that open at a word boundary are scanned apart from those that may not (a quotation
+    mark): one shared guard would lose its `\\b` and every position would enter the alternation."""
+    assert engine._idioms is not None
+    pattern = engine._idioms.pattern
+    assert pattern.startswith("\\b(?=[")  # the word-anchored idioms keep their boundary
+    assert ')|(?=[">' in pattern  # the quotation and the menu path sit behind a guard of their own

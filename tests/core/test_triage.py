@@ -1995,3 +1995,26 @@ def test_offline_mode_and_ones_own_card_are_no_crisis(triager: Triager, text: st
 ])
 def test_card_numbers_shown_and_a_street_offline_are_still_a_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind == "crisis"
+
+
+# Session 35: crises among the 80 brands' read tweets and real blind 6 (after its one measurement).
+@pytest.mark.parametrize("text", [
+    "@Grocer poor hygiene in your Bath store 😷 pigeons everywhere!!!!!",
+    "@Grocer bought this haddock and didn't expect to nearly break my tooth on a screw in it",
+    "@Cabco What should a female customer do if a driver behaves inappropriately at midnight?",
+    "@Cableco Yup, no internet for me in Central Square either. There's an outage in Cambridge.",
+    "@Cableco Another outage in Rhode Island?! How long this time?",
+    "So my @Cabco driver decided to hit a parked car on my block and drove off, that's a hit & run",
+])
+def test_hygiene_injury_misconduct_and_area_outages_are_crises(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Cableco is there a current internet outage in Phoenix? My router can't get a signal.",
+    "@Cableco If you just want to tell me if there's internet outages in Salisbury that'd be great.",
+    "@Grocer I would hazard a guess that all their meat barring the pork is Halal.",
+    "@Grocer Golden Lotus got a 5 on its latest food hygiene inspection.",
+])
+def test_asking_about_an_outage_or_hazarding_a_guess_is_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis"

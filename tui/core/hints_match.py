@@ -209,9 +209,14 @@ def _start_filter(pattern: str, ignorecase: bool) -> str | None:
     return ("\\b" if anchored and words else "") + f"(?=[{guard}])"
 
 
+def _guard(regexes: RegexCache, pattern: str, ignorecase: bool = False) -> str | None:
+    """`_start_filter` of `pattern`, remembered in the regex cache."""
+    return regexes.memo("start", pattern, ignorecase, functools.partial(_start_filter, pattern, ignorecase))
+
+
 def _prefiltered(regexes: RegexCache, pattern: str, ignorecase: bool = False) -> str:
-    """`pattern` behind its start guard (see `_start_filter`; remembered in the regex cache)."""
-    guard = regexes.memo("start", pattern, ignorecase, lambda: _start_filter(pattern, ignorecase))
+    """`pattern` behind its start guard (see `_start_filter`)."""
+    guard = _guard(regexes, pattern, ignorecase)
     return pattern if guard is None else f"{guard}(?:{pattern})"
 
 
@@ -226,10 +231,9 @@ def _guarded_union(regexes: RegexCache, patterns: Iterable[str]) -> str:
     anchored: list[str] = []
     loose: list[str] = []
     for pattern in patterns:
-        guard = regexes.memo("start", pattern, False, functools.partial(_start_filter, pattern, False))
+        guard = _guard(regexes, pattern)
         (anchored if guard is not None and guard.startswith("\\b") else loose).append(pattern)
     return "|".join(_prefiltered(regexes, "|".join(group)) for group in (anchored, loose) if group)
-
 
 
 def _fold(text: str) -> str:
