@@ -27,8 +27,12 @@ Sets (origins: tests/data/README.md):
   real blind 6 (customer_blind6.jsonl; session 35): 300 customer tweets from a third public copy of
   the corpus (S0l0m4n/aie3-twitter-customer-support `data/test_set.csv`, text only, a random 30k
   inbound sample), labelled before any engine ran and measured once at the end of session 35
-  (pooled with the unread sets then: 0.811 / 0.788 / 0.865); its misses were read after that. The sets
-  marked unread are also printed pooled (one line per engine): the best guess at fresh text.
+  (pooled with the unread sets then: 0.811 / 0.788 / 0.865); its misses were read after that.
+  real more 2 and blind 7 (customer_more2.jsonl, customer_blind7.jsonl; session 36): 3,020 and 300
+  more tweets of the same copy, labelled before any engine ran. Since session 36 the model is
+  trained on more 2, the 80 brands' 600 and blind 6 (in-sample now); blind 7 never, its misses not
+  read. The sets marked unread are also printed pooled (one line per engine): the best guess at
+  fresh text.
 - Labels: a neutral row that reports a problem (something failed, is late, missing, wrongly charged...)
   counts as negative (`"problem": true`, its first label kept as `label_first`; see tests/data/README.md).
   The figures against the first labels are printed on the `first labels` line of each real set.
@@ -102,10 +106,12 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real blind 2, spent (in-sample)": load("customer_blind2.jsonl"),
         "real blind 3 (s33, unread)": load("customer_blind3.jsonl"),
         "real spotify (s33, unread)": load("customer_spotify.jsonl"),
-        "real 80 brands (s34, read)": load("customer_multi.jsonl"),
+        "real 80 brands (s34, read; in-sample since s36)": load("customer_multi.jsonl"),
         "real blind 4 (s34, unread)": load("customer_blind4.jsonl"),
         "real blind 5 (s34, unread)": load("customer_blind5.jsonl"),
-        "real blind 6 (s35, read)": load("customer_blind6.jsonl"),
+        "real blind 6 (s35, read; in-sample since s36)": load("customer_blind6.jsonl"),
+        "real more 2 (s36, in-sample)": load("customer_more2.jsonl"),
+        "real blind 7 (s36, unread)": load("customer_blind7.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),

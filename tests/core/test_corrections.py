@@ -112,7 +112,7 @@ def test_undo_removes_the_lesson(session: Session) -> None:
     first = arrive(session, WARPED)
     session.correct([first["uid"]], Correction(label="negative", kind="crisis"))
     session.inbox.undo()
-    again = arrive(session, WARPED + " again")
+    again = arrive(session, WARPED + " today")
     assert again["kind"] == first["kind"] != "crisis" and "learned" not in again
 
 

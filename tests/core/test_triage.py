@@ -90,8 +90,7 @@ def test_plain_problems_sarcasm_and_ironic_thanks_are_negative_complaints(
         # `other` (positive, needs-reply); harsh-word praise in sentences reads better (MODEL-CARD.md)
         pytest.param("@NonnaTrattoria chef's kiss", marks=pytest.mark.xfail(strict=True, reason=(
             "known miss since session 14: the kind model reads a handle and two words as `other`"))),
-        pytest.param("@SkyJet luv u guys", marks=pytest.mark.xfail(strict=True, reason=(
-            "known miss since session 14: the kind model reads a handle and two words as `other`"))),
+        "@SkyJet luv u guys",  # a known miss from session 14 to 35; the session 36 refit reads it
     ],
 )
 def test_slang_praise_is_positive(triager: Triager, text: str) -> None:
@@ -276,10 +275,9 @@ def test_questions_stay_neutral_despite_polite_words(triager: Triager) -> None:
     assert (result.label, result.kind, result.queue) == ("neutral", "question", "needs-reply")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known miss since the session-4 refit: on real tweets 37 of 41 asking 'can you help me' "
-    "report a problem, so the model reads a plain request as negative"))
 def test_a_polite_request_stays_neutral(triager: Triager) -> None:
+    """A known miss from the session-4 refit to session 35 (on real tweets 37 of 41 asking "can you
+    help me" report a problem); the session 36 refit, with 3,920 more real rows, reads it calm."""
     result = triager.triage("@SkyLarkAir hi, can you help me change my seat please? Thanks in advance")
     assert (result.label, result.kind, result.queue) == ("neutral", "question", "needs-reply")
 
@@ -624,11 +622,12 @@ def test_the_crisis_model_reads_harm_no_pattern_lists(triager: Triager, tmp_path
 
 
 def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: Path) -> None:
-    """The label model reads this poisoning report positive; the crisis model is sure of harm
-    (`crisis_confidence_calm`), so it is a crisis, never praise in `champions` (a session 14
-    writer's row, so the crisis model has seen it: this checks the gate, not recall)."""
-    text = ("yo the water from the @PureSpring dispenser at my office tastes like diesel and like 10 of "
-            "us got headaches and nausea. something is IN it")
+    """The label model reads this privacy report positive; the crisis model is sure of harm
+    (`crisis_confidence_calm`), so it is a crisis, never praise in `champions` (a session 13
+    writer's row, so the crisis model has seen it: this checks the gate, not recall; session 36's
+    label model reads the poisoning report this test used before as negative)."""
+    text = ("found a camera inside the smoke detector of our holiday let booked through @StayHub. "
+            "pointed at the bed. host has 40 five-star reviews.")
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("negative", "crisis", "priority")
     assert any(r.source == "crisis" and "crisis model" in r.text for r in result.why)
@@ -641,9 +640,12 @@ def test_harm_read_as_happy_is_a_crisis_not_praise(triager: Triager, tmp_path: P
 def test_harm_the_crisis_model_half_believes_is_never_praise(triager: Triager, tmp_path: Path) -> None:
     """Below both crisis gates, a mention the models read as praise is still not praise when the
     crisis model finds harm likely enough (`crisis_not_praise`): it is listed in `priority`
-    for an agent to read, and the detail says why (a session 13 writer's row: the crisis model has
-    seen it, so this checks the gate, not recall)."""
-    text = "@FunzonePlay soft play had an exposed screw that cut my daughter's hand"
+    for an agent to read, and the detail says why (a session 14 writer's row: the crisis model has
+    seen it, so this checks the gate, not recall; session 36's label model reads the soft-play
+    screw this test used before as negative)."""
+    text = ("Enjoying the Ember air fryer, chips are great. Side note, the back vent got hot enough to "
+            "warp the splashback behind it and there was a bit of smoke. Have moved it away from the "
+            "wall. Recipe ideas welcome!")
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("negative", "complaint", "priority")
     assert any(r.source == "rule" and "not read as praise" in r.text for r in result.why)
@@ -1643,7 +1645,6 @@ RULE_COMPLAINTS = [
     "Today is the day that @Skyward lost my business for the rest of my life",
     "@Netly change your hold music from a 2 min loop for the love of god.",
     "@Burrito I'm next to a university, the line is wrapped around the building. Good try!",
-    "@Skyward can I get the $35 refunded for the seat upgrade I never got?",
     "@Skyward #blessed, I guess.",
     "@Burrito WHAT THE HECK?!",
     "@Gamebox can you actually help or not?",
@@ -1736,9 +1737,18 @@ def test_expectations_not_exceeded_are_no_praise(triager: Triager) -> None:
 
 
 def test_love_the_queue_alone_is_not_irony(triager: Triager) -> None:
+    """The irony rules leave it alone. Whether it is meant is the label model's call: since session
+    36 (3,920 more real rows, where a queue is nearly always a complaint) it reads it negative."""
     r = triager.triage("@Brightside love the queue at Deansgate this morning, gave me time to read the "
-                       "whole menu")
-    assert r.label == "positive"
+                       "whole menu", explain=True)
+    assert not any("sarcasm" in reason.text for reason in r.why)
+
+
+def test_a_refund_asked_for_what_never_came_is_a_negative_question(triager: Triager) -> None:
+    """Until session 36 a complaint; the annotators' brief calls a problem asked as a question a
+    negative question, and so does the refitted model: in `priority` either way."""
+    r = triager.triage("@Skyward can I get the $35 refunded for the seat upgrade I never got?")
+    assert (r.label, r.kind, r.queue) == ("negative", "question", "priority")
 
 
 def test_a_problem_that_never_once_went_right_is_still_a_problem(triager: Triager) -> None:
@@ -2017,4 +2027,32 @@ def test_hygiene_injury_misconduct_and_area_outages_are_crises(triager: Triager,
     "@Grocer Golden Lotus got a 5 on its latest food hygiene inspection.",
 ])
 def test_asking_about_an_outage_or_hazarding_a_guess_is_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis"
+
+
+# Session 36: crises among 2,100 more labelled customer tweets (customer_more2.jsonl).
+@pytest.mark.parametrize("text", [
+    "@Cableco your internet and TV in Buffalo 14225 are down. Get them back up!",
+    "@Streamco FOX/CBS isn't working in Stillwater, OK, because???? I already restarted everything",
+    "@Cableco how long will the outage in the Raleigh/Garner, NC area take to repair?",
+    "@Phoneco it's useless I will take the issue to legal status now",
+    "@Cableco Make a formal complaint to your Public Service Commission or the FCC!!!",
+    "@Cabco he's yelling at my friend saying he better shut up or get punched",
+    "Went to @Burrito w/ my pregnant wife. Her order included #rawchicken.",
+    "@Chicken found the burger and pop chicken not cooked properly, my son ate most of it",
+    "@Gameco my console is heating up with a loud noise when running games",
+    "@Cabco your wreckless drivers need to be stopped, plate ABC123",
+])
+def test_places_legal_threats_blows_raw_poultry_and_heat_are_crises(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Cableco I moved in Seattle, WA last month and need a new plan",
+    "@Bank do I get hit with a fee if I pay late?",
+    "@Grill the chicken was a bit dry today",
+    "@Kitchenco my oven takes ages heating up, is that normal?",
+    "@Shopco I will take it to the post office tomorrow",
+])
+def test_a_place_a_fee_dry_chicken_and_a_slow_oven_are_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis"
