@@ -2056,3 +2056,12 @@ def test_places_legal_threats_blows_raw_poultry_and_heat_are_crises(triager: Tri
 ])
 def test_a_place_a_fee_dry_chicken_and_a_slow_oven_are_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis"
+
+
+def test_explain_quotes_a_phrase_read_past_the_handles(triager: Triager) -> None:
+    """Phrases are read with the handles taken out; the pane quotes their words, not a placeholder."""
+    r = triager.triage("@Fonely thanks for your help, the app still crashes every time", explain=True)
+    shown = [reason.text for reason in r.why if reason.source == "phrase"]
+    assert "'thanks for your help' (praise, valence +2.5)" in shown
+    assert any("a fault still there" in reason.text for reason in r.why)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")

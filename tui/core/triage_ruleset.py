@@ -13,7 +13,15 @@ from tui.core.memo import Memo
 from tui.core.triage_guard import GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
-from tui.core.triage_text import _HANDLE, _WORD, _found, _Reading, straight_quotes, without_links
+from tui.core.triage_text import (
+    _HANDLE,
+    _HANDLE_ONLY,
+    _WORD,
+    _found,
+    _Reading,
+    straight_quotes,
+    without_links,
+)
 from tui.core.triage_verdict import Confidence, Reason
 
 
@@ -260,9 +268,12 @@ class RuleSet:
         if r.sarcastic:
             out.append(Reason("rule", f"sarcasm: {self._irony_cue(low)} read as irony"))
         groups = {g.name: g for g in self._phrases}
+        # phrases were read with the handles taken out ("@Fonely thanks for your help" opens with
+        # thanks), so that is where their words are found again
+        unhandled = " ".join(_HANDLE_ONLY.sub(" ", low).split())
         for name in r.phrases:
             group = groups[name]
-            match = group.pattern.search(low)
+            match = group.pattern.search(low) or group.pattern.search(unhandled)
             shown = repr(_clip(match.group().strip())) if match else "(ironic praise)"
             out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
         return out
