@@ -1468,3 +1468,41 @@ def test_a_quotation_idiom_keeps_the_other_idioms_behind_a_word_boundary(engine:
     pattern = engine._idioms.pattern
     assert pattern.startswith("\\b(?=[")  # the word-anchored idioms keep their boundary
     assert ')|(?=[">' in pattern  # the quotation and the menu path sit behind a guard of their own
+
+
+# Session 37: dead ends the real sets' annotators flagged and no rule found, and banter that read as one.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pausing a Coach plan is not a feature of the NRC app.",
+        "Challenges are no longer a feature on the NRC app.",
+        "Adjusting coach volume isn't a feature.",
+        "Currently, Pandora is not a music source option.",
+        "Nothing new to report at this time.",
+        "Nothing on the radar yet, Harald.",
+        "You won't be eligible for that deal for now as you already have a Premium subscription.",
+        "We're afraid we don't have much info to share about this yet.",
+        "Hi Aaron, we don't have a specific time frame to share.",
+    ],
+)
+def test_dead_ends_said_as_missing_features_or_news_are_found(engine: HintEngine, text: str) -> None:
+    assert "negative-language" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If this isn't friendship goals, we don't know what is! Happy birthday, Mackenzie!",
+        "We don't know what we love more, the mini Home or the mini master!",
+        "We can't argue with you there, Lisa. Nothing beats a fresh batch of Hash Browns!",
+        "If your item is not eligible for replacement, you can still return it in store.",
+        "Is that not a feature you would use?",
+        "No news is good news!",
+    ],
+)
+def test_banter_conditions_and_questions_are_not_dead_ends(engine: HintEngine, text: str) -> None:
+    assert "negative-language" not in categories(engine, text)
+
+
+def test_a_shrug_about_the_cause_is_still_a_shrug(engine: HintEngine) -> None:
+    assert "negative-language" in categories(engine, "We don't know what is causing this.")
