@@ -267,8 +267,13 @@ class HintEngine:
 
     @property
     def learned_options(self) -> dict[str, Any]:
-        """[learned] as configured: enabled, keep, add, max_chars."""
+        """[learned] as configured: enabled, keep, add, max_chars, ignore_after."""
         return dict(self._drafts.learned_options)
+
+    @property
+    def ignore_after(self) -> int:
+        """How many set-asides by agents make an inbox stop flagging a wording (0: never)."""
+        return int(self._drafts.learned_options.get("ignore_after", 3))
 
     def whole_draft_categories(self) -> frozenset[str]:
         """Categories that judge the finished draft as a whole (shown before sending)."""

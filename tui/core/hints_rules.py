@@ -169,7 +169,8 @@ def _merge_file(
 def _merge_learned(
     settings: _Settings, table: Any, source: str, report: Callable[[HintRuleError], None]
 ) -> None:
-    """[learned]: whether the learned `no-empathy` reading is asked, and how sure it must be."""
+    """[learned]: whether the learned `no-empathy` reading is asked, how sure it must be, and after
+    how many set-asides by agents a wording is no longer flagged in their inbox."""
     if not isinstance(table, dict):
         report(HintRuleError(source, None, "learned", "must be a table"))
         return
@@ -190,8 +191,14 @@ def _merge_learned(
                 settings.learned[key] = value
             else:
                 report(HintRuleError(source, None, where, f"must be a whole number >= 1, got {value!r}"))
+        elif key == "ignore_after":
+            if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+                settings.learned[key] = value
+            else:
+                report(HintRuleError(source, None, where, f"must be a whole number >= 0, got {value!r}"))
         else:
-            report(HintRuleError(source, None, where, "unknown key (enabled, keep, add, max_chars)"))
+            problem = "unknown key (enabled, keep, add, max_chars, ignore_after)"
+            report(HintRuleError(source, None, where, problem))
 
 
 def _merge_alternatives(

@@ -167,6 +167,7 @@ class _Settings:
         self.platforms: dict[str, _Platform] = {}
         self.score: dict[str, int] = {}
         # [learned]: the learned second opinion on `no-empathy` (tui/core/hints_learned.py)
-        self.learned: dict[str, Any] = {"enabled": True, "keep": 0.3, "add": 0.9, "max_chars": 1000}
+        self.learned: dict[str, Any] = {"enabled": True, "keep": 0.3, "add": 0.9, "max_chars": 1000,
+                                        "ignore_after": 3}
         # Every pattern is compiled through this; `HintEngine.load` gives it an on-disk file.
         self.regexes = regexes if regexes is not None else RegexCache()

@@ -28,6 +28,8 @@ from typing import Any
 from tui.core.champions import champions as list_champions
 from tui.core.corrections import agreement
 from tui.core.followup import overdue_follow_ups, turnaround_outcome
+from tui.core.hints_ignore import SETTING as SET_ASIDE
+from tui.core.hints_ignore import figure as set_aside_figure
 from tui.core.lifecycle import Rules, by_us, default_rules, our_handles
 from tui.core.model import effective_time, maybe_time
 from tui.core.reviews import review_figures
@@ -251,5 +253,6 @@ def build_report(store: Store, since: datetime | None, now: datetime,
                         if not by_us(row["author"], mine)][: rules.top_champions]
         ],
         "corrections": agreement(store, (m["uid"] for _, m in mentions)),
+        "hints_set_aside": set_aside_figure(store.setting(SET_ASIDE, {}) or {}),
         "reviews": reviews,
     }

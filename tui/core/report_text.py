@@ -8,6 +8,7 @@ from typing import Any
 from wcwidth import wcswidth
 
 from tui.core.corrections import describe_agreement
+from tui.core.hints_ignore import describe as describe_set_aside
 from tui.core.report import binned_sparkline
 
 SPARK_MARKS = 72
@@ -68,6 +69,10 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
     for name, count in corrections["fields"].items():
         out.append(("triage_corrected", f"field:{name}", count))
     out.append(("triage_by_lessons", "", corrections["learned"]))
+    aside = report["hints_set_aside"]
+    out.append(("hints_set_aside", "", aside["total"]))
+    for rule, count in aside["rules"].items():
+        out.append(("hints_set_aside", f"rule:{rule}", count))
     return out
 
 
@@ -155,6 +160,7 @@ def render_text(report: dict[str, Any]) -> str:
         f"Walked away: {walked['threads']} threads ({walked['resurfaced']} resurfaced, "
         f"{walked['watching']} still watched)",
         *_wrapped(describe_agreement(report["corrections"])),
+        *_wrapped(describe_set_aside(report["hints_set_aside"])),
     ]
     trend = report["sentiment_trend"]
     if trend["days"]:

@@ -15,6 +15,8 @@ from typing import TypeVar
 
 from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import Correction, corrected_fields, filed_by_hand
+from tui.core.hints_ignore import SETTING as SET_ASIDE
+from tui.core.hints_ignore import SetAside, learned
 from tui.core.inbox import Inbox
 from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
 from tui.core.lifecycle_archive import load_policy
@@ -232,6 +234,27 @@ class Session:
             return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand{link}. "
                     "Recorded as replied."), True
         return "Reply queued in the outbox; the thread now waits for the customer.", False
+
+    def hints_set_aside(self, uid: str, ignore_after: int) -> SetAside:
+        """What the reply editor leaves out of this draft's hints: the ones its agent set aside, and
+        the wordings this inbox's agents set aside `ignore_after` times or more."""
+        record = self.store.draft_record(uid) or {}
+        counts = self.store.setting(SET_ASIDE, {}) or {}
+        return SetAside(record.get("ignored") or (), learned(counts, ignore_after))
+
+    def set_hints_aside(self, uid: str, keys: list[str]) -> dict[str, int]:
+        """The agent sets hints aside (keys from `hints_ignore.ignore_key`): the draft keeps them,
+        and the inbox counts each once per draft. Returns the inbox's count for each key."""
+        record = self.store.draft_record(uid) or {}
+        kept = list(record.get("ignored") or ())
+        new = [key for key in dict.fromkeys(keys) if key not in kept]
+        counts = dict(self.store.setting(SET_ASIDE, {}) or {})
+        if new:
+            self.store.update_draft(uid, ignored=kept + new)
+            for key in new:
+                counts[key] = counts.get(key, 0) + 1
+            self.store.set_setting(SET_ASIDE, counts)
+        return {key: counts.get(key, 0) for key in keys}
 
     def correct(self, uids: list[str], correction: Correction, *, cursor: str | None = None) -> Change | None:
         """The agent corrects triage: one undoable event that moves each mention to the queue its

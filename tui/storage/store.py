@@ -334,6 +334,15 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
     def save_draft(self, uid: str, text: str, **extra: Any) -> None:
         self._put_keyed("drafts", "uid", uid, {"text": text, **extra})
 
+    def draft_record(self, uid: str) -> dict[str, Any] | None:
+        """The draft's whole record: its text and what the editor keeps beside it."""
+        doc = self._get_keyed("drafts", uid)
+        return None if doc is None else dict(doc)
+
+    def update_draft(self, uid: str, **fields: Any) -> None:
+        """Set fields beside a draft's text (the text is left as it is)."""
+        self._put_keyed("drafts", "uid", uid, fields)
+
     def drop_draft(self, uid: str) -> None:
         self._drop_keyed("drafts", uid)
 

@@ -15,6 +15,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
 from tui.core.hints import Hint, HintEngine, apply_suggestion
+from tui.core.hints_ignore import ignore_key
 from tui.core.lifecycle import TransitionError
 from tui.core.model import Mention
 from tui.core.sanitize import one_line
@@ -70,6 +71,7 @@ class ReplyScreen(Screen[bool]):
         Binding("ctrl+n", "next_hint", "Next hint", id="reply.next_hint"),
         Binding("ctrl+b", "previous_hint", "Prev hint", id="reply.previous_hint"),
         Binding("ctrl+r", "apply", "Apply fix", id="reply.apply"),
+        Binding("ctrl+g", "ignore_hint", "Ignore hint", id="reply.ignore_hint"),
         Binding("ctrl+t", "templates", "Templates", id="reply.templates"),
         Binding("f1", "app.help", "Help", id="reply.help"),  # `?` is typed into the draft here
     ]
@@ -105,6 +107,8 @@ class ReplyScreen(Screen[bool]):
         """Whole-draft hints for `_checked`, shown under "Before you send"."""
         self._checked: str | None = None
         self._panel: Text | None = None
+        self.aside = session.hints_set_aside(uid, hint_engine().ignore_after)
+        """Hints left out: set aside by the agent in this draft, or no longer flagged in this inbox."""
 
     def compose(self) -> ComposeResult:
         # Chosen once, before layout: the text area wraps to the width it is first given.
@@ -214,7 +218,8 @@ class ReplyScreen(Screen[bool]):
         (`check_before_send`) and are dropped as soon as the draft changes again."""
         engine = hint_engine()
         text = self.draft.text
-        self.hints = (engine.check(text, self.platform, whole_draft=False, before=self._before(text))
+        self.hints = (self.aside.keep(engine.check(text, self.platform, whole_draft=False,
+                                                   before=self._before(text)), text)
                       if self.hints_enabled else [])
         if self._checked != text:
             self.checks, self._checked = [], None
@@ -229,7 +234,7 @@ class ReplyScreen(Screen[bool]):
         if self.hints_enabled and text.strip():
             hints = hint_engine().check(text, self.platform, replying_to=self.mention.get("kind"),
                                         before=self._before(text))
-            self.checks = [h for h in hints if h.start is None]
+            self.checks = self.aside.keep((h for h in hints if h.start is None), text)
         else:
             self.checks = []
         self._checked = text
@@ -331,6 +336,39 @@ class ReplyScreen(Screen[bool]):
             self.draft.load_text(expected)
         self.current = None
         self.save()
+        self.recompute()
+
+    def action_ignore_hint(self) -> None:
+        """Set aside the hint at the cursor (or the current one) for this draft; with none there,
+        the "Before you send" checks. The inbox counts it: a wording its agents set aside
+        `ignore_after` times is no longer flagged here (hints.toml [learned])."""
+        self.recompute()
+        if self.current is None:
+            self.current = self._hint_at_cursor()
+        text = self.draft.text
+        if self.current is not None:
+            hints = [self.hints[self.current]]
+        elif self.checks and self._checked == text:
+            hints = list(self.checks)
+        else:
+            self.notify("No hint here to ignore: move to one with ctrl+n.", timeout=3)
+            return
+        self.save()  # the draft record the set-aside is kept beside
+        keys = [ignore_key(hint, text) for hint in hints]
+        counts = self.session.set_hints_aside(self.uid, keys)
+        after = hint_engine().ignore_after
+        self.aside = self.session.hints_set_aside(self.uid, after)
+        first = hints[0]
+        if first.start is None:
+            line = f"Ignored for this draft: {', '.join(h.category for h in hints)}."
+        else:
+            line = f"Ignored {first.category} on “{one_line(text[first.start:first.end], 40)}” in this draft."
+            count = counts.get(keys[0], 0)
+            if after and count >= after:
+                line += f" Set aside {count} times here: this inbox no longer flags it."
+        self.notify(line, timeout=4)
+        self.current = None
+        self.checks = self.aside.keep(self.checks, text)
         self.recompute()
 
     @work
