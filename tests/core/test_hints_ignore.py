@@ -52,3 +52,10 @@ def test_ignore_after_is_configurable_and_validated(tmp_path: Path) -> None:
     (tmp_path / "mine.toml").write_text("[learned]\nignore_after = -1\n", "utf-8")
     errors = HintEngine.load(tmp_path).errors
     assert any("learned.ignore_after" in e and ">= 0" in e for e in errors), errors
+
+
+def test_the_words_kept_carry_no_escape_sequence() -> None:
+    text = "We can't\x0brefund it."  # a vertical tab is whitespace to the patterns
+    hints = HintEngine.load().check(text, "x", whole_draft=False)
+    assert hints and "\x0b" in text[hints[0].start:hints[0].end]
+    assert all(key.isprintable() for key in (ignore_key(hint, text) for hint in hints))

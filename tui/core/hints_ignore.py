@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tui.core.hints_types import Hint
+from tui.core.sanitize import clean
 
 SETTING = "hints.set_aside"
 """The store setting that counts, per key, how often agents set a hint aside."""
@@ -24,7 +25,9 @@ def ignore_key(hint: Hint, text: str) -> str:
     feature"), or the rule alone for a whole-draft check."""
     if hint.start is None or hint.end is None:
         return hint.rule
-    return f"{hint.rule}:{' '.join(text[hint.start:hint.end].lower().split())}"
+    # The words end up in the store and the report: no control or escape sequence rides along.
+    words = " ".join(clean(text[hint.start:hint.end], limit=120).lower().split())
+    return f"{hint.rule}:{words}"
 
 
 def learned(counts: Mapping[str, int], ignore_after: int) -> frozenset[str]:

@@ -266,7 +266,8 @@ class ReplyScreen(Screen[bool]):
             if not text.strip():
                 panel.append("Write your reply. Hints appear as you type.", "dim")
             elif self._checked == text:
-                panel.append("No hints: this reads well.", "dim")
+                panel.append("No hints left: this reads well." if self.aside.draft
+                             else "No hints: this reads well.", "dim")
             else:
                 panel.append("No hints so far. Pause to check the whole reply.", "dim")
         width = self.query_one("#hint-panel", Static).content_region.width
@@ -284,6 +285,9 @@ class ReplyScreen(Screen[bool]):
             panel.append(" · ".join(hint.category for hint in self.checks) + "\n", "italic")
             for hint in self.checks:
                 panel.append(f"{hanging(hint.message, 2, width)}\n", "dim")
+        if self.aside.draft:
+            count = len(self.aside.draft)
+            panel.append(f"\n{count} ignored in this draft (ctrl+g)", "dim italic")
         if panel != self._panel:  # an update re-lays the screen out (~2 ms a keystroke): skip it if unchanged
             self._panel = panel
             self.query_one("#hint-panel", Static).update(panel)
