@@ -69,6 +69,7 @@ async def test_ctrl_g_sets_the_hint_aside_for_this_draft_and_keeps_it(tmp_path: 
         assert screen.draft.text == REFUSAL
         assert screen.hints == [], "the draft keeps what was set aside in it"
         uid = screen.uid
+        assert "1 ignored in this draft (ctrl+o brings them back)" in panel(screen)
         assert app.session.store.setting(SETTING) == {"dead-end:is not a feature": 1}
         # the same words in another draft of this inbox are still flagged (once is not a habit)
         aside = app.session.hints_set_aside("other", 3)
@@ -90,6 +91,7 @@ async def test_setting_the_same_words_aside_in_three_drafts_teaches_the_inbox(tm
         await pilot.press(*REFUSAL)
         await pilot.pause(ReplyScreen.DEBOUNCE * 4)
         assert screen.hints == [], "set aside in three drafts: no longer flagged in this inbox"
+        assert "1 no longer flagged in this inbox (ctrl+o brings them back)" in panel(screen)
         await pilot.press(*" We are unable to help.")
         await pilot.pause(ReplyScreen.DEBOUNCE * 4)
         assert [h.rule for h in screen.hints] == ["cant"], "other refusals are still found"
@@ -97,6 +99,12 @@ async def test_setting_the_same_words_aside_in_three_drafts_teaches_the_inbox(tm
         assert report["hints_set_aside"]["total"] == 3
         assert report["hints_set_aside"]["rules"] == {"dead-end": 3}
         assert "Hints set aside by agents: 3 (dead-end 3)" in render_text(report)
+        # ctrl+o: the agent disagrees with the inbox's lesson; the wording is flagged again
+        await pilot.press("ctrl+o")
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        assert [h.rule for h in screen.hints] == ["dead-end", "cant"]
+        assert app.session.store.setting(SETTING) == {}
+        assert "no longer flagged" not in panel(screen)
 
 
 async def test_ctrl_g_with_no_hint_at_the_cursor_sets_the_checks_aside(tmp_path: Path) -> None:
@@ -118,3 +126,20 @@ async def test_ctrl_g_with_no_hint_at_the_cursor_sets_the_checks_aside(tmp_path:
         # whole-draft checks are judged per draft: never learned by the inbox
         assert app.session.store.setting(SETTING) == {"no-empathy": 1}
         assert app.session.hints_set_aside("other", 1).inbox == frozenset()
+
+
+async def test_ctrl_o_brings_back_what_was_ignored_in_this_draft(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, 1)
+        screen = await open_editor(pilot, app)
+        await pilot.press("ctrl+o")  # nothing ignored yet: says so, no crash
+        await pilot.pause()
+        assert "Nothing ignored in this draft." in [str(n.message) for n in app._notifications]
+        await type_and_ignore(pilot, screen, REFUSAL)
+        assert screen.hints == []
+        await pilot.press("ctrl+o")
+        await pilot.pause(ReplyScreen.DEBOUNCE * 4)
+        assert [h.rule for h in screen.hints] == ["dead-end"]
+        assert app.session.hints_set_aside(screen.uid, 3).draft == frozenset()
+        assert "Ignored hints are back for this draft." in [str(n.message) for n in app._notifications]

@@ -256,6 +256,17 @@ class Session:
             self.store.set_setting(SET_ASIDE, counts)
         return {key: counts.get(key, 0) for key in keys}
 
+    def bring_hints_back(self, uid: str, unlearn: list[str]) -> None:
+        """The agent takes back what was ignored in this draft, and makes the inbox flag the
+        wordings in `unlearn` again (their count starts over)."""
+        if (self.store.draft_record(uid) or {}).get("ignored"):
+            self.store.update_draft(uid, ignored=[])
+        counts = dict(self.store.setting(SET_ASIDE, {}) or {})
+        if any(key in counts for key in unlearn):
+            for key in unlearn:
+                counts.pop(key, None)
+            self.store.set_setting(SET_ASIDE, counts)
+
     def correct(self, uids: list[str], correction: Correction, *, cursor: str | None = None) -> Change | None:
         """The agent corrects triage: one undoable event that moves each mention to the queue its
         new triage implies, and a lesson this store applies to new mentions (undo takes it back).

@@ -72,6 +72,7 @@ class ReplyScreen(Screen[bool]):
         Binding("ctrl+b", "previous_hint", "Prev hint", id="reply.previous_hint"),
         Binding("ctrl+r", "apply", "Apply fix", id="reply.apply"),
         Binding("ctrl+g", "ignore_hint", "Ignore hint", id="reply.ignore_hint"),
+        Binding("ctrl+o", "bring_back", "Unignore", id="reply.bring_back"),
         Binding("ctrl+t", "templates", "Templates", id="reply.templates"),
         Binding("f1", "app.help", "Help", id="reply.help"),  # `?` is typed into the draft here
     ]
@@ -109,6 +110,8 @@ class ReplyScreen(Screen[bool]):
         self._panel: Text | None = None
         self.aside = session.hints_set_aside(uid, hint_engine().ignore_after)
         """Hints left out: set aside by the agent in this draft, or no longer flagged in this inbox."""
+        self.unflagged: set[str] = set()
+        """Keys of hints in this draft that the inbox no longer flags (shown as a count)."""
 
     def compose(self) -> ComposeResult:
         # Chosen once, before layout: the text area wraps to the width it is first given.
@@ -218,9 +221,10 @@ class ReplyScreen(Screen[bool]):
         (`check_before_send`) and are dropped as soon as the draft changes again."""
         engine = hint_engine()
         text = self.draft.text
-        self.hints = (self.aside.keep(engine.check(text, self.platform, whole_draft=False,
-                                                   before=self._before(text)), text)
-                      if self.hints_enabled else [])
+        found = (engine.check(text, self.platform, whole_draft=False, before=self._before(text))
+                 if self.hints_enabled else [])
+        self.hints = self.aside.keep(found, text)
+        self.unflagged = {key for key in (ignore_key(h, text) for h in found) if key in self.aside.inbox}
         if self._checked != text:
             self.checks, self._checked = [], None
         if self.current is not None and self.current >= len(self.hints):
@@ -285,9 +289,13 @@ class ReplyScreen(Screen[bool]):
             panel.append(" · ".join(hint.category for hint in self.checks) + "\n", "italic")
             for hint in self.checks:
                 panel.append(f"{hanging(hint.message, 2, width)}\n", "dim")
+        quiet = []
         if self.aside.draft:
-            count = len(self.aside.draft)
-            panel.append(f"\n{count} ignored in this draft (ctrl+g)", "dim italic")
+            quiet.append(f"{len(self.aside.draft)} ignored in this draft")
+        if self.unflagged:
+            quiet.append(f"{len(self.unflagged)} no longer flagged in this inbox")
+        if quiet:
+            panel.append(f"\n{', '.join(quiet)} (ctrl+o brings them back)", "dim italic")
         if panel != self._panel:  # an update re-lays the screen out (~2 ms a keystroke): skip it if unchanged
             self._panel = panel
             self.query_one("#hint-panel", Static).update(panel)
@@ -374,6 +382,26 @@ class ReplyScreen(Screen[bool]):
         self.current = None
         self.checks = self.aside.keep(self.checks, text)
         self.recompute()
+
+    def action_bring_back(self) -> None:
+        """Undo ctrl+g for this draft: what was ignored in it shows again, and the wordings in it
+        that this inbox had stopped flagging are flagged again."""
+        self.recompute()
+        if not self.aside.draft and not self.unflagged:
+            self.notify("Nothing ignored in this draft.", timeout=3)
+            return
+        self.save()
+        unlearned = len(self.unflagged)
+        self.session.bring_hints_back(self.uid, sorted(self.unflagged))
+        self.aside = self.session.hints_set_aside(self.uid, hint_engine().ignore_after)
+        line = "Ignored hints are back for this draft."
+        if unlearned:
+            line += f" This inbox flags {unlearned} wording{'s' if unlearned != 1 else ''} again."
+        self.notify(line, timeout=4)
+        had_checks = self._checked == self.draft.text
+        self.recompute()
+        if had_checks:
+            self.check_before_send()
 
     @work
     async def action_templates(self) -> None:
