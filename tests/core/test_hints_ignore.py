@@ -32,6 +32,9 @@ def test_only_wordings_set_aside_often_enough_are_learned_and_never_whole_draft_
     assert learned(counts, 3) == {"dead-end:is not a feature"}
     assert learned(counts, 2) == {"dead-end:is not a feature", "cant:we can't"}
     assert learned(counts, 0) == frozenset()
+    assert learned(counts, 3, reset={"dead-end:is not a feature": 3}) == frozenset(), "brought back"
+    assert learned({"dead-end:is not a feature": 6}, 3, reset={"dead-end:is not a feature": 3}) == {
+        "dead-end:is not a feature"}, "set aside three times more since"
 
 
 def test_the_report_counts_set_asides_per_rule_and_names_the_wordings_set_aside_most() -> None:

@@ -103,7 +103,8 @@ async def test_setting_the_same_words_aside_in_three_drafts_teaches_the_inbox(tm
         await pilot.press("ctrl+o")
         await pilot.pause(ReplyScreen.DEBOUNCE * 4)
         assert [h.rule for h in screen.hints] == ["dead-end", "cant"]
-        assert app.session.store.setting(SETTING) == {}
+        assert app.session.store.setting(SETTING) == {"dead-end:is not a feature": 3}, "still counted"
+        assert app.session.hints_set_aside("other", 3).inbox == frozenset(), "learning starts over"
         assert "no longer flagged" not in panel(screen)
 
 

@@ -17,7 +17,10 @@ from tui.core.hints_types import Hint
 from tui.core.sanitize import clean
 
 SETTING = "hints.set_aside"
-"""The store setting that counts, per key, how often agents set a hint aside."""
+"""The store setting that counts, per key, how often agents set a hint aside (all time)."""
+RESET = "hints.set_aside.reset"
+"""The count each key had when an agent brought it back (ctrl+o): learning starts over from there,
+while the report keeps counting from the start."""
 
 
 def ignore_key(hint: Hint, text: str) -> str:
@@ -30,11 +33,15 @@ def ignore_key(hint: Hint, text: str) -> str:
     return f"{hint.rule}:{words}"
 
 
-def learned(counts: Mapping[str, int], ignore_after: int) -> frozenset[str]:
-    """The wordings this inbox no longer flags: set aside at least `ignore_after` times (0: none)."""
+def learned(counts: Mapping[str, int], ignore_after: int,
+            reset: Mapping[str, int] | None = None) -> frozenset[str]:
+    """The wordings this inbox no longer flags: set aside at least `ignore_after` times (0: none)
+    since an agent last brought them back (`reset`)."""
     if ignore_after <= 0:
         return frozenset()
-    return frozenset(key for key, count in counts.items() if ":" in key and count >= ignore_after)
+    reset = reset or {}
+    return frozenset(key for key, count in counts.items()
+                     if ":" in key and count - reset.get(key, 0) >= ignore_after)
 
 
 class SetAside:

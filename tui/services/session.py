@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import Correction, corrected_fields, filed_by_hand
+from tui.core.hints_ignore import RESET as SET_ASIDE_RESET
 from tui.core.hints_ignore import SETTING as SET_ASIDE
 from tui.core.hints_ignore import SetAside, learned
 from tui.core.inbox import Inbox
@@ -240,7 +241,8 @@ class Session:
         the wordings this inbox's agents set aside `ignore_after` times or more."""
         record = self.store.draft_record(uid) or {}
         counts = self.store.setting(SET_ASIDE, {}) or {}
-        return SetAside(record.get("ignored") or (), learned(counts, ignore_after))
+        reset = self.store.setting(SET_ASIDE_RESET, {}) or {}
+        return SetAside(record.get("ignored") or (), learned(counts, ignore_after, reset))
 
     def set_hints_aside(self, uid: str, keys: list[str]) -> dict[str, int]:
         """The agent sets hints aside (keys from `hints_ignore.ignore_key`): the draft keeps them,
@@ -258,14 +260,14 @@ class Session:
 
     def bring_hints_back(self, uid: str, unlearn: list[str]) -> None:
         """The agent takes back what was ignored in this draft, and makes the inbox flag the
-        wordings in `unlearn` again (their count starts over)."""
+        wordings in `unlearn` again: learning them starts over; the report still counts them."""
         if (self.store.draft_record(uid) or {}).get("ignored"):
             self.store.update_draft(uid, ignored=[])
-        counts = dict(self.store.setting(SET_ASIDE, {}) or {})
-        if any(key in counts for key in unlearn):
-            for key in unlearn:
-                counts.pop(key, None)
-            self.store.set_setting(SET_ASIDE, counts)
+        counts = self.store.setting(SET_ASIDE, {}) or {}
+        if unlearn:
+            reset = dict(self.store.setting(SET_ASIDE_RESET, {}) or {})
+            reset.update({key: counts.get(key, 0) for key in unlearn})
+            self.store.set_setting(SET_ASIDE_RESET, reset)
 
     def correct(self, uids: list[str], correction: Correction, *, cursor: str | None = None) -> Change | None:
         """The agent corrects triage: one undoable event that moves each mention to the queue its
