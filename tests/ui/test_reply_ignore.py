@@ -86,6 +86,8 @@ async def test_setting_the_same_words_aside_in_three_drafts_teaches_the_inbox(tm
             await type_and_ignore(pilot, screen, REFUSAL)
             await pilot.press("escape", "j")
             await pilot.pause()
+        toasts = [str(n.message) for n in app._notifications]
+        assert any(t.endswith("Ignored in 3 drafts here: this inbox no longer flags it.") for t in toasts)
         assert app.session.store.setting(SETTING) == {"dead-end:is not a feature": 3}
         screen = await open_editor(pilot, app)
         await pilot.press(*REFUSAL)

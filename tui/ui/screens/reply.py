@@ -368,16 +368,14 @@ class ReplyScreen(Screen[bool]):
         self.save()  # the draft record the set-aside is kept beside
         keys = [ignore_key(hint, text) for hint in hints]
         counts = self.session.set_hints_aside(self.uid, keys)
-        after = hint_engine().ignore_after
-        self.aside = self.session.hints_set_aside(self.uid, after)
+        self.aside = self.session.hints_set_aside(self.uid, hint_engine().ignore_after)
         first = hints[0]
         if first.start is None:
             line = f"Ignored for this draft: {', '.join(h.category for h in hints)}."
         else:
             line = f"Ignored {first.category} on “{one_line(text[first.start:first.end], 40)}” in this draft."
-            count = counts.get(keys[0], 0)
-            if after and count >= after:
-                line += f" Set aside {count} times here: this inbox no longer flags it."
+            if keys[0] in self.aside.inbox:
+                line += f" Ignored in {counts.get(keys[0], 0)} drafts here: this inbox no longer flags it."
         self.notify(line, timeout=4)
         self.current = None
         self.checks = self.aside.keep(self.checks, text)
