@@ -42,9 +42,9 @@ def test_the_report_counts_set_asides_per_rule_and_names_the_wordings_set_aside_
     assert fig["total"] == 8 and fig["rules"] == {"no-empathy": 4, "dead-end": 3, "cant": 1}
     assert fig["top"][0] == {"rule": "dead-end", "words": "is not a feature", "count": 3}
     line = describe(fig)
-    assert line.startswith("Hints set aside by agents: 8 (no-empathy 4, dead-end 3, cant 1)")
+    assert line.startswith("Hints ignored by agents (all time): 8 (no-empathy 4, dead-end 3, cant 1)")
     assert "\u201cis not a feature\u201d 3" in line
-    assert describe(figure({})) == "Hints set aside by agents: none"
+    assert describe(figure({})) == "Hints ignored by agents (all time): none"
 
 
 def test_ignore_after_is_configurable_and_validated(tmp_path: Path) -> None:

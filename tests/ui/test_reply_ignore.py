@@ -100,7 +100,7 @@ async def test_setting_the_same_words_aside_in_three_drafts_teaches_the_inbox(tm
         report = build_report(app.session.store, None, fixed_clock())
         assert report["hints_set_aside"]["total"] == 3
         assert report["hints_set_aside"]["rules"] == {"dead-end": 3}
-        assert "Hints set aside by agents: 3 (dead-end 3)" in render_text(report)
+        assert "Hints ignored by agents (all time): 3 (dead-end 3)" in render_text(report)
         # ctrl+o: the agent disagrees with the inbox's lesson; the wording is flagged again
         await pilot.press("ctrl+o")
         await pilot.pause(ReplyScreen.DEBOUNCE * 4)

@@ -24,7 +24,7 @@ while the report keeps counting from the start."""
 
 
 def ignore_key(hint: Hint, text: str) -> str:
-    """What setting `hint` aside in `text` refers to: its rule and wording ("dead-end:not a
+    """What setting `hint` aside in `text` refers to: its rule and wording ("dead-end:is not a
     feature"), or the rule alone for a whole-draft check."""
     if hint.start is None or hint.end is None:
         return hint.rule
@@ -77,11 +77,11 @@ def figure(counts: Mapping[str, int], top: int = 3) -> dict[str, Any]:
 
 
 def describe(fig: Mapping[str, Any]) -> str:
-    """One line for the report, e.g. "Hints set aside by agents: 7 (dead-end 4, no-empathy 3);
-    most: dead-end "not a feature" 4"."""
+    """One line for the report, e.g. "Hints ignored by agents (all time): 7 (dead-end 4, no-empathy
+    3); most: dead-end "is not a feature" 4". All time: the store counts them, not the mentions."""
     if not fig["total"]:
-        return "Hints set aside by agents: none"
-    line = f"Hints set aside by agents: {fig['total']} ("
+        return "Hints ignored by agents (all time): none"
+    line = f"Hints ignored by agents (all time): {fig['total']} ("
     line += ", ".join(f"{rule} {count}" for rule, count in fig["rules"].items()) + ")"
     if fig["top"]:
         line += "; most: " + ", ".join(f"{t['rule']} \u201c{t['words']}\u201d {t['count']}"

@@ -263,8 +263,8 @@ class Session:
         wordings in `unlearn` again: learning them starts over; the report still counts them."""
         if (self.store.draft_record(uid) or {}).get("ignored"):
             self.store.update_draft(uid, ignored=[])
-        counts = self.store.setting(SET_ASIDE, {}) or {}
         if unlearn:
+            counts = self.store.setting(SET_ASIDE, {}) or {}
             reset = dict(self.store.setting(SET_ASIDE_RESET, {}) or {})
             reset.update({key: counts.get(key, 0) for key in unlearn})
             self.store.set_setting(SET_ASIDE_RESET, reset)
