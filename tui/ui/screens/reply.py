@@ -224,7 +224,9 @@ class ReplyScreen(Screen[bool]):
         found = (engine.check(text, self.platform, whole_draft=False, before=self._before(text))
                  if self.hints_enabled else [])
         self.hints = self.aside.keep(found, text)
-        self.unflagged = {key for key in (ignore_key(h, text) for h in found) if key in self.aside.inbox}
+        # A keystroke computes the hints' keys only when the inbox has learned any.
+        self.unflagged = ({key for key in (ignore_key(h, text) for h in found) if key in self.aside.inbox}
+                          if self.aside.inbox else set())
         if self._checked != text:
             self.checks, self._checked = [], None
         if self.current is not None and self.current >= len(self.hints):
