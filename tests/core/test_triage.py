@@ -2065,3 +2065,40 @@ def test_explain_quotes_a_phrase_read_past_the_handles(triager: Triager) -> None
     assert "'thanks for your help' (praise, valence +2.5)" in shown
     assert any("a fault still there" in reason.text for reason in r.why)
     assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority")
+
+
+# Session 38: crises the unread real sets held that only the crisis model could have caught (each
+# was already a complaint in `priority`); names and places changed.
+@pytest.mark.parametrize("text", [
+    "Hey @Phoneco my friend had her phone battery explode and you don't seem to care. Poor form!",
+    "@Phoneco Mines is getting extremely hot on the 11.2 update.",
+    "@Cableco I just checked the app and DownDetector. They both say there's an outage :-(",
+    "@Cableco Seeing the same internet outage, too. Please continue to post updates.",
+    "@Rail staff chat by the barriers ignoring the blatant risks to safety on the platform",
+    "@Grocer why is the car park in complete darkness?! nearly tripped up. NOT SAFE",
+    "@Stayco house guest vandalises my home & you do nothing. Waiting 3 weeks",
+    "@Shopco please look into this, a serious fraud is being done in the name of Shopco India",
+    "@Social this is a post meant to incite violence. Please suspend it",
+    "@Musicco I can't reset my password via my email. It seems my email has been changed.",
+    "@Musicco suddenly it change my country to PY from ID and it logged me out",
+    "Treadmill at the gym jumped to full speed by itself and threw me off. Bruised ribs.",
+    "@Busco the driver threw us off the bus for no reason",
+])
+def test_exploding_batteries_hot_phones_shared_outages_vandals_and_fraud_are_crises(
+    triager: Triager, text: str
+) -> None:
+    assert triager.triage(text).kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Musicco that's not the only song that's not safe for work lol",
+    "@Grill they served right to left today. Threw me off completely",
+    "@Bakery your buns are so sticky they're a genuine safety hazard to my keyboard",
+    "@Hotel the breakfast was a hate crime against eggs. Rubbery, cold, grey.",
+    "@Phoneco my email has been changed, thank you so much for sorting it",
+    "@Phoneco is it not safe to update yet?",
+])
+def test_nsfw_a_surprise_jokes_and_an_email_change_asked_for_are_no_crisis(
+    triager: Triager, text: str
+) -> None:
+    assert triager.triage(text).kind != "crisis"
