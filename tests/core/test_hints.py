@@ -1506,3 +1506,81 @@ def test_banter_conditions_and_questions_are_not_dead_ends(engine: HintEngine, t
 
 def test_a_shrug_about_the_cause_is_still_a_shrug(engine: HintEngine) -> None:
     assert "negative-language" in categories(engine, "We don't know what is causing this.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are #1 on your list! You made us SMILE. -Rad",
+        "We know one thing that's even better – YOU! :)",
+        "Thanks for the feedback!!! -J",
+        "SCORE! Ryuji, now that makes for a good day. :)",
+    ],
+)
+def test_one_stressed_word_in_a_warm_reply_asks_for_no_next_step(engine: HintEngine, text: str) -> None:
+    """Session 38: a stressed word or a "!!!" may still be flagged as shouting, but it does not make
+    a thank-you a piece of bad news that owes a way forward."""
+    assert "no-next-step" not in categories(engine, text)
+
+
+@pytest.mark.parametrize("text", ["WE ARE DOING OUR BEST.", "DO NOT CALL THIS NUMBER AGAIN."])
+def test_a_shouted_sentence_still_asks_for_a_next_step(engine: HintEngine, text: str) -> None:
+    assert {"shouting", "no-next-step"} <= categories(engine, text)
+
+
+def test_a_user_file_can_make_one_shouted_word_count_as_bad_news(tmp_path: Path) -> None:
+    write(tmp_path / "loud.toml", "[shouting]\nproblem_min_words = 1\n")
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    assert "no-next-step" in categories(engine, "You made us SMILE.")
+    write(tmp_path / "loud.toml", "[shouting]\nproblem_min_words = 0\n")
+    engine = HintEngine.load(tmp_path)
+    assert len(engine.errors) == 1 and "shouting.problem_min_words" in engine.errors[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The SNKRS app is currently not available in your country.",
+        "Stay tuned to the SNEAKRS app feed for any potential updates.",
+        "Thank you for choosing AIRTEL.",
+        "Head to the help page and select Logging in > FORGOT PASSWORD.",
+    ],
+)
+def test_names_before_what_they_name_and_menu_paths_are_not_shouting(engine: HintEngine, text: str) -> None:
+    assert "shouting" not in categories(engine, text)
+
+
+def test_a_loud_word_before_a_noun_is_still_shouting(engine: HintEngine) -> None:
+    assert "shouting" in categories(engine, "Please DOWNLOAD OUR app before you call again.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sometimes content gets temporarily removed because of licensing changes.",
+        "It appears that the other two tracks aren't available due to licensing.",
+        "Due to the limited quantity of sauce we were able to create, only select restaurants have it!",
+        "Wait times are longer than usual due to high call volumes.",
+        "Our team is experiencing higher than normal call volumes this evening.",
+        "Pricing and offers are a decision of the sellers.",
+        "A manager may have been able to help, but this would be at the discretion of the store.",
+    ],
+)
+def test_licensing_short_supply_call_volumes_and_others_decisions_are_excuses(
+    engine: HintEngine, text: str
+) -> None:
+    """Session 38: real replies annotators called excuses."""
+    assert "excuse" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Licensing lets us stream it in 40 countries now!",
+        "We have a limited quantity left, grab yours today!",
+        "The decision is yours: both plans include the same data.",
+    ],
+)
+def test_licensing_stock_and_decisions_said_plainly_are_not_excuses(engine: HintEngine, text: str) -> None:
+    assert "excuse" not in categories(engine, text)

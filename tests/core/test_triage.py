@@ -2102,3 +2102,20 @@ def test_nsfw_a_surprise_jokes_and_an_email_change_asked_for_are_no_crisis(
     triager: Triager, text: str
 ) -> None:
     assert triager.triage(text).kind != "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Cableco Our Internet is magically back up to its normal speed",
+    "@Gameco all good now, I managed to get it working after a restart",
+])
+def test_a_fix_reported_in_passing_is_not_a_complaint(triager: Triager, text: str) -> None:
+    """Session 38: real rows the cross-validated model read as complaints."""
+    assert triager.triage(text).label == "positive"
+
+
+@pytest.mark.parametrize("text", [
+    "@Cableco is the internet back up yet?",
+    "@Cableco the internet is not back up, third day now",
+])
+def test_a_fix_asked_about_or_denied_is_not_good_news(triager: Triager, text: str) -> None:
+    assert triager.triage(text).label != "positive"

@@ -88,6 +88,7 @@ class HintEngine:
         self._scanners: list[_Scanner] = []
         self._solo: list[Rule] = []
         self._drafts = WholeDraftChecks(self.rules, settings)
+        self._shout_min_words = settings.problem_min_words
         self._length = [r for r in self.rules if r.kind == "length"]
         by_category: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -252,7 +253,7 @@ class HintEngine:
                 spans.append(hint)
         spans.sort(key=lambda h: (h.start, h.end, h.rule))
         if whole_draft:
-            found = {hint.category for hint in spans}
+            found = {hint.category for hint in spans if self._tells_of_a_problem(hint, text)}
             spans.extend(self._drafts.check(text, draft, draft_ascii, found, replying_to))
         return spans
 
@@ -278,6 +279,17 @@ class HintEngine:
     def whole_draft_categories(self) -> frozenset[str]:
         """Categories that judge the finished draft as a whole (shown before sending)."""
         return self._drafts.categories()
+
+    def _tells_of_a_problem(self, hint: Hint, text: str) -> bool:
+        """Whether a hint says the draft deals with a problem, for the whole-draft checks' `when_hints`.
+
+        Shouting does only as a run of `[shouting] problem_min_words` words ("WE ARE DOING OUR
+        BEST."): one stressed word in a warm reply ("You made us SMILE") or a "!!!" is play, and
+        a thank-you owes no next step.
+        """
+        if hint.category != "shouting" or hint.start is None or hint.end is None:
+            return True
+        return len(text[hint.start:hint.end].split()) >= self._shout_min_words
 
     def _in_signature(self, folded: str, span: tuple[int, int]) -> bool:
         """Whether a signature ("^JAY", "-AB", "TY - Eilish") holds the whole of `span`."""

@@ -111,7 +111,7 @@ def _merge_file(
             else:
                 problem = "must be a list of strings"
                 report(HintRuleError(source, None, f"shouting.{key}", problem))
-        for key in ("min_letters", "loud_min_letters"):
+        for key in ("min_letters", "loud_min_letters", "problem_min_words"):
             if key in shouting:
                 value = shouting[key]
                 if _whole(value):

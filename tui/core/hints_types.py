@@ -158,6 +158,7 @@ class _Settings:
         self.min_letters = 2
         self.loud_min_letters = 4
         self.loud_words: set[str] = set()
+        self.problem_min_words = 2
         self.signatures: dict[str, str] = {}
         self.alternatives: dict[str, str] = {}
         self.alternatives_window = 120
