@@ -1584,3 +1584,11 @@ def test_licensing_short_supply_call_volumes_and_others_decisions_are_excuses(
 )
 def test_licensing_stock_and_decisions_said_plainly_are_not_excuses(engine: HintEngine, text: str) -> None:
     assert "excuse" not in categories(engine, text)
+
+
+def test_wait_times_are_not_an_instruction_to_wait(engine: HintEngine) -> None:
+    """"Wait" opening a sentence reads as a step ("Wait 2 min, then plug it back in"); "Wait times
+    are longer than usual" is only news, and with an apology and an excuse it still owes a way forward."""
+    text = "Sorry! Wait times are longer than usual due to high call volumes."
+    assert {"excuse", "no-next-step"} <= categories(engine, text)
+    assert "no-next-step" not in categories(engine, "Sorry! Wait 2 minutes, then plug it back in.")
