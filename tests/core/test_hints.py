@@ -1545,6 +1545,7 @@ def test_a_user_file_can_make_one_shouted_word_count_as_bad_news(tmp_path: Path)
         "Stay tuned to the SNEAKRS app feed for any potential updates.",
         "Thank you for choosing AIRTEL.",
         "Head to the help page and select Logging in > FORGOT PASSWORD.",
+        "Select Logging in > I can't log in > I STILL NEED HELP.",
     ],
 )
 def test_names_before_what_they_name_and_menu_paths_are_not_shouting(engine: HintEngine, text: str) -> None:

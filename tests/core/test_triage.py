@@ -2107,6 +2107,7 @@ def test_nsfw_a_surprise_jokes_and_an_email_change_asked_for_are_no_crisis(
 @pytest.mark.parametrize("text", [
     "@Cableco Our Internet is magically back up to its normal speed",
     "@Gameco all good now, I managed to get it working after a restart",
+    "@Phoneco Yes everything is now working",
 ])
 def test_a_fix_reported_in_passing_is_not_a_complaint(triager: Triager, text: str) -> None:
     """Session 38: real rows the cross-validated model read as complaints."""
@@ -2116,6 +2117,8 @@ def test_a_fix_reported_in_passing_is_not_a_complaint(triager: Triager, text: st
 @pytest.mark.parametrize("text", [
     "@Cableco is the internet back up yet?",
     "@Cableco the internet is not back up, third day now",
+    "@Cableco have you fixed it yet? still down here",
+    "@Phoneco it was working yesterday and now nothing",
 ])
 def test_a_fix_asked_about_or_denied_is_not_good_news(triager: Triager, text: str) -> None:
     assert triager.triage(text).label != "positive"
