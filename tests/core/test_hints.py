@@ -1593,3 +1593,9 @@ def test_wait_times_are_not_an_instruction_to_wait(engine: HintEngine) -> None:
     text = "Sorry! Wait times are longer than usual due to high call volumes."
     assert {"excuse", "no-next-step"} <= categories(engine, text)
     assert "no-next-step" not in categories(engine, "Sorry! Wait 2 minutes, then plug it back in.")
+
+
+def test_a_refusal_followed_by_what_to_do_for_now_is_not_a_dead_end(engine: HintEngine) -> None:
+    text = "That album isn't available to stream just yet. For now, check out the singles: https://x.y/z"
+    assert "negative-language" not in categories(engine, text)
+    assert "negative-language" in categories(engine, "That album isn't available to stream just yet.")
