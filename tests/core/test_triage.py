@@ -2122,3 +2122,22 @@ def test_a_fix_reported_in_passing_is_not_a_complaint(triager: Triager, text: st
 ])
 def test_a_fix_asked_about_or_denied_is_not_good_news(triager: Triager, text: str) -> None:
     assert triager.triage(text).label != "positive"
+
+
+def test_leaving_gladly_is_never_thanked_from_champions(triager: Triager) -> None:
+    """Session 38: a real row read as praise; the upbeat words are about leaving."""
+    r = triager.triage(
+        "God am I so happy I'm dropping Cableco internet tomorrow. I'd rather have slower stable internet."
+    )
+    assert r.queue != "champions" and r.kind != "praise"
+
+
+@pytest.mark.parametrize("text", [
+    "@Musicco thank you. just DM'ed you",
+    "@Musicco Great will do now.",
+    "@Musicco Great. Yes, I'll do it again and reboot later tonight.",
+])
+def test_courtesy_while_the_thread_goes_on_is_not_praise(triager: Triager, text: str) -> None:
+    """Session 38: real rows labelled neutral that reached `champions`."""
+    r = triager.triage(text)
+    assert r.queue != "champions" and r.kind != "praise"
