@@ -274,7 +274,7 @@ class HintEngine:
     @property
     def ignore_after(self) -> int:
         """How many set-asides by agents make an inbox stop flagging a wording (0: never)."""
-        return int(self._drafts.learned_options.get("ignore_after", 3))
+        return int(self._drafts.learned_options["ignore_after"])  # validated, defaulted in _Settings
 
     def whole_draft_categories(self) -> frozenset[str]:
         """Categories that judge the finished draft as a whole (shown before sending)."""
