@@ -1599,3 +1599,40 @@ def test_a_refusal_followed_by_what_to_do_for_now_is_not_a_dead_end(engine: Hint
     text = "That album isn't available to stream just yet. For now, check out the singles: https://x.y/z"
     assert "negative-language" not in categories(engine, text)
     assert "negative-language" in categories(engine, "That album isn't available to stream just yet.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That's odd. Try resetting the disc tray by following the steps in this link: https://x.y/z",
+        "Very strange! Is your friend able to replicate the issue on his app?",
+        "That shouldn't be the case! Which device are you using?",
+        "This is not good K! Can you DM us the ZIP code of the specific location?",
+        "Got it, that doesn't sound cool. Does logging out and back in help?",
+        "Hey Kevin, that's no fun. We'd suggest checking out the steps at https://x.y/z",
+        "Best thing to try here is a reinstall. Fingers crossed that'll do the trick.",
+        "We don't have any info on this right now, but we'll let the right team know you'd like it.",
+    ],
+)
+def test_reacting_to_the_problem_and_passing_it_on_is_warmth(rules_engine: HintEngine, text: str) -> None:
+    """Session 39: on the real sets, 23 of 26 replies opening "That's odd" and 13 of 14 that "let
+    the right team know" were read as acknowledging the person."""
+    assert "no-empathy" not in categories(rules_engine, text)
+
+
+def test_a_strange_thing_said_of_the_customer_is_not_warmth(rules_engine: HintEngine) -> None:
+    assert "no-empathy" in categories(rules_engine, "Strange request. Please check the FAQ first.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry for the trouble. We request you share the complete detail of the store.",
+        "Sorry for the hassle. The refunds are credited in 3-5 business days, once the order is canceled.",
+        "We are aware of the outage, and the issue is already receiving attention. Our apologies.",
+        "Apologies for the delays. The signalling team have now rectified the issue.",
+        "Shipping is delayed, sorry. Once shipped, u'll get a message w/ tracking info.",
+    ],
+)
+def test_what_happens_next_in_support_teams_words_is_a_next_step(engine: HintEngine, text: str) -> None:
+    assert "no-next-step" not in categories(engine, text)
