@@ -1636,3 +1636,31 @@ def test_a_strange_thing_said_of_the_customer_is_not_warmth(rules_engine: HintEn
 )
 def test_what_happens_next_in_support_teams_words_is_a_next_step(engine: HintEngine, text: str) -> None:
     assert "no-next-step" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My apologies for any frustration, but it'll be back on tomorrow.",
+        "Sorry for the delay, but glad to hear it's working. Let us know if you need anything else.",
+        "I'm sorry for the trouble but this is a known issue we're actively working to fix.",
+        "Sorry to be the bearer of bad news but we hope you have a fantastic evening!",
+        "We're sorry we can't help, but their telephone number is 0344 493 0787.",
+    ],
+)
+def test_sorry_but_good_news_or_a_pointer_takes_nothing_back(engine: HintEngine, text: str) -> None:
+    """Session 39: on the real sets "Sorry, but" was called an excuse 3 times in 18; what follows
+    decides. A refusal after it ("but we can't") is negative language, found by its own rule."""
+    assert "excuse" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry but we're short-staffed today.",
+        "I apologize, but you were supposed to book in advance.",
+        "I'm sorry you feel that way, however the terms were clear.",
+    ],
+)
+def test_sorry_but_a_reason_is_still_an_excuse(engine: HintEngine, text: str) -> None:
+    assert "excuse" in categories(engine, text)
