@@ -1664,3 +1664,8 @@ def test_sorry_but_good_news_or_a_pointer_takes_nothing_back(engine: HintEngine,
 )
 def test_sorry_but_a_reason_is_still_an_excuse(engine: HintEngine, text: str) -> None:
     assert "excuse" in categories(engine, text)
+
+
+def test_an_apology_only_for_the_confusion_owes_no_next_step(engine: HintEngine) -> None:
+    assert "no-next-step" not in categories(engine, "Yes that is correct. Apologies for the confusion.")
+    assert "no-next-step" in categories(engine, "Sorry for the delay. The courier is running late.")
