@@ -1669,3 +1669,10 @@ def test_sorry_but_a_reason_is_still_an_excuse(engine: HintEngine, text: str) ->
 def test_an_apology_only_for_the_confusion_owes_no_next_step(engine: HintEngine) -> None:
     assert "no-next-step" not in categories(engine, "Yes that is correct. Apologies for the confusion.")
     assert "no-next-step" in categories(engine, "Sorry for the delay. The courier is running late.")
+
+
+@pytest.mark.parametrize(
+    "text", ["Call us at 1-800-MY\u2013APPLE (800\u2013692\u20137753).", "Call 1-800-FLOWERS today."]
+)
+def test_a_phone_number_spelled_in_letters_is_not_shouting(engine: HintEngine, text: str) -> None:
+    assert "shouting" not in categories(engine, text)
