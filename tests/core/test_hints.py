@@ -1676,3 +1676,35 @@ def test_an_apology_only_for_the_confusion_owes_no_next_step(engine: HintEngine)
 )
 def test_a_phone_number_spelled_in_letters_is_not_shouting(engine: HintEngine, text: str) -> None:
     assert "shouting" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That's odd. Can you try logging out and back in? Fingers crossed that'll do the trick.",
+        "Yay! Can you DM us your order number?",
+        "Sounds good. Have a great day!",
+    ],
+)
+def test_small_talk_does_not_acknowledge_harm(rules_engine: HintEngine, text: str) -> None:
+    """Found by hand (session 39): "That's odd" passed in reply to someone reporting an assault."""
+    assert "no-empathy" in {h.category for h in rules_engine.check(text, "x", replying_to="crisis")}
+    assert "no-empathy" not in {h.category for h in rules_engine.check(text, "x", replying_to="complaint")}
+
+
+def test_taking_harm_seriously_acknowledges_it(rules_engine: HintEngine) -> None:
+    text = "That's odd, and we're so sorry. Please DM us the trip details so we can investigate."
+    assert "no-empathy" not in {h.category for h in rules_engine.check(text, "x", replying_to="crisis")}
+
+
+def test_light_pattern_is_checked_like_any_field(tmp_path: Path) -> None:
+    rule = '[rules.x]\ncategory = "c"\nmessage = "m"\npattern = "a"\n'
+    write(tmp_path / "a.toml", rule + 'light_pattern = "b"\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "a.toml")
+    assert caught.value.field == "light_pattern", "only an absence rule can have one"
+    absence = '[rules.x]\ncategory = "c"\nkind = "absence"\nmessage = "m"\npattern = "a"\n'
+    write(tmp_path / "b.toml", absence + 'light_pattern = "("\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "b.toml")
+    assert caught.value.field == "light_pattern"

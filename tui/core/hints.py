@@ -145,7 +145,13 @@ class HintEngine:
             regex = regexes.compile(_caps_pattern(settings.acronyms, settings.min_letters,
                                                   settings.loud_words, settings.loud_min_letters))
         icase = not fields.get("case_sensitive", False)
+        speak = None
         if kind == "absence" and regex is not None:
+            if "light_pattern" in fields:
+                # in reply to harm the pattern alone counts; elsewhere small talk does too
+                speak = regexes.compile(_prefiltered(regexes, regex.pattern, icase), regex.flags)
+                light = _pattern_text(fields["light_pattern"], source, rule_id, "light_pattern")
+                regex = regexes.compile(f"{regex.pattern}|{light}", regex.flags)
             regex = regexes.compile(_prefiltered(regexes, regex.pattern, icase), regex.flags)
         when = unless = None
         if kind == "absence" and "when" in fields:
@@ -179,6 +185,7 @@ class HintEngine:
             template="\\" in (fields.get("suggestion") or ""),
             quiet_replying_to=frozenset(fields.get("quiet_replying_to", ())),
             speak_replying_to=frozenset(fields.get("speak_replying_to", ())),
+            speak_regex=speak,
         )
 
     @classmethod

@@ -19,7 +19,7 @@ _PROSE_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 class WholeDraftChecks:
-    """The kind = "absence" rules, each with its pattern, `when` and `unless` scanners."""
+    """The kind = "absence" rules, each with its pattern, `when`, `unless` and harm scanners."""
 
     def __init__(self, rules: list[Rule], settings: _Settings) -> None:
         regexes = settings.regexes
@@ -29,7 +29,7 @@ class WholeDraftChecks:
 
         self.entries = [
             (rule, _Scanner(rule.regex.pattern, rule.regex.flags, {}, regexes),
-             scanner(rule.when), scanner(rule.unless))
+             scanner(rule.when), scanner(rule.unless), scanner(rule.speak_regex))
             for rule in rules
             if rule.kind == "absence" and rule.regex
         ]
@@ -73,12 +73,16 @@ class WholeDraftChecks:
         `unless` match (a question, a greeting, a link) lets the draft pass, except when such a
         hint was found: a refusal with a friendly opening still lacks the warmth. In reply to a
         mention of a `quiet_replying_to` kind, only such a hint makes the rule speak; in reply to
-        one of a `speak_replying_to` kind, the rule speaks as if such a hint were found.
+        one of a `speak_replying_to` kind, the rule speaks as if such a hint were found, and its
+        `light_pattern` (small talk) does not satisfy it.
         """
         out: list[Hint] = []
         english: bool | None = None
-        for rule, scanner, when, unless in self.entries:
-            warned = bool(rule.when_hints & found) or replying_to in rule.speak_replying_to
+        for rule, scanner, when, unless, speak in self.entries:
+            harm = replying_to in rule.speak_replying_to
+            warned = harm or bool(rule.when_hints & found)
+            if harm and speak is not None:
+                scanner = speak
             if not warned and replying_to in rule.quiet_replying_to:
                 continue
             says = self._rules_say(scanner, when, unless, folded, ascii_text, warned,

@@ -330,7 +330,8 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         regex = _compile(settings.regexes, text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
-    for name in ("when", "when_hints", "unless", "quiet_replying_to", "speak_replying_to"):
+    for name in ("when", "when_hints", "unless", "quiet_replying_to", "speak_replying_to",
+                 "light_pattern"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
     hints = merged.get("when_hints", [])
@@ -341,7 +342,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         if not isinstance(kinds, list) or not all(k in MENTION_KINDS for k in kinds):
             problem = f"must be a list of mention kinds ({', '.join(MENTION_KINDS)})"
             raise HintRuleError(source, rule_id, name, problem)
-    for name in ("when", "unless"):
+    for name in ("when", "unless", "light_pattern"):
         if name in merged:
             text = _pattern_text(merged[name], source, rule_id, name)
             _compile(settings.regexes, text, source, rule_id, False, name)
