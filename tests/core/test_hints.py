@@ -1708,3 +1708,11 @@ def test_light_pattern_is_checked_like_any_field(tmp_path: Path) -> None:
     with pytest.raises(HintRuleError) as caught:
         validate_rule_file(tmp_path / "b.toml")
     assert caught.value.field == "light_pattern"
+
+
+def test_a_cold_reply_to_harm_says_what_harm_needs(rules_engine: HintEngine) -> None:
+    """"Thank them" is no advice for answering an assault: the crisis message replaces it."""
+    crisis = rules_engine.check("Can you DM us?", "x", replying_to="crisis")
+    assert [h.message[:16] for h in crisis if h.category == "no-empathy"] == ["They report harm"]
+    glitch = rules_engine.check("Please restart the router.", "x")
+    assert ["thank them" in h.message for h in glitch if h.category == "no-empathy"] == [True]

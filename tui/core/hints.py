@@ -186,6 +186,7 @@ class HintEngine:
             quiet_replying_to=frozenset(fields.get("quiet_replying_to", ())),
             speak_replying_to=frozenset(fields.get("speak_replying_to", ())),
             speak_regex=speak,
+            speak_message=fields.get("speak_message"),
         )
 
     @classmethod

@@ -74,7 +74,7 @@ class WholeDraftChecks:
         hint was found: a refusal with a friendly opening still lacks the warmth. In reply to a
         mention of a `quiet_replying_to` kind, only such a hint makes the rule speak; in reply to
         one of a `speak_replying_to` kind, the rule speaks as if such a hint were found, and its
-        `light_pattern` (small talk) does not satisfy it.
+        `light_pattern` (small talk) does not satisfy it; its `speak_message` says what harm needs.
         """
         out: list[Hint] = []
         english: bool | None = None
@@ -95,7 +95,8 @@ class WholeDraftChecks:
                 english = self.is_english(text)
             if not english:
                 break
-            out.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
+            message = rule.speak_message if harm and rule.speak_message else rule.message
+            out.append(Hint(rule.id, rule.category, None, None, message, None, rule.severity))
         return out
 
     @staticmethod

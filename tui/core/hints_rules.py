@@ -301,6 +301,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         "category": str,
         "kind": str,
         "message": str,
+        "speak_message": str,
         "suggestion": str,
         "case": str,
         "severity": str,
@@ -331,7 +332,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
     for name in ("when", "when_hints", "unless", "quiet_replying_to", "speak_replying_to",
-                 "light_pattern"):
+                 "light_pattern", "speak_message"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
     hints = merged.get("when_hints", [])

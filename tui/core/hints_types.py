@@ -48,6 +48,7 @@ RULE_FIELDS = frozenset(
         "quiet_replying_to",
         "speak_replying_to",
         "light_pattern",
+        "speak_message",
     }
 )
 
@@ -107,15 +108,17 @@ class Rule:
     `speak_regex` (kind "absence" only, from a rule with a `light_pattern`): in reply to a
     `speak_replying_to` kind, what satisfies the rule instead of `regex` (which also holds the
     light pattern): small talk that does for a glitch ("That's odd", "Fingers crossed", "Yay!")
-    does not acknowledge someone who was hurt.
+    does not acknowledge someone who was hurt. `speak_message`: the message there, where the rule
+    has one ("thank them" is no advice for answering an assault).
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
     """
 
     __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
-                 "message", "quiet_replying_to", "regex", "severity", "source", "speak_regex",
-                 "speak_replying_to", "suggestion", "template", "unless", "when", "when_hints")
+                 "message", "quiet_replying_to", "regex", "severity", "source", "speak_message",
+                 "speak_regex", "speak_replying_to", "suggestion", "template", "unless", "when",
+                 "when_hints")
 
     def __init__(
         self, *, id: str, category: str, kind: str, message: str, severity: str,
@@ -127,6 +130,7 @@ class Rule:
         quiet_replying_to: frozenset[str] = frozenset(),
         speak_replying_to: frozenset[str] = frozenset(),
         speak_regex: re.Pattern[str] | None = None,
+        speak_message: str | None = None,
     ) -> None:
         self.id, self.category, self.kind, self.message = id, category, kind, message
         self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
@@ -134,7 +138,7 @@ class Rule:
         self.unless, self.source, self.combinable = unless, source, combinable
         self.keep_upper, self.template = keep_upper, template
         self.quiet_replying_to, self.speak_replying_to = quiet_replying_to, speak_replying_to
-        self.speak_regex = speak_regex
+        self.speak_regex, self.speak_message = speak_regex, speak_message
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"
