@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--replying-to", metavar="KIND", choices=MENTION_KINDS,
         help="the kind of mention the drafts answer (" + ", ".join(MENTION_KINDS) + "): some "
-        "whole-draft hints need not speak in reply to praise",
+        "whole-draft hints need not speak in reply to praise, and a reply to a crisis needs more "
+        "than small talk to acknowledge it",
     )
     parser.add_argument(
         "--rules", metavar="DIR", type=Path,
