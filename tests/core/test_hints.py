@@ -1716,3 +1716,12 @@ def test_a_cold_reply_to_harm_says_what_harm_needs(rules_engine: HintEngine) -> 
     assert [h.message[:16] for h in crisis if h.category == "no-empathy"] == ["They report harm"]
     glitch = rules_engine.check("Please restart the router.", "x")
     assert ["thank them" in h.message for h in glitch if h.category == "no-empathy"] == [True]
+
+
+def test_a_hope_is_no_promise(engine: HintEngine) -> None:
+    """Session 39: "Hopefully we'll have it available again soon" after an excuse leaves the
+    person where they were (6 of 7 such real replies labelled as owing a way forward)."""
+    text = "Sometimes content gets removed because of licensing changes. Hopefully we'll have it again soon."
+    assert "no-next-step" in categories(engine, text)
+    promise = "Sometimes content gets removed because of licensing changes. We'll have it back on Friday."
+    assert "no-next-step" not in categories(engine, promise)
