@@ -1608,6 +1608,7 @@ def test_a_refusal_followed_by_what_to_do_for_now_is_not_a_dead_end(engine: Hint
         "Very strange! Is your friend able to replicate the issue on his app?",
         "That shouldn't be the case! Which device are you using?",
         "This is not good K! Can you DM us the ZIP code of the specific location?",
+        "This isn't how it should be. DM us where you're located & we'll go from there.",
         "Got it, that doesn't sound cool. Does logging out and back in help?",
         "Hey Kevin, that's no fun. We'd suggest checking out the steps at https://x.y/z",
         "Best thing to try here is a reinstall. Fingers crossed that'll do the trick.",
