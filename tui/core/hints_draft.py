@@ -81,11 +81,10 @@ class WholeDraftChecks:
         for rule, scanner, when, unless, speak in self.entries:
             harm = replying_to in rule.speak_replying_to
             warned = harm or bool(rule.when_hints & found)
-            if harm and speak is not None:
-                scanner = speak
             if not warned and replying_to in rule.quiet_replying_to:
                 continue
-            says = self._rules_say(scanner, when, unless, folded, ascii_text, warned,
+            satisfied_by = speak if harm and speak is not None else scanner  # no small talk for harm
+            says = self._rules_say(satisfied_by, when, unless, folded, ascii_text, warned,
                                    gated=when is not None or bool(rule.when_hints))
             if rule.category == LEARNED_CATEGORY and (reading := self.learned) is not None:
                 says = reading.decide(text, says, certain=warned)
