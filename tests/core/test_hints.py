@@ -15,6 +15,7 @@ from tui.core.hints import (
     apply_suggestion,
     validate_rule_file,
 )
+from tui.core.hints_match import _ascii_probe, case_free
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -859,6 +860,41 @@ def test_drafts_not_in_english_get_no_whole_draft_verdicts(engine: HintEngine) -
 def test_builtin_patterns_stay_ascii(engine: HintEngine) -> None:
     """Non-ASCII in a pattern switches every draft off the fast stand-in path (see the module doc)."""
     assert engine._ascii_patterns
+
+
+@pytest.mark.parametrize(("pattern", "lowered"), [
+    (r"(?i:We\s+CAN'?T)", r"(?:we\s+can'?t)"),
+    (r"(?P<r0>(?i:[A-Z]+\W))", r"(?P<r0>(?:[a-z]+\W))"),
+    (r"(?i:\u2014\S|\x2c)", r"(?:\u2014\S|\x2c)"),
+])
+def test_case_free_patterns_lower_letters_outside_escapes(pattern: str, lowered: str) -> None:
+    assert case_free(pattern) == lowered
+
+
+@pytest.mark.parametrize("pattern", [r"(?-i:ASAP)", r"(?i:a)(?x: b)", r"\x41", r"(?P<a>x)(?P=a)", r"(x)\1",
+                                     r"\N{LATIN CAPITAL LETTER A}"])
+def test_case_free_refuses_what_minds_case(pattern: str) -> None:
+    """A case-sensitive part, a letter given by its code or a back-reference keeps case folding."""
+    assert case_free(pattern) is None
+
+
+def test_lowered_scans_find_what_case_folding_finds(engine: HintEngine) -> None:
+    """Scanners with no case-sensitive part run on the lowercased draft (faster): same matches,
+    whatever the draft's case. Shouting alone minds case."""
+    scanners = [*engine._scanners, engine._idioms, engine._alternatives]
+    assert [s for s in scanners if s is not None and s.lowered() is None] == [
+        s for s in engine._scanners if any(rule.kind == "caps" for rule in s.rules.values())]
+    rows = [json.loads(line) for line in (DATA / "replies_real_dev.jsonl").read_text().splitlines() if line]
+    texts = [text for row in rows for text in (row["text"], row["text"].upper(), row["text"].title())]
+    for scanner in scanners:
+        assert scanner is not None
+        lowered = scanner.lowered()
+        if lowered is None:
+            continue
+        for text in texts:
+            ascii_text = _ascii_probe(text)
+            found = [(m.span(), m.lastgroup) for m in scanner.pick(True).finditer(ascii_text)]
+            assert [(m.span(), m.lastgroup) for m in lowered.finditer(ascii_text.lower())] == found, text
 
 
 def test_when_and_alternatives_are_checked_like_any_field(tmp_path: Path) -> None:

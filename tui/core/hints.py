@@ -79,9 +79,9 @@ class HintEngine:
             self.rules.append(self._build(rule_id, fields, settings))
         regexes = settings.regexes
         idioms = _guarded_union(regexes, [f"(?i:{p})" for p in settings.idioms.values()])
-        self._idioms = _Scanner(idioms, 0, {}, regexes) if idioms else None
+        self._idioms = _Scanner(idioms, re.IGNORECASE, {}, regexes) if idioms else None
         alternatives = _guarded_union(regexes, [f"(?i:{p})" for p in settings.alternatives.values()])
-        self._alternatives = _Scanner(alternatives, 0, {}, regexes) if alternatives else None
+        self._alternatives = _Scanner(alternatives, re.IGNORECASE, {}, regexes) if alternatives else None
         self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
         self._signatures = regexes.compile(signatures) if signatures else None
@@ -104,7 +104,11 @@ class HintEngine:
             combined = "|".join(
                 _prefiltered(regexes, f"(?P<{name}>{self._scoped(rule)})") for name, rule in names.items()
             )
-            self._scanners.append(_Scanner(_prefiltered(regexes, combined), 0, names, regexes))
+            # Case folding for the whole alternation when no rule in it minds case: the lowered scan
+            # (`_Scanner.scan`) then applies. The start guards already hold both cases.
+            caseless = all(rule.regex is not None and rule.regex.flags & re.IGNORECASE for rule in rules)
+            flags = re.IGNORECASE if caseless else 0
+            self._scanners.append(_Scanner(_prefiltered(regexes, combined), flags, names, regexes))
         # Stand-ins are only faithful when no pattern names a non-ASCII character itself.
         patterns = [s.pattern for s in self._scanners]
         patterns += [r.regex.pattern for r in self._solo if r.regex is not None]
@@ -118,7 +122,8 @@ class HintEngine:
         modes = (True,) if self._ascii_patterns else (True, False)
         for scanner in self._scanners + lookups:
             for ascii_mode in modes:
-                scanner.pick(ascii_mode)
+                if not ascii_mode or scanner.lowered() is None:
+                    scanner.pick(ascii_mode)
         for scanner in self._drafts.scanners():
             scanner.pick(True)  # a non-ASCII draft compiles the Unicode copy on its first pause
         if regexes.path is not None:  # a command (lint): keep the learned weights in the cache too
@@ -236,11 +241,14 @@ class HintEngine:
         if not ascii_text and self._ascii_patterns:
             folded, ascii_text = _ascii_probe(folded), True
         idioms, alternatives_scan = self._idioms, self._alternatives
-        idiom_spans = _Spans(idioms.pick(ascii_text)) if idioms is not None else None
-        alternatives = _Lazy(alternatives_scan.pick(ascii_text)) if alternatives_scan is not None else None
+        lowered = folded.lower() if ascii_text else folded  # ASCII: same length, same offsets
+        idiom_spans = _Spans(*idioms.scan(ascii_text, folded, lowered)) if idioms is not None else None
+        alternatives = (_Lazy(*alternatives_scan.scan(ascii_text, folded, lowered))
+                        if alternatives_scan is not None else None)
         spans: list[Hint] = []
         for scanner in self._scanners:
-            for match in scanner.pick(ascii_text).finditer(folded):
+            regex, subject = scanner.scan(ascii_text, folded, lowered)
+            for match in regex.finditer(subject):
                 rule = scanner.rules[match.lastgroup or ""]
                 if rule.kind == "caps" and self._in_signature(folded, match.span()):
                     continue
@@ -333,11 +341,11 @@ class HintEngine:
         if start == end:
             return None
         if rule.idioms and rule.kind == "pattern" and idiom_spans is not None:
-            if _overlaps((start, end), idiom_spans.get(folded)):
+            if _overlaps((start, end), idiom_spans.get()):
                 return None
         if rule.alternatives and alternatives is not None:
             if alternatives.spans is None:
-                alternatives.spans = alternatives.find(folded)
+                alternatives.spans = alternatives.find()
             i = bisect.bisect_left(alternatives.spans, end)
             if i < len(alternatives.spans) and alternatives.spans[i] < end + self._alternatives_window:
                 return None
