@@ -1623,6 +1623,37 @@ def test_licensing_stock_and_decisions_said_plainly_are_not_excuses(engine: Hint
     assert "excuse" not in categories(engine, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The broadcasters are the ones that pick the air dates and times.",
+        "The decision to offer a fund is made by each individual dealer.",
+        "We're afraid that we make albums available in whatever form it’s given to us.",
+        "The deals start at 1am in Massachusetts - state law.",
+        "Since your band is outside of it’s one year warranty, we can look at a repair.",
+        "The short formed service was due to more units requiring attention than normal.",
+        "Our cards team is getting higher than normal call volumes.",
+        "The volume received into the system was extremely higher than expected.",
+    ],
+)
+def test_others_deciding_the_law_warranty_and_workload_are_excuses(engine: HintEngine, text: str) -> None:
+    """Session 40: real replies annotators called excuses (found in session 39; kept once the
+    lowered scan had made room for them in the lint's time)."""
+    assert "excuse" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your phone is still under warranty, so the repair is free!",
+        "State law changed last year, so we now deliver on Sundays.",
+        "We're getting more stock than usual this week, come see us!",
+    ],
+)
+def test_warranty_law_and_volume_said_plainly_are_not_excuses(engine: HintEngine, text: str) -> None:
+    assert "excuse" not in categories(engine, text)
+
+
 def test_wait_times_are_not_an_instruction_to_wait(engine: HintEngine) -> None:
     """"Wait" opening a sentence reads as a step ("Wait 2 min, then plug it back in"); "Wait times
     are longer than usual" is only news, and with an apology and an excuse it still owes a way forward."""
