@@ -2,7 +2,8 @@
 
 The editor re-lints on every keystroke, so each category's rules are compiled once into one
 alternation; a check is a handful of regex scans. Python's regex engine runs about a third faster
-in ASCII mode, hence the same-length ASCII stand-ins for non-ASCII characters.
+in ASCII mode, hence the same-length ASCII stand-ins for non-ASCII characters, and faster again
+without case folding, hence the lowercased copy of the draft for the rules that ignore case.
 """
 
 from __future__ import annotations
