@@ -878,6 +878,15 @@ def test_case_free_refuses_what_minds_case(pattern: str) -> None:
     assert case_free(pattern) is None
 
 
+def test_a_pattern_case_free_cannot_lower_keeps_its_folding(tmp_path: Path) -> None:
+    """A user rule with a construct the lowering does not know still loads and matches."""
+    write(tmp_path / "r.toml", '[rules.x]\ncategory = "c"\nmessage = "m"\n'
+          "pattern = '(?P<Who>agent)?(?(Who) says|NO WAY)'\n")
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    assert [h.rule for h in engine.check("No way, the Agent says so.") if h.rule == "x"] == ["x", "x"]
+
+
 def test_lowered_scans_find_what_case_folding_finds(engine: HintEngine) -> None:
     """Scanners with no case-sensitive part run on the lowercased draft (faster): same matches,
     whatever the draft's case. Shouting alone minds case."""

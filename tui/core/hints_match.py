@@ -81,7 +81,10 @@ class _Scanner:
                 pattern = self.regexes.memo("caseless", self.pattern, 0,
                                             functools.partial(case_free, self.pattern))
             flags = (self.flags & ~(re.UNICODE | re.IGNORECASE)) | re.ASCII
-            self._lower = True if pattern is None else self.regexes.compile(pattern, flags)
+            try:
+                self._lower = True if pattern is None else self.regexes.compile(pattern, flags)
+            except re.error:  # a construct `case_free` does not know, e.g. "(?(Name)...)"
+                self._lower = True
         return self._lower if isinstance(self._lower, re.Pattern) else None
 
     def scan(self, ascii_text: bool, folded: str, lowered: str) -> tuple[re.Pattern[str], str]:
