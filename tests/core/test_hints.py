@@ -887,6 +887,20 @@ def test_a_pattern_case_free_cannot_lower_keeps_its_folding(tmp_path: Path) -> N
     assert [h.rule for h in engine.check("No way, the Agent says so.") if h.rule == "x"] == ["x", "x"]
 
 
+def test_a_case_sensitive_user_rule_keeps_its_category_folding_case(tmp_path: Path) -> None:
+    """One rule that minds case keeps its whole category off the lowered scan: "ASAP" is
+    flagged, "asap" is not, and the category's other rules still ignore case."""
+    write(tmp_path / "r.toml", '[rules.asap]\ncategory = "excuse"\nmessage = "m"\n'
+          "pattern = '\\bASAP\\b'\ncase_sensitive = true\n")
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    excuse = next(s for s in engine._scanners if any(r.id == "asap" for r in s.rules.values()))
+    assert excuse.lowered() is None
+    assert [h.rule for h in engine.check("We'll fix it ASAP.") if h.rule == "asap"] == ["asap"]
+    assert [h.rule for h in engine.check("We'll fix it asap.") if h.rule == "asap"] == []
+    assert "excuse" in categories(engine, "SORRY, WE'RE SHORT-STAFFED TODAY.")
+
+
 def test_lowered_scans_find_what_case_folding_finds(engine: HintEngine) -> None:
     """Scanners with no case-sensitive part run on the lowercased draft (faster): same matches,
     whatever the draft's case. Shouting alone minds case."""
