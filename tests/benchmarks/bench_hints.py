@@ -9,9 +9,9 @@ flagged"), with a count table (label x hint) per set:
     support teams posted on Twitter, labelled by hand before the engine ran on them, checked as
     posted on X (280 characters). Every set is tuned on now: the blind ones were each measured
     once and are spent, and in round 8 (session 9) every set's `no-empathy` labels were written
-    again, blind, to the one definition in BRIEF-LABEL-REPLIES.md. blind4 (session 34: 300 replies
-    by 80 non-airline brands from a random sample of the full corpus) was measured once and is
-    unread: its misses are never listed;
+    again, blind, to the one definition in BRIEF-LABEL-REPLIES.md. The sets by 80 brands from a
+    random sample of the full corpus (multi, blind4-6, multi2; sessions 34-35) were each measured
+    once before they were read; a set whose note says "unread" never has its misses listed;
   * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl.
 Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
 synthetic held-out precision and recall >= 0.90.
