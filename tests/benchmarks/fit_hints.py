@@ -1,8 +1,9 @@
 """Fit the learned `no-empathy` reading (tui/core/hints_learned.py) on the labelled real replies.
 
-Run (needs the `dev` extra for scikit-learn):
-    python tests/benchmarks/fit_hints.py            # cross-validate, then fit and write the file
-    python tests/benchmarks/fit_hints.py --cv-only  # measure, write nothing
+Run (needs the `dev` and `encoder` extras, as fit_pieces.py does):
+    python tests/benchmarks/fit_hints.py               # cross-validate, then fit and write the file
+    python tests/benchmarks/fit_hints.py --cv-only     # measure, write nothing
+    python tests/benchmarks/fit_hints.py --no-pieces   # n-grams alone (the reading of sessions 34-40)
 
 Rows: every tests/data/replies_real_*.jsonl set of bench_hints.REAL_SETS but those marked unread
 (blind6 since session 35), which stay the checks the model never saw. Label: whether the reply's labels
@@ -11,6 +12,15 @@ include `no-empathy`. Features:
 answers alike (the hint is rare), C 3 (1 and 10 read blind4 and the other sets alike, session 34);
 weights under 0.005 are not shipped. The cross-validation scores each fold with the rules and the
 reading together, as the engine combines them.
+
+Word pieces (since session 41): beside the n-grams, the mean of the reply's word-piece vectors
+(fit_pieces.py's step 2: a ridge regression from each text's piece shares to all-MiniLM-L6-v2's
+embedding of it, fitted on the replies and on fit_triage.py's training texts) enters the same
+regression as 384 more features. It is linear, so each piece ships as one weight (its vector times
+the regression's coefficients). In the cross-validation each fold's texts are left out of the
+ridge too. Replies by brands the reading never saw were read better with them: lab figures in
+tests/data/REPLIES.md, session 41. The ridge takes 2-4 minutes a fit on two cores; the embeddings
+are cached as fit_pieces.py caches them.
 """
 
 from __future__ import annotations
@@ -24,12 +34,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_hints as bh  # noqa: E402
+import numpy as np  # noqa: E402
+import scipy.sparse as sp  # noqa: E402
 from sklearn.feature_extraction import DictVectorizer  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from tui.core.hints import HintEngine  # noqa: E402
-from tui.core.hints_learned import LEARNED_FILE, LearnedReading, features, load_learned, pack  # noqa: E402
+from tui.core.hints_learned import (  # noqa: E402
+    LEARNED_FILE,
+    LearnedReading,
+    PieceTable,
+    build_pieces,
+    features,
+    load_learned,
+    pack,
+)
 from tui.rules import data_file  # noqa: E402
 
 CATEGORY = "no-empathy"
@@ -45,18 +65,59 @@ def rows() -> list[dict]:
     return [row for name, note in bh.REAL_SETS if "unread" not in note for row in bh.load_real(name) or []]
 
 
-def fit(texts: list[str], labels: list[bool]) -> tuple[dict[str, float], float]:
+class Encoded:
+    """The replies' and triage's training texts as piece shares, and the encoder's embeddings."""
+
+    def __init__(self, texts: list[str]) -> None:
+        import fit_pieces as fp
+        import fit_triage as ft
+
+        real, base, _crisis_only, _ = ft.training_rows()
+        seen = set(texts)
+        others = list(dict.fromkeys(r["text"] for r in [*real, *base] if r["text"] not in seen))
+        _, self.vocab = fp.encoder_vocab()
+        ids = {piece: i for i, piece in enumerate(self.vocab)}
+        self.shares = fp.shares(texts, ids)
+        self.other_shares = fp.shares(others, ids)
+        self.vectors = fp.embed(texts)
+        self.other_vectors = fp.embed(others)
+
+    def piece_vectors(self, rows: list[int]) -> np.ndarray:
+        """fit_pieces.py's step 2 on these replies and every triage text: pieces x 384."""
+        import fit_pieces as fp
+
+        a = sp.vstack([self.shares[rows], self.other_shares]).tocsr()
+        e = np.vstack([self.vectors[rows], self.other_vectors])
+        return Ridge(alpha=fp.RIDGE_ALPHA, fit_intercept=False, solver="sparse_cg").fit(a, e).coef_.T
+
+
+def fit(texts: list[str], labels: list[bool], encoded: Encoded | None = None,
+        rows: list[int] | None = None) -> tuple[dict[str, float], float, PieceTable | None]:
+    """The n-gram weights, bias and (with `encoded`) piece weights, fitted on `rows` of `texts`."""
+    rows = list(range(len(texts))) if rows is None else rows
     vectorizer = DictVectorizer()
-    matrix = vectorizer.fit_transform([features(t) for t in texts])
-    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(matrix, labels)
-    weights = {name: float(w) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0],
-                                                 strict=True) if abs(w) >= PRUNE}
-    return weights, float(model.intercept_[0])
+    matrix = vectorizer.fit_transform([features(texts[i]) for i in rows])
+    vectors = None
+    if encoded is not None:
+        vectors = encoded.piece_vectors(rows)
+        matrix = sp.hstack([matrix, sp.csr_matrix(encoded.shares[rows] @ vectors)]).tocsr()
+    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(
+        matrix, [labels[i] for i in rows])
+    names = vectorizer.get_feature_names_out()
+    coef = model.coef_[0]
+    weights = {name: float(w) for name, w in zip(names, coef[:len(names)], strict=True) if abs(w) >= PRUNE}
+    table = None
+    if encoded is not None and vectors is not None:
+        per_piece = vectors @ coef[len(names):]
+        table = (list(encoded.vocab), {int(i): round(float(per_piece[i]), 5)
+                                       for i in np.flatnonzero(np.abs(per_piece) >= PRUNE)})
+    return weights, float(model.intercept_[0]), table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--no-pieces", action="store_true", help="n-grams alone, no word pieces")
     args = parser.parse_args()
     engine = HintEngine.load()
     options = engine.learned_options
@@ -64,14 +125,15 @@ def main() -> None:
     data = rows()
     texts = [row["text"] for row in data]
     labels = [CATEGORY in row["expected"] for row in data]
+    encoded = None if args.no_pieces else Encoded(texts)
     # The rules' own verdicts, without any learned reading, and whether they were certain.
     engine.learned = None
     said = [CATEGORY in {h.category for h in bh.hints_for(engine, row, bh.REAL_PLATFORM)} for row in data]
     tallies = {"rules alone": [0, 0, 0], "rules and reading": [0, 0, 0]}
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     for train, test in folds.split(texts, labels):
-        weights, bias = fit([texts[i] for i in train], [labels[i] for i in train])
-        reading = LearnedReading(CATEGORY, weights, bias, keep, add, max_chars)
+        weights, bias, table = fit(texts, labels, encoded, list(train))
+        reading = LearnedReading(CATEGORY, weights, bias, keep, add, max_chars, build_pieces(table))
         for i in test:
             both = reading.decide(texts[i], said[i], certain=False)
             for name, verdict in (("rules alone", said[i]), ("rules and reading", both)):
@@ -86,15 +148,19 @@ def main() -> None:
               f"{cv[name]['precision']:.3f}, recall {cv[name]['recall']:.3f} (tp {tp}, fp {fp}, fn {fn})")
     if args.cv_only:
         return
-    weights, bias = fit(texts, labels)
-    reading = LearnedReading(CATEGORY, weights, bias)
+    weights, bias, table = fit(texts, labels, encoded)
+    reading = LearnedReading(CATEGORY, weights, bias, pieces=build_pieces(table))
     meta = {"rows": len(data), "positive": sum(labels), "C": C, "prune": PRUNE, "cv": cv,
+            "pieces": None if table is None else {
+                "encoder": "sentence-transformers/all-MiniLM-L6-v2", "ridge_alpha": 0.01,
+                "ridge_texts": "these replies and fit_triage.py's training texts", "kept": len(table[1])},
             "checks": [[text, round(reading.probability(text), 6)] for text in CHECKS]}
-    blob = pack(CATEGORY, weights, bias, meta)
+    blob = pack(CATEGORY, weights, bias, meta, table)
     out = data_file(LEARNED_FILE)
     out.write_bytes(blob)
     load_learned(keep, add, max_chars, blob)  # reads back
-    print(f"wrote {out.relative_to(ROOT)}: {len(blob) / 1e3:.0f} kB, {len(weights)} weights")
+    pieces = 0 if table is None else len(table[1])
+    print(f"wrote {out.relative_to(ROOT)}: {len(blob) / 1e3:.0f} kB, {len(weights)} weights, {pieces} pieces")
 
 
 if __name__ == "__main__":

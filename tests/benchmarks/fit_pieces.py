@@ -40,7 +40,8 @@ import fit_triage as ft  # noqa: E402
 
 from tui.core.triage import Triager, _packaged_config  # noqa: E402
 from tui.core.triage_model import TriageModel  # noqa: E402
-from tui.core.triage_pieces import PIECES_FILE, Pieces, load_pieces, pack, tokenize  # noqa: E402
+from tui.core.triage_pieces import PIECES_FILE, Pieces, load_pieces, pack  # noqa: E402
+from tui.core.wordpiece import tokenize  # noqa: E402
 from tui.rules import data_file  # noqa: E402
 
 RIDGE_ALPHA = 0.01  # step 2; 0.01 and 1 scored alike in session 21's trial

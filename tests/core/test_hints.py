@@ -954,12 +954,14 @@ def test_quiet_replying_to_is_checked_like_any_field(tmp_path: Path) -> None:
     assert caught.value.field == "speak_replying_to"
 
 
-def test_a_reply_to_a_crisis_always_needs_warmth(engine: HintEngine) -> None:
-    """Session 25: a bare statement asks nothing and fixes nothing, so `when` stays quiet; to
-    someone whose data leaked it is still cold."""
+def test_a_reply_to_a_crisis_always_needs_warmth(engine: HintEngine, rules_engine: HintEngine) -> None:
+    """Session 25: a bare statement asks nothing and fixes nothing, so the rule's `when` stays
+    quiet; to someone whose data leaked it is still cold, whatever the learned reading says (a
+    reply to harm is the rules' call). Elsewhere the reading may add the hint on its own (since
+    session 41 it reads this statement as cold), so the gate is checked on the rules alone."""
     draft = "No customer data was affected."
     assert "no-empathy" in {h.category for h in engine.check(draft, "x", replying_to="crisis")}
-    assert "no-empathy" not in {h.category for h in engine.check(draft, "x", replying_to="question")}
+    assert "no-empathy" not in {h.category for h in rules_engine.check(draft, "x", replying_to="question")}
     warm = "We're so sorry. No customer data was affected, and we'll email you the full report today."
     assert "no-empathy" not in {h.category for h in engine.check(warm, "x", replying_to="crisis")}
 

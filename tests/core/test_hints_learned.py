@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,35 @@ def test_a_broken_model_file_says_which_file() -> None:
     other = pack("excuse", {}, 0.0, {})
     with pytest.raises(LearnedError, match="not 'no-empathy'"):
         load_learned(0.3, 0.9, 1000, other)
+
+
+def test_the_packaged_reading_weighs_word_pieces_too() -> None:
+    """Since session 41 the file carries one weight per word piece (the sentence encoder distilled):
+    a word no labelled reply had still moves the reading."""
+    raw = json.loads(gzip.decompress(data_file(LEARNED_FILE).read_bytes()))
+    assert raw["format"] == 2 and raw["meta"]["pieces"]["kept"] == len(raw["pieces"]["weights"]) > 1000
+    reading = load_learned(0.3, 0.9, 1000)
+    assert reading.pieces is not None
+    text = "Please reinstall the app and try again."
+    without = LearnedReading(LEARNED_CATEGORY, reading.weights, reading.bias)
+    assert reading.probability(text) != pytest.approx(without.probability(text), abs=1e-3)
+
+
+def test_piece_weights_count_by_their_share_of_the_reply() -> None:
+    vocab = ["[UNK]", "cold", "warm", "words"]
+    blob = pack(LEARNED_CATEGORY, {}, 0.0, {}, (vocab, {1: 4.0, 2: -4.0}))
+    reading = load_learned(0.3, 0.9, 1000, blob)
+    assert reading.probability("cold") == pytest.approx(1 / (1 + math.exp(-4.0)))
+    assert reading.probability("cold words") == pytest.approx(1 / (1 + math.exp(-2.0)))  # half the pieces
+    assert reading.probability("cold warm") == pytest.approx(0.5)
+    assert reading.probability("unknown") == pytest.approx(0.5)  # [UNK] carries nothing
+
+
+def test_a_model_file_without_pieces_still_loads_and_broken_pieces_name_the_file() -> None:
+    old = gzip.compress(json.dumps({"format": 1, "category": LEARNED_CATEGORY, "bias": 0.0,
+                                    "weights": {"w:cold": 3.0}, "meta": {}}).encode())
+    reading = load_learned(0.3, 0.9, 1000, old)
+    assert reading.pieces is None and reading.probability("cold") > 0.9
+    broken = pack(LEARNED_CATEGORY, {}, 0.0, {}, (["[UNK]", "cold"], {7: 1.0}))
+    with pytest.raises(LearnedError, match=f"{LEARNED_FILE}: a piece weight outside"):
+        load_learned(0.3, 0.9, 1000, broken)

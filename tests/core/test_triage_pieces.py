@@ -10,7 +10,8 @@ import pytest
 
 from tui.core.triage import Triager
 from tui.core.triage_modelcache import packaged_model
-from tui.core.triage_pieces import Pieces, PiecesError, load_pieces, pack, pieces_of, tokenize, words
+from tui.core.triage_pieces import Pieces, PiecesError, load_pieces, pack
+from tui.core.wordpiece import pieces_of, tokenize, words
 
 # Hugging Face's tokenizer for all-MiniLM-L6-v2 gave these ids (session 21; the fitting script's
 # trial compared the two on all 19,084 training texts: no difference).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tui.core.hints_learned import LEARNED_CATEGORY, LEARNED_FILE, LearnedReading, read_weights
+from tui.core.hints_learned import LEARNED_CATEGORY, LEARNED_FILE, LearnedReading, build_pieces, read_weights
 from tui.core.hints_length import measure
 from tui.core.hints_match import _Scanner
 from tui.core.hints_types import Hint, Rule, _Platform, _Settings
@@ -50,9 +50,11 @@ class WholeDraftChecks:
             if options.get("enabled", True):
                 stat = data_file(LEARNED_FILE).stat()
                 key = f"{LEARNED_FILE}:{stat.st_size}:{stat.st_mtime_ns}"
-                weights, bias = self._regexes.memo("learned", key, 0, read_weights)
+                # "learned2": the cached value holds the word pieces too (a cache of session 40's
+                # two-part value is never read as one)
+                weights, bias, pieces = self._regexes.memo("learned2", key, 0, read_weights)
                 self._learned = LearnedReading(LEARNED_CATEGORY, weights, bias, options["keep"],
-                                               options["add"], options["max_chars"])
+                                               options["add"], options["max_chars"], build_pieces(pieces))
         return self._learned
 
     @learned.setter

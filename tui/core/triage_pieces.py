@@ -8,132 +8,30 @@ vectors is the encoder's own embedding of the mention, then a logistic regressio
 the label. Both steps are linear, so the shipped file holds, per word piece, its three label
 weights already multiplied through, and inference is a tokenizer and a sum: no numpy, no encoder.
 
-The tokenizer is BERT's uncased WordPiece, written out here (it agrees with Hugging Face's on all
-19,084 training texts, `tests/core/test_triage_pieces.py` checks a sample). Its vocabulary ships
-with the weights (Apache-2.0, like the encoder; tui/rules/data/MODEL-CARD.md).
+The tokenizer is BERT's uncased WordPiece, written out in `tui.core.wordpiece` (it agrees with
+Hugging Face's on all 19,084 training texts). Its vocabulary ships with the weights (Apache-2.0,
+like the encoder; tui/rules/data/MODEL-CARD.md).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import re
-import unicodedata
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.core.memo import Memo
+from tui.core.wordpiece import pieces_of, words
 from tui.rules import data_file
 
 PIECES_FILE = "triage_pieces.json.gz"
 FORMAT = 1
-_MAX_WORD = 100  # BERT's own limit: a longer "word" is one unknown piece
-# ASCII text (most mentions) takes a regex instead of the per-character walk: the same split
-# (letters and digits run together; every other printable symbol stands alone).
-_ASCII_WORD = re.compile(r"[a-z0-9]+|[!-/:-@\[-`{-~]")
-_ASCII_DROP = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32), 127])
 
 
 class PiecesError(ValueError):
     """The packaged word-piece file is missing or not in the expected shape."""
-
-
-def _punctuation(ch: str) -> bool:
-    cp = ord(ch)
-    if 33 <= cp <= 47 or 58 <= cp <= 64 or 91 <= cp <= 96 or 123 <= cp <= 126:
-        return True
-    return unicodedata.category(ch).startswith("P")
-
-
-def _cjk(cp: int) -> bool:
-    return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0x20000 <= cp <= 0x2A6DF
-            or 0x2A700 <= cp <= 0x2B81F or 0x2B820 <= cp <= 0x2CEAF or 0xF900 <= cp <= 0xFAFF
-            or 0x2F800 <= cp <= 0x2FA1F)
-
-
-def _char_as(ch: str) -> str:
-    """What BERT's basic tokenizer makes of one non-ASCII character before splitting: a space
-    (whitespace), nothing (a control or format character), the character spaced out (CJK), or itself."""
-    cp = ord(ch)
-    category = unicodedata.category(ch)
-    if category == "Zs":
-        return " "
-    if cp == 0xFFFD or category.startswith("C"):
-        return ""
-    return f" {ch} " if _cjk(cp) else ch
-
-
-def _chunk_words(chunk: str) -> list[str]:
-    """One lowercased, whitespace-free chunk: accents stripped, each punctuation mark a word."""
-    chunk = "".join(c for c in unicodedata.normalize("NFD", chunk) if unicodedata.category(c) != "Mn")
-    out: list[str] = []
-    start = 0
-    for i, ch in enumerate(chunk):
-        if _punctuation(ch):
-            if i > start:
-                out.append(chunk[start:i])
-            out.append(ch)
-            start = i + 1
-    if start < len(chunk):
-        out.append(chunk[start:])
-    return out
-
-
-# non-ASCII characters and chunks recur (curly quotes, emoji, accented names): each is worked out
-# once, so a mention with one "’" costs about what an ASCII one does, not ~20x (session 27)
-_CHAR_AS: Memo[str, str] = Memo(_char_as, limit=10_000)
-_CHUNK_WORDS: Memo[str, list[str]] = Memo(_chunk_words, limit=20_000)
-_ASCII_SPACE = {**_ASCII_DROP, 9: " ", 10: " ", 13: " "}
-
-
-def words(text: str) -> list[str]:
-    """BERT's basic tokenizer, uncased: control characters dropped, lowercased, accents stripped,
-    each punctuation mark and CJK character a word of its own."""
-    if text.isascii():
-        return _ASCII_WORD.findall(text.translate(_ASCII_DROP).lower())
-    table: dict[int, str] = dict(_ASCII_SPACE)
-    char_as = _CHAR_AS
-    for ch in set(text):
-        if ch > "\x7f":
-            table[ord(ch)] = char_as[ch]
-    out: list[str] = []
-    chunk_words = _CHUNK_WORDS
-    for chunk in text.translate(table).lower().split():
-        if chunk.isascii():
-            out.extend(_ASCII_WORD.findall(chunk))
-        else:
-            out.extend(chunk_words[chunk])
-    return out
-
-
-def pieces_of(word: str, vocab: Mapping[str, int]) -> tuple[int, ...]:
-    """Greedy longest-match-first WordPiece: "rebooked" -> "reb", "##ook", "##ed"."""
-    unknown = (vocab["[UNK]"],)
-    if len(word) > _MAX_WORD:
-        return unknown
-    ids: list[int] = []
-    start = 0
-    while start < len(word):
-        end = len(word)
-        found = None
-        while start < end:
-            found = vocab.get(word[start:end] if start == 0 else "##" + word[start:end])
-            if found is not None:
-                break
-            end -= 1
-        if found is None:
-            return unknown
-        ids.append(found)
-        start = end
-    return tuple(ids)
-
-
-def tokenize(text: str, vocab: Mapping[str, int]) -> list[int]:
-    """The piece ids of `text` as the encoder's own tokenizer gives them (no weights needed: the
-    fitting script tokenizes before any table exists)."""
-    return [i for word in words(text) for i in pieces_of(word, vocab)]
 
 
 def pull(weights: Sequence[float] | None, c: int) -> float:
