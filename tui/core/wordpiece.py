@@ -13,7 +13,10 @@ import unicodedata
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 _MAX_WORD = 100  # BERT's own limit: a longer "word" is one unknown piece
 # ASCII text (most mentions) takes a regex instead of the per-character walk: the same split
@@ -71,21 +74,13 @@ _CHUNK_WORDS: dict[str, list[str]] = {}
 _ASCII_SPACE = {**_ASCII_DROP, 9: " ", 10: " ", 13: " "}
 
 
-def _char(ch: str) -> str:
-    found = _CHAR_AS.get(ch)
+def _recall(cache: dict[str, T], make: Callable[[str], T], key: str, limit: int) -> T:
+    """`make(key)`, worked out once and kept until the cache holds `limit` entries."""
+    found = cache.get(key)
     if found is None:
-        if len(_CHAR_AS) >= 10_000:
-            _CHAR_AS.clear()
-        found = _CHAR_AS[ch] = _char_as(ch)
-    return found
-
-
-def _chunk(chunk: str) -> list[str]:
-    found = _CHUNK_WORDS.get(chunk)
-    if found is None:
-        if len(_CHUNK_WORDS) >= 20_000:
-            _CHUNK_WORDS.clear()
-        found = _CHUNK_WORDS[chunk] = _chunk_words(chunk)
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = make(key)
     return found
 
 
@@ -97,13 +92,14 @@ def words(text: str) -> list[str]:
     table: dict[int, str] = dict(_ASCII_SPACE)
     for ch in set(text):
         if ch > "\x7f":
-            table[ord(ch)] = _char(ch)
+            table[ord(ch)] = _recall(_CHAR_AS, _char_as, ch, 10_000)
     out: list[str] = []
     for chunk in text.translate(table).lower().split():
         if chunk.isascii():
             out.extend(_ASCII_WORD.findall(chunk))
         else:
-            out.extend(_chunk(chunk))
+            found: list[str] = _recall(_CHUNK_WORDS, _chunk_words, chunk, 20_000)
+            out.extend(found)
     return out
 
 
