@@ -5,13 +5,13 @@ Run (needs the `dev` and `encoder` extras, as fit_pieces.py does):
     python tests/benchmarks/fit_hints.py --cv-only     # measure, write nothing
     python tests/benchmarks/fit_hints.py --no-pieces   # n-grams alone (the reading of sessions 34-40)
 
-Rows: every tests/data/replies_real_*.jsonl set of bench_hints.REAL_SETS but those marked unread
-(blind6 since session 35), which stay the checks the model never saw. Label: whether the reply's labels
-include `no-empathy`. Features:
-`hints_learned.features` (the same function the engine runs). A logistic regression weighing both
-answers alike (the hint is rare), C 3 (1 and 10 read blind4 and the other sets alike, session 34);
-weights under 0.005 are not shipped. The cross-validation scores each fold with the rules and the
-reading together, as the engine combines them.
+Rows: every tests/data/replies_real_*.jsonl set of bench_hints.REAL_SETS but those marked unread,
+which stay the checks the model never saw (none since blind6 was read, session 35). Label: whether
+the reply's labels include `no-empathy`. Features: `hints_learned.features` (the same function the
+engine runs). A logistic regression weighing both answers alike (the hint is rare), C 3 (1 and 10
+read blind4 and the other sets alike, session 34); weights under 0.005 are not shipped. The
+cross-validation scores each fold with the rules and the reading together, as the engine combines
+them.
 
 Word pieces (since session 41): beside the n-grams, the mean of the reply's word-piece vectors
 (fit_pieces.py's step 2: a ridge regression from each text's piece shares to all-MiniLM-L6-v2's
