@@ -1584,6 +1584,54 @@ def test_one_stressed_word_in_a_warm_reply_asks_for_no_next_step(engine: HintEng
     assert "no-next-step" not in categories(engine, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # real replies labelled not shouting (six, six2, six3)
+        "We know one thing that's even better – YOU! :)",
+        "SCORE! Ryuji, now that makes for a good day. :)",
+        "👏👏 YESSSS! Thanks for stopping in today, Autumn! -Dean",
+        "WHAT? You scored with those sets! 🙌 I feel a movie night coming on.",
+        "It’s HERE! Slide into a #BigNightIn with McDonald’s. 🎉",
+    ],
+)
+def test_one_word_exclaimed_in_a_cheering_reply_is_not_shouting(engine: HintEngine, text: str) -> None:
+    """Session 42: a single caps word ending in "!" or "?" beside cheer (a smiley, a cheering emoji,
+    thanks, love...) is play, not a raised voice."""
+    assert "shouting" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # beside a demand or a negation, cheer or not
+        "Thanks for asking! Please check the link first, it's IMPORTANT! :)",
+        "We love your energy, but we can't do that. NEVER! :)",
+        # stressed inside a sentence: labelled shouting (six2, six3)
+        "Your support means SO much! Thanks for doing something amazing. -Rad",
+        "Thanks for sharing the love Kay! The cookies ARE pretty awesome. Hope to see you soon :)",
+        # no cheer around it, or more than one word
+        "DONE! Your refund went out today.",
+        "THANK YOU! :)",
+        "WE ARE DOING OUR BEST! :)",
+    ],
+)
+def test_stern_stressed_or_longer_caps_stay_shouting(engine: HintEngine, text: str) -> None:
+    assert "shouting" in categories(engine, text)
+
+
+def test_a_user_file_can_switch_off_cheer_and_is_told_of_a_bad_pattern(tmp_path: Path) -> None:
+    text = "We know one thing that's even better – YOU! :)"
+    write(tmp_path / "cheer.toml", '[shouting.cheer]\nsmiley = ""\n')
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    assert "shouting" in categories(engine, text)
+    write(tmp_path / "cheer.toml", '[shouting.stern]\nbad = "(unclosed"\n')
+    engine = HintEngine.load(tmp_path)
+    assert len(engine.errors) == 1 and "shouting.stern.bad" in str(engine.errors[0])
+    assert "shouting" not in categories(engine, text)
+
+
 @pytest.mark.parametrize("text", ["WE ARE DOING OUR BEST.", "DO NOT CALL THIS NUMBER AGAIN."])
 def test_a_shouted_sentence_still_asks_for_a_next_step(engine: HintEngine, text: str) -> None:
     assert {"shouting", "no-next-step"} <= categories(engine, text)

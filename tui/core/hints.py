@@ -63,6 +63,8 @@ __all__ = [
 
 CACHE_FILE_NAME = "hint-patterns.marshal"
 """The compiled-pattern cache in the user's cache dir, shared by `lint` and the reply editor."""
+# How far either side of a stressed word `_in_play` reads: about a reply (X allows 280).
+_PLAY_WINDOW = 280
 
 
 class HintEngine:
@@ -85,6 +87,10 @@ class HintEngine:
         self._alternatives_window = settings.alternatives_window
         signatures = "|".join(f"(?:{p})" for p in settings.signatures.values())
         self._signatures = regexes.compile(signatures) if signatures else None
+        cheer = "|".join(f"(?:{p})" for p in settings.cheer.values())
+        stern = "|".join(f"(?:{p})" for p in settings.stern.values())
+        self._cheer = regexes.compile(cheer, re.IGNORECASE) if cheer else None
+        self._stern = regexes.compile(stern, re.IGNORECASE) if stern else None
         self._scanners: list[_Scanner] = []
         self._solo: list[Rule] = []
         self._drafts = WholeDraftChecks(self.rules, settings)
@@ -250,7 +256,8 @@ class HintEngine:
             regex, subject = scanner.scan(ascii_text, folded, lowered)
             for match in regex.finditer(subject):
                 rule = scanner.rules[match.lastgroup or ""]
-                if rule.kind == "caps" and self._in_signature(folded, match.span()):
+                if rule.kind == "caps" and (self._in_signature(folded, match.span())
+                                            or self._in_play(draft, match.span())):
                     continue
                 hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True,
                                   alternatives=alternatives)
@@ -306,6 +313,23 @@ class HintEngine:
         if hint.category != "shouting" or hint.start is None or hint.end is None:
             return True
         return len(text[hint.start:hint.end].split()) >= self._shout_min_words
+
+    def _in_play(self, draft: str, span: tuple[int, int]) -> bool:
+        """Whether `span` is one word exclaimed in a reply that cheers ("even better – YOU! :)").
+
+        The word must end in "!" or "?" ("SCORE!", "WHAT?"); a stressed word inside a sentence
+        ("means SO much") stays shouting, as the annotators mostly read it. Read around the word
+        (a reply's length either side), so a long draft costs no more per word: a
+        `[shouting.cheer]` pattern must be there and no `[shouting.stern]` one (a negation or a
+        demand: "I'm sorry, this is NOT acceptable!", "Please READ the FAQ! Thanks").
+        """
+        start, end = span
+        if self._cheer is None or draft[end:end + 1] not in ("!", "?") or len(draft[start:end].split()) != 1:
+            return False
+        window = draft[max(0, start - _PLAY_WINDOW):end + _PLAY_WINDOW]
+        if self._cheer.search(window) is None:
+            return False
+        return self._stern is None or self._stern.search(window) is None
 
     def _in_signature(self, folded: str, span: tuple[int, int]) -> bool:
         """Whether a signature ("^JAY", "-AB", "TY - Eilish") holds the whole of `span`."""

@@ -64,6 +64,27 @@ def _check_refs(template: str, regex: re.Pattern[str], source: str, rule: str) -
 
 
 
+def _merge_patterns(settings: _Settings, table: Any, target: dict[str, str], where: str, source: str,
+                    report: Callable[[HintRuleError], None]) -> None:
+    """Fold a table of named patterns into `target`; "" switches a built-in one off."""
+    if not isinstance(table, dict):
+        report(HintRuleError(source, None, where, "must be a table"))
+        return
+    for pattern_id, pattern in table.items():
+        if not isinstance(pattern, str):
+            report(HintRuleError(source, None, f"{where}.{pattern_id}", "must be a string"))
+        elif not pattern:
+            target.pop(pattern_id, None)
+        else:
+            try:
+                settings.regexes.compile(pattern)
+            except re.error as error:
+                problem = f"bad regular expression: {error}"
+                report(HintRuleError(source, None, f"{where}.{pattern_id}", problem))
+                continue
+            target[pattern_id] = pattern
+
+
 def _merge_file(
     settings: _Settings, data: dict[str, Any], source: str, report: Callable[[HintRuleError], None]
 ) -> None:
@@ -124,23 +145,9 @@ def _merge_file(
             settings.loud_words.update(a.strip().upper() for a in loud if a.strip())
         else:
             report(HintRuleError(source, None, "shouting.loud_words", "must be a list of strings"))
-        signatures = shouting.get("signatures", {})
-        if not isinstance(signatures, dict):
-            report(HintRuleError(source, None, "shouting.signatures", "must be a table"))
-            signatures = {}
-        for sig_id, pattern in signatures.items():
-            where = f"shouting.signatures.{sig_id}"
-            if not isinstance(pattern, str):
-                report(HintRuleError(source, None, where, "must be a string"))
-            elif not pattern:
-                settings.signatures.pop(sig_id, None)
-            else:
-                try:
-                    settings.regexes.compile(pattern)
-                except re.error as error:
-                    report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
-                    continue
-                settings.signatures[sig_id] = pattern
+        for table, patterns in (("signatures", settings.signatures), ("cheer", settings.cheer),
+                                ("stern", settings.stern)):
+            _merge_patterns(settings, shouting.get(table, {}), patterns, f"shouting.{table}", source, report)
     _merge_language(settings, data.get("language", {}), source, report)
     _merge_alternatives(settings, data.get("alternatives", {}), source, report)
     _merge_learned(settings, data.get("learned", {}), source, report)
