@@ -321,7 +321,7 @@ class HintEngine:
         ("means SO much") stays shouting, as the annotators mostly read it. Read around the word
         (a reply's length either side), so a long draft costs no more per word: a
         `[shouting.cheer]` pattern must be there and no `[shouting.stern]` one (a negation or a
-        demand: "I'm sorry, this is NOT acceptable!", "Please READ the FAQ! Thanks").
+        demand: "we can't do that. NEVER! :)", "Please check the link, it's IMPORTANT! :)").
         """
         start, end = span
         if self._cheer is None or draft[end:end + 1] not in ("!", "?") or len(draft[start:end].split()) != 1:

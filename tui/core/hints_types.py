@@ -171,8 +171,8 @@ class _Settings:
         self.loud_words: set[str] = set()
         self.problem_min_words = 2
         self.signatures: dict[str, str] = {}
-        self.cheer: dict[str, str] = {}  # [shouting.cheer]: one stressed word is play here
-        self.stern: dict[str, str] = {}  # [shouting.stern]: ... unless one of these is near
+        self.cheer: dict[str, str] = {}  # [shouting.cheer]: one word exclaimed near these is play
+        self.stern: dict[str, str] = {}  # [shouting.stern]: ... unless one of these is near too
         self.alternatives: dict[str, str] = {}
         self.alternatives_window = 120
         self.english_words: set[str] = set()
