@@ -322,6 +322,7 @@ class HintEngine:
         (a reply's length either side), so a long draft costs no more per word: a
         `[shouting.cheer]` pattern must be there and no `[shouting.stern]` one (a negation or a
         demand: "we can't do that. NEVER! :)", "Please check the link, it's IMPORTANT! :)").
+        `draft` is the draft itself, not its ASCII stand-ins: the cheer list names emoji.
         """
         start, end = span
         if self._cheer is None or draft[end:end + 1] not in ("!", "?") or len(draft[start:end].split()) != 1:
