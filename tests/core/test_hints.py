@@ -1353,6 +1353,46 @@ def test_brand_names_and_screen_labels_are_not_shouting(engine: HintEngine, text
     assert "shouting" not in categories(engine, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your engineer is booked for Tuesday. Text STOP to cancel reminders.",
+        "Thanks! Reply YES to confirm your slot.",
+        "Thanks for waiting! Use code WELCOME at checkout for 10% off.",
+        "Sorry about that. Dial 611 and say AGENT to reach the team.",
+        "Sorry about that! Reply with \u201cCANCEL\u201d and we'll stop the order.",
+        "We agree! We've heard it's the whole reason people say GOOD morning. :)",
+    ],
+)
+def test_a_word_to_type_is_not_shouting(engine: HintEngine, text: str) -> None:
+    """Session 43: a keyword the customer must send or type as written is written in capitals."""
+    assert "shouting" not in categories(engine, text)
+
+
+def test_a_membership_named_in_capitals_is_a_name(engine: HintEngine) -> None:
+    """Session 43 probe: "Our PRIME members" names a programme, as "the SNKRS app" names an app."""
+    draft = "Sorry to hear that! Our PRIME members get free returns - want me to start one for you?"
+    assert categories(engine, draft) == set()
+
+
+def test_a_replacement_on_its_way_is_a_next_step(engine: HintEngine) -> None:
+    """Session 43 probe: "A replacement ships today" and "the tracking link will land" say what
+    happens next, as "your replacement ships" did."""
+    draft = ("That's on us, and we're sorry. A replacement ships today by UPS; the tracking link will "
+             "land in your inbox.")
+    assert categories(engine, draft) == set()
+    assert "no-next-step" in categories(engine, "Sorry, once the refund ships we can't stop it.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sorry! Reply NOW or you'll lose the offer.", "Text ME when it arrives.",
+     "The context STOP is wrong.", "I have to SAY THIS AGAIN."],
+)
+def test_a_raised_voice_after_reply_or_text_is_still_shouting(engine: HintEngine, text: str) -> None:
+    assert "shouting" in categories(engine, text)
+
+
 def test_shouting_after_to_is_still_shouting(engine: HintEngine) -> None:
     assert "shouting" in categories(engine, "Listen to ME.")
     assert "shouting" in categories(engine, "PLEASE READ OUR FAQ.")
