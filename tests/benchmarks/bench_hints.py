@@ -12,7 +12,8 @@ flagged"), with a count table (label x hint) per set:
     again, blind, to the one definition in BRIEF-LABEL-REPLIES.md. The sets by 80 brands from a
     random sample of the full corpus (multi, blind4-6, multi2; sessions 34-35) were each measured
     once before they were read; a set whose note says "unread" never has its misses listed;
-  * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl.
+  * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl, and the
+    session 43 written probes (drafts_probes_s43.jsonl, read; printed, not a target).
 Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
 synthetic held-out precision and recall >= 0.90.
 Speed: best-of-N time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000 characters and
@@ -346,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
     p1, r1, _ = print_accuracy("Labelled (tuning) set", engine, labelled, show_misses=show,
                                tag="synthetic-labelled")
     p2, r2, _ = print_accuracy("Held-out set", engine, heldout, show_misses=show, tag="synthetic-heldout")
+    # replies in good support practice and with real flaws, written by two helper sessions that saw
+    # only the labelling brief (session 43): measured once, then read and tuned on; not a target
+    print_accuracy("Written probes (session 43, read)", engine, load("drafts_probes_s43.jsonl"),
+                   platform=REAL_PLATFORM, show_misses=show, tag="synthetic-probes")
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:

@@ -1386,6 +1386,67 @@ def test_a_replacement_on_its_way_is_a_next_step(engine: HintEngine) -> None:
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "Done! Your UNLIMITED PLUS upgrade is live. Enjoy \U0001f389",
+        "Thanks for your patience! We've refunded the double charge for your STREAMORA PREMIUM renewal. "
+        "It'll be back in your account in 3-5 days. -Mia",
+        "Totally get the frustration, Rob. Stock of the PULSE 5 controller lands next week; tap 'Notify "
+        "me' and you'll get an email the moment it's live. ~Jess",
+        "Have a great trip! Your EUROPE ROAM add-on covers France. Text ROAM to 2020 to check it's active.",
+        "Sorry the code didn't pop! Try typing REDEEM in the in-game chat. Still stuck? DM us your ID.",
+    ],
+)
+def test_plan_and_product_names_in_capitals_are_names(engine: HintEngine, text: str) -> None:
+    """Session 43 probes: a plan, programme or product named as the brand writes it, up to three
+    words and a model number before what it is, is a name, not a raised voice."""
+    assert categories(engine, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry to hear about the break-in. Your claim ref is CLM-448102. An adjuster will call you "
+        "tomorrow between 9am and 12pm to arrange a visit.",
+        "You're right, the risotto should never have gone out undercooked, and I'm sorry it spoiled your "
+        "dinner. I've spoken to the kitchen team. I'd love to cook for you again.",
+        "Sorry your renewal price jumped, Greg. If you DM me your policy no., I'll look at whether any "
+        "discounts can bring it down.",
+    ],
+)
+def test_what_happens_next_in_other_words(engine: HintEngine, text: str) -> None:
+    """Session 43 probes: an adjuster who will call, a word had with the team and an invitation back
+    are ways forward; "policy no." is a number, not a refusal."""
+    assert categories(engine, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("The system won't let me raise your overdraft limit, sorry.", "excuse"),
+        ("Bills are generated automatically by the system and cannot be changed manually.", "excuse"),
+        ("Class sizes were reduced due to staffing issues this month.", "excuse"),
+        ("Repairs are slower due to an unexpectedly high volume of requests.", "excuse"),
+        ("You should have linked your account before the event ended.", "blame"),
+        ("Our driver attempted delivery but you weren't in. Next time make sure someone is home.", "blame"),
+        ("As stated in our terms, call-out fees are non-refundable.", "blame"),
+        ("You agreed to the quote before we started.", "blame"),
+        ("The manual clearly states not to overload the drum.", "blame"),
+    ],
+)
+def test_excuses_and_blame_in_the_briefs_own_words(engine: HintEngine, text: str, category: str) -> None:
+    """Session 43 probes: "the system won't let me", staffing, "you should have", "as stated in our
+    terms you agreed to" are the labelling brief's own examples."""
+    assert category in categories(engine, text)
+
+
+def test_a_system_that_works_is_no_excuse(engine: HintEngine) -> None:
+    draft = "Thanks! The system will let you pick a seat once you check in."
+    assert "excuse" not in categories(engine, draft)
+    assert "blame" not in categories(engine, "Next time you're in, try the oat latte! \U0001f60a")
+
+
+@pytest.mark.parametrize(
+    "text",
     ["Sorry! Reply NOW or you'll lose the offer.", "Text ME when it arrives.",
      "The context STOP is wrong.", "I have to SAY THIS AGAIN."],
 )
