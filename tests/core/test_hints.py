@@ -1439,6 +1439,13 @@ def test_excuses_and_blame_in_the_briefs_own_words(engine: HintEngine, text: str
     assert category in categories(engine, text)
 
 
+def test_a_link_without_https_is_a_way_forward(engine: HintEngine) -> None:
+    """Session 43 probe: "Rebook at example.com/redeliver" says what to do next."""
+    draft = "Sorry we missed you! Rebook at example.com/redeliver and pick a day that suits you."
+    assert "no-next-step" not in categories(engine, draft)
+    assert "no-next-step" in categories(engine, "Sorry, we can't redeliver. It went back to the depot.")
+
+
 def test_a_system_that_works_is_no_excuse(engine: HintEngine) -> None:
     draft = "Thanks! The system will let you pick a seat once you check in."
     assert "excuse" not in categories(engine, draft)
