@@ -1439,6 +1439,66 @@ def test_excuses_and_blame_in_the_briefs_own_words(engine: HintEngine, text: str
     assert category in categories(engine, text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Oh no! If your tablet is stuck on the logo, hold POWER + VOLUME DOWN for 10 seconds. Still stuck? "
+        "DM us and we'll help you book a repair.",
+        "Thanks for your patience! Everything's live on the new server. If anything looks off, clear your "
+        "cache (CTRL + F5) and let us know.",
+        "Thanks for the report! BIOS v1.12 fixed that fan noise for most people. Press F2 at startup.",
+        "Happy to help! Go to Share > Link Settings and set EXPIRY to NEVER. Let us know if you need a hand.",
+        "Oh no! Cloud saves may be there: Settings > Saved Data > CLOUD STORAGE > DOWNLOAD. DM us if it's "
+        "missing.",
+        "Sorry about the skipping! On mobile data set Audio Quality to HIGH instead of LOSSLESS. Better?",
+        "Sorry about that! Boot into Advanced Startup, pick SAFE MODE and run the repair. Any luck?",
+    ],
+)
+def test_keys_settings_and_versions_as_the_screen_shows_them(engine: HintEngine, text: str) -> None:
+    """Session 43 probes: keys pressed together, a setting picked or set, a version and a menu step
+    before "DM us" are written as the device shows them."""
+    assert categories(engine, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That speedrun was unreal \U0001f602 We can't stop watching it. GG!",
+        "Sorry for the trouble with the export! Error 0x80070005 means the folder is read-only. Save to "
+        "Documents instead.",
+        "Sorry for the wait, Tasha! Your order is ready at our Oxford St store. Bring your order number "
+        "and photo ID.",
+        "No, the app deals aren't valid on delivery orders, but you can still use them for collection. "
+        "Sorry for any confusion!",
+        "We apologise for the network issue. We're aware of it and it's being worked on.",
+    ],
+)
+def test_more_ways_forward_and_idioms(engine: HintEngine, text: str) -> None:
+    """Session 43 probes: "can't stop watching" is delight; "Save to ...", "Bring ...", work "being
+    worked on" are ways forward; a "No," followed by what they can do is not a flat no."""
+    assert categories(engine, text) == set()
+
+
+def test_please_be_patient_is_no_way_forward(engine: HintEngine) -> None:
+    assert "no-next-step" in categories(engine, "Sorry, we are aware. Please be patient.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Roaming charges are set out in the terms you agreed to when you signed up.",
+        "The engineer needs an adult present. This was clearly stated in your confirmation email.",
+        "As stated in your policy documents, accidental damage is not covered.",
+        "Sorry, there's nothing more we can do as the payment was authorised by you.",
+        "You should have added a Travel Pass before you left.",
+    ],
+)
+def test_the_customer_told_they_should_have_known(engine: HintEngine, text: str) -> None:
+    """Session 43 probes: the terms they agreed to, what was "clearly stated", a payment "authorised
+    by you" put the fault on the customer."""
+    assert "blame" in categories(engine, text)
+
+
 def test_a_link_without_https_is_a_way_forward(engine: HintEngine) -> None:
     """Session 43 probe: "Rebook at example.com/redeliver" says what to do next."""
     draft = "Sorry we missed you! Rebook at example.com/redeliver and pick a day that suits you."
