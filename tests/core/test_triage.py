@@ -2141,3 +2141,33 @@ def test_courtesy_while_the_thread_goes_on_is_not_praise(triager: Triager, text:
     """Session 38: real rows labelled neutral that reached `champions`."""
     r = triager.triage(text)
     assert r.queue != "champions" and r.kind != "praise"
+
+
+@pytest.mark.parametrize("text", [
+    "@Bankco thank you to the rep who reversed the overdraft fees after my paycheck was late. didn't "
+    "have to do that, really appreciated it",
+    "shout out to @Shoply for refunding my broken blender no questions asked. 10/10",
+    "@Rideco my driver tonight (Marcus) had water bottles, phone chargers and let me pick the music. "
+    "5 stars wasn't enough",
+    "@Boxco my dog literally stands by the door on box day. best $25 i spend every month 🐶",
+    "@Shopco the wine from the specials aisle at £5.99 is better than stuff i've paid £20 for",
+])
+def test_praise_told_with_a_problem_word_is_praise(triager: Triager, text: str) -> None:
+    """Session 43, written probes the model read as complaints: thanks for putting something
+    right, and praise idioms with a problem word or a price in them."""
+    r = triager.triage(text)
+    assert r.label == "positive" and r.queue == "champions"
+
+
+def test_a_repeat_and_standing_in_the_rain_make_the_cheer_irony(triager: Triager) -> None:
+    """Session 43 probe: it reached `champions`, where `h` would have thanked it."""
+    r = triager.triage("@Railco great, third cancelled train this week 👏 love standing on platform 4 "
+                       "in the rain, really builds character")
+    assert r.label == "negative" and r.queue == "priority"
+
+
+def test_the_whole_of_my_flat_is_one_home_not_an_outage_for_many(triager: Triager) -> None:
+    r = triager.triage("@Phoneco no signal in the whole of my flat since tuesday, 4G icon just disappears. "
+                       "tried restarting, airplane mode, the lot. pls sort it")
+    assert r.kind != "crisis" and r.queue == "priority"
+    assert triager.triage("@Phoneco no signal in the whole of the town since tuesday").kind == "crisis"
