@@ -1479,6 +1479,59 @@ def test_more_ways_forward_and_idioms(engine: HintEngine, text: str) -> None:
     assert categories(engine, text) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STUNNING. \U0001f60d That Sunset Blush palette was made for you, Bella! \u2728",
+        "The Velocity 3 in lilac? FIRE. \U0001f525 Thanks for repping us at the gym, Sasha!",
+        "Hey Ben, sorry for the drop-out! Techs are on site and we expect the NBN back by 3:30pm AEST.",
+        "Hi Pieter, the 08:12 is running about 15 minutes late because of a signal fault. We're sorry "
+        "for the wait - live updates are in our app.",
+        "Sorry for the detour! Line 100 is diverted until about 18:00.",
+        "Doors open at 6:30pm. Bags bigger than A4 aren't allowed, but there's a cloakroom by the "
+        "entrance. Have a great night!",
+        "We got you, Devon. Your refund was processed this morning and should hit your card in 3-5 "
+        "days. Sorry for the wait!",
+        "Dani, running out of data mid-playlist is a crime. Sending you 5GB of bonus data on us.",
+        "Hi Carl, sorry the paint came out wrong! \U0001f3a8 Bring the can and receipt to store #2760.",
+    ],
+)
+def test_third_round_of_written_probes_needs_no_hint(engine: HintEngine, text: str) -> None:
+    """Session 43, writers g and h: a one-word sentence of cheer, a time zone, where updates are,
+    "until about", "but there's a ...", when a refund shows, a gift on us, a step after an emoji."""
+    assert categories(engine, text) == set()
+
+
+def test_a_stressed_word_in_a_sentence_is_still_shouting(engine: HintEngine) -> None:
+    assert "shouting" in categories(engine, "Thanks! Your support means SO much. :)")
+    assert "shouting" in categories(engine, "We can't do that. NEVER. :)")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("You agreed to the warranty terms when you bought the car.", "blame"),
+        ("Please read the timetable before complaining.", "blame"),
+        ("It's the weather. Nothing we can do until the storm passes.", "excuse"),
+        ("Delivery is delayed. The delay is from our courier partner's side.", "excuse"),
+        ("Our supplier is responsible for the delay.", "excuse"),
+        ("It was a milling issue at our lumber supplier.", "excuse"),
+        ("Sorry, launch weeks are always busy.", "excuse"),
+        ("We have no information on when parts will arrive.", "negative-language"),
+        ("Sorry, the old recipe is gone for good.", "negative-language"),
+        ("We don't deal with potholes on private roads.", "negative-language"),
+    ],
+)
+def test_third_round_excuses_blame_and_dead_ends(engine: HintEngine, text: str, category: str) -> None:
+    assert category in categories(engine, text)
+
+
+def test_no_info_said_while_giving_the_answer_is_no_dead_end(engine: HintEngine) -> None:
+    """A real reply (six set): "While we have no info to share on X, take a look at ..." answers."""
+    draft = "Security matters to us too. While we have no info to share on that, take a look at our page."
+    assert "negative-language" not in categories(engine, draft)
+
+
 def test_please_be_patient_is_no_way_forward(engine: HintEngine) -> None:
     assert "no-next-step" in categories(engine, "Sorry, we are aware. Please be patient.")
 

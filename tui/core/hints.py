@@ -65,6 +65,9 @@ CACHE_FILE_NAME = "hint-patterns.marshal"
 """The compiled-pattern cache in the user's cache dir, shared by `lint` and the reply editor."""
 # How far either side of a stressed word `_in_play` reads: about a reply (X allows 280).
 _PLAY_WINDOW = 280
+# where a sentence of one word may start: the draft's start (after any @handles), a sentence's end,
+# or a symbol such as an emoji
+_SENTENCE_OPENS = re.compile(r"(?:^(?:@[\w.]+\s+)*|[.!?\u2026]\s*|[^\w\s,;:'\"()&-]\s*)$")
 
 
 class HintEngine:
@@ -317,15 +320,20 @@ class HintEngine:
     def _in_play(self, draft: str, span: tuple[int, int]) -> bool:
         """Whether `span` is one word exclaimed in a reply that cheers ("even better – YOU! :)").
 
-        The word must end in "!" or "?" ("SCORE!", "WHAT?"); a stressed word inside a sentence
-        ("means SO much") stays shouting, as the annotators mostly read it. Read around the word
+        The word must end in "!" or "?" ("SCORE!", "WHAT?"), or be a sentence of its own ending in
+        "." ("STUNNING. 😍", "in lilac? FIRE. 🔥"); a stressed word inside a sentence ("means SO
+        much") stays shouting, as the annotators mostly read it. Read around the word
         (a reply's length either side), so a long draft costs no more per word: a
         `[shouting.cheer]` pattern must be there and no `[shouting.stern]` one (a negation or a
         demand: "we can't do that. NEVER! :)", "Please check the link, it's IMPORTANT! :)").
         `draft` is the draft itself, not its ASCII stand-ins: the cheer list names emoji.
         """
         start, end = span
-        if self._cheer is None or draft[end:end + 1] not in ("!", "?") or len(draft[start:end].split()) != 1:
+        if self._cheer is None or len(draft[start:end].split()) != 1:
+            return False
+        after = draft[end:end + 1]
+        alone = after == "." and _SENTENCE_OPENS.search(draft, max(0, start - 200), start) is not None
+        if after not in ("!", "?") and not alone:
             return False
         window = draft[max(0, start - _PLAY_WINDOW):end + _PLAY_WINDOW]
         if self._cheer.search(window) is None:
