@@ -131,7 +131,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
             r for r in load("triage_crisis_s26.jsonl") if r["set"] == "writer_x"],
         "public a-c (s28, misses read)": load("triage_public_s28.jsonl"),
         "public d (s28, never trained on)": load("triage_public_s28_heldout.jsonl"),
-        "written tweets e, f (s43, misses read)": load("triage_probes_s43.jsonl"),
+        "written tweets e, f, i, j (s43, misses read)": load("triage_probes_s43.jsonl"),
     }
 
 
