@@ -2175,18 +2175,19 @@ def test_the_whole_of_my_flat_is_one_home_not_an_outage_for_many(triager: Triage
 
 def test_someone_in_my_online_banking_is_a_crisis(triager: Triager) -> None:
     """Session 43 probe: an account takeover told as "someone's got into my online banking"."""
-    r = triager.triage("@Bankco someone's got into my online banking, changed my email and phone number and set "
-                       "up a new payee. I didn't do any of this.")
+    r = triager.triage("@Bankco someone's got into my online banking, changed my email and phone "
+                       "number and set up a new payee. I didn't do any of this.")
     assert r.kind == "crisis"
 
 
 def test_nobody_coming_is_no_outage_for_many(triager: Triager) -> None:
     r = triager.triage("@Cinemaco projector went out 40 min into the movie and nobody came for 20 minutes")
     assert r.kind != "crisis" and r.queue == "priority"
-    assert triager.triage("@Cableco internet went out and nobody on our street can get online").kind == "crisis"
+    street = triager.triage("@Cableco internet went out and nobody on our street can get online")
+    assert street.kind == "crisis"
 
 
 def test_great_stuff_beside_a_crash_is_irony(triager: Triager) -> None:
-    r = triager.triage("@Gameco paid £70 for the new game and it crashes to desktop every match. well done lads, "
-                       "great stuff")
+    r = triager.triage("@Gameco paid £70 for the new game and it crashes to desktop every match. "
+                       "well done lads, great stuff")
     assert r.label == "negative" and r.queue == "priority"
