@@ -1532,6 +1532,38 @@ def test_no_info_said_while_giving_the_answer_is_no_dead_end(engine: HintEngine)
     assert "negative-language" not in categories(engine, draft)
 
 
+@pytest.mark.parametrize(
+    ("text", "platform"),
+    [
+        ("Hi Tomasz, thanks for writing this. The sync problem is fixed in v3.8.0, released yesterday. "
+         "Sorry it took us a few weeks. Anything else, just email help@plannr.io. - Plannr", "google"),
+        ("Thank you for the feedback, Mr Lewis. You're right that the cost should have been explained, "
+         "and I apologise. Our treatment coordinator, Fiona, will call you this week.", "google"),
+        ("Thanks for the review, Kim. Sorry the sockets were finished a day late. We've taken £40 off "
+         "your final invoice to say sorry. - Dan", "google"),
+        ("Thanks for the honest feedback, Luke. From next week we're adding a second HIIT class at 7pm. "
+         "Book through the app to save your spot.", "google"),
+        ("@pixelwren Oh no, that's the save bug from patch 1.3.2, and it's on us. We pushed 1.3.3 an hour "
+         "ago; your old save is in %APPDATA%/Mossgrove/backups. Sorry for the lost evening.", "mastodon"),
+        ("@nora_sec Fair criticism, and we published the full postmortem: vaultkey.com/blog/incident.",
+         "mastodon"),
+        ("Fair point about logging. We don't keep connection logs, and the audit is public: "
+         "tunnelhaus.net/audit. Happy to answer anything it doesn't cover.", "mastodon"),
+        ("Hi @liz_m, sorry about the repeated logouts. 7.13.1 raises the timeout and is out on both "
+         "stores today.", "mastodon"),
+        ("Hey @retro_ren, dev here. The controller remap is Options > Controls > Custom. Sorry it's "
+         "buried; we're moving it up in the next patch.", "mastodon"),
+        ("@mia Sorry the app kept showing 'offline'. We had an outage from 14:10 to 15:05 UTC. All clear "
+         "now: status.hearthly.com", "mastodon"),
+    ],
+)
+def test_review_and_community_replies_need_no_hint(engine: HintEngine, text: str, platform: str) -> None:
+    """Session 43, writers k (owners answering reviews) and l (staff on Mastodon, Reddit, HN): a fix
+    in a version, a call booked, money taken off, an email address, a menu path, "Fair criticism",
+    a %VARIABLE% path and "anything it doesn't cover" are ways forward, warmth or no shouting."""
+    assert {h.category for h in engine.check(text, platform)} == set()
+
+
 def test_please_be_patient_is_no_way_forward(engine: HintEngine) -> None:
     assert "no-next-step" in categories(engine, "Sorry, we are aware. Please be patient.")
 

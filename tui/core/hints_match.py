@@ -193,7 +193,7 @@ def _caps_pattern(
     "YOU"): two or three capitals on their own are initials far more often than a raised voice.
     """
     upper = r"A-Z\u00c0-\u00d6\u00d8-\u00de"  # escapes, so the pattern text stays ASCII
-    edge = r"(?<![\w#@/.:'&-])"
+    edge = r"(?<![\w#@/.:'&%$-])"  # not a path, handle, tag, %VARIABLE% or $VARIABLE
     end = r"(?![\w'&-])"
     token = edge + rf"(?=[{upper}'&]{{{max(min_letters, 1)},}}{end})[{upper}][{upper}'&]*{end}"
     # Longest first, then by name: the same text every run (sets iterate in a per-run order), so
