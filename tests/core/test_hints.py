@@ -1564,6 +1564,22 @@ def test_review_and_community_replies_need_no_hint(engine: HintEngine, text: str
     assert {h.category for h in engine.check(text, platform)} == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you gave the wrong address at checkout, that's not something we can be responsible for.",
+        "You were told the quote was an estimate. We stand by the invoice.",
+        "The deduction was made under the tenancy agreement which you signed.",
+        "She cut it exactly as you asked. Perhaps next time bring a photo.",
+        "It says so clearly on our menu board. Please read it before ordering!",
+        "We did offer to replace it but you refused.",
+    ],
+)
+def test_an_owner_blaming_the_reviewer(engine: HintEngine, text: str) -> None:
+    """Session 43, writer k: defensive answers to bad reviews put the fault on the reviewer."""
+    assert "blame" in {h.category for h in engine.check(text, "google")}
+
+
 def test_please_be_patient_is_no_way_forward(engine: HintEngine) -> None:
     assert "no-next-step" in categories(engine, "Sorry, we are aware. Please be patient.")
 
