@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     p1, r1, _ = print_accuracy("Labelled (tuning) set", engine, labelled, show_misses=show,
                                tag="synthetic-labelled")
     p2, r2, _ = print_accuracy("Held-out set", engine, heldout, show_misses=show, tag="synthetic-heldout")
-    # replies in good support practice and with real flaws, written by eight helper sessions that saw
+    # replies in good support practice and with real flaws, written by ten helper sessions that saw
     # only the labelling brief (session 43): measured once, then read and tuned on; not a target
     print_accuracy("Written probes (session 43, read)", engine, load("drafts_probes_s43.jsonl"),
                    platform=REAL_PLATFORM, show_misses=show, tag="synthetic-probes")

@@ -1580,6 +1580,36 @@ def test_an_owner_blaming_the_reviewer(engine: HintEngine, text: str) -> None:
     assert "blame" in {h.category for h in engine.check(text, "google")}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@kellyb sorry for the wait! ur parcel's out for delivery today \U0001f4e6 -jo",
+        "@ops_grace on it, sorry for the trouble! back in 5 w/ an update",
+        "@jules sorry for the wait, ur new card's been dispatched, shd arrive in 2-3 working days",
+        "@dan aw sorry to hear the heating's off in coach c! i've let the guard know ^rm",
+        "@bill ugh sorry, that's on us \U0001f62c rolled back the deploy, pipelines shd be green again",
+    ],
+)
+def test_replies_typed_in_a_hurry_can_move_things_forward(engine: HintEngine, text: str) -> None:
+    """Session 43, writer n: "ur", "shd", "back in 5", "let the guard know", "rolled back"."""
+    assert categories(engine, text) == set()
+
+
+def test_a_quoted_delivery_status_is_no_promise(engine: HintEngine) -> None:
+    draft = "Sorry, the tracking says 'out for delivery' but we can't see where it is."
+    assert "no-next-step" in categories(engine, draft)
+
+
+def test_a_reply_to_harm_owes_a_way_forward(engine: HintEngine) -> None:
+    """Session 43, writer m: a cold answer to someone reporting harm leaves them with nothing to do."""
+    draft = "Our devices are fully tested before they leave the factory."
+    assert "no-next-step" in {h.category for h in engine.check(draft, "x", replying_to="crisis")}
+    assert "no-next-step" not in {h.category for h in engine.check(draft, "x")}
+    warm = ("I'm so sorry, that must have been frightening. Please stop using the charger; our safety "
+            "team will call you today to arrange a collection.")
+    assert {h.category for h in engine.check(warm, "x", replying_to="crisis")} == set()
+
+
 def test_please_be_patient_is_no_way_forward(engine: HintEngine) -> None:
     assert "no-next-step" in categories(engine, "Sorry, we are aware. Please be patient.")
 
