@@ -16,6 +16,7 @@ from tui.core.hints import (
     validate_rule_file,
 )
 from tui.core.hints_match import _ascii_probe, case_free
+from tui.core.hints_rules import optional_apostrophes
 
 DATA = Path(__file__).parents[1] / "data"
 
@@ -2165,3 +2166,25 @@ def test_a_hope_is_no_promise(engine: HintEngine) -> None:
     assert "no-next-step" in categories(engine, text)
     promise = "Sometimes content gets removed because of licensing changes. We'll have it back on Friday."
     assert "no-next-step" not in categories(engine, promise)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("\\bcan't\\b", "\\bcan'?t\\b"),
+        ("(?:don't|won't)", "(?:don'?t|won'?t)"),
+        ("(?<!n't\\s)(?<!don't\\sbe\\s)sorry", "(?<!n't\\s)(?<!don't\\sbe\\s)sorry"),
+        ("(?:n't|\\bnot)\\b", "(?:n't|\\bnot)\\b"),
+        ("[n't]x|\\(can't\\)", "[n't]x|\\(can'?t\\)"),
+    ],
+)
+def test_an_apostrophe_left_out_still_matches(pattern: str, expected: str) -> None:
+    """Session 43, writer n: "cant", "dont" typed in a hurry; lookbehinds and a bare "n't" stay."""
+    assert optional_apostrophes(pattern) == expected
+
+
+def test_contractions_typed_without_an_apostrophe_are_read(engine: HintEngine) -> None:
+    assert "negative-language" in categories(engine, "we cant refund that")
+    assert "negative-language" in categories(engine, "we dont offer refunds.")
+    cheer = "5 stars for Jimmy! Friendliest attendant ever! COMFORTABLE! :)"
+    assert "shouting" not in categories(engine, cheer)

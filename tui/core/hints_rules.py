@@ -30,6 +30,46 @@ if TYPE_CHECKING:
     from tui.rules.regexcache import RegexCache
 
 
+def optional_apostrophes(pattern: str) -> str:
+    """The pattern with each "n't" of a written word also matching "nt": agents typing fast write
+    "cant", "dont", "isnt" (session 43's hurried writer). A bare "n't" (an alternative of its own,
+    as in "(?:n't|not)") stays: "nt" alone would match "want" and "attendant". Lookbehinds keep
+    "n't" as written, since they must have a fixed width; escapes and classes are left alone."""
+    out: list[str] = []
+    groups: list[bool] = []  # for each open group, whether it is a lookbehind
+    behind = 0
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+        elif char == "[":
+            end = i + 1 + (pattern[i + 1:i + 2] == "^")
+            end += pattern[end:end + 1] == "]"  # a "]" first in a class is a literal
+            while end < len(pattern) and pattern[end] != "]":
+                end += 2 if pattern[end] == "\\" else 1
+            out.append(pattern[i:end + 1])
+            i = end + 1
+        elif char == "(":
+            lookbehind = pattern.startswith(("(?<=", "(?<!"), i)
+            groups.append(lookbehind)
+            behind += lookbehind
+            out.append(char)
+            i += 1
+        elif char == ")":
+            behind -= groups.pop() if groups else False
+            out.append(char)
+            i += 1
+        elif not behind and pattern.startswith("n't", i) and i > 0 and pattern[i - 1].isalpha():
+            out.append("n'?t")
+            i += 3
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
 def _pattern_text(value: Any, source: str, rule: str, name: str = "pattern") -> str:
     if isinstance(value, str):
         parts = [value]
@@ -39,7 +79,7 @@ def _pattern_text(value: Any, source: str, rule: str, name: str = "pattern") -> 
         raise HintRuleError(source, rule, name, "must be a string or a list of strings")
     if not all(p.strip() for p in parts):
         raise HintRuleError(source, rule, name, "empty pattern")
-    return parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts)
+    return optional_apostrophes(parts[0] if len(parts) == 1 else "|".join(f"(?:{p})" for p in parts))
 
 
 def _compile(
@@ -82,7 +122,7 @@ def _merge_patterns(settings: _Settings, table: Any, target: dict[str, str], whe
                 problem = f"bad regular expression: {error}"
                 report(HintRuleError(source, None, f"{where}.{pattern_id}", problem))
                 continue
-            target[pattern_id] = pattern
+            target[pattern_id] = optional_apostrophes(pattern)
 
 
 def _merge_file(
@@ -232,7 +272,7 @@ def _merge_alternatives(
             except re.error as error:
                 report(HintRuleError(source, None, where, f"bad regular expression: {error}"))
                 continue
-            settings.alternatives[key] = value
+            settings.alternatives[key] = optional_apostrophes(value)
 
 
 def _merge_language(
