@@ -30,43 +30,34 @@ if TYPE_CHECKING:
     from tui.rules.regexcache import RegexCache
 
 
+# What `optional_apostrophes` steps over: an escape, a character class, a group's opening (and
+# whether it opens a lookbehind), a group's end, and "n't" after a letter.
+_APOSTROPHE_EVENTS = re.compile(r"\\.|\[\^?\]?(?:\\.|[^\]\\])*\]|\((?:\?<[=!])?|\)|(?<=[A-Za-z])n't")
+
+
 def optional_apostrophes(pattern: str) -> str:
     """The pattern with each "n't" of a written word also matching "nt": agents typing fast write
     "cant", "dont", "isnt" (session 43's hurried writer). A bare "n't" (an alternative of its own,
     as in "(?:n't|not)") stays: "nt" alone would match "want" and "attendant". Lookbehinds keep
     "n't" as written, since they must have a fixed width; escapes and classes are left alone."""
+    if "n't" not in pattern:  # most patterns: nothing to walk (this runs at every start-up)
+        return pattern
     out: list[str] = []
     groups: list[bool] = []  # for each open group, whether it is a lookbehind
     behind = 0
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            out.append(pattern[i:i + 2])
-            i += 2
-        elif char == "[":
-            end = i + 1 + (pattern[i + 1:i + 2] == "^")
-            end += pattern[end:end + 1] == "]"  # a "]" first in a class is a literal
-            while end < len(pattern) and pattern[end] != "]":
-                end += 2 if pattern[end] == "\\" else 1
-            out.append(pattern[i:end + 1])
-            i = end + 1
-        elif char == "(":
-            lookbehind = pattern.startswith(("(?<=", "(?<!"), i)
-            groups.append(lookbehind)
-            behind += lookbehind
-            out.append(char)
-            i += 1
-        elif char == ")":
+    last = 0
+    for event in _APOSTROPHE_EVENTS.finditer(pattern):
+        token = event.group()
+        if token.startswith("("):
+            groups.append(len(token) == 4)
+            behind += len(token) == 4
+        elif token == ")":
             behind -= groups.pop() if groups else False
-            out.append(char)
-            i += 1
-        elif not behind and pattern.startswith("n't", i) and i > 0 and pattern[i - 1].isalpha():
+        elif token == "n't" and not behind:
+            out.append(pattern[last:event.start()])
             out.append("n'?t")
-            i += 3
-        else:
-            out.append(char)
-            i += 1
+            last = event.end()
+    out.append(pattern[last:])
     return "".join(out)
 
 
