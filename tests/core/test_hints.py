@@ -2188,3 +2188,23 @@ def test_contractions_typed_without_an_apostrophe_are_read(engine: HintEngine) -
     assert "negative-language" in categories(engine, "we dont offer refunds.")
     cheer = "5 stars for Jimmy! Friendliest attendant ever! COMFORTABLE! :)"
     assert "shouting" not in categories(engine, cheer)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Sorry, its our policy to only refund within 30 days.", "excuse"),
+        ("thats the policy i'm afraid", "excuse"),
+        ("Those seats arent available on this flight, sorry.", "negative-language"),
+        ("That option isnt available in your region.", "negative-language"),
+    ],
+)
+def test_words_typed_without_an_apostrophe_are_read(engine: HintEngine, text: str, category: str) -> None:
+    """"its our policy", "isnt available": the hurried forms of rules whose "'s" or "n't" follows
+    a group, where `optional_apostrophes` does not reach."""
+    assert category in categories(engine, text)
+
+
+def test_its_as_a_possessive_is_no_policy(engine: HintEngine) -> None:
+    text = "Thanks for flagging this. The app has updated its privacy policy, which you can read here."
+    assert "excuse" not in categories(engine, text)

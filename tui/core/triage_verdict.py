@@ -129,12 +129,13 @@ def _long_word(part: str, quiet: frozenset[str]) -> bool:
 
 def _merged(reasons: list[Reason]) -> list[Reason]:
     """Reasons an agent would read as one ("overall tone" is both VADER's score and its band)
-    are summed into one, strongest first."""
+    are summed into one; what pulled toward the verdict comes first, strongest first, then what
+    pulled away (a reader asking "why neutral?" reads the reasons for it before those against)."""
     total: dict[tuple[str, str], float] = {}
     for r in reasons:
         total[(r.source, r.text)] = total.get((r.source, r.text), 0.0) + r.weight
     return sorted((Reason(source, text, weight) for (source, text), weight in total.items()),
-                  key=lambda r: -abs(r.weight))
+                  key=lambda r: (r.weight < 0, -abs(r.weight)))
 
 
 def _signal_name(signal: str) -> str:
