@@ -913,6 +913,22 @@ def test_topics_are_few_lowercase_content_words(triager: Triager) -> None:
     assert all("bag" in topics for topics in spike)
 
 
+def test_a_two_word_topic_is_one_topic(triager: Triager, tmp_path: Path) -> None:
+    """A spike of "customer service" complaints is one problem, however it is written; the topic
+    keeps its place among the mention's words."""
+    for text in ("@Dashbite waited 2 hours and customer service never answered",
+                 "@Dashbite your Customer-Services team hung up on me",
+                 "@Dashbite customer\n care is a joke"):
+        topics = triager.triage(text, now=NOW).topics
+        assert "customer service" in topics and "customer" not in topics and "service" not in topics
+    assert triager.triage("@Dashbite cant log in, wi-fi is fine", now=NOW).topics[:2] == ("login", "wifi")
+    user = tmp_path / "mine.toml"
+    user.write_text("[topics.compounds]\n'direct debit' = ['direct debit', 'dd payment']\n", encoding="utf-8")
+    mine = Triager.load(user)
+    assert "direct debit" in mine.triage("@Dashbite my DD payment bounced", now=NOW).topics
+    assert "customer service" in mine.triage("customer service, again", now=NOW).topics
+
+
 def test_sentiment_api(triager: Triager) -> None:
     label, score = triager.sentiment("@Stackly this update slaps")
     assert label == "positive" and 0 < score <= 1
@@ -979,6 +995,8 @@ praise = { low = 0, high = 5 }
         ("[model]\ncrisis_not_praise = 2", "model.crisis_not_praise"),
         ("[model]\nkind_weight = -1", "model.kind_weight"),
         ("[model]\ncrisis_confidence_jest = 1.5", "model.crisis_confidence_jest"),
+        ("[topics.compounds]\nbilling = 'direct debit'", "topics.compounds.billing"),
+        ("[topics.compounds]\nbilling = ['direct debit', ' ']", "topics.compounds.billing"),
     ],
 )
 def test_bad_override_names_file_and_key(tmp_path: Path, content: str, key: str) -> None:

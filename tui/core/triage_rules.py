@@ -70,7 +70,7 @@ def packaged_config(regexes: RegexCache | None) -> dict[str, Any]:
 
 
 # Tables a user may add new keys to; anywhere else an unknown key is a typo.
-OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases"})
+OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases", "topics.compounds"})
 PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic", "stands"})
 
 

@@ -5,6 +5,7 @@ the language detector. `RuleSet` is the first half of `tui.core.triage.Triager`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -186,22 +187,48 @@ class RuleSet:
                 raise cfg.fail(f"topics.aliases.{word}", "must be a string")
         self._aliases = {k.lower(): v.lower() for k, v in aliases.items()}
         self._stopwords = frozenset(w.lower() for w in cfg.strings("topics.stopwords.words"))
+        self._build_compounds(cfg)
         self._keep |= {w.lower() for w in cfg.strings("topics.keep_sentiment")}
         # a word as found -> its keyword ("" for none)
         self._topic_words: Memo[str, str] = Memo(self._topic_word)
 
+    def _build_compounds(self, cfg: _Reader) -> None:
+        """`[topics.compounds]`: each phrasing of a two-word topic becomes one placeholder word
+        ("xxtopic0") before the words are read, so the topic keeps its place among them."""
+        self._compound_topics: dict[str, str] = {}
+        phrasings: dict[str, str] = {}
+        for topic, listed in cfg.table("topics.compounds").items():
+            if not isinstance(listed, list) or not all(isinstance(p, str) and p.strip() for p in listed):
+                raise cfg.fail(f"topics.compounds.{topic}", "must be a list of phrases")
+            token = f"xxtopic{len(self._compound_topics)}"
+            self._compound_topics[token] = topic.lower()
+            for phrase in listed:
+                phrasings[_phrasing(phrase)] = token
+        # longest first, so "customer services" is not read as "customer service" + "s"
+        alternatives = sorted(phrasings, key=len, reverse=True)
+        self._phrasings = phrasings
+        self._compounds = re.compile(
+            r"\b(?:" + "|".join(r"[\s-]+".join(map(re.escape, p.split())) for p in alternatives)
+            + r")\b") if alternatives else None
+
+    def _compound(self, match: re.Match[str]) -> str:
+        return f" {self._phrasings[_phrasing(match.group())]} "
+
     def topics(self, text: str, rule_topics: Iterable[str] = ()) -> tuple[str, ...]:
-        """A few lowercase keywords for spike detection: phrase-rule topics, then content words."""
+        """A few lowercase keywords for spike detection: phrase-rule topics, then content words
+        (a two-word topic, `[topics.compounds]`, as one)."""
         out: list[str] = []
         for topic in rule_topics:
             if topic not in out:
                 out.append(topic)
         text = _HANDLE.sub(" ", without_links(straight_quotes(text).lower()))
+        if self._compounds is not None:
+            text = self._compounds.sub(self._compound, text)
         words = self._topic_words
         for raw in _WORD.findall(text):
             if len(out) >= self._topics_max:
                 break
-            word = words[raw]
+            word = self._compound_topics.get(raw) or words[raw]
             if word and word not in out:
                 out.append(word)
         return tuple(out[: self._topics_max])
@@ -287,3 +314,8 @@ def _clip(words: str, limit: int = 48) -> str:
     half = (limit - 1) // 2
     head, tail = words[:half].rsplit(" ", 1)[0], words[-half:].split(" ", 1)[-1]
     return f"{head} … {tail}"
+
+
+def _phrasing(phrase: str) -> str:
+    """A phrase as `[topics.compounds]` keys it: lowercase, a hyphen or any spacing as one space."""
+    return " ".join(phrase.lower().replace("-", " ").split())
