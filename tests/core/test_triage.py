@@ -2209,3 +2209,62 @@ def test_great_stuff_beside_a_crash_is_irony(triager: Triager) -> None:
     r = triager.triage("@Gameco paid £70 for the new game and it crashes to desktop every match. "
                        "well done lads, great stuff")
     assert r.label == "negative" and r.queue == "priority"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # data: a statement made out to a stranger (read as thanks before: `champions`), an email
+        # that is no longer yours, a card used abroad after a breach, an ex in the account
+        "@Bankco thanks for the quick reply earlier! small thing tho, the statement PDF you sent me is "
+        "for a Mrs J. Okafor, not me. has her sort code, acct number, the lot",
+        "@Musicco why is my account playing music in Istanbul at 4am and the email on it isnt mine anymore??",
+        "@Shopco thanks for the 'incident' email 3 months late. my card's already been used twice in Lagos",
+        "@Bankco my ex added himself as a trusted device on MY account and could see everything i spend",
+        "love the new app update but it just showed me another guy's prescription history?? his meds",
+        # safety: a part off a toy in a baby's mouth, a tingling kettle, red marks from a laptop,
+        # bubbled plastic on a plug, mould as fuzz, a bristle in a burger, raw chicken
+        "PSA: the eyes on this bunny come off with one tug. My 14 month old had one in her mouth",
+        "quick q, the base of the kettle gives a little tingle on my fingers when I touch it. is that ok??",
+        "@Laptopco it went POP, smoke out the vent and theres a red mark on my thigh where it was sitting",
+        "@Plugco my extension lead tried to cook itself, plastic's all bubbled and the kitchen stinks",
+        "nothing says fresh like a bit of blue fuzz on the bread. ate half the sandwich before I noticed",
+        "@Burgerco there was a bit of metal, like a bristle off a grill brush, in my burger. chipped a tooth",
+        "@Chickenco chicken in my bucket was pink and raw in the middle. bit into it before i noticed",
+        # outages for many: a city, the world, a hashtag and a busy timeline, a street with no water
+        "@Energyco power's out across most of Exeter, my mum's on an oxygen machine, backup lasts 4 hrs",
+        "lol @Gameco servers down worldwide on launch day, 2 million of us staring at a queue screen",
+        "@Streamco error S-302 on every device. twitter is FULL of people with the same #streamcodown",
+        "Day 3 with no water on our estate. ONE pallet of bottles for 400 houses.",
+        # legal: a regulator named, tagged, a legal notice
+        "@Telco 9 hours on hold over 6 weeks. Ofcom complaint went in this morning, ref in your DMs.",
+        "@Streamco cc @CMAgov @BBCWatchdog you've tripled the price on an ANNUAL plan mid-term",
+        "Sent legal notice to @Builderco through my advocate today. Possession was promised in 2022.",
+        # discrimination: age, a face scan, a username, a wheelchair, "is your husband around?"
+        "Apparently at 67 I'm 'too old' to open a store card. The system 'doesn't like our age group'.",
+        "the app's face scan can't see dark skin at all. 14 attempts. my white flatmate got in first go",
+        "@Gameco banned my username 'ProudGayGamer' for being 'offensive' but 'xXSlayerXx_69' is fine??",
+        "staff sat my mum (she's in a wheelchair) at the back by the kitchen 'so she's not in the way'",
+        "@Phoneco the tech said 'this is a bit technical for you love, is your husband around?'",
+    ],
+)
+def test_harm_the_session_44_writers_told_is_a_crisis(triager: Triager, text: str) -> None:
+    """Two writers' crises (tests/data/triage_crisis_s44.jsonl) in wording no pattern had."""
+    r = triager.triage(text)
+    assert (r.kind, r.label, r.queue) == ("crisis", "negative", "priority"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this cleanser has literally hacked my skincare routine, skin has never been clearer @Glowco",
+        "got a parking fine in the @Hotelco car park because the machine wouldn't take cards. "
+        "not suing anyone, just annoyed",
+        "We got rid of the #RedCoats in the 1700's it's time to get rid of the #RedHats #WontBackDown",
+        "Flashback #ObamaShutDown: Dems reject GOP proposal",
+        "#Liberalism #Progressives are failing worldwide from #Brexit #Trump now #Italy",
+        "the #countdown to launch is on @Gameco, cannot wait",
+    ],
+)
+def test_a_hacked_routine_a_suit_denied_and_a_down_hashtag_are_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis", text
