@@ -2268,3 +2268,59 @@ def test_harm_the_session_44_writers_told_is_a_crisis(triager: Triager, text: st
 )
 def test_a_hacked_routine_a_suit_denied_and_a_down_hashtag_are_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lovely cottage. But the photo on the public listing shows the key safe with the code written "
+        "on a sticky note right next to it.",
+        "Used 'forgot password' and the email came back with my actual current password in it.",
+        "The app showed a second car under 'My vehicles', different plate, 3 miles away. I pressed unlock "
+        "and it confirmed 'unlocked'.",
+        "Got an SMS 'your account is on hold'. It landed in the thread with my real codes, so the sender "
+        "ID is spoofed.",
+        "The new autocomplete suggests people from other workspaces: 40 names and work emails.",
+        "On every log the app sends an event to a third-party ad SDK, including pregnancy_mode=true.",
+        "The tip-over switch stopped working: the heater kept running face-down on the carpet.",
+        "Load balancers returning 502 for 2h now. Our customers' services and a fair chunk of the internet.",
+        "Cards and app are declining for everyone I know right now. I'm at a petrol station.",
+        "Cloudhaven DNS is returning SERVFAIL globally.",
+        "They auto-renewed at three times the price without notice. It's with our counsel now.",
+        "The app still keeps clips I deleted. Complaint is now with the Data Protection Commission.",
+        "Sent Formbee a cease and desist over our logo in their ads.",
+        "The assistant can't follow me because I stammer; support closed it as expected behaviour.",
+        "The bank won't update my name after transition. My deadname is printed on every payment.",
+        "The video interview marks me down for eye contact. I'm autistic and asked for an adjustment.",
+        "Drivers keep cancelling once they see the address is our Traveller site.",
+        "Higher fares when the pickup is on the mostly Black side of the high road.",
+        "The new insights tool flagged every woman on our team who went part-time after having a kid.",
+        "Careers page says 'digital natives preferred'. So nobody over 30 need apply.",
+        "The manager said they'd 'rather not' seat my husband, who uses a wheelchair, at peak times.",
+        "The salesman told me to 'come back with your husband' for the finance chat.",
+    ],
+)
+def test_harm_the_second_pair_of_session_44_writers_told_is_a_crisis(triager: Triager, text: str) -> None:
+    """Reviews and technical posts (writers r and s of tests/data/triage_crisis_s44.jsonl)."""
+    assert triager.triage(text).kind == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ghost pepper wings literally set my mouth on fire and I loved every second.",
+        "My phone blew up with 30 notifications from this shopping app overnight, all 'deals'.",
+        "Bought the 'explosion' fragrance body spray for my teen and it's... a lot.",
+        "The back wheel fell off the toy tractor after a week. No sharp bits, just annoying.",
+        "Do the lodges have carbon monoxide alarms and fire blankets? Travelling with a baby.",
+        "card declined at the tap reader this morning. everyone in the queue staring. fine now",
+        "Love the banner that says 'this sender isn't who they claim to be'. It caught a spoofed invoice.",
+    ],
+)
+def test_fire_in_the_mouth_a_buzzing_phone_and_a_toy_wheel_are_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis", text
+
+
+def test_a_tanked_frame_rate_praised_is_irony() -> None:
+    r = Triager.load().triage("@Gameco anti-cheat is basically a rootkit, it tanks my fps by 20. Great job.")
+    assert r.label == "negative" and r.queue != "champions"
