@@ -2324,3 +2324,45 @@ def test_fire_in_the_mouth_a_buzzing_phone_and_a_toy_wheel_are_no_crisis(triager
 def test_a_tanked_frame_rate_praised_is_irony() -> None:
     r = Triager.load().triage("@Gameco anti-cheat is basically a rootkit, it tanks my fps by 20. Great job.")
     assert r.label == "negative" and r.queue != "champions"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Telco my sim showing no service since 2pm, then sms that my number is ported. I did NOT request "
+        "any sim change!! 48,000 gone from my bank",
+        "@Mobilemoney my pin was changed and 23k withdrawn. I was not even notified",
+        "@Bank I receive OTP for a transaction I did not do and the money was debited. 19,999 gone",
+        "When I tapped 'messages' I was reading a conversation between two other tenants about their rent.",
+        "should my payslip show my colleague's salary and bank account number? this month it does",
+        "packet of milk smelling bad and my 2 kids had loose motion after tea",
+        "coach B4 the charging point is burning and smoke filling the coach, passengers panicking",
+        "the kids toy has small magnets coming out easily, my 2yr old put one in mouth",
+        "the latch on our @Tumbletot playpen popped open by itself twice today",
+        "the strap on the @CosyCub car seat came undone on the motorway",
+        "found what looks like a small shard of glass in the bottom of my sourdough loaf",
+        "My daughter says there was a bit of hard blue plastic in her @Crumb chicken nuggets",
+        "Brownout in the whole of our barangay since 6pm, hospital near us running on generator only",
+        "all landline and broadband in Kozhikode district down since 2 days",
+        "more than 2000 houses without power since yesterday. Insulin in fridge getting warm",
+        "I will file complaint with NTC and DTI. Pls stop billing me or see you there",
+        "I am taking you to the Consumer Goods and Services Ombud. 6 months billed after cancelling",
+        "just letting you know I've contacted the FCA about the calls to my work",
+        "we've now asked a solicitor to look at how my daughter's exclusion was handled",
+        "they were lovely until I said my name, then suddenly it was 'just let'",
+    ],
+)
+def test_harm_the_third_pair_of_session_44_writers_told_is_a_crisis(triager: Triager, text: str) -> None:
+    """English as a second language and harm told in passing (writers t and u)."""
+    assert triager.triage(text).kind == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Just mentioning that the hotel room smelled a bit of smoke, even though it was non smoking.",
+        "Had a scare when I thought my card was stolen, but the app froze it in 30 seconds 😂",
+    ],
+)
+def test_a_non_smoking_room_and_a_card_thought_stolen_are_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis", text
