@@ -2366,3 +2366,24 @@ def test_harm_the_third_pair_of_session_44_writers_told_is_a_crisis(triager: Tri
 )
 def test_a_non_smoking_room_and_a_card_thought_stolen_are_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not to complain but the @Sunmeadow pool was closed two days of our week. Kids still had fun.",
+        "Bit of a long hold time with @Eastgate today, 50 mins. Got sorted in the end, the lady was nice.",
+        "Small thing @Larkspur — the jumper I ordered is a slightly different colour to the website. "
+        "Still nice, just a bit off.",
+    ],
+)
+def test_a_complaint_said_gently_is_not_praise(triager: Triager, text: str) -> None:
+    """Session 44 (writer u): kind words beside a gentle complaint put these in `champions`."""
+    assert triager.triage(text).queue != "champions", text
+
+
+def test_a_small_kindness_and_an_only_gripe_stay_praise(triager: Triager) -> None:
+    for text in ("@Coffeeshop barista remembered my order, such a small thing but it made my day",
+                 "heatwave + Chillbox portable AC = I'm alive. only gripe: the drip tray fills every 6 hrs "
+                 "overnight. buy the hose kit folks, trust me"):
+        assert triager.triage(text).queue == "champions", text
