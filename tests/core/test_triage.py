@@ -2387,3 +2387,34 @@ def test_a_small_kindness_and_an_only_gripe_stay_praise(triager: Triager) -> Non
                  "heatwave + Chillbox portable AC = I'm alive. only gripe: the drip tray fills every 6 hrs "
                  "overnight. buy the hose kit folks, trust me"):
         assert triager.triage(text).queue == "champions", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Anyone else read about that US hotel chain's data breach? @SnugStay are you guys ok on that front?",
+        "TIL the 2019 breach at that big hotel chain exposed passport numbers for millions of guests.",
+        "Saw another ride-hailing firm got fined in France over a driver data leak. Glad I use @RideZippa",
+        "Heard on the radio that some kids' toy brand had a choking recall. Is the @Pebble set okay?",
+        "Reading about that data breach at the other pharmacy chain. Glad I'm with @Northline.",
+    ],
+)
+def test_harm_told_of_another_business_is_news_not_a_crisis(triager: Triager, text: str) -> None:
+    """Session 44: `[kind.crisis.hearsay]`; neither the patterns nor the crisis model call it one."""
+    r = triager.triage(text, explain=True)
+    assert r.kind != "crisis", text
+    assert any("told of another business" in str(reason) for reason in r.why), r.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Read this morning that the @Bramblecub StoryPal app has been storing kids' voice clips on a "
+        "server with no password on it, open to the whole internet. My 5yo has recorded hundreds.",
+        "I saw on the news that your app leaked customers' card numbers. Is mine one of them?",
+        "Read about that other bank's breach. Now someone has emptied my account @Bankco",
+    ],
+)
+def test_news_of_the_business_addressed_or_harm_beside_hearsay_is_still_a_crisis(
+        triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis", text

@@ -271,11 +271,12 @@ class Triager(RuleSet):
 
     def _kind(self, r: _Reading) -> str:
         low, label = r.low, r.label
+        harm = self._harm_text(low)  # without hearsay about another business
         # An outage is a crisis only at scale: the scale words are rarer in mentions than the outage
         # words, so they are looked for first (the outage pattern then runs on one text in ten).
-        if _found(self._crisis, low) or (_found(self._scale, low) and _found(self._outage, low)):
+        if _found(self._crisis, harm) or (_found(self._scale, harm) and _found(self._outage, harm)):
             return "crisis"
-        if _found(self._legal, low):
+        if _found(self._legal, harm):
             return "other" if self._reported(low) else "crisis"
         if r.news and not (r.personal and (label == "negative" or r.problem or r.is_question)):
             return "other"
@@ -379,9 +380,10 @@ class Triager(RuleSet):
             # model's reading alone.
             news = rule_kind == "other" and reading.news
             pieces = model.pieces.scores(text) if model.pieces is not None and not news else ()
+            hearsay = rule_kind != "crisis" and self._harm_text(reading.low) != reading.low
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
                                        self._jest, why if explain else None, pieces,
-                                       self.stands(reading))
+                                       self.stands(reading), hearsay)
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -45,7 +45,7 @@ class RuleSet:
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._fault_remains,
-                 self._jest)
+                 self._jest, self._hearsay)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -152,6 +152,7 @@ class RuleSet:
             (self._bookkeeping, "thanks in passing beside the thread's business: not praise"),
         )
         self._jest = cfg.regex_list("kind.crisis.jest.patterns")
+        self._hearsay = cfg.regex_list("kind.crisis.hearsay.patterns")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
@@ -276,10 +277,27 @@ class RuleSet:
                 and not _found(self._first_person, low)
                 and not any(p is not None and p.search(low) for p in (self._voice, self._threat)))
 
+    def _harm_text(self, low: str) -> str:
+        """The mention without its sentences of hearsay about another business ("read about that
+        hotel chain's data breach", `[kind.crisis.hearsay]`): the crisis patterns read the rest."""
+        if not _found(self._hearsay, low):
+            return low
+        hearsay = self._hearsay
+        return " ".join(s for s in _SENTENCES.findall(low) if hearsay is None or hearsay.search(s) is None)
+
+    def _hearsay_reason(self, low: str) -> Reason | None:
+        """Why a crisis word did not make a crisis: it was told of another business."""
+        match = self._hearsay.search(low) if self._hearsay is not None else None
+        if match is None or not any(p is not None and p.search(low) for p in (self._crisis, self._legal)):
+            return None
+        return Reason("rule", f"{_clip(match.group().strip())!r}: told of another business, not a crisis")
+
     def _rule_reasons(self, r: _Reading) -> list[Reason]:
         """The crisis pattern and phrase rules that matched, with the words that matched them."""
         out: list[Reason] = []
-        low = r.low
+        low = self._harm_text(r.low)
+        if low != r.low and (told := self._hearsay_reason(r.low)) is not None:
+            out.append(told)
         for pattern in (self._crisis, self._legal, self._outage):
             match = pattern.search(low) if pattern is not None else None
             if match and pattern is self._legal and self._reported(low):
@@ -297,6 +315,7 @@ class RuleSet:
         groups = {g.name: g for g in self._phrases}
         # phrases were read with the handles taken out ("@Fonely thanks for your help" opens with
         # thanks), so that is where their words are found again
+        low = r.low
         unhandled = " ".join(_HANDLE_ONLY.sub(" ", low).split())
         for name in r.phrases:
             group = groups[name]
@@ -304,6 +323,10 @@ class RuleSet:
             shown = repr(_clip(match.group().strip())) if match else "(ironic praise)"
             out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
         return out
+
+
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
+"""A mention's sentences, each with its end punctuation (`_harm_text`)."""
 
 
 def _clip(words: str, limit: int = 48) -> str:
