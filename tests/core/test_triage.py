@@ -2418,3 +2418,37 @@ def test_harm_told_of_another_business_is_news_not_a_crisis(triager: Triager, te
 def test_news_of_the_business_addressed_or_harm_beside_hearsay_is_still_a_crisis(
         triager: Triager, text: str) -> None:
     assert triager.triage(text).kind == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@CrestCard 4 payments to a betting site in Malta overnight, £1,200. Card never left my wallet.",
+        "@Kestrel cheers for the upgrade 👍 only thing, the 'new' handset still had the last owner's "
+        "WhatsApp and photos on it",
+        "@Tallysoft your password reset sends the code to whatever email you type in the box",
+        "@FreshMart your 'nut free' flapjacks have almonds in. My son's lips swelled up, been in A&E since 7",
+        "@AskCabby your driver locked the doors, wouldn't let me out at my stop, kept asking where I live",
+        "@Greenbasket your driver has been texting me 'hey gorgeous x' from the number on my order",
+        "@NorthlineRail every train out of Piccadilly cancelled and the station's rammed, kids crying",
+        "@Questfall servers been dead for 9 hours. Nobody in the EU can connect",
+        "@PlayForge can't sign in, my friends can't sign in. Error NW-2041 for EVERYONE",
+        "@AskOrbit 8 weeks since I complained. Deadlock letter arrived today, so it goes to Ofcom next.",
+        "@FreshMart you took £89 for an order I cancelled and won't give it back. Court papers go in Monday.",
+        "Reporting FreshBasket to the CCPC. 'Half price' on the shelf, full price at the till.",
+        "the agent asked me twice to 'put someone on who speaks proper English'. I was born in Glasgow.",
+        "HR told me there's 'no route for me' now I'm pregnant and took me off the rota.",
+        "Quoted £2,100, my flatmate £680. Same car. Only difference is my surname is Mohammed.",
+        "@AskCabby 3rd driver today to see my assistance dog and cancel. I'm blind.",
+        "@Zoomride my mate's Black, I'm white. When he books, drivers cancel. When I book, a car comes.",
+    ],
+)
+def test_harm_the_fourth_pair_of_session_44_writers_told_is_a_crisis(triager: Triager, text: str) -> None:
+    """Writers v and w, written in the first pair's styles after three rounds of patterns."""
+    assert triager.triage(text).kind == "crisis", text
+
+
+def test_a_checkout_missed_for_a_trip_to_a_and_e_is_no_crisis(triager: Triager) -> None:
+    text = ("Missed my @DunmoreHotels checkout because I was in A&E with my little one (he's fine). "
+            "They extended my stay free without batting an eye.")
+    assert triager.triage(text).kind != "crisis"
