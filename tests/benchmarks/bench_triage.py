@@ -48,7 +48,7 @@ Sets (origins: tests/data/README.md):
   (triage_crisis_s20.jsonl: 640 crises, 560 lookalikes), never trained on; session 26's writers
   w, x and y (triage_crisis_s26.jsonl: harm-sounding words beside real harm; the patterns were
   tuned on w and y; x was measured before and after, then tuned on too: spent); session 44's
-  eight writers (triage_crisis_s44.jsonl: 800 crises, 480 lookalikes; measured once in four
+  ten writers (triage_crisis_s44.jsonl: 1,000 crises, 600 lookalikes; measured once in five
   pairs, then read and tuned on: spent).
   Their crises column is the one to watch: harm in wording nobody listed.
 - public a-c and d (triage_public_s28*.jsonl): mentions about brands as people post them in public,
@@ -134,7 +134,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "public a-c (s28, misses read)": load("triage_public_s28.jsonl"),
         "public d (s28, never trained on)": load("triage_public_s28_heldout.jsonl"),
         "written tweets e, f, i, j (s43, misses read)": load("triage_probes_s43.jsonl"),
-        "crisis writers s44 p-w (spent)": load("triage_crisis_s44.jsonl"),
+        "crisis writers s44 p-y (spent)": load("triage_crisis_s44.jsonl"),
     }
 
 

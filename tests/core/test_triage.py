@@ -2452,3 +2452,39 @@ def test_a_checkout_missed_for_a_trip_to_a_and_e_is_no_crisis(triager: Triager) 
     text = ("Missed my @DunmoreHotels checkout because I was in A&E with my little one (he's fine). "
             "They extended my stay free without batting an eye.")
     assert triager.triage(text).kind != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Telstra mobile is completely down across Melbourne. Couldn't call triple zero when dad had a fall",
+        "Verizon SOS mode on every phone in our house. Good luck if you need 911 today folks",
+        "@SBI net banking, YONO and UPI all down pan India since 10am. Crores of people can't pay bills",
+        "@SageUK every one of our 12 sites is locked out of payroll this morning. It's pay day. 600 staff.",
+        "Landlord agency held our bond for 4 months. We've lodged it with NCAT, the hearing is in 3 weeks.",
+        "Just got off the phone with a no win no fee firm about the way this lender treated me.",
+        "Each time they hear my accent they ask me to 'get someone who speaks English'. I'm Nigerian.",
+        "Host cancelled two days before. His message: 'I don't rent to Africans, sorry'.",
+        "The optician asked my carer 'does she understand?'. I'm deaf, not absent.",
+        "Overheard the staff doing an impression of my stammer after I ordered. Laughing.",
+        "Still no reply about your staff member calling my autistic son 'retarded' at the Wembley store",
+        "The staff member said 'you look fine to me' and wouldn't let me use the accessible toilet.",
+        "Just found my email and password from @MyFitnessPal on haveibeenpwned. Never got a single email.",
+        "My points have been spent in Glasgow twice this week. I live in Cornwall. Someone's in my account",
+    ],
+)
+def test_harm_the_fifth_pair_of_session_44_writers_told_is_a_crisis(triager: Triager, text: str) -> None:
+    """Writers x (outages, legal) and y (data, discrimination): the categories caught least."""
+    assert triager.triage(text).kind == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Interesting read: a big US telco just got hit with a class action over hidden fees. Glad @giffgaff "
+        "doesn't do that.",
+        "Saw that Ticketmaster had a massive breach. @AXSUK were you affected at all?",
+    ],
+)
+def test_news_of_other_businesses_is_no_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis", text
