@@ -264,6 +264,16 @@ class Triager(RuleSet):
             return "negative"
         return "neutral"
 
+    def _harm_found(self, text: str) -> tuple[bool, bool]:
+        """Whether a crisis, an outage at scale or a legal threat is named, and whether it was only
+        the legal threat. An outage is a crisis only at scale: the scale words are rarer in mentions
+        than the outage words, so they are looked for first (the outage pattern then runs on one
+        text in ten)."""
+        if _found(self._crisis, text) or (_found(self._scale, text) and _found(self._outage, text)):
+            return True, False
+        legal = _found(self._legal, text)
+        return legal, legal
+
     def sentiment(self, text: str) -> tuple[str, float]:
         """The label and VADER-scale compound score [-1, 1] of the text alone."""
         reading = self._analyse(text)
@@ -271,13 +281,13 @@ class Triager(RuleSet):
 
     def _kind(self, r: _Reading) -> str:
         low, label = r.low, r.label
-        harm = self._harm_text(low)  # without hearsay about another business
-        # An outage is a crisis only at scale: the scale words are rarer in mentions than the outage
-        # words, so they are looked for first (the outage pattern then runs on one text in ten).
-        if _found(self._crisis, harm) or (_found(self._scale, harm) and _found(self._outage, harm)):
-            return "crisis"
-        if _found(self._legal, harm):
-            return "other" if self._reported(low) else "crisis"
+        harmed, legal = self._harm_found(low)
+        if harmed and _found(self._hearsay, low):
+            # told of another business ("read about that hotel chain's breach"): read again without
+            # those sentences (the hearsay patterns run only on the few texts that named harm)
+            harmed, legal = self._harm_found(self._harm_text(low))
+        if harmed:
+            return "other" if legal and self._reported(low) else "crisis"
         if r.news and not (r.personal and (label == "negative" or r.problem or r.is_question)):
             return "other"
         if label == "negative" or (r.problem and label != "positive"):
@@ -380,10 +390,10 @@ class Triager(RuleSet):
             # model's reading alone.
             news = rule_kind == "other" and reading.news
             pieces = model.pieces.scores(text) if model.pieces is not None and not news else ()
-            hearsay = rule_kind != "crisis" and self._harm_text(reading.low) != reading.low
+            low = reading.low
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
                                        self._jest, why if explain else None, pieces,
-                                       self.stands(reading), hearsay)
+                                       self.stands(reading), lambda: self._harm_text(low) != low)
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

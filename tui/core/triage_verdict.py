@@ -4,7 +4,7 @@ CLI and the store show them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.core.triage_guard import Guarded
@@ -176,10 +176,10 @@ STANDS_TEXT = "an idiom says it: read {rules}, not the words one by one ({model}
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
           why: list[Reason] | None = None, pieces: Sequence[float] = (),
-          stands: bool = False, hearsay: bool = False) -> tuple[str, str, float]:
+          stands: bool = False, hearsay: Callable[[], bool] | None = None) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure or
     where an idiom says what the words one by one do not (`stands`); the crisis model has no say
-    over harm told of another business (`hearsay`).
+    over harm told of another business (`hearsay()`, asked only when the crisis model is sure).
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -243,7 +243,7 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
             bar = max(bar, sure.crisis_jest)
         # Harm told of another business ("read about that hotel chain's data breach", `hearsay`)
         # is news: the crisis model reads its words as harm, but the patterns decide.
-        if harm >= bar and not (joking and sure.crisis_jest >= 1) and not hearsay:
+        if harm >= bar and not (joking and sure.crisis_jest >= 1) and not (hearsay and hearsay()):
             kind = "crisis"
         elif kind == "praise" and label != "negative" and harm >= sure.not_praise:
             # Harm told in upbeat, joking or unknown words ("my band gets really hot on my wrist
