@@ -282,10 +282,10 @@ class Triager(RuleSet):
     def _kind(self, r: _Reading) -> str:
         low, label = r.low, r.label
         harmed, legal = self._harm_found(low)
-        if harmed and _found(self._hearsay, low):
+        if harmed and (harm := self._harm_text(low)) != low:
             # told of another business ("read about that hotel chain's breach"): read again without
             # those sentences (the hearsay patterns run only on the few texts that named harm)
-            harmed, legal = self._harm_found(self._harm_text(low))
+            harmed, legal = self._harm_found(harm)
         if harmed:
             return "other" if legal and self._reported(low) else "crisis"
         if r.news and not (r.personal and (label == "negative" or r.problem or r.is_question)):
