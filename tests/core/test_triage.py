@@ -2420,6 +2420,28 @@ def test_news_of_the_business_addressed_or_harm_beside_hearsay_is_still_a_crisis
     assert triager.triage(text).kind == "crisis", text
 
 
+def test_a_question_about_what_is_done_with_data_is_no_crisis(triager: Triager) -> None:
+    """Session 45: `[kind.crisis.asked]`. Asked before anything happened, it is a question."""
+    text = ("does @LumaLearn sell my data to third parties? couldn't find a straight answer in the "
+            "privacy policy")
+    r = triager.triage(text, explain=True)
+    assert (r.kind, r.queue) == ("question", "needs-reply"), r
+    assert any("asked, not a report of harm" in str(reason) for reason in r.why), r.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "why does @Shopco sell my data?",
+        "did you sell my data?",
+        "does @Shopco sell my data? because my email was leaked on a forum the day after I signed up",
+        "Is Carthaus selling my shopping data? Got a letter from a life insurer mentioning my purchases.",
+    ],
+)
+def test_an_accusation_or_harm_beside_the_question_is_still_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind == "crisis", text
+
+
 @pytest.mark.parametrize(
     "text",
     [

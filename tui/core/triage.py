@@ -283,8 +283,9 @@ class Triager(RuleSet):
         low, label = r.low, r.label
         harmed, legal = self._harm_found(low)
         if harmed and (harm := self._harm_text(low)) != low:
-            # told of another business ("read about that hotel chain's breach"): read again without
-            # those sentences (the hearsay patterns run only on the few texts that named harm)
+            # told of another business ("read about that hotel chain's breach") or only asked ("does
+            # @Brand sell my data?"): read again without those sentences (their patterns run only on
+            # the few texts that named harm)
             harmed, legal = self._harm_found(harm)
         if harmed:
             return "other" if legal and self._reported(low) else "crisis"

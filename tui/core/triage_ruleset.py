@@ -45,7 +45,7 @@ class RuleSet:
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._fault_remains,
-                 self._jest, self._hearsay)
+                 self._jest, self._hearsay, self._asked)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -153,6 +153,7 @@ class RuleSet:
         )
         self._jest = cfg.regex_list("kind.crisis.jest.patterns")
         self._hearsay = cfg.regex_list("kind.crisis.hearsay.patterns")
+        self._asked = cfg.regex_list("kind.crisis.asked.patterns")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
@@ -278,25 +279,31 @@ class RuleSet:
                 and not any(p is not None and p.search(low) for p in (self._voice, self._threat)))
 
     def _harm_text(self, low: str) -> str:
-        """The mention without its sentences of hearsay about another business ("read about that
-        hotel chain's data breach", `[kind.crisis.hearsay]`): the crisis patterns read the rest."""
-        if not _found(self._hearsay, low):
+        """The mention without its sentences that name harm without reporting it here: hearsay
+        about another business ("read about that hotel chain's data breach",
+        `[kind.crisis.hearsay]`) and questions about what is done with data ("does @Brand sell my
+        data?", `[kind.crisis.asked]`). The crisis patterns read the rest."""
+        unreported = [g for g in (self._hearsay, self._asked) if g is not None and _found(g, low)]
+        if not unreported:
             return low
-        hearsay = self._hearsay
-        return " ".join(s for s in _SENTENCES.findall(low) if hearsay is None or hearsay.search(s) is None)
+        return " ".join(s for s in _SENTENCES.findall(low) if not any(g.search(s) for g in unreported))
 
-    def _hearsay_reason(self, low: str) -> Reason | None:
-        """Why a crisis word did not make a crisis: it was told of another business."""
-        match = self._hearsay.search(low) if self._hearsay is not None else None
-        if match is None or not any(p is not None and p.search(low) for p in (self._crisis, self._legal)):
+    def _unreported_reason(self, low: str) -> Reason | None:
+        """Why a crisis word did not make a crisis: told of another business, or only asked."""
+        if not any(p is not None and p.search(low) for p in (self._crisis, self._legal)):
             return None
-        return Reason("rule", f"{_clip(match.group().strip())!r}: told of another business, not a crisis")
+        for guarded, why in ((self._hearsay, "told of another business, not a crisis"),
+                             (self._asked, "asked, not a report of harm")):
+            match = guarded.search(low) if guarded is not None else None
+            if match is not None:
+                return Reason("rule", f"{_clip(match.group().strip())!r}: {why}")
+        return None
 
     def _rule_reasons(self, r: _Reading) -> list[Reason]:
         """The crisis pattern and phrase rules that matched, with the words that matched them."""
         out: list[Reason] = []
         low = self._harm_text(r.low)
-        if low != r.low and (told := self._hearsay_reason(r.low)) is not None:
+        if low != r.low and (told := self._unreported_reason(r.low)) is not None:
             out.append(told)
         for pattern in (self._crisis, self._legal, self._outage):
             match = pattern.search(low) if pattern is not None else None
