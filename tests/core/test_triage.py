@@ -1267,6 +1267,9 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "@Shoply I've cancelled my order and gone to Best Buy. Thank you.",
         "Thanks @Telvio for taking 3 weeks to install my fibre",
         "2/2 @Shoply cafe - 3 members of staff and I am served this. #ThanksForNothing",
+        # a closing cheer with its adverb (session 45)
+        "Waited 55 minutes on hold with @BritishGas to be told to call back tomorrow. Brilliant. "
+        "Really brilliant",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
@@ -2510,3 +2513,13 @@ def test_harm_the_fifth_pair_of_session_44_writers_told_is_a_crisis(triager: Tri
 )
 def test_news_of_other_businesses_is_no_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis", text
+
+
+def test_a_question_closed_with_thanks_is_a_question_not_praise(triager: Triager) -> None:
+    """Session 45 (`[kind] bookkeeping`): the thanks is for the answer to come (session 44's writer
+    u had it in `champions`); praise beside the question still counts."""
+    r = triager.triage("Hi @Greenway Toys — what age is the magnetic tile set safe for? My youngest still "
+                       "puts everything in her mouth. Thanks!")
+    assert (r.label, r.kind, r.queue) == ("neutral", "question", "needs-reply"), r
+    praised = triager.triage("@Shop Love the new app! can I turn off dark mode? Thanks!")
+    assert praised.queue == "champions", praised

@@ -289,7 +289,8 @@ def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
             if why is not None:
                 why.insert(0, Reason("rule", reason))
             label = "neutral" if label == "positive" else label
-            kind = "other" if kind == "praise" else kind
+            if kind == "praise":  # "what age is it safe for? Thanks!" asks: a question to answer
+                kind = "question" if r.is_question else "other"
     if kind == "praise" and label != "positive":
         kind = "complaint" if label == "negative" else "other"
     elif kind == "complaint" and label == "neutral":
