@@ -2523,3 +2523,28 @@ def test_a_question_closed_with_thanks_is_a_question_not_praise(triager: Triager
     assert (r.label, r.kind, r.queue) == ("neutral", "question", "needs-reply"), r
     praised = triager.triage("@Shop Love the new app! can I turn off dark mode? Thanks!")
     assert praised.queue == "champions", praised
+
+
+def test_a_wish_for_what_the_business_does_not_offer_is_not_praise(triager: Triager) -> None:
+    """Session 45 (`[kind] wish`); a wish of one's own ("wish I had a burger") is not about us."""
+    r = triager.triage("Wish Scoota had helmets you could unlock at the docks, would feel a lot better "
+                       "riding in town")
+    assert r.queue != "champions" and r.kind != "praise", r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The @ODEONCinemas relaxed screening was perfect for my daughter. Lights up a bit, sound down, "
+        "nobody tutting. 10/10",
+        "@GreggsOfficial this sausage roll is so good it should be illegal. Someone call the police",
+        "someone call the police, @BurgerBarn ran out of nuggets at 7pm on a Saturday 😤",
+    ],
+)
+def test_sound_turned_down_and_a_joking_call_to_the_police_are_no_crisis(triager: Triager, text: str) -> None:
+    """Session 45: outage and police words said of a cinema's volume and as a joke."""
+    assert triager.triage(text).kind != "crisis", text
+
+
+def test_a_call_to_the_police_that_was_made_is_still_a_crisis(triager: Triager) -> None:
+    assert triager.triage("@Shopco your security guard grabbed my son, we called the police").kind == "crisis"
