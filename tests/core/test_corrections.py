@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import NOW, fixed_clock, make_mention
+from tui.core.champions import is_praise
 from tui.core.corrections import (
     Correction,
     CorrectionsConfigError,
@@ -250,3 +251,23 @@ def test_lessons_kept_up_to_date_match_lessons_read_afresh(session: Session) -> 
     assert sorted(map(repr, live.rules)) == sorted(map(repr, fresh.rules))
     assert live.corrections == fresh.corrections
     assert not live.rules, "three corrections are not enough for a phrase"
+
+
+def test_a_label_corrected_alone_takes_the_kind_with_it_where_they_must_agree(session: Session) -> None:
+    """Session 45: a "praise" the agent calls neutral stayed in `champions`, where `h` would thank it."""
+    fan = arrive(session, "I love my Orbit, best purchase this year")
+    assert (fan["kind"], fan["queue"]) == ("praise", "champions")
+    session.correct([fan["uid"]], Correction(label="neutral"))
+    stored = session.store.mention(fan["uid"])
+    assert (stored["label"], stored["kind"], stored["queue"]) == ("neutral", "other", "needs-reply")
+    assert not is_praise(stored)
+    session.correct([fan["uid"]], Correction(label="negative"))
+    assert session.store.mention(fan["uid"])["kind"] == "other", "only a contradiction moves the kind"
+    moan = arrive(session, "my order is late again and nobody answers the phone")
+    assert moan["kind"] == "complaint"
+    session.correct([moan["uid"]], Correction(label="positive"))
+    assert session.store.mention(moan["uid"])["kind"] == "praise"
+    session.correct([moan["uid"]], Correction(label="neutral", kind="complaint"))
+    assert session.store.mention(moan["uid"])["kind"] == "complaint", "a kind the agent chose stands"
+    figure = agreement(session.store, [fan["uid"], moan["uid"]])
+    assert figure["fields"] == {"label": 2, "kind": 1, "queue": 0}, "a kind that followed is not corrected"

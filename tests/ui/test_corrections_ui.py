@@ -189,3 +189,24 @@ async def test_a_phrase_added_to_exclude_sets_aside_what_was_stored_and_says_so(
         await pilot.press("8")
         await pilot.pause()
         assert lst.uids == ["mastodon:1"]
+
+
+async def test_the_dialog_shows_the_kind_following_a_label_that_contradicts_it(tmp_path: Path) -> None:
+    """Session 45: praise corrected to neutral is no longer praise, and the dialog says so before Enter."""
+    fan = make_mention(3, "I love my Orbit, best purchase this year", minutes_ago=2)
+    app = app_with(tmp_path, [*MENTIONS, fan])
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, len(MENTIONS) + 1)
+        await pilot.press("3")
+        assert lst.uids == ["mastodon:3"]
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.press("left")  # label: positive -> neutral
+        await pilot.pause()
+        assert app.screen.values == {"label": "neutral", "kind": "other", "queue": "needs-reply"}
+        assert row_text(app, "kind").endswith("*")
+        await pilot.press("enter")
+        await pilot.pause()
+        stored = app.session.store.mention("mastodon:3")
+        assert (stored["kind"], stored["queue"]) == ("other", "needs-reply")
+        assert "mastodon:3" not in lst.uids

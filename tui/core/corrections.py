@@ -28,6 +28,7 @@ from tui.core.corrections_fields import (
     Bands,
     Correction,
     QueueFor,
+    agreeing_kind,
     bands_of,
     corrected_fields,
     rebanded,
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ACTION", "CHOICES", "FIELDS", "INDEX", "MENTION_FIELD", "Bands", "Correction",
-    "CorrectionsConfigError", "Lessons", "PhraseRule", "QueueFor", "Settings", "agreement",
+    "CorrectionsConfigError", "Lessons", "PhraseRule", "QueueFor", "Settings", "agreeing_kind", "agreement",
     "bands_of", "corrected_fields", "correction_ids", "describe_agreement", "filed_by_hand",
     "learned_line", "load_settings", "normalise", "phrases", "rebanded", "words",
 ]

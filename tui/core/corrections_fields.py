@@ -47,6 +47,17 @@ class Correction:
         return ", ".join(f"{name} {value}" for name, value in self.as_dict().items())
 
 
+def agreeing_kind(kind: str, label: str) -> str:
+    """The kind a new label leaves standing when the agent corrects the label alone: praise is
+    positive (a neutral or negative "praise" would stay in `champions`, where `h` thanks it), and a
+    complaint is not positive. Other kinds, crisis among them, stay as they were."""
+    if kind == "praise" and label != "positive":
+        return "complaint" if label == "negative" else "other"
+    if kind == "complaint" and label == "positive":
+        return "praise"
+    return kind
+
+
 def rebanded(priority: float, old_kind: str, new_kind: str, bands: Bands) -> int:
     """The priority at the same place in the new kind's band as it had in the old kind's, so a
     mention corrected to crisis sorts among crises and one corrected to praise leaves them."""
@@ -70,14 +81,15 @@ def corrected_fields(mention: Mention, correction: Correction | Mapping[str, str
                      queue_for: QueueFor, bands: Bands) -> MentionUpdate:
     """The stored fields a correction changes on one mention (empty: nothing to change).
 
-    Label and kind are the agent's where given; the queue is the agent's if given, else the one the
+    Label and kind are the agent's where given (a kind the new label contradicts follows it,
+    `agreeing_kind`); the queue is the agent's if given, else the one the
     new label and kind imply; priority moves into the new kind's band; the sentiment score takes the
     new label's sign (0 for neutral)."""
     wanted = correction.as_dict() if isinstance(correction, Correction) else dict(correction)
     old_label = mention.get("label") or "neutral"
     old_kind = mention.get("kind") or "other"
     label = wanted.get("label", old_label)
-    kind = wanted.get("kind", old_kind)
+    kind = wanted.get("kind", agreeing_kind(old_kind, label))
     queue = wanted.get("queue")
     if queue is None:
         queue = queue_for(kind, label) if (label, kind) != (old_label, old_kind) else \

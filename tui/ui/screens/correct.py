@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from tui.core.corrections import CHOICES, FIELDS, MENTION_FIELD, Correction
+from tui.core.corrections import CHOICES, FIELDS, MENTION_FIELD, Correction, agreeing_kind
 from tui.core.model import Mention
 from tui.core.sanitize import clean, one_line
 from tui.ui.widgets.footer import FittingFooter
@@ -23,8 +23,9 @@ TITLES = {"label": "Label", "kind": "Kind", "queue": "Queue"}
 
 class CorrectScreen(ModalScreen[Correction | None]):
     """Three rows, one per field, each showing every value with the current one marked. Only the
-    rows the agent changes are corrected; until the queue is changed by hand it follows the
-    label and kind, as triage would route them."""
+    rows the agent changes are corrected; until the kind is changed by hand it follows a label that
+    contradicts it (praise is positive), and until the queue is, it follows the label and kind, as
+    triage would route them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "row(-1)", "Field", key_display="↑↓", show=False, id="correct.up"),
@@ -56,7 +57,8 @@ class CorrectScreen(ModalScreen[Correction | None]):
             yield Label(Text(f"Correct triage of {what}"), classes="dialog-title")
             said = " · ".join(self.original[name] for name in FIELDS)
             follows = ("a queue picked files it (it names only a [brand] exclude phrase)" if self.aside
-                       else "the queue follows label and kind unless you change it")
+                       else "kind and queue follow the label unless you change them (praise is "
+                            "positive)")
             yield Label(Text(f"Now: {said} (underlined). Only the rows you change are corrected; "
                              f"{follows}. This store learns from it; u undoes."), classes="dialog-help")
             for name in FIELDS:
@@ -73,6 +75,9 @@ class CorrectScreen(ModalScreen[Correction | None]):
         return self.queue_for(self.values["kind"], self.values["label"])
 
     def _render_rows(self) -> None:
+        if "kind" not in self.touched and not self.aside:
+            # as the store will set it: praise is positive, a complaint is not
+            self.values["kind"] = agreeing_kind(self.original["kind"], self.values["label"])
         if "queue" not in self.touched:
             self.values["queue"] = self._implied_queue()
         for index, name in enumerate(FIELDS):
