@@ -2548,3 +2548,23 @@ def test_sound_turned_down_and_a_joking_call_to_the_police_are_no_crisis(triager
 
 def test_a_call_to_the_police_that_was_made_is_still_a_crisis(triager: Triager) -> None:
     assert triager.triage("@Shopco your security guard grabbed my son, we called the police").kind == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Orbit owners: descale every 4 weeks if you're in a hard water area or it WILL start leaking from "
+        "the group head. learned the hard way",
+        "PSA for fellow @Kettlewise owners: descale every month if you're in a hard water area or it starts "
+        "spitting and leaking round the base. Citric acid, 20 mins, done.",
+    ],
+)
+def test_care_advice_to_other_owners_is_no_crisis(triager: Triager, text: str) -> None:
+    """Session 45 (`[kind.crisis.advice]`): the crisis model read the warning as harm (the demo's tip)."""
+    assert triager.triage(text).kind != "crisis", text
+
+
+def test_harm_told_beside_care_advice_is_still_a_crisis(triager: Triager) -> None:
+    text = ("descale every month or it spits boiling water out of the lid. it scalded my daughter's arm "
+            "last night @Kettlewise")
+    assert triager.triage(text).kind == "crisis"

@@ -301,6 +301,11 @@ class Triager(RuleSet):
             return "praise"
         return "other"
 
+    def _not_the_models_call(self, low: str) -> bool:
+        """Harm words the crisis model must not make a crisis of: told of another business, only
+        asked, or care advice to other owners (the crisis patterns still decide)."""
+        return self._harm_text(low) != low or _found(self._advice, low)
+
     def _priority(
         self,
         kind: str,
@@ -394,7 +399,7 @@ class Triager(RuleSet):
             low = reading.low
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
                                        self._jest, why if explain else None, pieces,
-                                       self.stands(reading), lambda: self._harm_text(low) != low)
+                                       self.stands(reading), lambda: self._not_the_models_call(low))
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -45,7 +45,7 @@ class RuleSet:
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._fault_remains,
-                 self._jest, self._hearsay, self._asked)
+                 self._jest, self._hearsay, self._asked, self._advice)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -154,6 +154,7 @@ class RuleSet:
         self._jest = cfg.regex_list("kind.crisis.jest.patterns")
         self._hearsay = cfg.regex_list("kind.crisis.hearsay.patterns")
         self._asked = cfg.regex_list("kind.crisis.asked.patterns")
+        self._advice = cfg.regex_list("kind.crisis.advice.patterns")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]

@@ -176,10 +176,11 @@ STANDS_TEXT = "an idiom says it: read {rules}, not the words one by one ({model}
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
           why: list[Reason] | None = None, pieces: Sequence[float] = (),
-          stands: bool = False, hearsay: Callable[[], bool] | None = None) -> tuple[str, str, float]:
+          stands: bool = False, unreported: Callable[[], bool] | None = None) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure or
     where an idiom says what the words one by one do not (`stands`); the crisis model has no say
-    over harm told of another business (`hearsay()`, asked only when the crisis model is sure).
+    over harm told of another business, only asked, or warned of in care advice (`unreported()`,
+    asked only when the crisis model is sure).
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -241,9 +242,10 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         joking = _found(jest, r.low)
         if joking:
             bar = max(bar, sure.crisis_jest)
-        # Harm told of another business ("read about that hotel chain's data breach", `hearsay`)
-        # is news: the crisis model reads its words as harm, but the patterns decide.
-        if harm >= bar and not (joking and sure.crisis_jest >= 1) and not (hearsay and hearsay()):
+        # Harm told of another business ("read about that hotel chain's data breach"), only asked
+        # about, or warned of in advice (`unreported`): the crisis model reads its words as harm,
+        # but the patterns decide.
+        if harm >= bar and not (joking and sure.crisis_jest >= 1) and not (unreported and unreported()):
             kind = "crisis"
         elif kind == "praise" and label != "negative" and harm >= sure.not_praise:
             # Harm told in upbeat, joking or unknown words ("my band gets really hot on my wrist
