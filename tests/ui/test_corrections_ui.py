@@ -210,3 +210,5 @@ async def test_the_dialog_shows_the_kind_following_a_label_that_contradicts_it(t
         stored = app.session.store.mention("mastodon:3")
         assert (stored["kind"], stored["queue"]) == ("other", "needs-reply")
         assert "mastodon:3" not in lst.uids
+        toasts = [str(n.message) for n in app._notifications]
+        assert any("label neutral (so kind other), now in needs-reply" in t for t in toasts), toasts

@@ -237,6 +237,7 @@ class InboxActions:
             return
         lst = self.mention_list
         cursor_uid, index = lst.current_uid, lst.cursor
+        kind_before = mention.get("kind")
         change = self.session.correct(targets, correction, cursor=cursor_uid)
         if change is None:
             self.notify("Triage already says that: nothing changed.", timeout=3)
@@ -247,7 +248,10 @@ class InboxActions:
         moved = self.session.store.mention(change.uids[0])
         n = len(change.uids)
         where = "" if correction.queue else f", now in {moved.get('queue', '?') if moved else '?'}"
-        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {correction.summary()}{where} · "
+        what = correction.summary()
+        if moved is not None and correction.kind is None and moved.get("kind") != kind_before:
+            what += f" (so kind {moved.get('kind')})"  # the label contradicted it: `agreeing_kind`
+        self.notify(f"Corrected {n} mention{'s' if n != 1 else ''}: {what}{where} · "
                     "u undoes · this store learns it", timeout=4)
 
     def _url(self) -> str | None:
