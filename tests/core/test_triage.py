@@ -2516,11 +2516,12 @@ def test_news_of_other_businesses_is_no_crisis(triager: Triager, text: str) -> N
 
 
 def test_a_question_closed_with_thanks_is_a_question_not_praise(triager: Triager) -> None:
-    """Session 45 (`[kind] bookkeeping`): the thanks is for the answer to come (session 44's writer
-    u had it in `champions`); praise beside the question still counts."""
+    """Session 45 (`[kind] closing_thanks`): the thanks is for the answer to come (session 44's
+    writer u had it in `champions`); praise beside the question still counts."""
     r = triager.triage("Hi @Greenway Toys — what age is the magnetic tile set safe for? My youngest still "
-                       "puts everything in her mouth. Thanks!")
+                       "puts everything in her mouth. Thanks!", explain=True)
     assert (r.label, r.kind, r.queue) == ("neutral", "question", "needs-reply"), r
+    assert any("thanks for the answer to come" in str(reason) for reason in r.why), r.why
     praised = triager.triage("@Shop Love the new app! can I turn off dark mode? Thanks!")
     assert praised.queue == "champions", praised
 

@@ -44,8 +44,8 @@ class RuleSet:
         self._build_learned(cfg)
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
-                 self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._fault_remains,
-                 self._jest, self._hearsay, self._asked, self._advice)
+                 self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
+                 self._fault_remains, self._jest, self._hearsay, self._asked, self._advice)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -145,11 +145,13 @@ class RuleSet:
         self._wish = cfg.regex_list("kind.wish")
         self._elsewhere = cfg.regex_list("kind.elsewhere")
         self._bookkeeping = cfg.regex_list("kind.bookkeeping")
+        self._closing_thanks = cfg.regex_list("kind.closing_thanks")
         self._fault_remains = cfg.regex_list("kind.fault_remains")
         self._not_thanks = (
             (self._wish, "a wish for what did not happen: not praise"),
             (self._elsewhere, "custom taken to another business: not praise"),
             (self._bookkeeping, "thanks in passing beside the thread's business: not praise"),
+            (self._closing_thanks, "thanks for the answer to come: a question, not praise"),
         )
         self._jest = cfg.regex_list("kind.crisis.jest.patterns")
         self._hearsay = cfg.regex_list("kind.crisis.hearsay.patterns")
