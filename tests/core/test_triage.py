@@ -1270,6 +1270,7 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         # a closing cheer with its adverb (session 45)
         "Waited 55 minutes on hold with @BritishGas to be told to call back tomorrow. Brilliant. "
         "Really brilliant",
+        "@VerizonSupport Wow! Automatic setting doing great 😒",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
