@@ -2570,3 +2570,11 @@ def test_harm_told_beside_care_advice_is_still_a_crisis(triager: Triager) -> Non
     text = ("descale every month or it spits boiling water out of the lid. it scalded my daughter's arm "
             "last night @Kettlewise")
     assert triager.triage(text).kind == "crisis"
+
+
+def test_a_silver_lining_after_bad_news_is_a_complaint(triager: Triager) -> None:
+    """Session 45 (`[kind] consolation`): "It's pretty bad. But at least the queso is good!" reached
+    `champions` in the real rows' cross-validation; every labelled "but at least" is negative."""
+    r = triager.triage("@Shop parcel lost again but at least the driver was lovely 😊", explain=True)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
+    assert any("a silver lining after bad news" in str(reason) for reason in r.why), r.why

@@ -407,7 +407,7 @@ class Triager(RuleSet):
                 why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model,
                                      text=text, quiet=self._quiet_words)
         label, kind = reconcile(reading, label, kind, self._not_praise, self._not_thanks,
-                                self._fault_remains, why if explain else None)
+                                self._still_complaints, why if explain else None)
         if explain:
             why[:0] = self._rule_reasons(reading)
         # How strongly it is felt, for the priority: the model's score says how sure it is of the

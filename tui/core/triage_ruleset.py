@@ -45,7 +45,8 @@ class RuleSet:
         lists = (*(group.pattern for group in self._phrases), self._markers, self._signals, self._repeat,
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
-                 self._fault_remains, self._jest, self._hearsay, self._asked, self._advice)
+                 self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
+                 self._advice)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -147,6 +148,11 @@ class RuleSet:
         self._bookkeeping = cfg.regex_list("kind.bookkeeping")
         self._closing_thanks = cfg.regex_list("kind.closing_thanks")
         self._fault_remains = cfg.regex_list("kind.fault_remains")
+        self._consolation = cfg.regex_list("kind.consolation")
+        self._still_complaints = (
+            (self._fault_remains, "thanks beside a fault still there: a complaint, not praise"),
+            (self._consolation, "a silver lining after bad news: a complaint, not praise"),
+        )
         self._not_thanks = (
             (self._wish, "a wish for what did not happen: not praise"),
             (self._elsewhere, "custom taken to another business: not praise"),

@@ -265,10 +265,12 @@ def _likeliest(pairs: tuple[tuple[str, str], ...], probs: list[float], labels: t
 
 
 def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
-              not_thanks: Iterable[tuple[Guarded | None, str]], fault_remains: Guarded | None,
+              not_thanks: Iterable[tuple[Guarded | None, str]],
+              still_complaints: Iterable[tuple[Guarded | None, str]],
               why: list[Reason] | None) -> tuple[str, str]:
-    """Hard rules over the model: harm is never praise, irony is not thanks, thanks beside a fault
-    still there is a complaint, and what `not_thanks` lists (a wish for what did not happen, custom
+    """Hard rules over the model: harm is never praise, irony is not thanks, what `still_complaints`
+    lists (thanks beside a fault still there, a silver lining after bad news) is a complaint, and
+    what `not_thanks` lists (a wish for what did not happen, custom
     taken elsewhere, courtesy beside the thread's business), each with the reason the pane gives,
     is not thanks either; label and kind agree with each other. A rule that overrules the model is
     named before the model's reasons, which argue for what it overruled."""
@@ -282,10 +284,11 @@ def reconcile(r: _Reading, label: str, kind: str, not_praise: Guarded | None,
         if why is not None:
             why.insert(0, Reason("rule", "mockery or harm words: never praise"))
         return "negative", "other"
-    if (kind == "praise" or label == "positive") and _found(fault_remains, r.low):
-        if why is not None:
-            why.insert(0, Reason("rule", "thanks beside a fault still there: a complaint, not praise"))
-        return "negative", "complaint"
+    for rule, reason in still_complaints:
+        if (kind == "praise" or label == "positive") and _found(rule, r.low):
+            if why is not None:
+                why.insert(0, Reason("rule", reason))
+            return "negative", "complaint"
     for rule, reason in not_thanks:
         if (kind == "praise" or label == "positive") and _found(rule, r.low):
             if why is not None:
