@@ -2578,3 +2578,10 @@ def test_a_silver_lining_after_bad_news_is_a_complaint(triager: Triager) -> None
     r = triager.triage("@Shop parcel lost again but at least the driver was lovely 😊", explain=True)
     assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
     assert any("a silver lining after bad news" in str(reason) for reason in r.why), r.why
+
+
+def test_saying_you_will_not_be_back_is_a_complaint(triager: Triager) -> None:
+    """Session 45 (`[phrases.dislike]`): six real rows say it, all negative."""
+    r = triager.triage("@AskTarget Hey thanks that does me a lot of good. I won't be back, I don't "
+                       "appreciate being a victim of bait and switch")
+    assert r.queue == "priority" and r.label == "negative", r
