@@ -59,11 +59,17 @@ Sets (origins: tests/data/README.md):
 - public a-c and d (triage_public_s28*.jsonl): mentions about brands as people post them in public,
   praise said sideways among them, by four writers who saw nothing of the engine (PUBLIC-BRIEF.md);
   none is trained on (a refit on a-c was measured and not kept, session 28); a-c's misses were read.
+- irony writers s46 (triage_irony_s46.jsonl): 480 mentions in praise words by four writers who saw
+  nothing of the engine (sarcasm, trolling, backhanded and mixed praise beside genuine praise and
+  neutral mentions holding praise words); a and b were read and tuned on, c and d measured once
+  after those changes and their misses never read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
 expected on a draw with as many of each label); kind accuracy; the share of real negatives that
-reach the `priority` queue; crises caught. --misses lists every miss.
+reach the `priority` queue; crises caught; "champ✗" = mentions in `champions` not labelled positive,
+of all in `champions` (where `h` offers to thank: sarcasm and complaints must not be there).
+--misses lists every miss.
 
 Speed: time per mention (target <= 500 us, MISS if over), the language detector's share, model and
 detector load times, and `Pipeline.ingest` throughput into a fresh store, best of three runs
@@ -141,6 +147,10 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "public d (s28, never trained on)": load("triage_public_s28_heldout.jsonl"),
         "written tweets e, f, i, j (s43, misses read)": load("triage_probes_s43.jsonl"),
         "crisis writers s44 p-y (spent)": load("triage_crisis_s44.jsonl"),
+        "irony writers s46 a, b (tuned)": [
+            r for r in load("triage_irony_s46.jsonl") if r["writer"] in ("s46a", "s46b")],
+        "irony writers s46 c, d (misses never read)": [
+            r for r in load("triage_irony_s46.jsonl") if r["writer"] in ("s46c", "s46d")],
     }
 
 
@@ -155,6 +165,7 @@ class Tally:
         self.kind: Counter[tuple[str, str]] = Counter()
         self.negatives = self.in_priority = self.crises = self.caught = self.vader = 0
         self.first = 0  # rows whose label agrees with the first (strict) label
+        self.champions = self.champions_wrong = 0  # rows in `champions`; of those, not labelled positive
 
     def add(self, row: dict[str, Any], result: Any, vader: str) -> None:
         self.n += 1
@@ -174,6 +185,9 @@ class Tally:
         if row["kind"] == "crisis":
             self.crises += 1
             self.caught += result.kind == "crisis"
+        if result.queue == "champions":
+            self.champions += 1
+            self.champions_wrong += row["label"] != "positive"
 
     def accuracy(self, table: Counter[tuple[str, str]]) -> float:
         return sum(n for (a, b), n in table.items() if a == b) / max(1, self.n)
@@ -189,8 +203,10 @@ class Tally:
     def row(self, name: str) -> str:
         neg = f"{self.in_priority / self.negatives:.3f}" if self.negatives else "-"
         crises = f"{self.caught}/{self.crises}" if self.crises else "-"
+        champions = f"{self.champions_wrong}/{self.champions}" if self.champions else "-"
         return (f"{name:<30} {self.n:>4} {self.accuracy(self.label):>6.3f} {self.balanced():>8.3f} "
-                f"{self.accuracy(self.kind):>6.3f} {neg:>8} {crises:>7} {self.vader / self.n:>6.3f}")
+                f"{self.accuracy(self.kind):>6.3f} {neg:>8} {crises:>7} {champions:>8} "
+                f"{self.vader / self.n:>6.3f}")
 
     def details(self) -> list[str]:
         def fmt(table: Counter[tuple[str, str]], classes: tuple[str, ...]) -> str:
@@ -214,7 +230,7 @@ class Tally:
 
 
 HEAD = (f"{'set':<30} {'n':>4} {'label':>6} {'balanced':>8} {'kind':>6} {'neg→pri':>8} {'crises':>7} "
-        f"{'vader':>6}")
+        f"{'champ✗':>8} {'vader':>6}")
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tui.core.triage_model import TextFeatures, TriageModel, text_features
+from tui.core.triage_model import TextFeatures, TriageModel, softmax, text_features
 from tui.core.triage_modelcache import packaged_model
 from tui.core.triage_rules import (
     KINDS,
@@ -93,6 +93,11 @@ __all__ = [
     "queue_for",
 ]
 
+
+# A contrast is read as praise-then-fault only with at least this many words on each side of it.
+_CONTRAST_WORDS = 3
+# ... and what is read again is no bad news when the rules' words score at least this happy.
+_HAPPY_REST = 0.3
 
 # --- the engine --------------------------------------------------------------------------------
 
@@ -332,6 +337,36 @@ class Triager(RuleSet):
 
     # -- the learned half --
 
+    def _negative_likelihood(self, text: str, model: TriageModel) -> float:
+        """How likely the label model (with the encoder's pieces) finds `text` negative; 0 when the
+        rules find clearly happy words in it ("..., but for £49? no complaints")."""
+        reading = self._analyse(text)
+        if reading.compound >= _HAPPY_REST:
+            return 0.0
+        logits, *_ = model.joint.scores(text_features(text), self._rule_signals(reading, self._kind(reading)))
+        if model.pieces is not None:
+            logits = [z + p for z, p in zip(logits, model.pieces.scores(text), strict=True)]
+        return softmax(logits)[model.label.classes.index("negative")]
+
+    def _second_reading(self, text: str, model: TriageModel) -> str | None:
+        """Why a mention read as praise is a complaint after all, or None. Irony and mixed praise
+        often name the bad news in words no rule lists ("gotta love a gym that locks the showers
+        at 9"; "the pool was gorgeous. The wifi, however, needs a prayer"): the label model reads
+        the mention again without its praise form, or only what follows the contrast, and a
+        reading sure enough of bad news decides. Only mentions holding such a form pay for it."""
+        work = _Text.of(text)
+        if self._reread is not None and self._reread.search(work.low) is not None:
+            rest, _ = work.replace(self._reread, _NEUTRAL_TOKEN)
+            if self._negative_likelihood(rest.cased, model) >= self._reread_bar:
+                return "praise beside bad news, read without its praise: irony, not praise"
+        if self._praise_then_fault is not None:
+            for match in self._praise_then_fault.finditer(work.low):
+                before, after = work.cased[:match.start()], work.cased[match.end():]
+                if (len(before.split()) >= _CONTRAST_WORDS and len(after.split()) >= _CONTRAST_WORDS
+                        and self._negative_likelihood(after, model) >= self._fault_bar):
+                    return "praise, then a fault: a complaint, not praise"
+        return None
+
     def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
         """What the model reads: the text's n-grams and the rules' signals (the fitting script's
         input, so fitting and triage cannot read a mention differently)."""
@@ -406,6 +441,12 @@ class Triager(RuleSet):
                     why.append(Reason("crisis", "reads like a report of harm (the crisis model)"))
                 why += model_reasons(model, feats, signals, label, kind, crisis_model=by_model,
                                      text=text, quiet=self._quiet_words)
+            if kind != "crisis" and (label == "positive" or kind == "praise"):
+                turned = self._second_reading(text, model)
+                if turned is not None:
+                    label, kind, score = "negative", "complaint", min(score, -0.5)
+                    if explain:
+                        why.insert(0, Reason("rule", turned))
         label, kind = reconcile(reading, label, kind, self._not_praise, self._not_thanks,
                                 self._still_complaints, why if explain else None)
         if explain:

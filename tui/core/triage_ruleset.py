@@ -46,7 +46,7 @@ class RuleSet:
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
-                 self._advice)
+                 self._advice, self._reread, self._praise_then_fault)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -128,6 +128,8 @@ class RuleSet:
         self._markers = cfg.regex_list("sarcasm.markers")
         self._signals = cfg.regex_list("sarcasm.signals")
         self._repeat = cfg.regex_list("sarcasm.repeat_cues")
+        self._reread = cfg.regex_list("sarcasm.reread")
+        self._reread_bar = cfg.number("sarcasm.reread_bar", 0, 1)
 
     def _build_kind(self, cfg: _Reader) -> None:
         self._first_person = cfg.regex("kind.first_person")
@@ -149,6 +151,8 @@ class RuleSet:
         self._closing_thanks = cfg.regex_list("kind.closing_thanks")
         self._fault_remains = cfg.regex_list("kind.fault_remains")
         self._consolation = cfg.regex_list("kind.consolation")
+        self._praise_then_fault = cfg.regex_list("kind.praise_then_fault")
+        self._fault_bar = cfg.number("kind.praise_then_fault_bar", 0, 1)
         self._still_complaints = (
             (self._fault_remains, "thanks beside a fault still there: a complaint, not praise"),
             (self._consolation, "a silver lining after bad news: a complaint, not praise"),

@@ -1,0 +1,70 @@
+"""The second reading (session 46): a mention read as praise is read again when it holds an ironic
+praise form (`[sarcasm] reread`) or praise followed by a contrast (`[kind] praise_then_fault`), and
+a reading sure of bad news makes it a complaint, out of `champions` where `h` would thank it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.core.triage import Triager
+
+
+@pytest.fixture(scope="module")
+def triager() -> Triager:
+    return Triager.load()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # probes s46 (written blind): each was in `champions`
+        "The pool at Sunreef Resort was gorgeous and the kids loved it. The wifi, however, needs a "
+        "prayer and a sacrifice to load one email. Front desk has said \"known issue\" for a week.",
+        "Loving the new Canva templates, seriously good. Only gripe: export to PDF keeps messing up my "
+        "fonts, had to redo my CV twice.",
+        "@SpotifyCares wrapped was amazing this year, cried at my top song. less amazing: you've "
+        "charged me for premium family twice this month",
+    ],
+)
+def test_praise_then_a_fault_is_a_complaint(triager: Triager, text: str) -> None:
+    r = triager.triage(text, explain=True)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
+    assert any("praise, then a fault" in str(reason) for reason in r.why), r.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gotta love @XfinitySupport giving me an 8am-8pm window for a tech and then nobody showing up. "
+        "whole saturday well spent",
+        "@PrimeVideo nice of you to start showing ads on the thing I already pay for. very generous",
+    ],
+)
+def test_praise_for_bad_news_is_irony(triager: Triager, text: str) -> None:
+    r = triager.triage(text, explain=True)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
+    assert any("read without its praise" in str(reason) for reason in r.why), r.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a gripe waved off with happy words
+        "@Travelodge cheapest clean room in London, sorted. walls a bit thin, heard the fella next door's "
+        "entire life story, but for £49? no complaints",
+        # the same forms around good news
+        "@Pret the Covent Garden team were lovely, but the best bit was the free cookie for my daughter",
+        "Nice of you to send a replacement the same day @Argos, really appreciate it",
+        "so proud of @LNER for getting my daughter home safe after her phone died, the guard stayed with her",
+    ],
+)
+def test_good_news_stays_praise(triager: Triager, text: str) -> None:
+    r = triager.triage(text)
+    assert (r.label, r.queue) == ("positive", "champions"), r
+
+
+def test_harm_after_praise_stays_a_crisis(triager: Triager) -> None:
+    """The second reading never turns a crisis into a complaint."""
+    r = triager.triage("Love the Pennywise app, genuinely the best budgeting tool I've used, but it just "
+                       "showed me a stranger's bank balance and sort code on my dashboard 🙃")
+    assert r.kind == "crisis", r
