@@ -68,3 +68,30 @@ def test_harm_after_praise_stays_a_crisis(triager: Triager) -> None:
     r = triager.triage("Love the Pennywise app, genuinely the best budgeting tool I've used, but it just "
                        "showed me a stranger's bank balance and sort code on my dashboard 🙃")
     assert r.kind == "crisis", r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Wendys love the roasts, would love them more if the burgers weren't drier than the tweets 🔥",
+        "Spotify's new DJ thing is actually fun ngl. would be more fun if it didn't crash every time I lock "
+        "my phone tho",
+        "@Snapchat the new update is incredible if the goal was to make me never open the app again",
+        "The new Costa at the station is lovely if you like your cappuccino as foam with a rumour of coffee.",
+    ],
+)
+def test_praise_on_a_condition_it_fails_is_a_complaint(triager: Triager, text: str) -> None:
+    """`[kind] conditional` and the `if you like` irony signal (session 46 probes, each in `champions`)."""
+    r = triager.triage(text)
+    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@duolingo would be even better if you added Welsh to the stories feature",
+        "@Nandos would love it even more if you brought back the halloumi wrap, best lunch going",
+    ],
+)
+def test_a_wish_is_no_complaint(triager: Triager, text: str) -> None:
+    assert triager.triage(text).label != "negative"

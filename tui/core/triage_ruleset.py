@@ -46,7 +46,7 @@ class RuleSet:
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
-                 self._advice, self._reread, self._praise_then_fault)
+                 self._advice, self._reread, self._conditional, self._praise_then_fault)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -151,11 +151,13 @@ class RuleSet:
         self._closing_thanks = cfg.regex_list("kind.closing_thanks")
         self._fault_remains = cfg.regex_list("kind.fault_remains")
         self._consolation = cfg.regex_list("kind.consolation")
+        self._conditional = cfg.regex_list("kind.conditional")
         self._praise_then_fault = cfg.regex_list("kind.praise_then_fault")
         self._fault_bar = cfg.number("kind.praise_then_fault_bar", 0, 1)
         self._still_complaints = (
             (self._fault_remains, "thanks beside a fault still there: a complaint, not praise"),
             (self._consolation, "a silver lining after bad news: a complaint, not praise"),
+            (self._conditional, "praise on a condition it fails: a complaint, not praise"),
         )
         self._not_thanks = (
             (self._wish, "a wish for what did not happen: not praise"),
