@@ -348,23 +348,24 @@ class Triager(RuleSet):
             logits = [z + p for z, p in zip(logits, model.pieces.scores(text), strict=True)]
         return softmax(logits)[model.label.classes.index("negative")]
 
-    def _second_reading(self, text: str, model: TriageModel) -> str | None:
-        """Why a mention read as praise is a complaint after all, or None. Irony and mixed praise
-        often name the bad news in words no rule lists ("gotta love a gym that locks the showers
-        at 9"; "the pool was gorgeous. The wifi, however, needs a prayer"): the label model reads
-        the mention again without its praise form, or only what follows the contrast, and a
-        reading sure enough of bad news decides. Only mentions holding such a form pay for it."""
+    def _second_reading(self, text: str, model: TriageModel) -> tuple[str, float] | None:
+        """Why a mention read as praise is a complaint after all, and how sure the second reading
+        is of bad news; None when it is not. Irony and mixed praise often name the bad news in
+        words no rule lists ("gotta love a gym that locks the showers at 9"; "the pool was
+        gorgeous. The wifi, however, needs a prayer"): the label model reads the mention again
+        without its praise form, or only what follows the contrast, and a reading sure enough of
+        bad news decides. Only mentions holding such a form pay for it."""
         work = _Text.of(text)
         if self._reread is not None and self._reread.search(work.low) is not None:
             rest, _ = work.replace(self._reread, _NEUTRAL_TOKEN)
-            if self._negative_likelihood(rest.cased, model) >= self._reread_bar:
-                return "praise beside bad news, read without its praise: irony, not praise"
+            if (bad := self._negative_likelihood(rest.cased, model)) >= self._reread_bar:
+                return "praise beside bad news, read without its praise: irony, not praise", bad
         if self._praise_then_fault is not None:
             for match in self._praise_then_fault.finditer(work.low):
                 before, after = work.cased[:match.start()], work.cased[match.end():]
                 if (len(before.split()) >= _CONTRAST_WORDS and len(after.split()) >= _CONTRAST_WORDS
-                        and self._negative_likelihood(after, model) >= self._fault_bar):
-                    return "praise, then a fault: a complaint, not praise"
+                        and (bad := self._negative_likelihood(after, model)) >= self._fault_bar):
+                    return "praise, then a fault: a complaint, not praise", bad
         return None
 
     def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
@@ -444,9 +445,10 @@ class Triager(RuleSet):
             if kind != "crisis" and (label == "positive" or kind == "praise"):
                 turned = self._second_reading(text, model)
                 if turned is not None:
-                    label, kind, score = "negative", "complaint", min(score, -0.5)
+                    reason, bad_news = turned
+                    label, kind, score = "negative", "complaint", -bad_news
                     if explain:
-                        why.insert(0, Reason("rule", turned))
+                        why.insert(0, Reason("rule", reason))
         label, kind = reconcile(reading, label, kind, self._not_praise, self._not_thanks,
                                 self._still_complaints, why if explain else None)
         if explain:
