@@ -269,3 +269,22 @@ def test_our_own_posts_never_make_a_champion(tmp_path) -> None:  # type: ignore[
     assert not is_praise({"kind": "praise", "triage_queue": "champions", "ours": True})
     assert not is_praise({"kind": "praise", "triage_queue": "champions", "off_topic": "Mr Brightside"}), \
         "praise of a song that shares our name makes no champion"
+
+
+async def test_h_on_a_complaint_offers_no_thanks(tmp_path: Path) -> None:
+    """The saved thanks answer praise: on a complaint `h` says why not and opens nothing."""
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        await pilot.press("1")
+        await pilot.pause()
+        uid = app.screen.query_one(MentionList).current_uid
+        assert uid is not None
+        mention = app.session.store.mention(uid)
+        assert mention is not None and mention["kind"] != "praise"
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen), "no editor opened"
+        assert any("Not praise" in n for n in notes(app))
+        assert app.session.outbox.items() == [] and app.session.store.draft(uid) is None

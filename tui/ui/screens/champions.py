@@ -77,12 +77,18 @@ def last_thanked(session: Session, author: str) -> str | None:
 
 def thanks_reply(session: Session, uid: str) -> tuple[str, Step]:
     """The thanks for the author of `uid`, filled in, and the `thank` step sending it records.
-    Raises `TransitionError` when refused (muted author, no mention, no template)."""
+    Raises `TransitionError` when refused (not praise, muted author, no mention, no template)."""
     store = session.store
     mention = store.mention(uid)
     if mention is None:
         raise TransitionError("nothing to thank")
     author = mention.get("author", "")
+    if not is_praise(mention):
+        # The saved thanks answer kind words: sent to a complaint ("gotta love ... nobody showing
+        # up") or a question they read as mockery or as not listening.
+        kind = mention.get("kind") or "not triaged"
+        raise TransitionError(f"Not praise ({kind}): the saved thanks are for praise. r replies; "
+                              "L corrects triage if it misread this mention.")
     if not can_thank(store, author):
         raise TransitionError(f"{one_line(author, 60)} is muted: no templated thanks")
     user = paths.templates_file()
