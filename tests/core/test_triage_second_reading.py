@@ -14,36 +14,29 @@ def triager() -> Triager:
     return Triager.load()
 
 
+FAULT = "praise, then a fault"
+IRONY = "read without its praise"
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "reason"),
     [
         # probes s46 (written blind): each was in `champions`
-        "The pool at Sunreef Resort was gorgeous and the kids loved it. The wifi, however, needs a "
-        "prayer and a sacrifice to load one email. Front desk has said \"known issue\" for a week.",
-        "Loving the new Canva templates, seriously good. Only gripe: export to PDF keeps messing up my "
-        "fonts, had to redo my CV twice.",
-        "@SpotifyCares wrapped was amazing this year, cried at my top song. less amazing: you've "
-        "charged me for premium family twice this month",
+        ("The pool at Sunreef Resort was gorgeous and the kids loved it. The wifi, however, needs a "
+         "prayer and a sacrifice to load one email. Front desk has said \"known issue\" for a week.", FAULT),
+        ("Loving the new Canva templates, seriously good. Only gripe: export to PDF keeps messing up my "
+         "fonts, had to redo my CV twice.", FAULT),
+        ("@SpotifyCares wrapped was amazing this year, cried at my top song. less amazing: you've "
+         "charged me for premium family twice this month", FAULT),
+        ("gotta love @XfinitySupport giving me an 8am-8pm window for a tech and then nobody showing up. "
+         "whole saturday well spent", IRONY),
+        ("@PrimeVideo nice of you to start showing ads on the thing I already pay for. very generous", IRONY),
     ],
 )
-def test_praise_then_a_fault_is_a_complaint(triager: Triager, text: str) -> None:
+def test_praise_beside_bad_news_is_a_complaint(triager: Triager, text: str, reason: str) -> None:
     r = triager.triage(text, explain=True)
     assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
-    assert any("praise, then a fault" in str(reason) for reason in r.why), r.why
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "gotta love @XfinitySupport giving me an 8am-8pm window for a tech and then nobody showing up. "
-        "whole saturday well spent",
-        "@PrimeVideo nice of you to start showing ads on the thing I already pay for. very generous",
-    ],
-)
-def test_praise_for_bad_news_is_irony(triager: Triager, text: str) -> None:
-    r = triager.triage(text, explain=True)
-    assert (r.label, r.kind, r.queue) == ("negative", "complaint", "priority"), r
-    assert any("read without its praise" in str(reason) for reason in r.why), r.why
+    assert any(reason in str(why) for why in r.why), r.why
 
 
 @pytest.mark.parametrize(
