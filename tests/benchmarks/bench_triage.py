@@ -352,7 +352,9 @@ def speed(combined: Triager, rules: Triager, texts: list[str], now: datetime, cr
 
 HOSTILE_RATIO = 10.0
 HOSTILE = ("@", "#", "!", "?", ".", "-", "'", "a", "A", "1", " ", "\n", "\t\n", "@.", "@-", "!?", ":)",
-           "a ", "A ", ". ", "no ", "not ", "😀", "🙄 ", "&amp;", "\u202e", "x\u200b")
+           "a ", "A ", ". ", "no ", "not ", "😀", "🙄 ", "&amp;", "\u202e", "x\u200b",
+           # praise and a contrast, over and over: each contrast is read again (session 46)
+           "great stuff but lovely staff, ", "gotta love it, ")
 
 
 def hostile(combined: Triager, texts: list[str]) -> None:

@@ -96,6 +96,10 @@ __all__ = [
 
 # A contrast is read as praise-then-fault only with at least this many words on each side of it.
 _CONTRAST_WORDS = 3
+# At most this many contrasts of one mention are read again, each up to this many characters after
+# it (read to the end, every "but" of a hostile 10,000-character mention took seconds).
+_CONTRAST_READS = 3
+_CONTRAST_REACH = 400
 # ... and what is read again is no bad news when the rules' words score at least this happy.
 _HAPPY_REST = 0.3
 
@@ -361,11 +365,16 @@ class Triager(RuleSet):
             if (bad := self._negative_likelihood(rest.cased, model)) >= self._reread_bar:
                 return "praise beside bad news, read without its praise: irony, not praise", bad
         if self._praise_then_fault is not None:
+            reads = 0
             for match in self._praise_then_fault.finditer(work.low):
-                before, after = work.cased[:match.start()], work.cased[match.end():]
-                if (len(before.split()) >= _CONTRAST_WORDS and len(after.split()) >= _CONTRAST_WORDS
-                        and (bad := self._negative_likelihood(after, model)) >= self._fault_bar):
+                before, after = work.cased[:match.start()], work.cased[match.end():][:_CONTRAST_REACH]
+                if len(before.split()) < _CONTRAST_WORDS or len(after.split()) < _CONTRAST_WORDS:
+                    continue
+                if (bad := self._negative_likelihood(after, model)) >= self._fault_bar:
                     return "praise, then a fault: a complaint, not praise", bad
+                reads += 1
+                if reads == _CONTRAST_READS:  # hostile text: "... but ... but ..." x 2,000
+                    break
         return None
 
     def features(self, text: str) -> tuple[TextFeatures, dict[str, float]]:
