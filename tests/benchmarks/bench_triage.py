@@ -59,10 +59,10 @@ Sets (origins: tests/data/README.md):
 - public a-c and d (triage_public_s28*.jsonl): mentions about brands as people post them in public,
   praise said sideways among them, by four writers who saw nothing of the engine (PUBLIC-BRIEF.md);
   none is trained on (a refit on a-c was measured and not kept, session 28); a-c's misses were read.
-- irony writers s46 (triage_irony_s46.jsonl): 480 mentions in praise words by four writers who saw
+- irony writers s46 (triage_irony_s46.jsonl): 720 mentions in praise words by six writers who saw
   nothing of the engine (sarcasm, trolling, backhanded and mixed praise beside genuine praise and
-  neutral mentions holding praise words); a and b were read and tuned on, c and d measured once
-  after those changes and their misses never read.
+  neutral mentions holding praise words); a and b were read and tuned on; c, d, e and f were each
+  measured once after changes and their misses are never read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -149,8 +149,8 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "crisis writers s44 p-y (spent)": load("triage_crisis_s44.jsonl"),
         "irony writers s46 a, b (tuned)": [
             r for r in load("triage_irony_s46.jsonl") if r["writer"] in ("s46a", "s46b")],
-        "irony writers s46 c, d (misses never read)": [
-            r for r in load("triage_irony_s46.jsonl") if r["writer"] in ("s46c", "s46d")],
+        "irony writers s46 c-f (misses never read)": [
+            r for r in load("triage_irony_s46.jsonl") if r["writer"] not in ("s46a", "s46b")],
     }
 
 
