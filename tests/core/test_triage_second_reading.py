@@ -14,8 +14,8 @@ def triager() -> Triager:
     return Triager.load()
 
 
-FAULT = "praise, then a fault"
-IRONY = "read without its praise"
+FAULT = "praise, then a fault ("
+IRONY = "read without it: bad news at"
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ from tui.core.triage_rules import (
     packaged_config,
     queue_for,
 )
-from tui.core.triage_ruleset import RuleSet
+from tui.core.triage_ruleset import RuleSet, _clip
 from tui.core.triage_text import (
     _HANDLE_ONLY,
     _LEADING_HANDLES,
@@ -360,10 +360,11 @@ class Triager(RuleSet):
         without its praise form, or only what follows the contrast, and a reading sure enough of
         bad news decides. Only mentions holding such a form pay for it."""
         work = _Text.of(text)
-        if self._reread is not None and self._reread.search(work.low) is not None:
+        if self._reread is not None and (form := self._reread.search(work.low)) is not None:
             rest, _ = work.replace(self._reread, _NEUTRAL_TOKEN)
             if (bad := self._negative_likelihood(rest.cased, model)) >= self._reread_bar:
-                return "praise beside bad news, read without its praise: irony, not praise", bad
+                return (f"{form.group().strip()!r} beside bad news (read without it: bad news at "
+                        f"{bad:.2f}): irony, not praise"), bad
         if self._praise_then_fault is not None:
             reads = 0
             for match in self._praise_then_fault.finditer(work.low):
@@ -371,7 +372,9 @@ class Triager(RuleSet):
                 if len(before.split()) < _CONTRAST_WORDS or len(after.split()) < _CONTRAST_WORDS:
                     continue
                 if (bad := self._negative_likelihood(after, model)) >= self._fault_bar:
-                    return "praise, then a fault: a complaint, not praise", bad
+                    fault = _clip(" ".join(_SENTENCE_END.split(after.strip(), 1)[0].split()))
+                    return (f"praise, then a fault ({fault!r}: bad news at {bad:.2f}): a complaint, "
+                            "not praise"), bad
                 reads += 1
                 if reads == _CONTRAST_READS:  # hostile text: "... but ... but ..." x 2,000
                     break
