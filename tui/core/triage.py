@@ -94,14 +94,10 @@ __all__ = [
 ]
 
 
-# A contrast is read as praise-then-fault only with at least this many words on each side of it.
-_CONTRAST_WORDS = 3
 # At most this many contrasts of one mention are read again, each up to this many characters after
 # it (read to the end, every "but" of a hostile 10,000-character mention took seconds).
 _CONTRAST_READS = 3
 _CONTRAST_REACH = 400
-# ... and what is read again is no bad news when the rules' words score at least this happy.
-_HAPPY_REST = 0.3
 
 # --- the engine --------------------------------------------------------------------------------
 
@@ -345,7 +341,7 @@ class Triager(RuleSet):
         """How likely the label model (with the encoder's pieces) finds `text` negative; 0 when the
         rules find clearly happy words in it ("..., but for £49? no complaints")."""
         reading = self._analyse(text)
-        if reading.compound >= _HAPPY_REST:
+        if reading.compound >= self._happy_rest:
             return 0.0
         logits, *_ = model.joint.scores(text_features(text), self._rule_signals(reading, self._kind(reading)))
         if model.pieces is not None:
@@ -369,7 +365,7 @@ class Triager(RuleSet):
             reads = 0
             for match in self._praise_then_fault.finditer(work.low):
                 before, after = work.cased[:match.start()], work.cased[match.end():][:_CONTRAST_REACH]
-                if len(before.split()) < _CONTRAST_WORDS or len(after.split()) < _CONTRAST_WORDS:
+                if len(before.split()) < self._fault_words or len(after.split()) < self._fault_words:
                     continue
                 if (bad := self._negative_likelihood(after, model)) >= self._fault_bar:
                     fault = _clip(" ".join(_SENTENCE_END.split(after.strip(), 1)[0].split()))

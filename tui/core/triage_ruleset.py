@@ -154,6 +154,8 @@ class RuleSet:
         self._conditional = cfg.regex_list("kind.conditional")
         self._praise_then_fault = cfg.regex_list("kind.praise_then_fault")
         self._fault_bar = cfg.number("kind.praise_then_fault_bar", 0, 1)
+        self._fault_words = int(cfg.number("kind.praise_then_fault_words", 1, 100))
+        self._happy_rest = cfg.number("kind.second_reading_happy", -1, 1)
         self._still_complaints = (
             (self._fault_remains, "thanks beside a fault still there: a complaint, not praise"),
             (self._consolation, "a silver lining after bad news: a complaint, not praise"),
