@@ -36,6 +36,9 @@ Sets (origins: tests/data/README.md):
   copy (the last of its customer tweets in no set here, airlines and @SpotifyCares left out),
   labelled by four annotators before any engine ran, measured once at the end of session 45 and
   never trained on, its misses not read.
+  real blind 9 (customer_blind9.jsonl; session 46): the 247 tweets of that copy left after blind
+  8 (in no set here, airlines left out), labelled the same way, measured once at the end of session
+  46, never trained on, its misses not read.
   The sets marked unread are also printed pooled (one line per engine): the best guess at fresh
   text for label, kind and priority. Their crises are not: in session 38 the 20 crises the
   pooled unread sets missed were read, and 11 are now caught by new crisis patterns (10 -> 21 of
@@ -128,6 +131,7 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real more 2 (s36, in-sample)": load("customer_more2.jsonl"),
         "real blind 7 (s36, unread)": load("customer_blind7.jsonl"),
         "real blind 8 (s45, unread)": load("customer_blind8.jsonl"),
+        "real blind 9 (s46, unread)": load("customer_blind9.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),
