@@ -73,7 +73,8 @@ def test_builtin_rules_load_cleanly_and_cover_every_category(engine: HintEngine)
         ("excuse", "Our hands are tied."),
         ("excuse", "The rules are the rules."),
         ("excuse", "We're very busy right now."),
-        ("excuse", "It's the courier's responsibility."),
+        # the fault put on someone else is blame, as the issue defines it (session 47; was excuse)
+        ("blame", "It's the courier's responsibility."),
         ("excuse", "I apologize, but that's how we do it."),
         ("excuse", "Sorry, however the form closed."),
         ("excuse", "That's out of our control."),
@@ -94,14 +95,14 @@ def test_builtin_rules_load_cleanly_and_cover_every_category(engine: HintEngine)
         ("no-empathy", "The router firmware is out of date, so the connection drops."),
         ("no-next-step", "Sorry, we don't have any information on this."),
         # deflection and blame in plain words (session 16)
-        ("excuse", "We're not responsible for delays caused by the courier."),
+        ("blame", "We're not responsible for delays caused by the courier."),
         ("excuse", "This is a known issue. It happens sometimes with older phones."),
         ("excuse", "These things happen, sorry!"),
         ("blame", "You must have entered the wrong address."),
         # session 26 probes: deflection and talking down in wording the rules lacked
         ("excuse", "That's down to Royal Mail, we have no control over it."),
         ("excuse", "That's just how the system works."),
-        ("excuse", "You'll need to take that up with the manufacturer."),
+        ("blame", "You'll need to take that up with the manufacturer."),
         ("blame", "It clearly states on the website that sale items are final."),
         ("blame", "As mentioned in our previous tweet, we need your order number."),
         ("blame", "Nobody else has reported this problem."),
@@ -1237,7 +1238,7 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         ("excuse", "The lines are very busy tonight."),
         ("excuse", "Hello Kerrie, we were very busy first thing this morning when the slots went live."),
         ("excuse", "Those are the rules. I wouldn't risk it."),
-        ("excuse", "The contract is between you and the seller!"),
+        ("blame", "The contract is between you and the seller!"),
         ("excuse", "We put forth our best efforts to seat everyone together, but sometimes that fails."),
         # session 10: a failure put down to how things go, and a deadline as the answer
         ("excuse", "Some deliveries may take slightly longer than usual. You can read more here."),
@@ -1250,7 +1251,7 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         ("excuse", "Fares sell in real time. We're sorry we weren't able to snag the lower fare for you."),
         # session 23: the same excuses in other words
         ("excuse", "We were short-staffed that day."),
-        ("excuse", "The courier is responsible for late deliveries, not us."),
+        ("blame", "The courier is responsible for late deliveries, not us."),
         ("blame", "If you'd selected next-day delivery it would've arrived today."),
         ("negative-language", "It's company policy, we don't make exceptions."),
         ("blame", "As previously explained, schedule changes occur."),
@@ -1262,8 +1263,8 @@ def test_real_replies_no_longer_falsely_flagged(engine: HintEngine, text: str, q
         # session 25: excuses and blame in drafts written for probing
         ("excuse", "Sorry for the delay, Sam! It's been a busy week."),
         ("excuse", "That's down to the courier, not us."),
-        ("excuse", "That's a known issue with Android, not our app."),
-        ("excuse", "Our suppliers let us down this week."),
+        ("blame", "That's a known issue with Android, not our app."),
+        ("blame", "Our suppliers let us down this week."),
         ("blame", "Per my last message, please DM us."),
         ("blame", "We did tell you it would take 10 days."),
         ("blame", "Actually, the terms clearly say no refunds after 30 days."),
@@ -1514,9 +1515,9 @@ def test_a_stressed_word_in_a_sentence_is_still_shouting(engine: HintEngine) -> 
         ("You agreed to the warranty terms when you bought the car.", "blame"),
         ("Please read the timetable before complaining.", "blame"),
         ("It's the weather. Nothing we can do until the storm passes.", "excuse"),
-        ("Delivery is delayed. The delay is from our courier partner's side.", "excuse"),
-        ("Our supplier is responsible for the delay.", "excuse"),
-        ("It was a milling issue at our lumber supplier.", "excuse"),
+        ("Delivery is delayed. The delay is from our courier partner's side.", "blame"),
+        ("Our supplier is responsible for the delay.", "blame"),
+        ("It was a milling issue at our lumber supplier.", "blame"),
         ("Sorry, launch weeks are always busy.", "excuse"),
         ("We have no information on when parts will arrive.", "negative-language"),
         ("Sorry, the old recipe is gone for good.", "negative-language"),
@@ -2208,3 +2209,69 @@ def test_words_typed_without_an_apostrophe_are_read(engine: HintEngine, text: st
 def test_its_as_a_possessive_is_no_policy(engine: HintEngine) -> None:
     text = "Thanks for flagging this. The app has updated its privacy policy, which you can read here."
     assert "excuse" not in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "That item was sold by a marketplace seller, so it's the seller's problem, not ours.",
+        "Your card was declined because you didn't update your payment details. Not our fault.",
+        "The parcel was delivered to your safe place as instructed. That's between you and the retailer now.",
+        "Event cancelled by the promoter. Refunds are the promoter's responsibility, not ours.",
+        "courier says delivered. take it up with them.",
+        "It is the customer's responsibility to inform staff of any allergies.",
+        "u shouldve linked ur acct before the update, progress is gone",
+        "u entered the code wrong, its case sensitive",
+        "Did you even try restarting it?",
+        "THE BATTERY MUST BE FULLY CHARGED BEFORE FIRST RIDE. It says so in the manual.",
+        "PLEASE READ the documentation before opening a ticket.",
+        "bans are final. read the tos",
+        "Injuries of this type occur when the safety instructions in the manual are not followed.",
+    ],
+)
+def test_the_fault_put_on_them_or_a_partner_is_blame(engine: HintEngine, text: str) -> None:
+    """Session 47: the issue counts "that's the seller's problem" and "not our fault" as blame;
+    the session-43 writers' blame the rules read as excuses or missed."""
+    assert "blame" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pricing and offers are a decision of the sellers.",
+        "This would be at the discretion of the store.",
+        "That's out of our hands, sorry.",
+    ],
+)
+def test_a_partners_decision_or_circumstance_stays_an_excuse(engine: HintEngine, text: str) -> None:
+    found = categories(engine, text)
+    assert "excuse" in found and "blame" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are a charity and cannot respond to every complaint.",
+        "We only have two baristas and can't make drinks any faster.",
+        "cant do that sorry",
+        "Works for me on 16.2 with default config. Can't reproduce, closing.",
+        "Account bans are final.",
+        "Returns without a receipt are not accepted.",
+        "Hinge damage from drops isn't covered by warranty.",
+    ],
+)
+def test_refusals_said_in_passing_are_negative_language(engine: HintEngine, text: str) -> None:
+    assert "negative-language" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We'll be glad to credit for the time without service, but can't pay for the class unfortunately.",
+        "Can't go wrong with a fresh batch of our fries!",
+        "Sorry, the pre-existing condition isn't covered, but treatment for anything new is.",
+        "We can't wait to see you and the whole team!",
+    ],
+)
+def test_what_can_be_done_first_or_an_idiom_is_no_refusal(engine: HintEngine, text: str) -> None:
+    assert "negative-language" not in categories(engine, text)
