@@ -954,6 +954,10 @@ def test_quiet_replying_to_is_checked_like_any_field(tmp_path: Path) -> None:
     with pytest.raises(HintRuleError) as caught:
         validate_rule_file(tmp_path / "c.toml")
     assert caught.value.field == "speak_replying_to"
+    write(tmp_path / "d.toml", absence + 'problem_replying_to = ["moan"]\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "d.toml")
+    assert caught.value.field == "problem_replying_to"
 
 
 def test_a_reply_to_a_crisis_always_needs_warmth(engine: HintEngine, rules_engine: HintEngine) -> None:
@@ -2275,3 +2279,53 @@ def test_refusals_said_in_passing_are_negative_language(engine: HintEngine, text
 )
 def test_what_can_be_done_first_or_an_idiom_is_no_refusal(engine: HintEngine, text: str) -> None:
     assert "negative-language" not in categories(engine, text)
+
+
+def test_a_reply_to_a_complaint_deals_with_a_problem(engine: HintEngine) -> None:
+    """Session 47: a plain statement names no error or step, so alone it is not read as
+    troubleshooting; in reply to a complaint it is, and nothing in it is warm. The learned reading
+    still weighs it, and a warm reply to the same complaint passes."""
+    cold = "Roaming charges were applied correctly. Your plan does not include EU roaming."
+    assert "no-empathy" not in categories(engine, cold)
+    found = {h.category for h in engine.check(cold, "x", replying_to="complaint")}
+    assert "no-empathy" in found
+    assert "no-empathy" not in {h.category for h in engine.check(cold, "x", replying_to="question")}
+    warm = "Sorry for the surprise, Sam. Your plan does not include EU roaming, so I've refunded them."
+    assert "no-empathy" not in {h.category for h in engine.check(warm, "x", replying_to="complaint")}
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Closing as won't fix.", "negative-language"),
+        ("Not a priority right now.", "negative-language"),
+        ("Hi Priya, account merges aren't possible, each email is tied to one licence.", "negative-language"),
+        ("Nothing we can action here.", "negative-language"),
+        ("We're getting swamped with tickets about this, so please be patient.", "excuse"),
+        ("Features are decided by the product team, support has no say in the roadmap.", "excuse"),
+        ("Refunds are only processed within 14 days per our ToS.", "excuse"),
+        ("Why would you run a nightly build on prod? That one's on you, mate.", "blame"),
+        ("Apple rejected the update again. Take it up with Cupertino.", "blame"),
+        ("For the LAST time, the coach was late because of an accident.", "blame"),
+    ],
+)
+def test_session_47_writers_wording_is_found(engine: HintEngine, text: str, category: str) -> None:
+    assert category in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Team is on it, updates every 30 min at our status page. Sorry for the disruption.",
+        "Outage resolved as of 14:20 UTC, full write-up coming tomorrow. Really sorry for the disruption.",
+        "Sorry! That update should not have wiped your keybinds. Pushing a fix today.",
+    ],
+)
+def test_updates_promised_in_passing_are_a_next_step(engine: HintEngine, text: str) -> None:
+    assert "no-next-step" not in categories(engine, text)
+
+
+def test_a_refusal_followed_by_what_was_done_instead_is_framed(engine: HintEngine) -> None:
+    framed = "Your plan doesn't cover EU roaming, so I've added a Travel Pass from today."
+    assert "negative-language" not in categories(engine, framed)
+    assert "negative-language" in categories(engine, "Your plan doesn't cover EU roaming.")

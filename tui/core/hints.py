@@ -198,6 +198,7 @@ class HintEngine:
             keep_upper=frozenset(settings.acronyms - settings.also_words),
             template="\\" in (fields.get("suggestion") or ""),
             quiet_replying_to=frozenset(fields.get("quiet_replying_to", ())),
+            problem_replying_to=frozenset(fields.get("problem_replying_to", ())),
             speak_replying_to=frozenset(fields.get("speak_replying_to", ())),
             speak_regex=speak,
             speak_message=fields.get("speak_message"),

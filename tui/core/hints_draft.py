@@ -77,6 +77,8 @@ class WholeDraftChecks:
         mention of a `quiet_replying_to` kind, only such a hint makes the rule speak; in reply to
         one of a `speak_replying_to` kind, the rule speaks as if such a hint were found, and its
         `light_pattern` (small talk) does not satisfy it; its `speak_message` says what harm needs.
+        In reply to a `problem_replying_to` kind, `when` is taken as met: the reply deals with a
+        problem whatever its words, and `unless` and the learned reading still have their say.
         """
         out: list[Hint] = []
         english: bool | None = None
@@ -86,8 +88,9 @@ class WholeDraftChecks:
             if not warned and replying_to in rule.quiet_replying_to:
                 continue
             satisfied_by = speak if harm and speak is not None else scanner  # no small talk for harm
+            problem = replying_to in rule.problem_replying_to
             says = self._rules_say(satisfied_by, when, unless, folded, ascii_text, warned,
-                                   gated=when is not None or bool(rule.when_hints))
+                                   gated=not problem and (when is not None or bool(rule.when_hints)))
             if rule.category == LEARNED_CATEGORY and (reading := self.learned) is not None:
                 says = reading.decide(text, says, certain=warned)
             if not says:

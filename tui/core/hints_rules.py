@@ -369,14 +369,14 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         regex = _compile(settings.regexes, text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
-    for name in ("when", "when_hints", "unless", "quiet_replying_to", "speak_replying_to",
-                 "light_pattern", "speak_message"):
+    for name in ("when", "when_hints", "unless", "quiet_replying_to", "problem_replying_to",
+                 "speak_replying_to", "light_pattern", "speak_message"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
     hints = merged.get("when_hints", [])
     if not isinstance(hints, list) or not all(isinstance(c, str) for c in hints):
         raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")
-    for name in ("quiet_replying_to", "speak_replying_to"):
+    for name in ("quiet_replying_to", "problem_replying_to", "speak_replying_to"):
         kinds = merged.get(name, [])
         if not isinstance(kinds, list) or not all(k in MENTION_KINDS for k in kinds):
             problem = f"must be a list of mention kinds ({', '.join(MENTION_KINDS)})"

@@ -46,6 +46,7 @@ RULE_FIELDS = frozenset(
         "unless",
         "alternatives",
         "quiet_replying_to",
+        "problem_replying_to",
         "speak_replying_to",
         "light_pattern",
         "speak_message",
@@ -102,6 +103,10 @@ class Rule:
     `quiet_replying_to` (kind "absence" only): kinds of mention (praise, ...) whose replies need
     the rule only when a `when_hints` hint was found: "Same! What's your go-to order?" to a fan
     is banter, not cold troubleshooting.
+    `problem_replying_to` (kind "absence" only): kinds of mention (complaint, ...) whose replies deal
+    with a problem whatever their words: `when` is taken as met, while `unless` and the learned
+    reading still weigh the draft ("Boiler was serviced Tuesday, it's fine on our end" answers a
+    complaint with nothing warm, though it names no error or step).
     `speak_replying_to` (kind "absence" only): kinds of mention (crisis, ...) whose replies always
     need the rule, whatever `when` and `unless` say: "No customer data was affected." to someone
     whose data leaked lacks warmth though it asks nothing and fixes nothing.
@@ -116,9 +121,9 @@ class Rule:
     """
 
     __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
-                 "message", "quiet_replying_to", "regex", "severity", "source", "speak_message",
-                 "speak_regex", "speak_replying_to", "suggestion", "template", "unless", "when",
-                 "when_hints")
+                 "message", "problem_replying_to", "quiet_replying_to", "regex", "severity", "source",
+                 "speak_message", "speak_regex", "speak_replying_to", "suggestion", "template", "unless",
+                 "when", "when_hints")
 
     def __init__(
         self, *, id: str, category: str, kind: str, message: str, severity: str,
@@ -128,6 +133,7 @@ class Rule:
         unless: re.Pattern[str] | None = None, source: str = "", combinable: bool = True,
         keep_upper: frozenset[str] = frozenset(), template: bool = False,
         quiet_replying_to: frozenset[str] = frozenset(),
+        problem_replying_to: frozenset[str] = frozenset(),
         speak_replying_to: frozenset[str] = frozenset(),
         speak_regex: re.Pattern[str] | None = None,
         speak_message: str | None = None,
@@ -138,6 +144,7 @@ class Rule:
         self.unless, self.source, self.combinable = unless, source, combinable
         self.keep_upper, self.template = keep_upper, template
         self.quiet_replying_to, self.speak_replying_to = quiet_replying_to, speak_replying_to
+        self.problem_replying_to = problem_replying_to
         self.speak_regex, self.speak_message = speak_regex, speak_message
 
     def __repr__(self) -> str:
