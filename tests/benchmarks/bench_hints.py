@@ -13,7 +13,8 @@ flagged"), with a count table (label x hint) per set:
     random sample of the full corpus (multi, blind4-6, multi2; sessions 34-35) were each measured
     once before they were read; a set whose note says "unread" never has its misses listed;
   * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl, and the
-    session 43 written probes (drafts_probes_s43.jsonl, read; printed, not a target).
+    session 43 written probes (drafts_probes_s43.jsonl, read; printed, not a target), and session 47's
+    (drafts_probes_s47.jsonl: writers a-c read, d-f never read, their misses not listed).
 Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
 synthetic held-out precision and recall >= 0.90.
 Speed: best-of-N time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000 characters and
@@ -351,6 +352,15 @@ def main(argv: list[str] | None = None) -> int:
     # only the labelling brief (session 43): measured once, then read and tuned on; not a target
     print_accuracy("Written probes (session 43, read)", engine, load("drafts_probes_s43.jsonl"),
                    platform=REAL_PLATFORM, show_misses=show, tag="synthetic-probes")
+    # session 47: six writers told to avoid the brief's example phrases, each row answering a mention
+    # of a kind it names (`replying_to`); writers a-c were read and tuned on, d-f never read
+    s47 = load("drafts_probes_s47.jsonl")
+    print_accuracy("Written probes (session 47, writers a-c, read)", engine,
+                   [r for r in s47 if r["writer"] in ("s47a", "s47b", "s47c")],
+                   platform=REAL_PLATFORM, show_misses=show, tag="synthetic-probes-s47-read")
+    print_accuracy("Written probes (session 47, writers d-f, never read)", engine,
+                   [r for r in s47 if r["writer"] in ("s47d", "s47e", "s47f")],
+                   platform=REAL_PLATFORM, show_misses=False, tag="synthetic-probes-s47-unread")
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:
