@@ -29,8 +29,8 @@ Cross-validation: the real dev rows are split in `FOLDS` stratified folds; each 
 model fitted on everything except that fold, so no dev row is scored by a model that saw it.
 With `--by-brand` the folds are drawn by brand instead (the first @handle that is not a customer's
 number; rows with none are spread singly), so every fold is scored by a model that never saw a
-mention to those brands: what a brand new to the engine can expect (session 47: balanced 0.759
-against 0.783 with mixed folds).
+mention to those brands: what a brand new to the engine can expect (session 47: balanced 0.758
+against 0.782 with mixed folds).
 The two real blind sets (customer_blind, customer_blind2) were each measured once, blind, and are
 spent: they are training rows now. A neutral row that reports a problem counts as negative (its
 `label` says so; `label_first` keeps the annotator's first reading; tests/data/README.md).

@@ -105,8 +105,8 @@ class Rule:
     is banter, not cold troubleshooting.
     `problem_replying_to` (kind "absence" only): kinds of mention (complaint, ...) whose replies deal
     with a problem whatever their words: `when` is taken as met, while `unless` and the learned
-    reading still weigh the draft ("Boiler was serviced Tuesday, it's fine on our end" answers a
-    complaint with nothing warm, though it names no error or step).
+    reading still weigh the draft ("Roaming charges were applied correctly. Your plan does not
+    include EU roaming." answers a complaint with nothing warm, though it names no error or step).
     `speak_replying_to` (kind "absence" only): kinds of mention (crisis, ...) whose replies always
     need the rule, whatever `when` and `unless` say: "No customer data was affected." to someone
     whose data leaked lacks warmth though it asks nothing and fixes nothing.
