@@ -42,6 +42,7 @@ from tui.core.hints_rules import (
     validate_rule_file,
 )
 from tui.core.hints_types import CATEGORIES, Hint, HintRuleError, Rule, _Settings
+from tui.core.wordpiece import english_like
 from tui.rules.datafile import located
 from tui.rules.regexcache import RegexCache
 
@@ -68,6 +69,19 @@ _PLAY_WINDOW = 280
 # where a sentence of one word may start: the draft's start (after any @handles), a sentence's end,
 # or a symbol such as an emoji
 _SENTENCE_OPENS = re.compile(r"(?:^(?:@[\w.]+\s+)*|[.!?\u2026]\s*|[^\w\s,;:'\"()&-]\s*)$")
+
+
+_RUN_SPLIT = re.compile(r"[ \t,;:.\-]+")  # the separators of `_caps_pattern`'s runs
+_APOSTROPHE = re.compile(r"['&\u2019]")
+
+
+_ELONGATED = re.compile(r"([a-z])\1\1")  # "NOOOO", "PLEASEEE": a drawn-out word is loud
+
+
+def _strip_accents(word: str) -> str:
+    import unicodedata
+
+    return "".join(ch for ch in unicodedata.normalize("NFD", word) if not unicodedata.combining(ch))
 
 
 class HintEngine:
@@ -98,6 +112,10 @@ class HintEngine:
         self._solo: list[Rule] = []
         self._drafts = WholeDraftChecks(self.rules, settings)
         self._shout_min_words = settings.problem_min_words
+        self._loud_known = settings.loud_known_words
+        self._loud_words = frozenset(settings.loud_words)
+        self._acronyms = frozenset(settings.acronyms)
+        self._loud_min_letters = max(settings.loud_min_letters, settings.min_letters, 1)
         self._length = [r for r in self.rules if r.kind == "length"]
         by_category: dict[str, list[Rule]] = {}
         for rule in self.rules:
@@ -261,7 +279,8 @@ class HintEngine:
             for match in regex.finditer(subject):
                 rule = scanner.rules[match.lastgroup or ""]
                 if rule.kind == "caps" and (self._in_signature(folded, match.span())
-                                            or self._in_play(draft, match.span())):
+                                            or self._in_play(draft, match.span())
+                                            or self._names_a_thing(draft, match.span())):
                     continue
                 hint = self._hint(rule, match, folded, text, idiom_spans, rematch=True,
                                   alternatives=alternatives)
@@ -340,6 +359,27 @@ class HintEngine:
         if self._cheer.search(window) is None:
             return False
         return self._stern is None or self._stern.search(window) is None
+
+    def _names_a_thing(self, draft: str, span: tuple[int, int]) -> bool:
+        """Whether a run of capitals holds no loud word once words English does not have are left
+        out: "reset the NVRAM", "Is SAML SSO on?" name a thing. A listed loud word ("NOT") always
+        counts; a long one counts if the encoder's vocabulary holds it whole ("PLEASE", "NEVER")."""
+        if not self._loud_known:
+            return False
+        known = self._drafts.known_words()
+        if not known:
+            return False  # no word list: every long word stays loud, as before
+        for token in _RUN_SPLIT.split(draft[span[0]:span[1]]):  # the draft: not its ASCII stand-ins
+            if token in self._loud_words:
+                return False
+            if len(token) >= self._loud_min_letters and token not in self._acronyms:
+                stem = _APOSTROPHE.split(token, 1)[0].lower()  # "THEY'RE" -> "they"
+                if not stem.isascii():
+                    stem = _strip_accents(stem)  # BERT's uncased list has no accents: "CAFÉ" -> "cafe"
+                # another script ("ЖДИТЕ ОТВЕТА") is not the list's to judge: loud, as before
+                if not stem.isascii() or _ELONGATED.search(stem) or english_like(stem, known):
+                    return False
+        return True
 
     def _in_signature(self, folded: str, span: tuple[int, int]) -> bool:
         """Whether a signature ("^JAY", "-AB", "TY - Eilish") holds the whole of `span`."""

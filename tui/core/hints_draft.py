@@ -7,8 +7,17 @@ They judge the draft as a whole, so the editor asks for them only when the agent
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from tui.core.hints_learned import LEARNED_CATEGORY, LEARNED_FILE, LearnedReading, build_pieces, read_weights
+from tui.core.hints_learned import (
+    LEARNED_CATEGORY,
+    LEARNED_FILE,
+    LearnedError,
+    LearnedReading,
+    PieceTable,
+    build_pieces,
+    read_weights,
+)
 from tui.core.hints_length import measure
 from tui.core.hints_match import _Scanner
 from tui.core.hints_types import Hint, Rule, _Platform, _Settings
@@ -37,6 +46,7 @@ class WholeDraftChecks:
         self._regexes = regexes
         self._learned: LearnedReading | None = None
         self._learned_loaded = False
+        self._known_words: Mapping[str, int] | None = None
         self._english_words = frozenset(settings.english_words)
         self._english_min_words = settings.english_min_words
         self._english_min_share = settings.english_min_share
@@ -48,11 +58,7 @@ class WholeDraftChecks:
             self._learned_loaded = True
             options = self.learned_options
             if options.get("enabled", True):
-                stat = data_file(LEARNED_FILE).stat()
-                key = f"{LEARNED_FILE}:{stat.st_size}:{stat.st_mtime_ns}"
-                # "learned2": the cached value holds the word pieces too (a cache of session 40's
-                # two-part value is never read as one)
-                weights, bias, pieces = self._regexes.memo("learned2", key, 0, read_weights)
+                weights, bias, pieces = self._weights()
                 self._learned = LearnedReading(LEARNED_CATEGORY, weights, bias, options["keep"],
                                                options["add"], options["max_chars"], build_pieces(pieces))
         return self._learned
@@ -60,6 +66,29 @@ class WholeDraftChecks:
     @learned.setter
     def learned(self, reading: LearnedReading | None) -> None:
         self._learned, self._learned_loaded = reading, True
+
+    def _weights(self) -> tuple[dict[str, float], float, PieceTable | None]:
+        """The packaged reading's weights, bias and word pieces, through the engine's cache."""
+        stat = data_file(LEARNED_FILE).stat()
+        key = f"{LEARNED_FILE}:{stat.st_size}:{stat.st_mtime_ns}"
+        # "learned2": the cached value holds the word pieces too (a cache of session 40's
+        # two-part value is never read as one)
+        return self._regexes.memo("learned2", key, 0, read_weights)
+
+    def known_words(self) -> Mapping[str, int]:
+        """The sentence encoder's vocabulary (lowercase words and pieces), loaded on first use: the
+        shouting check asks it whether a long capitalised word is English. Empty if unreadable."""
+        if self._known_words is None:
+            reading = self.learned
+            if reading is not None and reading.pieces is not None:
+                self._known_words = reading.pieces.vocab
+            else:
+                try:
+                    table = self._weights()[2]
+                except LearnedError:
+                    table = None
+                self._known_words = {} if table is None else {piece: i for i, piece in enumerate(table[0])}
+        return self._known_words
 
     def scanners(self) -> list[_Scanner]:
         return [s for _, *scans in self.entries for s in scans if s is not None]

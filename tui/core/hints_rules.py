@@ -171,6 +171,11 @@ def _merge_file(
                 else:
                     problem = "must be a whole number >= 1"
                     report(HintRuleError(source, None, f"shouting.{key}", problem))
+        if "loud_known_words" in shouting:
+            if isinstance(shouting["loud_known_words"], bool):
+                settings.loud_known_words = shouting["loud_known_words"]
+            else:
+                report(HintRuleError(source, None, "shouting.loud_known_words", "must be true or false"))
         loud = shouting.get("loud_words", [])
         if isinstance(loud, list) and all(isinstance(a, str) for a in loud):
             settings.loud_words.update(a.strip().upper() for a in loud if a.strip())

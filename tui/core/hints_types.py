@@ -176,6 +176,7 @@ class _Settings:
         self.min_letters = 2
         self.loud_min_letters = 4
         self.loud_words: set[str] = set()
+        self.loud_known_words = True  # a long loud word must be a word the encoder's list knows
         self.problem_min_words = 2
         self.signatures: dict[str, str] = {}
         self.cheer: dict[str, str] = {}  # [shouting.cheer]: one word exclaimed near these is play

@@ -125,6 +125,18 @@ def pieces_of(word: str, vocab: Mapping[str, int]) -> tuple[int, ...]:
     return tuple(ids)
 
 
+def english_like(word: str, vocab: Mapping[str, int]) -> bool:
+    """Whether a lowercase word reads as English to the vocabulary: held whole, or as a head and a
+    tail of three letters or more ("over" + "##due", "ref" + "##und"), as most English words it
+    lacks whole are; acronyms and codes break into short pieces ("sam" + "##l", "n" + "##vr")."""
+    if word in vocab:
+        return True
+    for cut in range(len(word) - 3, 2, -1):  # the longest head first, as WordPiece splits
+        if word[:cut] in vocab:
+            return "##" + word[cut:] in vocab
+    return False
+
+
 def tokenize(text: str, vocab: Mapping[str, int]) -> list[int]:
     """The piece ids of `text` as the encoder's own tokenizer gives them (no weights needed: the
     fitting script tokenizes before any table exists)."""
