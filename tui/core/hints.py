@@ -154,7 +154,7 @@ class HintEngine:
         for scanner in self._drafts.scanners():
             scanner.pick(True)  # a non-ASCII draft compiles the Unicode copy on its first pause
         if regexes.path is not None:  # a command (lint): keep the learned weights in the cache too
-            _ = self._drafts.learned
+            self.warm()
         regexes.save()
 
     @staticmethod
@@ -189,7 +189,7 @@ class HintEngine:
         if kind == "absence" and "when" in fields:
             text = _pattern_text(fields["when"], source, rule_id, "when")
             when = regexes.compile(_prefiltered(regexes, text, True), re.IGNORECASE)
-        if kind == "absence" and "unless" in fields:
+        if kind in ("absence", "learned") and "unless" in fields:
             text = _pattern_text(fields["unless"], source, rule_id, "unless")
             unless = regexes.compile(_prefiltered(regexes, text, True), re.IGNORECASE)
         combinable = (
@@ -198,6 +198,9 @@ class HintEngine:
             and not re.search(r"\\[1-9]|\(\?P=|\\g<", regex.pattern)
         )
         return Rule(
+            model=fields.get("model") if kind == "learned" else None,
+            add=float(fields.get("add", 1.0)),
+            min_words=int(fields.get("min_words", 1)),
             id=rule_id,
             category=fields["category"],
             kind=kind,
@@ -302,6 +305,14 @@ class HintEngine:
             found = {hint.category for hint in spans if self._tells_of_a_problem(hint, text)}
             spans.extend(self._drafts.check(text, draft, draft_ascii, found, replying_to))
         return spans
+
+    def warm(self) -> None:
+        """Load the learned readings and the word list now (the editor does it off the UI thread),
+        so the first pause or shouted word does not wait for a model file."""
+        _ = self._drafts.learned
+        for rule, _unless in self._drafts.readers:
+            self._drafts.reading(rule)
+        self._drafts.known_words()
 
     @property
     def learned(self) -> LearnedReading | None:

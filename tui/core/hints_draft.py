@@ -42,6 +42,10 @@ class WholeDraftChecks:
             for rule in rules
             if rule.kind == "absence" and rule.regex
         ]
+        # kind = "learned": a reading that adds its category's hint where no pattern found it
+        self.readers = [(rule, scanner(rule.unless)) for rule in rules
+                        if rule.kind == "learned" and rule.model]
+        self._readings: dict[str, LearnedReading | None] = {}
         self.learned_options = dict(settings.learned)
         self._regexes = regexes
         self._learned: LearnedReading | None = None
@@ -90,8 +94,27 @@ class WholeDraftChecks:
                 self._known_words = {} if table is None else {piece: i for i, piece in enumerate(table[0])}
         return self._known_words
 
+    def reading(self, rule: Rule) -> LearnedReading | None:
+        """A kind = "learned" rule's reading, loaded on first use (None when [learned] is off)."""
+        if rule.id not in self._readings:
+            reading = None
+            if self.learned_options.get("enabled", True) and rule.model:
+                name, category = rule.model, rule.category
+                stat = data_file(name).stat()
+
+                def read() -> tuple[dict[str, float], float, PieceTable | None]:
+                    return read_weights(None, name, category)
+
+                weights, bias, pieces = self._regexes.memo(
+                    "learned2", f"{name}:{category}:{stat.st_size}:{stat.st_mtime_ns}", 0, read)
+                reading = LearnedReading(category, weights, bias, add=rule.add, pieces=build_pieces(pieces),
+                                         max_chars=self.learned_options["max_chars"])
+            self._readings[rule.id] = reading
+        return self._readings[rule.id]
+
     def scanners(self) -> list[_Scanner]:
-        return [s for _, *scans in self.entries for s in scans if s is not None]
+        absence = [s for _, *scans in self.entries for s in scans if s is not None]
+        return absence + [unless for _, unless in self.readers if unless is not None]
 
     def categories(self) -> frozenset[str]:
         return frozenset(entry[0].category for entry in self.entries)
@@ -130,6 +153,19 @@ class WholeDraftChecks:
                 break
             message = rule.speak_message if harm and rule.speak_message else rule.message
             out.append(Hint(rule.id, rule.category, None, None, message, None, rule.severity))
+        for rule, unless in self.readers:
+            # a pattern rule that found the category already said it, with the words and a rewrite
+            if rule.category in found or len(text.split()) < rule.min_words:
+                continue
+            if unless is not None and unless.pick(ascii_text).search(folded) is not None:
+                continue
+            if (reading := self.reading(rule)) is None or not reading.decide(text, False, certain=False):
+                continue
+            if english is None:
+                english = self.is_english(text)
+            if not english:
+                break
+            out.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
         return out
 
     @staticmethod

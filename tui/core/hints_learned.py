@@ -150,23 +150,25 @@ def load_learned(keep: float, add: float, max_chars: int, data: bytes | None = N
     return LearnedReading(LEARNED_CATEGORY, weights, bias, keep, add, max_chars, build_pieces(pieces))
 
 
-def read_weights(data: bytes | None = None) -> tuple[dict[str, float], float, PieceTable | None]:
-    """The weights, bias and word pieces of the packaged file (or of `data`); marshal-able, so the
-    engine's pattern cache can keep them and a warm `lint` never parses the JSON."""
+def read_weights(data: bytes | None = None, name: str = LEARNED_FILE, category: str = LEARNED_CATEGORY,
+                 ) -> tuple[dict[str, float], float, PieceTable | None]:
+    """The weights, bias and word pieces of the packaged file `name` (or of `data`), which must read
+    `category`; marshal-able, so the engine's pattern cache can keep them and a warm `lint` never
+    parses the JSON."""
     import gzip
     import json
 
     try:
-        raw = json.loads(gzip.decompress(data if data is not None else data_file(LEARNED_FILE).read_bytes()))
+        raw = json.loads(gzip.decompress(data if data is not None else data_file(name).read_bytes()))
     except (OSError, ValueError) as error:
-        raise LearnedError(f"{LEARNED_FILE}: cannot read ({error})") from None
+        raise LearnedError(f"{name}: cannot read ({error})") from None
     if not isinstance(raw, dict) or raw.get("format") not in (1, FORMAT):
-        raise LearnedError(f"{LEARNED_FILE}: not a format-1 or format-{FORMAT} model")
+        raise LearnedError(f"{name}: not a format-1 or format-{FORMAT} model")
     weights = raw.get("weights")
     if not isinstance(weights, dict) or not isinstance(raw.get("bias"), int | float):
-        raise LearnedError(f"{LEARNED_FILE}: weights or bias missing")
-    if raw.get("category") != LEARNED_CATEGORY:
-        raise LearnedError(f"{LEARNED_FILE}: reads {raw.get('category')!r}, not {LEARNED_CATEGORY!r}")
+        raise LearnedError(f"{name}: weights or bias missing")
+    if raw.get("category") != category:
+        raise LearnedError(f"{name}: reads {raw.get('category')!r}, not {category!r}")
     pieces = raw.get("pieces")
     table: PieceTable | None = None
     if pieces is not None:
@@ -174,7 +176,7 @@ def read_weights(data: bytes | None = None) -> tuple[dict[str, float], float, Pi
             vocab = [str(piece) for piece in pieces["vocab"]]
             table = (vocab, {int(i): float(w) for i, w in pieces["weights"].items()})
         except (AttributeError, KeyError, TypeError, ValueError):
-            raise LearnedError(f"{LEARNED_FILE}: word pieces not a vocabulary and weights") from None
+            raise LearnedError(f"{name}: word pieces not a vocabulary and weights") from None
         if "[UNK]" not in vocab or any(not 0 <= i < len(vocab) for i in table[1]):
-            raise LearnedError(f"{LEARNED_FILE}: a piece weight outside the vocabulary")
+            raise LearnedError(f"{name}: a piece weight outside the vocabulary")
     return {str(k): float(v) for k, v in weights.items()}, float(raw["bias"]), table

@@ -21,6 +21,7 @@ from tui.core.hints_types import (
     _Platform,
     _Settings,
 )
+from tui.rules import data_file
 from tui.rules.datafile import located
 
 TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lint` start-up
@@ -374,10 +375,14 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         regex = _compile(settings.regexes, text, source, rule_id, merged.get("case_sensitive", False))
         if merged.get("suggestion"):
             _check_refs(merged["suggestion"], regex, source, rule_id)
-    for name in ("when", "when_hints", "unless", "quiet_replying_to", "problem_replying_to",
+    _validate_learned(merged, source, rule_id)
+    for name in ("when", "when_hints", "quiet_replying_to", "problem_replying_to",
                  "speak_replying_to", "light_pattern", "speak_message"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
+    if "unless" in merged and merged.get("kind", "pattern") not in ("absence", "learned"):
+        problem = 'only a kind = "absence" or "learned" rule can have one'
+        raise HintRuleError(source, rule_id, "unless", problem)
     hints = merged.get("when_hints", [])
     if not isinstance(hints, list) or not all(isinstance(c, str) for c in hints):
         raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")
@@ -391,6 +396,28 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
             text = _pattern_text(merged[name], source, rule_id, name)
             _compile(settings.regexes, text, source, rule_id, False, name)
     return merged
+
+
+_MODEL_NAME = re.compile(r"[\w-]+\.json\.gz")
+
+
+def _validate_learned(merged: dict[str, Any], source: str, rule_id: str) -> None:
+    """A kind = "learned" rule names a model shipped in tui/rules/data and how sure it must be."""
+    learned = merged.get("kind", "pattern") == "learned"
+    for name in ("model", "add", "min_words"):
+        if name in merged and not learned:
+            raise HintRuleError(source, rule_id, name, 'only a kind = "learned" rule can have one')
+    if not learned:
+        return
+    model, add = merged.get("model"), merged.get("add")
+    if not isinstance(model, str) or not _MODEL_NAME.fullmatch(model):
+        raise HintRuleError(source, rule_id, "model", "must name a .json.gz model file in tui/rules/data")
+    if not data_file(model).is_file():
+        raise HintRuleError(source, rule_id, "model", f"no model file {model} in tui/rules/data")
+    if isinstance(add, bool) or not isinstance(add, int | float) or not 0 < add <= 1:
+        raise HintRuleError(source, rule_id, "add", f"must be a number above 0, at most 1, got {add!r}")
+    if "min_words" in merged and not _whole(merged["min_words"]):
+        raise HintRuleError(source, rule_id, "min_words", "must be a whole number >= 1")
 
 
 def _builtin_text() -> str:

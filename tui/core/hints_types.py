@@ -25,7 +25,7 @@ CATEGORIES = (
     "too-long",
 )
 SEVERITIES = ("suggestion", "warning", "error")
-KINDS = ("pattern", "absence", "caps", "length")
+KINDS = ("pattern", "absence", "caps", "length", "learned")
 MENTION_KINDS = ("complaint", "question", "praise", "crisis", "other")  # triage's kinds
 CASES = ("match", "sentence", "keep")
 COUNTS = ("characters", "graphemes", "weighted")
@@ -50,6 +50,9 @@ RULE_FIELDS = frozenset(
         "speak_replying_to",
         "light_pattern",
         "speak_message",
+        "model",
+        "add",
+        "min_words",
     }
 )
 
@@ -115,15 +118,20 @@ class Rule:
     light pattern): small talk that does for a glitch ("That's odd", "Fingers crossed", "Yay!")
     does not acknowledge someone who was hurt. `speak_message`: the message there, where the rule
     has one ("thank them" is no advice for answering an assault).
+    `model`, `add`, `min_words` (kind "learned" only): a learned reading shipped in the package
+    data (a file fitted by tests/benchmarks/fit_readings.py) adds the rule's hint to the
+    before-you-send checks when it gives a draft of `min_words` words or more at least `add`, no
+    pattern rule found the category and `unless` does not match: blame said in words no phrase
+    lists ("Sounds like you brought them in with you").
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
     """
 
-    __slots__ = ("alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper", "kind",
-                 "message", "problem_replying_to", "quiet_replying_to", "regex", "severity", "source",
-                 "speak_message", "speak_regex", "speak_replying_to", "suggestion", "template", "unless",
-                 "when", "when_hints")
+    __slots__ = ("add", "alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper",
+                 "kind", "message", "min_words", "model", "problem_replying_to", "quiet_replying_to", "regex",
+                 "severity", "source", "speak_message", "speak_regex", "speak_replying_to", "suggestion",
+                 "template", "unless", "when", "when_hints")
 
     def __init__(
         self, *, id: str, category: str, kind: str, message: str, severity: str,
@@ -137,6 +145,9 @@ class Rule:
         speak_replying_to: frozenset[str] = frozenset(),
         speak_regex: re.Pattern[str] | None = None,
         speak_message: str | None = None,
+        model: str | None = None,
+        add: float = 1.0,
+        min_words: int = 1,
     ) -> None:
         self.id, self.category, self.kind, self.message = id, category, kind, message
         self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
@@ -146,6 +157,7 @@ class Rule:
         self.quiet_replying_to, self.speak_replying_to = quiet_replying_to, speak_replying_to
         self.problem_replying_to = problem_replying_to
         self.speak_regex, self.speak_message = speak_regex, speak_message
+        self.model, self.add, self.min_words = model, add, min_words
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"

@@ -38,8 +38,8 @@ def hint_engine() -> HintEngine:
 
 
 def _warm_learned() -> None:
-    """Load the learned `no-empathy` reading (~45 ms) off the UI thread, before a pause asks."""
-    _ = hint_engine().learned
+    """Load the learned readings (~100 ms) off the UI thread, before a pause or a word asks."""
+    hint_engine().warm()
 
 
 def hanging(text: str, indent: int, width: int) -> str:

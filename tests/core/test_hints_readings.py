@@ -1,0 +1,94 @@
+"""Learned readings (kind = "learned"): blame said in words no phrase lists (session 48).
+
+The reading adds its category's hint to the before-you-send checks, only where no pattern rule
+found the category and the reading is at least `add` sure; warm or plain replies never get it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.core.hints import HintEngine, validate_rule_file
+from tui.core.hints_types import HintRuleError
+
+
+@pytest.fixture(scope="module")
+def engine() -> HintEngine:
+    return HintEngine.load()
+
+
+def blame(engine: HintEngine, text: str, *, whole_draft: bool = True) -> list:
+    return [h for h in engine.check(text, "x", whole_draft=whole_draft) if h.category == "blame"]
+
+
+@pytest.mark.parametrize("text", [
+    "Sounds like you brought them in with you. Our rooms are cleaned daily.",
+    "The driver followed the address you gave us.",
+])
+def test_blame_in_new_words_is_found_before_sending(engine: HintEngine, text: str) -> None:
+    found = blame(engine, text)
+    assert [(h.rule, h.start, h.end) for h in found] == [("blame-reading", None, None)]
+    assert "Own the problem" in found[0].message
+    assert blame(engine, text, whole_draft=False) == []  # not while typing
+
+
+@pytest.mark.parametrize("text", [
+    "Sorry it tasted off. DM me your store and I'll have the manager check the brewer today.",
+    "Thanks for flagging! We've refunded the order and a new one ships tomorrow.",
+    "We're sorry for the delay. Can you DM us your order number so we can check?",
+    "Hi there, which station are you referring to please?",
+    "Fine.",  # too short to read (the reading alone gives it 0.97)
+    # owning the problem: the words around blame ("clearly shows", "not the manufacturer") do not
+    # make it blame
+    "This clearly shows the charge was our mistake, so we've refunded it.",
+    "The warranty is with us, not the manufacturer: we'll book the repair.",
+])
+def test_warm_and_plain_replies_are_not_read_as_blame(engine: HintEngine, text: str) -> None:
+    assert blame(engine, text) == []
+
+
+def test_a_blame_the_patterns_found_is_not_said_twice(engine: HintEngine) -> None:
+    found = blame(engine, "That's the courier's fault, not ours. Take it up with them.")
+    assert found and all(h.start is not None for h in found)
+
+
+def test_learned_off_switches_the_readings_off(tmp_path: Path) -> None:
+    (tmp_path / "off.toml").write_text("[learned]\nenabled = false\n", encoding="utf-8")
+    engine = HintEngine.load(tmp_path)
+    assert blame(engine, "The driver followed the address you gave us.") == []
+
+
+def test_a_rule_can_be_made_more_careful(tmp_path: Path) -> None:
+    (tmp_path / "sure.toml").write_text("[rules.blame-reading]\nadd = 1.0\n", encoding="utf-8")
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    assert blame(engine, "The driver followed the address you gave us.") == []
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ('[rules.mine]\ncategory = "blame"\nkind = "learned"\nmessage = "m"\nadd = 0.9\n', "model"),
+    ('[rules.mine]\ncategory = "blame"\nkind = "learned"\nmessage = "m"\nmodel = "nope.json.gz"\nadd = 0.9\n',
+     "model"),
+    ('[rules.mine]\ncategory = "blame"\nkind = "learned"\nmessage = "m"\nmodel = "../x.json.gz"\nadd = 0.9\n',
+     "model"),
+    ('[rules.blame-reading]\nadd = 0\n', "add"),
+    ('[rules.blame-reading]\nadd = true\n', "add"),
+    ('[rules.blame-reading]\nmin_words = 0\n', "min_words"),
+    ('[rules.blame-reading]\nunless = "(unclosed"\n', "unless"),
+    ('[rules.mine]\ncategory = "blame"\nmessage = "m"\npattern = "x"\nmodel = "hints_blame.json.gz"\n',
+     "model"),
+])
+def test_a_bad_learned_rule_is_named(tmp_path: Path, body: str, field: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(HintRuleError) as error:
+        validate_rule_file(path)
+    assert error.value.field == field
+    engine = HintEngine.load(tmp_path)  # the engine keeps going and lists it
+    assert len(engine.errors) == 1
+
+
+def test_another_language_gets_no_reading(engine: HintEngine) -> None:
+    assert blame(engine, "Le chauffeur a suivi l'adresse que vous nous avez donnée, comme prévu.") == []
