@@ -1607,8 +1607,10 @@ def test_a_quoted_delivery_status_is_no_promise(engine: HintEngine) -> None:
 
 
 def test_a_reply_to_harm_owes_a_way_forward(engine: HintEngine) -> None:
-    """Session 43, writer m: a cold answer to someone reporting harm leaves them with nothing to do."""
-    draft = "Our devices are fully tested before they leave the factory."
+    """Session 43, writer m: a cold answer to someone reporting harm leaves them with nothing to do.
+    (Writer m's own "Our devices are fully tested before they leave the factory." denies the fault:
+    since session 48 the learned blame reading flags it whatever it answers.)"""
+    draft = "Every charger we sell is certified to UK safety standards."
     assert "no-next-step" in {h.category for h in engine.check(draft, "x", replying_to="crisis")}
     assert "no-next-step" not in {h.category for h in engine.check(draft, "x")}
     warm = ("I'm so sorry, that must have been frightening. Please stop using the charger; our safety "
@@ -2284,8 +2286,9 @@ def test_what_can_be_done_first_or_an_idiom_is_no_refusal(engine: HintEngine, te
 def test_a_reply_to_a_complaint_deals_with_a_problem(engine: HintEngine) -> None:
     """Session 47: a plain statement names no error or step, so alone it is not read as
     troubleshooting; in reply to a complaint it is, and nothing in it is warm. The learned reading
-    still weighs it, and a warm reply to the same complaint passes."""
-    cold = "Roaming charges were applied correctly. Your plan does not include EU roaming."
+    still weighs it, and a warm reply to the same complaint passes. ("Roaming charges were applied
+    correctly." says the customer is wrong: since session 48 the learned blame reading flags it.)"""
+    cold = "Your plan does not include EU roaming. It is an add-on at £2 a day."
     assert "no-empathy" not in categories(engine, cold)
     found = {h.category for h in engine.check(cold, "x", replying_to="complaint")}
     assert "no-empathy" in found

@@ -26,6 +26,9 @@ def blame(engine: HintEngine, text: str, *, whole_draft: bool = True) -> list:
 @pytest.mark.parametrize("text", [
     "Sounds like you brought them in with you. Our rooms are cleaned daily.",
     "The driver followed the address you gave us.",
+    # a denial of the fault, to someone hurt or overcharged: "we did it right, so it is on you"
+    "Our devices are fully tested before they leave the factory.",
+    "Roaming charges were applied correctly. Your plan does not include EU roaming.",
 ])
 def test_blame_in_new_words_is_found_before_sending(engine: HintEngine, text: str) -> None:
     found = blame(engine, text)
@@ -47,6 +50,13 @@ def test_blame_in_new_words_is_found_before_sending(engine: HintEngine, text: st
 ])
 def test_warm_and_plain_replies_are_not_read_as_blame(engine: HintEngine, text: str) -> None:
     assert blame(engine, text) == []
+
+
+def test_blame_the_reading_finds_makes_the_whole_draft_checks_speak(engine: HintEngine) -> None:
+    """As blame a phrase finds does (`when_hints`): a cold reply that blames needs warmth and a way
+    forward (session 48: writers d-f `no-empathy` recall 0.648 -> 0.711, no more false)."""
+    found = [h.category for h in engine.check("The driver followed the address you gave us.", "x")]
+    assert found == ["no-empathy", "no-next-step", "blame"]
 
 
 def test_a_blame_the_patterns_found_is_not_said_twice(engine: HintEngine) -> None:

@@ -131,7 +131,14 @@ class WholeDraftChecks:
         `light_pattern` (small talk) does not satisfy it; its `speak_message` says what harm needs.
         In reply to a `problem_replying_to` kind, `when` is taken as met: the reply deals with a
         problem whatever its words, and `unless` and the learned reading still have their say.
+        A kind = "learned" rule's hint counts as found too: blame a reading finds in new words
+        makes missing warmth as certain as blame a phrase found.
         """
+        read = self._readings_say(text, folded, ascii_text, found)
+        if read:
+            if not self.is_english(text):
+                return []
+            found = found | {hint.category for hint in read}
         out: list[Hint] = []
         english: bool | None = None
         for rule, scanner, when, unless, speak in self.entries:
@@ -153,18 +160,20 @@ class WholeDraftChecks:
                 break
             message = rule.speak_message if harm and rule.speak_message else rule.message
             out.append(Hint(rule.id, rule.category, None, None, message, None, rule.severity))
+        return out + read
+
+    def _readings_say(self, text: str, folded: str, ascii_text: bool, found: set[str]) -> list[Hint]:
+        """The kind = "learned" rules' hints: where no pattern found the category already (it said
+        so with the words and a rewrite), the draft is long enough, `unless` does not match and
+        the reading is sure enough."""
+        out: list[Hint] = []
         for rule, unless in self.readers:
-            # a pattern rule that found the category already said it, with the words and a rewrite
             if rule.category in found or len(text.split()) < rule.min_words:
                 continue
             if unless is not None and unless.pick(ascii_text).search(folded) is not None:
                 continue
             if (reading := self.reading(rule)) is None or not reading.decide(text, False, certain=False):
                 continue
-            if english is None:
-                english = self.is_english(text)
-            if not english:
-                break
             out.append(Hint(rule.id, rule.category, None, None, rule.message, None, rule.severity))
         return out
 
