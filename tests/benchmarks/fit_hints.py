@@ -14,7 +14,7 @@ read blind4 and the other sets alike, session 34); weights under 0.005 are not s
 cross-validation scores each fold with the rules and the reading together, as the engine combines
 them. `--by-brand` draws the folds by the replying account (GroupKFold), so every reply is read by
 a reading that saw none of its brand's: what a brand new to the engine meets. Session 48: rules
-alone 0.647 / 0.733, rules and reading 0.798 / 0.714 by brand (mixed folds: 0.82 / 0.78).
+alone 0.647 / 0.733, rules and reading 0.798 / 0.714 by brand (mixed folds: 0.830 / 0.797).
 
 Word pieces (since session 41): beside the n-grams, the mean of the reply's word-piece vectors
 (fit_pieces.py's step 2: a ridge regression from each text's piece shares to all-MiniLM-L6-v2's
