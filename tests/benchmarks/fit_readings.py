@@ -17,7 +17,9 @@ the file stays small); a logistic regression weighing both answers alike, C 3; w
 `PRUNE` are not shipped (0.005 -> 0.05 kept the figures and cut the file from 700 to 220 kB).
 
 Measured: a 5-fold cross-validation over the real replies held out by brand (the written probes
-always in training), rules alone vs rules and reading, and the writers d-f counts.
+always in training), rules alone vs rules and reading, and the writers d-f counts. The figures are
+the reading's alone, before the rule's `min_words` and `unless` (which only take hints away);
+bench_hints.py prints the engine's own.
 """
 
 from __future__ import annotations

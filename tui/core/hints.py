@@ -73,8 +73,6 @@ _SENTENCE_OPENS = re.compile(r"(?:^(?:@[\w.]+\s+)*|[.!?\u2026]\s*|[^\w\s,;:'\"()
 
 _RUN_SPLIT = re.compile(r"[ \t,;:.\-]+")  # the separators of `_caps_pattern`'s runs
 _APOSTROPHE = re.compile(r"['&\u2019]")
-
-
 _ELONGATED = re.compile(r"([a-z])\1\1")  # "NOOOO", "PLEASEEE": a drawn-out word is loud
 
 

@@ -71,13 +71,18 @@ class WholeDraftChecks:
     def learned(self, reading: LearnedReading | None) -> None:
         self._learned, self._learned_loaded = reading, True
 
-    def _weights(self) -> tuple[dict[str, float], float, PieceTable | None]:
-        """The packaged reading's weights, bias and word pieces, through the engine's cache."""
-        stat = data_file(LEARNED_FILE).stat()
-        key = f"{LEARNED_FILE}:{stat.st_size}:{stat.st_mtime_ns}"
+    def _weights(self, name: str = LEARNED_FILE, category: str = LEARNED_CATEGORY,
+                 ) -> tuple[dict[str, float], float, PieceTable | None]:
+        """A packaged reading's weights, bias and word pieces, through the engine's cache."""
+        stat = data_file(name).stat()
+        key = f"{name}:{category}:{stat.st_size}:{stat.st_mtime_ns}"
+
+        def read() -> tuple[dict[str, float], float, PieceTable | None]:
+            return read_weights(None, name, category)
+
         # "learned2": the cached value holds the word pieces too (a cache of session 40's
         # two-part value is never read as one)
-        return self._regexes.memo("learned2", key, 0, read_weights)
+        return self._regexes.memo("learned2", key, 0, read)
 
     def known_words(self) -> Mapping[str, int]:
         """The sentence encoder's vocabulary (lowercase words and pieces), loaded on first use: the
@@ -99,16 +104,10 @@ class WholeDraftChecks:
         if rule.id not in self._readings:
             reading = None
             if self.learned_options.get("enabled", True) and rule.model:
-                name, category = rule.model, rule.category
-                stat = data_file(name).stat()
-
-                def read() -> tuple[dict[str, float], float, PieceTable | None]:
-                    return read_weights(None, name, category)
-
-                weights, bias, pieces = self._regexes.memo(
-                    "learned2", f"{name}:{category}:{stat.st_size}:{stat.st_mtime_ns}", 0, read)
-                reading = LearnedReading(category, weights, bias, add=rule.add, pieces=build_pieces(pieces),
-                                         max_chars=self.learned_options["max_chars"])
+                weights, bias, pieces = self._weights(rule.model, rule.category)
+                max_chars = self.learned_options["max_chars"]
+                reading = LearnedReading(rule.category, weights, bias, add=rule.add, max_chars=max_chars,
+                                         pieces=build_pieces(pieces))
             self._readings[rule.id] = reading
         return self._readings[rule.id]
 
