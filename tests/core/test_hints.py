@@ -2316,6 +2316,23 @@ def test_session_47_writers_wording_is_found(engine: HintEngine, text: str, cate
     assert category in categories(engine, text)
 
 
+def test_fault_placed_with_the_customer_is_blame_but_asking_what_they_see_is_not(engine: HintEngine) -> None:
+    """A cold reply that places the problem with them ("on your end", "fine for everyone else")
+    passed with no hint at all before session 49; a diagnostic question about their end did not
+    and must not."""
+    cold = "PSN has been up all week for everyone else, so the problem is on your end. Check your router."
+    found = {h.category for h in engine.check(cold, "x", replying_to="complaint")}
+    assert {"blame", "no-empathy"} <= found
+    for text in ("It's on your side, not ours. Restart the app.",
+                 "Sync works fine on every device we've tested. Probably something on your end.",
+                 "Check your inventory like everyone else."):
+        assert "blame" in categories(engine, text), text
+    for text in ("Would you be able to send us a picture of what you are seeing on your end?",
+                 "We want to make sure everything is good on your end. Feel free to update us anytime.",
+                 "We'll make sure it's fixed for you and everyone else."):
+        assert "blame" not in categories(engine, text), text
+
+
 @pytest.mark.parametrize(
     "text",
     [
