@@ -2325,11 +2325,17 @@ def test_fault_placed_with_the_customer_is_blame_but_asking_what_they_see_is_not
     assert {"blame", "no-empathy"} <= found
     for text in ("It's on your side, not ours. Restart the app.",
                  "Sync works fine on every device we've tested. Probably something on your end.",
-                 "Check your inventory like everyone else."):
+                 "Check your inventory like everyone else.",
+                 "We've had no other complaints about this.",
+                 "You're the only customer to mention it.",
+                 "Read the FAQ."):
         assert "blame" in categories(engine, text), text
     for text in ("Would you be able to send us a picture of what you are seeing on your end?",
                  "We want to make sure everything is good on your end. Feel free to update us anytime.",
-                 "We'll make sure it's fixed for you and everyone else."):
+                 "We'll make sure it's fixed for you and everyone else.",
+                 "We have received no other reports of this, but we'd love to look into it with you.",
+                 "You're the first one to tell us, thanks so much for flagging it!",
+                 "Have a look at the FAQ here: https://example.com/faq"):
         assert "blame" not in categories(engine, text), text
 
 
