@@ -2304,6 +2304,10 @@ def test_a_reply_to_a_complaint_deals_with_a_problem(engine: HintEngine) -> None
         ("Not a priority right now.", "negative-language"),
         ("Hi Priya, account merges aren't possible, each email is tied to one licence.", "negative-language"),
         ("Nothing we can action here.", "negative-language"),
+        # session 49: refusals a phrase missed by a word
+        ("I'm afraid that's just not something we offer.", "negative-language"),
+        ("Sorry, no can do.", "negative-language"),
+        ("That's a no from us, sorry.", "negative-language"),
         ("We're getting swamped with tickets about this, so please be patient.", "excuse"),
         ("Features are decided by the product team, support has no say in the roadmap.", "excuse"),
         ("Refunds are only processed within 14 days per our ToS.", "excuse"),
@@ -2337,6 +2341,11 @@ def test_fault_placed_with_the_customer_is_blame_but_asking_what_they_see_is_not
                  "You're the first one to tell us, thanks so much for flagging it!",
                  "Have a look at the FAQ here: https://example.com/faq"):
         assert "blame" not in categories(engine, text), text
+
+
+def test_a_no_that_is_not_a_refusal_is_not_negative_language(engine: HintEngine) -> None:
+    for text in ("It's a no-brainer to upgrade!", "That's a nice one, and it's just not something we see often!"):
+        assert "negative-language" not in categories(engine, text), text
 
 
 @pytest.mark.parametrize(
