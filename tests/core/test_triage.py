@@ -1175,6 +1175,14 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "I recall ordering the same thing last week",
         "I had to cut back on coffee after the price went up again",
         "The whole team got choked up reading your thank-you card",
+        # passed on inside the business, or sent to the customer: no exposure (session 49)
+        "my details were given to another agent when I called back",
+        "my booking details were sent to my email",
+        "@QuickBank you took £30 from my account for a cancelled sub",
+        "these seats hurt my back on long flights",
+        "I broke my phone screen",
+        "@AskPlayStation Well, it kicked me out of psn, and says I need to sign in",
+        "Sprained my ankle in the @TallowAndCo sale scrum (my own fault, I was sprinting for the last size 6)",
     ],
 )
 def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1205,6 +1213,17 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Telvio you sent my bill to my neighbour with all my call records",
         "@Staywell the front desk gave my room key to a stranger",
         "@Creditly got a letter saying my SSN was exposed",
+        # their data shown to another customer, told in the passive (session 49)
+        "@AcmeAir my card details were shown to another passenger at the gate screen",
+        "my booking details were visible to another passenger",
+        "i can see other people's boarding passes in the app",
+        # a fall that hurt, hands laid on a passenger, an emergency on board, a mobility aid lost,
+        # money taken by someone else (session 49)
+        "@AcmeAir flight attendant shoved my elderly mother, she fell and hurt her hip",
+        "@AcmeAir the oxygen mask dropped on my row and didn't inflate, nobody came",
+        "@AcmeAir pilot announced an emergency landing, now we're sitting on the runway for 2 hours",
+        "@AcmeAir the wheelchair you lost was my only way to move, I'm stuck at the airport",
+        "@QuickBank someone took £900 out of my account and you won't refund it",
         "@Homely the dresser tipped over onto my toddler",
         "@Skyway the overhead panel fell off during landing",
         "@Breathewell the CPAP foam is breaking down and I've been breathing in the particles",
@@ -1271,11 +1290,26 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "Waited 55 minutes on hold with @BritishGas to be told to call back tomorrow. Brilliant. "
         "Really brilliant",
         "@VerizonSupport Wow! Automatic setting doing great 😒",
+        # praise for the harm itself, a wait told with its place (session 49)
+        "@AcmeAir Great job cancelling my flight with 20 min notice 👏👏",
+        "@AcmeAir love sitting on the tarmac for 3 hours, really the highlight of my week",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
     result = triager.triage(text, now=NOW)
     assert result.queue != "champions" and result.kind != "praise", result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Great job team, thanks for sorting my refund!",
+        "@AcmeAir well done on rebooking me so fast",
+        "love sitting on the patio for an hour, best coffee in town",
+    ],
+)
+def test_praise_beside_the_forms_of_irony_stays_praise(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).queue == "champions"
 
 
 def test_shown_score_always_agrees_with_the_label(triager: Triager) -> None:
