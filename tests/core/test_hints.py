@@ -2344,7 +2344,8 @@ def test_fault_placed_with_the_customer_is_blame_but_asking_what_they_see_is_not
 
 
 def test_a_no_that_is_not_a_refusal_is_not_negative_language(engine: HintEngine) -> None:
-    for text in ("It's a no-brainer to upgrade!", "That's a nice one, and it's just not something we see often!"):
+    for text in ("It's a no-brainer to upgrade!",
+                 "That's a nice one, and it's just not something we see often!"):
         assert "negative-language" not in categories(engine, text), text
 
 

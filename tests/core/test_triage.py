@@ -1181,8 +1181,11 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "@QuickBank you took £30 from my account for a cancelled sub",
         "these seats hurt my back on long flights",
         "I broke my phone screen",
+        "no bed bugs, clean sheets, great stay",
+        "Do your rooms get treated for bedbugs?",
         "@AskPlayStation Well, it kicked me out of psn, and says I need to sign in",
-        "Sprained my ankle in the @TallowAndCo sale scrum (my own fault, I was sprinting for the last size 6)",
+        "Sprained my ankle in the @TallowAndCo sale scrum (my own fault, I was sprinting for the "
+        "last size 6)",
     ],
 )
 def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
@@ -1224,6 +1227,7 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@AcmeAir pilot announced an emergency landing, now we're sitting on the runway for 2 hours",
         "@AcmeAir the wheelchair you lost was my only way to move, I'm stuck at the airport",
         "@QuickBank someone took £900 out of my account and you won't refund it",
+        "Absolutely the worst hotel I've stayed in. Bed bugs. Bites all over my arms.",
         "@Homely the dresser tipped over onto my toddler",
         "@Skyway the overhead panel fell off during landing",
         "@Breathewell the CPAP foam is breaking down and I've been breathing in the particles",
@@ -1310,6 +1314,16 @@ def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str)
 )
 def test_praise_beside_the_forms_of_irony_stays_praise(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).queue == "champions"
+
+
+@pytest.mark.parametrize(
+    "text", ["Not the best, not the worst.", "The app is fine I guess. Does what it says."])
+def test_a_verdict_in_the_middle_is_neutral(triager: Triager, text: str) -> None:
+    """Session 49: each went to `priority` as a complaint, read word by word."""
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.queue) == ("neutral", "needs-reply")
+    assert triager.triage("Not the best, not the worst, but the wifi was down all weekend.",
+                          now=NOW).label == "negative"
 
 
 def test_shown_score_always_agrees_with_the_label(triager: Triager) -> None:
