@@ -1297,6 +1297,9 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         # praise for the harm itself, a wait told with its place (session 49)
         "@AcmeAir Great job cancelling my flight with 20 min notice 👏👏",
         "@AcmeAir love sitting on the tarmac for 3 hours, really the highlight of my week",
+        "Acme's new update is a masterpiece of making simple things hard",
+        "Acme support is so good they answered my ticket from 2019 today",
+        "The Acme app has one job",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
@@ -1310,6 +1313,8 @@ def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str)
         "Great job team, thanks for sorting my refund!",
         "@AcmeAir well done on rebooking me so fast",
         "love sitting on the patio for an hour, best coffee in town",
+        "Acme's new album is a masterpiece",
+        "support is so good, they answered in 5 minutes",
     ],
 )
 def test_praise_beside_the_forms_of_irony_stays_praise(triager: Triager, text: str) -> None:
