@@ -2308,6 +2308,11 @@ def test_a_reply_to_a_complaint_deals_with_a_problem(engine: HintEngine) -> None
         ("I'm afraid that's just not something we offer.", "negative-language"),
         ("Sorry, no can do.", "negative-language"),
         ("That's a no from us, sorry.", "negative-language"),
+        # session 49: excuses a phrase missed
+        ("We've had record demand this month.", "excuse"),
+        ("The new software is still being rolled out, so glitches happen.", "excuse"),
+        ("Head office made that decision, we just follow it.", "excuse"),
+        ("It's peak season, delays are normal.", "excuse"),
         ("We're getting swamped with tickets about this, so please be patient.", "excuse"),
         ("Features are decided by the product team, support has no say in the roadmap.", "excuse"),
         ("Refunds are only processed within 14 days per our ToS.", "excuse"),
@@ -2341,6 +2346,13 @@ def test_fault_placed_with_the_customer_is_blame_but_asking_what_they_see_is_not
                  "You're the first one to tell us, thanks so much for flagging it!",
                  "Have a look at the FAQ here: https://example.com/faq"):
         assert "blame" not in categories(engine, text), text
+
+
+def test_a_forecast_or_a_fix_is_not_an_excuse(engine: HintEngine) -> None:
+    for text in ("Some lines will be reopening shortly so you'll get through but delays are expected.",
+                 "Sorry, mistakes happen and we've refunded you in full.",
+                 "Our team has had record numbers of volunteers this year, thank you!"):
+        assert "excuse" not in categories(engine, text), text
 
 
 def test_a_no_that_is_not_a_refusal_is_not_negative_language(engine: HintEngine) -> None:
