@@ -1183,6 +1183,8 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "I broke my phone screen",
         "no bed bugs, clean sheets, great stay",
         "Do your rooms get treated for bedbugs?",
+        "@CafeCo lovely place to sit while I was breastfeeding, staff brought me water",
+        "they called me a legend",
         "@AskPlayStation Well, it kicked me out of psn, and says I need to sign in",
         "Sprained my ankle in the @TallowAndCo sale scrum (my own fault, I was sprinting for the "
         "last size 6)",
@@ -1228,6 +1230,9 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@AcmeAir the wheelchair you lost was my only way to move, I'm stuck at the airport",
         "@QuickBank someone took £900 out of my account and you won't refund it",
         "Absolutely the worst hotel I've stayed in. Bed bugs. Bites all over my arms.",
+        "@CafeCo told to leave because I was breastfeeding",
+        "@CafeCo asked me to leave while I was breastfeeding",
+        "@Airline the gate agent called me a r*tard because I asked for assistance",
         "@Homely the dresser tipped over onto my toddler",
         "@Skyway the overhead panel fell off during landing",
         "@Breathewell the CPAP foam is breaking down and I've been breathing in the particles",
