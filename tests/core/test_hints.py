@@ -2308,6 +2308,13 @@ def test_a_reply_to_a_complaint_deals_with_a_problem(engine: HintEngine) -> None
         ("I'm afraid that's just not something we offer.", "negative-language"),
         ("Sorry, no can do.", "negative-language"),
         ("That's a no from us, sorry.", "negative-language"),
+        # session 49: dead ends session 47's writers a-c wrote (read)
+        ("Fully booked.", "negative-language"),
+        ("We don't run the airport shuttle anymore.", "negative-language"),
+        ("Yesterday's 3h outage falls within our SLA, so no credits apply.", "negative-language"),
+        ("That crash is your antivirus hooking into the game process. Not something we can patch.",
+         "negative-language"),
+        ("Hi, we've no record of that. -MF", "negative-language"),
         # session 49: excuses a phrase missed
         ("We've had record demand this month.", "excuse"),
         ("The new software is still being rolled out, so glitches happen.", "excuse"),
@@ -2346,6 +2353,11 @@ def test_fault_placed_with_the_customer_is_blame_but_asking_what_they_see_is_not
                  "You're the first one to tell us, thanks so much for flagging it!",
                  "Have a look at the FAQ here: https://example.com/faq"):
         assert "blame" not in categories(engine, text), text
+
+
+def test_no_eta_beside_work_going_on_is_not_a_refusal(engine: HintEngine) -> None:
+    text = "No ETA at this time, our tech team is working to have this fixed asap. We're sorry."
+    assert "negative-language" not in categories(engine, text)
 
 
 def test_a_forecast_or_a_fix_is_not_an_excuse(engine: HintEngine) -> None:
