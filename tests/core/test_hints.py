@@ -2316,6 +2316,11 @@ def test_a_reply_to_a_complaint_deals_with_a_problem(engine: HintEngine) -> None
          "negative-language"),
         ("Hi, we've no record of that. -MF", "negative-language"),
         # session 49: excuses a phrase missed
+        ("Delay in reversal is due to switch downtime, which is beyond the bank's control.", "excuse"),
+        ("Marketplace is down because a vendor pushed a bad config. Nothing changed on our end.", "excuse"),
+        ("It's Saturday, the whole team's offline. Someone'll look at it Monday.", "excuse"),
+        ("It's a Friday evening train out of London, of course it's busy lol", "excuse"),
+        ("The tourist tax is a Catalan government requirement and the hotel just collects it.", "excuse"),
         ("We've had record demand this month.", "excuse"),
         ("The new software is still being rolled out, so glitches happen.", "excuse"),
         ("Head office made that decision, we just follow it.", "excuse"),
