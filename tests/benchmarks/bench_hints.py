@@ -14,7 +14,8 @@ flagged"), with a count table (label x hint) per set:
     once before they were read; a set whose note says "unread" never has its misses listed;
   * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl, and the
     session 43 written probes (drafts_probes_s43.jsonl, read; printed, not a target), and session 47's
-    (drafts_probes_s47.jsonl: writers a-c read, d-f never read, their misses not listed).
+    (drafts_probes_s47.jsonl: writers a-c read, d-f never read, their misses not listed;
+    drafts_probes_s49.jsonl: writers i, j, never read).
 Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
 synthetic held-out precision and recall >= 0.90.
 Speed: best-of-N time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000 characters and
@@ -361,6 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     print_accuracy("Written probes (session 47, writers d-f, never read)", engine,
                    [r for r in s47 if r["writer"] in ("s47d", "s47e", "s47f")],
                    platform=REAL_PLATFORM, show_misses=False, tag="synthetic-probes-s47-unread")
+    # session 49: two more writers with the same brief (60 replies each), never read; measured once
+    # on session 48's code (0.927 / 0.558) and on session 49's (0.930 / 0.583)
+    print_accuracy("Written probes (session 49, writers i, j, never read)", engine,
+                   load("drafts_probes_s49.jsonl"), platform=REAL_PLATFORM, show_misses=False,
+                   tag="synthetic-probes-s49-unread")
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:

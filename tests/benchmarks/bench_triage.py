@@ -66,6 +66,8 @@ Sets (origins: tests/data/README.md):
   nothing of the engine (sarcasm, trolling, backhanded and mixed praise beside genuine praise and
   neutral mentions holding praise words); a and b were read and tuned on; c, d, e and f were each
   measured once after changes and their misses are never read.
+- writers s49 g, h (triage_writers_s49.jsonl): 120 mentions by two writers who saw nothing of the
+  engine (BRIEF-WRITE-MENTIONS.md: crises, lookalikes, irony, praise, neutral); measured once, then read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -155,6 +157,9 @@ def sets() -> dict[str, list[dict[str, Any]]]:
             r for r in load("triage_irony_s46.jsonl") if r["writer"] in ("s46a", "s46b")],
         "irony writers s46 c-f (misses never read)": [
             r for r in load("triage_irony_s46.jsonl") if r["writer"] not in ("s46a", "s46b")],
+        # session 49: two writers, crises, lookalikes, irony, praise and neutral (BRIEF-WRITE-MENTIONS.md);
+        # measured once (session 48's code and 49's: label 0.808, kind 0.750, crises 31 of 36), then read
+        "writers s49 g, h (measured once, then read)": load("triage_writers_s49.jsonl"),
     }
 
 
