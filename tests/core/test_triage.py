@@ -1185,6 +1185,9 @@ def test_real_wording_of_harm_is_a_crisis(triager: Triager, text: str) -> None:
         "Do your rooms get treated for bedbugs?",
         "@CafeCo lovely place to sit while I was breastfeeding, staff brought me water",
         "they called me a legend",
+        "Got food poisoning from a kebab van across the road from the hotel (my fault, it was 2am). "
+        "Night staff brought me water. Absolute saints.",
+        "dropped a 20kg plate on my own toe last night. toe is purple, 100% my fault. the desk got me ice",
         "@AskPlayStation Well, it kicked me out of psn, and says I need to sign in",
         "Sprained my ankle in the @TallowAndCo sale scrum (my own fault, I was sprinting for the "
         "last size 6)",
@@ -1233,6 +1236,12 @@ def test_real_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@CafeCo told to leave because I was breastfeeding",
         "@CafeCo asked me to leave while I was breastfeeding",
         "@Airline the gate agent called me a r*tard because I asked for assistance",
+        # session 49 writers g and h (measured once, then read)
+        "@ThunderCove lap bar on Vortex didnt lock on my side, i was holding on for the whole first drop",
+        "Checked my bag with Skylark with my insulin in it. Bag didn't arrive in Larnaca.",
+        "small thing but the bead on the nestling teething ring came off in my 8 month old's mouth",
+        "@SnackrunHelp the rider keeps messaging, one asking if i live alone. he got my number from your app",
+        "Pebblefox's leaderboard API will happily return email, last IP and date of birth for any player",
         "@Homely the dresser tipped over onto my toddler",
         "@Skyway the overhead panel fell off during landing",
         "@Breathewell the CPAP foam is breaking down and I've been breathing in the particles",
@@ -1305,6 +1314,10 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "Acme's new update is a masterpiece of making simple things hard",
         "Acme support is so good they answered my ticket from 2019 today",
         "The Acme app has one job",
+        "Really appreciate @SkylarkAir sending my suitcase on its own little holiday to Oslo",
+        "fantastic work pebblefox, a day one patch that wipes your save file. very immersive",
+        "cheers reelhouse for pulling the show i was halfway through with zero warning. such a treat",
+        "10/10 customer service from lumo today, transferred 4 times and ended up back with the first guy",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:

@@ -46,7 +46,7 @@ class RuleSet:
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
-                 self._advice, self._reread, self._conditional, self._praise_then_fault)
+                 self._own_doing, self._advice, self._reread, self._conditional, self._praise_then_fault)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -170,6 +170,7 @@ class RuleSet:
         self._jest = cfg.regex_list("kind.crisis.jest.patterns")
         self._hearsay = cfg.regex_list("kind.crisis.hearsay.patterns")
         self._asked = cfg.regex_list("kind.crisis.asked.patterns")
+        self._own_doing = cfg.regex_list("kind.crisis.own_doing.patterns")
         self._advice = cfg.regex_list("kind.crisis.advice.patterns")
 
     def _build_priority(self, cfg: _Reader) -> None:
@@ -298,19 +299,23 @@ class RuleSet:
     def _harm_text(self, low: str) -> str:
         """The mention without its sentences that name harm without reporting it here: hearsay
         about another business ("read about that hotel chain's data breach",
-        `[kind.crisis.hearsay]`) and questions about what is done with data ("does @Brand sell my
-        data?", `[kind.crisis.asked]`). The crisis patterns read the rest."""
-        unreported = [g for g in (self._hearsay, self._asked) if g is not None and _found(g, low)]
+        `[kind.crisis.hearsay]`), questions about what is done with data ("does @Brand sell my
+        data?", `[kind.crisis.asked]`) and harm the writer owns ("my own fault, it was 2am",
+        `[kind.crisis.own_doing]`). The crisis patterns read the rest."""
+        unreported = [g for g in (self._hearsay, self._asked, self._own_doing)
+                      if g is not None and _found(g, low)]
         if not unreported:
             return low
         return " ".join(s for s in _SENTENCES.findall(low) if not any(g.search(s) for g in unreported))
 
     def _unreported_reason(self, low: str) -> Reason | None:
-        """Why a crisis word did not make a crisis: told of another business, or only asked."""
+        """Why a crisis word did not make a crisis: told of another business, only asked, or the
+        writer's own doing."""
         if not any(p is not None and p.search(low) for p in (self._crisis, self._legal)):
             return None
         for guarded, why in ((self._hearsay, "told of another business, not a crisis"),
-                             (self._asked, "asked, not a report of harm")):
+                             (self._asked, "asked, not a report of harm"),
+                             (self._own_doing, "the writer's own doing, not a crisis")):
             match = guarded.search(low) if guarded is not None else None
             if match is not None:
                 return Reason("rule", f"{_clip(match.group().strip())!r}: {why}")
