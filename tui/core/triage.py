@@ -288,9 +288,9 @@ class Triager(RuleSet):
         low, label = r.low, r.label
         harmed, legal = self._harm_found(low)
         if harmed and (harm := self._harm_text(low)) != low:
-            # told of another business ("read about that hotel chain's breach") or only asked ("does
-            # @Brand sell my data?"): read again without those sentences (their patterns run only on
-            # the few texts that named harm)
+            # told of another business ("read about that hotel chain's breach"), only asked ("does
+            # @Brand sell my data?") or the writer's own doing ("my fault, it was 2am"): read again
+            # without those sentences (their patterns run only on the few texts that named harm)
             harmed, legal = self._harm_found(harm)
         if harmed:
             return "other" if legal and self._reported(low) else "crisis"
@@ -308,7 +308,8 @@ class Triager(RuleSet):
 
     def _not_the_models_call(self, low: str) -> bool:
         """Harm words the crisis model must not make a crisis of: told of another business, only
-        asked, or care advice to other owners (the crisis patterns still decide)."""
+        asked, the writer's own doing, or care advice to other owners (the crisis patterns still
+        decide)."""
         return self._harm_text(low) != low or _found(self._advice, low)
 
     def _priority(
