@@ -172,6 +172,12 @@ def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triage
         "@Airo good luck to the team tonight!",
         "@Shoply love the new app, the old one was much worse",
         "@Cafeo love that the kids eat free on Sundays",
+        # beside the forms of irony session 49 added
+        "Great job team, thanks for sorting my refund!",
+        "@AcmeAir well done on rebooking me so fast",
+        "love sitting on the patio for an hour, best coffee in town",
+        "Acme's new album is a masterpiece",
+        "support is so good, they answered in 5 minutes",
     ],
 )
 def test_their_sincere_neighbours_stay_praise(triager: Triager, text: str) -> None:
@@ -1323,20 +1329,6 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
     result = triager.triage(text, now=NOW)
     assert result.queue != "champions" and result.kind != "praise", result
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Great job team, thanks for sorting my refund!",
-        "@AcmeAir well done on rebooking me so fast",
-        "love sitting on the patio for an hour, best coffee in town",
-        "Acme's new album is a masterpiece",
-        "support is so good, they answered in 5 minutes",
-    ],
-)
-def test_praise_beside_the_forms_of_irony_stays_praise(triager: Triager, text: str) -> None:
-    assert triager.triage(text, now=NOW).queue == "champions"
 
 
 @pytest.mark.parametrize(
