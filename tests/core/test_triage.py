@@ -1324,6 +1324,12 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "fantastic work pebblefox, a day one patch that wipes your save file. very immersive",
         "cheers reelhouse for pulling the show i was halfway through with zero warning. such a treat",
         "10/10 customer service from lumo today, transferred 4 times and ended up back with the first guy",
+        # session 50, read as praise by a model that never saw the brand
+        "@Railco thanks railco trains for cancelling the 0857 from Preston.",
+        "Thank you @Railco it's been a pleasure stood in the freezing cold at the station for an hour",
+        "@Paywell Thank you for confirming that you cannot reverse the wrong transaction.",
+        "Okay shoply lost my package gr8",
+        "@Fonely the new update deleted all my music... thanks",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
@@ -1978,6 +1984,34 @@ def test_hacker_news_is_no_hack_but_asking_after_the_regulator_is_a_crisis(triag
 def test_what_never_came_or_failed_to_work_is_a_problem(triager: Triager, text: str) -> None:
     verdict = triager.triage(text)
     assert (verdict.label, verdict.queue) == ("negative", "priority")
+
+
+# Session 50: complaints with no complaint word, read calm or as praise by a model that never saw
+# the brand (the brand-grouped cross-validation), and travel problems asked as questions.
+@pytest.mark.parametrize("text", [
+    "Yay I have the cool new emojis, that's nice. But I can't type the letter l. Get it together @Fonely",
+    "@Shoply described as easy peeler though these small bits of peel beg to differ!",
+    "@Shoply At this rate I will end up picking more items up in store myself than having delivered!",
+    "@Shoply I got it from the store yesterday at £36 so you clearly made all of that up.",
+    "Amazed that @Netly weren't that bothered about keeping me as a customer after 10 years.",
+    "@Skyward This $50 just cost you thousands of dollars. I hope your CEO learns from this!",
+    "@Gamebox I redeemed a code. It said it was successful but I didn't get the coins",
+    "@Compy the computer works fine until it goes to sleep.",
+    "@Skyward stuck in Atlanta overnight, are you providing a hotel?",
+    "@Skyward any chance of a voucher for the 5 hour delay?",
+])
+def test_complaints_without_complaint_words_are_problems(triager: Triager, text: str) -> None:
+    verdict = triager.triage(text)
+    assert (verdict.label, verdict.queue) == ("negative", "priority"), verdict
+
+
+@pytest.mark.parametrize("text", [
+    "@Skyward 3 hr layover in Dallas, any lounge day passes?",
+    "Things are about to get real at the Gamebox finals tonight",
+    "@Railco thanks for cancelling my season ticket so quickly, refund already in",
+])
+def test_their_lookalikes_are_no_problem(triager: Triager, text: str) -> None:
+    assert triager.triage(text).queue != "priority"
 
 
 def test_having_no_account_yet_is_no_fault(triager: Triager) -> None:
