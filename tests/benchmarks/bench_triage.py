@@ -68,6 +68,9 @@ Sets (origins: tests/data/README.md):
   measured once after changes and their misses are never read.
 - writers s49 g, h (triage_writers_s49.jsonl): 120 mentions by two writers who saw nothing of the
   engine (BRIEF-WRITE-MENTIONS.md: crises, lookalikes, irony, praise, neutral); measured once, then read.
+- travel writers s50 k, l (triage_travel_s50.jsonl): 200 tweets to invented airlines' support accounts
+  in the natural mix (60% negative, 22% neutral, 18% positive; BRIEF-WRITE-TRAVEL.md) by two writers
+  who saw nothing of the engine; measured once, then read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -160,6 +163,10 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         # session 49: two writers, crises, lookalikes, irony, praise and neutral (BRIEF-WRITE-MENTIONS.md);
         # measured once (session 48's code and 49's: label 0.808, kind 0.750, crises 31 of 36), then read
         "writers s49 g, h (measured once, then read)": load("triage_writers_s49.jsonl"),
+        # session 50: travellers' tweets to invented airlines (BRIEF-WRITE-TRAVEL.md), the domain of
+        # the project's held-out set; measured once (label 0.925, balanced 0.899, kind 0.825,
+        # negatives in `priority` 0.958, crises 12 of 14, 4 non-praise in `champions`), then read
+        "travel writers s50 k, l (measured once, then read)": load("triage_travel_s50.jsonl"),
     }
 
 

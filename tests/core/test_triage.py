@@ -1330,6 +1330,10 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "@Paywell Thank you for confirming that you cannot reverse the wrong transaction.",
         "Okay shoply lost my package gr8",
         "@Fonely the new update deleted all my music... thanks",
+        "@Skyward vouchers that expire in 6 months and can't be used on any route I fly. thanks so much 👍",
+        "@Skyward cabin crew laughed when I asked for water. laughed. never flying you again",
+        "@Skyward wow 14 euro for a sandwich that was still frozen in the middle. amazing value. love it",
+        "@Skyward kids meal ordered, kids meal not loaded. 4yo had crackers for a 6 hr flight. nice",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
@@ -1602,6 +1606,15 @@ def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
         ("@Telvio my internet is not working again", "negative"),
         ("@Helix closed my ticket as resolved without answering it", "negative"),
         ("@Sparkly double booked by a sync bug. I've turned off the sync until it's sorted.", "negative"),
+        # session 50, travel writers: thanks for a problem put right, said other ways
+        ("@Skyward Appreciate you sorting the refund so fast after the cancellation. More of this please.",
+         "positive"),
+        ("@Skyward got the refund. took 2 months but it's there, thanks", "positive"),
+        ("@Skyward update: bag turned up at 2am, delivered to the hotel. thank you Tomasz", "positive"),
+        ("@Skyward never been so well looked after, will be flying again", "positive"),
+        ("@Skyward got the refund but it was £40 short", "negative"),
+        ("@Skyward still haven't got my refund, 3 weeks now", "negative"),
+        ("@Skyward never been so ignored in my life", "negative"),
     ],
 )
 def test_a_problem_said_to_be_over_is_positive(triager: Triager, text: str, label: str) -> None:
@@ -1984,6 +1997,14 @@ def test_hacker_news_is_no_hack_but_asking_after_the_regulator_is_a_crisis(triag
 def test_what_never_came_or_failed_to_work_is_a_problem(triager: Triager, text: str) -> None:
     verdict = triager.triage(text)
     assert (verdict.label, verdict.queue) == ("negative", "priority")
+
+
+def test_a_mobility_aid_left_behind_is_a_crisis(triager: Triager) -> None:
+    """Session 50: both travel writers' wheelchairs that "didn't come off the plane" read as complaints."""
+    text = "@Skyward my dad's wheelchair didn't come off the plane in Malaga. he can't walk without it"
+    assert triager.triage(text).kind == "crisis"
+    fine = "@Skyward my wheelchair came off the plane fine this time, thanks crew"
+    assert triager.triage(fine).kind != "crisis"
 
 
 # Session 50: complaints with no complaint word, read calm or as praise by a model that never saw
