@@ -1615,6 +1615,12 @@ def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
         ("@Skyward got the refund but it was £40 short", "negative"),
         ("@Skyward still haven't got my refund, 3 weeks now", "negative"),
         ("@Skyward never been so ignored in my life", "negative"),
+        ("@Skyward It's the only airline I fly!", "positive"),
+        ("@Skyward finally booked and they honored the lower fare", "positive"),
+        ("@Skyward sent me 20k miles for the delay I complained about. Nice job, my friends.", "positive"),
+        ("@Skyward they offered me a $10 voucher for the 9 hour delay. insulting.", "negative"),
+        ("@Skyward the only airline I fly because there's no other option from here, and it shows",
+         "negative"),
     ],
 )
 def test_a_problem_said_to_be_over_is_positive(triager: Triager, text: str, label: str) -> None:
