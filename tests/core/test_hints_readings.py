@@ -102,3 +102,29 @@ def test_a_bad_learned_rule_is_named(tmp_path: Path, body: str, field: str) -> N
 
 def test_another_language_gets_no_reading(engine: HintEngine) -> None:
     assert blame(engine, "Le chauffeur a suivi l'adresse que vous nous avez donnée, comme prévu.") == []
+
+
+# Session 50: excuses in words no phrase lists (`excuse-reading`), as blame-reading does for blame.
+def excuse(engine: HintEngine, text: str, *, whole_draft: bool = True) -> list:
+    return [h for h in engine.check(text, "x", whole_draft=whole_draft) if h.category == "excuse"]
+
+
+@pytest.mark.parametrize("text", [
+    "The lift was being serviced at that time as per the building's maintenance schedule.",
+    "We're aware a few of the benches were cracked. It was a batch issue at our timber supplier.",
+    "Our drivers are fully booked this week, so redelivery is not possible until Monday.",
+])
+def test_an_excuse_in_new_words_is_found_before_sending(engine: HintEngine, text: str) -> None:
+    found = excuse(engine, text)
+    assert [(h.rule, h.start, h.end) for h in found] == [("excuse-reading", None, None)]
+    assert excuse(engine, text, whole_draft=False) == []  # not while typing
+
+
+@pytest.mark.parametrize("text", [
+    "We're sorry the lift was out. An engineer is on site now and we'll update you by 3pm.",
+    "Unfortunately that seat can't be changed online, but the gate team can swap it for you.",
+    "Thanks for waiting! Your refund went through this morning, it should show in 3 to 5 days.",
+    "Sorry for the delay, Sam. The crew timed out after the storm, so I've rebooked you on the 7am.",
+])
+def test_a_reason_given_with_the_remedy_is_no_excuse(engine: HintEngine, text: str) -> None:
+    assert excuse(engine, text) == []
