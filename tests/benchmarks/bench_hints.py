@@ -15,7 +15,8 @@ flagged"), with a count table (label x hint) per set:
   * synthetic sets: tests/data/drafts_labelled.jsonl (tuning) and drafts_heldout.jsonl, and the
     session 43 written probes (drafts_probes_s43.jsonl, read; printed, not a target), and session 47's
     (drafts_probes_s47.jsonl: writers a-c read, d-f never read, their misses not listed;
-    drafts_probes_s49.jsonl: writers i, j, never read).
+    drafts_probes_s49.jsonl: writers i, j, never read; drafts_probes_s50.jsonl: writers o, p in
+    travel, never read).
 Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
 synthetic held-out precision and recall >= 0.90.
 Speed: best-of-N time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000 characters and
@@ -367,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     print_accuracy("Written probes (session 49, writers i, j, never read)", engine,
                    load("drafts_probes_s49.jsonl"), platform=REAL_PLATFORM, show_misses=False,
                    tag="synthetic-probes-s49-unread")
+    # session 50: two writers in travel (airline agents; rail, hotel and travel-agency agents), 80
+    # replies each, never read; measured once on session 49's code (0.927 / 0.541) and on session
+    # 50's (0.916 / 0.584, `excuse` recall 0.209 -> 0.442)
+    print_accuracy("Written probes (session 50, writers o, p, travel, never read)", engine,
+                   load("drafts_probes_s50.jsonl"), platform=REAL_PLATFORM, show_misses=False,
+                   tag="synthetic-probes-s50-unread")
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:
