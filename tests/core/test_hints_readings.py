@@ -1,4 +1,4 @@
-"""Learned readings (kind = "learned"): blame said in words no phrase lists (session 48).
+"""Learned readings (kind = "learned"): blame (session 48) and excuses (session 50) in new words.
 
 The reading adds its category's hint to the before-you-send checks, only where no pattern rule
 found the category and the reading is at least `add` sure; warm or plain replies never get it.
@@ -19,22 +19,27 @@ def engine() -> HintEngine:
     return HintEngine.load()
 
 
-def blame(engine: HintEngine, text: str, *, whole_draft: bool = True) -> list:
-    return [h for h in engine.check(text, "x", whole_draft=whole_draft) if h.category == "blame"]
+def flagged(engine: HintEngine, text: str, *, whole_draft: bool = True, category: str = "blame") -> list:
+    return [h for h in engine.check(text, "x", whole_draft=whole_draft) if h.category == category]
 
 
-@pytest.mark.parametrize("text", [
-    "Sounds like you brought them in with you. Our rooms are cleaned daily.",
-    "The driver followed the address you gave us.",
+@pytest.mark.parametrize(("category", "text"), [
+    ("blame", "Sounds like you brought them in with you. Our rooms are cleaned daily."),
+    ("blame", "The driver followed the address you gave us."),
     # a denial of the fault, to someone hurt or overcharged: "we did it right, so it is on you"
-    "Our devices are fully tested before they leave the factory.",
-    "Roaming charges were applied correctly. Your plan does not include EU roaming.",
+    ("blame", "Our devices are fully tested before they leave the factory."),
+    ("blame", "Roaming charges were applied correctly. Your plan does not include EU roaming."),
+    # session 50: excuses in words no phrase lists (`excuse-reading`)
+    ("excuse", "The lift was being serviced at that time as per the building's maintenance schedule."),
+    ("excuse", "We're aware a few of the benches were cracked. It was a batch issue at our timber supplier."),
+    ("excuse", "Our drivers are fully booked this week, so redelivery is not possible until Monday."),
 ])
-def test_blame_in_new_words_is_found_before_sending(engine: HintEngine, text: str) -> None:
-    found = blame(engine, text)
-    assert [(h.rule, h.start, h.end) for h in found] == [("blame-reading", None, None)]
-    assert "Own the problem" in found[0].message
-    assert blame(engine, text, whole_draft=False) == []  # not while typing
+def test_blame_or_an_excuse_in_new_words_is_found_before_sending(engine: HintEngine, category: str,
+                                                                 text: str) -> None:
+    found = flagged(engine, text, category=category)
+    assert [(h.rule, h.start, h.end) for h in found] == [(f"{category}-reading", None, None)]
+    assert "Own " in found[0].message or "own it" in found[0].message
+    assert flagged(engine, text, whole_draft=False, category=category) == []  # not while typing
 
 
 @pytest.mark.parametrize("text", [
@@ -49,7 +54,7 @@ def test_blame_in_new_words_is_found_before_sending(engine: HintEngine, text: st
     "The warranty is with us, not the manufacturer: we'll book the repair.",
 ])
 def test_warm_and_plain_replies_are_not_read_as_blame(engine: HintEngine, text: str) -> None:
-    assert blame(engine, text) == []
+    assert flagged(engine, text) == []
 
 
 def test_blame_the_reading_finds_makes_the_whole_draft_checks_speak(engine: HintEngine) -> None:
@@ -60,21 +65,21 @@ def test_blame_the_reading_finds_makes_the_whole_draft_checks_speak(engine: Hint
 
 
 def test_a_blame_the_patterns_found_is_not_said_twice(engine: HintEngine) -> None:
-    found = blame(engine, "That's the courier's fault, not ours. Take it up with them.")
+    found = flagged(engine, "That's the courier's fault, not ours. Take it up with them.")
     assert found and all(h.start is not None for h in found)
 
 
 def test_learned_off_switches_the_readings_off(tmp_path: Path) -> None:
     (tmp_path / "off.toml").write_text("[learned]\nenabled = false\n", encoding="utf-8")
     engine = HintEngine.load(tmp_path)
-    assert blame(engine, "The driver followed the address you gave us.") == []
+    assert flagged(engine, "The driver followed the address you gave us.") == []
 
 
 def test_a_rule_can_be_made_more_careful(tmp_path: Path) -> None:
     (tmp_path / "sure.toml").write_text("[rules.blame-reading]\nadd = 1.0\n", encoding="utf-8")
     engine = HintEngine.load(tmp_path)
     assert engine.errors == []
-    assert blame(engine, "The driver followed the address you gave us.") == []
+    assert flagged(engine, "The driver followed the address you gave us.") == []
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -101,25 +106,10 @@ def test_a_bad_learned_rule_is_named(tmp_path: Path, body: str, field: str) -> N
 
 
 def test_another_language_gets_no_reading(engine: HintEngine) -> None:
-    assert blame(engine, "Le chauffeur a suivi l'adresse que vous nous avez donnée, comme prévu.") == []
+    assert flagged(engine, "Le chauffeur a suivi l'adresse que vous nous avez donnée, comme prévu.") == []
 
 
-# Session 50: excuses in words no phrase lists (`excuse-reading`), as blame-reading does for blame.
-def excuse(engine: HintEngine, text: str, *, whole_draft: bool = True) -> list:
-    return [h for h in engine.check(text, "x", whole_draft=whole_draft) if h.category == "excuse"]
-
-
-@pytest.mark.parametrize("text", [
-    "The lift was being serviced at that time as per the building's maintenance schedule.",
-    "We're aware a few of the benches were cracked. It was a batch issue at our timber supplier.",
-    "Our drivers are fully booked this week, so redelivery is not possible until Monday.",
-])
-def test_an_excuse_in_new_words_is_found_before_sending(engine: HintEngine, text: str) -> None:
-    found = excuse(engine, text)
-    assert [(h.rule, h.start, h.end) for h in found] == [("excuse-reading", None, None)]
-    assert excuse(engine, text, whole_draft=False) == []  # not while typing
-
-
+# Session 50: a reason given with the remedy beside it is no excuse (`excuse-reading`'s `unless`).
 @pytest.mark.parametrize("text", [
     "We're sorry the lift was out. An engineer is on site now and we'll update you by 3pm.",
     "Unfortunately that seat can't be changed online, but the gate team can swap it for you.",
@@ -127,4 +117,4 @@ def test_an_excuse_in_new_words_is_found_before_sending(engine: HintEngine, text
     "Sorry for the delay, Sam. The crew timed out after the storm, so I've rebooked you on the 7am.",
 ])
 def test_a_reason_given_with_the_remedy_is_no_excuse(engine: HintEngine, text: str) -> None:
-    assert excuse(engine, text) == []
+    assert flagged(engine, text, category="excuse") == []
