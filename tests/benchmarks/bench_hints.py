@@ -374,6 +374,11 @@ def main(argv: list[str] | None = None) -> int:
     print_accuracy("Written probes (session 50, writers o, p, travel, never read)", engine,
                    load("drafts_probes_s50.jsonl"), platform=REAL_PLATFORM, show_misses=False,
                    tag="synthetic-probes-s50-unread")
+    # session 50: writer q, 60 refusals in words the brief's list avoids and 40 lookalikes (refusals
+    # with a remedy, idioms), read: `negative-language` 0.741 / 0.333 before its patterns
+    print_accuracy("Written refusals (session 50, writer q, read)", engine,
+                   load("drafts_refusals_s50.jsonl"), platform=REAL_PLATFORM, show_misses=show,
+                   tag="synthetic-refusals-s50-read")
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:

@@ -1774,6 +1774,12 @@ def test_chat_slang_in_capitals_is_not_shouting(engine: HintEngine) -> None:
         "Apple Care does not cover stolen devices.",
         "The resolution provided is the best we can offer at this point in time.",
         "You're unable to add workouts to the previous week of your training plan.",
+        # session 50, writer q: refusals in the passive and in slang
+        "Requests for refunds after departure will not be considered.",
+        "Bikes aren't carried on peak services, so you'll need to make other arrangements.",
+        "Sorry, railcard discounts cannot be applied retrospectively to tickets already purchased.",
+        "Sorry mate, no can do on the late checkout this weekend.",
+        "Ah sorry, no go on that one - the promo code ended at midnight.",
     ],
 )
 def test_dead_ends_in_support_teams_words_are_found(engine: HintEngine, text: str) -> None:
@@ -1789,6 +1795,16 @@ def test_dead_ends_in_support_teams_words_are_found(engine: HintEngine, text: st
         "We are unable to recover those runs for you, however we can manually add them.",
         "We're not yet available in Egypt. We'd suggest signing up in the link to get notified.",
         "Sorry you're unable to log in. Please reach us here: https://example.com/help",
+        # session 50: the passive said of what is fine
+        "Card payments are accepted at every desk, and contactless is fine too.",
+        "Your claim will be considered within 5 working days, and we'll email you the outcome.",
+        "Don't worry, you're not considered a late arrival if you're at the gate by 7:40.",
+        "Good news: the fee is not payable if you cancel within 24 hours.",
+        # ... and a refusal with what is done instead right after it (writer q's lookalikes)
+        "We won't be able to hold the connecting flight, Chris, but you're already rebooked on the 18:20.",
+        "We can't put a mast on your street, but a free signal booster is on its way to you.",
+        "We're unable to open the ticket gates early, but staff will be at the side gate from 05:30.",
+        "The warranty doesn't cover accidental damage, but our repair partner can fix the screen for £49.",
     ],
 )
 def test_quotations_menu_paths_idioms_and_offers_are_not_dead_ends(engine: HintEngine, text: str) -> None:
