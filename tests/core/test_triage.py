@@ -1622,6 +1622,9 @@ def test_a_cut_mouth_is_an_injury(triager: Triager) -> None:
         ("@Fonely Yeah, deleting cookies helped. I was also getting a 400 error. Thanks.", "positive"),
         ("@Fonely That worked. Thanks", "positive"),
         ("@Fonely the update has not fixed it", "negative"),
+        # a fix only hoped for is no praise (it went to `champions` for "fixed it")
+        ("@Skyward hoping this fixed it", "neutral"),
+        ("@Skyward hope you fixed the app this time", "neutral"),
         ("@Skyward the only airline I fly because there's no other option from here, and it shows",
          "negative"),
     ],
