@@ -809,6 +809,8 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
         "Haha, we can't take credit for the sunset, but we're glad you enjoyed the flight!",
         "No, the card isn't charged until the order ships.",
         "No, your account won't be affected.",
+        # session 50 writer q: a "no" that tells them a scam was not us
+        "No, that letter wasn't from us - and you were right not to click the link.",
         "We don't offer that service, unfortunately. Our partner FixIt might be able to help: fixit.example",
         # session 26: a "no" that reassures about what it will not do
         "No, it won't affect your credit score.",
