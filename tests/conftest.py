@@ -1,4 +1,4 @@
-"""Shared fixtures. Every test runs with its own config and data dirs, never the developer's."""
+"""Shared fixtures. Every test runs with its own config, data, cache and state dirs, never the developer's."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
