@@ -72,6 +72,9 @@ Sets (origins: tests/data/README.md):
   in the natural mix (60% negative, 22% neutral, 18% positive; BRIEF-WRITE-TRAVEL.md) by two writers
   who saw nothing of the engine; measured once, then read. m and n (triage_travel_s50_unread.jsonl),
   200 more with the same brief, were measured once and their misses are never read.
+- travel writers s51 r, u, v (triage_travel_s51.jsonl): 300 tweets to invented travel brands in an
+  even mix of labels (BRIEF-WRITE-BALANCED.md), each measured once, then read; s and t
+  (triage_travel_s51_unread.jsonl), 200 more, measured once before and once after, never read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -171,6 +174,12 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         # ... and two more (m, n), measured once at the end of session 50 with session 49's code and
         # 50's (label 0.895 both, balanced 0.851, kind 0.855 -> 0.860), misses never read
         "travel writers s50 m, n (misses never read)": load("triage_travel_s50_unread.jsonl"),
+        # session 51: an even mix of labels to travel brands (BRIEF-WRITE-BALANCED.md), where the
+        # balanced draw is weakest; r measured once (0.850 / 0.848), u and v measured once with
+        # session 50's code (0.790 / 0.788), all three then read
+        "travel writers s51 r, u, v (measured once, then read)": load("triage_travel_s51.jsonl"),
+        # ... and s, t: measured once before any change (0.785 / 0.783) and at the end, never read
+        "travel writers s51 s, t (misses never read)": load("triage_travel_s51_unread.jsonl"),
     }
 
 

@@ -216,9 +216,12 @@ class Triager(RuleSet):
             scan = self._scan(rest)
             rest_score = scan.score(irony)
             repeat = _found(self._repeat, work.low)
+            # A problem put right is thanked sincerely ("flight cancelled, rebooked me in 5 min.
+            # thanks"): the fix, not the trouble it names, is what the thanks is for.
+            put_right = "resolved" in scan.phrases and not irony
             # the whole mention is scanned only when the rest alone does not settle it (and then
             # that scan is the one the reading below uses)
-            if (rest_score.compound <= self._neg or rest_score.problem or irony
+            if not put_right and (rest_score.compound <= self._neg or rest_score.problem or irony
                     or (repeat and rest_score.compound < self._pos)
                     or (whole := self._scan(work)).problem):
                 score = scan.score(irony + marks * self._sarcasm)
