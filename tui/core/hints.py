@@ -3,7 +3,8 @@
 The public API (`HintEngine`, `Hint`, `HintRuleError`, `CATEGORIES`, `apply_suggestion`,
 `validate_rule_file`) lives here; the work is split by job: `tui.core.hints_types` (categories, rule
 fields, the compiled rule), `tui.core.hints_rules` (loading and checking rule files), `tui.core.hints_match`
-(folding, ASCII stand-ins, combined alternations, start guards), `tui.core.hints_draft` (whole-draft
+(folding, ASCII stand-ins, combined alternations, start guards), `tui.core.hints_factor` (those
+alternations rewritten by first character for the engine), `tui.core.hints_draft` (whole-draft
 checks and the English guess) and `tui.core.hints_rewrite` (suggestions).
 
 The rules are all data, in `tui/rules/data/hints.toml` plus the user's rule directory. Offsets are

@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Iterable
 
+from tui.core.hints_factor import factor_tree
 from tui.core.hints_types import Rule
 from tui.rules.regexcache import RegexCache
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 _CURLY = ("\u2019", "\u2018", "\u02bc", "\u2032", "\u00b4")  # \u00b4: an acute accent typed as an apostrophe
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _DASHES = frozenset("\u2012\u2013\u2014\u2015")
+# The lowered scans run factored by first character (`tui.core.hints_factor`); the name keys the
+# compiled-pattern cache, so bump it whenever `factor_tree` changes what it builds.
+_FACTORED = ("factored-1", factor_tree)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -52,7 +56,8 @@ class _Scanner:
     (no Unicode case folding). Each mode is compiled only when first needed: when every pattern is
     ASCII, drafts are always scanned in ASCII mode and the Unicode copy is never built. A pattern
     with no case-sensitive part runs faster still on the draft lowercased, without case folding
-    at all (`scan`; ~40% of a dense lint's pattern time, session 40).
+    at all (`scan`; ~40% of a dense lint's pattern time, session 40), and that copy is factored by
+    first character (`tui.core.hints_factor`: about half of what is left).
     """
 
     __slots__ = ("_ascii", "_lower", "_unicode", "flags", "pattern", "regexes", "rules")
@@ -82,7 +87,7 @@ class _Scanner:
                                             functools.partial(case_free, self.pattern))
             flags = (self.flags & ~(re.UNICODE | re.IGNORECASE)) | re.ASCII
             try:
-                self._lower = True if pattern is None else self.regexes.compile(pattern, flags)
+                self._lower = True if pattern is None else self.regexes.compile(pattern, flags, _FACTORED)
             except re.error:  # a construct `case_free` does not know, e.g. "(?(Name)...)"
                 self._lower = True
         return self._lower if isinstance(self._lower, re.Pattern) else None

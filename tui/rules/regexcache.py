@@ -27,6 +27,8 @@ TYPE_CHECKING = False  # typing is for the type checker: importing it slows `lin
 if TYPE_CHECKING:
     from typing import Any
 
+    Rewrite = tuple[str, Callable[[Any], Any]]  # a parse-tree rewrite: (name for the cache key, function)
+
 
 MAX_ENTRIES = 400
 """Past this many entries, a save keeps only what this process used (rules edited away drop out)."""
@@ -61,12 +63,19 @@ class RegexCache:
                 if isinstance(entries, dict) and entries.get("engine") == _ENGINE:
                     self._entries = entries
 
-    def compile(self, pattern: str, flags: int = 0) -> re.Pattern[str]:
-        """`re.compile(pattern, flags)`, from the cache when it holds this pattern."""
+    def compile(self, pattern: str, flags: int = 0, rewrite: Rewrite | None = None) -> re.Pattern[str]:
+        """`re.compile(pattern, flags)`, from the cache when it holds this pattern.
+
+        `rewrite` is a name and a function that turns the parse tree into one that matches the
+        same (a faster form); the name keys the cache, so a new version of the function gets a new name.
+        Without the CPython internals the pattern is compiled as written.
+        """
         flags = int(flags)
         if not _USABLE:
             return re.compile(pattern, flags)
-        key = ("re", pattern, flags)
+        key: tuple[Any, ...] = ("re", pattern, flags)
+        if rewrite is not None:
+            key += (rewrite[0],)
         entry = self._entries.get(key)
         if entry is not None:
             with contextlib.suppress(Exception):
@@ -78,6 +87,8 @@ class RegexCache:
             del self._entries[key]  # damaged: compile afresh and store the good code
         try:
             tree = _parser.parse(pattern, flags)
+            if rewrite is not None:
+                tree = rewrite[1](tree)
             code = [int(op) for op in _compiler._code(tree, flags)]
             state = tree.state
             indexgroup: list[str | None] = [None] * state.groups
