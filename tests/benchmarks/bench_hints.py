@@ -16,7 +16,8 @@ flagged"), with a count table (label x hint) per set:
     session 43 written probes (drafts_probes_s43.jsonl, read; printed, not a target), and session 47's
     (drafts_probes_s47.jsonl: writers a-c read, d-f never read, their misses not listed;
     drafts_probes_s49.jsonl: writers i, j, never read; drafts_probes_s50.jsonl: writers o, p in
-    travel, never read).
+    travel, never read); written refusals (drafts_refusals_s50.jsonl, writer q, and
+    drafts_refusals_s51.jsonl, writer w, read; drafts_refusals_s51_unread.jsonl, writer x, never read).
 Targets on held-out real replies: micro precision >= 0.85, recall >= 0.80, <= 15% falsely flagged;
 synthetic held-out precision and recall >= 0.90.
 Speed: best-of-N time of one `HintEngine.check` on drafts of 280, 1,000 and 5,000 characters and
@@ -379,6 +380,14 @@ def main(argv: list[str] | None = None) -> int:
     print_accuracy("Written refusals (session 50, writer q, read)", engine,
                    load("drafts_refusals_s50.jsonl"), platform=REAL_PLATFORM, show_misses=show,
                    tag="synthetic-refusals-s50-read")
+    # session 51: writers w (read) and x (never read), the same brief; measured once with session 50's
+    # patterns (`negative-language` 0.880 / 0.367 and 0.897 / 0.433)
+    print_accuracy("Written refusals (session 51, writer w, read)", engine,
+                   load("drafts_refusals_s51.jsonl"), platform=REAL_PLATFORM, show_misses=show,
+                   tag="synthetic-refusals-s51-read")
+    print_accuracy("Written refusals (session 51, writer x, never read)", engine,
+                   load("drafts_refusals_s51_unread.jsonl"), platform=REAL_PLATFORM, show_misses=False,
+                   tag="synthetic-refusals-s51-unread")
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:

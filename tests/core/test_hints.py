@@ -2400,3 +2400,41 @@ def test_a_refusal_followed_by_what_was_done_instead_is_framed(engine: HintEngin
     framed = "Your plan doesn't cover EU roaming, so I've added a Travel Pass from today."
     assert "negative-language" not in categories(engine, framed)
     assert "negative-language" in categories(engine, "Your plan doesn't cover EU roaming.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 51, writer w: refusals in policy-speak, the passive, decisions and last words
+        "Fares in the Saver bracket are non-changeable and non-refundable once ticketed.",
+        "Hi Sam, once a payment has left your account it can't be recalled by us. Regards, Priya",
+        "That wouldn't be something we'd be in a position to look at, I'm afraid.",
+        "Hiya, sadly the pool's shut for the season and that's that.",
+        "Delay Repay only applies to delays of 15 minutes or more. Your claim has been rejected.",
+        "Afraid the penalty fare stands.",
+        "We must advise that your request has been considered and declined. We consider this matter closed.",
+        "Price matching isn't something we entertain, I'm afraid.",
+        "Unfortunately that's a no from us on the refund.",
+        "Lost property is not traced for items left on board.",
+        "That size is discontinued and won't be coming back.",
+        "Deposits are forfeited on no-shows.",
+        "Tbh we're not gonna be able to refund postage on this one.",
+    ],
+)
+def test_refusals_in_many_words_are_negative_language(engine: HintEngine, text: str) -> None:
+    assert "negative-language" in categories(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Late checkout isn't available on Sundays, but we're happy to store your luggage until 4pm.",
+        "We don't ship to Norway yet, but our EU partner store does and they honour our prices.",
+        "No worries, that's no problem at all!",
+        "It's a no-brainer: the upgrade is free.",
+    ],
+)
+def test_a_refusal_with_a_way_forward_or_an_idiom_is_not_negative_language(
+    engine: HintEngine, text: str
+) -> None:
+    assert "negative-language" not in categories(engine, text)
