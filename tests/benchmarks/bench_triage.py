@@ -178,7 +178,8 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         # balanced draw is weakest; r measured once (0.850 / 0.848), u and v measured once with
         # session 50's code (0.790 / 0.788), all three then read
         "travel writers s51 r, u, v (measured once, then read)": load("triage_travel_s51.jsonl"),
-        # ... and s, t: measured once before any change (0.785 / 0.783) and at the end, never read
+        # ... and s, t: measured once before any change (0.785 / 0.783) and at the end (0.805 /
+        # 0.804), never read
         "travel writers s51 s, t (misses never read)": load("triage_travel_s51_unread.jsonl"),
     }
 
