@@ -351,43 +351,40 @@ def main(argv: list[str] | None = None) -> int:
     p1, r1, _ = print_accuracy("Labelled (tuning) set", engine, labelled, show_misses=show,
                                tag="synthetic-labelled")
     p2, r2, _ = print_accuracy("Held-out set", engine, heldout, show_misses=show, tag="synthetic-heldout")
-    # replies in good support practice and with real flaws, written by ten helper sessions that saw
-    # only the labelling brief (session 43): measured once, then read and tuned on; not a target
-    print_accuracy("Written probes (session 43, read)", engine, load("drafts_probes_s43.jsonl"),
-                   platform=REAL_PLATFORM, show_misses=show, tag="synthetic-probes")
-    # session 47: six writers told to avoid the brief's example phrases, each row answering a mention
-    # of a kind it names (`replying_to`); writers a-c were read and tuned on, d-f never read
+    # Replies by helper sessions that saw only a brief (tests/data/README.md); not targets. A set
+    # marked read was measured once, then tuned on; a never-read set's misses are never listed.
     s47 = load("drafts_probes_s47.jsonl")
-    print_accuracy("Written probes (session 47, writers a-c, read)", engine,
-                   [r for r in s47 if r["writer"] in ("s47a", "s47b", "s47c")],
-                   platform=REAL_PLATFORM, show_misses=show, tag="synthetic-probes-s47-read")
-    print_accuracy("Written probes (session 47, writers d-f, never read)", engine,
-                   [r for r in s47 if r["writer"] in ("s47d", "s47e", "s47f")],
-                   platform=REAL_PLATFORM, show_misses=False, tag="synthetic-probes-s47-unread")
-    # session 49: two more writers with the same brief (60 replies each), never read; measured once
-    # on session 48's code (0.927 / 0.558) and on session 49's (0.930 / 0.583)
-    print_accuracy("Written probes (session 49, writers i, j, never read)", engine,
-                   load("drafts_probes_s49.jsonl"), platform=REAL_PLATFORM, show_misses=False,
-                   tag="synthetic-probes-s49-unread")
-    # session 50: two writers in travel (airline agents; rail, hotel and travel-agency agents), 80
-    # replies each, never read; measured once on session 49's code (0.927 / 0.541) and on session
-    # 50's (0.916 / 0.584, `excuse` recall 0.209 -> 0.442)
-    print_accuracy("Written probes (session 50, writers o, p, travel, never read)", engine,
-                   load("drafts_probes_s50.jsonl"), platform=REAL_PLATFORM, show_misses=False,
-                   tag="synthetic-probes-s50-unread")
-    # session 50: writer q, 60 refusals in words the brief's list avoids and 40 lookalikes (refusals
-    # with a remedy, idioms), read: `negative-language` 0.741 / 0.333 before its patterns
-    print_accuracy("Written refusals (session 50, writer q, read)", engine,
-                   load("drafts_refusals_s50.jsonl"), platform=REAL_PLATFORM, show_misses=show,
-                   tag="synthetic-refusals-s50-read")
-    # session 51: writers w (read) and x (never read), the same brief; measured once with session 50's
-    # patterns (`negative-language` 0.880 / 0.367 and 0.897 / 0.433)
-    print_accuracy("Written refusals (session 51, writer w, read)", engine,
-                   load("drafts_refusals_s51.jsonl"), platform=REAL_PLATFORM, show_misses=show,
-                   tag="synthetic-refusals-s51-read")
-    print_accuracy("Written refusals (session 51, writer x, never read)", engine,
-                   load("drafts_refusals_s51_unread.jsonl"), platform=REAL_PLATFORM, show_misses=False,
-                   tag="synthetic-refusals-s51-unread")
+    written = [
+        # session 43: ten writers with the labelling brief, good practice and real flaws
+        ("Written probes (session 43, read)", load("drafts_probes_s43.jsonl"), True, "synthetic-probes"),
+        # session 47: six writers told to avoid the brief's example phrases, each row answering a
+        # mention of a kind it names (`replying_to`)
+        ("Written probes (session 47, writers a-c, read)",
+         [r for r in s47 if r["writer"] in ("s47a", "s47b", "s47c")], True, "synthetic-probes-s47-read"),
+        ("Written probes (session 47, writers d-f, never read)",
+         [r for r in s47 if r["writer"] in ("s47d", "s47e", "s47f")], False, "synthetic-probes-s47-unread"),
+        # session 49: two more writers, same brief, 60 replies each; measured once on session 48's
+        # code (0.927 / 0.558) and on session 49's (0.930 / 0.583)
+        ("Written probes (session 49, writers i, j, never read)", load("drafts_probes_s49.jsonl"), False,
+         "synthetic-probes-s49-unread"),
+        # session 50: two writers in travel (airline agents; rail, hotel and travel-agency agents), 80
+        # replies each; measured once on session 49's code (0.927 / 0.541) and on session 50's (0.916
+        # / 0.584, `excuse` recall 0.209 -> 0.442)
+        ("Written probes (session 50, writers o, p, travel, never read)", load("drafts_probes_s50.jsonl"),
+         False, "synthetic-probes-s50-unread"),
+        # session 50: writer q, 60 refusals in words the brief's list avoids and 40 lookalikes
+        # (refusals with a remedy, idioms): `negative-language` 0.741 / 0.333 before its patterns
+        ("Written refusals (session 50, writer q, read)", load("drafts_refusals_s50.jsonl"), True,
+         "synthetic-refusals-s50-read"),
+        # session 51: writers w and x, the same brief; measured once with session 50's patterns
+        # (`negative-language` 0.880 / 0.367 and 0.897 / 0.433)
+        ("Written refusals (session 51, writer w, read)", load("drafts_refusals_s51.jsonl"), True,
+         "synthetic-refusals-s51-read"),
+        ("Written refusals (session 51, writer x, never read)", load("drafts_refusals_s51_unread.jsonl"),
+         False, "synthetic-refusals-s51-unread"),
+    ]
+    for title, rows, read, tag in written:
+        print_accuracy(title, engine, rows, platform=REAL_PLATFORM, show_misses=show and read, tag=tag)
 
     ok = min(p1, r1, p2, r2) >= 0.9
     if args.no_speed:
