@@ -2438,3 +2438,9 @@ def test_a_refusal_with_a_way_forward_or_an_idiom_is_not_negative_language(
     engine: HintEngine, text: str
 ) -> None:
     assert "negative-language" not in categories(engine, text)
+
+
+def test_an_offer_after_a_refusal_is_a_next_step(engine: HintEngine) -> None:
+    text = "Sorry Sam, Saver fares are non-refundable, but we're happy to move you to Friday at no cost."
+    assert "no-next-step" not in categories(engine, text)
+    assert "no-next-step" in categories(engine, "Sorry Sam, Saver fares are non-refundable. That's final.")
