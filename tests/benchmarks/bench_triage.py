@@ -75,6 +75,9 @@ Sets (origins: tests/data/README.md):
 - travel writers s51 r, u, v (triage_travel_s51.jsonl): 300 tweets to invented travel brands in an
   even mix of labels (BRIEF-WRITE-BALANCED.md), each measured once, then read; s and t
   (triage_travel_s51_unread.jsonl), 200 more, measured once before and once after, never read.
+- travel writers s52 a, b (triage_travel_s52.jsonl): 200 more in the even mix, told not to reuse the
+  brief's examples (BRIEF-WRITE-BALANCED2.md); measured once, then read. c and d
+  (triage_travel_s52_unread.jsonl), 200 more, measured once before and once after, never read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -181,6 +184,11 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         # ... and s, t: measured once before any change (0.785 / 0.783) and at the end (0.805 /
         # 0.804), never read
         "travel writers s51 s, t (misses never read)": load("triage_travel_s51_unread.jsonl"),
+        # session 52: the even mix again, in the writers' own words (BRIEF-WRITE-BALANCED2.md); a, b
+        # measured once with session 51's code (0.740 / 0.738), then read
+        "travel writers s52 a, b (measured once, then read)": load("triage_travel_s52.jsonl"),
+        # ... and c, d: measured once before any change (0.755 / 0.753) and at the end, never read
+        "travel writers s52 c, d (misses never read)": load("triage_travel_s52_unread.jsonl"),
     }
 
 

@@ -436,6 +436,11 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         # session 26 probes: "better" read as "I expected better", "broke" as a fault
         "@Shoply the app just keeps getting better",
         "@Beanly you broke the internet with this one 😍",
+        # session 52 travel writers: each read as a complaint
+        "@Meridale whoever designed the new lounge with the nap pods: I owe you my sanity",
+        "@Greyfield the quiet coach rules are actually being enforced now and I could weep with joy",
+        "@Pellory quietest hotel room I've had all year. slept like a stone",
+        "@Mekong the new pandan coconut dessert on board... please never take it off the menu",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
@@ -474,14 +479,50 @@ def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
     assert Triager.load(user).triage(text, now=NOW).kind == "praise"
     user.write_text("[phrases.house_slang]\nvalence = 2.5\nstands = 'yes'\npatterns = []\n",
                     encoding="utf-8")
-    with pytest.raises(TriageConfigError, match=r"phrases\.house_slang\.stands.*true or false"):
+    with pytest.raises(TriageConfigError, match=r"phrases\.house_slang\.stands.*true, false or a label"):
         Triager.load(user)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@SolvaraAir if my connection in Frankfurt is delayed and I miss the next flight, do you rebook me "
+        "automatically or do I go to the desk?",
+        "@united what happens if my flight is delayed and I miss my connection?",
+        "@LanternHotels what's your policy if a train delay means we arrive after reception closes?",
+        "@HarbourlineAir how do I cancel the travel insurance add-on without cancelling the whole booking?",
+        "@JetBlue will flights out of Boston be cancelled tomorrow because of the storm?",
+    ],
+)
+def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.kind, result.queue) == ("neutral", "question", "needs-reply")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@SkyAir what's the point of priority boarding if the flight is always late?",
+        "@SkyAir why do I pay for seats if you cancel the flight anyway?",
+        "@SkyAir how do I cancel this garbage subscription?",
+        "@SkyAir do you even care if my flight is delayed 5 hours again?",
+        "@SkyAir is my flight going to be cancelled tomorrow again like last week? 3rd time this month",
+        "@SkyAir how do I cancel my account? you charged me twice and nobody answers",
+    ],
+)
+def test_a_grievance_asked_as_a_what_if_is_still_negative(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).label == "negative"
+
+
+def test_a_phrase_that_stands_as_neutral_leaves_praise_to_the_model(triager: Triager) -> None:
+    text = "Hi @Revolut, great app btw. How do I change the currency of a savings vault?"
+    assert triager.triage(text, now=NOW).label != "negative"
 
 
 def test_explain_names_the_idiom_that_stood(triager: Triager) -> None:
     why = [str(r) for r in triager.triage("@Telvio can't fault the service", now=NOW, explain=True).why]
     assert any("idiom" in line and "can't fault" in line for line in why)
-    assert any("an idiom says it" in line for line in why)
+    assert any("a phrase says it" in line for line in why)
 
 
 def test_explain_quotes_a_long_phrase_by_its_ends(triager: Triager) -> None:
@@ -1334,6 +1375,11 @@ def test_harm_is_a_crisis_never_praise(triager: Triager, text: str) -> None:
         "@Skyward cabin crew laughed when I asked for water. laughed. never flying you again",
         "@Skyward wow 14 euro for a sandwich that was still frozen in the middle. amazing value. love it",
         "@Skyward kids meal ordered, kids meal not loaded. 4yo had crackers for a 6 hr flight. nice",
+        # session 52 travel writers: each went to `champions`
+        "wow @Meridale, charging me €45 to print a boarding pass because your own kiosk was broken. "
+        "truly world class care 👏👏",
+        "the woman at the @Orrin desk in Faro rolled her eyes and walked off mid sentence while I was "
+        "asking about my connection. great start to the holiday",
     ],
 )
 def test_sarcasm_and_trolling_never_reach_champions(triager: Triager, text: str) -> None:
@@ -2715,3 +2761,22 @@ def test_saying_you_will_not_be_back_is_a_complaint(triager: Triager) -> None:
     r = triager.triage("@AskTarget Hey thanks that does me a lot of good. I won't be back, I don't "
                        "appreciate being a victim of bait and switch")
     assert r.queue == "priority" and r.label == "negative", r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Uber_Support I owe you NOTHING, you re-leased my car while I was standing there",
+        "@Railco on time every single day this week 👏 never thought I'd tweet that",
+    ],
+)
+def test_the_session_52_idioms_keep_their_edges(triager: Triager, text: str) -> None:
+    """"I owe you nothing" is a refusal, not thanks; "on time every single day" is no repeat fault."""
+    label = triager.triage(text, now=NOW).label
+    assert label == ("negative" if "NOTHING" in text else "positive")
+
+
+def test_a_pool_with_nobody_else_is_no_outage(triager: Triager) -> None:
+    text = ("@OrchidCrest pool at sunrise with nobody else, staff leaving cold towels without asking. "
+            "Already planning to come back with my sister.")
+    assert triager.triage(text, now=NOW).kind != "crisis"

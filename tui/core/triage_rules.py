@@ -275,6 +275,7 @@ class _PhraseGroup:
     problem: bool
     topic: str | None
     stands: bool = False  # the rules' reading stands over the model's (see `RuleSet.stands`)
+    stands_as: str | None = None  # ... only when the rules read this label (`stands = "neutral"`)
 
 
 class _QueueRules:

@@ -13,7 +13,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from tui.core.memo import Memo
 from tui.core.triage_guard import GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
-from tui.core.triage_rules import KINDS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
+from tui.core.triage_rules import KINDS, LABELS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
 from tui.core.triage_text import (
     _HANDLE,
     _HANDLE_ONLY,
@@ -113,15 +113,15 @@ class RuleSet:
             valence = cfg.number(f"{base}.valence", -4, 4)
             pattern = cfg.regex_list(f"{base}.patterns")
             problem = cfg.flag(f"{base}.problem", default=False)
-            stands = cfg.flag(f"{base}.stands", default=False)
+            stands, stands_as = _stands(cfg, f"{base}.stands")
             topic = cfg.table(base).get("topic")
             if topic is not None and not isinstance(topic, str):
                 raise cfg.fail(f"{base}.topic", "must be a string")
             if pattern is None:
                 continue
-            groups.append(_PhraseGroup(name, pattern, valence, problem, topic, stands))
+            groups.append(_PhraseGroup(name, pattern, valence, problem, topic, stands, stands_as))
         self._phrases = tuple(groups)
-        self._standing = frozenset(group.name for group in groups if group.stands)
+        self._standing = {group.name: group.stands_as for group in groups if group.stands}
 
     def _build_sarcasm(self, cfg: _Reader) -> None:
         self._sarcasm = cfg.number("sarcasm.valence", -4, 0)
@@ -276,7 +276,7 @@ class RuleSet:
         are made of unhappy ones."""
         if r.sarcastic or r.problem or r.neg > 0.0:
             return False
-        return not self._standing.isdisjoint(r.phrases)
+        return any(name in self._standing and self._standing[name] in (None, r.label) for name in r.phrases)
 
     def _irony_cue(self, low: str) -> str:
         """The words that made a mention read as ironic, quoted, so the agent can judge them."""
@@ -356,6 +356,19 @@ class RuleSet:
 
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
 """A mention's sentences, each with its end punctuation (`_harm_text`)."""
+
+
+def _stands(cfg: _Reader, key: str) -> tuple[bool, str | None]:
+    """`stands = true`, or `stands = "neutral"`: the rules' reading stands only when it is that
+    label (a question about a delay that has not happened stands as neutral, not as the praise a
+    "great app btw" beside it would make it)."""
+    parent, _, name = key.rpartition(".")
+    value = cfg.table(parent).get(name, False)
+    if isinstance(value, bool):
+        return value, None
+    if isinstance(value, str) and value in LABELS:
+        return True, value
+    raise cfg.fail(key, f"must be true, false or a label ({', '.join(LABELS)})")
 
 
 def _clip(words: str, limit: int = 48) -> str:

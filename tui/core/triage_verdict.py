@@ -170,7 +170,7 @@ _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("n
 
 
 NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
-STANDS_TEXT = "an idiom says it: read {rules}, not the words one by one ({model})"
+STANDS_TEXT = "a phrase says it: read {rules}, not the words one by one ({model})"
 
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
