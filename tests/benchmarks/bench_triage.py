@@ -187,7 +187,8 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         # session 52: the even mix again, in the writers' own words (BRIEF-WRITE-BALANCED2.md); a, b
         # measured once with session 51's code (0.740 / 0.738), then read
         "travel writers s52 a, b (measured once, then read)": load("triage_travel_s52.jsonl"),
-        # ... and c, d: measured once before any change (0.755 / 0.753) and at the end, never read
+        # ... and c, d: measured once before any change (0.755 / 0.753) and at the end (0.760 /
+        # 0.758), never read
         "travel writers s52 c, d (misses never read)": load("triage_travel_s52_unread.jsonl"),
     }
 
