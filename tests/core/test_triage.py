@@ -2780,3 +2780,11 @@ def test_a_pool_with_nobody_else_is_no_outage(triager: Triager) -> None:
     text = ("@OrchidCrest pool at sunrise with nobody else, staff leaving cold towels without asking. "
             "Already planning to come back with my sister.")
     assert triager.triage(text, now=NOW).kind != "crisis"
+
+
+def test_a_fix_denied_or_asked_about_is_no_praise_phrase(triager: Triager) -> None:
+    """"never resolved the problems" once showed the agent "phrase: 'resolved the' (praise)"."""
+    for text in ("@AskLyft You have received a number of DM yet never resolved the problems",
+                 "@Ride No one has resolved it till now? I need an answer"):
+        why = [str(r) for r in triager.triage(text, now=NOW, explain=True).why]
+        assert not any("(praise," in line for line in why), why
