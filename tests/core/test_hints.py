@@ -2419,6 +2419,15 @@ def test_a_refusal_followed_by_what_was_done_instead_is_framed(engine: HintEngin
         "That size is discontinued and won't be coming back.",
         "Deposits are forfeited on no-shows.",
         "Tbh we're not gonna be able to refund postage on this one.",
+        # session 52, writer q's last misses: policy in the passive, a door shut in passing
+        "Regrettably, no discount will be given for the construction noise.",
+        "Name changes are strictly prohibited on all tickets.",
+        "Your complaint has been reviewed and no error was found. The charges stand.",
+        "Your request to waive the charge has been unsuccessful. This decision is not open to appeal.",
+        "Number porting requests made after the deadline are void.",
+        "Honestly, I wouldn't hold your breath on a goodwill payment for this one.",
+        "There's no mechanism for us to reverse a completed faster payment.",
+        "Hmm, I don't think that's going to be doable I'm afraid.",
     ],
 )
 def test_refusals_in_many_words_are_negative_language(engine: HintEngine, text: str) -> None:
@@ -2432,6 +2441,8 @@ def test_refusals_in_many_words_are_negative_language(engine: HintEngine, text: 
         "We don't ship to Norway yet, but our EU partner store does and they honour our prices.",
         "No worries, that's no problem at all!",
         "It's a no-brainer: the upgrade is free.",
+        # a price stated, not a decision upheld (session 52)
+        "The fee stands at 5 pounds per bag, and members fly with one bag free.",
     ],
 )
 def test_a_refusal_with_a_way_forward_or_an_idiom_is_not_negative_language(
