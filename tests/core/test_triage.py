@@ -2788,3 +2788,14 @@ def test_a_fix_denied_or_asked_about_is_no_praise_phrase(triager: Triager) -> No
                  "@Ride No one has resolved it till now? I need an answer"):
         why = [str(r) for r in triager.triage(text, now=NOW, explain=True).why]
         assert not any("(praise," in line for line in why), why
+
+
+def test_a_user_may_set_stands_to_true_or_a_label_on_any_group(tmp_path: Path) -> None:
+    """`stands` takes true, false or a label, whichever the packaged group has."""
+    user = tmp_path / "triage.toml"
+    for body in ('[phrases.hypothetical]\nstands = true\n', '[phrases.idiom]\nstands = "neutral"\n'):
+        user.write_text(body, encoding="utf-8")
+        Triager.load(user)
+    user.write_text('[phrases.hypothetical]\nstands = "maybe"\n', encoding="utf-8")
+    with pytest.raises(TriageConfigError, match=r"hypothetical\.stands.*true, false or a label"):
+        Triager.load(user)

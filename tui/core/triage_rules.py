@@ -72,6 +72,7 @@ def packaged_config(regexes: RegexCache | None) -> dict[str, Any]:
 # Tables a user may add new keys to; anywhere else an unknown key is a typo.
 OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases", "topics.compounds"})
 PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic", "stands"})
+TRUE_OR_LABEL = frozenset({"stands"})  # keys that take true/false or a label
 
 
 def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
@@ -97,6 +98,8 @@ def merge(base: dict[str, Any], over: dict[str, Any], where: str, prefix: str = 
             if not isinstance(value, list):
                 raise TriageConfigError(where, path, "must be a list (it extends the packaged list)")
             out[key] = [*old, *value]
+        elif key in TRUE_OR_LABEL and isinstance(value, bool | str):
+            out[key] = value  # `stands = true` or `stands = "neutral"`: checked where it is read
         elif isinstance(old, bool) or isinstance(value, bool):
             if type(old) is not type(value):
                 raise TriageConfigError(where, path, f"must be {type(old).__name__}")
