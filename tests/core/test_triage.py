@@ -2803,6 +2803,7 @@ def test_a_user_may_set_stands_to_true_or_a_label_on_any_group(tmp_path: Path) -
 
 def test_nobody_saying_anything_is_no_outage_at_scale(triager: Triager) -> None:
     """"nobody say anything" is no word from staff, not "nobody has water"."""
-    stranded = "@Mekong 3 hours at the gate and nobody say anything. no announcement, no water. what is happening??"
+    stranded = ("@MekongBlueAir 3 hours at Da Nang gate and nobody say anything. no announcement, no water, "
+                "staff disappear. MB214 what is happening??")
     assert triager.triage(stranded, now=NOW).kind == "complaint"
     assert triager.triage("@Aquavale no water since 6am, nobody on our road has any", now=NOW).kind == "crisis"
