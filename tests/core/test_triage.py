@@ -2806,4 +2806,5 @@ def test_nobody_saying_anything_is_no_outage_at_scale(triager: Triager) -> None:
     stranded = ("@MekongBlueAir 3 hours at Da Nang gate and nobody say anything. no announcement, no water, "
                 "staff disappear. MB214 what is happening??")
     assert triager.triage(stranded, now=NOW).kind == "complaint"
-    assert triager.triage("@Aquavale no water since 6am, nobody on our road has any", now=NOW).kind == "crisis"
+    street = "@Aquavale no water since 6am, nobody on our road has any"
+    assert triager.triage(street, now=NOW).kind == "crisis"
