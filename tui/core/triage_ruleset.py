@@ -271,7 +271,8 @@ class RuleSet:
 
     def stands(self, r: _Reading) -> bool:
         """Whether the rules' reading stands over the model's: an idiom (`stands = true`) said
-        it, and nothing else in the mention reads as a problem, irony or an unhappy word. The
+        it, or a phrase that stands for one label (`stands = "neutral"`) and the rules read that
+        label, and nothing else in the mention reads as a problem, irony or an unhappy word. The
         model reads words one by one, and "couldn't be happier", "to die for", "can't fault"
         are made of unhappy ones."""
         if r.sarcastic or r.problem or r.neg > 0.0:
