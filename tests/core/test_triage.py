@@ -492,6 +492,8 @@ def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
         "@LanternHotels what's your policy if a train delay means we arrive after reception closes?",
         "@HarbourlineAir how do I cancel the travel insurance add-on without cancelling the whole booking?",
         "@JetBlue will flights out of Boston be cancelled tomorrow because of the storm?",
+        # a greeting before it, the handle cut out ("Hey , what happens ...")
+        "Hey @united, what happens if my flight is delayed and I miss my connection?",
     ],
 )
 def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Triager, text: str) -> None:
