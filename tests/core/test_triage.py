@@ -441,12 +441,36 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@Greyfield the quiet coach rules are actually being enforced now and I could weep with joy",
         "@Pellory quietest hotel room I've had all year. slept like a stone",
         "@Mekong the new pandan coconut dessert on board... please never take it off the menu",
+        # session 53 probes: praise to be passed on read as a question
+        "@AmericanAir please tell Tom at the DFW counter he's a star",
+        "@united can you let the pilot know that was the smoothest landing ever",
+        "@SouthwestAir flight attendant Maria on 1234 was amazing, please tell her",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
     """The model reads "happier", "die", "fault", "problem" one by one; the idiom stands."""
     result = triager.triage(text, now=NOW, explain=True)
     assert (result.label, result.kind, result.queue) == ("positive", "praise", "champions")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Delta after this I'm switching to another airline",
+        "@JetBlue time to find a new airline",
+        "@Fibro considering switching to @Nimbus, 3rd outage this week",
+        # irony over a wait the rules now name (it went to `champions`)
+        "@united wow, 4 hours on the tarmac. thanks united",
+    ],
+)
+def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert (result.label, result.queue) == ("negative", "priority")
+
+
+def test_switching_to_the_brand_addressed_is_not_a_loss(triager: Triager) -> None:
+    result = triager.triage("@Nimbus switching to @Nimbus from Fibro was the best call I made", now=NOW)
+    assert result.label == "positive"
 
 
 @pytest.mark.parametrize(
