@@ -445,6 +445,12 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@AmericanAir please tell Tom at the DFW counter he's a star",
         "@united can you let the pilot know that was the smoothest landing ever",
         "@SouthwestAir flight attendant Maria on 1234 was amazing, please tell her",
+        # session 53, short airline tweets (writers e, f): each read as a complaint
+        "ugh @PelicoAir ruined other airlines for me. everything else feels cramped now",
+        "ok @QuillAirways found my bag in 1 day and drove it to my hotel. I take back half the things I said",
+        "new app is sooo much faster, don't miss the old one at all @TernwayAir",
+        "@CorvidAir you had one job and you did it. on time, bags fast, no drama",
+        "sunset over the Rockies from row 8, courtesy of @PortolaAir. no notes",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
@@ -459,13 +465,27 @@ def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) ->
         "@Delta after this I'm switching to another airline",
         "@JetBlue time to find a new airline",
         "@Fibro considering switching to @Nimbus, 3rd outage this week",
-        # irony over a wait the rules now name (it went to `champions`)
+        # irony over a wait or a fee the rules now name (each went to `champions`)
         "@united wow, 4 hours on the tarmac. thanks united",
+        "wow $65 to pick a seat next to my 4 yr old. what a fantastic family-friendly airline 👏👏",
+        "45 min in the drive-thru for one iced latte. 10/10 would idle my car again",
+        "is there anyone at @TidelineAir who actually reads DMs",
     ],
 )
 def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager, text: str) -> None:
     result = triager.triage(text, now=NOW)
     assert (result.label, result.queue) == ("negative", "priority")
+
+
+def test_a_wish_to_do_it_again_is_no_repeat(triager: Triager) -> None:
+    """"10/10 would pass out again" wishes for more; "again" there is no repeated fault."""
+    text = "quiet cabin, blanket, slept 7 hrs straight. 10/10 would pass out again @CorvidJet"
+    assert triager.triage(text, now=NOW).queue == "champions"
+
+
+def test_a_phrase_that_cuts_nothing_is_explained_by_its_sentence(triager: Triager) -> None:
+    result = triager.triage("@CorvidAir is there a fee for paying w/ amex", now=NOW, explain=True)
+    assert any("'is there a fee for paying w/ amex' (hypothetical" in str(r) for r in result.why)
 
 
 def test_switching_to_the_brand_addressed_is_not_a_loss(triager: Triager) -> None:
@@ -518,6 +538,10 @@ def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
         "@JetBlue will flights out of Boston be cancelled tomorrow because of the storm?",
         # a greeting before it, the handle cut out ("Hey , what happens ...")
         "Hey @united, what happens if my flight is delayed and I miss my connection?",
+        # session 53: the price, the time, a change asked for, with no trouble named
+        "@CorvidAir is there a fee for paying w/ amex",
+        "@JuniperAirways changed my mind on the Denver trip, can I cancel w/in 24h for a full refund?",
+        "hi @QuillAirways need to cancel my booking for the 22nd. refund or credit?",
     ],
 )
 def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Triager, text: str) -> None:
@@ -534,6 +558,8 @@ def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Tr
         "@SkyAir do you even care if my flight is delayed 5 hours again?",
         "@SkyAir is my flight going to be cancelled tomorrow again like last week? 3rd time this month",
         "@SkyAir how do I cancel my account? you charged me twice and nobody answers",
+        "@SkyAir can I change my flight? you cancelled the first one and nobody answers the phone",
+        "@SkyAir what time does the lounge open. why is it always closed when I land",
     ],
 )
 def test_a_grievance_asked_as_a_what_if_is_still_negative(triager: Triager, text: str) -> None:

@@ -319,8 +319,11 @@ class _Deriver:
         into its alternatives, each followed by the rest of the sequence, so each keeps its context.
         """
         runs: list[set[str]] = []
+        ahead: list[tuple[float, set[Key]]] = []  # what a lookahead needs is in the text too
         current = set(left)
         for index, (op, av) in enumerate(items):
+            if op is self.c.ASSERT and av[0] == 1 and (inner := self.need(list(av[1]), frozenset({_G}))):
+                ahead.append(inner)
             literals = self.exact(op, av)
             if literals is not None and len(current) * len(literals) <= _LIMIT:
                 current = {_tidy(a + b) for a in current for b in literals}
@@ -335,7 +338,7 @@ class _Deriver:
                     split = (min(f[0] for f in found if f is not None),
                              set().union(*(f[1] for f in found if f is not None)))
                     runs.append({a + _G for a in current})
-                    return max([c for c in map(_choose, runs) if c is not None] + [split],
+                    return max([c for c in map(_choose, runs) if c is not None] + [split, *ahead],
                                key=lambda c: c[0])
             runs.append({a + _G for a in current})
             if literals is None or len(literals) > _LIMIT:
@@ -349,7 +352,7 @@ class _Deriver:
                 before = {_G}
             current = {_tidy(a + b) for a in before for b in literals}
         runs.append(current)
-        chosen = [c for c in map(_choose, runs) if c is not None]
+        chosen = [c for c in map(_choose, runs) if c is not None] + ahead
         return max(chosen, key=lambda c: c[0]) if chosen else None
 
     def branches(self, op: Any, av: Any) -> list[list[Any]] | None:

@@ -350,7 +350,7 @@ class RuleSet:
         for name in r.phrases:
             group = groups[name]
             match = group.pattern.search(low) or group.pattern.search(unhandled)
-            shown = repr(_clip(match.group().strip())) if match else "(ironic praise)"
+            shown = repr(_clip(_matched_words(match))) if match else "(ironic praise)"
             out.append(Reason("phrase", f"{shown} ({name}, valence {group.valence:+.1f})"))
         return out
 
@@ -370,6 +370,16 @@ def _stands(cfg: _Reader, key: str) -> tuple[bool, str | None]:
     if isinstance(value, str) and value in LABELS:
         return True, value
     raise cfg.fail(key, f"must be true, false or a label ({', '.join(LABELS)})")
+
+
+def _matched_words(match: re.Match[str]) -> str:
+    """The words a phrase matched; for a mark that cuts nothing (a lookahead, so VADER still reads
+    every word), the sentence it marks."""
+    words = match.group().strip()
+    if words:
+        return words
+    sentence = _SENTENCES.match(match.string, match.start())
+    return " ".join((sentence.group() if sentence else "").split())
 
 
 def _clip(words: str, limit: int = 48) -> str:
