@@ -451,6 +451,10 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "new app is sooo much faster, don't miss the old one at all @TernwayAir",
         "@CorvidAir you had one job and you did it. on time, bags fast, no drama",
         "sunset over the Rockies from row 8, courtesy of @PortolaAir. no notes",
+        # writers i, j
+        "refund hit my card in 4 days. @HarborlineAir I stand corrected",
+        "first time in business on @QuillonAir and i am ruined for economy forever. worth every mile",
+        "@QuillonAir pls never change the boarding music lol",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
@@ -470,6 +474,8 @@ def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) ->
         "wow $65 to pick a seat next to my 4 yr old. what a fantastic family-friendly airline 👏👏",
         "45 min in the drive-thru for one iced latte. 10/10 would idle my car again",
         "is there anyone at @TidelineAir who actually reads DMs",
+        "since when is there a fee for gate-checking a stroller @HarborlineAir??",
+        "great job @QuillonAir, 3 gate changes and zero announcements. truly world class communication 👏",
     ],
 )
 def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager, text: str) -> None:
@@ -542,6 +548,8 @@ def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
         "@CorvidAir is there a fee for paying w/ amex",
         "@JuniperAirways changed my mind on the Denver trip, can I cancel w/in 24h for a full refund?",
         "hi @QuillAirways need to cancel my booking for the 22nd. refund or credit?",
+        "can my cat fly in the cabin on @Northlark domestic? 5kg w/ carrier",
+        "@flyvello how many kg for carry on w/ the basic fare? first time flying",
     ],
 )
 def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Triager, text: str) -> None:
@@ -560,6 +568,7 @@ def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Tr
         "@SkyAir how do I cancel my account? you charged me twice and nobody answers",
         "@SkyAir can I change my flight? you cancelled the first one and nobody answers the phone",
         "@SkyAir what time does the lounge open. why is it always closed when I land",
+        "@YahooCare Can I choose a Yahoo Mail theme that doesn't use 100% of my CPU because of animations?",
     ],
 )
 def test_a_grievance_asked_as_a_what_if_is_still_negative(triager: Triager, text: str) -> None:
