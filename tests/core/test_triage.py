@@ -454,7 +454,6 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         # writers i, j
         "refund hit my card in 4 days. @HarborlineAir I stand corrected",
         "first time in business on @QuillonAir and i am ruined for economy forever. worth every mile",
-        "@QuillonAir pls never change the boarding music lol",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
