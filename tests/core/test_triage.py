@@ -454,6 +454,11 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         # writers i, j
         "refund hit my card in 4 days. @HarborlineAir I stand corrected",
         "first time in business on @QuillonAir and i am ruined for economy forever. worth every mile",
+        # writers m, n
+        "@OrcaJet didn't hate it",
+        "@PinecrestJet i am ANGRY that the snacks on this flight were this good",
+        "the @MarisolAir safety video has no right being this catchy. been humming it for 2 days",
+        "killer fare to Lima @OrcaJet, grabbed 2",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
@@ -475,11 +480,22 @@ def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) ->
         "is there anyone at @TidelineAir who actually reads DMs",
         "since when is there a fee for gate-checking a stroller @HarborlineAir??",
         "great job @QuillonAir, 3 gate changes and zero announcements. truly world class communication 👏",
+        "gotta hand it to @CopperlineAir, managed to lose my bag on a nonstop. impressive really",
+        "@CopperlineAir love paying $45 for a seat that doesn't recline. great stuff 👏",
+        "thank you @TernwayAir for teaching me patience. 6 hrs at gate C22 and counting",
+        "@OrcaJetHelp that link just loops back to the login page",
     ],
 )
 def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager, text: str) -> None:
     result = triager.triage(text, now=NOW)
     assert (result.label, result.queue) == ("negative", "priority")
+
+
+def test_a_child_left_alone_is_a_crisis(triager: Triager) -> None:
+    text = "@PuffinJet left my 6 yr old alone at the gate, unaccompanied minor, she was crying"
+    assert triager.triage(text, now=NOW).kind == "crisis"
+    assert triager.triage("@PuffinJet I left my kids with grandma and flew solo for once, bliss",
+                          now=NOW).kind != "crisis"
 
 
 def test_a_wish_to_do_it_again_is_no_repeat(triager: Triager) -> None:
@@ -549,6 +565,8 @@ def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
         "hi @QuillAirways need to cancel my booking for the 22nd. refund or credit?",
         "can my cat fly in the cabin on @Northlark domestic? 5kg w/ carrier",
         "@flyvello how many kg for carry on w/ the basic fare? first time flying",
+        # Miami's code is no "missing in action" here
+        "@MarisolAir Hello. If my first flight is late and I lose the connection in MIA, you rebook me?",
     ],
 )
 def test_a_question_about_a_problem_that_has_not_happened_is_neutral(triager: Triager, text: str) -> None:
