@@ -401,7 +401,9 @@ HOSTILE_RATIO = 10.0
 HOSTILE = ("@", "#", "!", "?", ".", "-", "'", "a", "A", "1", " ", "\n", "\t\n", "@.", "@-", "!?", ":)",
            "a ", "A ", ". ", "no ", "not ", "😀", "🙄 ", "&amp;", "\u202e", "x\u200b",
            # praise and a contrast, over and over: each contrast is read again (session 46)
-           "great stuff but lovely staff, ", "gotta love it, ")
+           "great stuff but lovely staff, ", "gotta love it, ",
+           # a question marked at every clause, each checked for a grievance after it (session 53)
+           "can i pay, ", "how much is it? ", "no notes. ")
 
 
 def hostile(combined: Triager, texts: list[str]) -> None:
