@@ -317,6 +317,8 @@ class _Deriver:
 
         Items expand to their literals while the product stays small; a big alternation is split
         into its alternatives, each followed by the rest of the sequence, so each keeps its context.
+        What a lookahead needs counts too: a mark that cuts nothing ("(?=is there a fee)") still
+        needs its words in the text.
         """
         runs: list[set[str]] = []
         ahead: list[tuple[float, set[Key]]] = []  # what a lookahead needs is in the text too
