@@ -491,6 +491,13 @@ def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager,
     assert (result.label, result.queue) == ("negative", "priority")
 
 
+def test_a_promotion_passed_on_is_neutral(triager: Triager) -> None:
+    result = triager.triage("RT @QuillonAir: Flash sale ✈️ Europe from £39 one way, 48 hrs only", now=NOW)
+    assert (result.label, result.queue) == ("neutral", "needs-reply")
+    complaint = "RT @joe: @united lost my bag and the sale fare was a scam"
+    assert triager.triage(complaint, now=NOW).label == "negative"
+
+
 def test_a_child_left_alone_is_a_crisis(triager: Triager) -> None:
     text = "@PuffinJet left my 6 yr old alone at the gate, unaccompanied minor, she was crying"
     assert triager.triage(text, now=NOW).kind == "crisis"
@@ -565,6 +572,7 @@ def test_a_user_idiom_stands_and_a_bad_flag_is_named(tmp_path: Path) -> None:
         "hi @QuillAirways need to cancel my booking for the 22nd. refund or credit?",
         "can my cat fly in the cabin on @Northlark domestic? 5kg w/ carrier",
         "@flyvello how many kg for carry on w/ the basic fare? first time flying",
+        "@FernwayAir cancel within 24h = full refund?",
         # Miami's code is no "missing in action" here
         "@MarisolAir Hello. If my first flight is late and I lose the connection in MIA, you rebook me?",
     ],
