@@ -78,9 +78,10 @@ Sets (origins: tests/data/README.md):
 - travel writers s52 a, b (triage_travel_s52.jsonl): 200 more in the even mix, told not to reuse the
   brief's examples (BRIEF-WRITE-BALANCED2.md); measured once, then read. c and d
   (triage_travel_s52_unread.jsonl), 200 more, measured once before and once after, never read.
-- short airline tweets s53 e, f, i, j, m, n (triage_short_s53.jsonl): 720 tweets typed on a phone in
-  the moment (BRIEF-WRITE-SHORT.md; mostly under 140 characters, even mix); each pair measured once,
-  then read. g, h, k, l, o, p (triage_short_s53_unread.jsonl), 720 more, never read.
+- short airline tweets s53 e, f, i, j, m, n, q, r (triage_short_s53.jsonl): 960 tweets typed on a
+  phone in the moment (BRIEF-WRITE-SHORT.md; mostly under 140 characters, even mix); each pair
+  measured once, then read. g, h, k, l, o, p, s, t (triage_short_s53_unread.jsonl), 960 more,
+  never read.
 Rows not in English count as right when triage routes them as untriaged in their language.
 
 Columns: label accuracy on the natural mix; "balanced" = mean per-label recall (the accuracy
@@ -193,11 +194,11 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         # ... and c, d: measured once before any change (0.755 / 0.753) and at the end (0.760 /
         # 0.758), never read
         "travel writers s52 c, d (misses never read)": load("triage_travel_s52_unread.jsonl"),
-        # session 53: short tweets to airlines (BRIEF-WRITE-SHORT.md); e, f, i, j, m, n measured once
-        # with session 52's code (0.771, 0.754, 0.775; balanced the same), then read
-        "short airline tweets s53 e-n (measured once, then read)": load("triage_short_s53.jsonl"),
-        # ... and g, h, k, l, o, p: session 52's code 0.801 / 0.801, never read
-        "short airline tweets s53 g-p (misses never read)": load("triage_short_s53_unread.jsonl"),
+        # session 53: short tweets to airlines (BRIEF-WRITE-SHORT.md); e, f, i, j, m, n, q, r each pair
+        # measured once with session 52's code (0.771, 0.754, 0.775, 0.783), then read
+        "short airline tweets s53 e-r (measured once, then read)": load("triage_short_s53.jsonl"),
+        # ... and g, h, k, l, o, p, s, t: session 52's code 0.797 / 0.797, never read
+        "short airline tweets s53 g-t (misses never read)": load("triage_short_s53_unread.jsonl"),
     }
 
 

@@ -459,6 +459,8 @@ def test_lookalikes_are_not_crises(triager: Triager, text: str) -> None:
         "@PinecrestJet i am ANGRY that the snacks on this flight were this good",
         "the @MarisolAir safety video has no right being this catchy. been humming it for 2 days",
         "killer fare to Lima @OrcaJet, grabbed 2",
+        # writers q, r
+        "that landing was FILTHY 🔥 @Hopscotch_Air pilot understood the assignment",
     ],
 )
 def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) -> None:
@@ -484,6 +486,7 @@ def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) ->
         "@CopperlineAir love paying $45 for a seat that doesn't recline. great stuff 👏",
         "thank you @TernwayAir for teaching me patience. 6 hrs at gate C22 and counting",
         "@OrcaJetHelp that link just loops back to the login page",
+        "so great that @TreshamAir lost my suit bag the day before my brother's wedding. really top notch 👏",
     ],
 )
 def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager, text: str) -> None:
