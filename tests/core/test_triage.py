@@ -2897,3 +2897,39 @@ def test_nobody_saying_anything_is_no_outage_at_scale(triager: Triager) -> None:
     assert triager.triage(stranded, now=NOW).kind == "complaint"
     street = "@Aquavale no water since 6am, nobody on our road has any"
     assert triager.triage(street, now=NOW).kind == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@PuffinJet FA gave my 3yo wings and let her say hi to the pilot. she hasn't stopped talking about it",
+        "shoutout to the @NorthgaleAir gate agent at MSP who rebooked 200 ppl in a blizzard, found us 4 seats "
+        "together and still had time to smile at my kids 🙌",
+        "Shoutout to the @Sainsburys staff in Lewisham who walked my blind mum round the whole shop and packed "
+        "her bags for her. Proper kindness",
+    ],
+)
+def test_care_given_and_thanked_is_praise_though_the_crisis_model_half_reads_harm(
+        triager: Triager, text: str) -> None:
+    """Session 54 (`[kind.crisis.care_thanked]`): the child, the blizzard and the blind mum read as
+    harm to the crisis model, which kept these out of `champions` at `crisis_not_praise`."""
+    result = triager.triage(text, now=NOW, explain=True)
+    assert (result.label, result.kind, result.queue) == ("positive", "praise", "champions"), text
+    assert any("care given, thanked" in r.text for r in result.why), result.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fault after the thanks, a bare thanks beside a data exposure, harm the thanks follows
+        "Thanks @VaultPay for the new card! Shame someone made three purchases on it before it even arrived.",
+        "Just flagging: the invoice PDF @Quillpay emailed me is for a different company entirely. Their bank "
+        "details, VAT number, the lot. Thought you'd want to know. Thanks!",
+        "kudos to the lifeguard who pulled my daughter out after your pool's drain cover came loose and "
+        "trapped her arm",
+        "thank you to the crew who helped when my son had an allergic reaction to the 'nut-free' cookie "
+        "you served him. he's ok now",
+    ],
+)
+def test_thanks_beside_harm_or_a_fault_stays_out_of_champions(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).queue == "priority", text

@@ -46,7 +46,8 @@ class RuleSet:
                  self._question, self._crisis, self._legal, self._outage, self._scale, self._other,
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
-                 self._own_doing, self._advice, self._reread, self._conditional, self._praise_then_fault)
+                 self._own_doing, self._advice, self._reread, self._conditional, self._praise_then_fault,
+                 self._care_thanked, self._care_contrast)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -172,6 +173,8 @@ class RuleSet:
         self._asked = cfg.regex_list("kind.crisis.asked.patterns")
         self._own_doing = cfg.regex_list("kind.crisis.own_doing.patterns")
         self._advice = cfg.regex_list("kind.crisis.advice.patterns")
+        self._care_thanked = cfg.regex_list("kind.crisis.care_thanked.patterns")
+        self._care_contrast = cfg.regex_list("kind.crisis.care_thanked.contrast")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
@@ -308,6 +311,15 @@ class RuleSet:
         if not unreported:
             return low
         return " ".join(s for s in _SENTENCES.findall(low) if not any(g.search(s) for g in unreported))
+
+    def care_thanked(self, low: str) -> bool:
+        """Whether the mention thanks someone for care given, with no fault told after the thanks
+        (`[kind.crisis.care_thanked]`): "the FA held my hand thru the turbulence. never forgetting
+        that" is praise, "Thanks for the new card! Shame someone made three purchases on it" not."""
+        act = self._care_thanked.search(low) if self._care_thanked is not None else None
+        if act is None:
+            return False
+        return self._care_contrast is None or self._care_contrast.search(low, act.start()) is None
 
     def _unreported_reason(self, low: str) -> Reason | None:
         """Why a crisis word did not make a crisis: told of another business, only asked, or the

@@ -170,17 +170,21 @@ _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("n
 
 
 NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
+CARE_THANKED_TEXT = "care given, thanked, no fault after it: praise (crisis model {harm:.2f}, under its bar)"
 STANDS_TEXT = "a phrase says it: read {rules}, not the words one by one ({model})"
 
 
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
           why: list[Reason] | None = None, pieces: Sequence[float] = (),
-          stands: bool = False, unreported: Callable[[], bool] | None = None) -> tuple[str, str, float]:
+          stands: bool = False, unreported: Callable[[], bool] | None = None,
+          care_thanked: Callable[[], bool] | None = None) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure or
     where an idiom says what the words one by one do not (`stands`); the crisis model has no say
     over harm told of another business, only asked, or warned of in care advice (`unreported()`,
-    asked only when the crisis model is sure).
+    asked only when the crisis model is sure). Below its crisis bars, a praise the crisis model
+    half-believes is harm stays out of `champions`, unless it thanks someone for care given with no
+    fault after it (`care_thanked()`, asked only then).
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -250,10 +254,15 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         elif kind == "praise" and label != "negative" and harm >= sure.not_praise:
             # Harm told in upbeat, joking or unknown words ("my band gets really hot on my wrist
             # and left a red welt") is never thanked from `champions`: not sure enough for a
-            # crisis, it is at least a complaint, in `priority` for an agent to read.
-            label, kind, score = "negative", "complaint", -harm
-            if why is not None:
-                why.append(Reason("rule", NOT_PRAISE_TEXT.format(harm=harm)))
+            # crisis, it is at least a complaint, in `priority` for an agent to read. Kindness to
+            # a child or an elder, thanked ("FA gave my 3yo wings ... I owe you"), is praise.
+            if care_thanked is not None and care_thanked():
+                if why is not None:
+                    why.append(Reason("rule", CARE_THANKED_TEXT.format(harm=harm)))
+            else:
+                label, kind, score = "negative", "complaint", -harm
+                if why is not None:
+                    why.append(Reason("rule", NOT_PRAISE_TEXT.format(harm=harm)))
     return label, kind, score
 
 
