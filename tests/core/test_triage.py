@@ -2902,11 +2902,12 @@ def test_nobody_saying_anything_is_no_outage_at_scale(triager: Triager) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "@PuffinJet FA gave my 3yo wings and let her say hi to the pilot. she hasn't stopped talking about it",
-        "shoutout to the @NorthgaleAir gate agent at MSP who rebooked 200 ppl in a blizzard, found us 4 seats "
-        "together and still had time to smile at my kids 🙌",
-        "Shoutout to the @Sainsburys staff in Lewisham who walked my blind mum round the whole shop and packed "
-        "her bags for her. Proper kindness",
+        "@PuffinJet FA gave my 3yo wings and let her say hi to the pilot. she hasn't stopped talking "
+        "about it",
+        "shoutout to the @NorthgaleAir gate agent at MSP who rebooked 200 ppl in a blizzard, found us 4 "
+        "seats together and still had time to smile at my kids 🙌",
+        "Shoutout to the @Sainsburys staff in Lewisham who walked my blind mum round the whole shop and "
+        "packed her bags for her. Proper kindness",
     ],
 )
 def test_care_given_and_thanked_is_praise_though_the_crisis_model_half_reads_harm(
