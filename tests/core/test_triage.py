@@ -20,7 +20,7 @@ from tui.core.triage import (
     TriageResult,
     queue_for,
 )
-from tui.core.triage_rules import _alternatives, _join
+from tui.core.triage_rules import _alternatives, _join, _Reader
 from tui.core.triage_text import plain_text, straight_quotes
 
 DATA = Path(__file__).parents[1] / "data"
@@ -916,9 +916,10 @@ def test_alternatives_split_only_at_top_level(pattern: str, parts: list[str]) ->
 def test_joined_rule_lists_match_exactly_like_the_plain_alternation() -> None:
     texts = [row["text"].lower() for name in ("triage_labelled.jsonl", "triage_fresh_a.jsonl")
              for row in load(name)]
-    lists = [group["patterns"] for group in PACKAGED["phrases"].values()]
-    lists += [PACKAGED["kind"]["crisis"]["patterns"], PACKAGED["kind"]["other"]["patterns"],
-              PACKAGED["sarcasm"]["markers"], PACKAGED["sarcasm"]["signals"]]
+    reader = _Reader(PACKAGED, "packaged")
+    lists = [reader.patterns(f"phrases.{name}.patterns") for name in PACKAGED["phrases"]]
+    lists += [reader.patterns(key) for key in ("kind.crisis.patterns", "kind.other.patterns",
+                                               "sarcasm.markers", "sarcasm.signals")]
     for patterns in lists:
         plain = re.compile("|".join(f"(?:{p})" for p in patterns))
         joined = re.compile(_join(patterns))
@@ -2934,3 +2935,27 @@ def test_care_given_and_thanked_is_praise_though_the_crisis_model_half_reads_har
 )
 def test_thanks_beside_harm_or_a_fault_stays_out_of_champions(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).queue == "priority", text
+
+
+def test_a_fragment_is_written_once_and_read_as_a_group_where_it_is_named(tmp_path: Path) -> None:
+    """`[fragments]`: "(?&grievance)" in a pattern reads as the fragment, in a group of its own;
+    a user file may redefine one, and a name with no fragment is an error naming the pattern."""
+    reader = _Reader(PACKAGED, "packaged")
+    expanded = reader.expand("x", "(?&grievance)|nope")
+    assert expanded == f"(?:{PACKAGED['fragments']['grievance']})|nope"
+    question = "is there a fee for paying with amex?"
+
+    def marked(triager: Triager) -> bool:
+        return any("hypothetical" in str(r) for r in triager.triage(question, now=NOW, explain=True).why)
+
+    assert marked(Triager.load())
+    user = tmp_path / "triage.toml"
+    user.write_text("[fragments]\ngrievance = '\\bamex\\b'\n", encoding="utf-8")
+    assert not marked(Triager.load(user))  # amex is a grievance now: the question is not marked
+    user.write_text("[phrases.mine]\nvalence = 1.0\npatterns = ['(?&nosuch) thing']\n", encoding="utf-8")
+    with pytest.raises(TriageConfigError, match=r"mine\.patterns\[0\].*\(\?&nosuch\) names no string"):
+        Triager.load(user)
+    user.write_text("[fragments]\nloop = '(?&greeting)'\n[phrases.mine]\nvalence = 1.0\n"
+                    "patterns = ['(?&loop)']\n", encoding="utf-8")
+    with pytest.raises(TriageConfigError, match=r"fragments\.loop.*may not use another"):
+        Triager.load(user)

@@ -27,6 +27,9 @@ PACKAGED = "triage.toml"
 _FLAGS = 0
 # Regex syntax that is not text to match: escapes ("\\S") and named groups ("(?P<to>", "(?P=to)").
 _SYNTAX = re.compile(r"\\.|\(\?P[<=]")
+# A named fragment of `[fragments]` used in a pattern: "(?&grievance)" (PCRE's spelling of a call to
+# a named group; Python's re has no such construct, so it cannot mean anything else).
+_FRAGMENT = re.compile(r"\(\?&(\w+)\)")
 
 
 
@@ -70,7 +73,7 @@ def packaged_config(regexes: RegexCache | None) -> dict[str, Any]:
 
 
 # Tables a user may add new keys to; anywhere else an unknown key is a typo.
-OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases", "topics.compounds"})
+OPEN_TABLES = frozenset({"lexicon", "emoji", "phrases", "topics.aliases", "topics.compounds", "fragments"})
 PHRASE_KEYS = frozenset({"valence", "patterns", "problem", "topic", "stands"})
 TRUE_OR_LABEL = frozenset({"stands"})  # keys that take true/false or a label
 
@@ -172,9 +175,30 @@ class _Reader:
             raise self.fail(key, "must be a string")
         return value
 
+    def expand(self, key: str, pattern: str) -> str:
+        """`pattern` with each `(?&name)` replaced by `[fragments]` name as a group: a part several
+        rules share (a greeting, the words of a grievance) is written once."""
+        if "(?&" not in pattern:
+            return pattern
+        fragments = self.data.get("fragments", {})
+
+        def fragment(match: re.Match[str]) -> str:
+            body = fragments.get(match.group(1)) if isinstance(fragments, dict) else None
+            if not isinstance(body, str):
+                raise self.fail(key, f"{match.group()} names no string in [fragments]")
+            if _FRAGMENT.search(body):
+                raise self.fail(f"fragments.{match.group(1)}", "a fragment may not use another")
+            return f"(?:{body})"
+
+        return _FRAGMENT.sub(fragment, pattern)
+
+    def patterns(self, key: str) -> list[str]:
+        """The list of patterns at `key`, fragments expanded."""
+        return [self.expand(f"{key}[{i}]", p) for i, p in enumerate(self.strings(key))]
+
     def regex(self, key: str, patterns: Iterable[str] | None = None) -> re.Pattern[str] | None:
         """Compile one pattern or a list of them into one alternation (one pass per mention)."""
-        items = [self.string(key)] if patterns is None else list(patterns)
+        items = [self.expand(key, self.string(key))] if patterns is None else list(patterns)
         for index, pattern in enumerate(items):
             label = key if patterns is None else f"{key}[{index}]"
             try:
@@ -196,7 +220,7 @@ class _Reader:
     def regex_list(self, key: str) -> Guarded | None:
         """A list of patterns as one alternation that runs only the alternatives a text can match
         (see `tui.core.triage_guard`; the guards are derived once and kept in the cache file)."""
-        items = self.strings(key)
+        items = self.patterns(key)
         pattern = self.regex(key, items)
         if pattern is None:
             return None
