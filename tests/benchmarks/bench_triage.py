@@ -404,7 +404,9 @@ HOSTILE = ("@", "#", "!", "?", ".", "-", "'", "a", "A", "1", " ", "\n", "\t\n", 
            # praise and a contrast, over and over: each contrast is read again (session 46)
            "great stuff but lovely staff, ", "gotta love it, ",
            # a question marked at every clause, each checked for a grievance after it (session 53)
-           "can i pay, ", "how much is it? ", "no notes. ")
+           "can i pay, ", "how much is it? ", "no notes. ",
+           # praise closing the mention, looked for at every act (session 54)
+           "can't even be mad!! ", "kudos ")
 
 
 def hostile(combined: Triager, texts: list[str]) -> None:

@@ -2959,3 +2959,34 @@ def test_a_fragment_is_written_once_and_read_as_a_group_where_it_is_named(tmp_pa
                     "patterns = ['(?&loop)']\n", encoding="utf-8")
     with pytest.raises(TriageConfigError, match=r"fragments\.loop.*may not use another"):
         Triager.load(user)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 hr delay but @Halvard_Air crew handed out pizza at the gate. can't even be mad",
+        "@FernwayAir 2 hr delay but they fed us and kept us posted the whole time. that's how you do it",
+        "crew swapped seats around so my sister & I could sit together on the way home from the funeral. "
+        "small thing, meant a lot @LumenaAir",
+    ],
+)
+def test_a_story_that_closes_on_praise_is_praise(triager: Triager, text: str) -> None:
+    """Session 54 (`[kind] closing_praise`): the label model read the delay, the funeral one word at
+    a time; the mention closes on praise and nothing after it takes it back."""
+    result = triager.triage(text, now=NOW, explain=True)
+    assert (result.label, result.kind, result.queue) == ("positive", "praise", "champions"), text
+    assert any("closes on praise" in r.text for r in result.why), result.why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@Northrail thanks for the 2 hour delay, really made my day",  # irony
+        "45 min in the drive-thru for one iced latte. 10/10 would idle my car again",  # irony
+        "@X my flight was cancelled and nobody told me. you're the best",  # irony
+        "the crew were lovely, you're the best. but my bag is still in Denver",  # taken back
+        "@DellCares Hey please! A solution will be appreciated",  # a request, not praise
+    ],
+)
+def test_praise_at_the_end_that_is_irony_or_taken_back_is_no_praise(triager: Triager, text: str) -> None:
+    assert triager.triage(text, now=NOW).queue != "champions", text

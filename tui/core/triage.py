@@ -448,7 +448,7 @@ class Triager(RuleSet):
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
                                        self._jest, why if explain else None, pieces,
                                        self.stands(reading), lambda: self._not_the_models_call(low),
-                                       lambda: self.care_thanked(low))
+                                       lambda: self.care_thanked(low), lambda: self.closing_praise(low))
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -47,7 +47,7 @@ class RuleSet:
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
                  self._own_doing, self._advice, self._reread, self._conditional, self._praise_then_fault,
-                 self._care_thanked, self._care_contrast)
+                 self._care_thanked, self._care_contrast, self._closing_praise)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -154,6 +154,7 @@ class RuleSet:
         self._consolation = cfg.regex_list("kind.consolation")
         self._conditional = cfg.regex_list("kind.conditional")
         self._praise_then_fault = cfg.regex_list("kind.praise_then_fault")
+        self._closing_praise = cfg.regex_list("kind.closing_praise")
         self._fault_bar = cfg.number("kind.praise_then_fault_bar", 0, 1)
         self._fault_words = int(cfg.number("kind.praise_then_fault_words", 1, 100))
         self._happy_rest = cfg.number("kind.second_reading_happy", -1, 1)
@@ -312,6 +313,16 @@ class RuleSet:
             return low
         return " ".join(s for s in _SENTENCES.findall(low) if not any(g.search(s) for g in unreported))
 
+    def closing_praise(self, low: str) -> str:
+        """The praise a mention closes on, with nothing after it taking it back
+        (`[kind] closing_praise`): "3 hr delay but the crew handed out pizza. can't even be mad";
+        "" when there is none."""
+        act = self._closing_praise.search(low) if self._closing_praise is not None else None
+        if act is None or (self._care_contrast is not None
+                           and self._care_contrast.search(low, act.start()) is not None):
+            return ""
+        return _TRAILING_HANDLES.sub("", act.group()).strip()
+
     def care_thanked(self, low: str) -> bool:
         """Whether the mention thanks someone for care given, with no fault told after the thanks
         (`[kind.crisis.care_thanked]`): "the FA held my hand thru the turbulence. never forgetting
@@ -367,6 +378,7 @@ class RuleSet:
         return out
 
 
+_TRAILING_HANDLES = re.compile(r"(?:\s*@\w+)+[\s.!]*$")
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
 """A mention's sentences, each with its end punctuation (`_harm_text`)."""
 

@@ -170,6 +170,8 @@ _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("n
 
 
 NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
+CLOSING_PRAISE_TEXT = ("closes on praise ({act!r}), nothing after it takes it back: praise, not the words "
+                       "one by one ({model})")
 CARE_THANKED_TEXT = "care given, thanked, no fault after it: praise (crisis model {harm:.2f}, under its bar)"
 STANDS_TEXT = "a phrase says it: read {rules}, not the words one by one ({model})"
 
@@ -178,13 +180,16 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
           why: list[Reason] | None = None, pieces: Sequence[float] = (),
           stands: bool = False, unreported: Callable[[], bool] | None = None,
-          care_thanked: Callable[[], bool] | None = None) -> tuple[str, str, float]:
+          care_thanked: Callable[[], bool] | None = None,
+          closing: Callable[[], str] | None = None) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure or
     where an idiom says what the words one by one do not (`stands`); the crisis model has no say
     over harm told of another business, only asked, or warned of in care advice (`unreported()`,
     asked only when the crisis model is sure). Below its crisis bars, a praise the crisis model
     half-believes is harm stays out of `champions`, unless it thanks someone for care given with no
-    fault after it (`care_thanked()`, asked only then).
+    fault after it (`care_thanked()`, asked only then). A mention that closes on praise with
+    nothing after it taking it back (`closing()`, asked only when the reading is not praise) is
+    read as praise, and the harm checks then read it as any praise.
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -210,6 +215,13 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     idiom_kind = stands and kind in ("complaint", "other")
     if kind != rule_kind and (idiom_kind or kind_probs[kinds.index(kind)] < sure.kind):
         kind = rule_kind
+    kept_bar = False  # praise read from how it closes keeps the crisis bar of what the models read
+    if (closing is not None and rule_kind != "crisis" and (label != "positive" or kind != "praise")
+            and not r.sarcastic and (act := closing())):
+        if why is not None:
+            why.append(Reason("rule", CLOSING_PRAISE_TEXT.format(act=act, model=label)))
+        kept_bar = label == "negative" or kind == "complaint"
+        label, kind, score = "positive", "praise", max(score, r.compound, 0.05)
     harsh = False  # the kind model's complaint would have made it negative (see below)
     harm = 0.0 if model.crisis is None else softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
     if rule_kind == "crisis":
@@ -242,7 +254,7 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # inside thanks is still harm, never praise. Surer too in mockery or a joke: "tastes like
         # a puddle a pigeon died in. absolute clowns" is no crisis, "10/10 would recommend if you
         # enjoy finding a chunk of blue plastic in your mouth 🤡" is (`crisis_jest`, 1: never).
-        bar = sure.crisis if label == "negative" or harsh else sure.crisis_calm
+        bar = sure.crisis if label == "negative" or harsh or kept_bar else sure.crisis_calm
         joking = _found(jest, r.low)
         if joking:
             bar = max(bar, sure.crisis_jest)
