@@ -2990,3 +2990,11 @@ def test_a_story_that_closes_on_praise_is_praise(triager: Triager, text: str) ->
 )
 def test_praise_at_the_end_that_is_irony_or_taken_back_is_no_praise(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).queue != "champions", text
+
+
+def test_a_handle_after_the_fault_does_not_hide_it(triager: Triager) -> None:
+    """The second reading leaves handles out, as the rules do: "@CorvidAir" after "my bag is still in
+    Denver" took the fault's bad news from 0.95 to 0.77, under the bar, and the mention to `champions`."""
+    for text in ("the crew were lovely, you're the best. but my bag is still in Denver",
+                 "the crew were lovely, you're the best. but my bag is still in Denver @CorvidAir"):
+        assert triager.triage(text, now=NOW).queue == "priority", text

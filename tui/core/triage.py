@@ -358,8 +358,10 @@ class Triager(RuleSet):
         words no rule lists ("gotta love a gym that locks the showers at 9"; "the pool was
         gorgeous. The wifi, however, needs a prayer"): the label model reads the mention again
         without its praise form, or only what follows the contrast, and a reading sure enough of
-        bad news decides. Only mentions holding such a form pay for it."""
-        work = _Text.of(text)
+        bad news decides. Only mentions holding such a form pay for it. Handles are left out of
+        what is read again, as the rules leave them out: "... but my bag is still in Denver" read
+        0.95 bad news alone and 0.77 with "@CorvidAir" after it."""
+        work = _Text.of(" ".join(_HANDLE_ONLY.sub(" ", text).split()))
         if self._reread is not None and (form := self._reread.search(work.low)) is not None:
             rest, _ = work.replace(self._reread, _NEUTRAL_TOKEN)
             if (bad := self._negative_likelihood(rest.cased, model)) >= self._reread_bar:
