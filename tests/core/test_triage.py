@@ -2998,3 +2998,17 @@ def test_a_handle_after_the_fault_does_not_hide_it(triager: Triager) -> None:
     for text in ("the crew were lovely, you're the best. but my bag is still in Denver",
                  "the crew were lovely, you're the best. but my bag is still in Denver @CorvidAir"):
         assert triager.triage(text, now=NOW).queue == "priority", text
+
+
+def test_a_given_name_never_makes_a_crisis(triager: Triager) -> None:
+    """Session 54 (`[kind.crisis.names]`): the crisis model had learned "Mohammed" from a report of
+    discrimination, and a passport question with that name was a crisis where the same with "John"
+    was a question. Discrimination told in what was done stays a crisis, as does an account shown
+    to the wrong person."""
+    for name, twin in (("Mohammed", "Mohamed"), ("John", "Jon")):
+        text = f"@SkyAir my passport name says {name} but the ticket says {twin}, is that a problem?"
+        assert triager.triage(text, now=NOW).kind == "question", text
+    for text in ("Holiday rental host cancelled the minute he saw my name was Mohammed. Same dates were "
+                 "back on the site an hour later.",
+                 "@PayLoop why am i logged in as some guy named kevin??"):
+        assert triager.triage(text, now=NOW).kind == "crisis", text

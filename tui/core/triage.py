@@ -309,6 +309,22 @@ class Triager(RuleSet):
             return "praise"
         return "other"
 
+    def _harm_unnamed(self, low: str, model: TriageModel, signals: dict[str, float]) -> float | None:
+        """The crisis model's harm read without the given names in the mention
+        (`[kind.crisis.names]`); None when it names none."""
+        if model.crisis is None or self._names is None:
+            return None
+        spans = [m.span() for m in self._names.finditer(low)]
+        if not spans:
+            return None
+        kept, start = [], 0
+        for begin, end in spans:
+            kept.append(low[start:begin])
+            start = end
+        kept.append(low[start:])
+        *_, crisis = model.joint.scores(text_features(" ".join("".join(kept).split())), signals)
+        return softmax(crisis)[model.crisis.classes.index("crisis")]
+
     def _not_the_models_call(self, low: str) -> bool:
         """Harm words the crisis model must not make a crisis of: told of another business, only
         asked, the writer's own doing, or care advice to other owners (the crisis patterns still
@@ -450,7 +466,8 @@ class Triager(RuleSet):
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
                                        self._jest, why if explain else None, pieces,
                                        self.stands(reading), lambda: self._not_the_models_call(low),
-                                       lambda: self.care_thanked(low), lambda: self.closing_praise(low))
+                                       lambda: self.care_thanked(low), lambda: self.closing_praise(low),
+                                       lambda: self._harm_unnamed(low, model, signals))
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -47,7 +47,7 @@ class RuleSet:
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
                  self._own_doing, self._advice, self._reread, self._conditional, self._praise_then_fault,
-                 self._care_thanked, self._care_contrast, self._closing_praise)
+                 self._care_thanked, self._care_contrast, self._closing_praise, self._names)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -175,6 +175,7 @@ class RuleSet:
         self._own_doing = cfg.regex_list("kind.crisis.own_doing.patterns")
         self._advice = cfg.regex_list("kind.crisis.advice.patterns")
         self._care_thanked = cfg.regex_list("kind.crisis.care_thanked.patterns")
+        self._names = cfg.regex_list("kind.crisis.names.patterns")
         self._care_contrast = cfg.regex_list("kind.crisis.care_thanked.contrast")
 
     def _build_priority(self, cfg: _Reader) -> None:

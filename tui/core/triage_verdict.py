@@ -172,6 +172,8 @@ _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("n
 NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
 CLOSING_PRAISE_TEXT = ("closes on praise ({act!r}), nothing after it takes it back: praise, not the words "
                        "one by one ({model})")
+UNNAMED_TEXT = ("read without the names in it (a name says who, not what happened): harm {harm:.2f} -> "
+                "{without:.2f}")
 CARE_THANKED_TEXT = "care given, thanked, no fault after it: praise (crisis model {harm:.2f}, under its bar)"
 STANDS_TEXT = "a phrase says it: read {rules}, not the words one by one ({model})"
 
@@ -181,7 +183,8 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
           why: list[Reason] | None = None, pieces: Sequence[float] = (),
           stands: bool = False, unreported: Callable[[], bool] | None = None,
           care_thanked: Callable[[], bool] | None = None,
-          closing: Callable[[], str] | None = None) -> tuple[str, str, float]:
+          closing: Callable[[], str] | None = None,
+          unnamed: Callable[[], float | None] | None = None) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure or
     where an idiom says what the words one by one do not (`stands`); the crisis model has no say
     over harm told of another business, only asked, or warned of in care advice (`unreported()`,
@@ -189,7 +192,9 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     half-believes is harm stays out of `champions`, unless it thanks someone for care given with no
     fault after it (`care_thanked()`, asked only then). A mention that closes on praise with
     nothing after it taking it back (`closing()`, asked only when the reading is not praise) is
-    read as praise, and the harm checks then read it as any praise.
+    read as praise, and the harm checks then read it as any praise. The crisis model's harm is
+    taken without the given names in the mention when that is lower (`unnamed()`, asked only when
+    the harm would count): a name never adds to a crisis.
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -224,6 +229,13 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         label, kind, score = "positive", "praise", max(score, r.compound, 0.05)
     harsh = False  # the kind model's complaint would have made it negative (see below)
     harm = 0.0 if model.crisis is None else softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
+    if harm >= sure.not_praise and unnamed is not None:
+        without = unnamed()
+        if without is not None and without < harm:
+            crossed = any(without < bar <= harm for bar in (sure.not_praise, sure.crisis, sure.crisis_calm))
+            if why is not None and crossed:
+                why.append(Reason("rule", UNNAMED_TEXT.format(harm=harm, without=without)))
+            harm = without
     if rule_kind == "crisis":
         kind = "crisis"
     elif rule_kind == "other" and r.news:
