@@ -3012,3 +3012,20 @@ def test_a_given_name_never_makes_a_crisis(triager: Triager) -> None:
                  "back on the site an hour later.",
                  "@PayLoop why am i logged in as some guy named kevin??"):
         assert triager.triage(text, now=NOW).kind == "crisis", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@VaultPay there are 3 payments on my card I didn't make",
+        "Thanks @VaultPay for the new card! Shame someone made three purchases on it before it even arrived.",
+    ],
+)
+def test_payments_someone_else_made_are_fraud_wherever_they_were_made(triager: Triager, text: str) -> None:
+    """Session 54, by hand: the first read as `other` at priority 8, the second as a complaint."""
+    assert triager.triage(text, now=NOW).kind == "crisis", text
+
+
+def test_charges_not_expected_are_a_question_not_fraud(triager: Triager) -> None:
+    text = "@VaultPay there are 2 charges on my bill that I didn't expect, can you explain?"
+    assert triager.triage(text, now=NOW).kind != "crisis"
