@@ -3029,3 +3029,10 @@ def test_payments_someone_else_made_are_fraud_wherever_they_were_made(triager: T
 def test_charges_not_expected_are_a_question_not_fraud(triager: Triager) -> None:
     text = "@VaultPay there are 2 charges on my bill that I didn't expect, can you explain?"
     assert triager.triage(text, now=NOW).kind != "crisis"
+
+
+def test_smoke_in_the_cabin_and_passengers_made_unwell_are_a_crisis(triager: Triager) -> None:
+    """Session 54, an agent's probe: it read as a complaint. Being sick of waiting is no crisis."""
+    text = "@SkyAir the plane smelled of smoke and the crew said nothing, several passengers felt dizzy"
+    assert triager.triage(text, now=NOW).kind == "crisis"
+    assert triager.triage("@SkyAir we all got sick of waiting at the gate", now=NOW).kind == "complaint"
