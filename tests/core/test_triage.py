@@ -3036,3 +3036,21 @@ def test_smoke_in_the_cabin_and_passengers_made_unwell_are_a_crisis(triager: Tri
     text = "@SkyAir the plane smelled of smoke and the crew said nothing, several passengers felt dizzy"
     assert triager.triage(text, now=NOW).kind == "crisis"
     assert triager.triage("@SkyAir we all got sick of waiting at the gate", now=NOW).kind == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "queue"),
+    [
+        ("@SkyAir the gate agent let my kid board early to see the cockpit. she's over the moon",
+         "champions"),
+        ("@SkyAir my flight got delayed but the lounge pass made up for it. thanks!", "champions"),
+        ("@SkyAir my flight got delayed 5 hours and a £5 voucher hardly made up for it", "priority"),
+        ("@SkyAir 5 hour delay, how will you make up for it?", "priority"),
+        # a credit to an account is no credit to someone
+        ("@Uber_Support I submitted an online request and expect a cancellation credit to my account as "
+         "I would of had to pay. Thank you!", "needs-reply"),
+    ],
+)
+def test_over_the_moon_and_made_up_for_it(triager: Triager, text: str, queue: str) -> None:
+    """Session 54, an agent's probes: the first read flat, the second as a complaint."""
+    assert triager.triage(text, now=NOW).queue == queue, text
