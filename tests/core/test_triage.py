@@ -3054,3 +3054,12 @@ def test_smoke_in_the_cabin_and_passengers_made_unwell_are_a_crisis(triager: Tri
 def test_over_the_moon_and_made_up_for_it(triager: Triager, text: str, queue: str) -> None:
     """Session 54, an agent's probes: the first read flat, the second as a complaint."""
     assert triager.triage(text, now=NOW).queue == queue, text
+
+
+def test_whether_a_connection_time_is_enough_is_a_plain_question(triager: Triager) -> None:
+    """Session 54, an agent's probe: "only 45 min" read as a complaint."""
+    for text in ("@SkyAir my connection is only 45 min in ORD, is that enough?",
+                 "@SkyAir is 50 minutes enough to connect in Heathrow T5?"):
+        assert triager.triage(text, now=NOW).queue == "needs-reply", text
+    missed = "@SkyAir missed my connection again, 45 min is never enough. is that enough for you?"
+    assert triager.triage(missed, now=NOW).queue == "priority"
