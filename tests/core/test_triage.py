@@ -3063,3 +3063,13 @@ def test_whether_a_connection_time_is_enough_is_a_plain_question(triager: Triage
         assert triager.triage(text, now=NOW).queue == "needs-reply", text
     missed = "@SkyAir missed my connection again, 45 min is never enough. is that enough for you?"
     assert triager.triage(missed, now=NOW).queue == "priority"
+
+
+def test_travel_chatter_and_a_traveller_left_to_crawl(triager: Triager) -> None:
+    """Session 54, an agent's probes: "boarding soon" read as a delay; a disabled traveller left to
+    crawl off a plane read as an ordinary complaint."""
+    assert triager.triage("@SkyAir waiting at the gate, boarding soon ✈️", now=NOW).label == "neutral"
+    late = "@SkyAir boarding now, 3 hours late. thanks for nothing"
+    assert triager.triage(late, now=NOW).queue == "priority"
+    crawl = "@SkyAir I'm disabled and nobody came with the wheelchair, I had to crawl off the plane"
+    assert triager.triage(crawl, now=NOW).kind == "crisis"
