@@ -59,6 +59,7 @@ from tui.core.triage_text import (
 )
 from tui.core.triage_vader import analyzer
 from tui.core.triage_verdict import (
+    Asks,
     Reason,
     TriageResult,
     _agree,
@@ -465,9 +466,11 @@ class Triager(RuleSet):
             low = reading.low
             label, kind, score = weigh(model, feats, signals, reading, rule_kind, self._confidence,
                                        self._jest, why if explain else None, pieces,
-                                       self.stands(reading), lambda: self._not_the_models_call(low),
-                                       lambda: self.care_thanked(low), lambda: self.closing_praise(low),
-                                       lambda: self._harm_unnamed(low, model, signals))
+                                       self.stands(reading), Asks(
+                                           unreported=lambda: self._not_the_models_call(low),
+                                           care_thanked=lambda: self.care_thanked(low),
+                                           closing=lambda: self.closing_praise(low),
+                                           unnamed=lambda: self._harm_unnamed(low, model, signals)))
             if explain:
                 by_model = kind == "crisis" and rule_kind != "crisis"
                 if by_model:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from tui.core.memo import Memo
-from tui.core.triage_guard import GuardIndex
+from tui.core.triage_guard import Guarded, GuardIndex
 from tui.core.triage_lang import LanguageDetector, LanguageRules
 from tui.core.triage_rules import KINDS, LABELS, PHRASE_KEYS, _PhraseGroup, _QueueRules, _Reader
 from tui.core.triage_text import (
@@ -314,24 +314,27 @@ class RuleSet:
             return low
         return " ".join(s for s in _SENTENCES.findall(low) if not any(g.search(s) for g in unreported))
 
+    def _unretracted(self, acts: Guarded | None, low: str) -> re.Match[str] | None:
+        """The first of `acts` in the mention with no contrast after it (`[kind.crisis.care_thanked]
+        contrast`: "but", "shame", "side note" ...), or None."""
+        act = acts.search(low) if acts is not None else None
+        if act is None or (self._care_contrast is not None
+                           and self._care_contrast.search(low, act.start()) is not None):
+            return None
+        return act
+
     def closing_praise(self, low: str) -> str:
         """The praise a mention closes on, with nothing after it taking it back
         (`[kind] closing_praise`): "3 hr delay but the crew handed out pizza. can't even be mad";
         "" when there is none."""
-        act = self._closing_praise.search(low) if self._closing_praise is not None else None
-        if act is None or (self._care_contrast is not None
-                           and self._care_contrast.search(low, act.start()) is not None):
-            return ""
-        return _TRAILING_HANDLES.sub("", act.group()).strip()
+        act = self._unretracted(self._closing_praise, low)
+        return "" if act is None else _TRAILING_HANDLES.sub("", act.group()).strip()
 
     def care_thanked(self, low: str) -> bool:
         """Whether the mention thanks someone for care given, with no fault told after the thanks
         (`[kind.crisis.care_thanked]`): "the FA held my hand thru the turbulence. never forgetting
         that" is praise, "Thanks for the new card! Shame someone made three purchases on it" not."""
-        act = self._care_thanked.search(low) if self._care_thanked is not None else None
-        if act is None:
-            return False
-        return self._care_contrast is None or self._care_contrast.search(low, act.start()) is None
+        return self._unretracted(self._care_thanked, low) is not None
 
     def _unreported_reason(self, low: str) -> Reason | None:
         """Why a crisis word did not make a crisis: told of another business, only asked, or the

@@ -169,6 +169,17 @@ _POSITIVE_OR_COMPLAINT = (("negative", "complaint"), ("positive", "praise"), ("p
 _NEUTRAL_OR_COMPLAINT = (("negative", "complaint"), ("neutral", "question"), ("neutral", "other"))
 
 
+@dataclass(frozen=True, slots=True)
+class Asks:
+    """The rules' answers `weigh` asks for only where they would change its verdict (each is a scan
+    of the mention, so most mentions never pay for it)."""
+
+    unreported: Callable[[], bool] | None = None  # harm told of another business, asked, or advice
+    care_thanked: Callable[[], bool] | None = None  # care given and thanked, no fault after it
+    closing: Callable[[], str] | None = None  # the praise the mention closes on, or ""
+    unnamed: Callable[[], float | None] | None = None  # the crisis model's harm without given names
+
+
 NOT_PRAISE_TEXT = "may report harm (crisis model {harm:.2f}): not read as praise"
 CLOSING_PRAISE_TEXT = ("closes on praise ({act!r}), nothing after it takes it back: praise, not the words "
                        "one by one ({model})")
@@ -181,20 +192,17 @@ STANDS_TEXT = "a phrase says it: read {rules}, not the words one by one ({model}
 def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r: _Reading,
           rule_kind: str, sure: Confidence, jest: Guarded | None = None,
           why: list[Reason] | None = None, pieces: Sequence[float] = (),
-          stands: bool = False, unreported: Callable[[], bool] | None = None,
-          care_thanked: Callable[[], bool] | None = None,
-          closing: Callable[[], str] | None = None,
-          unnamed: Callable[[], float | None] | None = None) -> tuple[str, str, float]:
+          stands: bool = False, asks: Asks = Asks()) -> tuple[str, str, float]:
     """The model's label, kind and signed score, with the rules standing where it is unsure or
     where an idiom says what the words one by one do not (`stands`); the crisis model has no say
-    over harm told of another business, only asked, or warned of in care advice (`unreported()`,
-    asked only when the crisis model is sure). Below its crisis bars, a praise the crisis model
-    half-believes is harm stays out of `champions`, unless it thanks someone for care given with no
-    fault after it (`care_thanked()`, asked only then). A mention that closes on praise with
-    nothing after it taking it back (`closing()`, asked only when the reading is not praise) is
-    read as praise, and the harm checks then read it as any praise. The crisis model's harm is
-    taken without the given names in the mention when that is lower (`unnamed()`, asked only when
-    the harm would count): a name never adds to a crisis.
+    over harm told of another business, only asked, or warned of in care advice
+    (`asks.unreported()`, asked only when the crisis model is sure). Below its crisis bars, a
+    praise the crisis model half-believes is harm stays out of `champions`, unless it thanks
+    someone for care given with no fault after it (`asks.care_thanked()`, asked only then). A
+    mention that closes on praise with nothing after it taking it back (`asks.closing()`, asked
+    only when the reading is not praise) is read as praise, and the harm checks then read it as any
+    praise. The crisis model's harm is taken without the given names in the mention when that is
+    lower (`asks.unnamed()`, asked only when the harm would count): a name never adds to a crisis.
 
     The score is P(positive) - P(negative) (the rules' compound where the rules' label stands;
     minus the crisis model's harm where that turns praise into a complaint).
@@ -221,16 +229,16 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
     if kind != rule_kind and (idiom_kind or kind_probs[kinds.index(kind)] < sure.kind):
         kind = rule_kind
     kept_bar = False  # praise read from how it closes keeps the crisis bar of what the models read
-    if (closing is not None and rule_kind != "crisis" and (label != "positive" or kind != "praise")
-            and not r.sarcastic and (act := closing())):
+    if (asks.closing is not None and rule_kind != "crisis" and (label != "positive" or kind != "praise")
+            and not r.sarcastic and (act := asks.closing())):
         if why is not None:
             why.append(Reason("rule", CLOSING_PRAISE_TEXT.format(act=act, model=label)))
         kept_bar = label == "negative" or kind == "complaint"
         label, kind, score = "positive", "praise", max(score, r.compound, 0.05)
     harsh = False  # the kind model's complaint would have made it negative (see below)
     harm = 0.0 if model.crisis is None else softmax(crisis_logits[0])[model.crisis.classes.index("crisis")]
-    if harm >= sure.not_praise and unnamed is not None:
-        without = unnamed()
+    if harm >= sure.not_praise and asks.unnamed is not None:
+        without = asks.unnamed()
         if without is not None and without < harm:
             crossed = any(without < bar <= harm for bar in (sure.not_praise, sure.crisis, sure.crisis_calm))
             if why is not None and crossed:
@@ -273,6 +281,7 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
         # Harm told of another business ("read about that hotel chain's data breach"), only asked
         # about, or warned of in advice (`unreported`): the crisis model reads its words as harm,
         # but the patterns decide.
+        unreported = asks.unreported
         if harm >= bar and not (joking and sure.crisis_jest >= 1) and not (unreported and unreported()):
             kind = "crisis"
         elif kind == "praise" and label != "negative" and harm >= sure.not_praise:
@@ -280,7 +289,7 @@ def weigh(model: TriageModel, feats: TextFeatures, signals: dict[str, float], r:
             # and left a red welt") is never thanked from `champions`: not sure enough for a
             # crisis, it is at least a complaint, in `priority` for an agent to read. Kindness to
             # a child or an elder, thanked ("FA gave my 3yo wings ... I owe you"), is praise.
-            if care_thanked is not None and care_thanked():
+            if asks.care_thanked is not None and asks.care_thanked():
                 if why is not None:
                     why.append(Reason("rule", CARE_THANKED_TEXT.format(harm=harm)))
             else:
