@@ -315,15 +315,10 @@ class Triager(RuleSet):
         (`[kind.crisis.names]`); None when it names none."""
         if model.crisis is None or self._names is None:
             return None
-        spans = [m.span() for m in self._names.finditer(low)]
-        if not spans:
+        without, names = _Text.of(low).replace(self._names, "")
+        if not names:
             return None
-        kept, start = [], 0
-        for begin, end in spans:
-            kept.append(low[start:begin])
-            start = end
-        kept.append(low[start:])
-        *_, crisis = model.joint.scores(text_features(" ".join("".join(kept).split())), signals)
+        *_, crisis = model.joint.scores(text_features(" ".join(without.low.split())), signals)
         return softmax(crisis)[model.crisis.classes.index("crisis")]
 
     def _not_the_models_call(self, low: str) -> bool:
