@@ -494,6 +494,29 @@ def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager,
     assert (result.label, result.queue) == ("negative", "priority")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you @PowerCo for the 20 minutes of electricity today. truly blessed",
+        "@Fastfood appreciate the extra ice, really, who needs a drink anyway",
+        "imagine being this excited about a stamp card lmao. get a life",
+    ],
+)
+def test_thanks_for_minutes_of_service_and_a_brush_off_are_never_praise(triager: Triager, text: str) -> None:
+    result = triager.triage(text, now=NOW)
+    assert result.label == "negative" and result.queue != "champions"
+
+
+def test_an_apology_disbelieved_is_irony_but_making_sure_is_not(triager: Triager) -> None:
+    ironic = triager.triage("@BrightsideCoffee 'we're sorry' lol sure you are", now=NOW, explain=True)
+    assert any("sarcasm" in reason.text for reason in ironic.why)
+    plain = triager.triage("Please make sure you are following us, so we can DM you", now=NOW, explain=True)
+    assert not any("sarcasm" in reason.text for reason in plain.why)
+    sincere = "thanks for the 20 minutes of your time on the phone today, really helped"
+    thanks = triager.triage(sincere, now=NOW)
+    assert thanks.label == "positive"
+
+
 def test_a_promotion_passed_on_is_neutral(triager: Triager) -> None:
     result = triager.triage("RT @QuillonAir: Flash sale ✈️ Europe from £39 one way, 48 hrs only", now=NOW)
     assert (result.label, result.queue) == ("neutral", "needs-reply")
