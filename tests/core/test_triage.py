@@ -517,6 +517,16 @@ def test_an_apology_disbelieved_is_irony_but_making_sure_is_not(triager: Triager
     assert thanks.label == "positive"
 
 
+def test_what_a_customer_did_not_have_to_do_is_praise_what_was_done_unasked_is_not(triager: Triager) -> None:
+    for text in ("@PinecrestJet refund came through in 3 days. didn't even have to chase. noted.",
+                 "@TundraAirways app rebooked me on the 9am before I even reached the desk. impressive"):
+        assert triager.triage(text, now=NOW).label == "positive", text
+    for text in ("@freshcart swapped my oat milk for semi skimmed without asking. i just want my oat milk",
+                 "@AskLyft Is there like a DM version where I don't have to call you on the phone?",
+                 "@PillBox you sent me the wrong medication, I took two before I noticed"):
+        assert triager.triage(text, now=NOW).label != "positive", text
+
+
 def test_a_promotion_passed_on_is_neutral(triager: Triager) -> None:
     result = triager.triage("RT @QuillonAir: Flash sale ✈️ Europe from £39 one way, 48 hrs only", now=NOW)
     assert (result.label, result.queue) == ("neutral", "needs-reply")
