@@ -47,7 +47,7 @@ class RuleSet:
                  self._not_praise, self._wish, self._elsewhere, self._bookkeeping, self._closing_thanks,
                  self._fault_remains, self._consolation, self._jest, self._hearsay, self._asked,
                  self._own_doing, self._advice, self._reread, self._conditional, self._praise_then_fault,
-                 self._care_thanked, self._care_contrast, self._closing_praise, self._names)
+                 self._care_thanked, self._retraction, self._closing_praise, self._names)
         GuardIndex(guarded for guarded in lists if guarded is not None)
 
     def _build_learned(self, cfg: _Reader) -> None:
@@ -155,6 +155,7 @@ class RuleSet:
         self._conditional = cfg.regex_list("kind.conditional")
         self._praise_then_fault = cfg.regex_list("kind.praise_then_fault")
         self._closing_praise = cfg.regex_list("kind.closing_praise")
+        self._retraction = cfg.regex_list("kind.retraction")
         self._fault_bar = cfg.number("kind.praise_then_fault_bar", 0, 1)
         self._fault_words = int(cfg.number("kind.praise_then_fault_words", 1, 100))
         self._happy_rest = cfg.number("kind.second_reading_happy", -1, 1)
@@ -176,7 +177,6 @@ class RuleSet:
         self._advice = cfg.regex_list("kind.crisis.advice.patterns")
         self._care_thanked = cfg.regex_list("kind.crisis.care_thanked.patterns")
         self._names = cfg.regex_list("kind.crisis.names.patterns")
-        self._care_contrast = cfg.regex_list("kind.crisis.care_thanked.contrast")
 
     def _build_priority(self, cfg: _Reader) -> None:
         weights = [cfg.number(f"priority.{k}_weight", 0, 1) for k in ("sentiment", "reach", "age")]
@@ -315,11 +315,11 @@ class RuleSet:
         return " ".join(s for s in _SENTENCES.findall(low) if not any(g.search(s) for g in unreported))
 
     def _unretracted(self, acts: Guarded | None, low: str) -> re.Match[str] | None:
-        """The first of `acts` in the mention with no contrast after it (`[kind.crisis.care_thanked]
-        contrast`: "but", "shame", "side note" ...), or None."""
+        """The first of `acts` in the mention with nothing after it taking it back (`[kind]
+        retraction`: "but", "shame", "side note" ...), or None."""
         act = acts.search(low) if acts is not None else None
-        if act is None or (self._care_contrast is not None
-                           and self._care_contrast.search(low, act.start()) is not None):
+        if act is None or (self._retraction is not None
+                           and self._retraction.search(low, act.start()) is not None):
             return None
         return act
 
