@@ -8,8 +8,9 @@ the priority moves) and by the rules alone, through a fresh `Triager.load()` and
 reads a warm pattern cache file (the path `turnaround triage` and the inbox take). A line holds the
 set, the row, and per engine the label, sentiment, kind, priority, queue, topics, lang and the full
 explanation (`why`, weights in full precision). Texts: tests/data/customer_*.jsonl and triage_*.jsonl,
-and, when present, /work/shared/corpora (customer-support-twitter, every row; tweeteval-sentiment).
---quick reads our sets only.
+the demo's mentions (their verdicts are what the snapshot tests show), and, when present,
+/work/shared/corpora (customer-support-twitter, every row; tweeteval-sentiment). --quick reads our
+sets and the demo only.
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ from tui.core.triage import Triager, TriageResult, _packaged_config, merge  # no
 
 DATA = ROOT / "tests" / "data"
 CORPORA = Path("/work/shared/corpora")
+DEMO = ROOT / "tui" / "rules" / "data" / "demo" / "mentions.jsonl"
 NOW = datetime(2025, 1, 1, 12, tzinfo=UTC)
 CREATED = NOW - timedelta(hours=3)
 
 
 def texts(quick: bool) -> Iterator[tuple[str, int, str]]:
     """(set name, row number, text) for every row of every set."""
-    names = sorted(DATA.glob("customer_*.jsonl")) + sorted(DATA.glob("triage_*.jsonl"))
+    # the demo's mentions too: their verdicts are what the snapshot tests show
+    names = sorted(DATA.glob("customer_*.jsonl")) + sorted(DATA.glob("triage_*.jsonl")) + [DEMO]
     if not quick:
         names.append(CORPORA / "customer-support-twitter.jsonl")
     for path in names:
