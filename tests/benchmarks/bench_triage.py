@@ -39,6 +39,13 @@ Sets (origins: tests/data/README.md):
   real blind 9 (customer_blind9.jsonl; session 46): the 247 tweets of that copy left after blind
   8 (in no set here, airlines left out), labelled the same way, measured once at the end of session
   46, never trained on, its misses not read.
+  real airline and airline blind (customer_air.jsonl, customer_air_blind.jsonl; session 56): 1,140
+  real tweets to airlines (American, Delta, Southwest, British Airways, ...) from the two copies
+  above that earlier sessions drew without airlines, labelled by eight annotators before any
+  engine ran. The 740 of real airline were measured once, then read; the 400 of the blind set were
+  measured once at the end of session 56 (a second annotator's labels, for agreement:
+  customer_air_blind_second.jsonl). Neither is trained on (a refit with the 740 was measured and
+  not kept: MODEL-CARD.md, session 56).
   The sets marked unread are also printed pooled (one line per engine): the best guess at fresh
   text for label, kind and priority. Their crises are not: in session 38 the 20 crises the
   pooled unread sets missed were read, and 11 are now caught by new crisis patterns (10 -> 21 of
@@ -148,6 +155,8 @@ def sets() -> dict[str, list[dict[str, Any]]]:
         "real blind 7 (s36, unread)": load("customer_blind7.jsonl"),
         "real blind 8 (s45, unread)": load("customer_blind8.jsonl"),
         "real blind 9 (s46, unread)": load("customer_blind9.jsonl"),
+        "real airline (s56, measured once, then read)": load("customer_air.jsonl"),
+        "real airline blind (s56, unread)": load("customer_air_blind.jsonl"),
         "synth labelled": load("triage_labelled.jsonl"),
         "synth fresh-a": load("triage_fresh_a.jsonl"),
         "synth held-out": load("triage_heldout.jsonl"),

@@ -9,7 +9,8 @@ Training data (origins and licences: tui/rules/data/MODEL-CARD.md):
 - real customer tweets labelled by us (tests/data/customer_{dev,extra,more,blind,blind2}.jsonl,
   and since session 36 customer_{multi,blind6,more2}.jsonl: 3,920 more, the first two read after
   their one measurement), weighted `REAL_WEIGHT`. The unread sets (blind 3, spotify, blind 4, 5
-  and 7) are never trained on;
+  and 7) are never trained on, nor are session 56's tweets to airlines (customer_air, read, and
+  customer_air_blind): a refit with the read 740 was measured and not kept (MODEL-CARD.md);
 - our synthetic tuning sets (triage_labelled, triage_fresh_a), weight 1; their held-out twins
   (triage_heldout, triage_fresh_b) are never trained on;
 - TweetEval sentiment (general tweets, label only), weight `TWEETEVAL_WEIGHT`: extra signal for
