@@ -61,7 +61,8 @@ REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
              ("six", "6 brands' own reply files, session 35: measured once, then tuned on"),
              ("six2", "the same 6 brands' next 2,400, session 35: measured once, then tuned on"),
              ("six3", "5 of them, 2,400 more, end of session 35: measured once, then trained on"),
-             ("blind6", "80 brands, measured once at the end of session 35, then read"))
+             ("blind6", "80 brands, measured once at the end of session 35, then read"),
+             ("air", "airlines' replies, session 56: measured once, then read"))
 REAL_PLATFORM = "x"  # the replies were posted on Twitter: 280 characters
 
 

@@ -2455,3 +2455,45 @@ def test_an_offer_after_a_refusal_is_a_next_step(engine: HintEngine) -> None:
     text = "Sorry Sam, Saver fares are non-refundable, but we're happy to move you to Friday at no cost."
     assert "no-next-step" not in categories(engine, text)
     assert "no-next-step" in categories(engine, "Sorry Sam, Saver fares are non-refundable. That's final.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 56, airlines' replies their annotators left alone
+        "We're sorry to hear about your delay Tara. We hope you weren't too inconvenienced. ^Kit",
+        "Glad you made the onward flight, Rebecca, sorry to hear about the difficulties you had on board.",
+        "Oh, great Yii Hwa. Sorry for the delayed response though. Take care and have a great day ahead!",
+    ],
+)
+def test_an_apology_closing_a_trouble_that_is_over_needs_no_next_step(engine: HintEngine, text: str) -> None:
+    assert "no-next-step" not in categories(engine, text)
+
+
+def test_an_apology_that_closes_nothing_still_needs_a_next_step(engine: HintEngine) -> None:
+    assert "no-next-step" in categories(engine, "We're sorry to hear about your delay Tara.")
+    assert "no-next-step" in categories(engine, "We hope you understand. Sorry, we can't refund it.")
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("2 in a row! We can't think of anything better! Way to go #AATeam.", "negative-language"),
+        ("We're sorry for the delay, but we're glad you've arrived now.", "excuse"),
+        ("You are unable to pool your miles together. However, you are able to transfer miles within "
+         "accounts. Please see link for more information. https://t.co/tiYFHISJJ8", "negative-language"),
+        ("If the bag does not make it, we can't pay to have it shipped, but you would be able to pick it "
+         "up still.", "negative-language"),
+    ],
+)
+def test_praise_gladness_and_what_they_can_still_do_are_not_refusals(
+    engine: HintEngine, text: str, category: str
+) -> None:
+    """Session 56, airlines' replies: an idiom of praise, gladness after "sorry, but", and what the
+    customer is still able to do after a refusal."""
+    assert category not in categories(engine, text)
+
+
+def test_a_refusal_with_nothing_they_can_do_is_still_negative_language(engine: HintEngine) -> None:
+    assert "negative-language" in categories(engine, "You are unable to pool your miles together.")
+    assert "excuse" in categories(engine, "We're sorry for the delay, but the weather was bad.")
