@@ -2475,6 +2475,14 @@ def test_an_apology_that_closes_nothing_still_needs_a_next_step(engine: HintEngi
     assert "no-next-step" in categories(engine, "We hope you understand. Sorry, we can't refund it.")
 
 
+def test_a_closing_line_is_no_way_forward_in_reply_to_harm(engine: HintEngine) -> None:
+    """Found by hand (session 56): "we hope you weren't too inconvenienced" answered a report of
+    racism with no hint; the closing lines are a `light_pattern`, which harm does not accept."""
+    text = "We're sorry to hear about this. We hope you weren't too inconvenienced."
+    assert "no-next-step" not in {h.category for h in engine.check(text, replying_to="complaint")}
+    assert "no-next-step" in {h.category for h in engine.check(text, replying_to="crisis")}
+
+
 @pytest.mark.parametrize(
     "text, category",
     [
