@@ -2505,3 +2505,16 @@ def test_praise_gladness_and_what_they_can_still_do_are_not_refusals(
 def test_a_refusal_with_nothing_they_can_do_is_still_negative_language(engine: HintEngine) -> None:
     assert "negative-language" in categories(engine, "You are unable to pool your miles together.")
     assert "excuse" in categories(engine, "We're sorry for the delay, but the weather was bad.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We're sorry you feel this way. We hope you understand our position.",
+        "Unfortunately any change would be as per the fare rules attached to the type of ticket purchased.",
+    ],
+)
+def test_a_position_or_fare_rules_as_the_whole_answer_is_an_excuse(engine: HintEngine, text: str) -> None:
+    """Session 56, airlines' replies labelled `excuse`; "we hope you understand how sorry we are" is not."""
+    assert "excuse" in categories(engine, text)
+    assert "excuse" not in categories(engine, "We hope you understand how sorry we are.")
