@@ -2515,6 +2515,9 @@ def test_a_refusal_with_nothing_they_can_do_is_still_negative_language(engine: H
     ],
 )
 def test_a_position_or_fare_rules_as_the_whole_answer_is_an_excuse(engine: HintEngine, text: str) -> None:
-    """Session 56, airlines' replies labelled `excuse`; "we hope you understand how sorry we are" is not."""
+    """Session 56, airlines' replies labelled `excuse`."""
     assert "excuse" in categories(engine, text)
+
+
+def test_hoping_they_understand_how_sorry_we_are_is_no_excuse(engine: HintEngine) -> None:
     assert "excuse" not in categories(engine, "We hope you understand how sorry we are.")
