@@ -59,8 +59,11 @@ def test_good_news_stays_praise(triager: Triager, text: str) -> None:
 def test_harm_after_praise_stays_a_crisis(triager: Triager) -> None:
     """The second reading never turns a crisis into a complaint."""
     r = triager.triage("Love the Pennywise app, genuinely the best budgeting tool I've used, but it just "
-                       "showed me a stranger's bank balance and sort code on my dashboard 🙃")
+                       "showed me a stranger's bank balance and sort code on my dashboard 🙃", explain=True)
     assert r.kind == "crisis", r
+    # the crisis patterns name it (session 56): a refit of the label model read it as praise, and
+    # the crisis model alone (0.81) stayed under the bar for praise
+    assert ("crisis", '"a stranger\'s bank balance"') in [(w.source, w.text) for w in r.why], r.why
 
 
 @pytest.mark.parametrize(
