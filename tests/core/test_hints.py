@@ -2463,7 +2463,7 @@ def test_an_offer_after_a_refusal_is_a_next_step(engine: HintEngine) -> None:
         # session 56, airlines' replies their annotators left alone
         "We're sorry to hear about your delay Tara. We hope you weren't too inconvenienced. ^Kit",
         "Glad you made the onward flight, Rebecca, sorry to hear about the difficulties you had on board.",
-        "Oh, great Yii Hwa. Sorry for the delayed response though. Take care and have a great day ahead!",
+        "We're sorry to hear this, Steph. We hope you didn't have too long to wait before you boarded.",
     ],
 )
 def test_an_apology_closing_a_trouble_that_is_over_needs_no_next_step(engine: HintEngine, text: str) -> None:
@@ -2473,6 +2473,10 @@ def test_an_apology_closing_a_trouble_that_is_over_needs_no_next_step(engine: Hi
 def test_an_apology_that_closes_nothing_still_needs_a_next_step(engine: HintEngine) -> None:
     assert "no-next-step" in categories(engine, "We're sorry to hear about your delay Tara.")
     assert "no-next-step" in categories(engine, "We hope you understand. Sorry, we can't refund it.")
+    # a closing that does not say the trouble is over (found by hand, session 56: the customer's
+    # money was still pending)
+    assert "no-next-step" in categories(
+        engine, "Sorry about that glitch, we hope you got your order in the end. Take care")
 
 
 def test_a_closing_line_is_no_way_forward_in_reply_to_harm(engine: HintEngine) -> None:
