@@ -2464,6 +2464,7 @@ def test_an_offer_after_a_refusal_is_a_next_step(engine: HintEngine) -> None:
         "We're sorry to hear about your delay Tara. We hope you weren't too inconvenienced. ^Kit",
         "Glad you made the onward flight, Rebecca, sorry to hear about the difficulties you had on board.",
         "We're sorry to hear this, Steph. We hope you didn't have too long to wait before you boarded.",
+        "Sorry for the wait, but we're glad it's sorted. Take care",
     ],
 )
 def test_an_apology_closing_a_trouble_that_is_over_needs_no_next_step(engine: HintEngine, text: str) -> None:
