@@ -271,3 +271,18 @@ def test_a_label_corrected_alone_takes_the_kind_with_it_where_they_must_agree(se
     assert session.store.mention(moan["uid"])["kind"] == "complaint", "a kind the agent chose stands"
     figure = agreement(session.store, [fan["uid"], moan["uid"]])
     assert figure["fields"] == {"label": 2, "kind": 1, "queue": 0}, "a kind that followed is not corrected"
+
+
+def test_a_crisis_the_agent_calls_positive_leaves_priority(session: Session) -> None:
+    """Session 57, imported airline tweets: "So just got info on security issue ... We've been
+    cleared!" read as a crisis; corrected to positive it stayed "crisis + positive" in `priority`."""
+    cleared = arrive(session, "So just got info on security issue. It's like @Brightside is listening. "
+                              "We've been cleared! Hopefully all goes well from here on out.")
+    assert (cleared["kind"], cleared["queue"]) == ("crisis", "priority")
+    session.correct([cleared["uid"]], Correction(label="positive"))
+    stored = session.store.mention(cleared["uid"])
+    assert (stored["label"], stored["kind"], stored["queue"]) == ("positive", "praise", "champions")
+    news = arrive(session, "Brightside Coffee investigates possible data breach affecting app users")
+    assert news["kind"] == "crisis"
+    session.correct([news["uid"]], Correction(label="neutral"))
+    assert session.store.mention(news["uid"])["kind"] == "crisis", "a calm report of harm is still harm"

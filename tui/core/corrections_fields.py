@@ -49,11 +49,13 @@ class Correction:
 
 def agreeing_kind(kind: str, label: str) -> str:
     """The kind a new label leaves standing when the agent corrects the label alone: praise is
-    positive (a neutral or negative "praise" would stay in `champions`, where `h` thanks it), and a
-    complaint is not positive. Other kinds, crisis among them, stay as they were."""
+    positive (a neutral or negative "praise" would stay in `champions`, where `h` thanks it), and
+    neither a complaint nor a crisis is positive (triage reads harm as negative only: a crisis the
+    agent calls positive stayed "crisis + positive" in `priority`, session 57). A crisis called
+    neutral stays a crisis: a calm news report of a breach is both. Other kinds stay as they were."""
     if kind == "praise" and label != "positive":
         return "complaint" if label == "negative" else "other"
-    if kind == "complaint" and label == "positive":
+    if kind in ("complaint", "crisis") and label == "positive":
         return "praise"
     return kind
 
