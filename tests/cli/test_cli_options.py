@@ -195,6 +195,16 @@ def test_exit_codes_are_documented(capsys: pytest.CaptureFixture[str]) -> None:
     assert "3    a source failed" in readme
 
 
+def test_a_commands_own_help_says_what_it_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """Session 57: `turnaround triage --help` said nothing of what it reads; an agent who had
+    corrected a wording with L saw triage's old verdict there and no word of why."""
+    with pytest.raises(SystemExit):
+        main(["triage", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "plain lines of text (printed, never stored)" in out
+    assert "the agents' corrections (L) apply when the inbox or collect files a mention" in out
+
+
 # -- 3. usage errors exit 2 with one line --------------------------------------------------------------
 
 def test_report_json_and_csv_are_mutually_exclusive(tmp_path: Path,

@@ -39,6 +39,15 @@ class UsageError(Exception):
     """A command line we will not run; the message says what is allowed."""
 
 
+class _WrapsOneLiners(argparse.RawDescriptionHelpFormatter):
+    """Wraps a one-line description to the terminal; keeps a laid-out text (the exit statuses) as
+    written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return super()._fill_text(text, width, indent)
+        return argparse.HelpFormatter._fill_text(self, text, width, indent)
+
 def _die(message: str, code: int = EXIT_USAGE) -> int:
     print(f"turnaround: {message}", file=sys.stderr)
     return code
@@ -68,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_text, epilog=EXIT_STATUS,
-                              formatter_class=argparse.RawDescriptionHelpFormatter, **kw)
+        # the one-line help opens the command's own --help too
+        return sub.add_parser(name, help=help_text, description=help_text, epilog=EXIT_STATUS,
+                              formatter_class=_WrapsOneLiners, **kw)
 
     collect = command("collect", "collect mentions headless (cron, systemd, tmux)")
     _add_store_args(collect)
@@ -79,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--once", action="store_true", help="stop at the end of input")
 
     triage = command("triage", "triage mentions from a file or stdin: canonical JSON lines, or plain "
-                     "lines of text (printed, never stored)")
+                     "lines of text (printed, never stored); the packaged rules and model: the "
+                     "agents' corrections (L) apply when the inbox or collect files a mention")
     triage.add_argument("path", nargs="?", default="-", metavar="PATH|-")
     triage.add_argument("--json", action="store_true", help="one JSON object per mention")
     triage.add_argument("--explain", action="store_true",
