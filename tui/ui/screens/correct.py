@@ -24,8 +24,8 @@ TITLES = {"label": "Label", "kind": "Kind", "queue": "Queue"}
 class CorrectScreen(ModalScreen[Correction | None]):
     """Three rows, one per field, each showing every value with the current one marked. Only the
     rows the agent changes are corrected; until the kind is changed by hand it follows a label that
-    contradicts it (praise is positive), and until the queue is, it follows the label and kind, as
-    triage would route them."""
+    contradicts it (praise is positive; a complaint or a crisis is not), and until the queue is, it
+    follows the label and kind, as triage would route them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "row(-1)", "Field", key_display="↑↓", show=False, id="correct.up"),
@@ -58,7 +58,7 @@ class CorrectScreen(ModalScreen[Correction | None]):
             said = " · ".join(self.original[name] for name in FIELDS)
             follows = ("a queue picked files it (it names only a [brand] exclude phrase)" if self.aside
                        else "kind and queue follow the label unless you change them (praise is "
-                            "positive)")
+                            "positive; a complaint or a crisis is not)")
             yield Label(Text(f"Now: {said} (underlined). Only the rows you change are corrected; "
                              f"{follows}. This store learns from it; u undoes."), classes="dialog-help")
             for name in FIELDS:
@@ -76,7 +76,7 @@ class CorrectScreen(ModalScreen[Correction | None]):
 
     def _render_rows(self) -> None:
         if "kind" not in self.touched and not self.aside:
-            # as the store will set it: praise is positive, a complaint is not
+            # as the store will set it: praise is positive, a complaint or a crisis is not
             self.values["kind"] = agreeing_kind(self.original["kind"], self.values["label"])
         if "queue" not in self.touched:
             self.values["queue"] = self._implied_queue()
