@@ -212,3 +212,28 @@ async def test_the_dialog_shows_the_kind_following_a_label_that_contradicts_it(t
         assert "mastodon:3" not in lst.uids
         toasts = [str(n.message) for n in app._notifications]
         assert any("label neutral (so kind other), now in needs-reply" in t for t in toasts), toasts
+
+
+async def test_a_selection_that_differs_is_not_shown_as_one_mentions_triage(tmp_path: Path) -> None:
+    """Session 57, by hand: three selected mentions, one a crisis, and the dialog said "Now:
+    negative · complaint · priority" (the first one's) and previewed every kind from it."""
+    app = app_with(tmp_path, MENTIONS)
+    async with app.run_test(size=(80, 24)) as pilot:
+        lst = await settle(pilot, app, len(MENTIONS))
+        await pilot.press("2", "asterisk")
+        kinds = {app.session.store.mention(u)["kind"] for u in lst.selected}
+        assert len(kinds) == 2, kinds
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, CorrectScreen)
+        help_text = " ".join(str(label.render()) for label in app.screen.query(".dialog-help"))
+        assert "Now: neutral · kinds differ · needs-reply" in " ".join(help_text.split())
+        assert app.screen.values["kind"] == "mixed"
+        assert "(mixed)" in row_text(app, "kind") and "*" not in row_text(app, "kind")
+        await pilot.press("right")  # label: neutral -> positive; each kind follows its own mention
+        await pilot.pause()
+        assert (app.screen.values["kind"], app.screen.values["queue"]) == ("mixed", "mixed")
+        await pilot.press("down", "right", "right", "enter")  # kind, by hand, for all: the cycle
+        await pilot.pause()                                    # starts at its first value
+        stored = [app.session.store.mention(u) for u in ("mastodon:1", "mastodon:2")]
+        assert {(m["label"], m["kind"]) for m in stored} == {("positive", "question")}

@@ -3,7 +3,7 @@ which records it as an undoable `correct` event (tui/core/corrections.py) that a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,6 +19,14 @@ from tui.core.sanitize import clean, one_line
 from tui.ui.widgets.footer import FittingFooter
 
 TITLES = {"label": "Label", "kind": "Kind", "queue": "Queue"}
+
+
+MIXED = "mixed"
+"""A field's value when the selected mentions differ in it."""
+
+
+def _field(mention: Mention, name: str) -> str:
+    return str(mention.get(MENTION_FIELD[name]) or CHOICES[name][0])
 
 
 class CorrectScreen(ModalScreen[Correction | None]):
@@ -37,12 +45,17 @@ class CorrectScreen(ModalScreen[Correction | None]):
     ]
 
     def __init__(self, mention: Mention, queue_for: Callable[[str, str], str], *,
-                 count: int = 1) -> None:
+                 count: int = 1, others: Sequence[Mention] = ()) -> None:
         super().__init__(classes="dialog-screen")
         self.queue_for = queue_for
         self.count = count
         self.author = one_line(clean(str(mention.get("author") or "this")), 40)
-        self.original = {name: str(mention.get(MENTION_FIELD[name]) or CHOICES[name][0]) for name in FIELDS}
+        self.original = {name: _field(mention, name) for name in FIELDS}
+        for name in FIELDS:
+            # a bulk selection whose mentions differ: no value is shown as theirs (session 57: the
+            # dialog said "Now: negative · complaint" of a selection holding a crisis)
+            if any(_field(other, name) != self.original[name] for other in others):
+                self.original[name] = MIXED
         self.aside = bool(mention.get("off_topic")) and mention.get("queue") == "muted"
         """Not about us (tui/core/relevance.py): in no queue until the agent picks one."""
         if self.aside:
@@ -55,7 +68,8 @@ class CorrectScreen(ModalScreen[Correction | None]):
         with Vertical(classes="dialog", id="correct"):
             what = f"{self.author}'s mention" if self.count == 1 else f"{self.count} selected mentions"
             yield Label(Text(f"Correct triage of {what}"), classes="dialog-title")
-            said = " · ".join(self.original[name] for name in FIELDS)
+            said = " · ".join(value if value != MIXED else f"{TITLES[name].lower()}s differ"
+                              for name, value in self.original.items())
             follows = ("a queue picked files it (it names only a [brand] exclude phrase)" if self.aside
                        else "kind and queue follow the label unless you change them (praise is "
                             "positive; a complaint or a crisis is not)")
@@ -72,12 +86,15 @@ class CorrectScreen(ModalScreen[Correction | None]):
         if self.aside or (self.values["label"], self.values["kind"]) == (self.original["label"],
                                                                          self.original["kind"]):
             return self.original["queue"]
+        if MIXED in (self.values["label"], self.values["kind"]):
+            return MIXED  # each mention's queue follows its own label and kind
         return self.queue_for(self.values["kind"], self.values["label"])
 
     def _render_rows(self) -> None:
         if "kind" not in self.touched and not self.aside:
             # as the store will set it: praise is positive, a complaint or a crisis is not
-            self.values["kind"] = agreeing_kind(self.original["kind"], self.values["label"])
+            self.values["kind"] = MIXED if MIXED in (self.original["kind"], self.values["label"]) \
+                else agreeing_kind(self.original["kind"], self.values["label"])
         if "queue" not in self.touched:
             self.values["queue"] = self._implied_queue()
         for index, name in enumerate(FIELDS):
@@ -89,7 +106,9 @@ class CorrectScreen(ModalScreen[Correction | None]):
                 if value == self.original[name]:
                     style += " underline"
                 line.append(f" {value} ", style=style)
-            if self.values[name] != self.original[name]:
+            if self.values[name] == MIXED:
+                line.append(" (mixed)", style="dim")
+            elif self.values[name] != self.original[name]:
                 line.append(" *", style="bold")
             self.query_one(f"#correct-{name}", Static).update(line)
 

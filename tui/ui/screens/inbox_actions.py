@@ -232,7 +232,8 @@ class InboxActions:
             return
         lessons = self.session.pipeline.lessons
         correction = await self.app.push_screen_wait(
-            CorrectScreen(mention, lessons.queue_for, count=len(targets)))
+            CorrectScreen(mention, lessons.queue_for, count=len(targets),
+                          others=[m for uid in targets[1:] if (m := self.session.store.mention(uid))]))
         if correction is None:
             return
         lst = self.mention_list
