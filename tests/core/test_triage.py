@@ -3106,3 +3106,14 @@ def test_travel_chatter_and_a_traveller_left_to_crawl(triager: Triager) -> None:
     assert triager.triage(late, now=NOW).queue == "priority"
     crawl = "@SkyAir I'm disabled and nobody came with the wheelchair, I had to crawl off the plane"
     assert triager.triage(crawl, now=NOW).kind == "crisis"
+
+
+def test_a_travellers_anticipation_is_positive_and_a_wait_for_an_answer_is_not(triager: Triager) -> None:
+    """Session 57, real tweets to airlines read flat: "Costa Rica here we come!!", "Looking forward
+    to my flight tonight"; not a customer waiting on a reply, nor a farewell to a provider."""
+    for text in ("Costa Rica here we come!! @SkyAir",
+                 "Looking forward to my @SkyAir flight tonight to Lisbon."):
+        assert triager.triage(text, now=NOW).label == "positive", text
+    for text in ("@SkyAir looking forward to hearing from you", "@SkyAir looking forward to your reply",
+                 "Finally free of the @SkyAir chains here I come cricket"):
+        assert triager.triage(text, now=NOW).label != "positive", text
