@@ -47,11 +47,16 @@ def matcher(text: str, tag: str) -> Callable[[Mention], bool]:
     (case-insensitive). A plain function of its arguments, so a search thread can hold one while
     the agent goes on typing."""
     needle = text.lower()
+    # "@cust201" finds the author stored as "cust201": sources differ on the "@" (an imported file
+    # or Bluesky has none; session 57, by hand, the advertised `@author` found nothing there)
+    handle = needle[1:] if needle.startswith("@") and len(needle) > 1 else ""
 
     def match(mention: Mention) -> bool:
         if tag and tag not in (mention.get("tags") or ()):
             return False
-        return not needle or any(needle in str(mention.get(f, "")).lower() for f in MATCHED_FIELDS)
+        if not needle or any(needle in str(mention.get(f, "")).lower() for f in MATCHED_FIELDS):
+            return True
+        return bool(handle) and handle in str(mention.get("author", "")).lower()
 
     return match
 
