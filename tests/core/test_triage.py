@@ -3117,3 +3117,11 @@ def test_a_travellers_anticipation_is_positive_and_a_wait_for_an_answer_is_not(t
     for text in ("@SkyAir looking forward to hearing from you", "@SkyAir looking forward to your reply",
                  "Finally free of the @SkyAir chains here I come cricket"):
         assert triager.triage(text, now=NOW).label != "positive", text
+
+
+def test_the_count_of_times_asked_is_a_complaint(triager: Triager) -> None:
+    """Session 57, by hand: a polite close over a third request read neutral, in needs-reply."""
+    for text in ("@SkyAir looking forward to hearing from you, 3rd time asking about my refund",
+                 "@SkyAir 2nd time asking: where is my bag?"):
+        result = triager.triage(text, now=NOW)
+        assert (result.label, result.queue) == ("negative", "priority"), text
