@@ -126,6 +126,24 @@ async def test_a_long_source_name_never_runs_into_the_author(tmp_path: Path) -> 
         assert any("some @u2 " in row for row in rows), rows
 
 
+async def test_a_mention_triage_cannot_read_shows_its_language_not_a_verdict(tmp_path: Path) -> None:
+    """Session 57, imported real text: "@AmazonHelp 届いてました！ありがとうございます😊" showed "··",
+    the neutral-other marks, among triaged rows; the detail pane alone said it was not triaged."""
+    japanese = "@Brightside 届いてました！ありがとうございます😊 注文した商品が今日届きました"
+    mentions = [make_mention(1, japanese, author="@u34"),
+                make_mention(2, "What are your opening hours on Sunday?", author="@u2")]
+    app = app_with(tmp_path, mentions)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot, app, 2)
+        await pilot.press("2")
+        await pilot.pause(0.1)
+        lst = app.screen.query_one(MentionList)
+        rows = {uid: "".join(seg.text for seg in lst.render_line(i)) for i, uid in enumerate(lst.uids)}
+        assert app.session.store.mention("mastodon:1")["lang"] == "ja"
+        assert rows["mastodon:1"][2:4] == "ja", rows
+        assert rows["mastodon:2"][2:4] == "?·", rows
+
+
 async def test_wide_author_names_keep_the_columns_straight(tmp_path: Path) -> None:
     """A review site's author may be written in CJK, two cells a character: the mention text must
     still start in the same column on every row."""

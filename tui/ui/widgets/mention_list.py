@@ -278,7 +278,11 @@ class MentionList(ScrollView, can_focus=True):
         kind, label = mention.get("kind", "other"), mention.get("label", "neutral")
         kind_style = self._style("crisis") if kind == "crisis" else self._style(
             "negative" if label == "negative" else "positive" if label == "positive" else "dim")
-        row.append(KIND_SYMBOL.get(kind, "·") + LABEL_SYMBOL.get(label, "·"), kind_style)
+        lang = str(mention.get("lang") or "en")
+        if lang != "en":  # not triaged: its language, not a neutral "··" that reads as a verdict
+            row.append(f"{lang[:2]:<2}", self._style("dim"))
+        else:
+            row.append(KIND_SYMBOL.get(kind, "·") + LABEL_SYMBOL.get(label, "·"), kind_style)
         clock = self.clock_of(mention)
         if clock is not None:
             mark = clock.mark
