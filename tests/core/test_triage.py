@@ -3125,3 +3125,11 @@ def test_the_count_of_times_asked_is_a_complaint(triager: Triager) -> None:
                  "@SkyAir 2nd time asking: where is my bag?"):
         result = triager.triage(text, now=NOW)
         assert (result.label, result.queue) == ("negative", "priority"), text
+
+
+def test_discretion_misspelt_is_not_discrimination(triager: Triager) -> None:
+    """Session 57, a real complaint read as a crisis: "at its discrimination" means its discretion."""
+    misspelt = triager.triage('@AmazonHelp Prime offers free "2 Day" at its discrimination. Certainly '
+                              "not how it used to be.", now=NOW)
+    assert (misspelt.label, misspelt.kind) == ("negative", "complaint")
+    assert triager.triage("@SkyAir your gate agent's discrimination against my son", now=NOW).kind == "crisis"
