@@ -48,6 +48,7 @@ class _WrapsOneLiners(argparse.RawDescriptionHelpFormatter):
             return super()._fill_text(text, width, indent)
         return argparse.HelpFormatter._fill_text(self, text, width, indent)
 
+
 def _die(message: str, code: int = EXIT_USAGE) -> int:
     print(f"turnaround: {message}", file=sys.stderr)
     return code
