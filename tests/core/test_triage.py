@@ -3133,3 +3133,16 @@ def test_discretion_misspelt_is_not_discrimination(triager: Triager) -> None:
                               "not how it used to be.", now=NOW)
     assert (misspelt.label, misspelt.kind) == ("negative", "complaint")
     assert triager.triage("@SkyAir your gate agent's discrimination against my son", now=NOW).kind == "crisis"
+
+
+def test_its_ok_now_is_a_problem_put_right(triager: Triager) -> None:
+    """Session 57, a real reply read as a complaint: "Its ok now / I was trying to make changing
+    while long saving"; not a hope nor a question."""
+    fixed = triager.triage("@MicrosoftHelps Its ok now\nI was trying to make changing while long "
+                           "saving -____-\nSorry for inconvinience", now=NOW)
+    assert fixed.label == "positive"
+    asked = triager.triage("@SkyAir is it ok now? still can't log in", now=NOW, explain=True)
+    assert asked.label == "negative"
+    hoped = triager.triage("@SkyAir hopefully everything's OK now", now=NOW, explain=True)
+    phrases = [r.text for r in (*asked.why, *hoped.why) if r.source == "phrase"]
+    assert not any("ok now" in text for text in phrases), "asked or hoped, not said"
