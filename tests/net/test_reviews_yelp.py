@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from pathlib import Path
 
 import pytest
 
 from tests.servers import Reply, TestServer
+from tui.cli.command import main
 from tui.core.triage import Triager
 from tui.rules.config import Config
 from tui.services.pipeline import Pipeline
@@ -69,3 +72,50 @@ async def test_a_broken_export_is_reported_not_raised(tmp_path: Path) -> None:
     source = YelpSource(path=str(broken), once=True)
     assert [item async for item in source.items(None)] == []
     assert not source.health.healthy and "not valid JSON" in (source.health.last_error or "")
+
+
+def edited(tmp_path: Path) -> Path:
+    """The export with its first review rewritten by its author (Yelp gives no edit time)."""
+    data = json.loads(EXPORT.read_text())
+    data["reviews"][0].update(rating=4, text="Update: the manager called and the oat milk is back. Better.")
+    path = tmp_path / "yelp_edited.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+async def test_a_review_rewritten_on_yelp_updates_in_place_and_keeps_what_it_said(tmp_path: Path) -> None:
+    """Yelp has no edit time: a changed text or rating is the edit. Counted apart, never lost."""
+    uid = "yelp:xAG4O7l-t1ubbwVAlPnDKg"
+    with Store(tmp_path / "s.json") as store:
+        pipeline = Pipeline(store, Triager.load())
+        assert (await pipeline.run(YelpSource(path=str(EXPORT), once=True))).new == 2
+        counts = await pipeline.run(YelpSource(path=str(edited(tmp_path)), once=True))
+        assert (counts.new, counts.updated, counts.duplicate) == (0, 1, 1)
+        assert str(counts) == "0 new, 1 duplicate, 0 invalid, 1 updated (edited reviews)"
+        mention = store.mention(uid)
+        assert mention is not None and mention["text"].startswith("Update:") and not mention["read"]
+        assert mention["extra"]["rating"] == 4
+        [before] = mention["edits"]
+        assert before["rating"] == 2 and before["text"].startswith("Cute place")
+        again = await pipeline.run(YelpSource(path=str(edited(tmp_path)), once=True))
+        assert (again.updated, again.duplicate) == (0, 2), "the same version read again is no edit"
+        assert len(store.mention(uid)["edits"]) == 1  # type: ignore[index]
+
+
+async def test_an_edit_collected_while_the_inbox_holds_the_store_reaches_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.json"
+    with Store(db) as store:
+        await Pipeline(store, Triager.load()).run(YelpSource(path=str(EXPORT), once=True))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[[sources]]\ntype = "yelp"\npath = "{edited(tmp_path)}"\n')
+    session = Session.open(Config(), db)
+    try:
+        code = await asyncio.to_thread(main, ["collect", "--db", str(db), "--config", str(config), "--once"])
+        out, err = capsys.readouterr()
+        assert code == 0 and "in use by another turnaround" in err and "1 updated" in out
+        await session.drain_spool()
+        mention = session.store.mention("yelp:xAG4O7l-t1ubbwVAlPnDKg")
+        assert mention is not None and mention["extra"]["rating"] == 4 and len(mention["edits"]) == 1
+    finally:
+        session.close()

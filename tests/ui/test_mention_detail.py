@@ -17,3 +17,11 @@ def test_our_own_post_shows_no_triage() -> None:
     assert "praise" not in shown and "priority" not in shown
     theirs = stored_mention(2, at=NOW - timedelta(minutes=6), text="There is a man in 3A moaning in pain")
     assert "priority 50" in describe_mention(theirs, NOW).plain
+
+
+def test_a_name_that_is_the_handle_is_said_once() -> None:
+    """A review's author is its display name: "Kim L.  Kim L." read as a glitch."""
+    review = stored_mention(1, at=NOW - timedelta(hours=2), author="Kim L.", author_name="Kim L.")
+    assert describe_mention(review, NOW).plain.splitlines()[0].count("Kim L.") == 1
+    fan = stored_mention(2, at=NOW - timedelta(hours=2), author="@ann@x.social", author_name="Ann Lee")
+    assert describe_mention(fan, NOW).plain.startswith("@ann@x.social  Ann Lee  ·")

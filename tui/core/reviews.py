@@ -102,25 +102,33 @@ def apply_rating(mention: Mention, triager: Triager, *, now: datetime | None = N
 
 def revise(store: Store, mention: Mention, triager: Triager, now: datetime) -> Mention | None:
     """Update a stored review from a newer version of it; None when it is not newer (a plain repeat).
+    Without edit times on both (Yelp has none), a review whose text or rating changed is newer.
 
     The earlier text, rating and time go to `edits` (oldest first); the new text is triaged again and
     the mention is marked unread so the agent notices."""
     stored = store.mention(mention["uid"])
-    new_time = (mention.get("extra") or {}).get("update_time")
     if stored is None:
         return None
-    old_extra = stored.get("extra") or {}
-    old_time = old_extra.get("update_time")
-    if not isinstance(new_time, str) or not isinstance(old_time, str):
-        return None
-    try:
-        if parse_time(new_time) <= parse_time(old_time):
+    new_extra, old_extra = mention.get("extra") or {}, stored.get("extra") or {}
+    new_time, old_time = new_extra.get("update_time"), old_extra.get("update_time")
+    if isinstance(new_time, str) and isinstance(old_time, str):
+        try:
+            if parse_time(new_time) <= parse_time(old_time):
+                return None
+        except ValueError:
             return None
-    except ValueError:
+    elif not (new_extra.get("review") and old_extra.get("review")):
         return None
+    elif (mention["text"], new_extra.get("rating")) == (stored.get("text"), old_extra.get("rating")):
+        return None  # the same review read again
+    else:
+        # A platform that gives no edit time (Yelp: only `time_created`): a changed text or rating
+        # is the edit, dated when it was seen.
+        old_time = old_time if isinstance(old_time, str) else stored["created_at"]
+        new_extra = {**new_extra, "update_time": now.isoformat()}
     edits = [*stored.get("edits", []), Edit(text=stored.get("text", ""), rating=old_extra.get("rating"),
                                             update_time=old_time)]
-    fields: MentionUpdate = {"text": mention["text"], "extra": mention.get("extra") or {}, "edits": edits}
+    fields: MentionUpdate = {"text": mention["text"], "extra": new_extra, "edits": edits}
     if not old_extra.get("owner_reply"):
         result = triager.triage(mention["text"], followers=stored.get("followers"),
                                 created_at=parse_time(stored["created_at"]), now=now)

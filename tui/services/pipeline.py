@@ -27,6 +27,8 @@ class Counts:
     new: int = 0
     duplicate: int = 0
     invalid: int = 0
+    updated: int = 0
+    """Edited reviews: stored mentions whose newer version replaced their text (the old one kept)."""
     problems: list[Problem] = field(default_factory=list)
     spooled: int = 0
     """Of the new ones, how many went to the spool for the process that holds the store."""
@@ -35,6 +37,8 @@ class Counts:
 
     def __str__(self) -> str:
         line = f"{self.new} new, {self.duplicate} duplicate, {self.invalid} invalid"
+        if self.updated:
+            line += f", {self.updated} updated (edited reviews)"
         if self.set_aside:
             line += f" ({self.set_aside} set aside as not about us: [brand] exclude)"
         if self.spooled:
@@ -216,6 +220,8 @@ class Pipeline:
             elif outcome.status == "new":
                 counts.new += 1
                 counts.set_aside += bool(outcome.mention and outcome.mention.get("off_topic"))
+            elif outcome.status == "updated":
+                counts.updated += 1
             else:
                 counts.duplicate += 1
         elif kind == "delete":
@@ -261,6 +267,8 @@ class Pipeline:
                     aside = outcome.mention is not None and outcome.mention.get("off_topic")
                     counts.set_aside += bool(spool is None and aside)
                     counts.spooled += spool is not None
+                elif outcome.status == "updated":
+                    counts.updated += 1
                 else:
                     counts.duplicate += 1
                 if on_outcome is not None:
@@ -294,7 +302,7 @@ class Pipeline:
         if item.data is None:
             return None
         outcome = self.ingest(item.data, origin=source.name)
-        if self.store.spool is not None and outcome.status in ("new", "folded"):
-            # The raw record: the holder triages it against its own, newer, state.
+        if self.store.spool is not None and outcome.status in ("new", "folded", "updated"):
+            # The raw record: the holder triages it (or revises its review) against its own, newer, state.
             self.store.spool.add({"k": "mention", "origin": source.name, "d": item.data})
         return outcome

@@ -25,8 +25,10 @@ def describe_mention(mention: Mention, now: datetime, *, full: bool = True,
     (lines of `why_lines()`) goes under the verdict it explains."""
     text = Text()
     name = mention.get("author_name")
-    text.append(mention.get("author", ""), "bold")
-    if name:
+    author = mention.get("author", "")
+    text.append(author, "bold")
+    if name and name.strip().casefold() != author.lstrip("@").casefold():
+        # A review's author is its display name ("Kim L."): said once, not "Kim L.  Kim L.".
         text.append(f"  {one_line(name, 60)}")
     when = f"{age(mention, now)} ago" + (f" · {dated(mention)}" if mention.get("future_dated") else "")
     text.append(f"  · {reach(mention.get('followers'))} · {mention.get('source', '')} · {when}\n",
