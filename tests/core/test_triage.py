@@ -1081,6 +1081,8 @@ def test_topics_are_few_lowercase_content_words(triager: Triager) -> None:
     spike = [triager.triage(t, now=NOW).topics for t in (
         "@SkyLarkAir my bag never showed up", "@SkyLarkAir lost my luggage", "@SkyLarkAir bags??")]
     assert all("bag" in topics for topics in spike)
+    # How much is not what: a spike of "major" or "incredible" would name nothing.
+    assert triager.topics("major outage in Leeds, incredible") == ("outage", "leeds")
 
 
 def test_a_two_word_topic_is_one_topic(triager: Triager, tmp_path: Path) -> None:

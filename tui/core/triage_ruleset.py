@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer
 
 from tui.core.memo import Memo
 from tui.core.triage_guard import Guarded, GuardIndex
@@ -268,7 +268,7 @@ class RuleSet:
         if word not in self._keep:
             if word.endswith(self._drop_suffixes) and len(word) > 4:
                 return ""
-            if word in self._analyzer.lexicon:
+            if word in self._analyzer.lexicon or word in BOOSTER_DICT:  # "incredible", "major": how much
                 return ""
         if any(ch.isdigit() for ch in word) and not any(ch.isalpha() for ch in word[1:]):
             return ""
