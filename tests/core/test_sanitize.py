@@ -51,3 +51,10 @@ def test_parse_mention_keeps_unknown_fields_and_names_bad_ones() -> None:
         parse_mention(good() | {"created_at": "2026-11-20T10:00:00"})
     with pytest.raises(MentionError, match="missing required field 'author'"):
         parse_mention({k: v for k, v in good().items() if k != "author"})
+    # Another tool's export: every missing field at once, and what the line has instead (cleaned).
+    tweet = {"tweet_id": 1, "author_id": "sprintcare", "text": "hi",
+             "created_at": "Tue Oct 31 22:10:47 +0000 2017", "\x1b[31mevil": 1}
+    with pytest.raises(MentionError) as caught:
+        parse_mention(tweet)
+    assert str(caught.value) == ("missing required fields 'id', 'source', 'author' "
+                                 "(it has: tweet_id, author_id, text, created_at, evil)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from tui.core.sanitize import clean
+from tui.core.sanitize import clean, one_line
 
 # Re-exported: the stored shapes live with the store (tui/storage/records.py).
 from tui.storage.records import Edit as Edit
@@ -150,9 +150,16 @@ def parse_mention(data: Any) -> Mention:
     if not isinstance(data, dict):
         raise MentionError(f"not a JSON object (got {type(data).__name__})")
     mention: dict[str, Any] = {}
+    missing = [field for field in REQUIRED if field not in data]
+    if missing:
+        # Every missing field at once, and what the line has instead: another tool's export
+        # ("tweet_id", "author_id") is fixed in one pass, not one field per run.
+        names = ", ".join(repr(field) for field in missing)
+        keys = [one_line(clean(str(key), limit=40), 40) for key in list(data)[:8]]
+        has = ", ".join(keys) + (", ..." if len(data) > 8 else "")
+        raise MentionError(f"missing required field{'s' if len(missing) > 1 else ''} {names}"
+                           + (f" (it has: {has})" if data else ""))
     for field, required in REQUIRED.items():
-        if field not in data:
-            raise MentionError(f"missing required field {field!r}")
         value = data[field]
         if not isinstance(value, required) or (field != "text" and not str(value).strip()):
             raise MentionError(f"field {field!r} must be a non-empty {required.__name__}")
