@@ -36,5 +36,11 @@ def test_rating_trend_and_low_star_replies(tmp_path: Path) -> None:
     assert figures["reviews"] == 4 and figures["mean_rating"] == 2.5
     assert [(d["day"], d["mean"]) for d in figures["days"]] == [("2026-11-23", 3.0), ("2026-11-24", 2.0)]
     assert figures["low_star"] == {"reviews": 3, "answered": 2, "median_minutes": 60.0}
-    assert "1-2★: 2 of 3 answered, median 60 min to reply" in render_text(report)
+    assert "1-2★: 2 of 3 answered, median 1h 00m to reply" in render_text(report)
     assert ("low_star_answered", "", 2) in rows(report)
+
+
+def test_response_times_read_as_durations_not_sums() -> None:
+    from tui.core.report_text import duration
+    assert [duration(m) for m in (0.4, 2.25, 12.4, 59.6, 125, 2308.2, 4000)] == \
+        ["24s", "2.2m", "12m", "1h 00m", "2h 05m", "38h 28m", "2d 18h"]

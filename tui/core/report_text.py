@@ -127,16 +127,33 @@ def _columns(rows: list[list[str]], minimum: list[int], right: list[bool], gaps:
     return lines
 
 
+def duration(minutes: float) -> str:
+    """A response time as an agent reads it: "45s", "12m", "2h 05m", "3d 4h" (the CSV and JSON
+    keep exact minutes; "2308.2" minutes made the reader do the sum)."""
+    if minutes < 1:
+        return f"{round(minutes * 60)}s"
+    if minutes < 10:
+        return f"{minutes:.1f}m"
+    whole = round(minutes)
+    if whole < 60:
+        return f"{whole}m"
+    hours, rest = divmod(whole, 60)
+    if hours < 48:
+        return f"{hours}h {rest:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d {hours}h"
+
+
 def render_text(report: dict[str, Any]) -> str:
     """The report for a terminal: plain text, no markup, its columns aligned whatever the names."""
     lines = [f"Turnaround report · {report['mentions']} mentions"
              + (f" since {report['since'][:10]}" if report["since"] else "")
              + f" · {report['answered']} answered", ""]
-    table = [["First response (minutes)", "count", "median", "p90"]]
+    table = [["First response", "count", "median", "p90"]]
     for by, label in (("by_queue", "queue"), ("by_kind", "kind")):
         for name, stats in report["first_response"][by].items():
-            table.append([f"  {label} {name}", str(stats["count"]), f"{stats['median']:.1f}",
-                          f"{stats['p90']:.1f}"])
+            table.append([f"  {label} {name}", str(stats["count"]), duration(stats["median"]),
+                          duration(stats["p90"])])
     lines += _columns(table, [32, 5, 8, 8], [False, True, True, True], [" ", " ", " "])
     if not report["answered"]:
         lines.append("  (nothing answered yet)")
@@ -170,7 +187,7 @@ def render_text(report: dict[str, Any]) -> str:
     if reviews["reviews"]:
         low = reviews["low_star"]
         median = low["median_minutes"]
-        fast = f", median {median:.0f} min to reply" if median is not None else ""
+        fast = f", median {duration(median)} to reply" if median is not None else ""
         lines += _trend(f"Reviews: {reviews['reviews']}, mean {reviews['mean_rating']:.1f}★", reviews["days"],
                         f"1-2★: {low['answered']} of {low['reviews']} answered{fast}")
     if report["busiest_topics"]:
