@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from tui.core.rows import clock_text, span
+from tui.core.rows import clock_text, span, wake_text
 
 DAY = 86400
 
@@ -21,3 +23,11 @@ def test_span_is_three_characters_at_most(seconds: float, shown: str) -> None:
 def test_a_clock_years_late_keeps_its_sign() -> None:
     assert clock_text(-3317 * DAY) == "-9y"
     assert clock_text(2 * 3600) == "2h"
+
+
+def test_a_watch_set_a_moment_ago_reads_as_the_days_chosen() -> None:
+    """Walked away for 7 days, a second later: "in 7d", not the floor's "6d"."""
+    now = datetime(2026, 12, 7, 10, 38, 5, tzinfo=UTC)
+    assert wake_text(now + timedelta(days=7) - timedelta(seconds=5), now).endswith("(in 7d)")
+    assert wake_text(now + timedelta(hours=15, minutes=5), now).endswith("(in 15h)")
+    assert wake_text(now + timedelta(hours=2, minutes=30), now).endswith("(in 2h 30m)")
