@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -119,3 +121,13 @@ async def test_an_edit_collected_while_the_inbox_holds_the_store_reaches_it(
         assert mention is not None and mention["extra"]["rating"] == 4 and len(mention["edits"]) == 1
     finally:
         session.close()
+
+
+async def test_a_csv_export_has_the_stars_in_a_column(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.json"
+    with Store(db) as store:
+        await Pipeline(store, Triager.load()).run(YelpSource(path=str(EXPORT), once=True))
+    assert main(["export", "--db", str(db), "--format", "csv"]) == 0
+    table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted(row["rating"] for row in table) == ["2", "5"]

@@ -14,9 +14,10 @@ from tui.core.model import Mention, canonical
 from tui.core.sanitize import csv_cell
 from tui.storage.store import Store
 
+# A review's stars are a column of their own: the first thing a spreadsheet of reviews is sorted by.
 EXPORT_FIELDS = ("uid", "id", "source", "author", "author_name", "followers", "created_at", "url",
-                 "in_reply_to", "thread", "text", "label", "sentiment", "kind", "priority", "queue",
-                 "state", "read", "tags", "first_response_at", "closed_at")
+                 "in_reply_to", "thread", "text", "rating", "label", "sentiment", "kind", "priority",
+                 "queue", "state", "read", "tags", "first_response_at", "closed_at")
 
 
 def export_row(mention: Mention) -> dict[str, Any]:
