@@ -25,9 +25,10 @@ def test_a_clock_years_late_keeps_its_sign() -> None:
     assert clock_text(2 * 3600) == "2h"
 
 
-def test_a_watch_set_a_moment_ago_reads_as_the_days_chosen() -> None:
-    """Walked away for 7 days, a second later: "in 7d", not the floor's "6d"."""
+def test_a_watch_days_ahead_says_the_hours_too() -> None:
+    """Walked away for 7 days, a minute later: "in 6d 23h"; the floor's "6d" read as a day lost."""
     now = datetime(2026, 12, 7, 10, 38, 5, tzinfo=UTC)
-    assert wake_text(now + timedelta(days=7) - timedelta(seconds=5), now).endswith("(in 7d)")
+    assert wake_text(now + timedelta(days=7) - timedelta(seconds=60), now).endswith("(in 6d 23h)")
+    assert wake_text(now + timedelta(days=3), now).endswith("(in 3d)")
     assert wake_text(now + timedelta(hours=15, minutes=5), now).endswith("(in 15h)")
     assert wake_text(now + timedelta(hours=2, minutes=30), now).endswith("(in 2h 30m)")

@@ -93,8 +93,9 @@ def wake_text(when: datetime, now: datetime) -> str:
     """When a snooze ends, said both ways: "until Tue 1 Dec 09:00 (in 15h)"."""
     left = (when - now).total_seconds()
     said = span(left)
-    if abs(left) >= 86400 * 2:  # a 7-day watch set a second ago is "in 7d", not the floor's "6d"
-        said = span(round(abs(left) / 86400) * 86400)
+    hours = int(abs(left) // 3600) % 24
+    if 86400 * 2 <= abs(left) < 86400 * 100 and hours:  # a 7-day watch set a minute ago: "6d 23h", not "6d"
+        said += f" {hours}h"
     minutes = int(abs(left) // 60) % 60
     if 3600 <= abs(left) < 10 * 3600 and minutes:  # "1h" for 1h 59m would mislead
         said += f" {minutes:02d}m"
