@@ -223,7 +223,8 @@ def test_text(db: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "Turnaround report · 15 mentions since 2024-05-06 · 8 answered"
-    assert "  queue priority                     4     15.0     50.0" in lines
+    assert "  queue priority                     4      15m      50m" in lines
+    assert "  kind complaint                     4      40m   1h 30m" in lines, "durations, not sums"
     assert "  queue needs-reply                  5      40%" in lines
     assert "Follow-ups: 2 owed, 1 overdue" in lines
     assert "Turnaround: 2 of 5 answered negative threads turned around (40%)" in lines
