@@ -249,6 +249,11 @@ def test_a_long_history_bins_its_days_and_fits_80_columns() -> None:
     assert lines[0] == "Sentiment d0 → d299: daily mean -0.99 to +0.91; 5 days a mark"
     assert lines[1] == f"  {marks}"
     assert all(wcswidth(line) <= 80 for line in lines)
+    week = [{"day": f"2026-12-0{i}", "count": 1, "mean": 0.5} for i in range(1, 7)]
+    reviews = _trend("Reviews: 7, mean 3.4★", week, "1-2★: 1 of 2 answered, median 38h 28m to reply")
+    assert reviews[:2] == ["Reviews: 7, mean 3.4★ 2026-12-01 → 2026-12-06:",
+                           "  1-2★: 1 of 2 answered, median 38h 28m to reply"], "the screen cut it at 80"
+    assert all(wcswidth(line) <= 80 for line in reviews)
     heavy = [{"day": "a", "count": 3, "mean": -1.0}, {"day": "b", "count": 1, "mean": 1.0}]
     assert binned_sparkline(heavy + heavy, 2) == (sparkline([-0.5, -0.5]), 2)  # weighted by count
 

@@ -24,7 +24,10 @@ def _trend(title: str, days: list[dict[str, Any]], about: str) -> list[str]:
     line = f"{span}: {marks}  ({about})"
     if _cells(line) <= LINE_CELLS:
         return [line]
-    return [f"{span}: {about}" + (f"; {per_mark} days a mark" if per_mark > 1 else ""), f"  {marks}"]
+    about += f"; {per_mark} days a mark" if per_mark > 1 else ""
+    if _cells(f"{span}: {about}") <= LINE_CELLS:
+        return [f"{span}: {about}", f"  {marks}"]
+    return [f"{span}:", f"  {about}", f"  {marks}"]  # the reviews' line: "1-2★: 1 of 2 answered, median ..."
 
 
 def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
