@@ -45,10 +45,26 @@ class Counts:
             line += f" ({self.spooled} handed to the turnaround that holds the store)"
         return line
 
+    def tally(self, outcome: Outcome, where: str, line: int, *, spooled: bool = False) -> None:
+        """Count one ingest outcome. A mention handed to the holder (`spooled`) is set aside by
+        the holder's own config, so it is not ours to count as set aside."""
+        if outcome.status == "invalid":
+            self.invalid += 1
+            self.problems.append(Problem(where, line, outcome.problem or ""))
+        elif outcome.status == "new":
+            self.new += 1
+            aside = outcome.mention is not None and outcome.mention.get("off_topic")
+            self.set_aside += bool(not spooled and aside)
+            self.spooled += spooled
+        elif outcome.status == "updated":
+            self.updated += 1
+        else:
+            self.duplicate += 1
+
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str  # new | duplicate | folded | invalid
+    status: str  # new | duplicate | folded | updated | invalid
     mention: Mention | None = None
     problem: str | None = None
 
@@ -214,16 +230,7 @@ class Pipeline:
         where = str(self.store.spool_path)
         if kind == "mention":
             outcome = self.ingest(record.get("d"), origin=record.get("origin"))
-            if outcome.status == "invalid":
-                counts.invalid += 1
-                counts.problems.append(Problem(where, 0, outcome.problem or ""))
-            elif outcome.status == "new":
-                counts.new += 1
-                counts.set_aside += bool(outcome.mention and outcome.mention.get("off_topic"))
-            elif outcome.status == "updated":
-                counts.updated += 1
-            else:
-                counts.duplicate += 1
+            counts.tally(outcome, where, 0)
         elif kind == "delete":
             self.delete(str(record.get("source")), str(record.get("id")))
         elif kind == "cursor":
@@ -258,19 +265,7 @@ class Pipeline:
         async for item in source.items(cursor):
             outcome = self.handle(source, item)
             if outcome is not None:
-                if outcome.status == "invalid":
-                    counts.invalid += 1
-                    counts.problems.append(Problem(where, item.line or 0, outcome.problem or ""))
-                elif outcome.status == "new":
-                    counts.new += 1
-                    # handed over, the holder sets aside by its own config: not ours to count
-                    aside = outcome.mention is not None and outcome.mention.get("off_topic")
-                    counts.set_aside += bool(spool is None and aside)
-                    counts.spooled += spool is not None
-                elif outcome.status == "updated":
-                    counts.updated += 1
-                else:
-                    counts.duplicate += 1
+                counts.tally(outcome, where, item.line or 0, spooled=spool is not None)
                 if on_outcome is not None:
                     on_outcome(outcome)
             if item.cursor is not NO_CURSOR:
