@@ -77,7 +77,7 @@ CASES: list[tuple[str, str, dict[str, Any], str, str]] = [
     ("unread", "open", {}, "open", "needs-reply"),
     ("tag", "open", {"tag": "refund"}, "open", "needs-reply"),
     ("untag", "open", {"tag": "refund"}, "open", "needs-reply"),
-    ("thank", "open", {}, "open", "needs-reply"),
+    ("thank", "open", {}, "replied", "waiting"),  # thanks are a reply: the praise is answered
     ("statement", "open", {"topic": "billing", "statement_id": "s1"}, "open", "needs-reply"),
     ("follow-up-done", "replied", {}, "replied", "waiting"),
     ("record-outcome", "feedback-requested", {"outcome": "turned-around"}, "feedback-requested", "waiting"),
@@ -128,6 +128,20 @@ def test_actions_refused_from_the_wrong_state(store: Store, clock: Clock, action
         make(store, clock).apply(action, ["x:1"])
     assert (store.mention("x:1") or {})["state"] == state
     assert list(store.events()) == []
+
+
+def test_thanks_answer_the_praise_and_leave_a_settled_mention_settled(store: Store, clock: Clock) -> None:
+    """Thanks are posted like a reply: the report counts the praise answered (first response), and
+    an older praise mention already done is not reopened by thanking it from the champions list."""
+    store.add_mention(stored(1, kind="praise"))
+    store.add_mention(stored(2, kind="praise", state="done"))
+    life = make(store, clock)
+    life.apply("thank", ["x:1", "x:2"], template="thanks")
+    fresh, settled = store.mention("x:1") or {}, store.mention("x:2") or {}
+    assert (fresh["state"], fresh["queue"]) == ("replied", "waiting")
+    assert fresh["first_response_at"] == fresh["replied_at"] == fresh["thanked_at"] == T0.isoformat()
+    assert (settled["state"], settled["queue"]) == ("done", "done")
+    assert settled["first_response_at"] == T0.isoformat()
 
 
 def test_unknown_action_and_nothing_to_act_on(store: Store, clock: Clock) -> None:

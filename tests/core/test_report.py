@@ -130,11 +130,12 @@ def test_sentiment_trend_topics_and_champions(report: dict[str, Any]) -> None:
     ]
     assert report["champions"] == [
         {"author": "@eve", "praise": 2, "first_seen": "2024-05-06T14:00:00+00:00",
-         "last_seen": "2024-05-07T11:00:00+00:00", "thanked": True, "marked": True},
+         "last_seen": "2024-05-07T11:00:00+00:00", "thanked": True, "answered": False, "marked": True},
         {"author": "@dan", "praise": 1, "first_seen": "2024-05-07T16:00:00+00:00",
-         "last_seen": "2024-05-07T16:00:00+00:00", "thanked": False, "marked": False},
+         "last_seen": "2024-05-07T16:00:00+00:00", "thanked": False, "answered": False,
+         "marked": False},
         {"author": "@zed", "praise": 0, "first_seen": None, "last_seen": None, "thanked": False,
-         "marked": True},
+         "answered": False, "marked": True},
     ]
 
 
@@ -232,6 +233,15 @@ def test_text(db: Path, config: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "Walked away: 2 threads (1 resurfaced, 1 still watched)" in lines
     assert "Sentiment 2024-05-06 → 2024-05-08: █▆▁  (daily mean -0.20 to -0.14)" in lines
     assert "  @eve                       2 praise  thanked" in lines
+    assert "  @dan                       1 praise  not thanked yet" in lines
+
+
+def test_praise_answered_with_a_reply_reads_answered() -> None:
+    """A reply to praise (here or outside Turnaround) is not the saved thanks, but nobody waits for one."""
+    from tui.core.report_text import thanks_state
+    assert thanks_state({"thanked": True, "answered": True}) == "thanked"
+    assert thanks_state({"thanked": False, "answered": True}) == "answered"
+    assert thanks_state({"thanked": False, "answered": False}) == "not thanked yet"
 
 
 def test_a_long_history_bins_its_days_and_fits_80_columns() -> None:

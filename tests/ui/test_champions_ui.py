@@ -153,8 +153,30 @@ async def test_inbox_h_thanks_the_current_author_and_u_undoes_the_record(tmp_pat
         assert row["uid"] == uid and "make our whole team's day" in row["text"]
         assert [e["details"]["author"] for e in thanks(app)] == [author]
         assert app.session.store.mention(uid)["thanked_at"]
+        assert uid not in app.session.inbox.uids("champions"), "thanked praise waits no longer"
+        assert app.session.store.mention(uid)["first_response_at"], "the thanks answered it"
         await pilot.press("u")
         assert not app.session.store.mention(uid).get("thanked_at"), "the thank event undoes"
+        assert uid in app.session.inbox.uids("champions")
+
+
+async def test_praise_answered_with_a_reply_is_not_listed_as_waiting_for_thanks(tmp_path: Path) -> None:
+    """A reply to the praise (here with r, or a colleague's outside Turnaround) answers it: the list
+    says so, and h warns before thanking the same person twice."""
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, app, len(MENTIONS))
+        assert app.session is not None
+        app.session.inbox.act("reply", ["mastodon:3"], cursor="mastodon:3", text="So glad you liked it!")
+        screen = await open_champions(pilot, app)
+        rows = prompts(screen)
+        assert "not thanked" in rows[0], rows[0]
+        assert OTHER in rows[1] and "✓ answered" in rows[1] and "not thanked" not in rows[1], rows[1]
+        await pilot.press("j")
+        assert "· answered " in history(screen) and "✓ answered" in history(screen)
+        await pilot.press("h")
+        await pilot.pause()
+        assert any(n.startswith(f"Already answered the praise of {OTHER}") for n in notes(app)), notes(app)
 
 
 async def test_a_thanks_left_with_escape_is_a_draft_that_thanks_when_sent(tmp_path: Path) -> None:

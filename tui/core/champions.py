@@ -1,8 +1,9 @@
 """Champions: the people who praise the brand, and whether we have thanked them.
 
 Triage files praise in the `champions` queue; an agent can also mark an author a champion. Thanks are
-lifecycle events (`thank`), so they show in the thread and undo like any other step. Muted authors get
-no templated thanks.
+lifecycle events (`thank`), so they show in the thread and undo like any other step. A reply to their
+praise (`r`, or a colleague's answer outside Turnaround) counts as answered: not the saved thanks, but
+not someone waiting to be thanked either. Muted authors get no templated thanks.
 """
 
 from __future__ import annotations
@@ -43,10 +44,12 @@ def can_thank(store: Store, author: str) -> bool:
 
 @dataclass(slots=True)
 class PraiseTally:
-    """Praise per author (count, first and last) and when each author was thanked, over some mentions."""
+    """Praise per author (count, first and last) and when each author was thanked, or their praise
+    answered, over some mentions."""
 
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)
     thanked_at: dict[str, list[str]] = field(default_factory=dict)
+    answered_at: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, mentions: Iterable[Mention], since: datetime | None = None,
             now: datetime | None = None) -> PraiseTally:
@@ -56,6 +59,8 @@ class PraiseTally:
                 self.thanked_at.setdefault(author, []).append(mention["thanked_at"])
             if not is_praise(mention):
                 continue
+            if mention.get("replied_at"):
+                self.answered_at.setdefault(author, []).append(mention["replied_at"])
             created = parse_time(mention["created_at"])
             if (since is not None and created < since) or (now is not None and created > now):
                 continue
@@ -63,8 +68,7 @@ class PraiseTally:
         return self
 
     def _count(self, author: str, praise: int, first: datetime, last: datetime) -> None:
-        row = self.rows.setdefault(author, {"author": author, "praise": 0, "first_seen": None,
-                                            "last_seen": None, "thanked": False, "last_thanked": None})
+        row = self.rows.setdefault(author, _row(author))
         row["praise"] += praise
         if row["first_seen"] is None or first < parse_time(row["first_seen"]):
             row["first_seen"] = first.isoformat()
@@ -73,12 +77,20 @@ class PraiseTally:
 
     def merged(self, other: PraiseTally) -> PraiseTally:
         out = PraiseTally({a: dict(r) for a, r in self.rows.items()},
-                          {a: list(t) for a, t in self.thanked_at.items()})
+                          {a: list(t) for a, t in self.thanked_at.items()},
+                          {a: list(t) for a, t in self.answered_at.items()})
         for author, row in other.rows.items():
             out._count(author, row["praise"], parse_time(row["first_seen"]), parse_time(row["last_seen"]))
         for author, stamps in other.thanked_at.items():
             out.thanked_at.setdefault(author, []).extend(stamps)
+        for author, stamps in other.answered_at.items():
+            out.answered_at.setdefault(author, []).extend(stamps)
         return out
+
+
+def _row(author: str) -> dict[str, Any]:
+    return {"author": author, "praise": 0, "first_seen": None, "last_seen": None,
+            "thanked": False, "last_thanked": None, "answered": False, "last_answered": None}
 
 
 def archived_praise(store: Store) -> PraiseTally:
@@ -98,8 +110,9 @@ def praise_history(store: Store, author: str) -> list[Mention]:
 def champions(store: Store, *, since: datetime | None = None, now: datetime | None = None,
               archived: PraiseTally | None = None) -> list[dict[str, Any]]:
     """Every champion (praised us, or marked one) with their history: praise count, first and last
-    praise, thanked or not. Most praise first. Archived history counts too: streamed here, a month
-    at a time (off the UI thread), unless `archived` brings it counted already (`archived_praise`)."""
+    praise, thanked or not, their praise answered or not. Most praise first. Archived history counts
+    too: streamed here, a month at a time (off the UI thread), unless `archived` brings it counted
+    already (`archived_praise`)."""
     if archived is None:
         tally = PraiseTally().add(store.all_mentions(), since, now)
     else:
@@ -107,14 +120,15 @@ def champions(store: Store, *, since: datetime | None = None, now: datetime | No
     rows = tally.rows
     for record in store.authors():
         if record.get("champion") and record.get("handle") not in rows:
-            handle = record["handle"]
-            rows[handle] = {"author": handle, "praise": 0, "first_seen": None, "last_seen": None,
-                            "thanked": False, "last_thanked": None}
+            rows[record["handle"]] = _row(record["handle"])
     for handle, row in rows.items():
         record = store.author(handle)
         thanked = sorted(tally.thanked_at.get(handle, ()))
         row["thanked"] = bool(thanked)
         row["last_thanked"] = thanked[-1] if thanked else None
+        answered = sorted(tally.answered_at.get(handle, ()))
+        row["answered"] = bool(answered)
+        row["last_answered"] = answered[-1] if answered else None
         row["marked"] = bool(record.get("champion"))
         row["muted"] = bool(record.get("muted"))
     out = sorted(rows.values(), key=lambda r: r["author"])

@@ -47,8 +47,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str] | None, str | None]] = {
     "correct": (None, None),
 }
 # Actions that leave the mention where it is in the queues.
-IN_PLACE = frozenset({"read", "unread", "tag", "untag", "thank", "statement", "follow-up-done",
-                      "record-outcome"})
+IN_PLACE = frozenset({"read", "unread", "tag", "untag", "statement", "follow-up-done", "record-outcome"})
 # Actions after which a promised follow-up no longer stands.
 ENDS_FOLLOW_UP = frozenset({"done", "resolve", "close", "walk-away", "expire-watch", "follow-up-done"})
 CLOSES = frozenset({"done", "resolve", "close", "expire-watch"})
@@ -133,9 +132,16 @@ def _request_feedback(step: Step) -> MentionUpdate:
 
 
 def _thank(step: Step) -> MentionUpdate:
+    """Thanks are a reply the brand posts: they answer the praise (the response clock stops), and
+    praise still open waits no longer. A mention in any other state keeps it."""
     if step.details.get("template") and step.muted():
         raise TransitionError(f"{step.mention.get('author', 'this author')} is muted: no templated thanks")
-    return {"thanked_at": step.now}
+    fields: MentionUpdate = {"thanked_at": step.now, "replied_at": step.now}
+    if not step.mention.get("first_response_at"):
+        fields["first_response_at"] = step.now
+    if step.mention.get("state", "open") == "open":
+        fields["state"] = "replied"
+    return fields
 
 
 def _correct(step: Step) -> MentionUpdate:

@@ -248,7 +248,8 @@ def build_report(store: Store, since: datetime | None, now: datetime,
         "sentiment_trend": {"days": days, "sparkline": sparkline(d["mean"] for d in days)},
         "busiest_topics": [{"topic": t, "count": n, "negative": negative_topics[t]} for t, n in busiest],
         "champions": [
-            {k: row[k] for k in ("author", "praise", "first_seen", "last_seen", "thanked", "marked")}
+            {k: row[k] for k in ("author", "praise", "first_seen", "last_seen", "thanked", "answered",
+                                 "marked")}
             for row in [row for row in list_champions(store, since=since, now=now)
                         if not by_us(row["author"], mine)][: rules.top_champions]
         ],

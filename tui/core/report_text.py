@@ -200,6 +200,13 @@ def render_text(report: dict[str, Any]) -> str:
     if report["champions"]:
         lines += ["", "Champions"]
         lines += _columns([[f"  {row['author']}", str(row["praise"]),
-                            "praise  " + ("thanked" if row["thanked"] else "not thanked yet")]
+                            "praise  " + thanks_state(row)]
                            for row in report["champions"]], [26, 3, 0], [False, True, False], [" ", " "])
     return "\n".join(lines)
+
+
+def thanks_state(row: dict[str, Any]) -> str:
+    """Thanked with the saved thanks, answered with a reply (here or outside Turnaround), or neither."""
+    if row.get("thanked"):
+        return "thanked"
+    return "answered" if row.get("answered") else "not thanked yet"

@@ -75,6 +75,13 @@ def last_thanked(session: Session, author: str) -> str | None:
     return max(stamps, default=None)
 
 
+def last_answered(session: Session, author: str) -> str | None:
+    """When we last replied to this author's praise (here or outside Turnaround), if ever."""
+    stamps = [m["replied_at"] for m in session.store.by_author(author)
+              if is_praise(m) and m.get("replied_at")]
+    return max(stamps, default=None)
+
+
 def thanks_reply(session: Session, uid: str) -> tuple[str, Step]:
     """The thanks for the author of `uid`, filled in, and the `thank` step sending it records.
     Raises `TransitionError` when refused (not praise, muted author, no mention, no template)."""
@@ -116,10 +123,12 @@ def press_thank(screen: Screen[Any], session: Session, uid: str,
     except TransitionError as error:
         screen.notify(str(error), severity="warning", timeout=4)
         return False
-    before = last_thanked(session, author)
+    before, verb = last_thanked(session, author), "thanked"
+    if not before:
+        before, verb = last_answered(session, author), "answered the praise of"
     if before:
         ago = span((session.clock() - parse_time(before)).total_seconds())
-        screen.notify(f"Already thanked {one_line(author, 60)} {ago} ago.", severity="warning", timeout=5)
+        screen.notify(f"Already {verb} {one_line(author, 60)} {ago} ago.", severity="warning", timeout=5)
     screen.app.push_screen(ReplyScreen(session, uid, prefill=text, step=step), callback=then)
     return True
 
@@ -146,7 +155,10 @@ def champion_prompt(row: dict[str, Any], now: datetime) -> Text:
     text.append(one_line(clean(row["author"]), 32), "bold")
     text.append(f"  ♥ {row['praise']}")
     text.append(f"  first {_ago(row['first_seen'], now)} · last {_ago(row['last_seen'], now)}", "dim")
-    text.append("  ✓ thanked" if row.get("thanked") else "  · not thanked")
+    if row.get("thanked") or row.get("answered"):
+        text.append("  ✓ thanked" if row.get("thanked") else "  ✓ answered")
+    else:
+        text.append("  · not thanked")
     if row.get("muted"):
         text.append("  muted", "dim")
     return text
@@ -251,8 +263,11 @@ class ChampionsScreen(Screen[None]):
             head.append(f"  ★ champion since {_ago(record.get('champion_since'), now)}")
         if record.get("muted"):
             head.append("  · muted: no templated thanks", "dim")
-        thanked = last_thanked(self.session, author)
-        head.append(f"  · thanked {_ago(thanked, now)}" if thanked else "  · not thanked yet")
+        thanked, answered = last_thanked(self.session, author), last_answered(self.session, author)
+        if thanked:
+            head.append(f"  · thanked {_ago(thanked, now)}")
+        else:
+            head.append(f"  · answered {_ago(answered, now)}" if answered else "  · not thanked yet")
         praise = praise_history(self.session.store, author)
         total = max(len(praise), int(row.get("praise", 0)))
         parts: list[Text] = [head, Text(f"── {total} praise mention(s), newest first ──", "bold")]
@@ -262,6 +277,8 @@ class ChampionsScreen(Screen[None]):
             line = Text(f"♥ {_ago(mention['created_at'], now)} · {mention.get('source', '')}", "dim")
             if mention.get("thanked_at"):
                 line.append(f" · ✓ thanked {_ago(mention['thanked_at'], now)}", "dim")
+            elif mention.get("replied_at"):
+                line.append(f" · ✓ answered {_ago(mention['replied_at'], now)}", "dim")
             line.append("\n")
             line.append(one_line(clean(mention.get("text", "")), 320))
             parts += [line, Text("")]
