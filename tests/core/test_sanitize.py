@@ -32,6 +32,13 @@ def test_shown_text_has_one_width_for_rich_and_tmux() -> None:
     assert shown == "Excellent 👌 service 👍 #halloween"
     assert cell_len(shown) == tmux(shown)
     assert on_screen("no\nchange 😩") == "no\nchange 😩"
+    # A variation selector: Rich counts "❤️" 2 cells, tmux 1 (a real tweet to a restaurant shifted
+    # the detail pane three cells left).
+    hearts = "Ain’t no chipotle like a $3 chipotle. ❤️❤️❤️🌯 ☺️ 1️⃣"
+    assert cell_len(hearts) != tmux(hearts)
+    assert one_line(hearts) == "Ain’t no chipotle like a $3 chipotle. ❤❤❤🌯 ☺ 1⃣"
+    assert cell_len(one_line(hearts)) == tmux(one_line(hearts))
+    assert clean(hearts) == hearts
     # what is stored keeps the tones: only drawing drops them
     assert clean(text) == text
 

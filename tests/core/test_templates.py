@@ -166,3 +166,11 @@ def test_broken_toml_is_reported_and_good_templates_survive(tmp_path: Path) -> N
     errors = []
     ids = [t.id for t in load_templates(mixed, errors)]
     assert "good" in ids and "bad" not in ids and len(errors) == 1
+
+
+def test_a_name_is_posted_as_written_emoji_and_all() -> None:
+    """The thanks greet a name as its owner wrote it: skin tones and variation selectors, which the
+    screen drops so Rich and tmux agree on widths, stay in what is posted; controls never do."""
+    from tui.core.templates import values_for
+    name = "Anna ❤️ 👋🏽\x1b[31m\u202e"
+    assert values_for({"author": "@anna", "author_name": name}, "B", "S")["name"] == "Anna ❤️ 👋🏽"

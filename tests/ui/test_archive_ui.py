@@ -66,7 +66,7 @@ async def test_filter_finds_archived_and_history_shows_it(tmp_path: Path) -> Non
         await pilot.pause(0.1)
         assert lst.current_uid == "mastodon:2"
         detail = plain(app.screen.query_one("#detail-body"))
-        assert "with us: 1 other mention(s)" in detail and "zebra-striped parcel" in detail, detail
+        assert "with us: 1 other mention ──" in detail and "zebra-striped parcel" in detail, detail
 
         await pilot.press("7", "slash", *"zebra", "enter")
         await until(pilot, lambda: list(lst.uids) == ["mastodon:1"])  # the archived mention, found by /

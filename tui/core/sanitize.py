@@ -37,16 +37,21 @@ def clean(text: str, *, limit: int = MAX_TEXT) -> str:
     return text
 
 
-# Skin-tone modifiers (U+1F3FB-U+1F3FF). Rich counts one as part of the emoji before it, 0 cells;
-# tmux (3.3, where an agent on SSH reads us) draws it as a second emoji, 2 cells. A row holding
-# "👌🏼" then pushed the rest of its line two cells right, over the detail pane's border and text.
-_TONE = re.compile("[\U0001F3FB-\U0001F3FF]")
+# Where Rich and tmux (3.3, where an agent on SSH reads us) disagree on a width:
+# - skin-tone modifiers (U+1F3FB-U+1F3FF): Rich counts one as part of the emoji before it, 0 cells;
+#   tmux draws it as a second emoji, 2 cells. A row holding "👌🏼" pushed the rest of its line two
+#   cells right, over the detail pane's border and text;
+# - the emoji variation selector (U+FE0F): Rich counts "❤️" 2 cells, tmux draws it at the width of
+#   "❤" alone, 1. A row holding "❤️❤️❤️" pulled the detail pane three cells left, leaving stray
+#   characters of the line drawn there before.
+_WIDTH_DISAGREES = re.compile("[\U0001F3FB-\U0001F3FF\ufe0f]")
 
 
 def on_screen(text: str) -> str:
-    """`text` as a terminal shows it: skin-tone modifiers dropped, so every terminal and Rich agree
-    on its width. Only what is drawn: the store, replies and exports keep the text as written."""
-    return _TONE.sub("", text)
+    """`text` as a terminal shows it: skin tones and emoji variation selectors dropped, so every
+    terminal and Rich agree on its width. Only what is drawn: the store, replies and exports keep
+    the text as written."""
+    return _WIDTH_DISAGREES.sub("", text)
 
 
 def one_line(text: str, limit: int = 200) -> str:

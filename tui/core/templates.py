@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 
 from tui.core.model import Mention
-from tui.core.sanitize import clean, one_line
+from tui.core.sanitize import clean
 from tui.rules.datafile import DataFileError, UserFileError, line_of
 from tui.rules.datafile_models import TemplateEntry
 from tui.rules.datafile_schema import as_user_error, merge, parse_toml, read_toml
@@ -81,9 +81,16 @@ def values_for(mention: Mention, brand: str, agent: str) -> dict[str, str]:
     `{name}` is the author's display name, else the user part of their handle (see `_handle_name`);
     mention fields come from strangers, so control and bidi characters are stripped and lines folded.
     """
-    handle = one_line(clean(str(mention.get("author") or "")), 120)
-    name = one_line(clean(str(mention.get("author_name") or "")), 120) or _handle_name(handle)
+    handle = _folded(str(mention.get("author") or ""))
+    name = _folded(str(mention.get("author_name") or "")) or _handle_name(handle)
     return {"name": name, "handle": handle, "brand": brand, "agent": agent}
+
+
+def _folded(value: str, limit: int = 120) -> str:
+    """A stranger's name on one line, cleaned, emoji kept as written: it is posted, not drawn (a
+    terminal's `one_line` drops the skin tones and variation selectors Rich and tmux measure apart)."""
+    text = " ".join(clean(value).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _handle_name(handle: str) -> str:

@@ -222,7 +222,8 @@ class MentionDetail(VerticalScroll, can_focus=True):
                 parts.append(line)
         others = [m for m in history if m["uid"] != mention["uid"]]
         total = len(others) if history_total is None else max(0, history_total - 1)
-        header = f"\n── {mention.get('author', '')} with us: {total} other mention(s)"
+        count = "first mention" if total == 0 else f"{total} other mention" + ("s" if total > 1 else "")
+        header = f"\n── {mention.get('author', '')} with us: {count}"
         if author and author.get("champion"):
             header += " · ★ champion"
         if author and author.get("muted"):
