@@ -2467,6 +2467,18 @@ def test_courtesy_while_the_thread_goes_on_is_not_praise(triager: Triager, text:
 
 
 @pytest.mark.parametrize("text", [
+    "@Airco Thanks, will do!",
+    "@Grocerco Ok will do, thank you!",
+    "@Airco Will do! ❤️",
+])
+def test_will_do_with_thanks_or_a_heart_is_positive(triager: Triager, text: str) -> None:
+    """Session 59: real rows labelled positive read neutral. "Will do" opened a question ("will
+    you ...?") and an acknowledgement with thanks counted as courtesy in passing."""
+    r = triager.triage(text)
+    assert r.label == "positive" and r.kind != "question"
+
+
+@pytest.mark.parametrize("text", [
     "@Bankco thank you to the rep who reversed the overdraft fees after my paycheck was late. didn't "
     "have to do that, really appreciated it",
     "shout out to @Shoply for refunding my broken blender no questions asked. 10/10",
@@ -3148,3 +3160,9 @@ def test_its_ok_now_is_a_problem_put_right(triager: Triager) -> None:
     hoped = triager.triage("@SkyAir hopefully everything's OK now", now=NOW, explain=True)
     phrases = [r.text for r in (*asked.why, *hoped.why) if r.source == "phrase"]
     assert not any("ok now" in text for text in phrases), "asked or hoped, not said"
+
+
+def test_a_red_heart_emoji_reads_as_love_with_or_without_its_variation_selector(triager: Triager) -> None:
+    """Session 59: VADER left U+FE0F glued to "heart" and scored "❤️" 0, where "❤" scores +0.67."""
+    with_selector = triager.triage("@Cafeco see you saturday ❤️")
+    assert with_selector.label == triager.triage("@Cafeco see you saturday ❤").label == "positive"
