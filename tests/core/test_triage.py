@@ -3166,3 +3166,12 @@ def test_a_red_heart_emoji_reads_as_love_with_or_without_its_variation_selector(
     """Session 59: VADER left U+FE0F glued to "heart" and scored "❤️" 0, where "❤" scores +0.67."""
     with_selector = triager.triage("@Cafeco see you saturday ❤️")
     assert with_selector.label == triager.triage("@Cafeco see you saturday ❤").label == "positive"
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("@Appco loooove the new app", "positive"),
+    ("@Appco the new app is sooo baaaad", "negative"),
+])
+def test_a_stretched_word_reads_as_the_word(triager: Triager, text: str, label: str) -> None:
+    """Session 59: "loooove the new app" read as a complaint (VADER knew no stretched word)."""
+    assert triager.triage(text).label == label

@@ -60,3 +60,15 @@ def test_words_added_to_the_lexicon_count_as_in_vader() -> None:
         made.lexicon.pop("good", None)
     for text in ("not refundable at all", "very good, refundable", "no refundable or good"):
         assert fast.polarity_scores(text) == vader.polarity_scores(text), text
+
+
+def test_vader_reads_stretched_words_and_hearts_as_the_words_it_knows() -> None:
+    """Session 59, from real tweets: VADER scored "❤️" (its variation selector glued to "heart")
+    and every stretched word ("loooove") as unknown words, 0."""
+    from tui.core.triage_vader import as_vader_reads
+    lexicon = analyzer(None).lexicon
+    assert as_vader_reads("Will do! ❤️", lexicon) == "Will do! ❤"
+    assert as_vader_reads("loooove it, sooo gooood, LOOOVE", lexicon) == "love it, so good, LOVE"
+    assert as_vader_reads("baaaad", lexicon) == "bad"
+    # a stretch of a word VADER does not know, and a word of one letter, stay as written
+    assert as_vader_reads("Whyyyy the KKK zzzz", lexicon) == "Whyyyy the KKK zzzz"

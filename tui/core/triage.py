@@ -57,7 +57,7 @@ from tui.core.triage_text import (
     plain_text,
     straight_quotes,
 )
-from tui.core.triage_vader import analyzer
+from tui.core.triage_vader import analyzer, as_vader_reads
 from tui.core.triage_verdict import (
     Asks,
     Reason,
@@ -161,10 +161,7 @@ class Triager(RuleSet):
     # -- scoring --
 
     def _vader(self, text: str) -> dict[str, float]:
-        # VADER swaps an emoji for its words and leaves the emoji variation selector glued to the
-        # last one: "❤️" read as "red heart\ufe0f", a word it does not know, so it scored 0 where
-        # "❤" scores +0.67. The selector only picks the emoji's look.
-        return self._analyzer.polarity_scores(text.replace("\ufe0f", ""))
+        return self._analyzer.polarity_scores(as_vader_reads(text, self._analyzer.lexicon))
 
     def _score(self, text: _Text, fixed: float = 0.0) -> _Score:
         """Compound score of `text` plus its phrase rules; whether a problem phrase matched; topics.
