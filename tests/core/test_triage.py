@@ -3175,3 +3175,28 @@ def test_a_red_heart_emoji_reads_as_love_with_or_without_its_variation_selector(
 def test_a_stretched_word_reads_as_the_word(triager: Triager, text: str, label: str) -> None:
     """Session 59: "loooove the new app" read as a complaint (VADER knew no stretched word)."""
     assert triager.triage(text).label == label
+
+
+@pytest.mark.parametrize("text", [
+    "@Menuco yall are killing it with the new menu",
+    "@Airco the wifi is fire",
+])
+def test_slang_praise_stands(triager: Triager, text: str) -> None:
+    """Session 59 probes: read as a complaint and flat."""
+    r = triager.triage(text)
+    assert r.label == "positive" and r.queue == "champions"
+
+
+def test_a_thing_that_is_fire_is_not_slang_praise(triager: Triager) -> None:
+    assert triager.triage("@Airco the engine is fire").kind != "praise"
+
+
+@pytest.mark.parametrize(("text", "crisis"), [
+    ("@Airco can I sit in the fire exit row?", False),
+    ("@Airco where is the fire exit in terminal 2", False),
+    ("@Mallco the fire exit at the back was locked with a padlock", True),
+    ("@Mallco blocked fire exits everywhere in your Leeds store", True),
+])
+def test_a_fire_exit_is_a_crisis_when_it_is_blocked(triager: Triager, text: str, crisis: bool) -> None:
+    """Session 59: any mention of a fire exit was a crisis, a traveller's seat question too."""
+    assert (triager.triage(text).kind == "crisis") is crisis
