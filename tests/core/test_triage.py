@@ -3200,3 +3200,19 @@ def test_a_thing_that_is_fire_is_not_slang_praise(triager: Triager) -> None:
 def test_a_fire_exit_is_a_crisis_when_it_is_blocked(triager: Triager, text: str, crisis: bool) -> None:
     """Session 59: any mention of a fire exit was a crisis, a traveller's seat question too."""
     assert (triager.triage(text).kind == "crisis") is crisis
+
+
+@pytest.mark.parametrize("text", [
+    "@Airco what's the baggage allowance for basic economy",
+    "@Airco whats the wifi password",
+    "@Airco how's the weather in Denver",
+])
+def test_a_contracted_question_word_opens_a_question(triager: Triager, text: str) -> None:
+    """Session 59: "what's" opened no question (the apostrophe guard meant for "can't" took it)."""
+    assert triager.triage(text).kind == "question"
+
+
+def test_cant_believe_how_good_is_praise(triager: Triager) -> None:
+    """Session 59 probe, read as a complaint; "how bad" stays one."""
+    assert triager.triage("@Airco can't believe how good the food was on my flight today").queue == "champions"
+    assert triager.triage("@Airco can't believe how bad the food was").label == "negative"
