@@ -3214,5 +3214,6 @@ def test_a_contracted_question_word_opens_a_question(triager: Triager, text: str
 
 def test_cant_believe_how_good_is_praise(triager: Triager) -> None:
     """Session 59 probe, read as a complaint; "how bad" stays one."""
-    assert triager.triage("@Airco can't believe how good the food was on my flight today").queue == "champions"
+    good = triager.triage("@Airco can't believe how good the food was on my flight today")
+    assert good.queue == "champions"
     assert triager.triage("@Airco can't believe how bad the food was").label == "negative"
