@@ -424,3 +424,18 @@ def test_a_mention_set_aside_as_not_about_us_is_owed_no_answer(db: Path) -> None
     after = build_report(store, SINCE, NOW, None, ours=["@acme"])["within_target"]["all"]
     store.close()
     assert after == before, "a song post past its target is no missed answer"
+
+
+def test_an_agents_signature_is_no_topic(tmp_path: Path) -> None:
+    """Session 59, the Chipotle corpus: customers answer "-Becky" by name, and "becky" was among the
+    busiest topics. A name that signs our replies is left out; the same word from nobody of ours stays."""
+    store = _store_with(tmp_path, [
+        {"author": "@acme", "text": "So glad you enjoyed it! -Becky", "topics": []},
+        {"author": "@acme", "text": "Please DM us your order number. ^JL", "topics": []},
+        {"author": "@c1", "text": "Thanks Becky!", "topics": ["becky", "burrito"]},
+        {"author": "@c2", "text": "becky is the best", "topics": ["becky", "burrito"]},
+        {"author": "@c3", "text": "jl and jen", "topics": ["jl", "jen"]},
+    ])
+    result = build_report(store, None, NOW, ours=["@acme"])
+    store.close()
+    assert [t["topic"] for t in result["busiest_topics"]] == ["burrito", "jen"]

@@ -102,6 +102,12 @@ def topic_filter(brand: str, handles: Iterable[str], ignore: Iterable[str]) -> C
     return lambda topic: not _NOT_A_TOPIC.search(topic) and topic.lower() not in ignored
 
 
+# How our agents sign a reply: "... -Becky", "... ^JAY", "... *TBT", "... /PB", "... = JJ". Customers
+# answer them by name ("Thanks Becky!"), so a signature is no topic: it was among the Chipotle
+# corpus's busiest (session 59).
+_SIGNATURE = re.compile(r"(?:^|\s)[-\u2013\u2014^*~=/]\s?([^\W\d_]{2,20})\s*$")
+
+
 def build_report(store: Store, since: datetime | None, now: datetime,
                  targets: dict[str, int] | None = None, *,
                  queue_targets: dict[str, int] | None = None, ours: Iterable[str] = (),
@@ -114,9 +120,13 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     targets = {**DEFAULT_TARGETS, **(targets or {})}
     queue_targets = dict(queue_targets or {})
     mentions = []
+    signed: set[str] = set()  # our agents' signatures
     for mention in store.all_mentions():  # archived history too, streamed a month at a time
         if (by_us(mention.get("author"), mine)
                 or (mention.get("extra") or {}).get("owner_reply")):  # our reply to a review
+            signature = _SIGNATURE.search(str(mention.get("text") or ""))
+            if signature:
+                signed.add(signature.group(1).lower())
             continue
         created = effective_time(mention)
         if (since is None or created >= since) and created <= now:
@@ -204,7 +214,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
             day += timedelta(days=1)
 
     named = [(mention, [t for t in dict.fromkeys(str(t).lower() for t in mention.get("topics") or ())
-                        if is_topic(t)]) for _, mention in mentions]
+                        if is_topic(t) and t not in signed]) for _, mention in mentions]
     vocabulary = {t for _, found in named for t in found}
 
     def singular(topic: str) -> str:
