@@ -618,3 +618,18 @@ def test_user_rules_merge_over_the_packaged_ones(tmp_path: Path, store: Store, c
     user.write_text("[[promises.pattern]]\nregex = '('\nwhen = 'x'\n")
     with pytest.raises(RulesError, match=r"\[promises.pattern\[\d+\]\] regex"):
         load_rules(user)
+
+
+def test_a_signature_pattern_is_data_and_checked(tmp_path: Path) -> None:
+    """The report leaves out the names our agents sign with; a team with its own style says so in
+    its lifecycle.toml, and a pattern that cannot give a name is refused with the file named."""
+    assert load_rules().signature.search("Sorry about that! -Becky").group(1) == "Becky"
+    user = tmp_path / "lifecycle.toml"
+    user.write_text("[report]\nsignature = '\\s\\|\\s?(\\w+)$'\n")
+    assert load_rules(user).signature.search("On it | Sam").group(1) == "Sam"
+    user.write_text("[report]\nsignature = '-\\w+$'\n")
+    with pytest.raises(RulesError, match=r"\[report\] signature: needs a group"):
+        load_rules(user)
+    user.write_text("[report]\nsignature = '('\n")
+    with pytest.raises(RulesError, match=r"\[report\] signature"):
+        load_rules(user)

@@ -107,6 +107,21 @@ def praise_history(store: Store, author: str) -> list[Mention]:
     return sorted(unique.values(), key=lambda m: parse_time(m["created_at"]), reverse=True)
 
 
+def last_praise_stamps(store: Store, author: str) -> tuple[str | None, str | None]:
+    """When we last thanked this live author and when we last answered their praise (ISO times, or
+    None): the same stamps `champions` gives each row, for one author's detail and for `h`'s
+    "already thanked" warning."""
+    tally = PraiseTally().add(store.by_author(author))
+    thanked, answered = tally.thanked_at.get(author, ()), tally.answered_at.get(author, ())
+    return max(thanked, default=None), max(answered, default=None)
+
+
+def latest_praise(store: Store, author: str) -> Mention | None:
+    """The author's newest live praise mention: what thanks from the champions list answer."""
+    praise = [m for m in store.by_author(author) if is_praise(m)]
+    return max(praise, key=lambda m: parse_time(m["created_at"]), default=None)
+
+
 def champions(store: Store, *, since: datetime | None = None, now: datetime | None = None,
               archived: PraiseTally | None = None) -> list[dict[str, Any]]:
     """Every champion (praised us, or marked one) with their history: praise count, first and last

@@ -62,6 +62,7 @@ class Rules:
     spike_min_count: int
     busiest_topics: int
     ignore_topics: frozenset[str]
+    signature: re.Pattern[str]
     top_champions: int
     verbs: dict[str, str]
     repeat_window: timedelta = timedelta(hours=24)
@@ -145,6 +146,7 @@ def _build_rules(data: dict[str, Any], where: str, text: str | None = None) -> R
             spike_min_count=int(get("spikes.min_count")),
             busiest_topics=int(get("report.busiest_topics")),
             ignore_topics=frozenset(str(w).lower() for w in get("report.ignore_topics")),
+            signature=_signature_pattern(get("report.signature"), where),
             top_champions=int(get("report.top_champions")),
             verbs={k: str(v) for k, v in get("describe").items()},
             repeat_window=timedelta(hours=float(get("arrivals.repeat_fold_hours"))),
@@ -185,3 +187,15 @@ def load_user_rules() -> Rules:
     """What the app uses: the user's `lifecycle.toml` over the packaged one, when there is one."""
     user = user_rules_file()
     return load_rules(user if user.exists() else None)
+
+
+def _signature_pattern(regex: str, where: str) -> re.Pattern[str]:
+    """How our agents sign a reply, compiled; its first group is the name a signature gives."""
+    try:
+        pattern = re.compile(regex)
+    except re.error as error:
+        raise RulesError(where, None, "signature", str(error), table="report") from None
+    if pattern.groups < 1:
+        raise RulesError(where, None, "signature", "needs a group: the name the signature gives",
+                         table="report")
+    return pattern

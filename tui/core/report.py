@@ -102,12 +102,6 @@ def topic_filter(brand: str, handles: Iterable[str], ignore: Iterable[str]) -> C
     return lambda topic: not _NOT_A_TOPIC.search(topic) and topic.lower() not in ignored
 
 
-# How our agents sign a reply: "... -Becky", "... ^JAY", "... *TBT", "... /PB", "... = JJ". Customers
-# answer them by name ("Thanks Becky!"), so a signature is no topic: it was among the Chipotle
-# corpus's busiest (session 59).
-_SIGNATURE = re.compile(r"(?:^|\s)[-\u2013\u2014^*~=/]\s?([^\W\d_]{2,20})\s*$")
-
-
 def build_report(store: Store, since: datetime | None, now: datetime,
                  targets: dict[str, int] | None = None, *,
                  queue_targets: dict[str, int] | None = None, ours: Iterable[str] = (),
@@ -124,7 +118,7 @@ def build_report(store: Store, since: datetime | None, now: datetime,
     for mention in store.all_mentions():  # archived history too, streamed a month at a time
         if (by_us(mention.get("author"), mine)
                 or (mention.get("extra") or {}).get("owner_reply")):  # our reply to a review
-            signature = _SIGNATURE.search(str(mention.get("text") or ""))
+            signature = rules.signature.search(str(mention.get("text") or ""))
             if signature:
                 signed.add(signature.group(1).lower())
             continue

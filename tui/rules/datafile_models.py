@@ -132,6 +132,7 @@ class Report(_Strict):
     busiest_topics: int
     top_champions: int
     ignore_topics: list[str]
+    signature: str
 
 
 class Archive(_Strict):

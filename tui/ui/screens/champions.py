@@ -29,11 +29,13 @@ from tui.core.champions import (
     can_thank,
     champions,
     is_praise,
+    last_praise_stamps,
+    latest_praise,
     mark_champion,
     praise_history,
 )
 from tui.core.lifecycle import TransitionError
-from tui.core.model import Mention, parse_time
+from tui.core.model import parse_time
 from tui.core.rows import span
 from tui.core.sanitize import clean, one_line
 from tui.core.templates import Template, fill, saved_replies
@@ -61,25 +63,6 @@ def thanks_template(templates: list[Template], wanted: str = THANKS_TEMPLATE) ->
     if wanted in by_id:
         return by_id[wanted]
     return next((t for t in templates if THANKS_KIND in t.kinds), None)
-
-
-def latest_praise(session: Session, author: str) -> Mention | None:
-    """The author's newest praise mention: what thanks from the champions list answer."""
-    praise = [m for m in session.store.by_author(author) if is_praise(m)]
-    return max(praise, key=lambda m: parse_time(m["created_at"]), default=None)
-
-
-def last_thanked(session: Session, author: str) -> str | None:
-    """When we last thanked this author (ISO time), if ever."""
-    stamps = [m["thanked_at"] for m in session.store.by_author(author) if m.get("thanked_at")]
-    return max(stamps, default=None)
-
-
-def last_answered(session: Session, author: str) -> str | None:
-    """When we last replied to this author's praise (here or outside Turnaround), if ever."""
-    stamps = [m["replied_at"] for m in session.store.by_author(author)
-              if is_praise(m) and m.get("replied_at")]
-    return max(stamps, default=None)
 
 
 def thanks_reply(session: Session, uid: str) -> tuple[str, Step]:
@@ -123,9 +106,10 @@ def press_thank(screen: Screen[Any], session: Session, uid: str,
     except TransitionError as error:
         screen.notify(str(error), severity="warning", timeout=4)
         return False
-    before, verb = last_thanked(session, author), "thanked"
+    thanked, answered = last_praise_stamps(session.store, author)
+    before, verb = thanked, "thanked"
     if not before:
-        before, verb = last_answered(session, author), "answered the praise of"
+        before, verb = answered, "answered the praise of"
     if before:
         ago = span((session.clock() - parse_time(before)).total_seconds())
         screen.notify(f"Already {verb} {one_line(author, 60)} {ago} ago.", severity="warning", timeout=5)
@@ -263,7 +247,7 @@ class ChampionsScreen(Screen[None]):
             head.append(f"  ★ champion since {_ago(record.get('champion_since'), now)}")
         if record.get("muted"):
             head.append("  · muted: no templated thanks", "dim")
-        thanked, answered = last_thanked(self.session, author), last_answered(self.session, author)
+        thanked, answered = last_praise_stamps(self.session.store, author)
         if thanked:
             head.append(f"  · thanked {_ago(thanked, now)}")
         else:
@@ -307,7 +291,7 @@ class ChampionsScreen(Screen[None]):
         if row is None:
             self.notify("No champion selected.", severity="warning")
             return
-        mention = latest_praise(self.session, row["author"])
+        mention = latest_praise(self.session.store, row["author"])
         if mention is None:
             self.notify("No praise from them to answer: thank them from one of their mentions "
                         "in the inbox (h).", severity="warning", timeout=4)
@@ -326,6 +310,6 @@ class ChampionsScreen(Screen[None]):
         from tui.ui.screens.thread import ThreadScreen
 
         row = self.current
-        mention = latest_praise(self.session, row["author"]) if row else None
+        mention = latest_praise(self.session.store, row["author"]) if row else None
         if mention is not None:
             self.app.push_screen(ThreadScreen(self.session, mention["uid"]))
