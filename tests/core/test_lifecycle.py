@@ -591,6 +591,9 @@ def test_describe(store: Store, clock: Clock) -> None:
         "10:42 sam undid 'walk-away'",
     ]
     assert life.describe({"action": "mystery-step", "who": "x", "at": "nonsense"}) == "x mystery step"
+    # an event from another year (a reply imported from 2017) says which year
+    old = {"action": "reply", "who": "Uber_Support", "at": "2017-11-26T00:16:00+00:00"}
+    assert life.describe(old).startswith("26 Nov 2017 00:16 Uber_Support replied")
 
 
 def test_suggest_team() -> None:

@@ -35,13 +35,15 @@ def verb(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime], dat
 def describe(event: Event, verbs: Mapping[str, str], zoned: Callable[[datetime], datetime],
              today: date) -> str:
     """One plain-text line for an event (`zoned` puts a time in the agent's zone; `today` there
-    decides whether the date is shown). Plain text: show it as such, never as markup."""
+    decides whether the date is shown, and the year when it is not this one: a reply imported
+    from 2017 is not "26 Nov" of this year). Plain text: show it as such, never as markup."""
     did = verb(event, verbs, zoned)
     at = maybe_time(event.get("at"))
     stamp = ""
     if at is not None:
         at = zoned(at)
-        stamp = at.strftime("%H:%M") if at.date() == today else at.strftime("%d %b %H:%M")
+        stamp = at.strftime("%H:%M") if at.date() == today else at.strftime(
+            "%d %b %H:%M" if at.year == today.year else "%d %b %Y %H:%M")
     who = one_line(clean(str(event.get("who") or "?")), 40)
     line = f"{stamp} {who} {did}".strip()
     why = str(event.get("why") or "")
