@@ -39,6 +39,10 @@ def categories(engine: HintEngine, text: str, platform: str | None = None) -> se
     return {h.category for h in engine.check(text, platform)}
 
 
+def _cats(hints: list[Hint]) -> set[str]:
+    return {h.category for h in hints}
+
+
 def only(engine: HintEngine, text: str, rule: str) -> Hint:
     found = [h for h in engine.check(text) if h.rule == rule]
     assert len(found) == 1, (text, found)
@@ -960,6 +964,38 @@ def test_quiet_replying_to_is_checked_like_any_field(tmp_path: Path) -> None:
     with pytest.raises(HintRuleError) as caught:
         validate_rule_file(tmp_path / "d.toml")
     assert caught.value.field == "problem_replying_to"
+
+
+def test_warmth_is_owed_once_a_thread(engine: HintEngine) -> None:
+    """A follow-up after our reply that already acknowledged the person is not cold: AppleSupport's
+    real "Got it. Have you updated your Apple Watch to 4.1 yet?" follows a sorry (session 60)."""
+    follow_up = "Got it. Have you updated your Apple Watch to 4.1 yet?"
+    assert "no-empathy" in _cats(engine.check(follow_up, "x"))
+    assert "no-empathy" not in _cats(engine.check(follow_up, "x", earlier=[
+        "Sorry to hear about the trouble! Which model do you have?"]))
+    assert "no-empathy" in _cats(engine.check(follow_up, "x", earlier=["Which model do you have?"])), \
+        "an earlier reply with nothing warm in it does not count"
+    refusal = "We can't refund that order. That's our policy."
+    assert "no-empathy" in _cats(engine.check(refusal, "x", earlier=["Sorry to hear that!"])), \
+        "a refusal in the follow-up still asks for warmth"
+    harm = "Please DM us your order number."
+    small_talk = engine.check(harm, "x", replying_to="crisis", earlier=["Fingers crossed!"])
+    assert "no-empathy" in _cats(small_talk), "small talk earlier does not acknowledge someone who was hurt"
+    assert "no-empathy" not in _cats(engine.check(harm, "x", replying_to="crisis", earlier=[
+        "We're so sorry this happened to you. We take this very seriously."]))
+
+
+def test_once_per_thread_is_checked_like_any_field(tmp_path: Path) -> None:
+    absence = '[rules.x]\ncategory = "c"\nkind = "absence"\nmessage = "m"\npattern = "a"\n'
+    write(tmp_path / "a.toml", absence + 'once_per_thread = "yes"\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "a.toml")
+    assert caught.value.field == "once_per_thread"
+    write(tmp_path / "b.toml", '[rules.x]\ncategory = "c"\nmessage = "m"\npattern = "a"\n'
+          'once_per_thread = true\n')
+    with pytest.raises(HintRuleError) as caught:
+        validate_rule_file(tmp_path / "b.toml")
+    assert caught.value.field == "once_per_thread", "only an absence rule can have one"
 
 
 def test_a_reply_to_a_crisis_always_needs_warmth(engine: HintEngine, rules_engine: HintEngine) -> None:

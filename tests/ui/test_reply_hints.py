@@ -186,3 +186,58 @@ def test_hint_messages_wrap_under_their_name() -> None:
     lines = hanging(text, 4, 40).splitlines()
     assert len(lines) > 1 and all(line.startswith("    ") and len(line) <= 40 for line in lines)
     assert hanging(text, 4, 0) == "    " + text, "not laid out yet: no wrapping"
+
+
+async def test_a_follow_up_after_our_sorry_is_not_asked_for_warmth_again(tmp_path: Path) -> None:
+    """Warmth is owed once a thread: after our reply said sorry, a cold follow-up passes the
+    check; the same draft in a thread where we said nothing warm is flagged (session 60)."""
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, 1)
+        assert app.session is not None
+        app.session.lifecycle.reply([UID], text="Oh no, sorry about the drops! Which router is it?")
+        await pilot.press("4", "r")  # the thread now waits for the customer
+        screen = app.screen
+        assert isinstance(screen, ReplyScreen)
+        screen.PAUSE = SHORT
+        await pilot.press(*COLD)
+        await pilot.pause(SHORT * 3)
+        assert "no-empathy" not in [h.category for h in screen.checks]
+        assert "no-empathy" not in panel(screen)
+
+
+async def test_a_follow_up_after_a_cold_reply_still_needs_warmth(tmp_path: Path) -> None:
+    app = app_on(tmp_path / "store.json")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, 1)
+        assert app.session is not None
+        app.session.lifecycle.reply([UID], text="Which router is it?")
+        await pilot.press("4", "r")
+        screen = app.screen
+        assert isinstance(screen, ReplyScreen)
+        screen.PAUSE = SHORT
+        await pilot.press(*COLD)
+        await pilot.pause(SHORT * 3)
+        assert [h.category for h in screen.checks] == ["no-empathy"]
+
+
+async def test_our_collected_post_in_the_thread_counts_as_said(tmp_path: Path) -> None:
+    """Our reply posted outside Turnaround (collected as our own post) acknowledged them too: the
+    customer's next message gets a follow-up without a second sorry asked for."""
+    first = make_mention(1, "My router keeps dropping the connection, third time today", minutes_ago=9)
+    ours = make_mention(2, "So sorry about that! Which router is it?", minutes_ago=8,
+                        author="@brand@brand.social", in_reply_to="1")
+    again = make_mention(3, "It's the Hub 3, still dropping", minutes_ago=5, in_reply_to="2")
+    config = Config(handles=["@brand@brand.social"])
+    app = make_app(config, tmp_path / "store.json", sources=[FeedSource([first, ours, again])],
+                   clock=fixed_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, 3)
+        assert app.session is not None
+        assert app.session.our_replies("mastodon:1") == ["So sorry about that! Which router is it?"]
+        screen = ReplyScreen(app.session, "mastodon:3")
+        await app.push_screen(screen)
+        screen.PAUSE = SHORT
+        await pilot.press(*COLD)
+        await pilot.pause(SHORT * 3)
+        assert "no-empathy" not in [h.category for h in screen.checks]

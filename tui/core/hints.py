@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tui.core.hints_draft import WholeDraftChecks, length, too_long
@@ -222,6 +222,7 @@ class HintEngine:
             speak_replying_to=frozenset(fields.get("speak_replying_to", ())),
             speak_regex=speak,
             speak_message=fields.get("speak_message"),
+            once_per_thread=fields.get("once_per_thread", False),
         )
 
     @classmethod
@@ -252,7 +253,8 @@ class HintEngine:
     # -- checking -------------------------------------------------------------------------------
 
     def check(self, text: str, platform: str | None = None, *, whole_draft: bool = True,
-              replying_to: str | None = None, before: str = "") -> list[Hint]:
+              replying_to: str | None = None, before: str = "",
+              earlier: Sequence[str] = ()) -> list[Hint]:
         """All hints for `text`, sorted by start; whole-draft hints come last.
 
         `whole_draft=False` leaves out the hints that judge a finished draft (no-empathy,
@@ -260,6 +262,8 @@ class HintEngine:
         `replying_to` is the kind of the mention answered (praise, complaint, ...), if known: a
         rule may stay quiet on replies to some kinds (`quiet_replying_to`). `before` is what the
         platform's sender puts before the text (a reply's @handle): it counts toward the length.
+        `earlier` are our replies already in this thread: what a `once_per_thread` rule asks for,
+        said in one of them, needs no saying again.
         """
         if not text or text.isspace():
             return []
@@ -302,7 +306,8 @@ class HintEngine:
         spans.sort(key=lambda h: (h.start, h.end, h.rule))
         if whole_draft:
             found = {hint.category for hint in spans if self._tells_of_a_problem(hint, text)}
-            spans.extend(self._drafts.check(text, draft, draft_ascii, found, replying_to))
+            said = [(f, f.isascii()) for f in map(_fold, earlier)]
+            spans.extend(self._drafts.check(text, draft, draft_ascii, found, replying_to, said))
         return spans
 
     def warm(self) -> None:

@@ -7,7 +7,7 @@ They judge the draft as a whole, so the editor asks for them only when the agent
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from tui.core.hints_learned import (
     LEARNED_CATEGORY,
@@ -119,7 +119,7 @@ class WholeDraftChecks:
         return frozenset(entry[0].category for entry in self.entries)
 
     def check(self, text: str, folded: str, ascii_text: bool, found: set[str],
-              replying_to: str | None = None) -> list[Hint]:
+              replying_to: str | None = None, said: Sequence[tuple[str, bool]] = ()) -> list[Hint]:
         """Absence hints: only for English drafts, and only where the rule's condition holds.
 
         A rule speaks when its `when` matches or a hint of a `when_hints` category was found; an
@@ -131,7 +131,9 @@ class WholeDraftChecks:
         In reply to a `problem_replying_to` kind, `when` is taken as met: the reply deals with a
         problem whatever its words, and `unless` and the learned reading still have their say.
         A kind = "learned" rule's hint counts as found too: blame a reading finds in new words
-        makes missing warmth as certain as blame a phrase found.
+        makes missing warmth as certain as blame a phrase found. A `once_per_thread` rule passes
+        when one of our earlier replies in the thread (`said`: folded, and whether ASCII)
+        satisfies it, unless a `when_hints` hint was found in this draft.
         """
         read = self._readings_say(text, folded, ascii_text, found)
         if read:
@@ -146,6 +148,9 @@ class WholeDraftChecks:
             if not warned and replying_to in rule.quiet_replying_to:
                 continue
             satisfied_by = speak if harm and speak is not None else scanner  # no small talk for harm
+            if (rule.once_per_thread and not rule.when_hints & found
+                    and any(satisfied_by.pick(a).search(f) for f, a in said)):
+                continue  # said already in this thread: "Got it. Which iOS version?" follows a sorry
             problem = replying_to in rule.problem_replying_to
             says = self._rules_say(satisfied_by, when, unless, folded, ascii_text, warned,
                                    gated=not problem and (when is not None or bool(rule.when_hints)))

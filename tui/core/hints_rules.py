@@ -377,12 +377,14 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
             _check_refs(merged["suggestion"], regex, source, rule_id)
     _validate_learned(merged, source, rule_id)
     for name in ("when", "when_hints", "quiet_replying_to", "problem_replying_to",
-                 "speak_replying_to", "light_pattern", "speak_message"):
+                 "speak_replying_to", "light_pattern", "speak_message", "once_per_thread"):
         if name in merged and merged.get("kind", "pattern") != "absence":
             raise HintRuleError(source, rule_id, name, 'only a kind = "absence" rule can have one')
     if "unless" in merged and merged.get("kind", "pattern") not in ("absence", "learned"):
         problem = 'only a kind = "absence" or "learned" rule can have one'
         raise HintRuleError(source, rule_id, "unless", problem)
+    if not isinstance(merged.get("once_per_thread", False), bool):
+        raise HintRuleError(source, rule_id, "once_per_thread", "must be true or false")
     hints = merged.get("when_hints", [])
     if not isinstance(hints, list) or not all(isinstance(c, str) for c in hints):
         raise HintRuleError(source, rule_id, "when_hints", "must be a list of category names")

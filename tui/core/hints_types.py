@@ -53,6 +53,7 @@ RULE_FIELDS = frozenset(
         "model",
         "add",
         "min_words",
+        "once_per_thread",
     }
 )
 
@@ -118,6 +119,9 @@ class Rule:
     light pattern): small talk that does for a glitch ("That's odd", "Fingers crossed", "Yay!")
     does not acknowledge someone who was hurt. `speak_message`: the message there, where the rule
     has one ("thank them" is no advice for answering an assault).
+    `once_per_thread` (kind "absence" only): what the rule asks for needs saying once in a thread:
+    a follow-up after a reply of ours that already said it ("Sorry to hear that! ..." then "Got
+    it. Which iOS version?") passes, unless a `when_hints` hint was found in the draft.
     `model`, `add`, `min_words` (kind "learned" only): a learned reading shipped in the package
     data (a file fitted by tests/benchmarks/fit_readings.py) adds the rule's hint to the
     before-you-send checks when it gives a draft of `min_words` words or more at least `add`, no
@@ -129,7 +133,8 @@ class Rule:
     """
 
     __slots__ = ("add", "alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper",
-                 "kind", "message", "min_words", "model", "problem_replying_to", "quiet_replying_to", "regex",
+                 "kind", "message", "min_words", "model", "once_per_thread", "problem_replying_to",
+                 "quiet_replying_to", "regex",
                  "severity", "source", "speak_message", "speak_regex", "speak_replying_to", "suggestion",
                  "template", "unless", "when", "when_hints")
 
@@ -148,6 +153,7 @@ class Rule:
         model: str | None = None,
         add: float = 1.0,
         min_words: int = 1,
+        once_per_thread: bool = False,
     ) -> None:
         self.id, self.category, self.kind, self.message = id, category, kind, message
         self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
@@ -158,6 +164,7 @@ class Rule:
         self.problem_replying_to = problem_replying_to
         self.speak_regex, self.speak_message = speak_regex, speak_message
         self.model, self.add, self.min_words = model, add, min_words
+        self.once_per_thread = once_per_thread
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"

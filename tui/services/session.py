@@ -236,6 +236,15 @@ class Session:
                     "Recorded as replied."), True
         return "Reply queued in the outbox; the thread now waits for the customer.", False
 
+    def our_replies(self, thread_uid: str) -> list[str]:
+        """What we already said in a thread: our posts in it (collected, or answered outside
+        Turnaround) and the replies sent from here, each once. The reply editor's hints ask for
+        warmth once a thread, not in every follow-up."""
+        posts = [str(m.get("text") or "") for m in self.store.thread(thread_uid) if m.get("ours")]
+        sent = [str((e.get("details") or {}).get("text") or "") for e in self.store.events_for(thread_uid)
+                if e.get("action") == "reply" and not e.get("undone")]
+        return [text for text in dict.fromkeys(posts + sent) if text.strip()]  # a post is also its event
+
     def hints_set_aside(self, uid: str, ignore_after: int) -> SetAside:
         """What the reply editor leaves out of this draft's hints: the ones its agent set aside, and
         the wordings this inbox's agents set aside `ignore_after` times or more."""

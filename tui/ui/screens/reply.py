@@ -112,6 +112,8 @@ class ReplyScreen(Screen[bool]):
         """Hints left out: set aside by the agent in this draft, or no longer flagged in this inbox."""
         self.unflagged: set[str] = set()
         """Keys of hints in this draft that the inbox no longer flags (shown as a count)."""
+        self.earlier = session.our_replies(mention.get("thread_uid", uid))
+        """What we already said in this thread: warmth said there is not asked for again."""
 
     def compose(self) -> ComposeResult:
         # Chosen once, before layout: the text area wraps to the width it is first given.
@@ -239,7 +241,7 @@ class ReplyScreen(Screen[bool]):
         text = self.draft.text
         if self.hints_enabled and text.strip():
             hints = hint_engine().check(text, self.platform, replying_to=self.mention.get("kind"),
-                                        before=self._before(text))
+                                        before=self._before(text), earlier=self.earlier)
             self.checks = self.aside.keep((h for h in hints if h.start is None), text)
         else:
             self.checks = []
