@@ -170,3 +170,32 @@ def test_collect_into_a_held_store_leaves_delivery_to_the_holder(tmp_path: Path,
 def test_the_brands_handles_come_from_one_place(handles: list[str], watch: list[str],
                                                 expected: list[str]) -> None:
     assert brand_handles(handles, watch) == expected
+
+
+def test_an_answer_to_our_posted_reply_stays_in_its_thread(tmp_path: Path, http_server: TestServer) -> None:
+    """The customer answers the reply we posted, not their first post: Mastodon names our status as
+    the parent, which no source collects. The answer joins the thread we replied in, so a thread
+    we walked away from comes back when its author writes again (found by hand, session 60: the
+    answer started a thread of its own and the walked-away one stayed put)."""
+    mastodon = FakeMastodon(http_server)
+    db, config = tmp_path / "store.json", _config(tmp_path, http_server)
+    assert main(["collect", "--once", "--db", str(db), "--config", str(config)]) == 0
+    uid, item_id = _queue_reply(db, config)
+    session = Session.open(load_config(config), db)
+    session.lifecycle.walk_away([uid], "troll", "goading")
+    session.close()
+    assert main(["collect", "--once", "--db", str(db), "--config", str(config)]) == 0  # posts it
+    with Store(db, readonly=True) as store:
+        ours = (store.outbox_item(item_id) or {})["remote_id"]
+        first = store.mention(uid) or {}
+    again = json.loads(json.dumps(mastodon.notifications[0]))
+    again["id"] = str(int(again["id"]) + 1)
+    again["status"].update(id=str(int(ours) + 1), in_reply_to_id=ours,
+                           content="<p>Still rude. Answer me.</p>", created_at="2026-08-01T15:00:00.000Z")
+    mastodon.notifications.append(again)
+    assert main(["collect", "--once", "--db", str(db), "--config", str(config)]) == 0
+    with Store(db, readonly=True) as store:
+        answer = store.mention(f"mastodon:{int(ours) + 1}") or {}
+        assert answer["thread_uid"] == first["thread_uid"]
+        back = store.mention(uid) or {}
+        assert back["state"] == "open" and "wrote again" in back.get("banner", "")

@@ -73,6 +73,47 @@ def test_a_reply_joins_its_parents_thread(tmp_path: Path) -> None:
     assert [m["uid"] for m in p.store.thread("mastodon:1")] == ["mastodon:1", "mastodon:2", "mastodon:3"]
 
 
+def test_a_conversation_read_newest_first_is_one_thread(tmp_path: Path) -> None:
+    """Each reply stored before the post it answers began a thread named after that post; when the
+    post comes and answers another, they all join it (the AppleSupport corpus, imported in the
+    order of its ids, came apart into one thread per message; session 60). Events move with them."""
+    p = pipeline(tmp_path)
+    moves: list[tuple[str, str, list[str]]] = []
+    p.thread_hooks.append(lambda old, new, uids: moves.append((old, new, uids)))
+    p.ingest(make_mention(4, "Here's a screenshot", in_reply_to="3", minutes_ago=1))
+    p.store.add_event({"action": "tag", "uids": ["mastodon:4"], "thread_uid": "mastodon:3", "at": "x"})
+    p.ingest(make_mention(3, "Which model is it?", in_reply_to="2", minutes_ago=2))
+    p.ingest(make_mention(2, "Still broken", in_reply_to="1", minutes_ago=3))
+    p.ingest(make_mention(1, "My screen flickers", minutes_ago=4))
+    store = p.store
+    assert [m["uid"] for m in store.thread("mastodon:1")] == [f"mastodon:{n}" for n in (1, 2, 3, 4)]
+    assert {store.mention(f"mastodon:{n}")["thread_uid"] for n in (1, 2, 3, 4)} == {"mastodon:1"}
+    assert store.thread("mastodon:3") == [] and store.events_for("mastodon:3") == []
+    assert [e["action"] for e in store.events_for("mastodon:1")] == ["tag"]
+    assert moves == [("mastodon:3", "mastodon:2", ["mastodon:4"]),
+                     ("mastodon:2", "mastodon:1", ["mastodon:4", "mastodon:3"])]
+    store.close()
+    with Store(tmp_path / "s.json", readonly=True) as again:  # written through, not only indexed
+        assert [m["uid"] for m in again.thread("mastodon:1")] == [f"mastodon:{n}" for n in (1, 2, 3, 4)]
+        assert [e["action"] for e in again.events_for("mastodon:1")] == ["tag"]
+
+
+def test_an_answer_to_our_posted_reply_joins_the_thread_we_answered(tmp_path: Path) -> None:
+    p = pipeline(tmp_path)
+    p.ingest(make_mention(1, "Cold coffee again", minutes_ago=9))
+    item = p.store.outbox_add({"uid": "mastodon:1", "platform": "mastodon", "text": "So sorry!",
+                               "status": "sending"})
+    assert p.store.answered_by("mastodon", "900") is None
+    p.store.outbox_update(item, {"status": "sent", "remote_id": "900"})
+    answer = p.ingest(make_mention(2, "Thanks, still cold though", in_reply_to="900", minutes_ago=1))
+    assert answer.mention is not None and answer.mention["thread_uid"] == "mastodon:1"
+    other = p.ingest(make_mention(3, "Unrelated", in_reply_to="901", minutes_ago=1))
+    assert other.mention is not None and other.mention["thread_uid"] == "mastodon:901"
+    p.store.close()
+    with Store(tmp_path / "s.json", readonly=True) as again:
+        assert again.answered_by("mastodon", "900") == "mastodon:1", "read back from the outbox"
+
+
 def test_our_own_posts_are_context_not_work(tmp_path: Path) -> None:
     p = pipeline(tmp_path, ours=("@Brand@brand.social",))
     p.ingest(make_mention(1, "Cold coffee again"))
@@ -252,3 +293,52 @@ def test_collect_into_a_held_store_leaves_setting_aside_to_the_holder(
         assert "set aside" not in capsys.readouterr().out
     finally:
         holder.close()
+
+
+def test_a_walked_away_thread_stays_watched_when_its_first_post_comes_late(tmp_path: Path) -> None:
+    from tui.rules.config import Config
+    from tui.services.session import Session
+
+    session = Session.open(Config(), tmp_path / "w.json")
+    try:
+        troll = "@troll@x.social"
+        session.pipeline.ingest(make_mention(3, "You lot are useless", author=troll, in_reply_to="2",
+                                             minutes_ago=5))
+        session.lifecycle.walk_away(["mastodon:3"], "troll", "goading")
+        assert "mastodon:2" in session.lifecycle.watched()
+        session.pipeline.ingest(make_mention(2, "Sorry to hear that!", in_reply_to="1", minutes_ago=6))
+        assert "mastodon:2" not in session.lifecycle.watched()
+        assert troll in session.lifecycle.watched()["mastodon:1"]
+        assert [e["action"] for e in session.store.events_for("mastodon:1")] == ["walk-away"]
+        session.pipeline.ingest(make_mention(4, "Still useless", author=troll, in_reply_to="1",
+                                             minutes_ago=0))
+        back = session.store.mention("mastodon:3") or {}
+        assert back["state"] == "open" and "wrote again" in back.get("banner", "")
+        assert "mastodon:3" in session.inbox.uids("priority")
+    finally:
+        session.close()
+
+
+def test_a_post_that_comes_after_our_answer_to_it_is_answered(tmp_path: Path) -> None:
+    """Read newest first, a conversation stores our answer before the customer's earlier posts: they
+    count as answered by it (as posts up to an answer do), not as open work nobody took."""
+    from tui.rules.config import Config
+    from tui.services.session import Session
+
+    session = Session.open(Config(handles=["@brand@brand.social"]), tmp_path / "a.json")
+    try:
+        ann = "@ann@x.social"
+        session.pipeline.ingest(make_mention(3, "So sorry! Which model is it?", author="@brand@brand.social",
+                                             in_reply_to="2", minutes_ago=5))
+        session.pipeline.ingest(make_mention(2, "Hello?? Anyone?", author=ann, in_reply_to="1",
+                                             minutes_ago=6))
+        session.pipeline.ingest(make_mention(1, "My screen flickers", author=ann, minutes_ago=9))
+        for uid in ("mastodon:1", "mastodon:2"):
+            mention = session.store.mention(uid) or {}
+            assert mention["state"] == "replied" and mention["first_response_at"], uid
+        later = session.pipeline.ingest(make_mention(4, "It's the 7 Plus", author=ann, in_reply_to="3",
+                                                     minutes_ago=1))
+        assert later.mention is not None
+        assert (session.store.mention("mastodon:4") or {})["state"] == "open", "written after our answer"
+    finally:
+        session.close()

@@ -229,6 +229,13 @@ class Lifecycle:
             else:
                 pending.pop(uid, None)
 
+    def thread_moved(self, old: str, new: str, uids: list[str]) -> None:
+        """Pipeline thread hook: thread `old` is now part of `new` (its first post came late), so
+        what was watched or awaited there is watched or awaited in `new`."""
+        for table in (self._watched, self._attention, self._folds, self._awaiting):
+            table.pop(old, None)
+        self._track_thread(new)
+
     def _track_thread(self, thread_uid: str) -> None:
         thread = self.store.thread(thread_uid)
         walked = [m for m in thread if m.get("state") == "walked-away"]
@@ -345,10 +352,12 @@ class Lifecycle:
         if self._is_ours(mention):
             self._answered_elsewhere(mention)
         else:  # our answer may have been stored first (a file collected out of order)
-            for reply in self.store.thread(mention["uid"]):
+            for reply in self.store.thread(thread_uid):
                 if self._is_ours(reply) and reply.get("in_reply_to") == mention["id"]:
                     self._answered_elsewhere(reply)
                     break
+            else:
+                self._answered_before_it_came(mention)
         customer = self._awaiting.get(thread_uid)
         if customer and author == customer:
             outcome = self.turnaround_outcome(thread_uid)
@@ -376,6 +385,24 @@ class Lifecycle:
         return self.apply("reply", uids, who=str(reply["author"]), why="answered outside Turnaround",
                           when=answered_at, at=reply["created_at"], text=reply["text"],
                           elsewhere=reply["uid"])
+
+    def _answered_before_it_came(self, mention: Mention) -> Change | None:
+        """A customer's post that arrives after our later answer to them in the same thread (a
+        file or feed read out of order) was answered by it, as `_answered_elsewhere` counts their
+        open posts up to an answer: it does not wait in the queue as if nobody had."""
+        if mention.get("state", "open") != "open" or mention.get("first_response_at"):
+            return None
+        posted = parse_time(mention["created_at"])
+        for reply in self.store.thread(mention["thread_uid"]):  # oldest first
+            if not self._is_ours(reply) or not reply.get("in_reply_to"):
+                continue
+            answered_at = parse_time(reply["created_at"])
+            parent = self.store.mention(uid_of(reply["source"], str(reply["in_reply_to"])))
+            if answered_at >= posted and parent is not None and parent.get("author") == mention["author"]:
+                return self.apply("reply", [mention["uid"]], who=str(reply["author"]),
+                                  why="answered outside Turnaround", when=answered_at,
+                                  at=reply["created_at"], text=reply["text"], elsewhere=reply["uid"])
+        return None
 
     # -- conveniences over apply ---------------------------------------------------------------
     def thread_uids(self, thread_uid: str, states: Iterable[str] | None = None) -> list[str]:

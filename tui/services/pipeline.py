@@ -86,6 +86,8 @@ class Pipeline:
         self.arrival_hooks: list[ArrivalHook] = []
         self.update_hooks: list[ArrivalHook] = []
         """Told of a stored mention that changed in place (an edited review)."""
+        self.thread_hooks: list[Callable[[str, str, list[str]], None]] = []
+        """Told when the mentions of one thread were filed under another (old, new, their uids)."""
         self.warning_hooks: list[Callable[[str], None]] = []
         """Told what the agent should hear about but that rejects nothing (`collect` prints it,
         the app notifies)."""
@@ -156,12 +158,14 @@ class Pipeline:
         if repeat_of is not None:
             # Kept as a record of its own (export, search, history); the list folds it.
             mention["repeat_of"] = repeat_of
-        parent_uid = None
-        if mention.get("in_reply_to"):
-            parent_uid = uid_of(mention["source"], mention["in_reply_to"])
-            parent = self.store.mention(parent_uid)
-            if parent is not None and not mention.get("thread"):
+        if mention.get("in_reply_to") and not mention.get("thread"):
+            parent = self.store.mention(uid_of(mention["source"], mention["in_reply_to"]))
+            if parent is None:  # an answer to the reply we posted: the thread of what we answered
+                answered = self.store.answered_by(mention["source"], mention["in_reply_to"])
+                parent = self.store.mention(answered) if answered else None
+            if parent is not None:
                 mention["thread_uid"] = parent["thread_uid"]
+        self._adopt(mention)
         now = self.clock()
         result = self.triager.triage(
             mention["text"],
@@ -193,6 +197,16 @@ class Pipeline:
         for hook in self.arrival_hooks:
             hook(mention)
         return Outcome("new", mention)
+
+    def _adopt(self, mention: Mention) -> None:
+        """Replies stored before this post (they answer it, or a reply to it) began a thread named
+        after it; when it belongs to a thread of its own, they join that thread: a file or a feed
+        read out of order, a conversation collected newest first."""
+        old, new = mention["uid"], mention["thread_uid"]
+        if old != new and self.store.thread(old):
+            moved = self.store.move_thread(old, new)
+            for hook in self.thread_hooks:
+                hook(old, new, moved)
 
     def _fold(self, mention: Mention) -> Mention | None:
         """A boost of a stored mention counts, not lists, again: it carries no words of its own."""

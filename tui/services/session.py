@@ -154,6 +154,13 @@ class Session:
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
         pipeline.update_hooks.append(lambda mention: inbox.refresh(mention["uid"]))
+
+        def rethreaded(old: str, new: str, uids: list[str]) -> None:
+            lifecycle.thread_moved(old, new, uids)
+            for uid in uids:
+                inbox.refresh(uid)
+
+        pipeline.thread_hooks.append(rethreaded)
         def refile(change: Change) -> None:
             for uid in change.uids:
                 inbox.refresh(uid)

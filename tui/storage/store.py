@@ -203,6 +203,7 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
         clone._authors = defaultdict(list, {k: list(v) for k, v in self._authors.items()})
         clone._keys = {name: dict(keys) for name, keys in self._keys.items()}
         clone._events_by_thread = defaultdict(list, {k: list(v) for k, v in self._events_by_thread.items()})
+        clone._answered = dict(self._answered)
         return clone
 
     # -- indexes -----------------------------------------------------------------------------
@@ -229,6 +230,10 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
         self._events_by_thread: dict[str, list[int]] = defaultdict(list)
         for doc_id, doc in self._tables["events"]._docs.items():
             self._events_by_thread[doc.get("thread_uid", "")].append(doc_id)
+        # (platform, the post's id there) -> the mention our posted reply answered
+        self._answered: dict[tuple[str, str], str] = {
+            (str(doc.get("platform")), str(doc["remote_id"])): str(doc.get("uid"))
+            for doc in self._tables["outbox"]._docs.values() if doc.get("remote_id")}
 
     # -- mentions ----------------------------------------------------------------------------
     # The table holds what `add_mention` was given: reading a document back as a `Mention` is a
@@ -291,6 +296,23 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
         """The mentions of a thread, oldest first."""
         docs = [self.mention(uid) for uid in self._threads.get(thread_uid, ())]
         return sorted((d for d in docs if d), key=lambda d: d["created_at"])
+
+    def move_thread(self, old: str, new: str) -> list[str]:
+        """File every live mention and event of thread `old` under thread `new` (a reply stored
+        before the post it answers started a thread of its own; the post has come). Returns the
+        mentions moved."""
+        if old == new or (old not in self._threads and old not in self._events_by_thread):
+            return []
+        uids = self._threads.pop(old, [])
+        doc_ids = [self._uid[uid] for uid in uids if uid in self._uid]
+        if doc_ids:
+            self._tables["mentions"].update({"thread_uid": new}, doc_ids=doc_ids)
+        self._threads[new].extend(uids)
+        events = self._events_by_thread.pop(old, [])
+        if events:
+            self._tables["events"].update({"thread_uid": new}, doc_ids=events)
+            self._events_by_thread[new] = sorted(self._events_by_thread[new] + events)
+        return uids
 
     def by_author(self, author: str, *, last: int | None = None,
                   archived: bool = False) -> list[Mention]:
@@ -384,6 +406,14 @@ class Store(StoreFiles, StoreSpool, StoreEvents):
 
     def outbox_update(self, item_id: int, fields: dict[str, Any]) -> None:
         self._tables["outbox"].update(fields, doc_ids=[item_id])
+        if fields.get("remote_id"):
+            doc = self._tables["outbox"]._docs.get(item_id) or {}
+            self._answered[(str(doc.get("platform")), str(fields["remote_id"]))] = str(doc.get("uid"))
+
+    def answered_by(self, platform: str, post_id: str) -> str | None:
+        """The mention that our reply posted as `post_id` on `platform` answered, if we sent it: a
+        customer's answer to our reply belongs in that mention's thread."""
+        return self._answered.get((platform, post_id))
 
     def outbox_item(self, item_id: int) -> Document | None:
         return self._tables["outbox"].doc(item_id)
