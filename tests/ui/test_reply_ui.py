@@ -203,3 +203,26 @@ async def test_the_meter_counts_the_handle_mastodon_adds(tmp_path: Path) -> None
         await pilot.pause()
         screen.recompute()
         assert "length 497/500" in str(screen.query_one("#reply-meter", Label).render())
+
+
+async def test_a_long_thread_opens_at_the_mention_answered(tmp_path: Path) -> None:
+    """At 80x24 the thread above the editor has a few lines: it shows the mention answered, with
+    what was said just before it, not the thread's first posts (found by hand, session 60)."""
+    chain = [make_mention(n, f"Message number {n} in a long conversation about a flickering screen",
+                          minutes_ago=40 - n, author="@ann@x.social" if n % 2 else "@bob@x.social",
+                          in_reply_to=str(n - 1) if n > 1 else None) for n in range(1, 11)]
+    chain = [{k: v for k, v in m.items() if v is not None} for m in chain]
+    app = make_app(Config(), tmp_path / "store.json", sources=[FeedSource(chain)], clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, len(chain))
+        assert app.session is not None
+        screen = ReplyScreen(app.session, "mastodon:10")
+        await app.push_screen(screen)
+        await pilot.pause(0.2)
+        context, target = screen.query_one("#reply-context"), screen.query_one("#reply-target")
+        assert context.scroll_y > 0, "scrolled past the first posts"
+        top, height = int(context.scroll_y), context.scrollable_content_region.height
+        where = target.virtual_region
+        assert top <= where.y and where.bottom <= top + height, "the mention answered is in view"
+        lines = [str(w.render()) for w in context.children]
+        assert "Message number 9" in lines[-2] and "Message number 10" in lines[-1], "time order"

@@ -120,16 +120,20 @@ class ReplyScreen(Screen[bool]):
         self.set_class(self.app.size.width < 110, "-narrow")
         store = self.session.store
         now = self.session.clock()
-        context = [describe_mention(self.mention, now)]
+        # The thread in time order with the mention answered in full where it falls, so what was
+        # said just before it sits right above it (a long thread opens scrolled to it, not to its
+        # first post).
         thread = store.thread(self.mention.get("thread_uid", self.uid))
-        for item in thread:
-            if item["uid"] != self.uid:
+        if all(item["uid"] != self.uid for item in thread):
+            thread = [self.mention, *thread]
+        with VerticalScroll(id="reply-context"):
+            for item in thread:
+                if item["uid"] == self.uid:
+                    yield Static(describe_mention(self.mention, now), id="reply-target")
+                    continue
                 line = Text(f"  {item.get('author', '')}: ", "dim")
                 line.append(one_line(item.get("text", ""), 240))
-                context.append(line)
-        with VerticalScroll(id="reply-context"):
-            for part in context:
-                yield Static(part)
+                yield Static(line)
         if banner := review_banner(self.mention):
             yield Static(banner, id="reply-banner")
         with Horizontal(id="reply-main"):
@@ -150,11 +154,20 @@ class ReplyScreen(Screen[bool]):
             self.check_before_send()  # a draft kept from earlier is a paused draft
         self.call_later(self._take_early_keys)
         self.call_after_refresh(self._render_hints)  # once laid out, messages wrap to the panel
+        self.call_after_refresh(self._show_target)
         if self.prefill and draft.text != self.prefill:
             self.notify("Your earlier draft here is kept; the saved reply was not put in. "
                         "Clear the draft and press ctrl+t to use a saved reply.", timeout=6)
         if self.prefill:
             self.save()  # the step waits with the draft from the start: Escape keeps both
+
+    def _show_target(self) -> None:
+        """Scroll the thread above the editor to the mention being answered (with what came just
+        before it above), not to the thread's first post."""
+        targets = self.query("#reply-target")
+        if targets:  # a public statement (`P`) answers no one mention
+            context = self.query_one("#reply-context", VerticalScroll)
+            context.scroll_to_widget(targets.first(), animate=False, immediate=True)
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed in a burst right after `r` can reach the screen before the editor has focus:
