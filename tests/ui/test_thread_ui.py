@@ -136,3 +136,30 @@ async def test_thread_scrolls_to_the_end_and_back(tmp_path: Path) -> None:
         await pilot.press("j")
         await pilot.pause(0.05)
         assert view.scroll_y == 1
+
+
+async def test_a_long_thread_opens_at_its_mention(tmp_path: Path) -> None:
+    """At 80x24 a ten-message thread opened on its newest mention shows that mention (▶), with the
+    messages before it above, not the thread's first posts (found by hand, session 60); the same
+    step told again at once is one line with a count."""
+    from tests.helpers import make_mention
+
+    chain = [make_mention(n, f"Message number {n} about a flickering screen", minutes_ago=40 - n,
+                          author="@ann@x.social" if n % 2 else "@bob@x.social",
+                          **({"in_reply_to": str(n - 1)} if n > 1 else {})) for n in range(1, 11)]
+    app = make_app(Config(), tmp_path / "store.json", sources=[FeedSource(chain)], clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, len(chain))
+        assert app.session is not None
+        for n in (1, 3):
+            app.session.lifecycle.apply("tag", [f"mastodon:{n}"], tag="screen")
+        screen = ThreadScreen(app.session, "mastodon:10")
+        await app.push_screen(screen)
+        await pilot.pause(0.2)
+        view = screen.query_one("#thread-view")
+        assert view.max_scroll_y - 4 <= view.scroll_y <= view.max_scroll_y, "scrolled to the newest"
+        text = thread_text(app)
+        assert text.count("tagged") == 1 and "(×2)" in text
+        await pilot.press("g")
+        await pilot.pause(0.05)
+        assert view.scroll_y == 0, "the first posts are a key away"

@@ -66,6 +66,9 @@ class ThreadScreen(ScrollKeys, Screen[None]):
         super().__init__()
         self.session = session
         self.uid = uid
+        self._before_selected: list[Text] = []
+        """What the thread shows above the mention it was opened on, as last drawn."""
+        self._selected: Text | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="thread-view"):
@@ -79,6 +82,7 @@ class ThreadScreen(ScrollKeys, Screen[None]):
         if (inbox := self.inbox) is not None:
             inbox.pinned_uid = self.uid
         self.render_thread()
+        self.call_after_refresh(self._show_selected)
 
     def on_unmount(self) -> None:
         inbox = self.inbox
@@ -123,10 +127,11 @@ class ThreadScreen(ScrollKeys, Screen[None]):
             return
         thread_uid = mention["thread_uid"]
         items: list[tuple[str, Text]] = []
+        selected: Text | None = None
         for item in store.thread(thread_uid):
             block = describe_mention(item, now)
             if item["uid"] == self.uid:
-                block = Text("▶ ", "bold") + block
+                block = selected = Text("▶ ", "bold") + block
             items.append((item["created_at"], block))
         for event in store.events_for(thread_uid):
             line = Text(f"  ⟲ {self.session.lifecycle.describe(event)}", "italic")
@@ -139,6 +144,7 @@ class ThreadScreen(ScrollKeys, Screen[None]):
                 line.append_text(self._delivery(details.get("outbox_id")))
             items.append((event.get("at", ""), line))
         items.sort(key=lambda pair: pair[0])
+        items = _fold_repeats(items)
         public = sum(1 for m in store.thread(thread_uid) if m.get("author") != mention.get("author"))
         count = len(store.thread(thread_uid))
         header = Text(f"Thread · {count} message{'s' if count != 1 else ''} · "
@@ -147,8 +153,22 @@ class ThreadScreen(ScrollKeys, Screen[None]):
         parts = [header]
         for _, block in items:
             parts += [block, Text("")]
+        self._before_selected = parts[:next((i for i, p in enumerate(parts) if p is selected), 0)]
+        self._selected = selected
         for body in self.query("#thread-body").results(Static):
             body.update(Group(*parts))
+
+    def _show_selected(self) -> None:
+        """Open a long thread at the mention it was opened on (▶), with what came before it above,
+        not at its first post: at 80x24 that was all an agent saw of a ten-message thread."""
+        view = self.query_one("#thread-view", VerticalScroll)
+        width, height = view.scrollable_content_region.width, view.scrollable_content_region.height
+        if self._selected is None or width <= 0:
+            return
+        console = self.app.console
+        start = sum(len(part.wrap(console, width)) for part in self._before_selected)
+        end = start + len(self._selected.wrap(console, width))
+        view.scroll_to(y=min(start, max(0, end - height)), animate=False, immediate=True)
 
     def _delivery(self, item_id: int | None) -> Text:
         """Where a reply is in the outbox: queued, sent, failed (and why) or left to post by hand."""
@@ -192,3 +212,19 @@ class ThreadScreen(ScrollKeys, Screen[None]):
 
         self.app.push_screen(ReplyScreen(self.session, self.uid),
                              callback=lambda _: self.render_thread())
+
+
+def _fold_repeats(items: list[tuple[str, Text]]) -> list[tuple[str, Text]]:
+    """One line for the same step told again at once ("replied: 'answered outside Turnaround'" for
+    each of a customer's posts our one answer covered, when a conversation came in out of order),
+    with how many times: "(×3)"."""
+    out: list[tuple[str, Text]] = []
+    count = 1
+    for at, block in items:
+        if out and block.plain.startswith("  ⟲") and block.plain == out[-1][1].plain.split(" (×")[0]:
+            count += 1
+            out[-1] = (out[-1][0], block.copy().append(f" (×{count})", "dim"))
+            continue
+        count = 1
+        out.append((at, block))
+    return out
