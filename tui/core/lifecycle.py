@@ -382,8 +382,12 @@ class Lifecycle:
                 if m["uid"] == parent["uid"]
                 or (m.get("author") == parent["author"] and m.get("state", "open") == "open"
                     and not m.get("first_response_at") and parse_time(m["created_at"]) <= answered_at)]
+        return self._answered_by(uids, reply)
+
+    def _answered_by(self, uids: list[str], reply: Mention) -> Change:
+        """Record our post `reply` (made outside Turnaround) as the reply to `uids`, at its time."""
         return self.apply("reply", uids, who=str(reply["author"]), why="answered outside Turnaround",
-                          when=answered_at, at=reply["created_at"], text=reply["text"],
+                          when=parse_time(reply["created_at"]), at=reply["created_at"], text=reply["text"],
                           elsewhere=reply["uid"])
 
     def _answered_before_it_came(self, mention: Mention) -> Change | None:
@@ -399,9 +403,7 @@ class Lifecycle:
             answered_at = parse_time(reply["created_at"])
             parent = self.store.mention(uid_of(reply["source"], str(reply["in_reply_to"])))
             if answered_at >= posted and parent is not None and parent.get("author") == mention["author"]:
-                return self.apply("reply", [mention["uid"]], who=str(reply["author"]),
-                                  why="answered outside Turnaround", when=answered_at,
-                                  at=reply["created_at"], text=reply["text"], elsewhere=reply["uid"])
+                return self._answered_by([mention["uid"]], reply)
         return None
 
     # -- conveniences over apply ---------------------------------------------------------------
