@@ -204,6 +204,8 @@ async def test_a_follow_up_after_our_sorry_is_not_asked_for_warmth_again(tmp_pat
         await pilot.pause(SHORT * 3)
         assert "no-empathy" not in [h.category for h in screen.checks]
         assert "no-empathy" not in panel(screen)
+        context = " ".join(str(w.render()) for w in screen.query_one("#reply-context").children)
+        assert "(sent from here): Oh no, sorry about the drops!" in context, "what we said is shown"
 
 
 async def test_a_follow_up_after_a_cold_reply_still_needs_warmth(tmp_path: Path) -> None:

@@ -123,17 +123,33 @@ class ReplyScreen(Screen[bool]):
         # The thread in time order with the mention answered in full where it falls, so what was
         # said just before it sits right above it (a long thread opens scrolled to it, not to its
         # first post).
-        thread = store.thread(self.mention.get("thread_uid", self.uid))
+        # Our replies sent from here are in it too (a post of ours that a source collected is
+        # a message of the thread already): what we said is what the follow-up builds on.
+        thread_uid = self.mention.get("thread_uid", self.uid)
+        thread = store.thread(thread_uid)
         if all(item["uid"] != self.uid for item in thread):
             thread = [self.mention, *thread]
-        with VerticalScroll(id="reply-context"):
-            for item in thread:
-                if item["uid"] == self.uid:
-                    yield Static(describe_mention(self.mention, now), id="reply-target")
-                    continue
+        told: list[tuple[str, Text | None]] = []  # (when, the line; None for the mention answered)
+        for item in thread:
+            line = None
+            if item["uid"] != self.uid:
                 line = Text(f"  {item.get('author', '')}: ", "dim")
                 line.append(one_line(item.get("text", ""), 240))
-                yield Static(line)
+            told.append((item["created_at"], line))
+        for event in store.events_for(thread_uid):
+            details = event.get("details") or {}
+            if event.get("action") == "reply" and not event.get("undone") and details.get("text") \
+                    and not details.get("elsewhere"):  # a post of ours collected is in the thread
+                line = Text(f"  {event.get('who', '')} (sent from here): ", "dim")
+                line.append(one_line(str(details["text"]), 240))
+                told.append((str(event.get("at", "")), line))
+        told.sort(key=lambda pair: pair[0])
+        with VerticalScroll(id="reply-context"):
+            for _, line in told:
+                if line is None:
+                    yield Static(describe_mention(self.mention, now), id="reply-target")
+                else:
+                    yield Static(line)
         if banner := review_banner(self.mention):
             yield Static(banner, id="reply-banner")
         with Horizontal(id="reply-main"):
