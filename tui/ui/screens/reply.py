@@ -179,11 +179,14 @@ class ReplyScreen(Screen[bool]):
 
     def _show_target(self) -> None:
         """Scroll the thread above the editor to the mention being answered (with what came just
-        before it above), not to the thread's first post."""
+        before it above, or after it below), not to the thread's first post."""
         targets = self.query("#reply-target")
         if targets:  # a public statement (`P`) answers no one mention
+            # as far down as the mention's first line allows: what came after it (our reply, say)
+            # shows too when it fits
             context = self.query_one("#reply-context", VerticalScroll)
-            context.scroll_to_widget(targets.first(), animate=False, immediate=True)
+            top = targets.first().virtual_region.y
+            context.scroll_to(y=min(top, context.max_scroll_y), animate=False, immediate=True)
 
     def on_key(self, event: events.Key) -> None:
         """Keys typed in a burst right after `r` can reach the screen before the editor has focus:
