@@ -31,6 +31,7 @@ from tui.services.outbox import Outbox, Sender
 from tui.services.pipeline import Counts, Pipeline
 from tui.storage import paths
 from tui.storage.archive import default_policy
+from tui.storage.records import StoredEvent
 from tui.storage.store import Store, gc_paused
 
 
@@ -161,6 +162,7 @@ class Session:
                 inbox.refresh(uid)
 
         pipeline.thread_hooks.append(rethreaded)
+
         def refile(change: Change) -> None:
             for uid in change.uids:
                 inbox.refresh(uid)
@@ -248,9 +250,14 @@ class Session:
         Turnaround) and the replies sent from here, each once. The reply editor's hints ask for
         warmth once a thread, not in every follow-up."""
         posts = [str(m.get("text") or "") for m in self.store.thread(thread_uid) if m.get("ours")]
-        sent = [str((e.get("details") or {}).get("text") or "") for e in self.store.events_for(thread_uid)
-                if e.get("action") == "reply" and not e.get("undone")]
+        sent = [str((e.get("details") or {}).get("text")) for e in self.replies_recorded(thread_uid)]
         return [text for text in dict.fromkeys(posts + sent) if text.strip()]  # a post is also its event
+
+    def replies_recorded(self, thread_uid: str) -> list[StoredEvent]:
+        """The thread's `reply` steps that stand (not undone) and say what was said, oldest first:
+        sent from here, or (`details.elsewhere`) our post made outside Turnaround."""
+        return [e for e in self.store.events_for(thread_uid) if e.get("action") == "reply"
+                and not e.get("undone") and (e.get("details") or {}).get("text")]
 
     def hints_set_aside(self, uid: str, ignore_after: int) -> SetAside:
         """What the reply editor leaves out of this draft's hints: the ones its agent set aside, and

@@ -136,12 +136,11 @@ class ReplyScreen(Screen[bool]):
                 line = Text(f"  {item.get('author', '')}: ", "dim")
                 line.append(one_line(item.get("text", ""), 240))
             told.append((item["created_at"], line))
-        for event in store.events_for(thread_uid):
+        for event in self.session.replies_recorded(thread_uid):
             details = event.get("details") or {}
-            if event.get("action") == "reply" and not event.get("undone") and details.get("text") \
-                    and not details.get("elsewhere"):  # a post of ours collected is in the thread
+            if not details.get("elsewhere"):  # our post made elsewhere is a message of the thread
                 line = Text(f"  {event.get('who', '')} (sent from here): ", "dim")
-                line.append(one_line(str(details["text"]), 240))
+                line.append(one_line(str(details.get("text")), 240))
                 told.append((str(event.get("at", "")), line))
         told.sort(key=lambda pair: pair[0])
         with VerticalScroll(id="reply-context"):
