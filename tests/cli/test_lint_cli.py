@@ -43,7 +43,7 @@ def test_hints_exit_1_with_positions_and_suggestions(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith(f"{path}:2:8 negative-language ")
     assert lines[0].endswith("[we can’t refund]")
-    assert lines[1] == "  -> what we can do is …"
+    assert lines[1] == "  -> what we can do is … (in place of [we can’t refund that])"
     assert lines[2].startswith(f"{path}:2:30 blame ")
     assert lines[3] == "  -> (remove it)"
     assert lines[4].startswith(f"{path}:1:1 no-next-step "), "a whole-draft hint parses as file:line:col"
@@ -57,7 +57,8 @@ def test_json_output_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert set(payload) == {"file", "hints", "score"} and payload["file"] == path
     assert isinstance(payload["score"], int) and 0 <= payload["score"] < 100
     first = payload["hints"][0]
-    assert set(first) == {"rule", "category", "start", "end", "message", "suggestion", "severity"}
+    assert set(first) == {"rule", "category", "start", "end", "message", "suggestion", "severity", "replaces"}
+    assert first["replaces"] == [0, 20], "the rewrite takes the whole refusal, its object too"
     assert (first["category"], first["start"], first["end"]) == ("negative-language", 0, 15)
     assert [h["category"] for h in payload["hints"][1:]] == ["no-empathy", "no-next-step"]
     assert payload["hints"][1]["start"] is None

@@ -209,6 +209,49 @@ def test_whole_draft_hints_come_last_without_offsets(engine: HintEngine) -> None
     assert hints[2].start is None and hints[2].end is None
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "expected"),
+    [
+        # real brand replies (tests/data/replies_real_*.jsonl): the refusal's object and an opener
+        # before it go with it; what came before its clause and what follows it stay
+        ("@530976 Unfortunately, we are unable to provide Complementary Access to the Sky Club. *AFC",
+         "cant", "@530976 What we can do is …. *AFC"),
+        ("@116134 Hi Stephen. We’re unable to contact passengers by email. 1/2", "cant",
+         "@116134 Hi Stephen. What we can do is …. 1/2"),
+        ("@157755 Once an order has shipped, we're unable to make changes to an order. You're welcome "
+         "to return it.", "cant",
+         "@157755 Once an order has shipped, what we can do is …. You're welcome to return it."),
+        ("@576047 Hello @576047, please note that we do not offer such services. Thank you.", "dont-offer",
+         "@576047 Hello @576047, what we can offer is …. Thank you."),
+        ("@755184 We don't allow contact info (email addresses, phone numbers, etc.) to be exchanged, "
+         "sorry. ^S", "dont-offer", "@755184 What we can offer is …, sorry. ^S"),
+        ("@116031 Hi there, currently it isn’t possible to hide the list, however we can forward this!",
+         "not-possible", "@116031 Hi there, here's what we can do instead: …, however we can forward this!"),
+        ("@115891 Hey Mikey! We can't share plans yet, but we'll pass that on /GS", "cant",
+         "@115891 Hey Mikey! What we can do is …, but we'll pass that on /GS"),
+        ("Hi there, I can see how frustrating that must be. I am afraid we cannot change the plan from "
+         "here. -Sam", "cant", "Hi there, I can see how frustrating that must be. What we can do is …. -Sam"),
+    ],
+)
+def test_a_refusal_rewrite_takes_its_whole_clause(engine: HintEngine, text: str, rule: str,
+                                                  expected: str) -> None:
+    assert apply_suggestion(text, only(engine, text, rule)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@116664 We're sorry we can't help, but their number is 0344 493 0787.",
+        "@465597 While we cannot guarantee that service, we'll be sure to pass on this request. ^EC",
+    ],
+)
+def test_a_refusal_inside_other_words_gets_no_rewrite(engine: HintEngine, text: str) -> None:
+    """Replacing the refusal alone would leave its object dangling; its clause holds other words."""
+    hint = only(engine, text, "cant")
+    assert hint.suggestion is None and hint.replaces is None
+    assert apply_suggestion(text, hint) == text
+
+
 def test_hint_as_dict(engine: HintEngine) -> None:
     hint = only(engine, "We can't refund that.", "cant")
     assert hint.as_dict() == {
@@ -219,6 +262,7 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         "message": hint.message,
         "suggestion": "What we can do is …",
         "severity": "warning",
+        "replaces": [0, 20],  # the rewrite takes the whole refusal, "that" too
     }
     assert json.loads(json.dumps(hint.as_dict())) == hint.as_dict()
 
@@ -226,8 +270,9 @@ def test_hint_as_dict(engine: HintEngine) -> None:
 @pytest.mark.parametrize(
     ("text", "rule", "expected"),
     [
-        ("Sorry, we can't refund opened items.", "cant", "Sorry, what we can do is … opened items."),
-        ("We can’t refund it.", "cant", "What we can do is … it."),
+        # session 61: a refusal's rewrite takes its whole clause, not "what we can do is … it."
+        ("Sorry, we can't refund opened items.", "cant", "Sorry, what we can do is …."),
+        ("We can’t refund it.", "cant", "What we can do is …."),
         ("Relax, your order is on its way.", "relax", "your order is on its way."),
         ("Thanks. Please just relax. It's coming.", "relax", "Thanks. It's coming."),
         ("It isn't available in blue.", "isnt-available", "It is available again from … in blue."),
@@ -505,6 +550,8 @@ pattern = '\\bnot\\s+my\\s+table\\b'
         ('category = "x"\nmessage = "m"\npattern = "a"\nkind = "vibes"\n', "kind"),
         ('category = "x"\nmessage = "m"\npattern = "a"\nenabled = "no"\n', "enabled"),
         ('category = "x"\nmessage = "m"\npattern = "a"\ncase = "title"\n', "case"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\nreplaces = "sentence"\n', "replaces"),
+        ('category = "x"\nmessage = "m"\npattern = "a"\nreplaces = true\n', "replaces"),
     ],
 )
 def test_rule_errors_name_file_rule_and_field(tmp_path: Path, body: str, field: str) -> None:
@@ -2562,3 +2609,14 @@ def test_a_position_or_fare_rules_as_the_whole_answer_is_an_excuse(engine: HintE
 
 def test_hoping_they_understand_how_sorry_we_are_is_no_excuse(engine: HintEngine) -> None:
     assert "excuse" not in categories(engine, "We hope you understand how sorry we are.")
+
+
+def test_a_user_rule_can_rewrite_a_whole_clause(tmp_path: Path) -> None:
+    write(tmp_path / "mine.toml", '[rules.no-stock]\ncategory = "negative-language"\nmessage = "m"\n'
+          'pattern = "\\\\bwe\\\\s+are\\\\s+out\\\\s+of"\nsuggestion = "what we have is …"\n'
+          'replaces = "clause"\n')
+    engine = HintEngine.load(tmp_path)
+    assert engine.errors == []
+    text = "Sadly, we are out of blue ones today. Sorry!"
+    hint = only(engine, text, "no-stock")
+    assert apply_suggestion(text, hint) == "What we have is …. Sorry!"

@@ -83,10 +83,15 @@ async def test_the_gap_a_rewrite_leaves_must_be_filled_before_sending(tmp_path: 
     app = app_with(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_editor(pilot, app, "Sorry about that. We can't refund it.")
-        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.press("ctrl+n")
+        await pilot.pause(0.2)
+        panel = " ".join(str(screen.query_one("#hint-panel").render()).split())
+        assert "→ What we can do is … (in place of “We can't refund it”)" in panel, panel
+        await pilot.press("ctrl+r")
         await pilot.pause(0.2)
         draft = screen.query_one(DraftArea)
-        assert "…" in draft.text, "the rewrite leaves a gap for the agent (see hints.toml `cant`)"
+        # the gap stands for the whole refusal: no "What we can do is … it." (session 61)
+        assert draft.text == "Sorry about that. What we can do is ….", "a gap to fill (hints.toml cant)"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
@@ -96,6 +101,27 @@ async def test_the_gap_a_rewrite_leaves_must_be_filled_before_sending(tmp_path: 
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert len(app.session.outbox.items()) == 1
+
+
+async def test_typing_after_a_rewrite_fills_its_gap_and_ctrl_z_takes_it_back(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        text = "So sorry, Jo. Unfortunately we cannot change the plan from here. -Sam"
+        screen = await open_editor(pilot, app, text)
+        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.pause(0.2)
+        draft = screen.query_one(DraftArea)
+        assert draft.text == "So sorry, Jo. What we can do is …. -Sam"
+        assert draft.selected_text == "…", "the gap is selected, ready to be typed over"
+        await pilot.press(*[key if key != " " else "space" for key in "move you today"])
+        await pilot.pause(0.2)
+        assert draft.text == "So sorry, Jo. What we can do is move you today. -Sam"
+        for _ in range(6):  # the typing first (the editor groups it), then the rewrite itself
+            if draft.text == text:
+                break
+            await pilot.press("ctrl+z")
+            await pilot.pause(0.1)
+        assert draft.text == text
 
 
 async def test_ctrl_r_on_a_hint_without_a_rewrite_says_so_and_leaves_the_draft(tmp_path: Path) -> None:

@@ -31,7 +31,15 @@ from tui.core.hints_match import (
     _Scanner,
     _Spans,
 )
-from tui.core.hints_rewrite import _GROUP_REF, _expand, _shape, apply_suggestion
+from tui.core.hints_rewrite import (
+    _GROUP_REF,
+    _expand,
+    _shape,
+    apply_suggestion,
+    clause_span,
+    shape_clause,
+    suggestion_span,
+)
 from tui.core.hints_rules import (
     _builtin_text,
     _compile,
@@ -60,6 +68,7 @@ __all__ = [
     "HintEngine",
     "HintRuleError",
     "apply_suggestion",
+    "suggestion_span",
     "validate_rule_file",
 ]
 
@@ -223,6 +232,7 @@ class HintEngine:
             speak_regex=speak,
             speak_message=fields.get("speak_message"),
             once_per_thread=fields.get("once_per_thread", False),
+            replaces=fields.get("replaces", "match"),
         )
 
     @classmethod
@@ -448,6 +458,14 @@ class HintEngine:
                     own = rule.regex.match(folded, start) or match
                 expanded = _expand(rule.suggestion, own, text)
             suggestion = _shape(expanded, rule, text, start, end)
+            if rule.replaces == "clause":
+                clause = clause_span(folded, start, end)
+                if clause is None:
+                    return Hint(rule.id, rule.category, start, end, rule.message, None, rule.severity)
+                suggestion = shape_clause(suggestion, folded, clause[0])
+                if clause != (start, end):
+                    return Hint(rule.id, rule.category, start, end, rule.message, suggestion,
+                                rule.severity, clause)
         return Hint(rule.id, rule.category, start, end, rule.message, suggestion, rule.severity)
 
     def length(self, text: str, platform: str | None, before: str = "") -> tuple[int, int | None]:

@@ -60,10 +60,111 @@ def _shape(suggestion: str, rule: Rule, text: str, start: int, end: int) -> str:
     return suggestion
 
 
+# A clause is read at most this far either side of a refusal: a longer one gets no rewrite (and a
+# 50,000-character draft with a thousand hints costs no more per hint).
+_CLAUSE_REACH = 300
+# Where a clause starts, reading back: the end of a sentence, a comma, a colon, a dash.
+_CLAUSE_BACK = re.compile(r"[.!?;,:\n\u2013\u2014]|\s-\s")
+# @handles and white space a reply opens with: never part of a rewrite.
+_LEADING = re.compile(r"(?:\s|[@\uff20][\w.@-]+)*")
+# Words that may open a refusal's clause and go with it: "Unfortunately,", "I'm afraid", "Please
+# note that", "At the moment". Anything else before the refusal ("We're sorry we can't help",
+# "While we cannot guarantee that") keeps its words, so there is no rewrite.
+_OPENERS = re.compile(
+    r"(?:[\s,]|unfortunately|sadly|regrettably|(?:i'm|i\s+am|we're|we\s+are)\s+afraid(?:\s+that)?"
+    r"|please\s+(?:note|be\s+informed|be\s+advised|understand)(?:\s+that)?|however|but|and|so|also"
+    r"|ok|okay|well|oh|currently|at\s+(?:this|the)\s+(?:time|moment|minute)|atm|right\s+now"
+    r"|at\s+present|for\s+now|as\s+of\s+(?:now|today|yet)|just\s+to\s+let\s+you\s+know(?:\s+that)?)*",
+    re.IGNORECASE,
+)
+# Where a clause ends, reading on: a sentence end, a comma, a turn ("but", "however"), a link, a
+# "1/2" marker or a signature ("^MM", "*AMC", "- Jason").
+_CLAUSE_END = re.compile(
+    r"[.!?;,:\n\u2026]|\s+(?:but|however|though|although)\b|\s+https?://|\s+\(?\d+/\d+\)?(?=\s|$)"
+    r"|\s+[\^*~]\S|\s+[-\u2013\u2014=]+\s*[A-Z]\w*\W*$",
+    re.IGNORECASE,
+)
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?\n])(?:\s|[@\uff20][\w.@-]+)*$")
+
+
+def clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The clause that `text[start:end]` opens, with an opener before it ("Unfortunately, we
+    cannot change the plan from here"): what a rewrite standing for a whole refusal replaces.
+
+    None when other words come before the match in its clause ("We're sorry we can't help"), or
+    the clause runs on too far to tell: replacing only the match would leave its object dangling
+    ("what we can do is … the plan from here"), so such a hint offers no rewrite.
+    """
+    low = max(0, start - _CLAUSE_REACH)
+    begin = low if low else 0
+    for match in _CLAUSE_BACK.finditer(text, low, start):
+        begin = match.end()
+    if low and begin == low:
+        return None
+    lead = _LEADING.match(text, begin, start)
+    begin = lead.end() if lead else begin
+    if "@" in text[begin:start] or not _OPENERS.fullmatch(text, begin, start):
+        return None
+    # a clause of openers alone before it goes too: "Unfortunately, we ..."
+    while True:
+        comma = len(text[:begin].rstrip()) - 1
+        if comma < 0 or text[comma] != ",":
+            break
+        earlier = max(0, comma - 40)
+        opening = earlier
+        for match in _CLAUSE_BACK.finditer(text, earlier, comma):
+            opening = match.end()
+        lead = _LEADING.match(text, opening, comma)
+        opening = lead.end() if lead else opening
+        if (earlier and opening == earlier) or opening >= comma or "@" in text[opening:comma]:
+            break
+        if not _OPENERS.fullmatch(text, opening, comma):
+            break
+        begin = opening
+    stop = end
+    while True:
+        found = _CLAUSE_END.search(text, stop, min(len(text), stop + _CLAUSE_REACH))
+        if found is None:
+            if len(text) - end > _CLAUSE_REACH:
+                return None
+            close = len(text.rstrip())
+            break
+        close = found.start()
+        opened = text.count("(", end, close) - text.count(")", end, close)
+        if opened <= 0:
+            break
+        after = text.find(")", close)  # a comma inside brackets does not end the clause
+        if after < 0:
+            return None
+        stop = after + 1
+    return (begin, max(close, end))
+
+
+def shape_clause(suggestion: str, text: str, start: int) -> str:
+    """A whole-clause rewrite's first letter: a capital at a sentence start, else lower case."""
+    if not suggestion or suggestion.startswith(("I ", "I'")):
+        return suggestion
+    if _SENTENCE_BEFORE.search(text, max(0, start - _CLAUSE_REACH), start):
+        return suggestion[0].upper() + suggestion[1:]
+    return suggestion[0].lower() + suggestion[1:]
+
+
+def suggestion_span(hint: Hint) -> tuple[int, int] | None:
+    """The span a hint's suggestion takes the place of: its `replaces`, else its own."""
+    if hint.replaces is not None:
+        return hint.replaces
+    if hint.start is None or hint.end is None:
+        return None
+    return (hint.start, hint.end)
+
+
 def apply_suggestion(text: str, hint: Hint) -> str:
-    """`text` with the hint's span replaced by its suggestion (unchanged when there is none)."""
-    if hint.suggestion is None or hint.start is None or hint.end is None:
+    """`text` with the span the hint's suggestion replaces put in its place (unchanged when there
+    is no suggestion)."""
+    span = suggestion_span(hint)
+    if hint.suggestion is None or span is None:
         return text
-    if not 0 <= hint.start <= hint.end <= len(text):
+    start, end = span
+    if not 0 <= start <= end <= len(text):
         return text
-    return text[: hint.start] + hint.suggestion + text[hint.end :]
+    return text[:start] + hint.suggestion + text[end:]

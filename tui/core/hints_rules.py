@@ -15,6 +15,7 @@ from tui.core.hints_types import (
     COUNTS,
     KINDS,
     MENTION_KINDS,
+    REPLACES,
     RULE_FIELDS,
     SEVERITIES,
     HintRuleError,
@@ -348,6 +349,7 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         "speak_message": str,
         "suggestion": str,
         "case": str,
+        "replaces": str,
         "severity": str,
         "idioms": bool,
         "alternatives": bool,
@@ -368,6 +370,8 @@ def _validate_rule(settings: _Settings, rule_id: str, fields: Any, source: str) 
         raise HintRuleError(source, rule_id, "severity", problem)
     if merged.get("case", "match") not in CASES:
         raise HintRuleError(source, rule_id, "case", f"must be one of {', '.join(CASES)}")
+    if merged.get("replaces", "match") not in REPLACES:
+        raise HintRuleError(source, rule_id, "replaces", f"must be one of {', '.join(REPLACES)}")
     if merged.get("kind", "pattern") in ("pattern", "absence"):
         if "pattern" not in merged:
             raise HintRuleError(source, rule_id, "pattern", "missing")

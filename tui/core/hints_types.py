@@ -28,6 +28,7 @@ SEVERITIES = ("suggestion", "warning", "error")
 KINDS = ("pattern", "absence", "caps", "length", "learned")
 MENTION_KINDS = ("complaint", "question", "praise", "crisis", "other")  # triage's kinds
 CASES = ("match", "sentence", "keep")
+REPLACES = ("match", "clause")
 COUNTS = ("characters", "graphemes", "weighted")
 RULE_FIELDS = frozenset(
     {
@@ -54,6 +55,7 @@ RULE_FIELDS = frozenset(
         "add",
         "min_words",
         "once_per_thread",
+        "replaces",
     }
 )
 
@@ -68,10 +70,14 @@ class HintRuleError(DataFileError):
         return self.entry
 
 
-class Hint(namedtuple("Hint", "rule category start end message suggestion severity")):
+class Hint(namedtuple("Hint", "rule category start end message suggestion severity replaces",
+                      defaults=(None,))):
     """One finding; `start`/`end` are None for whole-draft hints.
 
-    Fields: rule, category, start, end, message, suggestion, severity. A named tuple rather than a
+    Fields: rule, category, start, end, message, suggestion, severity, replaces. `replaces` is the
+    (start, end) the suggestion takes the place of when that is more than the hint's own span (a
+    rule with `replaces = "clause"`: "Unfortunately, we cannot change the plan from here" goes
+    whole, not just "we cannot change"); None: the hint's span. A named tuple rather than a
     dataclass or `typing.NamedTuple`: those imports would cost `lint` start-up.
     """
 
@@ -83,6 +89,7 @@ class Hint(namedtuple("Hint", "rule category start end message suggestion severi
     message: str
     suggestion: str | None
     severity: str
+    replaces: tuple[int, int] | None
 
     def as_dict(self) -> dict:
         return {
@@ -93,6 +100,7 @@ class Hint(namedtuple("Hint", "rule category start end message suggestion severi
             "message": self.message,
             "suggestion": self.suggestion,
             "severity": self.severity,
+            "replaces": list(self.replaces) if self.replaces is not None else None,
         }
 
 
@@ -127,6 +135,9 @@ class Rule:
     before-you-send checks when it gives a draft of `min_words` words or more at least `add`, no
     pattern rule found the category and `unless` does not match: blame said in words no phrase
     lists ("Sounds like you brought them in with you").
+    `replaces`: what the suggestion takes the place of: "match" (the matched span) or "clause" (the
+    whole clause the match is in, with a sentence opener such as "Unfortunately," before it; a
+    clause with other words before the match gets no rewrite rather than a broken one).
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
@@ -134,7 +145,7 @@ class Rule:
 
     __slots__ = ("add", "alternatives", "case", "category", "combinable", "id", "idioms", "keep_upper",
                  "kind", "message", "min_words", "model", "once_per_thread", "problem_replying_to",
-                 "quiet_replying_to", "regex",
+                 "quiet_replying_to", "regex", "replaces",
                  "severity", "source", "speak_message", "speak_regex", "speak_replying_to", "suggestion",
                  "template", "unless", "when", "when_hints")
 
@@ -154,6 +165,7 @@ class Rule:
         add: float = 1.0,
         min_words: int = 1,
         once_per_thread: bool = False,
+        replaces: str = "match",
     ) -> None:
         self.id, self.category, self.kind, self.message = id, category, kind, message
         self.severity, self.suggestion, self.case, self.idioms = severity, suggestion, case, idioms
@@ -164,7 +176,7 @@ class Rule:
         self.problem_replying_to = problem_replying_to
         self.speak_regex, self.speak_message = speak_regex, speak_message
         self.model, self.add, self.min_words = model, add, min_words
-        self.once_per_thread = once_per_thread
+        self.once_per_thread, self.replaces = once_per_thread, replaces
 
     def __repr__(self) -> str:
         return f"Rule(id={self.id!r}, category={self.category!r}, kind={self.kind!r})"

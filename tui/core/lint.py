@@ -153,6 +153,9 @@ def format_hints(text: str, hints: list[Hint], score: int, name: str = STDIN) ->
         lines.append(f"{where}:{line}:{col} {hint.category} {clean(hint.message)} [{excerpt}]")
         if hint.suggestion is not None:
             rewrite = one_line(clean(hint.suggestion), 120)
+            if rewrite and hint.replaces is not None:  # a whole clause goes: say which
+                replaced = one_line(clean(text[hint.replaces[0]:hint.replaces[1]]), 80)
+                rewrite += f" (in place of [{replaced}])"
             lines.append(f"  -> {rewrite}" if rewrite else "  -> (remove it)")
     noun = "hint" if len(hints) == 1 else "hints"
     lines.append(f"{where}: score {score}/100 ({len(hints)} {noun})")

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
-from tui.core.hints import Hint, HintEngine, apply_suggestion
+from tui.core.hints import Hint, HintEngine, apply_suggestion, suggestion_span
 from tui.core.hints_ignore import ignore_key
 from tui.core.lifecycle import TransitionError
 from tui.core.model import Mention
@@ -317,7 +317,11 @@ class ReplyScreen(Screen[bool]):
             panel.append(f" “{text[hint.start:hint.end]}”", "italic")
             panel.append(f"\n{hanging(hint.message, 4, width)}\n")
             if hint.suggestion is not None:
-                panel.append(f"{hanging('→ ' + hint.suggestion, 4, width)}\n", "dim")
+                rewrite = "→ " + hint.suggestion
+                if hint.replaces is not None:  # the rewrite takes a whole clause: say which
+                    start, end = hint.replaces
+                    rewrite += f"  (in place of “{text[start:end]}”)"
+                panel.append(f"{hanging(rewrite, 4, width)}\n", "dim")
         if self.checks:
             # every name on the first line: in a short panel (80x24) the messages may scroll away
             panel.append("Before you send: ", "bold")
@@ -374,13 +378,20 @@ class ReplyScreen(Screen[bool]):
             self.notify("This hint has no ready rewrite: reword it yourself.", timeout=3)
             return
         hint = self.hints[self.current]
-        assert hint.start is not None and hint.end is not None and hint.suggestion is not None
+        span = suggestion_span(hint)
+        assert span is not None and hint.suggestion is not None
         expected = apply_suggestion(self.draft.text, hint)
         # An edit, not a reload: ctrl+z in the editor takes the rewrite back.
-        self.draft.replace(hint.suggestion, self.draft.location_of(hint.start),
-                           self.draft.location_of(hint.end))
+        self.draft.replace(hint.suggestion, self.draft.location_of(span[0]),
+                           self.draft.location_of(span[1]), maintain_selection_offset=False)
         if self.draft.text != expected:
             self.draft.load_text(expected)
+        # the rewrite's gap is selected, so what the agent types next fills it ("What we can do
+        # is …" -> "What we can do is a refund"); with no gap, the cursor goes after the rewrite
+        gap = hint.suggestion.find("…")
+        at = span[0] + (gap if gap >= 0 else len(hint.suggestion))
+        self.draft.selection = type(self.draft.selection)(
+            self.draft.location_of(at), self.draft.location_of(at + 1 if gap >= 0 else at))
         self.current = None
         self.save()
         self.recompute()
