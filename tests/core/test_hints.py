@@ -239,6 +239,23 @@ def test_a_refusal_rewrite_takes_its_whole_clause(engine: HintEngine, text: str,
 
 
 @pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # real replies: the words after it are no place for "available again from …"
+        ("@152537 Spotify isn't available in Morocco yet, but we're launching in new countries.",
+         "isnt-available"),
+        ("@116659 Some shows are not available outside of your home network as well. ^RMD", "not-available"),
+        ("@202590 We can take this one. That feature is no longer available on the NRC app.",
+         "no-longer-available"),
+    ],
+)
+def test_not_available_gets_a_rewrite_only_where_it_ends_its_clause(engine: HintEngine, text: str,
+                                                                    rule: str) -> None:
+    hint = only(engine, text, rule)
+    assert hint.suggestion is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "@116664 We're sorry we can't help, but their number is 0344 493 0787.",
@@ -275,7 +292,7 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         ("We can’t refund it.", "cant", "What we can do is …."),
         ("Relax, your order is on its way.", "relax", "your order is on its way."),
         ("Thanks. Please just relax. It's coming.", "relax", "Thanks. It's coming."),
-        ("It isn't available in blue.", "isnt-available", "It is available again from … in blue."),
+        ("Blue isn't available right now.", "isnt-available", "Blue is available again from …."),
         ("Sorry, that's not available yet.", "not-available", "Sorry, that's available again from …."),
         ("It's unavailable right now, sorry.", "not-available", "It's available again from …, sorry."),
         ("There's nothing more we can do.", "nothing-we-can-do", "Here's what we can do: …."),

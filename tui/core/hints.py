@@ -37,6 +37,7 @@ from tui.core.hints_rewrite import (
     _shape,
     apply_suggestion,
     clause_span,
+    ends_clause,
     shape_clause,
     suggestion_span,
 )
@@ -458,6 +459,8 @@ class HintEngine:
                     own = rule.regex.match(folded, start) or match
                 expanded = _expand(rule.suggestion, own, text)
             suggestion = _shape(expanded, rule, text, start, end)
+            if rule.replaces == "clause-end" and not ends_clause(folded, end):
+                return Hint(rule.id, rule.category, start, end, rule.message, None, rule.severity)
             if rule.replaces == "clause":
                 clause = clause_span(folded, start, end)
                 if clause is None:

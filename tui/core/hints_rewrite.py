@@ -140,6 +140,13 @@ def clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (begin, max(close, end))
 
 
+def ends_clause(text: str, end: int) -> bool:
+    """Whether nothing but white space lies between `end` and the end of its clause."""
+    found = _CLAUSE_END.search(text, end, min(len(text), end + _CLAUSE_REACH))
+    stop = found.start() if found is not None else len(text)
+    return not text[end:stop].strip()
+
+
 def shape_clause(suggestion: str, text: str, start: int) -> str:
     """A whole-clause rewrite's first letter: a capital at a sentence start, else lower case."""
     if not suggestion or suggestion.startswith(("I ", "I'")):

@@ -28,7 +28,7 @@ SEVERITIES = ("suggestion", "warning", "error")
 KINDS = ("pattern", "absence", "caps", "length", "learned")
 MENTION_KINDS = ("complaint", "question", "praise", "crisis", "other")  # triage's kinds
 CASES = ("match", "sentence", "keep")
-REPLACES = ("match", "clause")
+REPLACES = ("match", "clause", "clause-end")
 COUNTS = ("characters", "graphemes", "weighted")
 RULE_FIELDS = frozenset(
     {
@@ -137,7 +137,9 @@ class Rule:
     lists ("Sounds like you brought them in with you").
     `replaces`: what the suggestion takes the place of: "match" (the matched span) or "clause" (the
     whole clause the match is in, with a sentence opener such as "Unfortunately," before it; a
-    clause with other words before the match gets no rewrite rather than a broken one).
+    clause with other words before the match gets no rewrite rather than a broken one), or
+    "clause-end" (the matched span, where it ends its clause: "That option is available again from
+    …." but no rewrite in "Spotify isn't available in Morocco yet", where words of the clause follow).
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
