@@ -1855,6 +1855,11 @@ def test_a_bare_diagnostic_question_still_needs_warmth(engine: HintEngine) -> No
         "Sorry for the trouble caused. Request you to clear the cache and cookies from your handset.",
         "Sorry for the trouble caused. Your complaint was raised and resolution was given.",
         "Sorry for any discomfort on board Robert. More carriages are coming from January.",
+        # session 61, by hand: an offer in "we can ..." words
+        "Sorry about the game. Unfortunately we cannot change the licensing, but we can add the "
+        "sports pack free for a month. -Sam",
+        "So sorry for the wait! We can credit your account for the missed day.",
+        "Sorry, we can move you to an earlier flight if you like.",
     ],
 )
 def test_a_step_or_a_resolution_in_other_words_is_a_next_step(engine: HintEngine, text: str) -> None:
