@@ -108,3 +108,15 @@ def test_explain_leaves_out_handles_and_numbers(shipped: Pieces) -> None:
     named = [word for word, _ in shipped.explain("@AmazonHelp @Delta 10 hours ago, still nothing #fail",
                                                  "negative", top=10)]
     assert "amazonhelp" not in named and "delta" not in named and "10" not in named
+
+
+def test_explain_leaves_out_the_words_of_a_link(shipped: Pieces) -> None:
+    # session 61, real mentions: "Honored to be one of #TheBraveOnes!! https://t.co/ORNLBSYzDp" was
+    # explained by 'ornlbsyzdp' and 'https', a link's slug no agent reads as a reason
+    text = "@CoxHelp All good news, thanks! https://t.co/Y2vWtUJu0A see www.cox.com/outage too"
+    named = [word for word, _ in shipped.explain(text, "positive", top=20)]
+    assert named and not {"https", "co", "y2vwtuju0a", "www", "cox", "com", "outage"} & set(named)
+    # a word said outside the link still counts
+    named = [word for word, _ in shipped.explain("great news, the outage is over https://x.co/outage",
+                                                 "positive", top=20)]
+    assert "https" not in named

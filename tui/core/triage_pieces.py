@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from tui.core.wordpiece import pieces_of, words
 from tui.rules import data_file
 
 PIECES_FILE = "triage_pieces.json.gz"
+_LINK = re.compile(r"https?://\S+|www\.\S+", re.IGNORECASE)
 FORMAT = 1
 
 
@@ -127,10 +129,14 @@ class Pieces:
                 quiet: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
         """The words whose pieces pulled hardest toward `chosen` (pull as in `LinearModel.explain`):
         a word's pieces are credited to the word ("rebooked", not "##ook"), and punctuation, numbers,
-        one-letter words ("t" of "won't"), handles ("@AmazonHelp") and `quiet` words are left out,
-        as the agent reads words."""
+        one-letter words ("t" of "won't"), handles ("@AmazonHelp"), the words of a link ("https",
+        the "y2vwtuju0a" of a t.co link) and `quiet` words are left out, as the agent reads words."""
         c = self.classes.index(chosen)
         known = self._known
+        if "http" in text or "www." in text:
+            linked = set(words(" ".join(_LINK.findall(text))))
+            if linked:
+                quiet = quiet | (linked - set(words(_LINK.sub(" ", text))))
         split = [(word, known[word]) for word in words(text)]
         total = sum(len(ids) for _, (ids, _summed) in split)
         pulls: dict[str, float] = {}
