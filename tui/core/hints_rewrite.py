@@ -87,6 +87,41 @@ _CLAUSE_END = re.compile(
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?\n])(?:\s|[@\uff20][\w.@-]+)*$")
 
 
+def _opening(text: str, stop: int, reach: int) -> int | None:
+    """Where the clause ending at `stop` starts, past its leading @handles and white space; None
+    when no clause break lies within `reach` (too far back to tell)."""
+    low = max(0, stop - reach)
+    begin = low
+    for match in _CLAUSE_BACK.finditer(text, low, stop):
+        begin = match.end()
+    if low and begin == low:
+        return None
+    lead = _LEADING.match(text, begin, stop)
+    return lead.end() if lead else begin
+
+
+def _only_openers(text: str, start: int, stop: int) -> bool:
+    """Whether `text[start:stop]` holds nothing but openers ("Unfortunately,", "I'm afraid")."""
+    return "@" not in text[start:stop] and _OPENERS.fullmatch(text, start, stop) is not None
+
+
+def _closing(text: str, end: int) -> int | None:
+    """Where the clause going on from `end` ends (a comma inside brackets does not end it); None
+    when it runs on too far to tell."""
+    stop = end
+    while True:
+        found = _CLAUSE_END.search(text, stop, min(len(text), stop + _CLAUSE_REACH))
+        if found is None:
+            return None if len(text) - end > _CLAUSE_REACH else max(end, len(text.rstrip()))
+        close = found.start()
+        if text.count("(", end, close) <= text.count(")", end, close):
+            return max(end, close)
+        after = text.find(")", close)
+        if after < 0:
+            return None
+        stop = after + 1
+
+
 def clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The clause that `text[start:end]` opens, with an opener before it ("Unfortunately, we
     cannot change the plan from here"): what a rewrite standing for a whole refusal replaces.
@@ -95,49 +130,20 @@ def clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     the clause runs on too far to tell: replacing only the match would leave its object dangling
     ("what we can do is … the plan from here"), so such a hint offers no rewrite.
     """
-    low = max(0, start - _CLAUSE_REACH)
-    begin = low if low else 0
-    for match in _CLAUSE_BACK.finditer(text, low, start):
-        begin = match.end()
-    if low and begin == low:
-        return None
-    lead = _LEADING.match(text, begin, start)
-    begin = lead.end() if lead else begin
-    if "@" in text[begin:start] or not _OPENERS.fullmatch(text, begin, start):
+    begin = _opening(text, start, _CLAUSE_REACH)
+    if begin is None or not _only_openers(text, begin, start):
         return None
     # a clause of openers alone before it goes too: "Unfortunately, we ..."
     while True:
         comma = len(text[:begin].rstrip()) - 1
         if comma < 0 or text[comma] != ",":
             break
-        earlier = max(0, comma - 40)
-        opening = earlier
-        for match in _CLAUSE_BACK.finditer(text, earlier, comma):
-            opening = match.end()
-        lead = _LEADING.match(text, opening, comma)
-        opening = lead.end() if lead else opening
-        if (earlier and opening == earlier) or opening >= comma or "@" in text[opening:comma]:
-            break
-        if not _OPENERS.fullmatch(text, opening, comma):
+        opening = _opening(text, comma, 40)
+        if opening is None or opening >= comma or not _only_openers(text, opening, comma):
             break
         begin = opening
-    stop = end
-    while True:
-        found = _CLAUSE_END.search(text, stop, min(len(text), stop + _CLAUSE_REACH))
-        if found is None:
-            if len(text) - end > _CLAUSE_REACH:
-                return None
-            close = len(text.rstrip())
-            break
-        close = found.start()
-        opened = text.count("(", end, close) - text.count(")", end, close)
-        if opened <= 0:
-            break
-        after = text.find(")", close)  # a comma inside brackets does not end the clause
-        if after < 0:
-            return None
-        stop = after + 1
-    return (begin, max(close, end))
+    close = _closing(text, end)
+    return None if close is None else (begin, close)
 
 
 def ends_clause(text: str, end: int) -> bool:
