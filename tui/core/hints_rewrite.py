@@ -135,7 +135,9 @@ def clause_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     # a clause of openers alone before it goes too: "Unfortunately, we ..."
     while True:
-        comma = len(text[:begin].rstrip()) - 1
+        comma = begin - 1
+        while comma >= 0 and text[comma].isspace():
+            comma -= 1
         if comma < 0 or text[comma] != ",":
             break
         opening = _opening(text, comma, 40)
