@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import figure, ratio_line  # noqa: E402
 
-from tui.core.hints import CATEGORIES, HintEngine  # noqa: E402
+from tui.core.hints import CATEGORIES, HintEngine, apply_suggestion  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 REAL_SETS = (("dev", "tuned on"), ("pool", "refusal wording, tuned on"),
@@ -284,6 +284,41 @@ def print_agreement_line(title: str, pairs: list[tuple[set[str], set[str]]]) -> 
 _ANSWERED: dict[str, str] | None = None
 
 
+# What may follow a rewrite's "…" gap: its clause's end (punctuation, a turn such as "but", a link,
+# a "1/2" marker, a signature), not the refused thing's leftover words ("what we can do is … the
+# plan from here", session 61).
+_GAP_ENDS = re.compile(r"…(?=\s*(?:$|[.!?,;:)\n…]|(?:but|however|though|although)\b|https?://|\(?\d+/\d+"
+                       r"|[\^*~]\S|[-–—=]))")
+
+
+def print_rewrites(engine: HintEngine, rows: list[dict], show: bool) -> float:
+    """Apply every gap rewrite ("what we can do is …") to the real replies: the share that leaves
+    words of the refusal after the gap, which `ctrl+r` would hand the agent as a broken sentence."""
+    offered = dangling = withheld = 0
+    examples: list[str] = []
+    with_rewrite = {rule.id for rule in engine.rules if rule.suggestion is not None}
+    for text in dict.fromkeys(row["text"] for row in rows):
+        for hint in engine.check(text, whole_draft=False):
+            if hint.start is None:
+                continue
+            if hint.suggestion is None:
+                withheld += hint.rule in with_rewrite
+                continue
+            if "…" not in hint.suggestion:
+                continue
+            offered += 1
+            after = apply_suggestion(text, hint)
+            if not _GAP_ENDS.search(after):
+                dangling += 1
+                examples.append(after)
+    print(f"\nRewrites with a gap on the read real replies: {offered} offered, {dangling} leave words "
+          f"after the gap; {withheld} hints of rules with a rewrite offer none there (other words share "
+          "the clause)")
+    for text in examples[:5] if show else ():
+        print(f"    dangles: {text[:160]!r}")
+    return dangling / offered if offered else 0.0
+
+
 def answered_kinds() -> dict[str, str]:
     """Tweet id -> the kind triage gives each labelled customer tweet: what a reply answers.
 
@@ -346,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
             "Every real set, not told the kind of mention answered", engine, blind_to_kind,
             platform=REAL_PLATFORM, show_misses=False, tag="all-no-kind")
 
+    dangling = print_rewrites(engine, together, show) if together else 0.0
     print_agreement()
 
     print("\n== Synthetic drafts (written by us) ==")
@@ -391,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_speed:
         print("\n# summary")
         print_real_summary(real)
+        print(ratio_line("rewrite_gap_dangling", dangling, target="<=0", sets="read-real"))
         print(f"Synthetic targets: precision and recall >= 0.9 on both sets: {'met' if ok else 'NOT met'}")
         return 0
     proselint = proselint_linter()
@@ -435,6 +472,7 @@ def main(argv: list[str] | None = None) -> int:
     if theirs:
         print(ratio_line("lint_over_proselint", ours / theirs, target="<=1", draft="dense-50k"))
     print_real_summary(real)
+    print(ratio_line("rewrite_gap_dangling", dangling, target="<=0", sets="read-real"))
     print(f"Synthetic targets: precision and recall >= 0.9 on both sets: {'met' if ok else 'NOT met'}")
     return 0
 
