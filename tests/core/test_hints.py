@@ -258,6 +258,22 @@ def test_not_available_gets_a_rewrite_only_where_it_ends_its_clause(engine: Hint
 @pytest.mark.parametrize(
     "text",
     [
+        # real replies (session 61): "to recap" fits an aside before the answer, not a whole claim
+        "@116817 No, my earlier message was correct. Several families have the same address. ^JB",
+        "@115886 You're receiving the same answers because the information relayed is the same. *ABN",
+        "We have ALREADY answered this!!! Check the recall page.",
+    ],
+)
+def test_told_you_gets_to_recap_only_as_an_aside(engine: HintEngine, text: str) -> None:
+    hint = only(engine, text, "told-you")
+    assert hint.suggestion is None
+    assert apply_suggestion("As I said, it opens at 9.", only(engine, "As I said, it opens at 9.",
+                                                              "told-you")) == "To recap, it opens at 9."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "@116664 We're sorry we can't help, but their number is 0344 493 0787.",
         "@465597 While we cannot guarantee that service, we'll be sure to pass on this request. ^EC",
     ],

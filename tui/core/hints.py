@@ -38,6 +38,7 @@ from tui.core.hints_rewrite import (
     apply_suggestion,
     clause_span,
     ends_clause,
+    is_aside,
     shape_clause,
     suggestion_span,
 )
@@ -459,7 +460,8 @@ class HintEngine:
                     own = rule.regex.match(folded, start) or match
                 expanded = _expand(rule.suggestion, own, text)
             suggestion = _shape(expanded, rule, text, start, end)
-            if rule.replaces == "clause-end" and not ends_clause(folded, end):
+            if ((rule.replaces == "clause-end" and not ends_clause(folded, end))
+                    or (rule.replaces == "aside" and not is_aside(folded, end))):
                 return Hint(rule.id, rule.category, start, end, rule.message, None, rule.severity)
             if rule.replaces == "clause":
                 clause = clause_span(folded, start, end)

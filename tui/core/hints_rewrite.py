@@ -155,6 +155,14 @@ def ends_clause(text: str, end: int) -> bool:
     return not text[end:stop].strip()
 
 
+_ASIDE_END = re.compile(r"\s*[,:]")
+
+
+def is_aside(text: str, end: int) -> bool:
+    """Whether a comma or colon follows `end`: the match is an aside before what it introduces."""
+    return _ASIDE_END.match(text, end) is not None
+
+
 def shape_clause(suggestion: str, text: str, start: int) -> str:
     """A whole-clause rewrite's first letter: a capital at a sentence start, else lower case."""
     if not suggestion or suggestion.startswith(("I ", "I'")):

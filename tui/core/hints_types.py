@@ -28,7 +28,7 @@ SEVERITIES = ("suggestion", "warning", "error")
 KINDS = ("pattern", "absence", "caps", "length", "learned")
 MENTION_KINDS = ("complaint", "question", "praise", "crisis", "other")  # triage's kinds
 CASES = ("match", "sentence", "keep")
-REPLACES = ("match", "clause", "clause-end")
+REPLACES = ("match", "clause", "clause-end", "aside")
 COUNTS = ("characters", "graphemes", "weighted")
 RULE_FIELDS = frozenset(
     {
@@ -139,7 +139,9 @@ class Rule:
     whole clause the match is in, with a sentence opener such as "Unfortunately," before it; a
     clause with other words before the match gets no rewrite rather than a broken one), or
     "clause-end" (the matched span, where it ends its clause: "That option is available again from
-    …." but no rewrite in "Spotify isn't available in Morocco yet", where words of the clause follow).
+    …." but no rewrite in "Spotify isn't available in Morocco yet", where words of the clause follow),
+    or "aside" (the matched span, where a comma or colon follows it: "As I said, it opens at 9" ->
+    "To recap, it opens at 9", but no "No, to recap." for "No, my earlier message was correct.").
     `combinable`: whether the pattern can sit inside a combined alternation (no names, no
     backreferences). `keep_upper`: words that keep their capitals when case = "sentence"
     lower-cases a suggestion. `template`: whether the suggestion has group references or escapes.
