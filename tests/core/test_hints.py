@@ -332,6 +332,18 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         ("What?!?", "punctuation-run", "What?"),
         ("Thanks. WE ARE ON IT.", "all-caps", "Thanks. We are on it."),
         ("thanks, I'M SO SORRY", "all-caps", "thanks, I'm so sorry"),
+        # session 62, found in the real and written replies: a one-letter or hyphenated word inside
+        # a shout does not split it in two half rewrites ("We did not sell you A FAULTY CAR"), and
+        # the first word after a reply's @handles opens its sentence ("@tim please read")
+        ("WE DID NOT SELL YOU A FAULTY CAR.", "all-caps", "We did not sell you a faulty car."),
+        ("@x @y WE DEMAND A RE-TASTE!", "all-caps", "@x @y We demand a re-taste!"),
+        ("@tim_dev PLEASE READ the docs.", "all-caps", "@tim_dev Please read the docs."),
+        ("Plan A. PLEASE READ it.", "all-caps", "Plan A. Please read it."),
+        # the opener and "yet" go with "we don't know"; "your router manufacturer's" goes whole
+        ("I'm afraid we don't know yet.", "dont-know", "I'll find out."),
+        ("We don't know yet why it happened.", "dont-know", "I'll find out why it happened."),
+        ("That's your router manufacturer's problem, not ours.", "third-party",
+         "That's something we'll chase for you."),
         (
             "I’m sorry for the delay, but the courier lost it.",
             "apology-but",
@@ -346,6 +358,14 @@ def test_hint_as_dict(engine: HintEngine) -> None:
 )
 def test_apply_suggestion(engine: HintEngine, text: str, rule: str, expected: str) -> None:
     assert apply_suggestion(text, only(engine, text, rule)) == expected
+
+
+def test_blame_with_a_consequence_after_it_is_flagged_without_a_rewrite(engine: HintEngine) -> None:
+    """"Please provide your order number, so we couldn't help." would not read (session 62)."""
+    text = "You failed to provide your order number, so we couldn't help."
+    hints = [h for h in engine.check(text) if h.category == "blame"]
+    assert [h.rule for h in hints] == ["supposed-to-so"]
+    assert hints[0].suggestion is None
 
 
 def test_apply_suggestion_without_a_rewrite_leaves_text_alone(engine: HintEngine) -> None:
@@ -862,6 +882,9 @@ def test_back_in_stock_without_a_time_is_still_no_next_step(engine: HintEngine) 
         "There's not much more I can do, sorry.",
         "This isn't something we're able to assist with.",
         "It isn't something I can help with.",
+        # a real British Airways reply, found by hand (session 62)
+        "Unfortunately we don't have any flexibility on damage reported after 7 days.",
+        "There's no flexibility on this fare, sorry.",
     ],
 )
 def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:

@@ -209,7 +209,11 @@ def _caps_pattern(
     loud = f"(?:{long_word}|(?=(?:{listed}){end}))" if listed else long_word
     word = (rf"(?!(?:{skip}){end})" if skip else "") + edge + loud + token
     sep = r"[ \t,;:.\-]+"
-    return rf"(?:{token}{sep})*{word}(?:{sep}{token})*"
+    # Inside a run, a one-letter word and a hyphenated one do not end it: "WE DID NOT SELL YOU A
+    # FAULTY CAR", "WE DEMAND A RE-TASTE" are one shout, rewritten whole (session 62).
+    token = rf"(?:{token}|{edge}[{upper}][{upper}'&]*(?:-[{upper}][{upper}'&]*)+{end})"
+    single = rf"(?:{edge}[{upper}]{end}{sep})?"
+    return rf"(?:{token}{sep}{single})*{word}(?:{sep}{single}{token})*"
 
 
 def _start_filter(pattern: str, ignorecase: bool) -> str | None:

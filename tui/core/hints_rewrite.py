@@ -11,14 +11,17 @@ _TEMPLATE_REF = re.compile(r"\\g<([^>]*)>|\\(\d+)|\\(.)")
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+|\n\s*)([^\W\d_])")
 _WORD = re.compile(r"[^\W\d_][\w'&]*")
 _LONE_I = re.compile(r"\bi\b(?=$|[\s,.!?;:']|'[a-z])")
+# The @handles a reply opens with, and the white space after them.
+_LEADING_HANDLES = re.compile(r"\s*(?:[@\uff20][\w.@-]+\s+)+")
 
 
 def _sentence_starts_at(text: str, start: int) -> bool:
-    """Whether only white space lies between `start` and the end of the previous sentence."""
+    """Whether only white space lies between `start` and the end of the previous sentence, or
+    only the @handles a reply opens with ("@tim PLEASE READ ..." -> "@tim Please read ...")."""
     index = start - 1
     while index >= 0 and text[index].isspace() and text[index] != "\n":
         index -= 1
-    return index < 0 or text[index] in ".!?\n"
+    return index < 0 or text[index] in ".!?\n" or _LEADING_HANDLES.fullmatch(text, 0, start) is not None
 
 
 
