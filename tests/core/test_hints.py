@@ -306,7 +306,8 @@ def test_hint_as_dict(engine: HintEngine) -> None:
         # session 61: a refusal's rewrite takes its whole clause, not "what we can do is … it."
         ("Sorry, we can't refund opened items.", "cant", "Sorry, what we can do is …."),
         ("We can’t refund it.", "cant", "What we can do is …."),
-        ("Relax, your order is on its way.", "relax", "your order is on its way."),
+        # a removal at a sentence start capitalises what follows (session 62)
+        ("Relax, your order is on its way.", "relax", "Your order is on its way."),
         ("Thanks. Please just relax. It's coming.", "relax", "Thanks. It's coming."),
         ("Blue isn't available right now.", "isnt-available", "Blue is available again from …."),
         ("Sorry, that's not available yet.", "not-available", "Sorry, that's available again from …."),

@@ -124,6 +124,22 @@ async def test_typing_after_a_rewrite_fills_its_gap_and_ctrl_z_takes_it_back(tmp
         assert draft.text == text
 
 
+async def test_a_removal_at_a_sentence_start_capitalises_the_next_word_in_one_undoable_edit(
+        tmp_path: Path) -> None:
+    """"Relax, it's on its way." -> "It's on its way.", not "it's on its way." (session 62)."""
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        text = "Thanks, Jo. Relax, it's on its way and we'll track it for you. -Sam"
+        screen = await open_editor(pilot, app, text)
+        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.pause(0.2)
+        draft = screen.query_one(DraftArea)
+        assert draft.text == "Thanks, Jo. It's on its way and we'll track it for you. -Sam"
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.1)
+        assert draft.text == text, "one edit: ctrl+z takes it all back"
+
+
 async def test_ctrl_r_on_a_hint_without_a_rewrite_says_so_and_leaves_the_draft(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

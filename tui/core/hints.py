@@ -36,6 +36,7 @@ from tui.core.hints_rewrite import (
     _expand,
     _shape,
     apply_suggestion,
+    changed_region,
     clause_span,
     ends_clause,
     is_aside,
@@ -70,6 +71,7 @@ __all__ = [
     "HintEngine",
     "HintRuleError",
     "apply_suggestion",
+    "changed_region",
     "suggestion_span",
     "validate_rule_file",
 ]

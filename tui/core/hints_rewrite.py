@@ -184,6 +184,19 @@ def suggestion_span(hint: Hint) -> tuple[int, int] | None:
     return (hint.start, hint.end)
 
 
+def changed_region(before: str, after: str) -> tuple[int, int]:
+    """How many characters `before` and `after` share at the start and at the end (not
+    overlapping): the editor replaces only what lies between, as one undoable edit."""
+    limit = min(len(before), len(after))
+    first = 0
+    while first < limit and before[first] == after[first]:
+        first += 1
+    last = 0
+    while last < limit - first and before[-1 - last] == after[-1 - last]:
+        last += 1
+    return first, last
+
+
 def apply_suggestion(text: str, hint: Hint) -> str:
     """`text` with the span the hint's suggestion replaces put in its place (unchanged when there
     is no suggestion)."""
@@ -193,4 +206,7 @@ def apply_suggestion(text: str, hint: Hint) -> str:
     start, end = span
     if not 0 <= start <= end <= len(text):
         return text
-    return text[:start] + hint.suggestion + text[end:]
+    rest = text[end:]
+    if not hint.suggestion and rest[:1].islower() and _sentence_starts_at(text, start):
+        rest = rest[0].upper() + rest[1:]  # "Relax, it's on its way." -> "It's on its way."
+    return text[:start] + hint.suggestion + rest

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
-from tui.core.hints import Hint, HintEngine, apply_suggestion, suggestion_span
+from tui.core.hints import Hint, HintEngine, apply_suggestion, changed_region, suggestion_span
 from tui.core.hints_ignore import ignore_key
 from tui.core.lifecycle import TransitionError
 from tui.core.model import Mention
@@ -380,10 +380,13 @@ class ReplyScreen(Screen[bool]):
         hint = self.hints[self.current]
         span = suggestion_span(hint)
         assert span is not None and hint.suggestion is not None
-        expected = apply_suggestion(self.draft.text, hint)
-        # An edit, not a reload: ctrl+z in the editor takes the rewrite back.
-        self.draft.replace(hint.suggestion, self.draft.location_of(span[0]),
-                           self.draft.location_of(span[1]), maintain_selection_offset=False)
+        before = self.draft.text
+        expected = apply_suggestion(before, hint)
+        # One edit over what changed, not a reload: ctrl+z in the editor takes the rewrite back
+        # (a removal may also capitalise the word after it, so the edit can reach past the span).
+        first, last = changed_region(before, expected)
+        self.draft.replace(expected[first:len(expected) - last], self.draft.location_of(first),
+                           self.draft.location_of(len(before) - last), maintain_selection_offset=False)
         if self.draft.text != expected:
             self.draft.load_text(expected)
         # the rewrite's gap is selected, so what the agent types next fills it ("What we can do
