@@ -220,8 +220,9 @@ _READABLE = {"xxuser": "@someone", "xxurl": "a link", "<s>": "(start)", "</s>": 
 
 
 def _is_word(part: str) -> bool:
-    """Not a placeholder `normalise` put in, a number or punctuation."""
-    return part not in _READABLE and any(ch.isalpha() for ch in part)
+    """Not a placeholder `normalise` put in, a number, punctuation or a lone letter: "o" of "w/o"
+    or "0s" of "6s" weigh, but tell an agent nothing (session 62, real tweets)."""
+    return part not in _READABLE and sum(ch.isalpha() for ch in part) >= 2
 
 
 def telling(feature: str, quiet: frozenset[str] = frozenset()) -> bool:
