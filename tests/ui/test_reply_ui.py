@@ -131,7 +131,11 @@ async def test_a_removal_at_a_sentence_start_capitalises_the_next_word_in_one_un
     async with app.run_test(size=(100, 30)) as pilot:
         text = "Thanks, Jo. Relax, it's on its way and we'll track it for you. -Sam"
         screen = await open_editor(pilot, app, text)
-        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.press("ctrl+n")
+        await pilot.pause(0.2)
+        panel = " ".join(str(screen.query_one("#hint-panel").render()).split())
+        assert "→ (remove it)" in panel, panel
+        await pilot.press("ctrl+r")
         await pilot.pause(0.2)
         draft = screen.query_one(DraftArea)
         assert draft.text == "Thanks, Jo. It's on its way and we'll track it for you. -Sam"

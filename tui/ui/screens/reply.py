@@ -317,7 +317,7 @@ class ReplyScreen(Screen[bool]):
             panel.append(f" “{text[hint.start:hint.end]}”", "italic")
             panel.append(f"\n{hanging(hint.message, 4, width)}\n")
             if hint.suggestion is not None:
-                rewrite = "→ " + hint.suggestion
+                rewrite = "→ " + (hint.suggestion or "(remove it)")  # as `turnaround lint` says
                 if hint.replaces is not None:  # the rewrite takes a whole clause: say which
                     start, end = hint.replaces
                     rewrite += f"  (in place of “{text[start:end]}”)"
