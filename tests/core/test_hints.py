@@ -886,6 +886,8 @@ def test_back_in_stock_without_a_time_is_still_no_next_step(engine: HintEngine) 
         # a real British Airways reply, found by hand (session 62)
         "Unfortunately we don't have any flexibility on damage reported after 7 days.",
         "There's no flexibility on this fare, sorry.",
+        "No refunds on sale items.",
+        "Sorry. No returns after 30 days.",
     ],
 )
 def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
@@ -897,6 +899,8 @@ def test_real_refusal_wording_is_found(engine: HintEngine, text: str) -> None:
     [
         "That doesn't mean we can't help.",
         "No problem at all!",
+        "No refunds needed, it's on us!",
+        "There were no returns logged on your account.",
         "Can't wait to see you on board!",
         "Sorry you can't log in, let's fix it together.",
         "Sorry to hear you're unable to log in.",

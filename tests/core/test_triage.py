@@ -178,10 +178,21 @@ def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triage
         "love sitting on the patio for an hour, best coffee in town",
         "Acme's new album is a masterpiece",
         "support is so good, they answered in 5 minutes",
+        # session 62, a real tweet to an airline: thanks one means to say are no scare quotes
+        "It's easy to forget to say 'thank you' when you pay for something, but my sincere thanks to "
+        "@British_Airways and their wonderful staff for flying my husband all around the world",
     ],
 )
 def test_their_sincere_neighbours_stay_praise(triager: Triager, text: str) -> None:
     assert triager.triage(text, now=NOW).queue == "champions"
+
+
+def test_frequent_flyers_are_not_for_fucks_sake(triager: Triager) -> None:
+    """"us FFs" (a real tweet to an airline, session 62) is no exasperated "ffs"."""
+    why = triager.triage("Thank you @AlaskaAir for taking care of us FFs", explain=True).why
+    assert not [r for r in why if r.source == "phrase" and "ffs" in r.text.lower()], why
+    again = triager.triage("ffs @AlaskaAir again", explain=True).why
+    assert any(r.source == "phrase" and "ffs" in r.text.lower() for r in again), again
 
 
 @pytest.mark.parametrize(
