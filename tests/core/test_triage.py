@@ -498,6 +498,9 @@ def test_idioms_made_of_unhappy_words_are_praise(triager: Triager, text: str) ->
         "thank you @TernwayAir for teaching me patience. 6 hrs at gate C22 and counting",
         "@OrcaJetHelp that link just loops back to the login page",
         "so great that @TreshamAir lost my suit bag the day before my brother's wedding. really top notch 👏",
+        # session 62, real tweets to airlines that went to `champions`
+        "@southwestair thanks 4 leaving our bags out in the rain at MCO 10/8! Very careless!",
+        "Sitting in @AmericanAir 5925 at DFW for almost an hour now while the crew finishes paperwork",
     ],
 )
 def test_a_customer_about_to_leave_or_kept_waiting_is_negative(triager: Triager, text: str) -> None:
