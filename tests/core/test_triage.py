@@ -187,6 +187,15 @@ def test_their_sincere_neighbours_stay_praise(triager: Triager, text: str) -> No
     assert triager.triage(text, now=NOW).queue == "champions"
 
 
+def test_thanks_beside_money_still_owed_is_not_praise(triager: Triager) -> None:
+    """A real tweet to an airline (session 62) went to `champions` for its two thank-yous."""
+    text = ("@AirAsiaSupport Thank you for your reply. Dear Yana,I only received RM315.08 but total I was "
+            "paid RM937.24. May I ask when I can get the balance? Thank you.")
+    assert triager.triage(text, now=NOW).queue != "champions"
+    owed = triager.triage("@Acme thanks, I only received half of the refund so far", now=NOW)
+    assert owed.label == "negative"
+
+
 def test_frequent_flyers_are_not_for_fucks_sake(triager: Triager) -> None:
     """"us FFs" (a real tweet to an airline, session 62) is no exasperated "ffs"."""
     why = triager.triage("Thank you @AlaskaAir for taking care of us FFs", explain=True).why
