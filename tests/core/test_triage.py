@@ -181,6 +181,8 @@ def test_praise_taken_back_and_less_than_was_owed_are_complaints(triager: Triage
         # session 62, a real tweet to an airline: thanks one means to say are no scare quotes
         "It's easy to forget to say 'thank you' when you pay for something, but my sincere thanks to "
         "@British_Airways and their wonderful staff for flying my husband all around the world",
+        "Another super flight on @British_Airways on 276. Friendly, chatty crew, an early departure and even "
+        "earlier arrival and no queue at T5 immigration. Could get used to all that!",
     ],
 )
 def test_their_sincere_neighbours_stay_praise(triager: Triager, text: str) -> None:
