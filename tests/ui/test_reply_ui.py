@@ -144,6 +144,26 @@ async def test_a_removal_at_a_sentence_start_capitalises_the_next_word_in_one_un
         assert draft.text == text, "one edit: ctrl+z takes it all back"
 
 
+async def test_each_rewrite_is_its_own_undo_step(tmp_path: Path) -> None:
+    """Two rewrites applied within a second are not merged into one ctrl+z (session 62, by hand)."""
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        text = "Thanks!!! Relax, we'll pass this on. -Sam"
+        screen = await open_editor(pilot, app, text)
+        draft = screen.query_one(DraftArea)
+        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.pause(0.1)
+        await pilot.press("ctrl+n", "ctrl+r")
+        await pilot.pause(0.1)
+        assert draft.text == "Thanks! We'll pass this on. -Sam"
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.1)
+        assert draft.text == "Thanks! Relax, we'll pass this on. -Sam"
+        await pilot.press("ctrl+z")
+        await pilot.pause(0.1)
+        assert draft.text == text
+
+
 async def test_ctrl_r_on_a_hint_without_a_rewrite_says_so_and_leaves_the_draft(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

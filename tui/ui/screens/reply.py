@@ -385,8 +385,10 @@ class ReplyScreen(Screen[bool]):
         # One edit over what changed, not a reload: ctrl+z in the editor takes the rewrite back
         # (a removal may also capitalise the word after it, so the edit can reach past the span).
         first, last = changed_region(before, expected)
+        self.draft.history.checkpoint()  # its own undo step: not merged with typing or another rewrite
         self.draft.replace(expected[first:len(expected) - last], self.draft.location_of(first),
                            self.draft.location_of(len(before) - last), maintain_selection_offset=False)
+        self.draft.history.checkpoint()
         if self.draft.text != expected:
             self.draft.load_text(expected)
         # the rewrite's gap is selected, so what the agent types next fills it ("What we can do
