@@ -51,6 +51,11 @@ def notes(app: TurnaroundApp) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+def panel_text(screen: ReplyScreen) -> str:
+    """The hint panel as one line: its wrapping depends on the panel's width."""
+    return " ".join(str(screen.query_one("#hint-panel").render()).split())
+
+
 async def open_editor(pilot: Any, app: TurnaroundApp, text: str) -> ReplyScreen:
     await settle(pilot, app, len(MIXED))
     await pilot.press("r")
@@ -85,7 +90,7 @@ async def test_the_gap_a_rewrite_leaves_must_be_filled_before_sending(tmp_path: 
         screen = await open_editor(pilot, app, "Sorry about that. We can't refund it.")
         await pilot.press("ctrl+n")
         await pilot.pause(0.2)
-        panel = " ".join(str(screen.query_one("#hint-panel").render()).split())
+        panel = panel_text(screen)
         assert "→ What we can do is … (in place of “We can't refund it”)" in panel, panel
         await pilot.press("ctrl+r")
         await pilot.pause(0.2)
@@ -133,7 +138,7 @@ async def test_a_removal_at_a_sentence_start_capitalises_the_next_word_in_one_un
         screen = await open_editor(pilot, app, text)
         await pilot.press("ctrl+n")
         await pilot.pause(0.2)
-        panel = " ".join(str(screen.query_one("#hint-panel").render()).split())
+        panel = panel_text(screen)
         assert "→ (remove it)" in panel, panel
         await pilot.press("ctrl+r")
         await pilot.pause(0.2)
