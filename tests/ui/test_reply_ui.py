@@ -169,6 +169,23 @@ async def test_each_rewrite_is_its_own_undo_step(tmp_path: Path) -> None:
         assert draft.text == text
 
 
+async def test_ctrl_n_after_a_rewrite_goes_to_the_hint_at_the_cursor(tmp_path: Path) -> None:
+    """After "Relax, " goes, the shout starts at the cursor: ctrl+n picks it, not the refusal after
+    it, and typing then fills the refusal's gap (session 62, by hand at 200x50)."""
+    app = app_with(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        text = "@jo RELAX, WE ARE ON IT. Unfortunately we can't refund this fare. -Sam"
+        screen = await open_editor(pilot, app, text)
+        draft = screen.query_one(DraftArea)
+        for _ in range(3):
+            await pilot.press("ctrl+n", "ctrl+r")
+            await pilot.pause(0.2)
+        assert draft.text == "@jo We are on it. What we can do is …. -Sam"
+        await pilot.press(*"abc")
+        await pilot.pause(0.1)
+        assert draft.text == "@jo We are on it. What we can do is abc. -Sam"
+
+
 async def test_ctrl_r_on_a_hint_without_a_rewrite_says_so_and_leaves_the_draft(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

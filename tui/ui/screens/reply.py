@@ -342,6 +342,14 @@ class ReplyScreen(Screen[bool]):
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._render_hints)  # the panel's width changed: wrap again
 
+    def _selects(self, index: int) -> bool:
+        """Whether the editor's selection is exactly the hint's span."""
+        hint = self.hints[index]
+        selection = self.draft.selection
+        return (hint.start is not None and hint.end is not None
+                and {selection.start, selection.end} == {self.draft.location_of(hint.start),
+                                                          self.draft.location_of(hint.end)})
+
     def _spans(self) -> list[int]:
         return [i for i, h in enumerate(self.hints) if h.start is not None]
 
@@ -350,10 +358,18 @@ class ReplyScreen(Screen[bool]):
         if not spans:
             self.notify("No hint with a place in the text.", timeout=2)
             return
-        if self.current not in spans:
-            self.current = spans[0] if step > 0 else spans[-1]
-        else:
+        if self.current in spans and self._selects(self.current):  # on a hint ctrl+n/ctrl+b chose
             self.current = spans[(spans.index(self.current) + step) % len(spans)]
+        else:
+            # from the cursor: the hint it is in or before (after a rewrite the next hint often
+            # starts right at the cursor; it is the next one, not the one after it)
+            offset = self.draft.offset_of(self.draft.cursor_location)
+            ahead = [i for i in spans if (self.hints[i].end or 0) > offset]
+            behind = [i for i in spans if (self.hints[i].start or 0) < offset]
+            if step > 0:
+                self.current = ahead[0] if ahead else spans[0]
+            else:
+                self.current = behind[-1] if behind else spans[-1]
         hint = self.hints[self.current]
         assert hint.start is not None and hint.end is not None
         self.draft.selection = type(self.draft.selection)(
