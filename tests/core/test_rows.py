@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tui.core.rows import clock_text, span, wake_text
+from tui.core.rows import clock_text, fold_handles, span, wake_text
 
 DAY = 86400
 
@@ -32,3 +32,16 @@ def test_a_watch_days_ahead_says_the_hours_too() -> None:
     assert wake_text(now + timedelta(days=3), now).endswith("(in 3d)")
     assert wake_text(now + timedelta(hours=15, minutes=5), now).endswith("(in 15h)")
     assert wake_text(now + timedelta(hours=2, minutes=30), now).endswith("(in 2h 30m)")
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("@Tesco @116302 @116303 None on there", ("@Tesco +2", "None on there")),
+     ("@a@mastodon.social, @b.bsky.social: @c hello", ("@a@mastodon.social +2", "hello")),
+     ("@a @b hi", ("", "@a @b hi")),  # two handles read fine as they are
+     ("@a @b @c", ("", "@a @b @c")),  # nothing but handles: nothing to show instead
+     ("mail me at me@x.com @b @c", ("", "mail me at me@x.com @b @c"))],
+)
+def test_a_reply_opening_with_many_handles_folds_them(text: str, folded: tuple[str, str]) -> None:
+    """Seen with imported real text: 16 leading handles filled an 80-column row before one word."""
+    assert fold_handles(text) == folded

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention, settle
 from tui.rules.config import Config
 from tui.ui.app import TurnaroundApp, make_app
@@ -124,6 +126,25 @@ async def test_a_long_source_name_never_runs_into_the_author(tmp_path: Path) -> 
         rows = ["".join(seg.text for seg in lst.render_line(i)) for i in range(len(lst.uids))]
         assert any("json @u115887" in row for row in rows), rows
         assert any("some @u2 " in row for row in rows), rows
+
+
+async def test_a_reply_to_a_crowd_shows_its_words_not_its_handles(tmp_path: Path) -> None:
+    """Seen with imported real Tesco tweets at 80x24: a reply in a busy thread opened with 16
+    handles, so the row showed nothing but "@117242 @117243 …". The row folds them; the pane keeps them."""
+    crowd = " ".join(f"@shop{i}" for i in range(15))
+    mentions = [make_mention(1, f"@Tesco {crowd} where is my delivery slot", source="x", author="@u1")]
+    app = app_with(tmp_path, mentions)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, 1)
+        lst = app.screen.query_one(MentionList)
+        if not lst.uids:
+            await pilot.press("2")
+            await pilot.pause(0.1)
+        row = "".join(seg.text for seg in lst.render_line(0))
+        assert "@Tesco +15 where is my delivery" in row, row
+        shown = app.screen.query_one("#detail-body", Static).content
+        pane = "\n".join(getattr(part, "plain", "") for part in getattr(shown, "renderables", [shown]))
+        assert "@shop14 where is my delivery slot" in pane, pane
 
 
 async def test_a_mention_triage_cannot_read_shows_its_language_not_a_verdict(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ Every marker that carries meaning has a symbol, so nothing is told by colour alo
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from tui.core.model import Mention, effective_time, maybe_time
@@ -17,6 +18,27 @@ CLOCK_SYMBOL = {"breached": "⚠", "due-soon": "◔", "ok": " "}
 SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "hn", "rss": "rss",
                 "x": "x", "demo": "demo", "jsonl": "json", "sse": "sse", "google": "goog",
                 "trustpilot": "tpil", "yelp": "yelp"}
+# A reply's addressing: @name, @name.bsky.social or @name@instance, then a space, comma or colon.
+_LEAD_HANDLES = re.compile(r"(?:[@＠]\w[\w.\-]*(?:@[\w\-]+(?:\.[\w\-]+)+)?[\s,:]+){3,}")
+FOLD_HANDLES = 3
+"""A reply that opens with this many @handles or more shows the first and a count in a row."""
+
+
+def fold_handles(text: str) -> tuple[str, str]:
+    """A list row's text split into its folded addressing ("@first +14") and its words.
+
+    On X a reply in a busy thread opens with every handle in it: 16 of them fill an 80-column row
+    before the first word the customer wrote. Only rows fold, never the pane or the store; a text
+    that is nothing but handles stays whole. Returns ("", text) when there is nothing to fold.
+    """
+    lead = _LEAD_HANDLES.match(text.lstrip())
+    if not lead:
+        return "", text
+    body = text.lstrip()[lead.end():]
+    if not body.strip():
+        return "", text
+    handles = lead.group().replace(",", " ").replace(":", " ").split()
+    return f"{handles[0]} +{len(handles) - 1}", body
 
 
 def stars(mention: Mention) -> str:

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.core.model import Mention, maybe_time
-from tui.core.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, reach, review_note, wake_text
+from tui.core.rows import KIND_SYMBOL, LABEL_SYMBOL, age, dated, fold_handles, reach, review_note, wake_text
 from tui.core.sanitize import clean, on_screen, one_line
 from tui.core.triage import describe_verdict
 from tui.core.triage_verdict import STANDS_TEXT
@@ -218,7 +218,10 @@ class MentionDetail(VerticalScroll, can_focus=True):
                 line = Text(marker)
                 line.append(item.get("author", ""), "bold")
                 line.append(f" {age(item, now)} ago: ", "dim")
-                line.append(one_line(item.get("text", ""), 240))
+                lead, words = fold_handles(item.get("text", ""))
+                if lead:
+                    line.append(one_line(lead, 40) + " ", "dim")
+                line.append(one_line(words, 240))
                 parts.append(line)
         others = [m for m in history if m["uid"] != mention["uid"]]
         total = len(others) if history_total is None else max(0, history_total - 1)

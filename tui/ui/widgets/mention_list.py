@@ -34,6 +34,7 @@ from tui.core.rows import (
     SOURCE_SHORT,
     age,
     clock_text,
+    fold_handles,
     snoozed_left,
     stars,
 )
@@ -313,7 +314,10 @@ class MentionList(ScrollView, can_focus=True):
         for tag in (mention.get("tags") or ())[:3]:
             row.append(f"#{tag} ", self._style("dim"))
         # Only what can show: shaping text past the right edge costs more than the rest of the row.
-        row.append(one_line(mention.get("text", ""), max(1, width - row.cell_len)))
+        lead, words = fold_handles(mention.get("text", ""))
+        if lead:
+            row.append(one_line(lead, 40) + " ", self._style("dim"))
+        row.append(one_line(words, max(1, width - row.cell_len)))
         if is_cursor:
             row.stylize(self._style("cursor"))
         if unread and not is_cursor:  # on the cursor row the dot reads in the cursor's colours
