@@ -172,23 +172,32 @@ def test_the_report_says_how_often_triage_stood(session: Session) -> None:
     mentions = [arrive(session, f"plain mention number {n} about coffee") for n in range(8)]
     warped = arrive(session, WARPED)
     fan = arrive(session, "I love my Orbit, best purchase this year")
+    everyone = [m["uid"] for m in [*mentions, warped, fan]]
+    figure = agreement(session.store, everyone)
+    assert figure["handled"] == 0 and figure["agreed"] is None
+    assert describe_agreement(figure) == "Triage corrections: none yet (no mention handled by an agent)"
+    session.inbox.act("done", [mentions[1]["uid"], mentions[2]["uid"]])
+    session.inbox.act("escalate", [mentions[3]["uid"]])
+    session.inbox.act("done", [mentions[4]["uid"]])
+    session.inbox.undo()  # undone: not handled
     session.correct([warped["uid"]], Correction(kind="crisis"))
     session.correct([fan["uid"]], Correction(label="neutral", queue="needs-reply"))
     session.correct([mentions[0]["uid"]], Correction(label="negative"))
     session.inbox.undo()  # the last one does not count
-    figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan]])
-    assert figure == {"mentions": 10, "corrected": 2, "agreed": 0.8,
+    figure = agreement(session.store, everyone)
+    assert figure == {"mentions": 10, "handled": 5, "corrected": 2, "agreed": 0.6,
                       "fields": {"label": 1, "kind": 1, "queue": 1}, "learned": 0}
-    assert describe_agreement(figure) == ("Triage corrections: 2 of 10 mentions corrected (80.0% agreed); "
-                                          "label 1, kind 1, queue 1")
+    assert describe_agreement(figure) == ("Triage corrections: 2 of 5 handled mentions corrected (60.0% "
+                                          "agreed); label 1, kind 1, queue 1")
     report = build_report(session.store, None, NOW)
     assert report["corrections"]["corrected"] == 2
     text = render_text(report)
-    assert "Triage corrections: 2 of 10 mentions corrected (80.0% agreed)\n  label 1, kind 1, queue 1" in text
+    assert "Triage corrections: 2 of 5 handled mentions corrected (60.0% agreed)\n  label 1, kind 1" in text
     assert max(len(line) for line in text.splitlines() if "corrections" in line) <= 80  # read at 80 columns
-    assert ("triage_agreed_share", "", 0.8) in rows(report)
+    assert ("triage_agreed_share", "", 0.6) in rows(report)
+    assert ("triage_handled", "", 5) in rows(report)
     again = arrive(session, WARPED)
-    figure = agreement(session.store, [m["uid"] for m in [*mentions, warped, fan, again]])
+    figure = agreement(session.store, [*everyone, again["uid"]])
     assert figure["learned"] == 1
     assert describe_agreement(figure).endswith("; 1 triaged by this store's lessons")
 

@@ -67,6 +67,7 @@ def rows(report: dict[str, Any]) -> list[tuple[str, str, Any]]:
     out.append(("low_star_answered", "", reviews["low_star"]["answered"]))
     out.append(("low_star_median_minutes", "", reviews["low_star"]["median_minutes"]))
     corrections = report["corrections"]
+    out.append(("triage_handled", "", corrections["handled"]))
     out.append(("triage_corrected", "", corrections["corrected"]))
     out.append(("triage_agreed_share", "", corrections["agreed"]))
     for name, count in corrections["fields"].items():
