@@ -290,14 +290,18 @@ class Inbox:
 
     # -- acting ------------------------------------------------------------------------------
     def thread_open_uids(self, uid: str) -> list[str]:
-        """The mentions an action on `uid` carries: it and the rest of its thread still in a queue
-        with it, so a conversation is handled as one."""
+        """The mentions an action on `uid` carries: it and its author's other mentions in the thread
+        still in a queue with it, so a conversation with one person is handled as one. Others in the
+        thread are not carried: in a busy thread (25 tweets by 8 customers, imported real text) a reply
+        to one customer filed every other customer's complaint as answered."""
         mention = self.store.mention(uid)
         if mention is None:
             return [uid] if self._archived and uid in self._archived else []
         queue = self.queue_of_uid(uid)
+        author = str(mention.get("author") or "").casefold()
         uids = [m["uid"] for m in self.store.thread(mention["thread_uid"])
-                if m["uid"] == uid or (self.queue_of_uid(m["uid"]) == queue and queue != "done")]
+                if m["uid"] == uid or (self.queue_of_uid(m["uid"]) == queue and queue != "done"
+                                       and str(m.get("author") or "").casefold() == author)]
         return uids + [repeat for u in uids for repeat in self._repeats.get(u, ())]
 
     def act(self, action: str, uids: Iterable[str], *, cursor: str | None = None,
