@@ -36,12 +36,17 @@ def test_a_watch_days_ahead_says_the_hours_too() -> None:
 
 @pytest.mark.parametrize(
     ("text", "folded"),
-    [("@Tesco @116302 @116303 None on there", ("@Tesco +2", "None on there")),
+    [("@Tesco @116302 @116303 None on there", ("@116302 @116303", "None on there")),
+     ("@AskPlayStation U positive?", ("", "U positive?")),
+     ("@brand thanks!", ("", "thanks!")),  # a Mastodon handle names our account by its local part
      ("@a@mastodon.social, @b.bsky.social: @c hello", ("@a@mastodon.social +2", "hello")),
+     ("@Tesco @a @b @c @d hi", ("@a +3", "hi")),
      ("@a @b hi", ("", "@a @b hi")),  # two handles read fine as they are
      ("@a @b @c", ("", "@a @b @c")),  # nothing but handles: nothing to show instead
+     ("@Tesco", ("", "@Tesco")),
      ("mail me at me@x.com @b @c", ("", "mail me at me@x.com @b @c"))],
 )
-def test_a_reply_opening_with_many_handles_folds_them(text: str, folded: tuple[str, str]) -> None:
-    """Seen with imported real text: 16 leading handles filled an 80-column row before one word."""
-    assert fold_handles(text) == folded
+def test_a_row_leaves_out_our_handle_and_folds_a_crowd(text: str, folded: tuple[str, str]) -> None:
+    """Seen with imported real text: 16 leading handles filled an 80-column row before one word,
+    and every row of a brand's inbox opened with the brand's own handle."""
+    assert fold_handles(text, frozenset({"tesco", "askplaystation", "brand@mastodon.social"})) == folded

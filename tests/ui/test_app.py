@@ -128,23 +128,43 @@ async def test_a_long_source_name_never_runs_into_the_author(tmp_path: Path) -> 
         assert any("some @u2 " in row for row in rows), rows
 
 
-async def test_a_reply_to_a_crowd_shows_its_words_not_its_handles(tmp_path: Path) -> None:
-    """Seen with imported real Tesco tweets at 80x24: a reply in a busy thread opened with 16
-    handles, so the row showed nothing but "@117242 @117243 …". The row folds them; the pane keeps them."""
+async def test_a_row_shows_words_not_our_handle_or_a_crowd_of_handles(tmp_path: Path) -> None:
+    """Seen with imported real tweets at 80x24: every row opened with "@AskPlayStation", and a reply
+    in a busy Tesco thread opened with 16 handles, so the row showed nothing but "@117242 @117243 …".
+    Rows leave our handle out and fold a crowd; the pane keeps the text whole."""
     crowd = " ".join(f"@shop{i}" for i in range(15))
-    mentions = [make_mention(1, f"@Tesco {crowd} where is my delivery slot", source="x", author="@u1")]
+    mentions = [make_mention(1, f"@Tesco {crowd} where is my delivery slot", source="x", author="@u1"),
+                make_mention(2, "@tesco my order is late again", source="x", author="@u2")]
+    app = make_app(Config(handles=["@Tesco"]), tmp_path / "store.json", sources=[FeedSource(mentions)],
+                   clock=fixed_clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, 2)
+        lst = app.screen.query_one(MentionList)
+        rows = ["".join(seg.text for seg in lst.render_line(i)) for i in range(len(lst.uids))]
+        assert any("@shop0 +14 where is my delivery" in row for row in rows), rows
+        assert any("@u2                my order is late" in row for row in rows), rows
+        await pilot.press("j" if "@shop0" not in rows[0] else "k")
+        await pilot.pause(0.2)
+        shown = app.screen.query_one("#detail-body", Static).content
+        pane = "\n".join(getattr(part, "plain", "") for part in getattr(shown, "renderables", [shown]))
+        assert "@Tesco @shop0" in pane and "@shop14 where is my delivery slot" in pane, pane
+
+
+async def test_a_long_queue_keeps_each_rows_ellipsis_clear_of_the_scrollbar(tmp_path: Path) -> None:
+    """Seen at 80x24 with imported real text: in a queue longer than the screen the scrollbar
+    covered each row's last cell, so a cut text lost the "…" that says it goes on."""
+    mentions = [make_mention(n, f"my order number {n} never came and nobody answers my emails at all",
+                             minutes_ago=n + 1) for n in range(1, 41)]
     app = app_with(tmp_path, mentions)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, app, 1)
+        await settle(pilot, app, 40)
         lst = app.screen.query_one(MentionList)
         if not lst.uids:
             await pilot.press("2")
             await pilot.pause(0.1)
+        assert lst.scrollable_size.width < lst.size.width, "the scrollbar shows"
         row = "".join(seg.text for seg in lst.render_line(0))
-        assert "@Tesco +15 where is my delivery" in row, row
-        shown = app.screen.query_one("#detail-body", Static).content
-        pane = "\n".join(getattr(part, "plain", "") for part in getattr(shown, "renderables", [shown]))
-        assert "@shop14 where is my delivery slot" in pane, pane
+        assert len(row) == lst.scrollable_size.width and row.rstrip().endswith("…"), row
 
 
 async def test_a_mention_triage_cannot_read_shows_its_language_not_a_verdict(tmp_path: Path) -> None:

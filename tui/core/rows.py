@@ -6,6 +6,7 @@ Every marker that carries meaning has a symbol, so nothing is told by colour alo
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime
 
 from tui.core.model import Mention, effective_time, maybe_time
@@ -19,17 +20,20 @@ SOURCE_SHORT = {"mastodon": "mast", "bluesky": "bsky", "reddit": "rddt", "hn": "
                 "x": "x", "demo": "demo", "jsonl": "json", "sse": "sse", "google": "goog",
                 "trustpilot": "tpil", "yelp": "yelp"}
 # A reply's addressing: @name, @name.bsky.social or @name@instance, then a space, comma or colon.
-_LEAD_HANDLES = re.compile(r"(?:[@＠]\w[\w.\-]*(?:@[\w\-]+(?:\.[\w\-]+)+)?[\s,:]+){3,}")
+_LEAD_HANDLES = re.compile(r"(?:[@＠]\w[\w.\-]*(?:@[\w\-]+(?:\.[\w\-]+)+)?[\s,:]+)+")
 FOLD_HANDLES = 3
-"""A reply that opens with this many @handles or more shows the first and a count in a row."""
+"""A reply that opens with this many @handles or more (not ours) shows the first and a count."""
 
 
-def fold_handles(text: str) -> tuple[str, str]:
-    """A list row's text split into its folded addressing ("@first +14") and its words.
+def fold_handles(text: str, ours: Collection[str] = ()) -> tuple[str, str]:
+    """A list row's text split into its addressing, shortened, and its words.
 
-    On X a reply in a busy thread opens with every handle in it: 16 of them fill an 80-column row
-    before the first word the customer wrote. Only rows fold, never the pane or the store; a text
-    that is nothing but handles stays whole. Returns ("", text) when there is nothing to fold.
+    Every mention in the inbox is to us, so our own handles at the start go ("@AskPlayStation U
+    positive?" is "U positive?" in a row 40 columns wide), and on X a reply in a busy thread opens
+    with every handle in it: 16 of them filled an 80-column row before the first word the customer
+    wrote, so three or more fold to the first and a count ("@116302 +14"). `ours` are lower-case
+    handles without the "@" (`our_handles`). Only rows fold, never the pane or the store; a text
+    that is nothing but handles stays whole. Returns ("", text) when there is nothing to shorten.
     """
     lead = _LEAD_HANDLES.match(text.lstrip())
     if not lead:
@@ -38,7 +42,17 @@ def fold_handles(text: str) -> tuple[str, str]:
     if not body.strip():
         return "", text
     handles = lead.group().replace(",", " ").replace(":", " ").split()
-    return f"{handles[0]} +{len(handles) - 1}", body
+    others = [h for h in handles if not _is_ours(h, ours)]
+    if len(others) == len(handles) and len(others) < FOLD_HANDLES:
+        return "", text
+    if len(others) >= FOLD_HANDLES:
+        return f"{others[0]} +{len(others) - 1}", body
+    return " ".join(others), body
+
+
+def _is_ours(handle: str, ours: Collection[str]) -> bool:
+    name = handle.lstrip("@＠").lower()
+    return name in ours or any(name == own.split("@")[0] for own in ours)
 
 
 def stars(mention: Mention) -> str:

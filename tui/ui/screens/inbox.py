@@ -17,6 +17,7 @@ from textual.widgets import Input, Label
 from tui.core.corrections import ACTION as CORRECT
 from tui.core.corrections import learned_line
 from tui.core.lifecycle import TransitionError
+from tui.core.lifecycle_signs import our_handles
 from tui.core.queues import ALL_VIEWS, QUEUES
 from tui.core.tags import tag_name
 from tui.core.triage_explain import explain
@@ -101,8 +102,8 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
             with Vertical(id="list-pane"):
                 yield Label(Text(HEADER), id="list-header")
                 yield MentionList(self.inbox.row, self.inbox.response_clock,
-                                  self.session.clock, id="mentions")
-            yield MentionDetail(id="detail")
+                                  self.session.clock, ours=our_handles(self.session.ours), id="mentions")
+            yield MentionDetail(ours=our_handles(self.session.ours), id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
                     id="filter")
         yield FittingFooter()

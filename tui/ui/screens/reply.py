@@ -17,6 +17,7 @@ from textual.widgets import Label, Static, TextArea
 from tui.core.hints import Hint, HintEngine, apply_suggestion, changed_region, suggestion_span
 from tui.core.hints_ignore import ignore_key
 from tui.core.lifecycle import TransitionError
+from tui.core.lifecycle_signs import our_handles
 from tui.core.model import Mention
 from tui.core.sanitize import one_line
 from tui.services.session import Session
@@ -24,7 +25,7 @@ from tui.storage import paths
 from tui.ui.screens.sending import Step, not_ready, saved_step, send
 from tui.ui.widgets.draft_area import DraftArea
 from tui.ui.widgets.footer import FittingFooter
-from tui.ui.widgets.mention_detail import describe_mention
+from tui.ui.widgets.mention_detail import describe_mention, thread_line
 
 _ENGINE: HintEngine | None = None
 
@@ -134,7 +135,7 @@ class ReplyScreen(Screen[bool]):
             line = None
             if item["uid"] != self.uid:
                 line = Text(f"  {item.get('author', '')}: ", "dim")
-                line.append(one_line(item.get("text", ""), 240))
+                line.append_text(thread_line(item.get("text", ""), 240, our_handles(self.session.ours)))
             told.append((item["created_at"], line))
         for event in self.session.replies_recorded(thread_uid):
             details = event.get("details") or {}

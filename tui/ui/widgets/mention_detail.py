@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -190,12 +191,26 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
     return [one_line(line, 160) for line in lines[:3]]
 
 
+def thread_line(text: str, limit: int, ours: Collection[str] = ()) -> Text:
+    """A thread message on one line, our handles at its start left out and a crowd of handles
+    folded ("@116302 +14", dimmed) so the words show; the mention itself is shown whole elsewhere."""
+    lead, words = fold_handles(text, ours)
+    line = Text(one_line(lead, 40) + " ", "dim") if lead else Text()
+    line.append(one_line(words, limit))
+    return line
+
+
 class MentionDetail(VerticalScroll, can_focus=True):
     """Scrolls when the text is long; filled by the screen with `show()`."""
 
     DEFAULT_CSS = """
     MentionDetail > Static { width: 1fr; }
     """
+
+    def __init__(self, *, ours: Collection[str] = (), id: str | None = None) -> None:
+        """`ours`: the brand's handles (`our_handles`), left out where a thread line opens with them."""
+        super().__init__(id=id)
+        self.ours = frozenset(ours)
 
     def compose(self) -> ComposeResult:
         yield Static(id="detail-body")
@@ -218,10 +233,7 @@ class MentionDetail(VerticalScroll, can_focus=True):
                 line = Text(marker)
                 line.append(item.get("author", ""), "bold")
                 line.append(f" {age(item, now)} ago: ", "dim")
-                lead, words = fold_handles(item.get("text", ""))
-                if lead:
-                    line.append(one_line(lead, 40) + " ", "dim")
-                line.append(one_line(words, 240))
+                line.append_text(thread_line(item.get("text", ""), 240, self.ours))
                 parts.append(line)
         others = [m for m in history if m["uid"] != mention["uid"]]
         total = len(others) if history_total is None else max(0, history_total - 1)

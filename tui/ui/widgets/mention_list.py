@@ -8,7 +8,7 @@ visible row, caching the rendered strips until the row changes.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -91,8 +91,10 @@ class MentionList(ScrollView, can_focus=True):
             super().__init__()
 
     def __init__(self, lookup: Lookup, clock_of: ClockOf, now: Callable[[], datetime],
-                 *, id: str | None = None) -> None:
+                 *, ours: Collection[str] = (), id: str | None = None) -> None:
+        """`ours`: the brand's handles (`our_handles`), left out where a row's text opens with them."""
         super().__init__(id=id)
+        self.ours = frozenset(ours)
         self.lookup = lookup
         self.clock_of = clock_of
         self.now = now
@@ -224,7 +226,9 @@ class MentionList(ScrollView, can_focus=True):
 
     # -- rendering ---------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        # Not `size`, which counts the scrollbar's column: a long queue hid each row's last cell
+        # under it, and with it the "…" that says the text goes on.
+        width = self.scrollable_size.width
         index = round(self.scroll_y) + y
         base = self._base_style()
         if not self.uids:
@@ -314,7 +318,7 @@ class MentionList(ScrollView, can_focus=True):
         for tag in (mention.get("tags") or ())[:3]:
             row.append(f"#{tag} ", self._style("dim"))
         # Only what can show: shaping text past the right edge costs more than the rest of the row.
-        lead, words = fold_handles(mention.get("text", ""))
+        lead, words = fold_handles(mention.get("text", ""), self.ours)
         if lead:
             row.append(one_line(lead, 40) + " ", self._style("dim"))
         row.append(one_line(words, max(1, width - row.cell_len)))
