@@ -132,3 +132,25 @@ def test_a_rule_the_verdict_went_against_is_not_its_reason() -> None:
     assert ironic[0].startswith("Why priority: sarcasm:"), "irony that made the verdict is named"
     assert why_lines(explain("the hotel exceeded all my expectations"), "champions")[0] == \
         "Why champions: phrase 'exceeded all my expectations'"
+
+
+def test_words_that_name_us_explain_nothing() -> None:
+    """Session 63, a store of real Tesco tweets: "question ← question form · 'tesco'"."""
+    text = "@Tesco @117242 @sainsburys @AldiUK No.. C...Can it be?? TESCO... FROM OUTTA NOWHERE 🐍"
+    reading = explain(text)
+    assert any("'tesco'" in line for line in why_lines(reading, "priority")), "the model leans on it"
+    quiet = why_lines(reading, "priority", quiet=frozenset({"tesco"}))
+    assert quiet and not any("'tesco'" in line for line in quiet)
+
+
+def test_the_session_knows_the_words_that_name_us(tmp_path: Path) -> None:
+    from tui.rules.config import Config
+    from tui.services.session import Session
+
+    config = Config(brand="Brightside Coffee", watch=["Bean Club"],
+                    handles=["@brightside@brightside.social", "@BrightsideCoffee"])
+    session = Session.open(config, tmp_path / "s.json")
+    try:
+        assert session.brand_words == {"brightside", "coffee", "bean", "club", "brightsidecoffee"}
+    finally:
+        session.close()

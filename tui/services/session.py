@@ -19,7 +19,7 @@ from tui.core.hints_ignore import RESET as SET_ASIDE_RESET
 from tui.core.hints_ignore import SETTING as SET_ASIDE
 from tui.core.hints_ignore import SetAside, learned
 from tui.core.inbox import Inbox
-from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules
+from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, load_user_rules, our_handles
 from tui.core.lifecycle_archive import load_policy
 from tui.core.model import Mention, MentionUpdate, now_utc
 from tui.core.relevance import Relevance, restate
@@ -202,6 +202,15 @@ class Session:
             return counts.new
         finally:
             self._draining = False
+
+    @property
+    def brand_words(self) -> frozenset[str]:
+        """The words that name us, lower-case: the brand's, the watch words' and our handles' (their
+        names before any "@instance"). A mention is to us anyway, so they explain nothing in it."""
+        words = {word.lower().strip("@#") for phrase in [self.config.brand, *self.config.watch]
+                 for word in phrase.split()}
+        words |= {handle.split("@")[0] for handle in our_handles(self.ours)}
+        return frozenset(word for word in words if word)
 
     @property
     def ours(self) -> list[str]:

@@ -247,7 +247,7 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
             queue += " were it not set aside"  # a muted author's, or not about us: triage's reading
         why = why_lines(explain(mention.get("text", ""), followers=mention.get("followers"),
                                 triager=triager),
-                        queue, shown=(label, kind), corrected=corrected)
+                        queue, shown=(label, kind), corrected=corrected, quiet=self.session.brand_words)
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
                     self.session.clock(), profile, history_total=store.author_count(author), why=why)
 

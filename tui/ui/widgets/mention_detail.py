@@ -151,7 +151,7 @@ def _leans(rule: str) -> int:
 
 
 def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | None = None,
-              corrected: bool = False) -> list[str]:
+              corrected: bool = False, quiet: Collection[str] = ()) -> list[str]:
     """One to three short lines saying why triage gave its verdict, from `triage.explain()`'s
     lines: the rules that fired, then what pulled toward the label and toward the kind. Words that
     pulled away, or toward a class triage did not pick, are left out: they explain nothing.
@@ -159,7 +159,11 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
     `shown` is the mention's (label, kind) as stored. When it is not what triage reads now, the
     lines still explain triage's reading and the first line says so: "corrected" when an agent's
     correction (or a lesson from one, `corrected`) set it, else "triage now reads" (a mention
-    triaged by an older model or rules)."""
+    triaged by an older model or rules).
+
+    `quiet`: words that name us (`Session.brand_words`). The model leans on a brand's name as on any
+    word ("question ← question form · 'tesco'", real Tesco tweets), but it tells the agent nothing
+    about a mention that is to us anyway."""
     if not explanation:
         return []
     verdict, *reasons = (one_line(clean(line), 300) for line in explanation)
@@ -177,6 +181,8 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
             fired.append(f"{source} {text}" if source in ("crisis", "phrase") else text or source)
         elif match[2].endswith(" (encoder)"):
             continue  # the encoder's words are mostly the label model's again; `--explain` lists them
+        elif match[2].strip("'") in quiet:
+            continue
         elif (weight := float(match[1])) > 0 and match[3] in toward:
             toward[match[3]].append((weight, match[2]))
     head = f"Why {queue}: " if queue else "Why: "
