@@ -149,8 +149,7 @@ class Session:
         inbox = Inbox(store, lifecycle, clock=clock, targets=config.targets,
                       queue_targets=config.queue_targets)
         spikes = SpikeDetector.from_rules(lifecycle.rules, clock=clock)
-        spikes.ignore = {word.lower().strip("@#") for phrase in [config.brand, *config.watch]
-                         for word in phrase.split()}
+        spikes.ignore = _name_words(config)
         spikes.seed(m for m in store.mentions() if m.get("repeat_of") is None)
         # Order matters: the inbox files a mention before a resurfaced thread is re-filed.
         pipeline.arrival_hooks += [inbox.add, _first_say(lifecycle.on_arrival), _first_say(spikes.observe)]
@@ -207,9 +206,7 @@ class Session:
     def brand_words(self) -> frozenset[str]:
         """The words that name us, lower-case: the brand's, the watch words' and our handles' (their
         names before any "@instance"). A mention is to us anyway, so they explain nothing in it."""
-        words = {word.lower().strip("@#") for phrase in [self.config.brand, *self.config.watch]
-                 for word in phrase.split()}
-        words |= {handle.split("@")[0] for handle in our_handles(self.ours)}
+        words = _name_words(self.config) | {handle.split("@")[0] for handle in our_handles(self.ours)}
         return frozenset(word for word in words if word)
 
     @property
@@ -331,3 +328,8 @@ class Session:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _name_words(config: Config) -> set[str]:
+    """The brand's and the watch words' words, lower-case: never a topic of a spike, never a reason."""
+    return {word.lower().strip("@#") for phrase in [config.brand, *config.watch] for word in phrase.split()}
