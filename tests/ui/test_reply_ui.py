@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import events
+from textual.widgets import Static
 
 from tests.helpers import MIXED, FeedSource, fixed_clock, make_mention, settle
 from tui.rules.config import Config
@@ -314,3 +316,39 @@ async def test_a_long_thread_opens_at_the_mention_answered(tmp_path: Path) -> No
         assert top <= where.y and where.bottom <= top + height, "the mention answered is in view"
         lines = [str(w.render()) for w in context.children]
         assert "Message number 9" in lines[-2] and "Message number 10" in lines[-1], "time order"
+
+
+async def test_a_draft_left_with_escape_is_marked_in_its_row_and_shown_in_the_detail(tmp_path: Path) -> None:
+    """Escape keeps a draft; the list marks that mention ✎ and the pane shows the words, so a reply
+    begun and left is found again. A draft of only the customer's handle is no draft."""
+    app = app_with(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        uid = lst.current_uid
+        assert uid is not None and app.session is not None
+
+        def row() -> str:
+            return "".join(segment.text for segment in lst.render_line(0))
+
+        def pane() -> str:
+            shown = app.screen.query_one("#detail-body", Static).content
+            return " ".join(part.plain for part in shown.renderables if isinstance(part, Text))
+
+        assert "✎" not in row() and "Your draft" not in pane()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyScreen)
+        app.screen.draft.insert("@someone ")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "✎" not in row()  # only a handle: the editor opened and left
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReplyScreen)
+        app.screen.draft.insert("we're looking into your order now")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert lst.current_uid == uid
+        assert "✎" in row()
+        assert "Your draft, not sent" in pane() and "we're looking into your order now" in pane()

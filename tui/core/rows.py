@@ -50,6 +50,15 @@ def fold_handles(text: str, ours: Collection[str] = ()) -> tuple[str, str]:
     return " ".join(others), body
 
 
+_HANDLE = re.compile(r"[@＠]\S+")
+
+
+def has_words(draft: str) -> bool:
+    """Whether a reply draft says anything yet: more than the handles it opens with. A draft of
+    only "@116043 " is the editor opened and left, not a reply to come back to."""
+    return bool(_HANDLE.sub("", draft).strip())
+
+
 def _is_ours(handle: str, ours: Collection[str]) -> bool:
     name = handle.lstrip("@＠").lower()
     return name in ours or any(name == own.split("@")[0] for own in ours)

@@ -23,6 +23,7 @@ from tui.core.lifecycle import Change, Lifecycle, brand_handles, default_rules, 
 from tui.core.lifecycle_archive import load_policy
 from tui.core.model import Mention, MentionUpdate, now_utc
 from tui.core.relevance import Relevance, restate
+from tui.core.rows import has_words
 from tui.core.spikes import SpikeDetector
 from tui.core.triage import CACHE_FILE_NAME as TRIAGE_CACHE
 from tui.core.triage import Triager
@@ -250,6 +251,13 @@ class Session:
             return (f"Nothing set up to post on {platform or 'this platform'}: post it by hand{link}. "
                     "Recorded as replied."), True
         return "Reply queued in the outbox; the thread now waits for the customer.", False
+
+    def draft_waiting(self, uid: str) -> str:
+        """The reply draft kept for `uid`, or "" when there is none or it holds only handles. The
+        list marks such a mention ✎ and the detail pane shows the draft: a reply begun and left
+        with Escape is found again without opening every thread."""
+        text = self.store.draft(uid) or ""
+        return text if has_words(text) else ""
 
     def our_replies(self, thread_uid: str) -> list[str]:
         """What we already said in a thread: our posts in it (collected, or answered outside

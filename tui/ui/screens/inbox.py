@@ -102,7 +102,8 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
             with Vertical(id="list-pane"):
                 yield Label(Text(HEADER), id="list-header")
                 yield MentionList(self.inbox.row, self.inbox.response_clock,
-                                  self.session.clock, ours=our_handles(self.session.ours), id="mentions")
+                                  self.session.clock, ours=our_handles(self.session.ours),
+                                  draft_of=self.session.draft_waiting, id="mentions")
             yield MentionDetail(ours=our_handles(self.session.ours), id="detail")
         yield Input(placeholder="filter: text, @author, #tag  (Enter keeps it, Esc clears)",
                     id="filter")
@@ -249,7 +250,8 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
                                 triager=triager),
                         queue, shown=(label, kind), corrected=corrected, quiet=self.session.brand_words)
         detail.show(mention, store.thread(mention["thread_uid"]), history, events,
-                    self.session.clock(), profile, history_total=store.author_count(author), why=why)
+                    self.session.clock(), profile, history_total=store.author_count(author), why=why,
+                    draft=self.session.draft_waiting(mention["uid"]))
 
     @on(MentionList.Opened)
     def _opened(self, event: MentionList.Opened) -> None:

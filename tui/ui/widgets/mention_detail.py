@@ -224,14 +224,17 @@ class MentionDetail(VerticalScroll, can_focus=True):
     def show(self, mention: Mention | None, thread: list[Mention],
              history: list[Mention], events: list[str], now: datetime,
              author: dict[str, Any] | None = None, history_total: int | None = None,
-             why: list[str] | None = None) -> None:
+             why: list[str] | None = None, draft: str = "") -> None:
         """`history` is the author's newest mentions; `history_total` how many they have in all;
-        `why` the lines of `why_lines()`, shown under the verdict."""
+        `why` the lines of `why_lines()`, shown under the verdict; `draft` our unsent reply to it."""
         body = self.query_one("#detail-body", Static)
         if mention is None:
             body.update(Text("No mention selected.", "dim"))
             return
         parts: list[Any] = [describe_mention(mention, now, why=why)]
+        if draft:
+            parts.append(Text("\n── ✎ Your draft, not sent (r opens it) ──", "bold"))
+            parts.append(Text(clean(on_screen(draft)).strip()))
         if len(thread) > 1:
             parts.append(Text(f"\n── Thread ({len(thread)} messages) ──", "bold"))
             for item in thread:

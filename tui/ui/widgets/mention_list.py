@@ -73,6 +73,7 @@ class MentionList(ScrollView, can_focus=True):
         "mention-list--breached",
         "mention-list--selected",
         "mention-list--dim",
+        "mention-list--draft",
         "mention-list--empty",
     }
 
@@ -91,10 +92,13 @@ class MentionList(ScrollView, can_focus=True):
             super().__init__()
 
     def __init__(self, lookup: Lookup, clock_of: ClockOf, now: Callable[[], datetime],
-                 *, ours: Collection[str] = (), id: str | None = None) -> None:
-        """`ours`: the brand's handles (`our_handles`), left out where a row's text opens with them."""
+                 *, ours: Collection[str] = (), draft_of: Callable[[str], str] | None = None,
+                 id: str | None = None) -> None:
+        """`ours`: the brand's handles (`our_handles`), left out where a row's text opens with them;
+        `draft_of`: a mention's unsent reply draft ("" for none), marked ✎ in its row."""
         super().__init__(id=id)
         self.ours = frozenset(ours)
+        self.draft_of = draft_of
         self.lookup = lookup
         self.clock_of = clock_of
         self.now = now
@@ -317,6 +321,8 @@ class MentionList(ScrollView, can_focus=True):
             row.append(f"×{mention['folded'] + 1} ", self._style("dim"))
         for tag in (mention.get("tags") or ())[:3]:
             row.append(f"#{tag} ", self._style("dim"))
+        if self.draft_of is not None and self.draft_of(uid):
+            row.append("✎ ", self._style("draft"))
         # Only what can show: shaping text past the right edge costs more than the rest of the row.
         lead, words = fold_handles(mention.get("text", ""), self.ours)
         if lead:
