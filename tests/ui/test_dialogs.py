@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 from rich.console import Group
 from rich.text import Text
-from textual.widgets import Label, Static
+from textual import events
+from textual.widgets import Input, Label, Static
 from textual.widgets._footer import FooterKey
 
 from tests.helpers import MIXED, NOW, FeedSource, settle
 from tui.rules.config import Config
 from tui.ui.app import make_app
 from tui.ui.screens.prompt import ChoiceScreen, PromptScreen
+from tui.ui.screens.reply import ReplyScreen
 from tui.ui.screens.walk_away import WalkAwayScreen
 from tui.ui.widgets.mention_list import MentionList
 
@@ -153,3 +155,64 @@ async def test_snoozed_mention_shows_its_wake_time_in_row_and_detail(tmp_path: P
         assert "◷ Snoozed until" in shown and "(in 15h)" in shown, shown
         row = lst.render_line(lst.cursor - int(lst.scroll_offset.y)).text
         assert "◷ 15h" in row, row
+
+
+def burst(app: Any, text: str) -> None:
+    """Keys as a terminal delivers a paste or a fast typist: all queued at once, no frame between."""
+    names = {" ": "space", ";": "semicolon", ",": "comma", "?": "question_mark", "\r": "enter",
+             "/": "slash"}
+    for char in text:
+        app.post_message(events.Key(names.get(char, char), char))
+
+
+async def test_a_note_typed_fast_and_entered_is_kept_whole(tmp_path: Path) -> None:
+    """Enter is a priority binding of the dialogs, run as soon as it arrives, while the letters
+    before it still waited in the field: a pasted note followed by Enter was kept as "Customer w"
+    (escalate), and the same held for a walk-away's note and a one-line prompt."""
+    app = escalating_app(tmp_path)
+    note = "Customer without internet until Saturday; can a tech come sooner?"
+    async with app.run_test(size=(100, 40)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        escalated = lst.current_uid
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        burst(app, "\r" + note + "\r")  # Enter on the team goes to the note
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not isinstance(app.screen, ChoiceScreen):
+                break
+        assert app.session is not None
+        stored = app.session.store.mention(str(escalated))
+        assert stored is not None and stored.get("escalation_note") == note
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkAwayScreen)
+        walked = lst.current_uid
+        burst(app, "\rKeeps insulting the staff, no question asked\r3\r")  # reason, note, days
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if not isinstance(app.screen, WalkAwayScreen):
+                break
+        stored = app.session.store.mention(str(walked))
+        assert stored is not None and stored.get("state") == "walked-away"
+        assert stored.get("walk_reason") == "abusive" and any(
+            (event.get("details") or {}).get("note") == "Keeps insulting the staff, no question asked"
+            or event.get("why", "").endswith("Keeps insulting the staff, no question asked")
+            for event in app.session.store.events_for(stored["thread_uid"]))
+
+
+async def test_words_typed_right_after_slash_go_into_the_filter(tmp_path: Path) -> None:
+    """Over SSH "/refund" can arrive in one burst: the letters after "/" reached the list's keys
+    before the filter had focus, and "r" opened the reply editor with "efund" in it."""
+    app = escalating_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot, app, len(MIXED))
+        burst(app, "/refund")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, ReplyScreen)
+        box = app.screen.query_one("#filter", Input)
+        assert box.value == "refund"
+        burst(app, "/x")  # a "/" typed in the filter is text
+        await pilot.pause(0.2)
+        assert box.value == "refund/x"

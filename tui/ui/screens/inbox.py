@@ -34,6 +34,7 @@ from tui.ui.screens.inbox_status import (
     source_pieces,
     spike_piece,
 )
+from tui.ui.screens.prompt import once_typed
 from tui.ui.widgets.footer import FittingFooter
 from tui.ui.widgets.mention_detail import MentionDetail, why_lines
 from tui.ui.widgets.mention_list import HEADER, MentionList
@@ -48,7 +49,9 @@ DEMO_HINT = "Fictional brand · your own: add sources to ~/.config/turnaround/co
 class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *QUEUE_BINDINGS,
-        Binding("slash", "filter", "Filter", id="inbox.filter"),
+        # priority: run as "/" arrives, so the words typed right after it (one burst over SSH) go
+        # into the filter, not to the list's keys ("/refund" opened the reply editor with "efund")
+        Binding("slash", "filter", "Filter", priority=True, id="inbox.filter"),
         Binding("r", "reply", "Reply", id="inbox.reply"),
         Binding("d", "done", "Done", id="inbox.done"),
         Binding("u", "undo", "Undo", id="inbox.undo"),
@@ -337,9 +340,12 @@ class InboxScreen(InboxActions, ArchiveSearch, Screen[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if self.focused is box:  # the binding runs first (priority): a "/" typed in the filter is text
+            once_typed(box, lambda: box.insert_text_at_cursor("/"))
+            return
         box.display = True
         box.value = self.inbox.filter_text + (f" #{self.inbox.filter_tag}" if self.inbox.filter_tag else "")
-        box.focus()
+        self.set_focus(box)  # now, not on the next frame: the keys already on their way are the filter's
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -11,10 +11,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.ui.widgets.footer import FittingFooter
+
+
+def once_typed(field: Widget, then: Callable[[], None]) -> None:
+    """Run `then` once `field` has taken every key typed before the one that calls this.
+
+    Enter is a priority binding of these dialogs (so the footer shows their own keys), and Textual
+    runs a priority binding as soon as the key arrives, while the letters typed just before it
+    still wait in the field's own queue: a paste or a fast typist's note followed by Enter was
+    kept as "Customer w". A callback posted to the field runs after those letters."""
+    field.call_later(then)
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -67,8 +78,11 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_confirm(self) -> None:
         """Enter: return the answer, unless `read` refuses it (then the reason shows)."""
+        once_typed(self.query_one("#prompt-input", Input), self._confirm)
+
+    def _confirm(self) -> None:
         value = self.query_one("#prompt-input", Input).value
-        if self._understood(value):
+        if self.is_active and self._understood(value):
             self.dismiss(value)
 
     def action_cancel(self) -> None:
@@ -93,7 +107,7 @@ class ChoiceScreen(ModalScreen[Choice | None]):
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
-        if options.has_focus:
+        if self.focused is options:
             options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def __init__(self, title: str, options: list[tuple[str, str]], *, note_label: str = "Note",
@@ -129,10 +143,15 @@ class ChoiceScreen(ModalScreen[Choice | None]):
     def action_confirm(self) -> None:
         """Enter on the options moves to the note; Enter in the note confirms."""
         options = self.query_one(OptionList)
-        if options.has_focus:
-            self.query_one("#choice-note", Input).focus()
+        if self.focused is options:  # (`has_focus` follows a frame later)
+            # now, not on the next frame (`focus()`): the keys after Enter are the note's
+            self.set_focus(self.query_one("#choice-note", Input))
             return
-        if options.highlighted is None:
+        once_typed(self.query_one("#choice-note", Input), self._confirm)
+
+    def _confirm(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or not self.is_active:
             return
         value = self.options[options.highlighted][0]
         self.dismiss(Choice(value, self.query_one("#choice-note", Input).value.strip()))

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.model import Mention
+from tui.ui.screens.prompt import once_typed
 from tui.ui.widgets.footer import FittingFooter
 
 REASONS = [
@@ -77,18 +78,20 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
-        if options.has_focus:
+        if self.focused is options:
             options.action_cursor_down() if step > 0 else options.action_cursor_up()
 
     def action_next(self) -> None:
         """Enter walks reason → note → days, and on the days confirms (Enter is the dialog's own
         priority binding, so the footer shows it)."""
-        if self.query_one(OptionList).has_focus:
-            self.query_one("#walk-note", Input).focus()
-        elif self.query_one("#walk-note", Input).has_focus:
-            self.query_one("#walk-days", Input).focus()
+        # `set_focus`, not `focus()` (the next frame): keys typed right after Enter belong to the
+        # next field, not to the one just left; and `focused`, as `has_focus` follows a frame later
+        if self.focused is self.query_one(OptionList):
+            self.set_focus(self.query_one("#walk-note", Input))
+        elif self.focused is self.query_one("#walk-note", Input):
+            self.set_focus(self.query_one("#walk-days", Input))
         else:
-            self.action_confirm()
+            once_typed(self.query_one("#walk-days", Input), self.action_confirm)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -99,6 +102,8 @@ class WalkAwayScreen(ModalScreen[WalkAway | None]):
         self.query_one("#walk-note", Input).focus()
 
     def action_confirm(self) -> None:
+        if not self.is_active:
+            return  # a second Enter while the first was waiting for the field
         options = self.query_one(OptionList)
         reason = REASONS[options.highlighted or 0][0]
         note = self.query_one("#walk-note", Input).value.strip()
