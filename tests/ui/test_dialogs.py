@@ -216,3 +216,24 @@ async def test_words_typed_right_after_slash_go_into_the_filter(tmp_path: Path) 
         burst(app, "/x")  # a "/" typed in the filter is text
         await pilot.pause(0.2)
         assert box.value == "refund/x"
+
+
+async def test_keys_typed_before_a_dialog_is_up_are_its_not_the_inboxs(tmp_path: Path) -> None:
+    """"s2h" in one burst: the dialog opens from a worker, and the keys after "s" reached the inbox
+    first, where "h" is thank and "m" would mute the author. They are the dialog's."""
+    app = escalating_app(tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        lst = await settle(pilot, app, len(MIXED))
+        queue_before = app.screen.queue
+        burst(app, "s2hmq")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PromptScreen) and app.screen.query_one(Input).value:
+                break
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "2hmq"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.queue == queue_before and lst.current_uid is not None
+        assert app.session is not None and not app.session.store.author(
+            str((app.session.store.mention(lst.current_uid) or {}).get("author"))).get("muted")

@@ -296,10 +296,12 @@ class TurnaroundApp(App[int]):
     def on_key(self, event: events.Key) -> None:
         """A fast `r` + text: the keys after `r` were already on their way to the inbox when the
         editor opened. Printable keys that reach the app while the editor is up are those: they go
-        into the draft (before the app's own bindings, so an `h` or a `q` among them is just text)."""
+        into the draft (before the app's own bindings, so an `h` or a `q` among them is just text).
+        The same for a one-line dialog ("s2h": the snooze prompt opens with "2h" in it)."""
+        from tui.ui.screens.prompt import PromptScreen
         from tui.ui.screens.reply import ReplyScreen
 
-        if isinstance(self.screen, ReplyScreen) and event.is_printable and event.character:
+        if isinstance(self.screen, ReplyScreen | PromptScreen) and event.is_printable and event.character:
             event.prevent_default()
             event.stop()
             self.screen.type_ahead(event.character)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 import webbrowser
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
-
-from textual import work
 
 from tui.core.rows import span
 from tui.core.tags import parse_tags
@@ -17,8 +16,12 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.screen import Screen
 
+    from tui.core.corrections import Correction
     from tui.core.inbox import Inbox
+    from tui.core.model import Mention
     from tui.services.session import Session
+    from tui.ui.screens.prompt import Choice
+    from tui.ui.screens.walk_away import WalkAway
     from tui.ui.widgets.mention_list import MentionList
 
 
@@ -52,24 +55,31 @@ class InboxActions:
             return
         self.app.push_screen(StatementScreen(self.session, spikes[0]))
 
-    @work
-    async def action_tag(self) -> None:
+    def ask(self, dialog: Screen[Any], then: Callable[[Any], None]) -> None:
+        """Open `dialog` now, as its key is handled, and `then` gets its answer. Not from a worker
+        (`push_screen_wait`): until a worker had pushed it, the keys typed right after ("s2h" in
+        one burst over SSH) were still the inbox's, "h" thank and "m" mute; with the dialog up
+        they are the dialog's (`TurnaroundApp.on_key`)."""
+        self.app.push_screen(dialog, callback=then)
+
+    def action_tag(self) -> None:
         from tui.ui.screens.prompt import PromptScreen
 
         if not self._targets():
             return
-        answer = await self.app.push_screen_wait(PromptScreen(
-            "Tag", placeholder="billing, urgent   (-billing removes it)",
-            help="Tags show in the list and the export; filter with /#tag"))
-        add, remove = parse_tags(answer or "")
-        # Each of add and remove is one action (one undo); the tag names read "a #b #c".
-        if add:
-            self.act("tag", thread=False, tag=" #".join(add), tags=add)
-        if remove:
-            self.act("untag", thread=False, tag=" #".join(remove), tags=remove)
 
-    @work
-    async def action_escalate(self) -> None:
+        def tag(answer: str | None) -> None:
+            add, remove = parse_tags(answer or "")
+            # Each of add and remove is one action (one undo); the tag names read "a #b #c".
+            if add:
+                self.act("tag", thread=False, tag=" #".join(add), tags=add)
+            if remove:
+                self.act("untag", thread=False, tag=" #".join(remove), tags=remove)
+
+        self.ask(PromptScreen("Tag", placeholder="billing, urgent   (-billing removes it)",
+                              help="Tags show in the list and the export; filter with /#tag"), tag)
+
+    def action_escalate(self) -> None:
         from tui.ui.screens.prompt import ChoiceScreen
 
         targets = self._targets()
@@ -79,21 +89,24 @@ class InboxActions:
         teams = list(self.session.config.routing) or ["support-lead", "billing", "tech", "legal", "pr"]
         suggested = (None if mention is None
                      else self.session.lifecycle.suggest_team(mention, self.session.config.routing))
-        choice = await self.app.push_screen_wait(ChoiceScreen(
-            "Escalate to", [(t, t) for t in teams], note_label="Note for the team",
-            default=suggested, help=f"Suggested: {suggested}" if suggested else ""))
-        if choice is not None:
-            self.act("escalate", why=choice.note, team=choice.value, note=choice.note)
+        def escalate(choice: Choice | None) -> None:
+            if choice is not None:
+                self.act("escalate", why=choice.note, team=choice.value, note=choice.note)
 
-    @work
-    async def action_snooze(self) -> None:
+        self.ask(ChoiceScreen("Escalate to", [(t, t) for t in teams], note_label="Note for the team",
+                              default=suggested, help=f"Suggested: {suggested}" if suggested else ""),
+                 escalate)
+
+    def action_snooze(self) -> None:
         from tui.ui.screens.prompt import PromptScreen
 
         if not self._targets():
             return
-        answer = await self.app.push_screen_wait(PromptScreen(
-            "Snooze until", placeholder="2h, tomorrow 9am, next monday",
-            help="It comes back to its queue by itself.", read=self._snooze_time))
+        self.ask(PromptScreen("Snooze until", placeholder="2h, tomorrow 9am, next monday",
+                              help="It comes back to its queue by itself.", read=self._snooze_time),
+                 self._snooze)
+
+    def _snooze(self, answer: str | None) -> None:
         if not answer:
             return
         from tui.core.lifecycle import WhenError
@@ -111,8 +124,7 @@ class InboxActions:
         when = self.session.lifecycle.read_when(answer, now)
         return f"{when:%a %d %b %H:%M} (in {span((when - now).total_seconds())})"
 
-    @work
-    async def action_walk_away(self) -> None:
+    def action_walk_away(self) -> None:
         from tui.ui.screens.walk_away import WalkAwayScreen
 
         targets = self._targets()
@@ -121,20 +133,21 @@ class InboxActions:
         mention = self.session.store.mention(targets[0])
         if mention is None:
             return
-        result = await self.app.push_screen_wait(WalkAwayScreen(
-            mention, self.session.lifecycle.walk_away_signs(mention["thread_uid"]),
-            self.session.config.walk_away_days))
-        if result is not None:
-            until = self.session.clock() + result.window
-            self.act("walk-away", why=result.note, reason=result.reason,
-                     until=until.isoformat(timespec="minutes"))
+
+        def walk_away(result: WalkAway | None) -> None:
+            if result is not None:
+                until = self.session.clock() + result.window
+                self.act("walk-away", why=result.note, reason=result.reason,
+                         until=until.isoformat(timespec="minutes"))
+
+        self.ask(WalkAwayScreen(mention, self.session.lifecycle.walk_away_signs(mention["thread_uid"]),
+                                self.session.config.walk_away_days), walk_away)
 
     def action_resolve(self) -> None:
         if self.act("resolve"):
             self.notify("Resolved. Press f (in the done queue, 7) to ask for feedback.", timeout=4)
 
-    @work
-    async def action_answered(self) -> None:
+    def action_answered(self) -> None:
         """The team answered an escalation: ask what they said, so it sits beside the note."""
         from tui.ui.screens.prompt import PromptScreen
 
@@ -147,14 +160,16 @@ class InboxActions:
             self.notify("Not escalated: a is for an escalation the team has answered (e escalates).",
                         severity="warning", timeout=4)
             return
-        answer = await self.app.push_screen_wait(PromptScreen(
-            "What did the team answer?", placeholder="refund approved, reply with the apology",
-            help="It goes back to its queue with the answer beside the note. Enter confirms (an "
-                 "empty answer too), Esc cancels."))
-        if answer is None:
-            return
-        answer = answer.strip()
-        self.act("answer-escalation", why=answer or "answered by the team", note=answer)
+
+        def answered(answer: str | None) -> None:
+            if answer is not None:
+                answer = answer.strip()
+                self.act("answer-escalation", why=answer or "answered by the team", note=answer)
+
+        self.ask(PromptScreen("What did the team answer?",
+                              placeholder="refund approved, reply with the apology",
+                              help="It goes back to its queue with the answer beside the note. Enter "
+                                   "confirms (an empty answer too), Esc cancels."), answered)
 
     def action_feedback(self) -> None:
         """After a resolution: open the reply editor with the feedback request filled in. Nothing is
@@ -220,8 +235,7 @@ class InboxActions:
             press_mark(cast("Screen[Any]", self), self.session, mention["author"])
             self._show_detail(uid)
 
-    @work
-    async def action_correct(self) -> None:
+    def action_correct(self) -> None:
         """Correct label, kind or queue of the targets: one undoable event; the store learns it."""
         from tui.ui.screens.correct import CorrectScreen
 
@@ -231,9 +245,11 @@ class InboxActions:
             self.notify("No mention here.", severity="warning")
             return
         lessons = self.session.pipeline.lessons
-        correction = await self.app.push_screen_wait(
-            CorrectScreen(mention, lessons.queue_for, count=len(targets),
-                          others=[m for uid in targets[1:] if (m := self.session.store.mention(uid))]))
+        self.ask(CorrectScreen(mention, lessons.queue_for, count=len(targets),
+                               others=[m for uid in targets[1:] if (m := self.session.store.mention(uid))]),
+                 lambda correction: self._corrected(targets, mention, correction))
+
+    def _corrected(self, targets: list[str], mention: Mention, correction: Correction | None) -> None:
         if correction is None:
             return
         lst = self.mention_list

@@ -48,6 +48,22 @@ class PromptScreen(ModalScreen[str | None]):
         self.value = value
         self.help_text = help
         self.read = read
+        self._early: list[str] | None = []
+
+    def on_mount(self) -> None:
+        box = self.query_one("#prompt-input", Input)
+        self.set_focus(box)
+        early, self._early = self._early, None
+        if early:
+            box.insert_text_at_cursor("".join(early))
+
+    def type_ahead(self, text: str) -> None:
+        """Keys typed right after the key that opened the dialog, before its field had focus: they
+        were on their way to the inbox, and reach the app (`TurnaroundApp.on_key`)."""
+        if self._early is not None:  # not mounted yet: on_mount puts them in
+            self._early.append(text)
+        else:
+            self.query_one("#prompt-input", Input).insert_text_at_cursor(text)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
