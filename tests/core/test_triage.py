@@ -3254,6 +3254,9 @@ def test_cant_believe_how_good_is_praise(triager: Triager) -> None:
     "@Cableco it just turned back on for me",
     "@Musicco It works now",
     "@Cloudco Portal is now back online.",
+    # session 64, an @XboxSupport thread: "seems to be working", said after the steps that fixed it
+    "@Gameco tried again and it seems to be working",
+    "@Cableco Restarted the router and it appears to be working",
 ])
 def test_a_trouble_said_to_be_over_is_news_not_a_complaint(triager: Triager, text: str) -> None:
     """Session 63, found by hand in a store of real @AskPlayStation threads: the customer's own
@@ -3267,6 +3270,8 @@ def test_a_trouble_said_to_be_over_is_news_not_a_complaint(triager: Triager, tex
     ("@Gameco it's working now, thank you so much!", "positive"),
     ("@Cableco it's back up now but still really slow", "negative"),
     ("@Gameco it only works now and then", "negative"),
+    ("@Gameco it doesn't seem to be working", "negative"),
+    ("@Gameco it seems to work for everyone but me", "negative"),
     ("@Thermoco woke up to a chilly house again and had to set it all back up", "negative"),
 ])
 def test_a_trouble_over_with_more_said_is_read_whole(triager: Triager, text: str, label: str) -> None:
