@@ -202,6 +202,17 @@ def test_the_report_says_how_often_triage_stood(session: Session) -> None:
     assert describe_agreement(figure).endswith("; 1 triaged by this store's lessons")
 
 
+def test_a_reply_made_outside_turnaround_is_not_an_agent_agreeing(session: Session) -> None:
+    """A store of real threads said "0 of 76 handled mentions corrected (100.0% agreed)": every one
+    was answered on the platform (collect records our account's post), where nobody saw triage."""
+    mentions = [arrive(session, f"plain mention number {n} about coffee") for n in range(3)]
+    session.inbox.act("reply", [mentions[0]["uid"]], why="answered outside Turnaround",
+                      text="@x we're on it", elsewhere="demo:ours-1")
+    session.inbox.act("reply", [mentions[1]["uid"]], text="@x we're on it")
+    figure = agreement(session.store, [m["uid"] for m in mentions])
+    assert figure["handled"] == 1 and figure["agreed"] == 1.0
+
+
 def test_rebanded_keeps_the_place_within_the_band() -> None:
     bands = {"other": (0.0, 25.0), "crisis": (75.0, 100.0)}
     assert rebanded(0, "other", "crisis", bands) == 75

@@ -32,6 +32,8 @@ def agreement(store: Store, uids: Iterable[str]) -> dict[str, Any]:
     for event in store.events():
         if event.get("action") not in HANDLED or event.get("undone"):
             continue
+        if (event.get("details") or {}).get("elsewhere"):
+            continue  # our account answered on the platform: nobody here saw triage's verdict
         handled.update(uid for uid in event.get("uids") or () if uid in scope)
         if event.get("action") != ACTION:
             continue
