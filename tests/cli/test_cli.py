@@ -230,6 +230,23 @@ def test_export_jsonl_and_csv(tmp_path: Path, capsys) -> None:
     assert len(table) == 3 and table[0]["state"] == "open"
 
 
+def test_export_says_where_a_mention_went_and_why(tmp_path: Path, capsys) -> None:
+    """An escalation's team and note were in the store but not in the export a lead reviews."""
+    db = tmp_path / "store.json"
+    source = write_jsonl(tmp_path / "m.jsonl", [json.dumps(g) for g in GOOD])
+    main(["collect", "--source", f"jsonl:{source}", "--once", "--db", str(db)])
+    store = Store(db)
+    uid = next(iter(store.all_mentions()))["uid"]
+    store.update_mention(uid, {"state": "escalated", "queue": "escalated", "escalated_to": "tech",
+                               "escalation_note": "=HYPERLINK(\"x\") no internet till Saturday"})
+    store.close()
+    capsys.readouterr()
+    assert main(["export", "--db", str(db), "--format", "csv"]) == 0
+    row = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["uid"] == uid)
+    assert row["escalated_to"] == "tech"
+    assert row["escalation_note"] == "'=HYPERLINK(\"x\") no internet till Saturday"  # a formula stays text
+
+
 def test_version_and_help(capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])

@@ -15,9 +15,12 @@ from tui.core.sanitize import csv_cell
 from tui.storage.store import Store
 
 # A review's stars are a column of their own: the first thing a spreadsheet of reviews is sorted by.
+# Where a mention went and why (the team, the note, the answer, the walk-away reason) is what a lead
+# reviews a week by, so those are columns too.
 EXPORT_FIELDS = ("uid", "id", "source", "author", "author_name", "followers", "created_at", "url",
                  "in_reply_to", "thread", "text", "rating", "label", "sentiment", "kind", "priority",
-                 "queue", "state", "read", "tags", "first_response_at", "closed_at")
+                 "queue", "state", "read", "tags", "escalated_to", "escalation_note", "escalation_answer",
+                 "walk_reason", "snooze_until", "first_response_at", "closed_at")
 
 
 def export_row(mention: Mention) -> dict[str, Any]:
