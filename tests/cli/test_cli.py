@@ -243,7 +243,7 @@ def test_export_says_where_a_mention_went_and_why(tmp_path: Path, capsys) -> Non
     capsys.readouterr()
     assert main(["export", "--db", str(db), "--format", "csv"]) == 0
     row = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["uid"] == uid)
-    assert row["escalated_to"] == "tech"
+    assert row["escalated_to"] == "tech" and row["lang"] == "en"
     assert row["escalation_note"] == "'=HYPERLINK(\"x\") no internet till Saturday"  # a formula stays text
 
 

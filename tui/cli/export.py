@@ -18,7 +18,7 @@ from tui.storage.store import Store
 # Where a mention went and why (the team, the note, the answer, the walk-away reason) is what a lead
 # reviews a week by, so those are columns too.
 EXPORT_FIELDS = ("uid", "id", "source", "author", "author_name", "followers", "created_at", "url",
-                 "in_reply_to", "thread", "text", "rating", "label", "sentiment", "kind", "priority",
+                 "in_reply_to", "thread", "text", "lang", "rating", "label", "sentiment", "kind", "priority",
                  "queue", "state", "read", "tags", "escalated_to", "escalation_note", "escalation_answer",
                  "walk_reason", "snooze_until", "first_response_at", "closed_at")
 
