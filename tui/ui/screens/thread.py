@@ -5,7 +5,7 @@ the same keys. The actions are the inbox's own (`InboxScreen` pinned to this men
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import Group
 from rich.text import Text
@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker
 
 from tui.core.rows import age
 from tui.services.session import Session
@@ -104,16 +103,8 @@ class ThreadScreen(ScrollKeys, Screen[None]):
             self.notify("The inbox is not open.", severity="warning")
             return
         inbox.pinned_uid = self.uid
-        result: Any = getattr(inbox, f"action_{name}")()
-        if isinstance(result, Worker):  # a dialog first: redraw once it is answered
-            self.run_worker(self._redraw_after(result), group="thread-action")
-        else:
-            self.render_thread()
-
-    async def _redraw_after(self, worker: Worker[Any]) -> None:
-        await worker.wait()
-        if self.is_mounted:
-            self.render_thread()
+        getattr(inbox, f"action_{name}")()
+        self.render_thread()  # and again when a dialog it opened closes (`on_screen_resume`)
 
     def on_screen_resume(self) -> None:
         if not self.is_mounted:
