@@ -352,3 +352,7 @@ async def test_a_draft_left_with_escape_is_marked_in_its_row_and_shown_in_the_de
         assert lst.current_uid == uid
         assert "✎" in row()
         assert "Your draft, not sent" in pane() and "we're looking into your order now" in pane()
+        await pilot.press("t")  # the thread shows it last, where the reply will go
+        await pilot.pause()
+        shown = app.screen.query_one("#thread-body", Static).content
+        assert shown.renderables[-1].plain.endswith("we're looking into your order now")

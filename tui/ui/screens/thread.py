@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.core.rows import age
+from tui.core.sanitize import clean, on_screen
 from tui.services.session import Session
 from tui.ui.screens.scrolling import ScrollKeys
 from tui.ui.widgets.footer import FittingFooter
@@ -144,6 +145,9 @@ class ThreadScreen(ScrollKeys, Screen[None]):
         parts = [header]
         for _, block in items:
             parts += [block, Text("")]
+        if draft := self.session.draft_waiting(self.uid):  # where our reply will go: last
+            parts += [Text("✎ Your draft, not sent (r opens it)", "bold"),
+                      Text(clean(on_screen(draft)).strip())]
         self._before_selected = parts[:next((i for i, p in enumerate(parts) if p is selected), 0)]
         self._selected = selected
         for body in self.query("#thread-body").results(Static):
