@@ -454,6 +454,8 @@ def test_our_answer_from_the_platforms_app_stops_the_clock(store: Store, clock: 
     assert [answered[uid]["state"] for uid in answered] == ["replied", "replied", "open", "open"]
     assert answered["x:1"]["first_response_at"] == (T0 + timedelta(minutes=9)).isoformat()
     assert answered["x:1"]["queue"] == "waiting"
+    # answered is read: a store of real threads opened on "waiting 71•71", nothing to do in any
+    assert [answered[uid].get("read") for uid in answered] == [True, True, False, False]
     [event] = [e for e in store.all_events() if e["action"] == "reply"]
     assert (event["who"], event["why"], event["details"]["elsewhere"]) == (
         "@acme", "answered outside Turnaround", "x:4")
@@ -462,6 +464,7 @@ def test_our_answer_from_the_platforms_app_stops_the_clock(store: Store, clock: 
     assert len([e for e in store.all_events() if e["action"] == "reply"]) == 1
     life.undo(event["id"])
     assert (store.mention("x:1") or {})["state"] == "open"
+    assert not (store.mention("x:1") or {}).get("read")
 
 
 def test_an_answer_leaves_a_decided_mention_alone(store: Store, clock: Clock) -> None:

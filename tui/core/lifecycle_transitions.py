@@ -112,7 +112,9 @@ def _resurface(step: Step) -> MentionUpdate:
 
 def _reply(step: Step) -> MentionUpdate:
     sent = maybe_time(step.details.get("at")) or step.at
-    fields: MentionUpdate = {"replied_at": iso(sent)}
+    # Answered is read, from here or by our account on the platform (`collect` records that): a
+    # store of real threads opened on "waiting 71•71", 71 unread mentions with nothing to do.
+    fields: MentionUpdate = {"replied_at": iso(sent), "read": True}
     if not step.mention.get("first_response_at"):
         fields["first_response_at"] = fields["replied_at"]
     text = str(step.details.get("text") or "")
