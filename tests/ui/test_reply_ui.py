@@ -334,21 +334,18 @@ async def test_a_draft_left_with_escape_is_marked_in_its_row_and_shown_in_the_de
             shown = app.screen.query_one("#detail-body", Static).content
             return " ".join(part.plain for part in shown.renderables if isinstance(part, Text))
 
+        async def type_and_leave(text: str) -> None:
+            await pilot.press("r")
+            await pilot.pause()
+            assert isinstance(app.screen, ReplyScreen)
+            app.screen.draft.insert(text)
+            await pilot.press("escape")
+            await pilot.pause(0.1)
+
         assert "✎" not in row() and "Your draft" not in pane()
-        await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, ReplyScreen)
-        app.screen.draft.insert("@someone ")
-        await pilot.press("escape")
-        await pilot.pause()
+        await type_and_leave("@someone ")
         assert "✎" not in row()  # only a handle: the editor opened and left
-        await pilot.press("r")
-        await pilot.pause()
-        assert isinstance(app.screen, ReplyScreen)
-        app.screen.draft.insert("we're looking into your order now")
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.pause(0.1)
+        await type_and_leave("we're looking into your order now")
         assert lst.current_uid == uid
         assert "✎" in row()
         assert "Your draft, not sent" in pane() and "we're looking into your order now" in pane()
