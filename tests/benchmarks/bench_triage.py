@@ -265,6 +265,15 @@ class Tally:
                 f"{self.accuracy(self.kind):>6.3f} {neg:>8} {crises:>7} {champions:>8} "
                 f"{self.vader / self.n:>6.3f}")
 
+    def targets(self, name: str) -> list[str]:
+        """The issue's bars for held-out real text (label and balanced >= 0.80, negatives in
+        `priority` >= 0.85), one line each, PASS or MISS: the unread sets are our best guess at it."""
+        neg = self.in_priority / self.negatives if self.negatives else 0.0
+        return [f"real_{what} set={name} ratio={value:.3f} target>={bar} {'PASS' if value >= bar else 'MISS'}"
+                for what, value, bar in (("label", self.accuracy(self.label), 0.80),
+                                         ("balanced", self.balanced(), 0.80),
+                                         ("negatives_in_priority", neg, 0.85))]
+
     def details(self) -> list[str]:
         def fmt(table: Counter[tuple[str, str]], classes: tuple[str, ...]) -> str:
             parts = []
@@ -335,6 +344,9 @@ def main() -> None:
             print(unread.row("real unread sets, pooled"))
             for line in unread.details()[:2]:
                 print(line)
+            if engine is combined:
+                for line in unread.targets("unread-pool"):
+                    print(line)
     texts = [row["text"] for row in all_rows]
     speed(combined, rules, texts, now, created)
     hostile(combined, texts)
