@@ -89,6 +89,7 @@ class InboxActions:
         teams = list(self.session.config.routing) or ["support-lead", "billing", "tech", "legal", "pr"]
         suggested = (None if mention is None
                      else self.session.lifecycle.suggest_team(mention, self.session.config.routing))
+
         def escalate(choice: Choice | None) -> None:
             if choice is not None:
                 self.act("escalate", why=choice.note, team=choice.value, note=choice.note)
