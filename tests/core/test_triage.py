@@ -3287,3 +3287,23 @@ def test_a_fix_waited_for_is_not_praise(triager: Triager, text: str) -> None:
     """Session 63: "once it's back up I'll try again" was read as a fix and reached `champions`."""
     r = triager.triage(text)
     assert r.queue != "champions" and r.label != "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "Day 7 without Internet. @Cableco nightmare continues. Elderly mom can’t access #LifeAlert. "
+    "@Cableco what is the problem?",
+    "@Telco no dial tone for 3 days and my dad's medical alert pendant doesn't work without it",
+    "@Telco my life alert hasn't worked since your outage",
+])
+def test_a_medical_alert_cut_off_is_a_crisis(triager: Triager, text: str) -> None:
+    """Session 64, a real @VerizonSupport tweet labelled a crisis and read as a complaint: a medical
+    alert an outage cut off is an emergency call that cannot be made."""
+    assert triager.triage(text).kind == "crisis"
+
+
+@pytest.mark.parametrize("text", [
+    "@Telco do you sell a medical alert device?",
+    "@Telco I'd like to get my mum a life alert, can you help?",
+])
+def test_asking_about_a_medical_alert_is_not_a_crisis(triager: Triager, text: str) -> None:
+    assert triager.triage(text).kind != "crisis"
