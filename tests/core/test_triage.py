@@ -3307,3 +3307,12 @@ def test_a_medical_alert_cut_off_is_a_crisis(triager: Triager, text: str) -> Non
 ])
 def test_asking_about_a_medical_alert_is_not_a_crisis(triager: Triager, text: str) -> None:
     assert triager.triage(text).kind != "crisis"
+
+
+def test_a_product_shutting_down_for_good_is_not_an_outage(triager: Triager) -> None:
+    """Session 64, a real @XboxSupport tweet labelled a complaint and read as a crisis ('down' +
+    'other customers'): a game closing for good is not an outage hitting many."""
+    text = ("@XboxSupport Marvel Heroes Omega is shutting down completely soon, and as many other "
+            "customers are, I was caught by surprise and am angry and wondering about refunds.")
+    assert triager.triage(text).kind == "complaint"
+    assert triager.triage("@Telco the site is down for everyone").kind == "crisis"
