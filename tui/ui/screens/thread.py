@@ -16,11 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.core.rows import age
-from tui.core.sanitize import clean, on_screen
 from tui.services.session import Session
 from tui.ui.screens.scrolling import ScrollKeys
 from tui.ui.widgets.footer import FittingFooter
-from tui.ui.widgets.mention_detail import describe_mention
+from tui.ui.widgets.mention_detail import DRAFT_TITLE, describe_mention, draft_text
 
 if TYPE_CHECKING:
     from tui.ui.screens.inbox import InboxScreen
@@ -146,8 +145,7 @@ class ThreadScreen(ScrollKeys, Screen[None]):
         for _, block in items:
             parts += [block, Text("")]
         if draft := self.session.draft_waiting(self.uid):  # where our reply will go: last
-            parts += [Text("✎ Your draft, not sent (r opens it)", "bold"),
-                      Text(clean(on_screen(draft)).strip())]
+            parts += [Text(DRAFT_TITLE, "bold"), draft_text(draft)]
         self._before_selected = parts[:next((i for i, p in enumerate(parts) if p is selected), 0)]
         self._selected = selected
         for body in self.query("#thread-body").results(Static):

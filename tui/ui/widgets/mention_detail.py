@@ -197,6 +197,15 @@ def why_lines(explanation: list[str], queue: str = "", shown: tuple[str, str] | 
     return [one_line(line, 160) for line in lines[:3]]
 
 
+DRAFT_TITLE = "✎ Your draft, not sent (r opens it)"
+"""Above an unsent reply draft, in the detail pane and the thread."""
+
+
+def draft_text(draft: str) -> Text:
+    """An unsent reply draft as the pane and the thread show it: whole, cleaned for the terminal."""
+    return Text(clean(on_screen(draft)).strip())
+
+
 def thread_line(text: str, limit: int, ours: Collection[str] = ()) -> Text:
     """A thread message on one line, our handles at its start left out and a crowd of handles
     folded ("@116302 +14", dimmed) so the words show; the mention itself is shown whole elsewhere."""
@@ -233,8 +242,8 @@ class MentionDetail(VerticalScroll, can_focus=True):
             return
         parts: list[Any] = [describe_mention(mention, now, why=why)]
         if draft:
-            parts.append(Text("\n── ✎ Your draft, not sent (r opens it) ──", "bold"))
-            parts.append(Text(clean(on_screen(draft)).strip()))
+            parts.append(Text(f"\n── {DRAFT_TITLE} ──", "bold"))
+            parts.append(draft_text(draft))
         if len(thread) > 1:
             parts.append(Text(f"\n── Thread ({len(thread)} messages) ──", "bold"))
             for item in thread:
